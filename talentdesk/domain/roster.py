@@ -1,0 +1,248 @@
+"""The standard roster: the one list of talent fields that the import, the exports,
+``talent show --json``, the policy profile and the GUI forms all share.
+
+A *record* is a dict keyed by field key (``"id_number"``) holding typed values
+(``str``, ``datetime.date``, ``bool``, ``Decimal`` for 合同期限). A *row* is the same
+keyed by the Chinese column label (``"身份证号"``), as in a roster file or a profile JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable
+
+from talentdesk.domain import idcard, uscc, values
+from talentdesk.domain.errors import FieldError
+
+EDUCATION = ("博士研究生", "硕士研究生", "大学本科", "大学专科", "其他")
+DEGREE = ("博士", "硕士", "学士", "无")
+STUDY_MODE = ("全日制", "非全日制")
+UNIVERSITY_TIER = ("双一流", "985", "211", "QS前500", "其他")
+TITLE = ("正高级", "副高级", "中级", "初级", "无")
+TALENT_CLASS = ("A", "B", "C", "D", "E", "无")
+INTRODUCTION_MODE = ("招聘", "调动", "预约引进", "回引", "特聘", "兼职", "挂职", "委托", "合作")
+RIGID_MODES = ("招聘", "调动", "预约引进", "回引")
+FLEXIBLE_MODES = ("特聘", "兼职", "挂职", "委托", "合作")
+SEX = ("男", "女")
+YES_NO = ("是", "否")
+
+# Other spellings seen in employers' rosters, already width-folded and without spaces.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "education": {
+        "博士": "博士研究生", "博士生": "博士研究生", "研究生(博士)": "博士研究生", "博士研究生学历": "博士研究生",
+        "硕士": "硕士研究生", "硕士生": "硕士研究生", "研究生(硕士)": "硕士研究生", "硕士研究生学历": "硕士研究生",
+        "研究生": "硕士研究生",
+        "本科": "大学本科", "大本": "大学本科", "本科学历": "大学本科",
+        "专科": "大学专科", "大专": "大学专科", "高职": "大学专科",
+        "中专": "其他", "高中": "其他",
+    },
+    "degree": {"博士学位": "博士", "硕士学位": "硕士", "学士学位": "学士", "无学位": "无", "-": "无"},
+    "study_mode": {"全日制教育": "全日制", "统招": "全日制", "在职": "非全日制", "非全日制教育": "非全日制"},
+    "university_tier": {
+        "双一流高校": "双一流", "双一流建设高校": "双一流", "一流大学": "双一流", "一流学科": "双一流",
+        "985高校": "985", "985工程": "985", "211高校": "211", "211工程": "211",
+        "QS500": "QS前500", "QS前500名": "QS前500", "qs前500": "QS前500", "普通": "其他", "普通高校": "其他",
+    },
+    "title": {"正高": "正高级", "副高": "副高级", "中级职称": "中级", "初级职称": "初级", "没有": "无", "-": "无"},
+    "talent_class": {"A类": "A", "B类": "B", "C类": "C", "D类": "D", "E类": "E", "a": "A", "b": "B",
+                     "c": "C", "d": "D", "e": "E", "-": "无"},
+    "introduction_mode": {"公开招聘": "招聘", "招录": "招聘", "引进": "招聘", "工作调动": "调动", "调入": "调动"},
+    "sex": {"男性": "男", "女性": "女", "M": "男", "F": "女"},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str  # text, choice, date, bool, decimal, idcard, uscc, phone
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    width: int = 12  # characters, for exports and tables
+
+    def parse(self, value: Any) -> Any:
+        """A typed value from what a clerk wrote; raises ValueError (Chinese)."""
+        return _PARSERS[self.kind](self, value)
+
+
+def _parse_text(col: Column, value: Any) -> Any:
+    text = values.clean_text(value)
+    if text is not None and len(text) > 200:
+        raise ValueError(f"{col.label}过长（{len(text)}字，最多200字）")
+    return text
+
+
+def _parse_choice(col: Column, value: Any) -> Any:
+    return values.parse_choice(value, col.choices, SYNONYMS.get(col.key), label=col.label)
+
+
+def _parse_idcard(col: Column, value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) or (isinstance(value, str) and ("E+" in value.upper())):
+        raise ValueError("身份证号被 Excel 转成了数字（科学计数法或丢失末位），请把该列设置为“文本”格式后重新填写")
+    if isinstance(value, int):
+        text = str(value)
+        if len(text) == 18 and text[-3:] != "000":
+            return idcard.parse(text).number
+        raise ValueError("身份证号被 Excel 转成了数字（末几位可能已丢失），请把该列设置为“文本”格式后重新填写")
+    return idcard.parse(str(value)).number
+
+
+def _parse_uscc(col: Column, value: Any) -> Any:
+    text = values.clean_text(value)
+    return None if text is None else uscc.validate(text)
+
+
+_PARSERS: dict[str, Callable[[Column, Any], Any]] = {
+    "text": _parse_text,
+    "choice": _parse_choice,
+    "date": lambda col, v: values.parse_date(v),
+    "bool": lambda col, v: values.parse_bool(v),
+    "decimal": lambda col, v: values.parse_decimal(v, unit="年"),
+    "idcard": _parse_idcard,
+    "uscc": _parse_uscc,
+    "phone": lambda col, v: values.parse_phone(v),
+}
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", "text", required=True, width=10),
+    Column("sex", "性别", "choice", SEX, width=6),
+    Column("id_number", "身份证号", "idcard", required=True, width=21),
+    Column("birth_date", "出生日期", "date", width=12),
+    Column("ethnicity", "民族", "text", width=8),
+    Column("political_status", "政治面貌", "text", width=10),
+    Column("native_place", "籍贯", "text", width=12),
+    Column("education", "学历", "choice", EDUCATION, required=True, width=12),
+    Column("degree", "学位", "choice", DEGREE, width=8),
+    Column("study_mode", "学习形式", "choice", STUDY_MODE, width=10),
+    Column("university", "毕业院校", "text", width=18),
+    Column("university_tier", "院校类别", "choice", UNIVERSITY_TIER, width=10),
+    Column("major", "专业", "text", width=14),
+    Column("graduation_date", "毕业时间", "date", width=12),
+    Column("title", "职称", "choice", TITLE, width=8),
+    Column("talent_class", "人才类别", "choice", TALENT_CLASS, width=8),
+    Column("introduction_mode", "引进方式", "choice", INTRODUCTION_MODE, required=True, width=10),
+    Column("employer_name", "用人单位", "text", required=True, width=24),
+    Column("employer_uscc", "统一社会信用代码", "uscc", width=21),
+    Column("employer_kind", "单位性质", "text", width=10),
+    Column("district", "所属地区", "text", width=12),
+    Column("introduction_date", "引进日期", "date", required=True, width=12),
+    Column("contract_start", "合同起始日期", "date", width=12),
+    Column("contract_years", "合同期限（年）", "decimal", width=10),
+    Column("agreement_signed_date", "协议签订日期", "date", width=12),
+    Column("urgently_needed", "急需紧缺", "bool", width=8),
+    Column("own_home", "本地自有住房", "bool", width=10),
+    Column("talent_apartment", "入住人才公寓", "bool", width=10),
+    Column("postdoc_entry_date", "博士后进站日期", "date", width=12),
+    Column("phone", "手机号码", "phone", width=14),
+    Column("remarks", "备注", "text", width=20),
+)
+
+BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
+BY_LABEL: dict[str, Column] = {c.label: c for c in COLUMNS}
+LABELS: tuple[str, ...] = tuple(c.label for c in COLUMNS)
+KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
+EMPLOYER_KEYS = ("employer_name", "employer_uscc", "employer_kind", "district")
+
+
+def parse_record(raw: dict[str, Any], *, by: str = "key", partial: bool = False,
+                 today: dt.date | None = None) -> tuple[dict[str, Any], list[FieldError]]:
+    """Parse a row (keyed by field key, or by Chinese label with ``by="label"``).
+
+    Returns the typed record and every error found (never stops at the first). With
+    ``partial`` only the given fields are checked (an update); required fields are not
+    demanded. Cross-checks: ID checksum, birth date and sex against the ID, dates in
+    order, introduction not in the future.
+    """
+    lookup = BY_KEY if by == "key" else BY_LABEL
+    record: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    unknown = [k for k in raw if k not in lookup]
+    for k in unknown:
+        errors.append(FieldError(str(k), str(k), raw[k], f"未知字段“{k}”"))
+    for name, value in raw.items():
+        col = lookup.get(name)
+        if col is None:
+            continue
+        try:
+            record[col.key] = col.parse(value)
+        except ValueError as exc:
+            errors.append(FieldError(col.key, col.label, value, f"{col.label}：{exc}"))
+    errors.extend(cross_check(record, raw_keys=set(record), partial=partial, today=today))
+    return record, errors
+
+
+def cross_check(record: dict[str, Any], *, raw_keys: set[str] | None = None, partial: bool = False,
+                today: dt.date | None = None) -> list[FieldError]:
+    """Checks across fields; fills birth date and sex from the ID number when blank."""
+    errors: list[FieldError] = []
+    keys = raw_keys if raw_keys is not None else set(record)
+    if not partial:
+        for col in COLUMNS:
+            if col.required and record.get(col.key) in (None, ""):
+                if not any(e.field == col.key for e in errors):
+                    errors.append(FieldError(col.key, col.label, None, f"{col.label}：必填项不能为空"))
+    number = record.get("id_number")
+    if number:
+        info = idcard.parse(number)
+        if record.get("birth_date") is None:
+            record["birth_date"] = info.birth_date
+        elif record["birth_date"] != info.birth_date:
+            errors.append(FieldError("birth_date", "出生日期", record["birth_date"],
+                                     f"出生日期：{record['birth_date']:%Y-%m-%d}与身份证号中的"
+                                     f"{info.birth_date:%Y-%m-%d}不一致"))
+        if record.get("sex") is None:
+            record["sex"] = info.sex
+        elif record["sex"] != info.sex:
+            errors.append(FieldError("sex", "性别", record["sex"],
+                                     f"性别：“{record['sex']}”与身份证号（{info.sex}）不一致"))
+    birth = record.get("birth_date")
+    today = today or dt.date.today()
+    for key in ("graduation_date", "introduction_date", "contract_start", "agreement_signed_date",
+                "postdoc_entry_date"):
+        value = record.get(key)
+        if value is None or key not in keys and partial:
+            continue
+        label = BY_KEY[key].label
+        if birth and value <= birth:
+            errors.append(FieldError(key, label, value, f"{label}：{value:%Y-%m-%d}早于出生日期，不可能"))
+        elif value.year > today.year + 10:
+            errors.append(FieldError(key, label, value, f"{label}：{value:%Y-%m-%d}不合理"))
+    intro = record.get("introduction_date")
+    if intro and intro > today:
+        errors.append(FieldError("introduction_date", "引进日期", intro,
+                                 f"引进日期：{intro:%Y-%m-%d}在今天之后，请核对"))
+    years = record.get("contract_years")
+    if years is not None and not (Decimal(0) < years <= Decimal(50)):
+        errors.append(FieldError("contract_years", "合同期限（年）", years, "合同期限（年）：应在0到50年之间"))
+    return errors
+
+
+def to_row(record: dict[str, Any]) -> dict[str, Any]:
+    """Typed record → dict keyed by Chinese label (for profiles and exports)."""
+    return {c.label: record.get(c.key) for c in COLUMNS}
+
+
+def to_json_row(record: dict[str, Any]) -> dict[str, Any]:
+    """Dates as YYYY-MM-DD, booleans as 是/否, Decimal as int when whole."""
+    out: dict[str, Any] = {}
+    for c in COLUMNS:
+        out[c.label] = json_value(record.get(c.key))
+    return out
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def is_rigid(mode: str | None) -> bool:
+    return mode in RIGID_MODES

@@ -1,0 +1,178 @@
+"""Parse the values clerks type into typed values.
+
+Each parser takes what a cell or a form field holds (str, int, float, date, datetime,
+None) and returns a typed value, or raises ``ValueError`` with a Chinese message.
+``None`` and blank strings are "not given" and return ``None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def fold_width(text: str) -> str:
+    """Full-width digits, letters and punctuation to half-width (NFKC), keeping CJK as is."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def clean_text(value: object) -> str | None:
+    """Trimmed text with widths folded; blank is None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = fold_width(str(value)).strip()
+    text = re.sub(r"\s+", " ", text)
+    return text or None
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_MONTH_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月?$"),
+)
+
+
+def parse_date(value: object, *, allow_month: bool = False) -> dt.date | None:
+    """Dates as Excel gives them or as clerks type them.
+
+    Accepts ``date``/``datetime``, Excel serial numbers, 2023-05-01, 2023/5/1,
+    2023.5.1, 2023年5月1日, 20230501 (and with ``allow_month`` 2023-05 / 2023年5月 as
+    the first of the month).
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"“{value}”不是日期")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():
+            value = int(value)  # a time part on a serial date is dropped
+        number = int(value)
+        if 19000101 <= number <= 21001231:
+            return parse_date(str(number))
+        if 1 <= number <= 80000:
+            return _EXCEL_EPOCH + dt.timedelta(days=number)
+        raise ValueError(f"“{value}”不是有效日期")
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = text.replace(" ", "")
+    # a datetime written as text: keep the date part
+    text = re.sub(r"[T ]?\d{1,2}:\d{2}(:\d{2})?$", "", text)
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                raise ValueError(f"“{value}”不是有效日期（{y}年没有{mo}月{d}日）") from None
+    if allow_month:
+        for pattern in _MONTH_PATTERNS:
+            m = pattern.match(text)
+            if m:
+                y, mo = (int(g) for g in m.groups())
+                if 1 <= mo <= 12:
+                    return dt.date(y, mo, 1)
+    if text.isdigit() and len(text) <= 5:
+        return parse_date(int(text))
+    raise ValueError(f"“{value}”不是可识别的日期，请写成 2023-05-01 或 2023年5月1日")
+
+
+_TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "对"}
+_FALSE = {"否", "×", "✗", "✘", "x", "n", "no", "false", "0", "无", "不是"}
+
+
+def parse_bool(value: object) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = clean_text(value)
+    if text is None:
+        return None
+    key = text.lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(f"“{value}”应填“是”或“否”")
+
+
+def parse_decimal(value: object, *, unit: str = "") -> Decimal | None:
+    """A number, optionally followed by a unit such as 年 (``"5年"`` → 5)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"“{value}”不是数字")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = text.replace(" ", "").replace(",", "")
+    if unit and text.endswith(unit):
+        text = text[: -len(unit)]
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{value}”不是数字") from None
+
+
+def parse_int(value: object, *, unit: str = "") -> int | None:
+    number = parse_decimal(value, unit=unit)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise ValueError(f"“{value}”应为整数")
+    return int(number)
+
+
+def parse_phone(value: object) -> str | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    digits = re.sub(r"[\s\-()（）]", "", text)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    if not re.fullmatch(r"1\d{10}|0\d{9,11}|\d{7,8}", digits):
+        raise ValueError(f"“{value}”不是有效的电话号码（手机号应为11位数字）")
+    return digits
+
+
+def parse_choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str] | None = None,
+                 *, label: str = "") -> str | None:
+    """One of ``choices``; ``synonyms`` maps other spellings (already folded) to a choice."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    compact = text.replace(" ", "")
+    if compact in choices:
+        return compact
+    if synonyms:
+        hit = synonyms.get(compact) or synonyms.get(compact.upper()) or synonyms.get(compact.lower())
+        if hit:
+            return hit
+    shown = "、".join(choices)
+    return _raise(f"“{value}”不是有效的{label}，应为：{shown}")
+
+
+def _raise(message: str):
+    raise ValueError(message)
