@@ -1,0 +1,96 @@
+"""Policy rules as data, and a pure engine that explains itself.
+
+No Qt, no database: the GUI, the grants service and the CLI call these functions.
+
+Packs
+-----
+A policy pack is one YAML file (``resources/policies/*.yaml``; the format is described
+in ``resources/policies/README.md``): id, title, document number (文号), issuing body,
+effective period, the benefits with their conditions, amounts keyed by effective date,
+payment schedule and funding split, the service obligation and refund rule, and the
+exclusions. Every value carries ``cite: {art, quote}`` (document number + article and
+the sentence quoted from the policy text).
+
+``load_packs(extra_dirs=()) -> dict[str, Pack]``
+    The shipped packs, then the ``.yaml`` files of each extra directory (the office's
+    user policy folder); a later pack with the same id replaces the earlier one. Pass
+    ``errors=[]`` to collect broken files' messages instead of raising ``PackError``.
+``get_pack(policy_id, extra_dirs=()) -> Pack``
+    Raises ``TalentDeskError`` (Chinese) for an unknown id.
+``check_pack_file(path) -> list[str]``
+    Every problem in a pack file, in Chinese, each starting “第N行：”; empty = usable.
+
+Evaluation
+----------
+``evaluate(pack, profile, *, approved_on, as_of=None, departed_on=None, reviews=None,
+decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None) -> Evaluation``
+
+- ``profile``: dict keyed by the standard roster labels with typed values, as
+  ``roster.to_row()`` gives (dates ``datetime.date``, 是/否 columns ``bool``,
+  合同期限（年） ``Decimal``). ``profile_from_json(dict)`` converts a JSON profile of
+  strings (raises ``ValidationError``).
+- ``approved_on``: the approval date (批准之日), start of the Alxa schedules.
+- ``as_of``: the evaluation date (default today): installments due on or before it are
+  ``due``, later ones ``scheduled``.
+- ``departed_on``: the talent left; installments due after it are ``cancelled`` and a
+  departure before the service obligation ends gives ``refund_fen`` by the pack's rule.
+- ``reviews``: ``{year: "优秀"|"合格"|"基本合格"|"不合格"}``. An installment that
+  requires a review needs the review of the calendar year before its due date; the
+  pack's ``review.passing`` lists the results that pass; with
+  ``review.failed_cancels_rest`` a 不合格 cancels every later installment.
+- ``decisions``: ``Decision(number, kind, benefit_code=None, amount_fen=None, date=None,
+  note="")`` — 一事一议: ``kind="age_limit"`` relaxes an age limit, ``kind="amount"``
+  sets the amount (total for one-time/fraction schedules; per month or per year for
+  monthly/annual ones; capped at a “最高” limit). The explanation names the decision.
+- ``paid``: which installments were actually paid, ``{code: [due dates]}`` or
+  ``[{"benefit": code, "due": date}]``; default: installments due on or before the
+  departure date (and not cancelled by a review) count as paid.
+- ``extra_holidays`` / ``extra_workdays``: dates the office adds to the Chinese working
+  day calendar (``chinesecalendar``) for years it does not know; a warning names any
+  year that was not covered.
+- ``facts``: facts not in the roster, all optional; a benefit that needs a missing
+  fact is ``undetermined`` and names it in ``missing``:
+  ``spouse_unemployed_months`` (int), ``serious_illness`` (bool),
+  ``study_leave`` (bool, 脱产攻读 with a return-to-post agreement),
+  ``study_programme`` ("博士"/"硕士"), ``study_urgent_major`` (bool),
+  ``degree_in_term`` (bool), ``returned_to_post_date`` (date),
+  ``last_year_taxed_pay_fen`` (int), ``months_served`` ({service year 1..5: months}),
+  ``postdoc_exit_date`` (date), ``contract_end_date`` (date: measures 合同期限 exactly),
+  ``alashankou_expert`` (bool, 第十条第一、二款), ``service_agreement_years``
+  (int: the agreed service period where the policy sets none), ``approval_level``
+  ("league"/"banner": which level approved, for “同级人才开发资金”).
+
+``Evaluation.to_json()``::
+
+    {"policy": "alxa-2023", "as_of": "…", "approved_on": "…", "departed_on": null,
+     "service_years_required": 5, "service_end": "…", "service_basis": […],
+     "benefits": [{"code": "settlement_allowance", "name": "安家补贴",
+        "eligible": true, "status": "eligible", "total_fen": 10000000, "max_fen": null,
+        "payable_fen": 10000000, "tier": "…",
+        "installments": [{"due": "2023-06-01", "amount_fen": 4000000,
+                          "funding": {"league": 4000000}, "condition": "…",
+                          "status": "due", "note": "…"}],
+        "in_kind": null, "basis": ["阿党人才字〔2023〕2号 第四十条"], "reasons": ["…"],
+        "missing": [], "refund_fen": 0, "explanation": [{"check", "passed", "value",
+        "message", "basis", "quote", "decision"}]}],
+     "refund_fen": 0, "warnings": ["…"]}
+
+``eligible`` is true/false, or null when ``status`` is ``undetermined`` (a fact or
+field is missing: see ``missing``) or ``not_covered`` (the date falls outside what the
+pack encodes — never a silent zero). ``total_fen`` is the policy amount (null when it
+is left to 一事一议 or a “最高” amount awaits a decision; ``max_fen`` then gives the
+cap); ``payable_fen`` excludes cancelled installments. Installment ``status``:
+scheduled / due / awaiting_review / awaiting_fact / cancelled. Money is integer fen.
+
+Ages: “不超过N周岁”, “N周岁以下” include N (民法典 第一千二百五十九条): the talent passes
+until the day before the (N+1)th birthday; a 29 February birthday falls on 1 March in a
+common year (民法典 第二百零二条), see ``talentdesk.rules.dates``.
+"""
+
+from talentdesk.rules.engine import (BenefitResult, Decision, Evaluation, Installment, Step, evaluate,
+                                     profile_from_json)
+from talentdesk.rules.loader import (BENEFIT_NAMES, FUNDING_LEVELS, Pack, PackError, check_pack_file,
+                                     get_pack, load_packs)
+
+__all__ = ["BENEFIT_NAMES", "FUNDING_LEVELS", "BenefitResult", "Decision", "Evaluation", "Installment", "Pack",
+           "PackError", "Step", "check_pack_file", "evaluate", "get_pack", "load_packs", "profile_from_json"]

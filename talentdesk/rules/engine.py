@@ -1,0 +1,731 @@
+"""The evaluation engine: a pack + a talent's profile → benefits, schedules, refunds,
+each explained by the clauses it used. Pure: no I/O besides reading packs in loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from talentdesk.domain import money, roster
+from talentdesk.domain.errors import ValidationError
+from talentdesk.rules import dates
+from talentdesk.rules.checks import CHECKS, Outcome
+from talentdesk.rules.loader import FUNDING_LEVELS, Pack
+
+REVIEW_RESULTS = ("优秀", "合格", "基本合格", "不合格")
+
+STATUS_NAMES = {"eligible": "符合", "ineligible": "不符合", "undetermined": "待定（缺少信息）",
+                "not_covered": "不在政策覆盖期内"}
+INSTALLMENT_STATUS = {"scheduled": "未到期", "due": "已到期应发", "awaiting_review": "待年度考核结果",
+                      "awaiting_fact": "待核实条件", "cancelled": "取消"}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A case-by-case decision (一事一议) recorded by the office.
+
+    ``kind``: ``"age_limit"`` (relaxes an age limit) or ``"amount"`` (sets the amount:
+    the total for one-time and fraction schedules, the amount per year or per month for
+    annual or monthly ones). ``benefit_code`` None applies to every benefit of the pack.
+    """
+    number: str
+    kind: str = "amount"
+    benefit_code: str | None = None
+    amount_fen: int | None = None
+    date: dt.date | None = None
+    note: str = ""
+
+    def applies_to(self, code: str) -> bool:
+        return self.benefit_code in (None, code)
+
+
+@dataclass
+class Step:
+    """One line of an explanation: a check, a value looked up, a rule applied."""
+    check: str
+    passed: bool | None
+    value: str
+    message: str
+    basis: str = ""
+    quote: str = ""
+    decision: str | None = None
+
+    def to_json(self) -> dict:
+        return {"check": self.check, "passed": self.passed, "value": self.value, "message": self.message,
+                "basis": self.basis, "quote": self.quote, "decision": self.decision}
+
+
+@dataclass
+class Installment:
+    due: dt.date
+    amount_fen: int
+    funding: dict[str, int]
+    condition: str = ""
+    status: str = "scheduled"
+    note: str = ""
+    review_year: int | None = None
+    cancelled_by: str | None = None  # "departure", "review", "service" when cancelled
+
+    def to_json(self) -> dict:
+        return {"due": self.due.isoformat(), "amount_fen": self.amount_fen, "funding": dict(self.funding),
+                "condition": self.condition, "status": self.status, "note": self.note}
+
+
+@dataclass
+class BenefitResult:
+    code: str
+    name: str
+    status: str = "eligible"  # eligible / ineligible / undetermined / not_covered
+    total_fen: int | None = None
+    max_fen: int | None = None
+    installments: list[Installment] = field(default_factory=list)
+    basis: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    refund_fen: int = 0
+    explanation: list[Step] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    in_kind: dict | None = None
+    tier: str | None = None
+    taken: bool = False
+
+    @property
+    def eligible(self) -> bool | None:
+        if self.status == "eligible":
+            return True
+        if self.status == "ineligible":
+            return False
+        return None
+
+    @property
+    def payable_fen(self) -> int:
+        return sum(i.amount_fen for i in self.installments if i.status != "cancelled")
+
+    def cite(self, basis: str) -> None:
+        if basis and basis not in self.basis:
+            self.basis.append(basis)
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "name": self.name, "eligible": self.eligible, "status": self.status,
+                "total_fen": self.total_fen, "max_fen": self.max_fen, "payable_fen": self.payable_fen,
+                "tier": self.tier, "installments": [i.to_json() for i in self.installments],
+                "in_kind": self.in_kind, "basis": list(self.basis), "reasons": list(self.reasons),
+                "missing": list(self.missing), "refund_fen": self.refund_fen,
+                "explanation": [s.to_json() for s in self.explanation]}
+
+
+@dataclass
+class Evaluation:
+    policy: str
+    title: str
+    as_of: dt.date
+    approved_on: dt.date
+    service_years_required: int | None
+    service_end: dt.date | None
+    benefits: list[BenefitResult]
+    warnings: list[str]
+    service_basis: list[str] = field(default_factory=list)
+    service_note: str = ""
+    departed_on: dt.date | None = None
+
+    def benefit(self, code: str) -> BenefitResult:
+        for b in self.benefits:
+            if b.code == code:
+                return b
+        raise KeyError(code)
+
+    @property
+    def refund_fen(self) -> int:
+        return sum(b.refund_fen for b in self.benefits)
+
+    def to_json(self) -> dict:
+        return {"policy": self.policy, "as_of": self.as_of.isoformat(), "approved_on": self.approved_on.isoformat(),
+                "departed_on": self.departed_on.isoformat() if self.departed_on else None,
+                "service_years_required": self.service_years_required,
+                "service_end": self.service_end.isoformat() if self.service_end else None,
+                "service_basis": list(self.service_basis), "service_note": self.service_note,
+                "benefits": [b.to_json() for b in self.benefits], "refund_fen": self.refund_fen,
+                "warnings": list(self.warnings)}
+
+    def summary_text(self) -> str:
+        """A readable Chinese summary (the CLI prints it without --json)."""
+        lines = [f"政策：{self.title}（{self.policy}）  批准日期：{self.approved_on}  计算日期：{self.as_of}"]
+        if self.service_years_required is not None:
+            lines.append(f"服务期：{self.service_years_required}年，至{self.service_end}（{'；'.join(self.service_basis)}）")
+        elif self.service_note:
+            lines.append(f"服务期：{self.service_note}")
+        if self.departed_on:
+            lines.append(f"离开日期：{self.departed_on}，应退回合计：{money.yuan(self.refund_fen)}元")
+        for b in self.benefits:
+            total = "金额待定" if b.total_fen is None else f"{money.yuan(b.total_fen)}元"
+            if b.in_kind:
+                total = "实物待遇"
+            lines.append(f"\n【{b.name}】{STATUS_NAMES[b.status]}  {total if b.status == 'eligible' else ''}".rstrip())
+            for r in b.reasons:
+                lines.append(f"  · {r}")
+            for i in b.installments:
+                lines.append(f"  {i.due}  {money.yuan(i.amount_fen):>12}元  {INSTALLMENT_STATUS.get(i.status, i.status)}"
+                             + (f"  条件：{i.condition}" if i.condition else "") + (f"  {i.note}" if i.note else ""))
+            if b.refund_fen:
+                lines.append(f"  应退回：{money.yuan(b.refund_fen)}元")
+            if b.basis:
+                lines.append(f"  依据：{'；'.join(b.basis)}")
+        for w in self.warnings:
+            lines.append(f"\n注意：{w}")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- profiles
+
+def profile_from_json(raw: Mapping[str, Any], *, today: dt.date | None = None) -> dict[str, Any]:
+    """A profile keyed by Chinese labels from JSON strings (dates as text, 是/否) →
+    the typed label-keyed row ``roster.to_row`` gives. Raises ValidationError."""
+    record, errors = roster.parse_record(dict(raw), by="label", partial=True, today=today)
+    if errors:
+        raise ValidationError(errors)
+    return roster.to_row(record)
+
+
+def _record(profile: Mapping[str, Any]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for name, value in profile.items():
+        col = roster.BY_LABEL.get(name) or roster.BY_KEY.get(name)
+        if col is not None:
+            record[col.key] = value
+    if record.get("birth_date") is None and record.get("id_number"):
+        try:
+            from talentdesk.domain import idcard
+            record["birth_date"] = idcard.parse(record["id_number"]).birth_date
+        except Exception:  # a bad ID leaves the birth date missing (undetermined)
+            pass
+    return record
+
+
+# ---------------------------------------------------------------- context
+
+class _Ctx:
+    def __init__(self, pack: Pack, record: dict, facts: Mapping[str, Any], decisions: list[Decision],
+                 as_of: dt.date, approved_on: dt.date):
+        self.pack, self.record, self.facts = pack, record, dict(facts or {})
+        self.decisions, self.as_of, self.approved_on = decisions, as_of, approved_on
+        self.code = ""
+
+    def get(self, key: str) -> Any:
+        if key == "approved_on":
+            return self.approved_on
+        return self.record.get(key)
+
+    def fact(self, name: str) -> Any:
+        value = self.facts.get(name)
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
+
+    def decision(self, kind: str) -> Decision | None:
+        for d in self.decisions:
+            if d.kind == kind and d.applies_to(self.code):
+                return d
+        return None
+
+    def run_check(self, cond: Mapping) -> Outcome:
+        return CHECKS[cond["check"]](self, cond)
+
+
+def _basis(pack: Pack, cite: Mapping | None) -> str:
+    if not cite:
+        return ""
+    return f"{cite.get('doc') or pack.document} {cite['art']}"
+
+
+def _quote(cite: Mapping | None) -> str:
+    return (cite or {}).get("quote", "")
+
+
+def _split(amount: int, shares: Mapping[str, int]) -> dict[str, int]:
+    total = sum(shares.values())
+    out: dict[str, int] = {}
+    left = amount
+    items = list(shares.items())
+    for i, (level, share) in enumerate(items):
+        part = left if i == len(items) - 1 else amount * share // total
+        out[level] = part
+        left -= part
+    return out
+
+
+# ---------------------------------------------------------------- evaluation
+
+def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as_of: dt.date | None = None,
+             departed_on: dt.date | None = None, reviews: Mapping[int, str] | None = None,
+             decisions: Iterable[Decision] = (), paid: Any = None, extra_holidays: Iterable[dt.date] = (),
+             extra_workdays: Iterable[dt.date] = (), facts: Mapping[str, Any] | None = None) -> Evaluation:
+    """Evaluate every benefit of ``pack`` for one talent. See ``talentdesk.rules``."""
+    as_of = as_of or dt.date.today()
+    reviews = {int(k): v for k, v in (reviews or {}).items()}
+    decisions = list(decisions)
+    warnings: list[str] = []
+    for year, result in reviews.items():
+        if result not in REVIEW_RESULTS:
+            warnings.append(f"{year}年度考核结果“{result}”无法识别，应为：{'、'.join(REVIEW_RESULTS)}")
+    record = _record(profile)
+    ctx = _Ctx(pack, record, facts or {}, decisions, as_of, approved_on)
+    cal = dates.WorkdayCalendar(extra_holidays, extra_workdays)
+    known = set(pack.benefit_codes)
+    for d in decisions:
+        if d.benefit_code and d.benefit_code not in known:
+            warnings.append(f"决定{d.number}指向的待遇“{d.benefit_code}”不属于本政策，已忽略")
+    if not pack.covers(approved_on):
+        warnings.append(f"批准日期{approved_on}不在政策有效期（{pack.effective_from}至{pack.effective_to or '今'}）内")
+
+    results = [_benefit(pack, b, ctx, cal, reviews, departed_on) for b in pack.benefits]
+    by_code = {r.code: r for r in results}
+    _apply_exclusions(pack, by_code)
+    years, end, svc_basis, note = _service(pack, ctx, departed_on, by_code, paid)
+    for year in sorted(cal.uncovered_years):
+        warnings.append(f"工作日日历未包含{year}年的法定节假日和调休安排，已按周一至周五计算；"
+                        f"请在设置中补充{year}年的节假日和调休上班日")
+    return Evaluation(policy=pack.id, title=pack.title, as_of=as_of, approved_on=approved_on,
+                      service_years_required=years, service_end=end, benefits=results, warnings=warnings,
+                      service_basis=svc_basis, service_note=note, departed_on=departed_on)
+
+
+def _benefit(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, reviews: dict[int, str],
+             departed_on: dt.date | None) -> BenefitResult:
+    ctx.code = b["code"]
+    res = BenefitResult(code=b["code"], name=b["name"])
+    res.cite(_basis(pack, b.get("cite")))
+    failed: list[Step] = []
+    undetermined: list[Step] = []
+
+    def run(cond: Mapping, label: str | None = None) -> Step:
+        out = ctx.run_check(cond)
+        step = Step(label or cond["check"], out.passed, out.value, out.message, _basis(pack, cond.get("cite")),
+                    _quote(cond.get("cite")), out.decision)
+        res.explanation.append(step)
+        if out.passed is False:
+            failed.append(step)
+        elif out.passed is None:
+            undetermined.append(step)
+            if out.missing and out.missing not in res.missing:
+                res.missing.append(out.missing)
+        if out.decision:
+            res.reasons.append(f"经一事一议决定（{out.decision}）：{out.message}")
+        return step
+
+    for cond in b.get("conditions", []) or []:
+        run(cond)
+
+    # the date at which the policy and the amount are read
+    basis_field = b.get("date_basis", "approved_on")
+    basis_date = ctx.get(basis_field)
+    sched = b["schedule"]
+    if basis_date is None and not failed:
+        label = roster.BY_KEY[basis_field].label if basis_field in roster.BY_KEY else basis_field
+        undetermined.append(Step("date_basis", None, "（空）", f"缺少“{label}”，无法确定适用标准"))
+        res.missing.append(label)
+    elif not ctx.pack.covers(basis_date):
+        res.status = "not_covered"
+        res.reasons.append(f"{basis_date}不在{pack.document}的有效期（{pack.effective_from}至"
+                           f"{pack.effective_to or '今'}）内，本政策未作规定")
+
+    # amount tier
+    unit: int | None = None
+    case_by_case = False
+    if sched["kind"] != "in_kind" and res.status != "not_covered" and not failed:
+        unit, case_by_case = _amount(pack, b, ctx, res, basis_date, failed, undetermined)
+
+    if res.status == "not_covered":
+        pass
+    elif failed:
+        res.status = "ineligible"
+        for s in failed:
+            res.reasons.append(f"不符合{s.basis or '条件'}：{s.message}")
+            res.cite(s.basis)
+    elif undetermined:
+        res.status = "undetermined"
+        for s in undetermined:
+            res.reasons.append(f"待定：{s.message}" + (f"（{s.basis}）" if s.basis else ""))
+    if res.status != "eligible":
+        return res
+
+    for s in res.explanation:
+        if s.passed:
+            res.cite(s.basis)
+    _schedule(pack, b, ctx, cal, res, unit, case_by_case, reviews, departed_on)
+    return res
+
+
+def _amount(pack: Pack, b: Mapping, ctx: _Ctx, res: BenefitResult, basis_date: dt.date | None,
+            failed: list, undetermined: list) -> tuple[int | None, bool]:
+    tiers = b["amount"]["tiers"]
+    chosen = None
+    tier_undetermined: list[Outcome] = []
+    for tier in tiers:
+        outs = [ctx.run_check(c) for c in tier.get("when", []) or []]
+        if all(o.passed for o in outs):
+            chosen = tier
+            break
+        if not any(o.passed is False for o in outs):
+            tier_undetermined.extend(o for o in outs if o.passed is None)
+    if chosen is None:
+        labels = "、".join(t["label"] for t in tiers)
+        if tier_undetermined:
+            o = tier_undetermined[0]
+            step = Step("amount_tier", None, o.value, f"无法确定补贴标准：{o.message}")
+            undetermined.append(step)
+            res.explanation.append(step)
+            if o.missing and o.missing not in res.missing:
+                res.missing.append(o.missing)
+        else:
+            step = Step("amount_tier", False, "", f"不属于任何补贴对象（{labels}）", _basis(pack, tiers[0].get("cite")),
+                        _quote(tiers[0].get("cite")))
+            failed.append(step)
+            res.explanation.append(step)
+        return None, False
+    res.tier = chosen["label"]
+    cite = chosen["cite"]
+    basis, quote = _basis(pack, cite), _quote(cite)
+    res.cite(basis)
+    decision = ctx.decision("amount")
+    if chosen.get("case_by_case"):
+        if decision is not None and decision.amount_fen is not None:
+            res.explanation.append(Step("amount", True, money.yuan(decision.amount_fen),
+                                        f"{chosen['label']}：金额经一事一议决定（{decision.number}）为{money.yuan(decision.amount_fen)}元",
+                                        basis, quote, decision.number))
+            res.reasons.append(f"金额依一事一议决定{decision.number}确定")
+            return decision.amount_fen, True
+        res.explanation.append(Step("amount", None, "一事一议", f"{chosen['label']}：补贴金额“一事一议”研究后确定", basis, quote))
+        res.reasons.append(f"{chosen['label']}的金额由“一事一议”研究确定（{basis}），尚无决定")
+        return None, True
+    if basis_date is None:
+        return None, False
+    value = None
+    for v in chosen["values"]:
+        if v["from"] <= basis_date and (v.get("to") is None or basis_date <= v["to"]):
+            value = v
+            break
+    if value is None:
+        spans = "；".join(f"{v['from']}至{v.get('to') or '今'}" for v in chosen["values"])
+        res.status = "not_covered"
+        res.reasons.append(f"{chosen['label']}的标准只规定了{spans}，{basis_date}不在其内（{basis}），未作规定")
+        return None, False
+    span = f"{value['from']}至{value.get('to') or '今'}"
+    if "yuan" in value:
+        unit = value["yuan"] * 100
+        if decision is not None and decision.amount_fen is not None:
+            res.explanation.append(Step("amount", True, money.yuan(decision.amount_fen),
+                                        f"政策标准{money.yuan(unit)}元，经一事一议决定（{decision.number}）改为"
+                                        f"{money.yuan(decision.amount_fen)}元", basis, quote, decision.number))
+            res.reasons.append(f"金额依一事一议决定{decision.number}确定（政策标准{money.yuan(unit)}元）")
+            return decision.amount_fen, False
+        res.explanation.append(Step("amount", True, money.yuan(unit),
+                                    f"{chosen['label']}：{money.yuan(unit)}元（适用{span}的标准）", basis, quote))
+        return unit, False
+    cap = value["max_yuan"] * 100
+    res.max_fen = cap
+    if "percent_of" in chosen:
+        po = chosen["percent_of"]
+        base = ctx.fact(po["fact"])
+        if base is None:
+            label = po.get("label", po["fact"])
+            step = Step("amount", None, "（空）", f"缺少事实“{label}”（facts.{po['fact']}），无法计算金额", basis, quote)
+            undetermined.append(step)
+            res.explanation.append(step)
+            res.missing.append(f"{label}（facts.{po['fact']}）")
+            return None, False
+        computed = int(base) * int(po["percent"]) // 100
+        amount = min(computed, cap)
+        res.explanation.append(Step("amount", True, money.yuan(amount),
+                                    f"{money.yuan(int(base))}元×{po['percent']}%={money.yuan(computed)}元，"
+                                    f"最高{money.yuan(cap)}元，核定{money.yuan(amount)}元", basis, quote))
+        return amount, False
+    if decision is not None and decision.amount_fen is not None:
+        amount = decision.amount_fen
+        if amount > cap:
+            res.reasons.append(f"决定{decision.number}的金额{money.yuan(amount)}元超过政策上限，按上限{money.yuan(cap)}元计")
+            amount = cap
+        res.explanation.append(Step("amount", True, money.yuan(amount),
+                                    f"最高{money.yuan(cap)}元，经研究决定（{decision.number}）给予{money.yuan(amount)}元",
+                                    basis, quote, decision.number))
+        res.reasons.append(f"金额依决定{decision.number}确定")
+        return amount, False
+    res.explanation.append(Step("amount", None, f"最高{money.yuan(cap)}", f"{chosen['label']}：最高{money.yuan(cap)}元，"
+                                "具体金额须经研究决定", basis, quote))
+    res.reasons.append(f"政策规定最高{money.yuan(cap)}元，具体金额须经研究决定（录入决定号和金额）（{basis}）")
+    return None, True
+
+
+def _schedule(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, res: BenefitResult,
+              unit: int | None, case_by_case: bool, reviews: dict[int, str], departed_on: dt.date | None) -> None:
+    sched = b["schedule"]
+    kind = sched["kind"]
+    sbasis, squote = _basis(pack, sched.get("cite")), _quote(sched.get("cite"))
+    res.cite(sbasis)
+    start_field = sched.get("start", b.get("date_basis", "approved_on"))
+    start = ctx.get(start_field)
+    if start is None:
+        label = roster.BY_KEY[start_field].label if start_field in roster.BY_KEY else start_field
+        res.status = "undetermined"
+        res.missing.append(label)
+        res.reasons.append(f"待定：缺少“{label}”，无法排定发放时间")
+        return
+    review_cfg = pack.data.get("review") or {}
+    passing = tuple(review_cfg.get("passing", ("优秀", "合格", "基本合格")))
+    review_basis = _basis(pack, review_cfg.get("cite"))
+    if kind == "in_kind":
+        years = int(sched["years"])
+        res.in_kind = {"what": sched.get("what", res.name), "from": start.isoformat(), "years": years,
+                       "until": (dates.add_years(start, years) - dt.timedelta(days=1)).isoformat()}
+        extra = _tier_extra(b, ctx)
+        res.in_kind.update(extra)
+        res.tier = extra.get("label") or res.tier
+        msg = f"{res.in_kind['what']}：自{start}起，期限{years}年"
+        if extra.get("area_m2"):
+            msg += f"，住房{extra['area_m2']}平方米"
+        if extra.get("gift_after_years"):
+            gift_on = dates.add_years(start, extra["gift_after_years"])
+            res.in_kind["gift_on"] = gift_on.isoformat()
+            msg += f"，连续工作满{extra['gift_after_years']}年（{gift_on}）后住房可直接赠予"
+            if departed_on and departed_on < gift_on:
+                res.in_kind["gift_cancelled"] = True
+                res.reasons.append(f"{departed_on}离开，未满{extra['gift_after_years']}年，住房不予赠予")
+        res.explanation.append(Step("schedule", True, start.isoformat(), msg, sbasis, squote))
+        res.reasons.append("实物待遇，不发放资金")
+        taken_field = sched.get("taken_field")
+        res.taken = bool(ctx.get(taken_field)) if taken_field else True
+        if departed_on and departed_on < dates.add_years(start, years):
+            res.reasons.append(f"{departed_on}离开，实物待遇随之终止")
+        return
+    if unit is None:
+        res.taken = True
+        return
+    dues: list[tuple[dt.date, int, bool, str]] = []  # due, amount, needs review, note
+    if kind == "fractions":
+        parts = sched["parts"]
+        left = unit
+        for i, p in enumerate(parts):
+            amount = left if i == len(parts) - 1 else unit * int(p["percent"]) // 100
+            left -= amount
+            dues.append((dates.add_years(start, int(p["after_years"])), amount, bool(p.get("review")),
+                         f"第{i + 1}期（{p['percent']}%）"))
+        total = unit
+        msg = f"自{start}起按" + "、".join(f"{p['percent']}%" for p in parts) + f"分{len(parts)}期发放"
+    elif kind == "monthly":
+        months = int(sched["months"])
+        end_fact = sched.get("end_fact")
+        end = ctx.fact(end_fact) if end_fact else None
+        if end is not None:
+            months = min(months, dates.months_between(start, end))
+        for k in range(1, months + 1):
+            dues.append((dates.add_months(start, k), unit, False, f"第{k}个月"))
+        total = unit * months
+        msg = f"自{start}起每月{money.yuan(unit)}元，共{months}个月" + (f"（{end_fact}：{end}）" if end else "")
+    elif kind == "annual":
+        years = int(sched["years"])
+        first = int(sched.get("first_after_years", 0))
+        review_from = sched.get("review_from")
+        for k in range(years):
+            needs = review_from is not None and k + 1 >= int(review_from)
+            dues.append((dates.add_years(start, k + first), unit, needs, f"第{k + 1}年"))
+        total = unit * years
+        msg = f"自{start}起每年{money.yuan(unit)}元，共{years}年"
+    elif kind == "after_first_year":
+        dues.append((dates.add_years(start, 1), unit, bool(sched.get("review", True)), "工作满一年"))
+        total = unit
+        msg = f"自{start}起工作满一年、年度考核合格后一次性发放"
+    elif kind == "working_days":
+        days = int(sched["days"])
+        due = cal.add_workdays(start, days)
+        dues.append((due, unit, False, f"{start}后第{days}个工作日内"))
+        total = unit
+        msg = f"{start}后{days}个工作日内（至{due}）一次性发放"
+    else:  # once
+        dues.append((start, unit, False, "一次性"))
+        total = unit
+        msg = f"{start}一次性发放"
+    res.total_fen = total
+    res.explanation.append(Step("schedule", True, money.yuan(total), msg, sbasis, squote))
+    funding = b["funding"]
+    shares = funding["shares"]
+    fbasis = _basis(pack, funding.get("cite"))
+    level = ctx.fact("approval_level")
+    if funding.get("same_level") and level in FUNDING_LEVELS:
+        shares = {level: 1}
+    res.cite(fbasis)
+    res.explanation.append(Step("funding", True, "：".join(f"{pack.level_name(k)}{v}" for k, v in shares.items()),
+                                "资金分担：" + "：".join(f"{pack.level_name(k)}{v}" for k, v in shares.items()),
+                                fbasis, _quote(funding.get("cite"))))
+    per_year = sched.get("each_year_requires")
+    failed_years = sorted(y for y, r in reviews.items() if r == "不合格")
+    cancels = bool(review_cfg.get("failed_cancels_rest"))
+    for idx, (due, amount, needs_review, note) in enumerate(dues):
+        inst = Installment(due=due, amount_fen=amount, funding=_split(amount, shares), note=note)
+        conditions = []
+        if needs_review:
+            inst.review_year = due.year - 1
+            conditions.append(f"{inst.review_year}年度考核合格（{review_basis}）")
+        if per_year:
+            conditions.append(f"{per_year.get('label', per_year['fact'])}（{sbasis}）")
+        inst.condition = "；".join(conditions)
+        # status
+        if departed_on and due > departed_on:
+            inst.status, inst.cancelled_by = "cancelled", "departure"
+            inst.note += f"；{departed_on}离开，未到期部分取消"
+        elif cancels and any(y < due.year and y >= start.year for y in failed_years):
+            y = next(y for y in failed_years if y < due.year and y >= start.year)
+            inst.status, inst.cancelled_by = "cancelled", "review"
+            inst.note += f"；{y}年度考核不合格，取消后续待遇（{review_basis}）"
+        elif needs_review and inst.review_year in reviews:
+            result = reviews[inst.review_year]
+            if result in passing:
+                inst.status = "due" if due <= ctx.as_of else "scheduled"
+            else:
+                inst.status, inst.cancelled_by = "cancelled", "review"
+                inst.note += f"；{inst.review_year}年度考核“{result}”，未达到合格（{review_basis}）"
+        elif needs_review:
+            inst.status = "awaiting_review" if due <= ctx.as_of else "scheduled"
+        else:
+            inst.status = "due" if due <= ctx.as_of else "scheduled"
+        if per_year and inst.status != "cancelled":
+            served = ctx.facts.get(per_year["fact"]) or {}
+            months = served.get(str(idx + 1), served.get(idx + 1))
+            if months is None:
+                if due <= ctx.as_of:
+                    inst.status = "awaiting_fact"
+            elif months < per_year["min"]:
+                inst.status, inst.cancelled_by = "cancelled", "service"
+                inst.note += f"；该年度服务{months}个月，不满{per_year['min']}个月"
+        res.installments.append(inst)
+    if departed_on and any(i.status == "cancelled" and i.due > departed_on for i in res.installments):
+        res.reasons.append(f"{departed_on}离开，尚未到期的分期取消")
+    res.taken = True
+
+
+def _tier_extra(b: Mapping, ctx: _Ctx) -> dict:
+    """For in-kind benefits: the first matching ``variants`` entry (area, gift years)."""
+    for v in b.get("variants", []) or []:
+        outs = [ctx.run_check(c) for c in v.get("when", []) or []]
+        if all(o.passed for o in outs):
+            return {k: v[k] for k in ("label", "area_m2", "gift_after_years") if k in v}
+    return {}
+
+
+def _apply_exclusions(pack: Pack, by_code: dict[str, BenefitResult]) -> None:
+    for ex in pack.data.get("exclusions", []) or []:
+        basis, quote = _basis(pack, ex.get("cite")), _quote(ex.get("cite"))
+        if "one_of" in ex:
+            group = [by_code[c] for c in ex["one_of"] if c in by_code and by_code[c].status == "eligible" and by_code[c].taken]
+            if len(group) < 2:
+                continue
+            keep = max(group, key=lambda r: (r.total_fen or 0)) if ex.get("keep") == "highest" else group[0]
+            for r in group:
+                if r is keep:
+                    continue
+                _exclude(r, f"与{keep.name}不重复享受，按{'标准从高' if ex.get('keep') == 'highest' else '先列者'}"
+                            f"享受{keep.name}（{basis}）", basis, quote)
+            continue
+        target, other = by_code.get(ex["benefit"]), by_code.get(ex["not_with"])
+        if target is None or other is None or target.status != "eligible":
+            continue
+        if other.status == "eligible" and other.taken:
+            what = "已入住" if other.in_kind else "已享受"
+            _exclude(target, f"{what}{other.name}，不享受{target.name}（{basis}）", basis, quote)
+        elif other.status == "undetermined":
+            target.status = "undetermined"
+            target.reasons.append(f"待定：是否享受{other.name}尚未确定，而享受{other.name}的不享受{target.name}（{basis}）")
+            target.explanation.append(Step("exclusion", None, other.name, f"与{other.name}互斥，后者待定", basis, quote))
+
+
+def _exclude(r: BenefitResult, reason: str, basis: str, quote: str) -> None:
+    r.status = "ineligible"
+    r.reasons.append(reason)
+    r.cite(basis)
+    r.explanation.append(Step("exclusion", False, "", reason, basis, quote))
+    r.installments = []
+    r.total_fen = None
+    r.taken = False
+
+
+def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[str, BenefitResult],
+             paid: Any) -> tuple[int | None, dt.date | None, list[str], str]:
+    svc = pack.data.get("service") or {}
+    years = None
+    basis: list[str] = []
+    note = ""
+    for rule in svc.get("rules", []) or []:
+        outs = [ctx.run_check(c) for c in rule.get("when", []) or []]
+        if all(o.passed for o in outs):
+            years = rule.get("years")
+            basis.append(_basis(pack, rule.get("cite")))
+            note = rule.get("note", "")
+            break
+    if years is None and not note:
+        agreed = ctx.fact("service_agreement_years")
+        if agreed:
+            years = int(agreed)
+            note = f"按服务期协议约定的{years}年（facts.service_agreement_years）"
+            if refund_cite := (svc.get("refund") or {}).get("cite"):
+                basis.append(_basis(pack, refund_cite))
+        else:
+            note = svc.get("default_note", "政策未规定该类人才的服务年限，按服务期协议约定")
+    start_field = svc.get("start", "introduction_date")
+    start = ctx.get(start_field) or ctx.approved_on
+    end = dates.add_years(start, int(years)) if years else None
+    refund = svc.get("refund") or {}
+    if not (departed_on and end and departed_on < end):
+        return years, end, basis, note
+    mode = refund.get("mode", "none")
+    rbasis = _basis(pack, refund.get("cite"))
+    paid_map = _paid_map(paid)
+    total_days = (end - start).days
+    unserved = (end - departed_on).days
+    for code in refund.get("benefits", []) or []:
+        r = by_code.get(code)
+        if r is None or r.status != "eligible" or not r.installments:
+            continue
+        if code in paid_map:
+            dues = paid_map[code]
+            got = sum(i.amount_fen for i in r.installments if i.due in dues)
+        else:
+            got = sum(i.amount_fen for i in r.installments if i.due <= departed_on and i.cancelled_by is None)
+        if mode == "all_paid":
+            r.refund_fen = got
+            rule = "退回已领取的全部金额"
+        elif mode == "pro_rata":
+            r.refund_fen = got * unserved // total_days
+            rule = f"按未服务天数{unserved}/{total_days}比例退回"
+        else:
+            r.refund_fen = 0
+            rule = "政策未规定退回金额"
+        r.cite(rbasis)
+        msg = f"服务期至{end}，{departed_on}提前离开：已领取{money.yuan(got)}元，{rule}，应退回{money.yuan(r.refund_fen)}元"
+        r.reasons.append(msg + f"（{rbasis}）")
+        r.explanation.append(Step("refund", True, money.yuan(r.refund_fen), msg, rbasis, _quote(refund.get("cite"))))
+    return years, end, basis, note
+
+
+def _paid_map(paid: Any) -> dict[str, set[dt.date]]:
+    """``paid`` as {code: [due dates]} or [{"benefit": code, "due": date}, …] or [(code, due)]."""
+    out: dict[str, set[dt.date]] = {}
+    if not paid:
+        return out
+    items = paid.items() if isinstance(paid, Mapping) else None
+    if items is not None:
+        for code, dues in items:
+            out[code] = {_as_date(d) for d in dues}
+        return out
+    for entry in paid:
+        if isinstance(entry, Mapping):
+            code, due = entry["benefit"], entry["due"]
+        else:
+            code, due = entry
+        out.setdefault(code, set()).add(_as_date(due))
+    return out
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

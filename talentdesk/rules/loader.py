@@ -1,0 +1,457 @@
+"""Loading policy packs: YAML with line numbers, a schema check with Chinese messages.
+
+A pack is one YAML file (see ``resources/policies/README.md`` for the format). The
+shipped packs live in ``resources/policies/``; an office adds its own by dropping a
+``.yaml`` file into a directory passed in ``extra_dirs`` (the user policy folder). A
+pack in a later directory with the same ``id`` replaces an earlier one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from talentdesk.domain.errors import TalentDeskError
+from talentdesk.rules.checks import CHECKS, PARAMS
+
+BUILTIN_DIR = Path(__file__).resolve().parents[2] / "resources" / "policies"
+
+BENEFIT_NAMES = {
+    "settlement_allowance": "安家补贴", "rent_subsidy": "租房补贴", "talent_apartment": "人才公寓",
+    "living_allowance": "生活补贴", "postdoc_living": "博士后生活补助", "spouse_living": "配偶生活补贴",
+    "medical_subsidy": "医疗补助", "tuition_subsidy": "学费补助", "special_hire_subsidy": "特聘人才补贴",
+    "introduction_subsidy": "博士硕士引进补贴", "migratory_engineer": "候鸟式工程师补助",
+}
+FUNDING_LEVELS = {"league": "盟级", "banner": "旗级", "city": "市级", "local": "属地"}
+DATE_BASES = ("approved_on", "introduction_date", "agreement_signed_date", "postdoc_entry_date",
+              "contract_start")
+SCHEDULE_KINDS = ("fractions", "monthly", "annual", "after_first_year", "working_days", "once", "in_kind")
+REFUND_MODES = ("all_paid", "pro_rata", "none")
+
+
+class PackError(TalentDeskError):
+    """A pack file that cannot be used; ``errors`` lists every problem with its line."""
+
+    def __init__(self, path: Path | str, errors: list[str]):
+        self.path = str(path)
+        self.errors = list(errors)
+        super().__init__(f"政策文件 {Path(path).name} 有误：" + "；".join(self.errors))
+
+
+class LDict(dict):
+    """A mapping from the YAML file that remembers the line of itself and of each key."""
+    line: int = 0
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.lines: dict[Any, int] = {}
+
+    def line_of(self, key: Any) -> int:
+        return self.lines.get(key, self.line)
+
+
+class LList(list):
+    line: int = 0
+
+    def __init__(self, *a):
+        super().__init__(*a)
+        self.lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if index < len(self.lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _map(loader: _Loader, node: yaml.MappingNode) -> LDict:
+    loader.flatten_mapping(node)
+    out = LDict()
+    out.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            loader.duplicates.append(f"第{key_node.start_mark.line + 1}行：重复的键“{key}”")
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _seq(loader: _Loader, node: yaml.SequenceNode) -> LList:
+    out = LList(loader.construct_object(n, deep=True) for n in node.value)
+    out.line = node.start_mark.line + 1
+    out.lines = [n.start_mark.line + 1 for n in node.value]
+    return out
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _seq)
+
+
+def read_yaml(text: str) -> tuple[Any, list[str]]:
+    """Parse YAML text; returns (data, errors) with syntax errors as Chinese messages."""
+    loader = _Loader(text)
+    loader.duplicates = []
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        what = (exc.problem or "").strip()
+        return None, [f"第{line}行：YAML 格式错误（{what}），请检查缩进、冒号和引号"]
+    except yaml.YAMLError as exc:
+        return None, [f"YAML 格式错误：{exc}"]
+    finally:
+        loader.dispose()
+    return data, list(loader.duplicates)
+
+
+# ---------------------------------------------------------------- schema
+
+class _Checker:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def err(self, line: int, msg: str) -> None:
+        self.errors.append(f"第{line}行：{msg}")
+
+    def need(self, obj: LDict, key: str, kind: type | tuple, where: str) -> Any:
+        if not isinstance(obj, dict) or key not in obj:
+            self.err(getattr(obj, "line", 0), f"{where}缺少“{key}”")
+            return None
+        value = obj[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
+            self.err(obj.line_of(key), f"{where}的“{key}”应为{_kind_name(kind)}，现为“{value}”")
+            return None
+        if isinstance(value, str) and not value.strip():
+            self.err(obj.line_of(key), f"{where}的“{key}”不能为空")
+            return None
+        return value
+
+    def mapping(self, obj: Any, line: int, where: str) -> bool:
+        if not isinstance(obj, dict):
+            self.err(line, f"{where}应为键值对（映射）")
+            return False
+        return True
+
+    def cite(self, obj: LDict, key: str, where: str, required: bool = True) -> None:
+        if key not in obj:
+            if required:
+                self.err(obj.line, f"{where}缺少出处“{key}”（文号、条款和原文）")
+            return
+        c = obj[key]
+        if not self.mapping(c, obj.line_of(key), f"{where}的出处"):
+            return
+        self.need(c, "art", str, f"{where}的出处")
+        self.need(c, "quote", str, f"{where}的出处")
+        if "doc" in c:
+            self.need(c, "doc", str, f"{where}的出处")
+
+    def check(self, c: Any, line: int, where: str, cite_required: bool) -> None:
+        if not self.mapping(c, line, where):
+            return
+        name = self.need(c, "check", str, where)
+        if name is None:
+            return
+        if name not in CHECKS:
+            self.err(c.line_of("check"), f"{where}：未知的条件“{name}”，可用：{'、'.join(CHECKS)}")
+            return
+        for p in PARAMS.get(name, ()):
+            if p not in c:
+                self.err(c.line, f"{where}（{name}）缺少参数“{p}”")
+        if name in ("any_of", "all_of") and isinstance(c.get("checks"), list):
+            for i, sub in enumerate(c["checks"]):
+                self.check(sub, c["checks"].line_of(i), f"{where}的第{i + 1}个子条件", False)
+        if name == "age_limit" and isinstance(c.get("limits"), list):
+            for i, lim in enumerate(c["limits"]):
+                w = f"{where}的第{i + 1}个年龄档"
+                if self.mapping(lim, c["limits"].line_of(i), w):
+                    self.need(lim, "max_age", int, w)
+                    self.need(lim, "label", str, w)
+                    for j, sub in enumerate(lim.get("when", []) or []):
+                        self.check(sub, lim["when"].line_of(j), f"{w}的第{j + 1}个条件", False)
+        if name in ("date_on_or_after",) and "date" in c and not isinstance(c["date"], dt.date):
+            self.err(c.line_of("date"), f"{where}的“date”应为日期（如 2023-01-12）")
+        self.cite(c, "cite", where, required=cite_required)
+
+    def values(self, tier: LDict, where: str) -> None:
+        vals = tier.get("values")
+        if not isinstance(vals, list) or not vals:
+            self.err(tier.line_of("values"), f"{where}缺少按生效日期列出的金额“values”")
+            return
+        for i, v in enumerate(vals):
+            w = f"{where}的第{i + 1}个金额"
+            if not self.mapping(v, vals.line_of(i), w):
+                continue
+            start = self.need(v, "from", dt.date, w)
+            end = v.get("to")
+            if end is not None and not isinstance(end, dt.date):
+                self.err(v.line_of("to"), f"{w}的“to”应为日期或留空")
+            elif start and end and end < start:
+                self.err(v.line_of("to"), f"{w}的结束日期早于开始日期")
+            keys = [k for k in ("yuan", "max_yuan") if k in v]
+            if len(keys) != 1:
+                self.err(v.line, f"{w}应有且只有“yuan”或“max_yuan”之一")
+            for k in keys:
+                if not isinstance(v[k], int) or isinstance(v[k], bool) or v[k] < 0:
+                    self.err(v.line_of(k), f"{w}的“{k}”应为非负整数（元），不能有小数：“{v[k]}”")
+
+    def benefit(self, b: Any, line: int, idx: int) -> str | None:
+        where = f"第{idx + 1}项待遇"
+        if not self.mapping(b, line, where):
+            return None
+        code = self.need(b, "code", str, where)
+        if code and not re.fullmatch(r"[a-z][a-z0-9_]*", code):
+            self.err(b.line_of("code"), f"{where}的代码“{code}”只能用小写字母、数字和下划线")
+        where = f"待遇“{code or idx + 1}”"
+        self.need(b, "name", str, where)
+        self.cite(b, "cite", where)
+        basis = b.get("date_basis", "approved_on")
+        if basis not in DATE_BASES:
+            self.err(b.line_of("date_basis"), f"{where}的“date_basis”应为：{'、'.join(DATE_BASES)}")
+        for i, c in enumerate(b.get("conditions", []) or []):
+            self.check(c, b["conditions"].line_of(i), f"{where}的第{i + 1}个条件", True)
+        amount = b.get("amount")
+        sched = b.get("schedule")
+        if not self.mapping(sched, b.line_of("schedule") if "schedule" in b else b.line, f"{where}的发放方式“schedule”"):
+            return code
+        kind = self.need(sched, "kind", str, f"{where}的发放方式")
+        if kind and kind not in SCHEDULE_KINDS:
+            self.err(sched.line_of("kind"), f"{where}的发放方式“{kind}”未知，可用：{'、'.join(SCHEDULE_KINDS)}")
+        self.cite(sched, "cite", f"{where}的发放方式")
+        if kind == "fractions":
+            parts = sched.get("parts")
+            if not isinstance(parts, list) or not parts:
+                self.err(sched.line, f"{where}的分期比例“parts”不能为空")
+            else:
+                total = 0
+                for i, p in enumerate(parts):
+                    if self.mapping(p, parts.line_of(i), f"{where}的第{i + 1}期"):
+                        pct = self.need(p, "percent", int, f"{where}的第{i + 1}期")
+                        self.need(p, "after_years", int, f"{where}的第{i + 1}期")
+                        total += pct or 0
+                if total != 100:
+                    self.err(parts.line, f"{where}的分期比例合计为{total}%，应为100%")
+        elif kind == "monthly":
+            self.need(sched, "months", int, f"{where}的发放方式")
+        elif kind in ("annual", "in_kind"):
+            self.need(sched, "years", int, f"{where}的发放方式")
+        elif kind == "working_days":
+            self.need(sched, "days", int, f"{where}的发放方式")
+        if "start" in sched and sched["start"] not in DATE_BASES:
+            self.err(sched.line_of("start"), f"{where}的起算日“start”应为：{'、'.join(DATE_BASES)}")
+        if kind != "in_kind":
+            if not self.mapping(amount, b.line_of("amount") if "amount" in b else b.line, f"{where}的金额“amount”"):
+                return code
+            tiers = amount.get("tiers")
+            if not isinstance(tiers, list) or not tiers:
+                self.err(amount.line, f"{where}的金额缺少标准档次“tiers”")
+            else:
+                for i, t in enumerate(tiers):
+                    w = f"{where}的第{i + 1}档"
+                    if not self.mapping(t, tiers.line_of(i), w):
+                        continue
+                    self.need(t, "label", str, w)
+                    self.cite(t, "cite", w)
+                    for j, c in enumerate(t.get("when", []) or []):
+                        self.check(c, t["when"].line_of(j), f"{w}的第{j + 1}个条件", False)
+                    if t.get("case_by_case") is True:
+                        continue
+                    self.values(t, w)
+                    if "percent_of" in t:
+                        po = t["percent_of"]
+                        if self.mapping(po, t.line_of("percent_of"), f"{w}的比例"):
+                            self.need(po, "fact", str, f"{w}的比例")
+                            self.need(po, "percent", int, f"{w}的比例")
+            funding = b.get("funding")
+            if self.mapping(funding, b.line_of("funding") if "funding" in b else b.line, f"{where}的资金来源“funding”"):
+                self.cite(funding, "cite", f"{where}的资金来源")
+                shares = funding.get("shares")
+                if not isinstance(shares, dict) or not shares:
+                    self.err(funding.line, f"{where}的资金来源缺少分担比例“shares”（如 city: 1, local: 1）")
+                else:
+                    for lvl, share in shares.items():
+                        if lvl not in FUNDING_LEVELS:
+                            self.err(shares.line_of(lvl), f"{where}的资金级次“{lvl}”未知，可用：{'、'.join(FUNDING_LEVELS)}")
+                        if not isinstance(share, int) or isinstance(share, bool) or share <= 0:
+                            self.err(shares.line_of(lvl), f"{where}的分担比例应为正整数")
+        return code
+
+
+def check_pack_data(data: Any) -> list[str]:
+    """Schema errors of a parsed pack (Chinese, each with its line number)."""
+    c = _Checker()
+    if not isinstance(data, dict):
+        return ["第1行：政策文件应为键值对（映射），以 id: 开头"]
+    pid = c.need(data, "id", str, "政策")
+    if pid and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", pid):
+        c.err(data.line_of("id"), f"政策编号“{pid}”只能用小写字母、数字和连字符")
+    for key in ("title", "document", "issuer"):
+        c.need(data, key, str, "政策")
+    start = c.need(data, "effective_from", dt.date, "政策")
+    end = data.get("effective_to")
+    if end is not None and not isinstance(end, dt.date):
+        c.err(data.line_of("effective_to"), "政策的“effective_to”应为日期，未规定截止日期时写 null")
+    elif start and end and end < start:
+        c.err(data.line_of("effective_to"), "政策的截止日期早于生效日期")
+    review = data.get("review")
+    if review is not None and c.mapping(review, data.line_of("review"), "年度考核“review”"):
+        c.cite(review, "cite", "年度考核")
+    codes: list[str] = []
+    benefits = data.get("benefits")
+    if not isinstance(benefits, list) or not benefits:
+        c.err(data.line_of("benefits"), "政策缺少待遇清单“benefits”")
+    else:
+        for i, b in enumerate(benefits):
+            code = c.benefit(b, benefits.line_of(i), i)
+            if code:
+                if code in codes:
+                    c.err(b.line_of("code"), f"待遇代码“{code}”重复")
+                codes.append(code)
+    service = data.get("service")
+    if service is not None and c.mapping(service, data.line_of("service"), "服务期“service”"):
+        for i, r in enumerate(service.get("rules", []) or []):
+            w = f"服务期的第{i + 1}条规则"
+            if c.mapping(r, service["rules"].line_of(i), w):
+                if r.get("years") is not None:
+                    c.need(r, "years", int, w)
+                c.cite(r, "cite", w)
+                for j, sub in enumerate(r.get("when", []) or []):
+                    c.check(sub, r["when"].line_of(j), f"{w}的第{j + 1}个条件", False)
+        refund = service.get("refund")
+        if refund is not None and c.mapping(refund, service.line_of("refund"), "退回规则“refund”"):
+            mode = c.need(refund, "mode", str, "退回规则")
+            if mode and mode not in REFUND_MODES:
+                c.err(refund.line_of("mode"), f"退回规则“{mode}”未知，可用：{'、'.join(REFUND_MODES)}")
+            c.cite(refund, "cite", "退回规则")
+            for i, code in enumerate(refund.get("benefits", []) or []):
+                if codes and code not in codes:
+                    c.err(refund["benefits"].line_of(i), f"退回规则中的待遇“{code}”不存在")
+    for i, ex in enumerate(data.get("exclusions", []) or []):
+        w = f"第{i + 1}条排除规则"
+        if not c.mapping(ex, data["exclusions"].line_of(i), w):
+            continue
+        c.cite(ex, "cite", w)
+        named = []
+        if "one_of" in ex:
+            named = list(ex["one_of"] or [])
+        elif "benefit" in ex and "not_with" in ex:
+            named = [ex["benefit"], ex["not_with"]]
+        else:
+            c.err(ex.line, f"{w}应写成 benefit + not_with，或 one_of 列表")
+        for code in named:
+            if codes and code not in codes:
+                c.err(ex.line, f"{w}中的待遇“{code}”不存在")
+    return c.errors
+
+
+def _as_tuple(kind) -> tuple:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _kind_name(kind) -> str:
+    names = {str: "文字", int: "整数", dt.date: "日期（如 2023-01-12）", list: "列表", dict: "键值对", bool: "是/否"}
+    return "或".join(names.get(k, k.__name__) for k in _as_tuple(kind))
+
+
+# ---------------------------------------------------------------- packs
+
+@dataclass
+class Pack:
+    id: str
+    title: str
+    document: str
+    issuer: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    data: dict = field(repr=False)
+    path: Path | None = None
+
+    @property
+    def benefits(self) -> list[dict]:
+        return list(self.data["benefits"])
+
+    @property
+    def benefit_codes(self) -> list[str]:
+        return [b["code"] for b in self.data["benefits"]]
+
+    def level_name(self, code: str) -> str:
+        return (self.data.get("funding_levels") or {}).get(code) or FUNDING_LEVELS.get(code, code)
+
+    def covers(self, day: dt.date) -> bool:
+        return day >= self.effective_from and (self.effective_to is None or day <= self.effective_to)
+
+    def summary(self) -> dict:
+        return {"id": self.id, "title": self.title, "document": self.document, "issuer": self.issuer,
+                "effective_from": self.effective_from.isoformat(),
+                "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+                "benefits": [{"code": b["code"], "name": b["name"]} for b in self.benefits],
+                "path": str(self.path) if self.path else None}
+
+
+def check_pack_file(path: str | Path) -> list[str]:
+    """Every problem in a pack file, in Chinese with line numbers; empty means usable."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return [f"找不到文件：{path}"]
+    except UnicodeDecodeError:
+        return ["文件不是 UTF-8 编码，请用“UTF-8”另存"]
+    data, errors = read_yaml(text)
+    if data is None and errors:
+        return errors
+    return errors + check_pack_data(data)
+
+
+def read_pack(path: str | Path) -> Pack:
+    """A pack from a file; raises PackError with every problem found."""
+    path = Path(path)
+    errors = check_pack_file(path)
+    if errors:
+        raise PackError(path, errors)
+    data, _ = read_yaml(path.read_text(encoding="utf-8-sig"))
+    return Pack(id=data["id"], title=data["title"], document=data["document"], issuer=data["issuer"],
+                effective_from=data["effective_from"], effective_to=data.get("effective_to"),
+                data=data, path=path)
+
+
+def pack_files(extra_dirs: Iterable[str | Path] = ()) -> list[Path]:
+    files: list[Path] = []
+    for d in (BUILTIN_DIR, *[Path(x) for x in extra_dirs]):
+        if d.is_dir():
+            files.extend(sorted(p for p in d.iterdir() if p.suffix.lower() in (".yaml", ".yml")))
+    return files
+
+
+def load_packs(extra_dirs: Iterable[str | Path] = (), *, errors: list[str] | None = None) -> dict[str, Pack]:
+    """All packs by id: the shipped ones, then each extra directory (later ids win).
+
+    A broken user pack does not stop the others: its problems go to ``errors`` when a
+    list is given; without a list a broken file raises ``PackError``.
+    """
+    packs: dict[str, Pack] = {}
+    for path in pack_files(extra_dirs):
+        try:
+            pack = read_pack(path)
+        except PackError as exc:
+            if errors is None:
+                raise
+            errors.append(exc.message)
+            continue
+        packs[pack.id] = pack
+    return packs
+
+
+def get_pack(policy_id: str, extra_dirs: Iterable[str | Path] = ()) -> Pack:
+    packs = load_packs(extra_dirs, errors=[])
+    if policy_id not in packs:
+        known = "、".join(sorted(packs)) or "（无）"
+        raise TalentDeskError(f"没有编号为“{policy_id}”的政策，现有：{known}")
+    return packs[policy_id]
