@@ -171,19 +171,23 @@ def parse_record(raw: dict[str, Any], *, by: str = "key", partial: bool = False,
             record[col.key] = col.parse(value)
         except ValueError as exc:
             errors.append(FieldError(col.key, col.label, value, f"{col.label}：{exc}"))
-    errors.extend(cross_check(record, raw_keys=set(record), partial=partial, today=today))
+    failed = {e.field for e in errors}
+    errors.extend(cross_check(record, raw_keys=set(record), partial=partial, today=today, failed=failed))
     return record, errors
 
 
 def cross_check(record: dict[str, Any], *, raw_keys: set[str] | None = None, partial: bool = False,
-                today: dt.date | None = None) -> list[FieldError]:
-    """Checks across fields; fills birth date and sex from the ID number when blank."""
+                today: dt.date | None = None, failed: set[str] = frozenset()) -> list[FieldError]:
+    """Checks across fields; fills birth date and sex from the ID number when blank.
+
+    ``failed`` names fields whose own parsing failed: they are not reported again.
+    """
     errors: list[FieldError] = []
     keys = raw_keys if raw_keys is not None else set(record)
     if not partial:
         for col in COLUMNS:
             if col.required and record.get(col.key) in (None, ""):
-                if not any(e.field == col.key for e in errors):
+                if col.key not in failed:
                     errors.append(FieldError(col.key, col.label, None, f"{col.label}：必填项不能为空"))
     number = record.get("id_number")
     if number:

@@ -26,7 +26,6 @@ def validate(raw: str) -> str:
     return code
 
 
-def make(body16: str) -> str:
-    """Build a valid code from 17 leading characters given as 2-char prefix + rest (tests, demo)."""
-    first17 = body16[:17]
+def make(first17: str) -> str:
+    """A valid code from its first 17 characters (synthetic data, tests)."""
     return first17 + check_char(first17)

@@ -477,13 +477,26 @@ def _schedule(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, res
     passing = tuple(review_cfg.get("passing", ("优秀", "合格", "基本合格")))
     review_basis = _basis(pack, review_cfg.get("cite"))
     if kind == "in_kind":
-        years = int(sched["years"])
+        years = sched.get("years")
+        extra, state = _tier_extra(b, ctx)
+        if state is not True:
+            res.status = "ineligible" if state is False else "undetermined"
+            res.reasons.append(("不符合：" if state is False else "待定：") + extra.get("message", ""))
+            res.explanation.append(Step("variant", state, "", extra.get("message", ""), extra.get("basis", ""),
+                                        extra.get("quote", "")))
+            if state is False and extra.get("basis"):
+                res.cite(extra["basis"])
+            return
+        until = dates.add_years(start, int(years)) - dt.timedelta(days=1) if years else None
         res.in_kind = {"what": sched.get("what", res.name), "from": start.isoformat(), "years": years,
-                       "until": (dates.add_years(start, years) - dt.timedelta(days=1)).isoformat()}
-        extra = _tier_extra(b, ctx)
-        res.in_kind.update(extra)
-        res.tier = extra.get("label") or res.tier
-        msg = f"{res.in_kind['what']}：自{start}起，期限{years}年"
+                       "until": until.isoformat() if until else None}
+        res.in_kind.update({k: extra[k] for k in ("area_m2", "gift_after_years") if k in extra})
+        if extra.get("label"):
+            res.tier = extra["label"]
+            res.cite(extra.get("basis", ""))
+            res.explanation.append(Step("variant", True, extra["label"], extra["label"], extra.get("basis", ""),
+                                        extra.get("quote", "")))
+        msg = f"{res.in_kind['what']}：自{start}起" + (f"，期限{years}年" if years else f"，{sched.get('period_text', '在岗期间')}")
         if extra.get("area_m2"):
             msg += f"，住房{extra['area_m2']}平方米"
         if extra.get("gift_after_years"):
@@ -492,12 +505,13 @@ def _schedule(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, res
             msg += f"，连续工作满{extra['gift_after_years']}年（{gift_on}）后住房可直接赠予"
             if departed_on and departed_on < gift_on:
                 res.in_kind["gift_cancelled"] = True
-                res.reasons.append(f"{departed_on}离开，未满{extra['gift_after_years']}年，住房不予赠予")
+                res.reasons.append(f"{departed_on}离开，未连续工作满{extra['gift_after_years']}年，住房不予赠予")
         res.explanation.append(Step("schedule", True, start.isoformat(), msg, sbasis, squote))
-        res.reasons.append("实物待遇，不发放资金")
+        res.reasons.insert(0, msg + "（实物待遇，不发放资金）")
         taken_field = sched.get("taken_field")
         res.taken = bool(ctx.get(taken_field)) if taken_field else True
-        if departed_on and departed_on < dates.add_years(start, years):
+        if departed_on and (until is None or departed_on <= until):
+            res.in_kind["ended_on"] = departed_on.isoformat()
             res.reasons.append(f"{departed_on}离开，实物待遇随之终止")
         return
     if unit is None:
@@ -605,13 +619,26 @@ def _schedule(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, res
     res.taken = True
 
 
-def _tier_extra(b: Mapping, ctx: _Ctx) -> dict:
-    """For in-kind benefits: the first matching ``variants`` entry (area, gift years)."""
-    for v in b.get("variants", []) or []:
+def _tier_extra(b: Mapping, ctx: _Ctx) -> tuple[dict, bool | None]:
+    """For in-kind benefits: the first matching ``variants`` entry (label, area, gift
+    years) → (entry, True); none matches → ({message}, False), or None if undetermined."""
+    variants = b.get("variants") or []
+    if not variants:
+        return {}, True
+    unknown = None
+    for v in variants:
         outs = [ctx.run_check(c) for c in v.get("when", []) or []]
         if all(o.passed for o in outs):
-            return {k: v[k] for k in ("label", "area_m2", "gift_after_years") if k in v}
-    return {}
+            out = {k: v[k] for k in ("label", "area_m2", "gift_after_years") if k in v}
+            out["basis"], out["quote"] = _basis(ctx.pack, v.get("cite")), _quote(v.get("cite"))
+            return out, True
+        if unknown is None and not any(o.passed is False for o in outs):
+            unknown = next(o for o in outs if o.passed is None)
+    if unknown is not None:
+        return {"message": f"无法确定住房标准：{unknown.message}"}, None
+    first = variants[0]
+    return {"message": "不属于任何住房标准（" + "、".join(v.get("label", "") for v in variants) + "）",
+            "basis": _basis(ctx.pack, first.get("cite")), "quote": _quote(first.get("cite"))}, False
 
 
 def _apply_exclusions(pack: Pack, by_code: dict[str, BenefitResult]) -> None:

@@ -240,12 +240,19 @@ class _Checker:
                     self.err(parts.line, f"{where}的分期比例合计为{total}%，应为100%")
         elif kind == "monthly":
             self.need(sched, "months", int, f"{where}的发放方式")
-        elif kind in ("annual", "in_kind"):
+        elif kind == "annual":
             self.need(sched, "years", int, f"{where}的发放方式")
         elif kind == "working_days":
             self.need(sched, "days", int, f"{where}的发放方式")
         if "start" in sched and sched["start"] not in DATE_BASES:
             self.err(sched.line_of("start"), f"{where}的起算日“start”应为：{'、'.join(DATE_BASES)}")
+        for i, v in enumerate(b.get("variants", []) or []):
+            w = f"{where}的第{i + 1}种标准"
+            if self.mapping(v, b["variants"].line_of(i), w):
+                self.need(v, "label", str, w)
+                self.cite(v, "cite", w)
+                for j, c in enumerate(v.get("when", []) or []):
+                    self.check(c, v["when"].line_of(j), f"{w}的第{j + 1}个条件", False)
         if kind != "in_kind":
             if not self.mapping(amount, b.line_of("amount") if "amount" in b else b.line, f"{where}的金额“amount”"):
                 return code

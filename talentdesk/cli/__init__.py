@@ -1,0 +1,112 @@
+"""The ``talentdesk`` command.
+
+Subcommands live in ``talentdesk/cli/cmd_*.py``; each module defines
+``register(subparsers)``, and each subcommand sets ``func=handler`` where
+``handler(args, app) -> int``. ``--json`` may stand anywhere on the line.
+
+Exit codes: 0 done, 1 an expected problem (message on stderr), 2 bad usage or an
+unreadable file, 3 some input rows had errors (imports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import pkgutil
+import sys
+from typing import Any, Sequence
+
+from talentdesk import APP_TITLE, __version__
+from talentdesk.domain.errors import TalentDeskError
+
+
+class CliApp:
+    """What a handler needs: the database, the acting user, output helpers."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.json = bool(getattr(args, "json", False))
+        self._db = None
+        self._ctx = None
+
+    def database(self):
+        if self._db is None:
+            from talentdesk.models.db import open_database
+
+            self._db = open_database(self.args.db)
+        return self._db
+
+    def context(self):
+        """The service context for the acting user (login hooks in here)."""
+        if self._ctx is None:
+            from talentdesk.services import auth_hook
+
+            self._ctx = auth_hook.cli_context(self)
+        return self._ctx
+
+    def print_json(self, obj: Any) -> None:
+        from talentdesk.services.audit import _default
+
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+    def out(self, text: str = "") -> None:
+        sys.stdout.write(text + "\n")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+def _command_modules() -> list[str]:
+    import talentdesk.cli as pkg
+
+    return sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if m.name.startswith("cmd_"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="talentdesk", description=f"{APP_TITLE}（TalentDesk）")
+    parser.add_argument("--version", action="version", version=f"talentdesk {__version__}")
+    parser.add_argument("--db", default=None,
+                        help="数据库文件路径或 SQLAlchemy URL（默认：环境变量 TALENTDESK_DB 或用户数据目录）")
+    parser.add_argument("--user", default=os.environ.get("TALENTDESK_USER"),
+                        help="登录用户名（或环境变量 TALENTDESK_USER）")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for name in _command_modules():
+        module = importlib.import_module(f"talentdesk.cli.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    want_json = "--json" in argv
+    argv = [a for a in argv if a != "--json"]
+    if not argv:
+        from talentdesk.cli.gui_launcher import launch_gui
+
+        return launch_gui()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    args.json = want_json
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    app = CliApp(args)
+    try:
+        return int(args.func(args, app) or 0)
+    except TalentDeskError as exc:
+        if app.json:
+            app.print_json({"error": exc.message,
+                            "errors": [e.as_dict() for e in getattr(exc, "errors", [])]})
+        sys.stderr.write(f"错误：{exc.message}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("已取消\n")
+        return 130
+    finally:
+        app.close()

@@ -1,0 +1,91 @@
+"""The CLI end to end, in-process through ``talentdesk.cli.main`` and once as a real process."""
+
+import json
+import subprocess
+import sys
+
+from factories import talent_row
+from talentdesk import __version__
+from talentdesk.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _add_args(row):
+    return [f"{k}={v}" for k, v in row.items() if v is not None]
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and __version__ in out
+
+
+def test_init_add_show_update_list(tmp_path, capsys):
+    dbfile = str(tmp_path / "cli.sqlite3")
+    code, out, _ = run(capsys, "--db", dbfile, "init", "--json")
+    assert code == 0 and json.loads(out)["database"].endswith("cli.sqlite3")
+    row = talent_row(姓名="刘洋", 学历="硕士", **{"合同期限（年）": "5年"})
+    code, out, err = run(capsys, "--db", dbfile, "talent", "add", *_add_args(row))
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", dbfile, "talent", "show", row["身份证号"], "--json")
+    shown = json.loads(out)
+    assert shown["姓名"] == "刘洋" and shown["学历"] == "硕士研究生" and shown["合同期限（年）"] == 5
+    assert shown["身份证号"] == row["身份证号"] and shown["急需紧缺"] == "是"
+    assert list(shown)[:3] == ["姓名", "性别", "身份证号"]
+    code, out, _ = run(capsys, "--db", dbfile, "talent", "update", row["身份证号"], "职称=中级")
+    assert code == 0
+    code, out, _ = run(capsys, "--db", dbfile, "--json", "talent", "list")
+    listed = json.loads(out)
+    assert listed["total"] == 1
+    assert listed["talents"][0]["身份证号"].count("*") == 8  # masked in lists
+    code, out, _ = run(capsys, "--db", dbfile, "audit", "verify", "--json")
+    assert code == 0 and json.loads(out)["ok"] is True
+
+
+def test_bad_input_gives_chinese_message_and_exit_1(tmp_path, capsys):
+    dbfile = str(tmp_path / "cli.sqlite3")
+    code, out, err = run(capsys, "--db", dbfile, "talent", "add", "姓名=甲", "身份证号=110105194912310021",
+                         "学历=博士", "引进方式=招聘", "用人单位=某单位", "引进日期=2023-05-01", "--json")
+    assert code == 1
+    assert "校验位错误" in err
+    assert json.loads(out)["errors"][0]["column"] == "身份证号"
+
+
+def test_env_var_selects_database(tmp_path, capsys, monkeypatch):
+    dbfile = tmp_path / "env.sqlite3"
+    monkeypatch.setenv("TALENTDESK_DB", str(dbfile))
+    code, _, _ = run(capsys, "init")
+    assert code == 0 and dbfile.exists()
+
+
+def test_backup_and_restore(tmp_path, capsys):
+    dbfile = str(tmp_path / "b.sqlite3")
+    row = talent_row()
+    assert run(capsys, "--db", dbfile, "talent", "add", *_add_args(row))[0] == 0
+    code, out, _ = run(capsys, "--db", dbfile, "backup", str(tmp_path / "copy.sqlite3"), "--json")
+    info = json.loads(out)
+    assert code == 0 and info["counts"]["talent"] == 1
+    assert run(capsys, "--db", dbfile, "talent", "delete", row["身份证号"], "--yes")[0] == 0
+    assert json.loads(run(capsys, "--db", dbfile, "talent", "list", "--json")[1])["total"] == 0
+    code, out, _ = run(capsys, "--db", dbfile, "restore", str(tmp_path / "copy.sqlite3"), "--json")
+    assert code == 0
+    assert json.loads(run(capsys, "--db", dbfile, "talent", "list", "--json")[1])["total"] == 1
+
+
+def test_restore_refuses_a_non_database(tmp_path, capsys):
+    dbfile = str(tmp_path / "b.sqlite3")
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database at all" * 100)
+    code, _, err = run(capsys, "--db", dbfile, "restore", str(junk))
+    assert code == 1 and "无法读取备份文件" in err
+
+
+def test_real_process_entry_point(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "talentdesk", "--db", str(tmp_path / "p.sqlite3"), "init"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "数据库已就绪" in proc.stdout

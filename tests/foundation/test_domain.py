@@ -1,0 +1,134 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from talentdesk.domain import idcard, money, roster, uscc, values
+
+
+class TestIdCard:
+    def test_valid_number_gives_birth_and_sex(self):
+        info = idcard.parse("11010519491231002X")
+        assert info.birth_date == dt.date(1949, 12, 31)
+        assert info.sex == "女"
+
+    def test_lower_case_x_and_full_width_are_folded(self):
+        assert idcard.parse("１１０１０５１９４９１２３１００２ｘ").number == "11010519491231002X"
+
+    def test_bad_checksum_names_expected_char(self):
+        with pytest.raises(ValueError, match="校验位错误（应为X）"):
+            idcard.parse("110105194912310021")
+
+    @pytest.mark.parametrize("raw,msg", [("1101051949", "18位"), ("11010519491331002X", "不是有效日期"),
+                                         ("1101051949123100AX", "前17位应为数字")])
+    def test_malformed(self, raw, msg):
+        with pytest.raises(ValueError, match=msg):
+            idcard.parse(raw)
+
+    def test_make_round_trips_and_leap_day(self):
+        number = idcard.make("152921", dt.date(2000, 2, 29), 7)
+        info = idcard.parse(number)
+        assert info.birth_date == dt.date(2000, 2, 29) and info.sex == "男"
+
+    def test_mask(self):
+        assert idcard.mask("152921199005011232") == "152921********1232"
+        assert idcard.mask_phone("13800138000") == "138****8000"
+
+
+class TestUscc:
+    def test_known_valid_code(self):
+        assert uscc.validate("91350100M000100Y43") == "91350100M000100Y43"
+
+    def test_bad_check_char(self):
+        with pytest.raises(ValueError, match="校验位错误"):
+            uscc.validate("91350100M000100Y44")
+
+    def test_forbidden_letter(self):
+        with pytest.raises(ValueError, match="无效字符"):
+            uscc.validate("91350100M000100I43")
+
+
+class TestValues:
+    @pytest.mark.parametrize("raw", ["2023-05-01", "2023/5/1", "2023.5.1", "2023年5月1日", "20230501", 45047,
+                                     45047.0, dt.datetime(2023, 5, 1, 8, 30), " 2023-05-01 00:00:00 "])
+    def test_dates_in_every_form(self, raw):
+        assert values.parse_date(raw) == dt.date(2023, 5, 1)
+
+    def test_impossible_date_says_why(self):
+        with pytest.raises(ValueError, match="2023年没有2月29日"):
+            values.parse_date("2023-02-29")
+
+    @pytest.mark.parametrize("raw,expected", [("是", True), ("√", True), ("Y", True), ("否", False),
+                                              ("×", False), ("n", False), (None, None), ("", None)])
+    def test_bool(self, raw, expected):
+        assert values.parse_bool(raw) == expected
+
+    def test_years_with_unit(self):
+        assert values.parse_decimal("5年", unit="年") == Decimal(5)
+        assert values.parse_decimal("３年", unit="年") == Decimal(3)
+
+    def test_choice_synonyms(self):
+        col = roster.BY_LABEL["学历"]
+        assert col.parse("博士") == "博士研究生"
+        assert col.parse(" 本科 ") == "大学本科"
+        with pytest.raises(ValueError, match="应为：博士研究生"):
+            col.parse("小学")
+
+
+class TestMoney:
+    @pytest.mark.parametrize("fen,text", [
+        (20000000, "贰拾万元整"), (10000000, "壹拾万元整"), (100, "壹元整"), (1, "壹分"),
+        (1005, "壹拾元零伍分"), (12345678, "壹拾贰万叁仟肆佰伍拾陆元柒角捌分"),
+        (100010000, "壹佰万零壹佰元整"), (10000000000, "壹亿元整"), (0, "零元整"), (300000, "叁仟元整"),
+    ])
+    def test_capitals(self, fen, text):
+        assert money.capitals(fen) == text
+
+    def test_yuan_format_and_parse(self):
+        assert money.yuan(12345678) == "123,456.78"
+        assert money.yuan(-5) == "-0.05"
+        assert money.parse_yuan("1,234.5元") == 123450
+        assert money.parse_yuan(0.1) == 10
+
+    def test_floats_are_refused(self):
+        with pytest.raises(TypeError):
+            money.yuan(1.5)
+
+
+class TestRoster:
+    def _row(self, **kw):
+        row = {"姓名": "张伟", "身份证号": idcard.make("152921", dt.date(1990, 5, 1), 11), "学历": "博士",
+               "引进方式": "招聘", "用人单位": "某单位", "引进日期": "2023-05-01"}
+        row.update(kw)
+        return row
+
+    def test_birth_and_sex_filled_from_id(self):
+        record, errors = roster.parse_record(self._row(), by="label")
+        assert errors == []
+        assert record["birth_date"] == dt.date(1990, 5, 1) and record["sex"] == "男"
+
+    def test_mismatch_with_id_is_flagged(self):
+        _, errors = roster.parse_record(self._row(性别="女", 出生日期="1990-05-02"), by="label")
+        assert {e.field for e in errors} == {"sex", "birth_date"}
+
+    def test_all_errors_collected_not_only_first(self):
+        _, errors = roster.parse_record(self._row(学历="小学", 引进日期="2023-13-01", 手机号码="123"),
+                                        by="label")
+        assert {e.field for e in errors} == {"education", "introduction_date", "phone"}
+        assert all(e.message.startswith(e.label) for e in errors)
+
+    def test_excel_mangled_id_number_tells_clerk_to_use_text(self):
+        _, errors = roster.parse_record(self._row(身份证号=1.52921199005011e17), by="label")
+        assert "设置为“文本”格式" in errors[0].message
+
+    def test_future_introduction_and_date_before_birth(self):
+        _, errors = roster.parse_record(self._row(引进日期="2099-01-01", 毕业时间="1980-01-01"), by="label",
+                                        today=dt.date(2026, 1, 1))
+        fields = {e.field for e in errors}
+        assert "introduction_date" in fields and "graduation_date" in fields
+
+    def test_json_row_formats(self):
+        record, _ = roster.parse_record(self._row(急需紧缺="√", **{"合同期限（年）": "5年"}), by="label")
+        row = roster.to_json_row(record)
+        assert list(row) == list(roster.LABELS)
+        assert row["急需紧缺"] == "是" and row["引进日期"] == "2023-05-01" and row["合同期限（年）"] == 5
