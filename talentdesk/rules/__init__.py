@@ -56,7 +56,7 @@ decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None) -> Ev
   ``degree_in_term`` (bool), ``returned_to_post_date`` (date),
   ``last_year_taxed_pay_fen`` (int), ``months_served`` ({service year 1..5: months}),
   ``postdoc_exit_date`` (date), ``contract_end_date`` (date: measures 合同期限 exactly),
-  ``alashankou_expert`` (bool, 第十条第一、二款), ``service_agreement_years``
+  ``alashankou_expert`` (bool, 第十条第一、二款), ``rare_earth_enterprise`` (bool), ``service_agreement_years``
   (int: the agreed service period where the policy sets none), ``approval_level``
   ("league"/"banner": which level approved, for “同级人才开发资金”).
 

@@ -327,7 +327,7 @@ def _benefit(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, revi
         label = roster.BY_KEY[basis_field].label if basis_field in roster.BY_KEY else basis_field
         undetermined.append(Step("date_basis", None, "（空）", f"缺少“{label}”，无法确定适用标准"))
         res.missing.append(label)
-    elif not ctx.pack.covers(basis_date):
+    elif basis_date is not None and not ctx.pack.covers(basis_date) and not failed:
         res.status = "not_covered"
         res.reasons.append(f"{basis_date}不在{pack.document}的有效期（{pack.effective_from}至"
                            f"{pack.effective_to or '今'}）内，本政策未作规定")
