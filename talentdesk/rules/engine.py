@@ -669,6 +669,7 @@ def _apply_exclusions(pack: Pack, by_code: dict[str, BenefitResult]) -> None:
 
 def _exclude(r: BenefitResult, reason: str, basis: str, quote: str) -> None:
     r.status = "ineligible"
+    r.reasons = [x for x in r.reasons if "分期取消" not in x]
     r.reasons.append(reason)
     r.cite(basis)
     r.explanation.append(Step("exclusion", False, "", reason, basis, quote))
