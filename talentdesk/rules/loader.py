@@ -159,6 +159,7 @@ class _Checker:
         name = self.need(c, "check", str, where)
         if name is None:
             return
+        self.cite(c, "cite", where, required=cite_required)
         if name not in CHECKS:
             self.err(c.line_of("check"), f"{where}：未知的条件“{name}”，可用：{'、'.join(CHECKS)}")
             return
@@ -178,7 +179,6 @@ class _Checker:
                         self.check(sub, lim["when"].line_of(j), f"{w}的第{j + 1}个条件", False)
         if name in ("date_on_or_after",) and "date" in c and not isinstance(c["date"], dt.date):
             self.err(c.line_of("date"), f"{where}的“date”应为日期（如 2023-01-12）")
-        self.cite(c, "cite", where, required=cite_required)
 
     def values(self, tier: LDict, where: str) -> None:
         vals = tier.get("values")
