@@ -1,0 +1,556 @@
+"""Shared building blocks of the pages: a table model over plain rows, a table view set
+up the way every list in TalentDesk looks, stat cards, date/month pickers, form dialogs
+that never drop unsaved edits silently, and ``call()`` that turns a service's expected
+error into a message box.
+
+Everything here is Qt only: rows are the services' dataclasses (or dicts); money is
+integer fen and formatted with ``talentdesk.domain.money.yuan`` only for display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+from PySide6.QtCore import (QAbstractTableModel, QDate, QModelIndex,
+                            Qt, Signal)
+from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFrame,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+                               QSizePolicy, QTableView, QVBoxLayout, QWidget)
+
+from talentdesk.domain import money
+from talentdesk.domain.errors import TalentDeskError
+
+from talentdesk.ui.i18n import tr
+
+
+def yuan(fen: int | None) -> str:
+    return "" if fen is None else money.yuan(fen)
+
+
+def fmt_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def to_qdate(value: dt.date | None) -> QDate:
+    if value is None:
+        return QDate()
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> dt.date | None:
+    if not value.isValid():
+        return None
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def attr(row: Any, name: str, default: Any = None) -> Any:
+    """``row.name`` or ``row[name]`` (services return dataclasses; some return dicts)."""
+    if isinstance(row, dict):
+        return row.get(name, default)
+    return getattr(row, name, default)
+
+
+# ------------------------------------------------------------------ calling services
+
+def call(env, fn: Callable, *args, **kwargs) -> tuple[bool, Any]:
+    """Run a service call; an expected problem (TalentDeskError) becomes env.show_error.
+
+    Returns ``(ok, result)``. Bugs (any other exception) propagate to the main window's
+    bug handler.
+    """
+    try:
+        return True, fn(*args, **kwargs)
+    except TalentDeskError as exc:
+        env.show_error(exc)
+        return False, None
+
+
+def allowed(env, action: str) -> bool:
+    """Whether the current role may perform ``action`` (buttons are greyed otherwise)."""
+    try:
+        from talentdesk.services import permissions
+    except ImportError:  # pragma: no cover - permissions always exists
+        return True
+    try:
+        return permissions.allowed(env.ctx, action)
+    except KeyError:
+        return True
+
+
+def notify_changed(env, what: str) -> None:
+    signal = getattr(env, "data_changed", None)
+    if signal is not None:
+        signal.emit(what)
+
+
+# ------------------------------------------------------------------ table model
+
+@dataclass
+class Col:
+    """One column of a RowsModel.
+
+    ``get``: attribute name or callable(row) → value. ``kind``: text, money (fen → yuan,
+    right-aligned), int (right-aligned), date. ``width``: initial width in characters.
+    """
+    title: str
+    get: str | Callable[[Any], Any]
+    kind: str = "text"
+    width: int = 10
+    tip: str | Callable[[Any], Any] | None = None
+
+    def value(self, row: Any) -> Any:
+        if callable(self.get):
+            return self.get(row)
+        return attr(row, self.get)
+
+    def text(self, row: Any) -> str:
+        v = self.value(row)
+        if v is None:
+            return ""
+        if self.kind == "money":
+            return money.yuan(v)
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, bool):
+            return tr("是") if v else tr("否")
+        return str(v)
+
+    def sort_key(self, row: Any):
+        v = self.value(row)
+        if v is None:
+            return (0, "")
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return (1, v)
+        if isinstance(v, dt.date):
+            return (1, v.toordinal())
+        return (2, str(v))
+
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table over a Python list of rows (services' dataclasses).
+
+    ``muted(row) -> bool`` greys a row (cancelled, suspended); ``tint(row) -> QColor``
+    colours its background. The lists the pages show are bounded by their filters
+    (a month of installments, a year of reviews), so the whole list is held.
+    """
+
+    def __init__(self, columns: Sequence[Col], parent=None, *, muted: Callable[[Any], bool] | None = None,
+                 tint: Callable[[Any], QColor | None] | None = None):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+        self._muted = muted
+        self._tint = tint
+        self._grey = QColor("#7a7a7a")
+
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row(self, r: int) -> Any:
+        return self.rows[r]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col.kind in ("money", "int"):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if col.kind == "date":
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col.tip is None:
+                text = col.text(row)
+                return text if len(text) > 12 else None
+            tip = col.tip(row) if callable(col.tip) else attr(row, col.tip)
+            return str(tip) if tip else None
+        if role == Qt.ItemDataRole.ForegroundRole and self._muted is not None and self._muted(row):
+            return self._grey
+        if role == Qt.ItemDataRole.BackgroundRole and self._tint is not None:
+            return self._tint(row)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.UserRole:
+            return col.sort_key(row)
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].title
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not (0 <= column < len(self.columns)):
+            return
+        col = self.columns[column]
+        self.layoutAboutToBeChanged.emit()
+        self.rows.sort(key=col.sort_key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+
+class DataTable(QTableView):
+    """The list view every page uses: whole-row selection, fixed row height, sortable,
+    Enter or double-click emits ``activated_row(row)``; Delete emits ``delete_pressed``."""
+
+    activated_row = Signal(object)
+    delete_pressed = Signal()
+    selection_changed = Signal()
+
+    def __init__(self, model: RowsModel, parent=None, *, multi: bool = False):
+        super().__init__(parent)
+        self.rows_model = model
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                              else QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)
+        vh = self.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(max(26, self.fontMetrics().height() + 10))
+        vh.setVisible(False)
+        hh = self.horizontalHeader()
+        hh.setHighlightSections(False)
+        hh.setStretchLastSection(True)
+        hh.setMinimumSectionSize(40)
+        em = self.fontMetrics().horizontalAdvance("中")
+        for i, col in enumerate(model.columns):
+            self.setColumnWidth(i, max(col.width * em + 16, self.fontMetrics().horizontalAdvance(col.title) + 28))
+        self.doubleClicked.connect(self._activated)
+        self.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
+        model.modelReset.connect(self.selection_changed.emit)
+
+    def _activated(self, index) -> None:
+        if index.isValid():
+            self.activated_row.emit(self.rows_model.row(index.row()))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._activated(self.currentIndex())
+            return
+        if event.key() == Qt.Key.Key_Delete and self.selectionModel().hasSelection():
+            self.delete_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+    def selected_rows(self) -> list[Any]:
+        rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
+        return [self.rows_model.row(r) for r in rows]
+
+    def current_row(self) -> Any | None:
+        rows = self.selected_rows()
+        return rows[0] if rows else None
+
+    def select_all_rows(self) -> None:
+        self.selectAll()
+
+
+# ------------------------------------------------------------------ page pieces
+
+def heading(text: str, *, size: int = 15) -> QLabel:
+    label = QLabel(text)
+    f = label.font()
+    f.setPointSize(size)
+    f.setBold(True)
+    label.setFont(f)
+    return label
+
+
+def hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #666;")
+    return label
+
+
+class PageBase(QWidget):
+    """Common page frame: a title row, ``reload()`` guarded so that a page that is not
+    visible only marks itself stale when data changes elsewhere."""
+
+    title = ""
+    watches: tuple[str, ...] = ()  # data_changed kinds that make this page stale; () = all
+
+    def __init__(self, env, parent=None):
+        super().__init__(parent)
+        self.env = env
+        self._stale = True
+        self.setObjectName(type(self).__module__.rsplit(".", 1)[-1] + "_page")
+        signal = getattr(env, "data_changed", None)
+        if signal is not None:
+            signal.connect(self._on_data_changed)
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(16, 12, 16, 12)
+        self.outer.setSpacing(8)
+        self.title_row = QHBoxLayout()
+        self.title_label = heading(self.title)
+        self.title_row.addWidget(self.title_label)
+        self.title_row.addStretch(1)
+        self.outer.addLayout(self.title_row)
+
+    def _on_data_changed(self, what: str = "") -> None:
+        if self.watches and what and what not in self.watches:
+            return
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload from the services (the main window calls this when the page is shown)."""
+        self._stale = False
+        self.reload()
+
+    def reload(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+
+class StatCard(QFrame):
+    """A clickable figure on the dashboard: a big number and what it counts."""
+
+    clicked = Signal()
+
+    def __init__(self, caption: str, parent=None, *, accent: str = "#1f6fb2"):
+        super().__init__(parent)
+        self.setObjectName("StatCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet(f"#StatCard {{ background: #ffffff; border: 1px solid #d6dde6; border-left: 4px solid {accent};"
+                           f" border-radius: 4px; }} #StatCard:focus {{ border: 2px solid {accent}; }}")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 12, 8)
+        self.value_label = QLabel("—")
+        f = self.value_label.font()
+        f.setPointSize(20)
+        f.setBold(True)
+        self.value_label.setFont(f)
+        self.value_label.setStyleSheet(f"color: {accent}; border: none;")
+        self.caption_label = QLabel(caption)
+        self.caption_label.setStyleSheet("border: none; color: #333;")
+        self.detail_label = QLabel("")
+        self.detail_label.setStyleSheet("border: none; color: #777;")
+        lay.addWidget(self.value_label)
+        lay.addWidget(self.caption_label)
+        lay.addWidget(self.detail_label)
+        self.setToolTip(tr("单击查看明细"))
+
+    def set_value(self, value: Any, detail: str = "") -> None:
+        self.value_label.setText(str(value))
+        self.detail_label.setText(detail)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class TotalsLabel(QLabel):
+    """“已选 3 笔，合计 ¥120,000.00 元” under a table."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def show_totals(self, shown: int, shown_fen: int, selected: int, selected_fen: int) -> None:
+        text = tr("共 {n} 笔，合计 {a} 元").format(n=shown, a=money.yuan(shown_fen))
+        if selected:
+            text += tr("；已选 {n} 笔，合计 {a} 元").format(n=selected, a=money.yuan(selected_fen))
+        self.setText(text)
+
+
+def date_edit(value: dt.date | None = None, *, parent=None) -> QDateEdit:
+    w = QDateEdit(parent)
+    w.setCalendarPopup(True)
+    w.setDisplayFormat("yyyy-MM-dd")
+    w.setDate(to_qdate(value or today()))
+    return w
+
+
+def month_edit(value: dt.date | None = None, *, parent=None) -> QDateEdit:
+    w = QDateEdit(parent)
+    w.setCalendarPopup(True)
+    w.setDisplayFormat(tr("yyyy年MM月"))
+    d = value or today()
+    w.setDate(QDate(d.year, d.month, 1))
+    return w
+
+
+def month_end(d: dt.date) -> dt.date:
+    nxt = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def combo(items: Iterable[tuple[str, Any]], parent=None) -> QComboBox:
+    """A combo box of (label, data)."""
+    box = QComboBox(parent)
+    for label, data in items:
+        box.addItem(label, data)
+    return box
+
+
+def button(text: str, slot: Callable | None = None, *, tip: str = "", default: bool = False,
+           shortcut: str | QKeySequence | None = None) -> QPushButton:
+    b = QPushButton(text)
+    if slot is not None:
+        b.clicked.connect(lambda *_: slot())
+    if tip:
+        b.setToolTip(tip)
+    if default:
+        b.setDefault(True)
+    if shortcut:
+        b.setShortcut(QKeySequence(shortcut))
+    return b
+
+
+def add_shortcut(widget: QWidget, keys: str | QKeySequence.StandardKey, slot: Callable) -> QShortcut:
+    sc = QShortcut(QKeySequence(keys), widget)
+    sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    sc.activated.connect(slot)
+    return sc
+
+
+# ------------------------------------------------------------------ dialogs
+
+def exec_dialog(dlg: QDialog) -> bool:
+    """Run a modal dialog; True when accepted. Pages call it through this module so that
+    tests can replace it with a function that fills the dialog and presses its buttons."""
+    return bool(dlg.exec())
+
+
+def watch_edits(w: QWidget, slot: Callable) -> None:
+    """Call ``slot`` whenever the user edits ``w`` (line, text, combo, date, spin, check)."""
+    if isinstance(w, QComboBox):
+        w.currentIndexChanged.connect(slot)
+        if w.isEditable():
+            w.editTextChanged.connect(slot)
+        return
+    for sig in ("textChanged", "dateChanged", "valueChanged", "toggled"):
+        s = getattr(w, sig, None)
+        if s is not None:
+            s.connect(slot)
+            return
+
+
+class FormDialog(QDialog):
+    """A dialog with OK/Cancel that asks before dropping edits.
+
+    Subclasses put fields in ``self.form`` (a QFormLayout is up to them), call
+    ``self.watch(widget)`` on every editable widget, and implement ``accept_form()``
+    returning True when saved (errors shown via env.show_error, dialog stays open).
+    """
+
+    def __init__(self, env, title: str, parent=None):
+        super().__init__(parent)
+        self.env = env
+        self.setWindowTitle(title)
+        self.dirty = False
+        self.body = QVBoxLayout(self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("保存"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self) -> None:
+        self.body.addWidget(self.buttons)
+
+    def watch(self, *widgets: QWidget) -> None:
+        for w in widgets:
+            watch_edits(w, self._mark_dirty)
+
+    def _mark_dirty(self, *_) -> None:
+        self.dirty = True
+
+    def _ok(self) -> None:
+        if self.accept_form():
+            self.dirty = False
+            self.accept()
+
+    def accept_form(self) -> bool:  # pragma: no cover - overridden
+        return True
+
+    def reject(self) -> None:
+        if self.dirty and not self.env.confirm(tr("所做的修改尚未保存，确定放弃吗？")):
+            return
+        self.dirty = False
+        super().reject()
+
+
+class TextView(QPlainTextEdit):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+
+
+def line(placeholder: str = "", text: str = "") -> QLineEdit:
+    w = QLineEdit(text or "")
+    if placeholder:
+        w.setPlaceholderText(placeholder)
+    w.setClearButtonEnabled(True)
+    return w
+
+
+def separator() -> QFrame:
+    f = QFrame()
+    f.setFrameShape(QFrame.Shape.HLine)
+    f.setFrameShadow(QFrame.Shadow.Sunken)
+    return f
+
+
+def bold(label: QLabel) -> QLabel:
+    f = QFont(label.font())
+    f.setBold(True)
+    label.setFont(f)
+    return label
+
+
+__all__ = [
+    "Col", "DataTable", "FormDialog", "PageBase", "ROW_ROLE", "RowsModel", "StatCard", "TextView", "TotalsLabel",
+    "add_shortcut", "allowed", "exec_dialog", "watch_edits", "attr", "bold", "button", "call", "combo", "date_edit", "fmt_date", "from_qdate",
+    "heading", "hint", "line", "month_edit", "month_end", "notify_changed", "separator", "to_qdate", "today", "tr",
+    "yuan",
+]

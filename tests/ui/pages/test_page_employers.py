@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import pytest
+
+from talentdesk.services import employers, talents
+from talentdesk.ui.pages import employers as page_mod
+from talentdesk.ui.pages import widgets
+from tests.factories import credit_code, talent_row
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def seeded(ctx):
+    talents.add(ctx, talent_row(姓名="张伟"))
+    talents.add(ctx, talent_row(姓名="李娜"))
+    employers.add(ctx, "额济纳旗人民医院", credit_code(7), "事业单位", "额济纳旗")
+    return ctx
+
+
+def test_lists_employers_with_counts_and_filters_by_district(qtbot, env, seeded):
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    names = [e.name for e in page.model.rows]
+    assert names == sorted(names) and len(names) == 2
+    counts = {e.name: e.talents for e in page.model.rows}
+    assert counts["阿拉善盟农牧科学研究所"] == 2 and counts["额济纳旗人民医院"] == 0
+    page.district.setCurrentIndex(page.district.findData("额济纳旗"))
+    assert [e.name for e in page.model.rows] == ["额济纳旗人民医院"]
+
+
+def test_double_click_navigates_to_talents(qtbot, env, seeded):
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.show()
+    page.table.selectRow(0)
+    page.table.setFocus()
+    from PySide6.QtCore import Qt
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert env.navigations == [("talents", {"employer": page.model.rows[0].name})]
+
+
+def test_add_employer_validates_credit_code(qtbot, env, seeded, monkeypatch):
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    seen = {}
+
+    def fill(dlg):
+        dlg.name.setText("阿拉善左旗第一中学")
+        dlg.uscc.setText("12152900MB000000")  # too short
+        seen["bad"] = dlg.uscc_state.text()
+        dlg._ok()
+        assert dlg.result() == 0  # refused, stays open
+        dlg.uscc.setText(credit_code(9))
+        seen["good"] = dlg.uscc_state.text()
+        dlg.district.setCurrentText("阿拉善左旗")
+        dlg._ok()
+        return bool(dlg.result())
+
+    monkeypatch.setattr(widgets, "exec_dialog", fill)
+    page.add_btn.click()
+    assert "18位" in seen["bad"] and "有效" in seen["good"]
+    assert env.errors and "统一社会信用代码" in env.errors[0]
+    assert "阿拉善左旗第一中学" in [e.name for e in page.model.rows]
+    assert page.table.current_row().name == "阿拉善左旗第一中学"
+
+
+def test_edit_employer_and_cancel_asks_before_dropping(qtbot, env, seeded, monkeypatch):
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    page.table.selectRow(0)
+
+    def cancel(dlg):
+        dlg.kind.setCurrentText("国有企业")
+        env.confirm_answer = False
+        dlg.reject()  # asks; answer no → stays open
+        assert dlg.isVisible() or dlg.result() == 0
+        assert env.confirms
+        env.confirm_answer = True
+        dlg._ok()
+        return bool(dlg.result())
+
+    monkeypatch.setattr(widgets, "exec_dialog", cancel)
+    page.edit_btn.click()
+    row = [e for e in employers.list_all(env.ctx) if e.name == "阿拉善盟农牧科学研究所"][0]
+    assert row.kind == "国有企业"
