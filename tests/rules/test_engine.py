@@ -1,0 +1,141 @@
+"""Engine units: dates, JSON shape, profiles from JSON, and the CLI commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from talentdesk.domain.errors import ValidationError
+from talentdesk.rules import Decision, evaluate, get_pack, profile_from_json
+from talentdesk.rules import dates
+
+D = dt.date
+
+
+@pytest.mark.parametrize("birth,on,age", [
+    (D(1980, 2, 29), D(2026, 2, 28), 45), (D(1980, 2, 29), D(2026, 3, 1), 46),
+    (D(1988, 2, 29), D(2024, 2, 28), 35), (D(1988, 2, 29), D(2024, 2, 29), 36),
+    (D(1990, 5, 1), D(2023, 4, 30), 32), (D(1990, 5, 1), D(2023, 5, 1), 33),
+])
+def test_age_on(birth, on, age):
+    assert dates.age_on(birth, on) == age
+
+
+def test_periods_follow_civil_code_month_end():
+    assert dates.add_years(D(2024, 2, 29), 1) == D(2025, 2, 28)
+    assert dates.add_years(D(2024, 2, 29), 4) == D(2028, 2, 29)
+    assert dates.add_months(D(2023, 1, 31), 1) == D(2023, 2, 28)
+    assert dates.months_between(D(2023, 9, 1), D(2024, 9, 15)) == 12
+    assert dates.months_between(D(2023, 1, 31), D(2023, 2, 27)) == 0
+
+
+def test_workdays_over_national_day_and_spring_festival():
+    cal = dates.WorkdayCalendar()
+    # 2023: holiday 9-29..10-6, make-up working days Sat 10-7 and Sun 10-8
+    assert cal.add_workdays(D(2023, 9, 27), 3) == D(2023, 10, 8)
+    assert cal.add_workdays(D(2024, 2, 8), 1) == D(2024, 2, 18)  # Spring Festival 2-10..2-17, 2-18 make-up
+    assert not cal.uncovered_years
+
+
+PROFILE = {"姓名": "张三", "出生日期": D(1990, 5, 1), "学历": "博士研究生", "学位": "博士", "学习形式": "全日制",
+           "院校类别": "双一流", "引进方式": "招聘", "用人单位": "某医院", "引进日期": D(2023, 6, 1),
+           "合同期限（年）": Decimal(5), "急需紧缺": True, "本地自有住房": False, "入住人才公寓": False}
+
+
+def test_to_json_shape_and_every_benefit_present():
+    pack = get_pack("alxa-2023")
+    data = evaluate(pack, PROFILE, approved_on=D(2023, 6, 1), as_of=D(2023, 7, 1)).to_json()
+    assert set(data) >= {"policy", "as_of", "service_years_required", "benefits", "warnings"}
+    assert data["policy"] == "alxa-2023" and data["as_of"] == "2023-07-01"
+    assert [b["code"] for b in data["benefits"]] == pack.benefit_codes
+    b = data["benefits"][0]
+    assert set(b) >= {"code", "name", "eligible", "total_fen", "installments", "basis", "reasons", "refund_fen",
+                      "explanation"}
+    assert b["installments"][0] == {"due": "2023-06-01", "amount_fen": 8_000_000, "funding": {"league": 8_000_000},
+                                    "condition": "", "status": "due", "note": "第1期（40%）"}
+    assert all(isinstance(i["amount_fen"], int) for x in data["benefits"] for i in x["installments"])
+    json.dumps(data, ensure_ascii=False)  # serialisable as is
+    steps = b["explanation"]
+    age = next(s for s in steps if s["check"] == "age_limit")
+    assert age["passed"] is True and age["basis"] == "阿党人才字〔2023〕2号 第十条" and "45周岁" in age["quote"]
+
+
+def test_odd_amount_fractions_sum_exactly():
+    pack = get_pack("alxa-2023")
+    prof = dict(PROFILE, 人才类别="B")
+    ev = evaluate(pack, prof, approved_on=D(2023, 6, 1), as_of=D(2023, 7, 1),
+                  decisions=[Decision("议1号", "amount", "settlement_allowance", 10_000_001)])
+    amounts = [i.amount_fen for i in ev.benefit("settlement_allowance").installments]
+    assert amounts == [4_000_000, 3_000_000, 3_000_001] and sum(amounts) == 10_000_001
+
+
+def test_decision_for_unknown_benefit_warns():
+    ev = evaluate(get_pack("alxa-2023"), PROFILE, approved_on=D(2023, 6, 1),
+                  decisions=[Decision("议2号", "amount", "no_such", 1)])
+    assert any("议2号" in w for w in ev.warnings)
+
+
+def test_profile_from_json_parses_strings_and_rejects_bad_values():
+    row = profile_from_json({"出生日期": "1990年5月1日", "学历": "博士", "急需紧缺": "是", "合同期限（年）": "5年"})
+    assert row["出生日期"] == D(1990, 5, 1) and row["学历"] == "博士研究生"
+    assert row["急需紧缺"] is True and row["合同期限（年）"] == Decimal(5)
+    with pytest.raises(ValidationError):
+        profile_from_json({"出生日期": "不是日期"})
+
+
+# ---------------------------------------------------------------- CLI
+
+cli = pytest.importorskip("talentdesk.cli")
+
+
+def test_cli_policy_list_json(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("TALENTDESK_HOME", str(tmp_path))
+    assert cli.main(["policy", "list", "--json"]) == 0
+    ids = [p["id"] for p in json.loads(capsys.readouterr().out)["policies"]]
+    assert {"alxa-2023", "alashankou-2014", "baotou-2022"} <= set(ids)
+
+
+def test_cli_policy_check(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n", encoding="utf-8")
+    assert cli.main(["policy", "check", str(bad)]) == 1
+    assert "第1行：政策缺少“title”" in capsys.readouterr().out
+    from talentdesk.rules.loader import BUILTIN_DIR
+    assert cli.main(["policy", "check", str(BUILTIN_DIR / "alxa-2023.yaml")]) == 0
+
+
+def test_cli_evaluate_profile(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("TALENTDESK_HOME", str(tmp_path))
+    prof = {k: (v.isoformat() if isinstance(v, D) else ("是" if v is True else "否" if v is False else str(v)))
+            for k, v in PROFILE.items()}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"profile": prof, "reviews": {"2023": "合格"}}, ensure_ascii=False), encoding="utf-8")
+    args = ["evaluate", "--policy", "alxa-2023", "--profile", str(path), "--approved-on", "2023-06-01",
+            "--as-of", "2024-07-01"]
+    assert cli.main(args + ["--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    sa = data["benefits"][0]
+    assert sa["total_fen"] == 20_000_000 and [i["status"] for i in sa["installments"]] == ["due", "due", "scheduled"]
+    assert cli.main(args) == 0
+    text = capsys.readouterr().out
+    assert "【安家补贴】符合" in text and "200,000.00元" in text
+
+
+def test_cli_evaluate_talent(capsys, tmp_path, monkeypatch):
+    talents = pytest.importorskip("talentdesk.services.talents")
+    if not hasattr(talents, "get_profile"):
+        pytest.skip("talents.get_profile not available yet")
+    tp = talents.TalentProfile(1, "alxa-2023", dict(PROFILE), {2023: "不合格"},
+                               [{"number": "议3号", "override": "age_limit", "benefit_code": None, "amount_fen": None,
+                                 "date": None, "description": ""}], None)
+    monkeypatch.setattr(talents, "get_profile", lambda ctx, id_number: tp)
+    monkeypatch.setattr(cli.CliApp, "context", lambda self: None)
+    monkeypatch.setenv("TALENTDESK_HOME", str(tmp_path))
+    assert cli.main(["evaluate", "--talent", "110101199005010011", "--approved-on", "2023-06-01",
+                     "--as-of", "2024-07-01", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["policy"] == "alxa-2023"
+    assert [i["status"] for i in data["benefits"][0]["installments"]] == ["due", "cancelled", "cancelled"]
