@@ -1,0 +1,201 @@
+"""Start the desktop application: ``run(argv)`` (from ``talentdesk`` with no arguments)
+and ``main()`` (the ``talentdesk-gui`` script).
+
+Options: ``--db URL_OR_PATH`` (else ``TALENTDESK_DB`` or the embedded file), ``--smoke``
+(offscreen: open the main window, visit every page, process events, quit with 0; 1 if a
+page failed to load; used by CI on the built program).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+
+log = logging.getLogger("talentdesk.ui")
+
+# Preferred UI fonts, best first: Windows, then fonts commonly installed on Linux.
+UI_FONTS_WINDOWS = ["Microsoft YaHei UI", "Microsoft YaHei", "SimHei"]
+UI_FONTS_LINUX = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+                  "Droid Sans Fallback", "AR PL UMing CN", "AR PL SungtiL GB"]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="talentdesk", add_help=True)
+    parser.add_argument("--db", help="数据库文件路径或 SQLAlchemy URL")
+    parser.add_argument("--smoke", action="store_true", help="离屏启动主窗口后立即退出（用于自动测试）")
+    args, _qt_args = parser.parse_known_args(argv[1:])
+    return args
+
+
+def choose_ui_font(app) -> None:
+    """Microsoft YaHei UI on Windows; an installed CJK font elsewhere (else Qt's fallback)."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    available = set(QFontDatabase.families())
+    wanted = UI_FONTS_WINDOWS if sys.platform == "win32" else UI_FONTS_LINUX + UI_FONTS_WINDOWS
+    families = [f for f in wanted if f in available]
+    if not families:
+        return
+    font = QFont(app.font())
+    base = font.family()
+    font.setFamilies(families + ([base] if base not in families else []))
+    if sys.platform == "win32" and font.pointSizeF() < 9:
+        font.setPointSizeF(9)
+    app.setFont(font)
+
+
+def make_application(argv: list[str]):
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        # Qt 6 is high-DPI aware by default; keep fractional scale factors (125 %, 150 %).
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv)
+    QCoreApplication.setOrganizationName("TalentDesk")
+    QCoreApplication.setApplicationName("TalentDesk")
+    QGuiApplication.setApplicationDisplayName("人才服务台账")
+    choose_ui_font(app)
+    return app
+
+
+def open_database_interactive(target, parent=None, *, headless: bool = False):
+    """Open the database; on failure explain it and offer the last good backup."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from talentdesk.domain.errors import TalentDeskError
+    from talentdesk.models.db import open_database, resolve_url
+    from talentdesk.ui.i18n import tr
+
+    try:
+        return open_database(target)
+    except TalentDeskError as exc:
+        message = exc.message
+        log.error("cannot open database: %s", message)
+    if headless:
+        sys.stderr.write(message + "\n")
+        return None
+    restored = _offer_restore(resolve_url(target), message, parent)
+    if restored:
+        try:
+            return open_database(target)
+        except TalentDeskError as exc:
+            message = exc.message
+    QMessageBox.critical(parent, tr("无法打开数据库"),
+                         message + "\n\n" + tr("可以在命令行运行 talentdesk restore 备份文件 从备份恢复，"
+                                               "或联系管理员。"))
+    return None
+
+
+def _offer_restore(url: str, message: str, parent) -> bool:
+    """If services/backup.py offers ``last_good_backup(db_path)`` and
+    ``restore_file(db_path, backup_path)``, ask whether to restore the newest good backup."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from talentdesk.services import backup
+    from talentdesk.ui.i18n import tr
+
+    if not url.startswith("sqlite:///"):
+        return False
+    find = getattr(backup, "last_good_backup", None)
+    restore_file = getattr(backup, "restore_file", None)
+    if not callable(find) or not callable(restore_file):
+        return False
+    db_path = Path(url[len("sqlite:///"):])
+    try:
+        candidate = find(db_path)
+    except Exception:
+        log.error("looking for a backup failed:\n%s", traceback.format_exc())
+        return False
+    if not candidate:
+        return False
+    answer = QMessageBox.question(
+        parent, tr("数据库无法打开"),
+        message + "\n\n" + tr("找到最近一次完好的备份：") + f"\n{candidate}\n\n"
+        + tr("是否用这个备份恢复数据库？（当前文件会先另存一份）"))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        restore_file(db_path, candidate)
+    except Exception as exc:
+        QMessageBox.critical(parent, tr("恢复失败"), str(getattr(exc, "message", exc)))
+        return False
+    return True
+
+
+def login(db, parent=None):
+    """``talentdesk.ui.security.login.login(db, parent)`` if the security module exists;
+    else the single-user context. None means: quit."""
+    from talentdesk.services.context import ServiceContext
+
+    try:
+        from talentdesk.ui.security import login as login_module
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("talentdesk.ui.security"):
+            return ServiceContext(db)
+        raise
+    return login_module.login(db, parent)
+
+
+def run(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    args = parse_args(argv)
+    if args.smoke:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        os.environ["TALENTDESK_NO_ERR_WINDOWS"] = "1"
+    from talentdesk.ui.errors import install_excepthook, setup_logging
+
+    setup_logging()
+    app = make_application(argv)
+    from talentdesk.ui.env import UiEnv, open_qsettings
+    from talentdesk.ui.main_window import PAGES, MainWindow
+
+    db = open_database_interactive(args.db, headless=args.smoke)
+    if db is None:
+        return 1
+    if args.smoke:
+        from talentdesk.services.context import ServiceContext
+
+        ctx = ServiceContext(db)
+    else:
+        ctx = login(db)
+        if ctx is None:
+            db.dispose()
+            return 0
+    env = UiEnv(ctx, open_qsettings())
+    install_excepthook(env)
+    window = MainWindow(env)
+    window.show()
+    if args.smoke:
+        app.processEvents()
+        for spec in PAGES:
+            window.show_page(spec.key)
+            app.processEvents()
+        window.show_page("talents")
+        app.processEvents()
+        failed = sorted(window.failed_pages)
+        window.close()
+        env.runner.wait()
+        db.dispose()
+        if failed:
+            sys.stderr.write("pages failed to load: " + ", ".join(failed) + "\n")
+            for key in failed:
+                sys.stderr.write(window.failed_pages[key] + "\n")
+            return 1
+        print("smoke ok")
+        return 0
+    code = app.exec()
+    env.runner.wait()
+    db.dispose()
+    return code
+
+
+def main() -> None:
+    sys.exit(run(sys.argv))
