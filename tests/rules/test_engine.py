@@ -36,7 +36,7 @@ def test_workdays_over_national_day_and_spring_festival():
     cal = dates.WorkdayCalendar()
     # 2023: holiday 9-29..10-6, make-up working days Sat 10-7 and Sun 10-8
     assert cal.add_workdays(D(2023, 9, 27), 3) == D(2023, 10, 8)
-    assert cal.add_workdays(D(2024, 2, 8), 1) == D(2024, 2, 18)  # Spring Festival 2-10..2-17, 2-18 make-up
+    assert cal.add_workdays(D(2024, 2, 9), 1) == D(2024, 2, 18)  # Spring Festival 2-10..2-17, Sun 2-18 make-up
     assert not cal.uncovered_years
 
 
