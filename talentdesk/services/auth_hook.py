@@ -1,14 +1,58 @@
-"""How the CLI obtains its ServiceContext.
+"""How the CLI obtains its ServiceContext: single-user mode or a real log-in.
 
-Single-user mode for now: every command runs as the local user. The accounts issue
-replaces ``cli_context`` with a login that honours ``--user``/``TALENTDESK_USER`` and
-``TALENTDESK_PASSWORD``.
+- No accounts in the database yet: single-user mode, every command works as before
+  (``--user`` only names the actor in audit events).
+- Once an account exists: ``--user`` (or ``TALENTDESK_USER``) is required, and the
+  password comes from ``TALENTDESK_PASSWORD`` or, on a terminal, a hidden prompt.
+  ``users.authenticate`` checks it (lock-out, audit events).
+
+After the context is made, the first command of the day makes the automatic daily
+backup (SQLite only); a failure there is a warning on stderr, never a failed command.
 """
 
 from __future__ import annotations
 
+import getpass
+import os
+import sys
+
+from talentdesk.domain.errors import PermissionDenied
 from talentdesk.services.context import ServiceContext
 
 
+def read_password(username: str) -> str:
+    password = os.environ.get("TALENTDESK_PASSWORD")
+    if password is not None:
+        return password
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise PermissionDenied("需要密码：请设置环境变量 TALENTDESK_PASSWORD，或在终端中运行以输入密码")
+    return getpass.getpass(f"用户“{username}”的密码：")
+
+
+def login_context(db, username: str | None) -> ServiceContext:
+    """Single-user context when there are no accounts, else a checked log-in."""
+    from talentdesk.services import users
+
+    if not users.has_accounts(db):
+        return ServiceContext(db, user=username or None)
+    if not username:
+        raise PermissionDenied("此数据库已启用用户账户：请用 --user 用户名（或环境变量 TALENTDESK_USER）登录")
+    return users.authenticate(db, username, read_password(username))
+
+
 def cli_context(app) -> ServiceContext:
-    return ServiceContext(app.database(), user=getattr(app.args, "user", None))
+    ctx = login_context(app.database(), getattr(app.args, "user", None))
+    _daily_backup(ctx)
+    return ctx
+
+
+def _daily_backup(ctx: ServiceContext) -> None:
+    from talentdesk.services import backup
+
+    try:
+        result = backup.auto_daily(ctx)
+    except Exception as exc:  # a backup problem must not stop the clerk's command
+        sys.stderr.write(f"警告：自动备份失败：{getattr(exc, 'message', exc)}\n")
+        return
+    if result.warning:
+        sys.stderr.write(f"警告：{result.message}\n")
