@@ -1,0 +1,264 @@
+"""The document model the renderers draw: plain dataclasses, no database, no Qt.
+
+``talentdesk.services.reports`` fills these from the database; ``xlsx`` and ``pdf``
+render them. Money is integer fen everywhere here; dates are ``datetime.date``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Protocol
+
+# ------------------------------------------------------------------ progress / cancel
+
+ProgressFn = Callable[[int, "int | None"], None]
+"""``progress(done, total)``: rows (ledgers) or forms (PDF) done; total may be None."""
+
+
+class CancelFlag(Protocol):  # pragma: no cover - typing only
+    def is_set(self) -> bool: ...
+
+
+def is_cancelled(cancel: "CancelFlag | Callable[[], bool] | None") -> bool:
+    """A ``threading.Event`` (or anything with ``is_set()``), a callable, or None."""
+    if cancel is None:
+        return False
+    is_set = getattr(cancel, "is_set", None)
+    if is_set is not None:
+        return bool(is_set())
+    return bool(cancel())
+
+
+# ------------------------------------------------------------------ office
+
+@dataclass
+class Office:
+    """Who issues the documents (from ``settings.get_settings``, defaults otherwise)."""
+
+    name: str = "人才工作领导小组办公室"
+    doc_prefix: str = "人才办"
+    # role label → name, e.g. {"经办人": "李娜", "审核人": "王强", "负责人": "赵敏"}
+    signatories: dict[str, str] = field(default_factory=dict)
+
+    def doc_no(self, year: int, seq: int | str) -> str:
+        """``人才办〔2024〕12号`` from the prefix, the year and a sequence."""
+        return f"{self.doc_prefix}〔{year}〕{seq}号"
+
+
+# ------------------------------------------------------------------ ledgers
+
+# Column kinds: text, id (ID number: always text, masked on request), phone (masked on
+# request), money (int fen → yuan number with 2 decimals), date, int, rate.
+COLUMN_KINDS = ("text", "id", "phone", "money", "date", "int")
+
+
+@dataclass(frozen=True)
+class LedgerColumn:
+    label: str
+    kind: str = "text"
+    width: float = 12  # characters
+
+
+class Subtotal(tuple):
+    """A 小计 row inside the table (label in the first text column, sums as values)."""
+
+    __slots__ = ()
+
+
+class Total(tuple):
+    """The 合计 row (bold, double top border)."""
+
+    __slots__ = ()
+
+
+class Heading(tuple):
+    """A section heading row inside the table (e.g. 按资金层级汇总)."""
+
+    __slots__ = ()
+
+
+@dataclass
+class Ledger:
+    """One sheet: title over the table, a 填报单位/日期 line, the header, the rows.
+
+    ``rows`` yields plain tuples (data rows, one value per column: ``str``/``None`` for
+    text, ``int`` fen for money, ``datetime.date`` for dates, ``int`` for counts) and
+    ``Subtotal``/``Total``/``Heading`` tuples of the same width. It may be a generator so
+    that 100,000 rows stream from the database to the file with flat memory.
+    ``row_count`` (when known) lets the renderer report progress as a fraction.
+    """
+
+    kind: str  # talents / disbursement / recovery / review
+    name: str  # 人才信息台账 …
+    office: Office
+    year: int | None
+    columns: list[LedgerColumn]
+    rows: Iterable[tuple]
+    row_count: int | None = None
+    generated_on: dt.date = field(default_factory=dt.date.today)
+    subtitle: str = ""  # filters applied, e.g. “用人单位：…”
+    notes: list[str] = field(default_factory=list)  # lines printed under the table
+
+    @property
+    def title(self) -> str:
+        year = f"{self.year}年度" if self.year else ""
+        return f"{self.office.name}{year}{self.name}"
+
+
+# ------------------------------------------------------------------ forms
+
+@dataclass
+class ScheduleLine:
+    seq: int
+    due: dt.date
+    amount_fen: int
+    funding: dict[str, int]  # level label (盟级 …) → fen
+    status: str  # Chinese
+    condition: str = ""
+
+
+@dataclass
+class ApprovalForm:
+    """人才待遇审批表 for one granted benefit."""
+
+    office: Office
+    doc_no: str
+    talent: dict[str, str]  # roster label → display text (姓名, 性别, 身份证号 …)
+    agreement: str  # one line describing the service agreement
+    benefit_name: str
+    policy_title: str
+    policy_document: str
+    amount_fen: int
+    schedule: list[ScheduleLine]
+    basis: list[str]  # “阿党人才字〔2023〕2号 第四十条”
+    quotes: list[str]  # the quoted sentences, same order as basis (may be shorter)
+    approval_date: dt.date | None
+    approval_doc_no: str | None
+    grant_status: str
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    talent_id: int | None = None
+
+
+@dataclass
+class BatchLine:
+    name: str
+    id_number: str
+    employer: str
+    benefit_name: str
+    seq: int
+    due: dt.date
+    amount_fen: int
+    funding: dict[str, int]
+    status: str
+    voucher: str = ""
+
+
+@dataclass
+class BatchForm:
+    """补贴发放审批表: installments due in one month, subtotals by benefit, total."""
+
+    office: Office
+    doc_no: str
+    year: int
+    month: int
+    lines: list[BatchLine]
+    levels: list[str]  # funding level labels, in order
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    @property
+    def total_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+
+@dataclass
+class ReviewForm:
+    """年度考核登记表 for one talent and year."""
+
+    office: Office
+    year: int
+    talent: dict[str, str]
+    result: str | None  # 优秀/合格/基本合格/不合格, None when not yet recorded
+    review_date: dt.date | None
+    remarks: str
+    benefits: list[str]  # benefits being paid, one line each
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    talent_id: int | None = None
+
+
+@dataclass
+class SuspendedLine:
+    name: str
+    employer: str
+    benefit_name: str
+    due: dt.date
+    amount_fen: int
+    status: str
+    reason: str
+
+
+@dataclass
+class ReviewSummary:
+    """年度考核汇总报告 for one year."""
+
+    office: Office
+    doc_no: str
+    year: int
+    results: list[str]  # 优秀, 合格, 基本合格, 不合格
+    counts: dict[str, int]  # result → persons
+    by_employer: list[tuple[str, dict[str, int]]]  # (employer, {result: n})
+    not_passing: list[tuple[str, str, str, str]]  # (name, employer, result, remarks)
+    suspended: list[SuspendedLine]
+    unreviewed: int = 0  # active talents without a result for the year
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def suspended_fen(self) -> int:
+        return sum(s.amount_fen for s in self.suspended)
+
+
+@dataclass
+class ReceivedLine:
+    benefit_name: str
+    seq: int
+    paid_date: dt.date | None
+    amount_fen: int
+    voucher: str
+
+
+@dataclass
+class RecoveryNotice:
+    """追回通知书 for one departure."""
+
+    office: Office
+    doc_no: str
+    talent: dict[str, str]
+    departed_on: dt.date
+    reason: str
+    service_required: str  # e.g. “5年（2023年5月1日至2028年4月30日）”
+    received: list[ReceivedLine]
+    refund_due_fen: int
+    recovered_fen: int
+    basis: list[str]
+    quotes: list[str]
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    talent_id: int | None = None
+
+    @property
+    def received_fen(self) -> int:
+        return sum(r.amount_fen for r in self.received)
+
+    @property
+    def outstanding_fen(self) -> int:
+        return self.refund_due_fen - self.recovered_fen
+
+
+Form = ApprovalForm | BatchForm | ReviewForm | ReviewSummary | RecoveryNotice
+
+
+def iter_forms(forms: Iterable[Form]) -> Iterator[Form]:
+    yield from forms
