@@ -1,0 +1,244 @@
+"""Service agreements (服务期协议 / 聘用合同 / 三方协议).
+
+``required_service_years`` defaults to what the talent's policy pack requires (the
+rules engine's ``service_years_required``, with the article), else the agreed term.
+End date = start date + term (years, fractions as months); ``ending_within`` lists
+active agreements ending in the next N days (dashboard, reminders).
+
+Public API::
+
+    add(ctx, id_number, *, kind, start_date, term_years=None, signed_date=None,
+        required_service_years=None) -> AgreementView
+    update(ctx, agreement_id, *, expected_version=None, **changes) -> AgreementView
+        changes: kind, signed_date, start_date, term_years, required_service_years, status
+    delete(ctx, agreement_id) -> None
+    list_agreements(ctx, id_number=None, *, status=None) -> list[AgreementView]
+    get_agreement(ctx, agreement_id) -> AgreementView
+    required_service_years(ctx, id_number, *, start_date=None, policy_id=None) -> (years | None, basis)
+    ending_within(ctx, days=90, *, today=None) -> list[AgreementView]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+
+from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from talentdesk.domain.status import AGREEMENT_KINDS, AGREEMENT_STATUS
+from talentdesk.models.entities import Employer, ServiceAgreement, Talent
+from talentdesk.services import audit, permissions
+from talentdesk.services.context import ServiceContext
+
+
+def end_date(start: dt.date | None, term_years: Decimal | None) -> dt.date | None:
+    """start + term: whole years, the fraction as whole months (2.5 → 2 years 6 months)."""
+    from talentdesk.rules import dates
+
+    if start is None or term_years is None:
+        return None
+    months = int((Decimal(term_years) * 12).to_integral_value())
+    return dates.add_months(start, months)
+
+
+@dataclass
+class AgreementView:
+    id: int
+    version: int
+    talent_id: int
+    id_number: str
+    name: str
+    employer: str | None
+    kind: str
+    signed_date: dt.date | None
+    start_date: dt.date | None
+    term_years: Decimal | None
+    required_service_years: int | None
+    status: str
+
+    @property
+    def end_date(self) -> dt.date | None:
+        return end_date(self.start_date, self.term_years)
+
+    @property
+    def status_label(self) -> str:
+        return AGREEMENT_STATUS.get(self.status, self.status)
+
+    def as_dict(self) -> dict[str, Any]:
+        e = self.end_date
+        return {"id": self.id, "version": self.version, "talent_id": self.talent_id, "身份证号": self.id_number,
+                "姓名": self.name, "用人单位": self.employer, "kind": self.kind,
+                "signed_date": self.signed_date.isoformat() if self.signed_date else None,
+                "start_date": self.start_date.isoformat() if self.start_date else None,
+                "term_years": str(self.term_years.normalize()) if self.term_years is not None else None,
+                "end_date": e.isoformat() if e else None, "required_service_years": self.required_service_years,
+                "status": self.status, "status_label": self.status_label}
+
+
+def _view(a: ServiceAgreement, t: Talent, employer: str | None) -> AgreementView:
+    return AgreementView(a.id, a.version, t.id, t.id_number, t.name, employer, a.kind, a.signed_date, a.start_date,
+                         a.term_years, a.required_service_years, a.status)
+
+
+def _snap(a: ServiceAgreement) -> dict:
+    return {"kind": a.kind, "signed_date": a.signed_date, "start_date": a.start_date,
+            "term_years": str(a.term_years) if a.term_years is not None else None,
+            "required_service_years": a.required_service_years, "status": a.status}
+
+
+def _validate(changes: dict) -> dict:
+    errors = []
+    out = dict(changes)
+    if "kind" in out and out["kind"] not in AGREEMENT_KINDS:
+        errors.append(FieldError("kind", "协议类型", out["kind"], f"协议类型：“{out['kind']}”无法识别，应为：{'、'.join(AGREEMENT_KINDS)}"))
+    for key, label in (("signed_date", "签订日期"), ("start_date", "起始日期")):
+        if key in out and out[key] is not None and not isinstance(out[key], dt.date):
+            errors.append(FieldError(key, label, out[key], f"{label}：必须是有效日期"))
+    if out.get("term_years") is not None:
+        try:
+            term = Decimal(str(out["term_years"]))
+            if term <= 0 or term > 50:
+                raise InvalidOperation
+            out["term_years"] = term
+        except (InvalidOperation, ValueError):
+            errors.append(FieldError("term_years", "期限（年）", out["term_years"], "期限（年）：应为0到50之间的年数"))
+    rsy = out.get("required_service_years")
+    if rsy is not None and (not isinstance(rsy, int) or isinstance(rsy, bool) or not 0 < rsy <= 50):
+        errors.append(FieldError("required_service_years", "服务年限", rsy, "服务年限：应为1到50之间的整数年"))
+    if "status" in out and out["status"] not in AGREEMENT_STATUS:
+        errors.append(FieldError("status", "状态", out["status"], f"状态：“{out['status']}”无法识别"))
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _pack_years(session, t: Talent, start: dt.date | None, policy_id: str | None = None) -> tuple[int | None, str]:
+    from talentdesk.services import grants
+
+    inputs = grants.engine_inputs(session, t, policy_id)
+    try:
+        ev = grants.run_engine(inputs, approved_on=start or t.introduction_date or dt.date.today())
+    except Exception as exc:  # an unknown policy id: no requirement known
+        return None, str(getattr(exc, "message", exc))
+    return ev.service_years_required, "；".join(ev.service_basis) or ev.service_note
+
+
+def required_service_years(ctx: ServiceContext, id_number: str, *, start_date: dt.date | None = None,
+                           policy_id: str | None = None) -> tuple[int | None, str]:
+    """(years the talent's policy requires, basis text); years None when the pack sets
+    none for this talent (then the agreement decides)."""
+    from talentdesk.services import grants
+
+    with ctx.read() as session:
+        t = grants.load_talent(session, id_number)
+        return _pack_years(session, t, start_date, policy_id)
+
+
+def _employer(session, t: Talent) -> str | None:
+    return session.get(Employer, t.employer_id).name if t.employer_id else None
+
+
+def add(ctx: ServiceContext, id_number: str, *, kind: str, start_date: dt.date | None,
+        term_years: Decimal | int | str | None = None, signed_date: dt.date | None = None,
+        required_service_years: int | None = None) -> AgreementView:
+    from talentdesk.services import grants
+
+    permissions.require(ctx, "agreement.write")
+    data = _validate({"kind": kind, "start_date": start_date, "term_years": term_years, "signed_date": signed_date,
+                      "required_service_years": required_service_years})
+    with ctx.write() as session:
+        t = grants.load_talent(session, id_number, lock=True)
+        rsy = data["required_service_years"]
+        if rsy is None:
+            rsy, _ = _pack_years(session, t, data["start_date"])
+        if rsy is None and data["term_years"] is not None:
+            rsy = int(data["term_years"])
+        a = ServiceAgreement(talent_id=t.id, kind=data["kind"], signed_date=data["signed_date"],
+                             start_date=data["start_date"], term_years=data["term_years"],
+                             required_service_years=rsy, status="active")
+        session.add(a)
+        session.flush()
+        audit.record(session, ctx.actor, "create", "service_agreement", a.id, talent_id=t.id, after=_snap(a))
+        return _view(a, t, _employer(session, t))
+
+
+def update(ctx: ServiceContext, agreement_id: int, *, expected_version: int | None = None,
+           **changes: Any) -> AgreementView:
+    permissions.require(ctx, "agreement.write")
+    allowed = {"kind", "signed_date", "start_date", "term_years", "required_service_years", "status"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError([FieldError(k, k, k, f"无法修改“{k}”") for k in sorted(unknown)])
+    data = _validate(changes)
+    with ctx.write() as session:
+        a = session.get(ServiceAgreement, agreement_id)
+        if a is None:
+            raise NotFoundError(f"找不到编号为{agreement_id}的服务协议")
+        if expected_version is not None and a.version != expected_version:
+            raise ConflictError(f"服务协议{agreement_id}已被其他用户修改，请刷新后重新编辑")
+        before = _snap(a)
+        for k, v in data.items():
+            setattr(a, k, v)
+        b, after = audit.diff(before, _snap(a))
+        t = session.get(Talent, a.talent_id)
+        if after:
+            session.flush()
+            audit.record(session, ctx.actor, "update", "service_agreement", a.id, talent_id=t.id, before=b, after=after)
+        return _view(a, t, _employer(session, t))
+
+
+def delete(ctx: ServiceContext, agreement_id: int) -> None:
+    permissions.require(ctx, "agreement.write")
+    with ctx.write() as session:
+        a = session.get(ServiceAgreement, agreement_id)
+        if a is None:
+            raise NotFoundError(f"找不到编号为{agreement_id}的服务协议")
+        audit.record(session, ctx.actor, "delete", "service_agreement", a.id, talent_id=a.talent_id, before=_snap(a))
+        session.delete(a)
+
+
+def get_agreement(ctx: ServiceContext, agreement_id: int) -> AgreementView:
+    with ctx.read() as session:
+        a = session.get(ServiceAgreement, agreement_id)
+        if a is None:
+            raise NotFoundError(f"找不到编号为{agreement_id}的服务协议")
+        t = session.get(Talent, a.talent_id)
+        return _view(a, t, _employer(session, t))
+
+
+def _query(session, stmt) -> list[AgreementView]:
+    return [_view(a, t, emp) for a, t, emp in session.execute(stmt).all()]
+
+
+def _base():
+    return (select(ServiceAgreement, Talent, Employer.name).join(Talent, ServiceAgreement.talent_id == Talent.id)
+            .outerjoin(Employer, Talent.employer_id == Employer.id))
+
+
+def list_agreements(ctx: ServiceContext, id_number: str | None = None, *,
+                    status: str | None = None) -> list[AgreementView]:
+    from talentdesk.services import grants
+
+    stmt = _base().order_by(ServiceAgreement.start_date, ServiceAgreement.id)
+    with ctx.read() as session:
+        if id_number:
+            stmt = stmt.where(ServiceAgreement.talent_id == grants.load_talent(session, id_number).id)
+        if status:
+            stmt = stmt.where(ServiceAgreement.status == status)
+        return _query(session, stmt)
+
+
+def ending_within(ctx: ServiceContext, days: int = 90, *, today: dt.date | None = None) -> list[AgreementView]:
+    """Active agreements whose end date falls in [today, today + days], soonest first."""
+    today = today or dt.date.today()
+    horizon = today + dt.timedelta(days=days)
+    # a term of at most 50 years: anything starting before horizon - 50 years cannot end in the window
+    stmt = _base().where(ServiceAgreement.status == "active", ServiceAgreement.start_date.is_not(None),
+                         ServiceAgreement.term_years.is_not(None), ServiceAgreement.start_date <= horizon)
+    with ctx.read() as session:
+        rows = [v for v in _query(session, stmt) if v.end_date and today <= v.end_date <= horizon]
+    rows.sort(key=lambda v: (v.end_date, v.name))
+    return rows

@@ -1,0 +1,477 @@
+"""Benefit grants (待遇审批): evaluate a talent, propose a grant, approve, reject, cancel.
+
+A grant is one benefit of one policy for one talent (安家补贴, 租房补贴 …) with its
+installments exactly as the rules engine scheduled them (amounts and funding split to
+the fen) and the articles it rests on. Lifecycle::
+
+    propose (clerk) → proposed ─ approve (reviewer ≠ proposer) → approved ─ cancel → cancelled
+                                └ reject (reviewer) → rejected
+
+Installments of a grant start ``scheduled``; ``talentdesk.services.payments`` moves them
+on (proposed → approved → paid). Only a proposed or approved grant is *active*: a second
+active grant of the same benefit for the same talent is refused (不重复享受).
+
+Public API::
+
+    evaluate_talent(ctx, id_number, *, approved_on, policy_id=None, as_of=None,
+                    departed_on=None, facts=None) -> Evaluation   # rules.Evaluation (.to_json())
+    propose(ctx, id_number, benefit_code, *, approved_on, approval_doc_no, policy_id=None,
+            decision_number=None, facts=None) -> GrantView
+    approve(ctx, grant_id, *, expected_version=None) -> GrantView
+    reject(ctx, grant_id, reason, *, expected_version=None) -> GrantView
+    cancel(ctx, grant_id, reason, *, expected_version=None) -> GrantView
+    get_grant(ctx, grant_id) -> GrantView
+    list_grants(ctx, talent=None, *, status=None, benefit_code=None, policy_id=None,
+                limit=None, offset=0) -> list[GrantView]
+    load_pack(policy_id) -> rules.Pack       # shipped packs + the office's policy folder
+    policy_of(ctx, id_number) -> str          # the talent's policy id (default from settings)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from talentdesk import rules
+from talentdesk.domain import money
+from talentdesk.domain.errors import ConflictError, NotFoundError, TalentDeskError, ValidationError, FieldError
+from talentdesk.domain.status import GRANT_STATUS, INSTALLMENT_STATUS
+from talentdesk.models.base import utcnow
+from talentdesk.models.entities import (BenefitGrant, CaseDecision, Installment, InstallmentFunding, Talent)
+from talentdesk.services import audit, permissions
+from talentdesk.services.context import ServiceContext
+
+ACTIVE_GRANT = ("proposed", "approved")
+# installment statuses that count as money out of the fund (net with reversals)
+PAID_STATUSES = ("paid", "reversed")
+OPEN_STATUSES = ("scheduled", "proposed", "approved", "suspended")
+
+
+# ---------------------------------------------------------------- views
+
+@dataclass
+class InstallmentView:
+    id: int
+    grant_id: int
+    seq: int
+    due_date: dt.date
+    amount_fen: int
+    funding: dict[str, int]  # level code → fen (league/banner/city/local)
+    condition: str | None
+    status: str
+    status_reason: str | None
+    paid_date: dt.date | None = None
+    voucher_no: str | None = None
+    proposed_by: str | None = None
+    approved_by: str | None = None
+    reverses_id: int | None = None
+    review_year: int | None = None  # the annual review this installment needs, if any
+    version: int = 1
+
+    @property
+    def status_label(self) -> str:
+        return INSTALLMENT_STATUS.get(self.status, self.status)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "grant_id": self.grant_id, "seq": self.seq, "due_date": self.due_date.isoformat(),
+                "amount_fen": self.amount_fen, "amount": money.yuan(self.amount_fen), "funding": dict(self.funding),
+                "condition": self.condition, "status": self.status, "status_label": self.status_label,
+                "status_reason": self.status_reason,
+                "paid_date": self.paid_date.isoformat() if self.paid_date else None, "voucher_no": self.voucher_no,
+                "proposed_by": self.proposed_by, "approved_by": self.approved_by, "reverses_id": self.reverses_id,
+                "review_year": self.review_year}
+
+
+@dataclass
+class GrantView:
+    id: int
+    version: int
+    talent_id: int
+    talent_name: str
+    id_number: str
+    policy_id: str
+    benefit_code: str
+    benefit_name: str | None
+    total_fen: int | None
+    approval_date: dt.date | None
+    approval_doc_no: str | None
+    basis: list[str]
+    status: str
+    proposed_by: str | None
+    approved_by: str | None
+    approved_at: dt.datetime | None
+    decision_number: str | None
+    explanation: dict | None  # the engine's benefit result (to_json) at proposal time
+    installments: list[InstallmentView] = field(default_factory=list)
+    reason: str | None = None  # why rejected/cancelled (from the audit trail's last change)
+
+    @property
+    def status_label(self) -> str:
+        return GRANT_STATUS.get(self.status, self.status)
+
+    @property
+    def paid_fen(self) -> int:
+        return sum(i.amount_fen for i in self.installments if i.status in PAID_STATUSES)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "talent_id": self.talent_id, "姓名": self.talent_name,
+                "身份证号": self.id_number, "policy_id": self.policy_id, "benefit_code": self.benefit_code,
+                "benefit_name": self.benefit_name, "total_fen": self.total_fen,
+                "total": money.yuan(self.total_fen) if self.total_fen is not None else None,
+                "paid_fen": self.paid_fen,
+                "approval_date": self.approval_date.isoformat() if self.approval_date else None,
+                "approval_doc_no": self.approval_doc_no, "basis": list(self.basis), "status": self.status,
+                "status_label": self.status_label, "proposed_by": self.proposed_by,
+                "approved_by": self.approved_by,
+                "approved_at": self.approved_at.isoformat(timespec="seconds") if self.approved_at else None,
+                "decision_number": self.decision_number, "reason": self.reason,
+                "installments": [i.as_dict() for i in self.installments]}
+
+
+def _review_years(grant: BenefitGrant) -> dict[int, int]:
+    """seq → review year, from the explanation stored at proposal time."""
+    try:
+        data = json.loads(grant.explanation or "{}")
+    except ValueError:
+        return {}
+    return {int(k): v for k, v in (data.get("review_years") or {}).items() if v is not None}
+
+
+def installment_view(inst: Installment, review_years: dict[int, int] | None = None) -> InstallmentView:
+    return InstallmentView(
+        inst.id, inst.grant_id, inst.seq, inst.due_date, inst.amount_fen,
+        {f.level: f.amount_fen for f in inst.funding}, inst.condition, inst.status, inst.status_reason,
+        inst.paid_date, inst.voucher_no, inst.proposed_by, inst.approved_by, inst.reverses_id,
+        (review_years or {}).get(inst.seq), inst.version)
+
+
+def grant_view(g: BenefitGrant, talent: Talent, decision_number: str | None = None) -> GrantView:
+    try:
+        explanation = json.loads(g.explanation) if g.explanation else None
+    except ValueError:
+        explanation = None
+    reviews = _review_years(g)
+    basis = [b for b in (g.basis or "").split("；") if b]
+    reason = (explanation or {}).get("status_reason") if explanation else None
+    return GrantView(g.id, g.version, talent.id, talent.name, talent.id_number, g.policy_id, g.benefit_code,
+                     g.benefit_name, g.total_fen, g.approval_date, g.approval_doc_no, basis, g.status,
+                     g.proposed_by, g.approved_by, g.approved_at, decision_number, explanation,
+                     [installment_view(i, reviews) for i in g.installments], reason)
+
+
+# ---------------------------------------------------------------- engine inputs
+
+def load_pack(policy_id: str) -> rules.Pack:
+    """The pack by id: shipped packs, then the office's own policy folder."""
+    from talentdesk import paths
+
+    return rules.get_pack(policy_id, extra_dirs=(paths.user_policy_dir(),))
+
+
+def load_talent(session: Session, id_number: str, *, lock: bool = False) -> Talent:
+    from talentdesk.services import talents
+
+    return talents._load(session, id_number, lock=lock)
+
+
+def engine_decisions(rows: Iterable[CaseDecision]) -> list[rules.Decision]:
+    out = []
+    for d in rows:
+        kind = d.override if d.override in ("age_limit", "amount") else "other"
+        if kind == "other":
+            continue
+        out.append(rules.Decision(number=d.number, kind=kind, benefit_code=d.benefit_code,
+                                  amount_fen=d.amount_fen, date=d.decided_on, note=d.description or ""))
+    return out
+
+
+@dataclass
+class EngineInputs:
+    """Everything about one stored talent the engine needs (read in one session)."""
+    talent_id: int
+    policy_id: str
+    profile: dict[str, Any]
+    reviews: dict[int, str]
+    decisions: list[rules.Decision]
+    extra_holidays: list[dt.date]
+    extra_workdays: list[dt.date]
+
+
+def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None) -> EngineInputs:
+    from talentdesk.domain import roster
+    from talentdesk.models.entities import AnnualReview
+    from talentdesk.services import settings, talents
+
+    office = settings.read_settings(session)
+    pid = policy_id or talent.policy_id or office.default_policy_id
+    reviews = dict(session.execute(select(AnnualReview.year, AnnualReview.result)
+                                   .where(AnnualReview.talent_id == talent.id)).all())
+    decisions = engine_decisions(session.execute(
+        select(CaseDecision).where(CaseDecision.talent_id == talent.id).order_by(CaseDecision.id)).scalars())
+    profile = roster.to_row(talents.record_of(talent))
+    return EngineInputs(talent.id, pid, profile, reviews, decisions, office.extra_holidays, office.extra_workdays)
+
+
+def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | None = None,
+               departed_on: dt.date | None = None, reviews: dict[int, str] | None = None, paid: Any = None,
+               facts: dict | None = None) -> rules.Evaluation:
+    pack = load_pack(inputs.policy_id)
+    return rules.evaluate(pack, inputs.profile, approved_on=approved_on, as_of=as_of, departed_on=departed_on,
+                          reviews=inputs.reviews if reviews is None else reviews, decisions=inputs.decisions,
+                          paid=paid, extra_holidays=inputs.extra_holidays, extra_workdays=inputs.extra_workdays,
+                          facts=facts)
+
+
+def policy_of(ctx: ServiceContext, id_number: str) -> str:
+    """The talent's policy id, or the office default when none is stored."""
+    from talentdesk.services import settings
+
+    with ctx.read() as session:
+        t = load_talent(session, id_number)
+        return t.policy_id or settings.read_settings(session).default_policy_id
+
+
+# ---------------------------------------------------------------- use cases
+
+def evaluate_talent(ctx: ServiceContext, id_number: str, *, approved_on: dt.date, policy_id: str | None = None,
+                    as_of: dt.date | None = None, departed_on: dt.date | None = None,
+                    facts: dict | None = None) -> rules.Evaluation:
+    """The engine's evaluation of a stored talent: profile, recorded reviews and 一事一议
+    decisions, the office's extra holidays. Read-only. ``policy_id`` default: the
+    talent's policy, else the office default. ``.to_json()`` gives plain JSON."""
+    with ctx.read() as session:
+        t = load_talent(session, id_number)
+        inputs = engine_inputs(session, t, policy_id)
+    return run_engine(inputs, approved_on=approved_on, as_of=as_of, departed_on=departed_on, facts=facts)
+
+
+def _snapshot(g: BenefitGrant) -> dict[str, Any]:
+    return {"talent_id": g.talent_id, "policy_id": g.policy_id, "benefit_code": g.benefit_code,
+            "benefit_name": g.benefit_name, "total_fen": g.total_fen, "approval_date": g.approval_date,
+            "approval_doc_no": g.approval_doc_no, "basis": g.basis, "status": g.status,
+            "proposed_by": g.proposed_by, "approved_by": g.approved_by, "decision_id": g.decision_id}
+
+
+def propose(ctx: ServiceContext, id_number: str, benefit_code: str, *, approved_on: dt.date,
+            approval_doc_no: str | None, policy_id: str | None = None, decision_number: str | None = None,
+            facts: dict | None = None) -> GrantView:
+    """Create a proposed grant with the installments and funding split the engine scheduled.
+
+    Refuses (ValidationError / ConflictError, Chinese) an ineligible or undetermined
+    benefit with the engine's reasons, an in-kind benefit (nothing to pay), and a second
+    active grant of the same benefit (不重复享受). Sets the talent's policy id if unset.
+    ``decision_number`` names a recorded 一事一议 decision the grant rests on.
+    """
+    permissions.require(ctx, "grant.propose")
+    if approved_on is None:
+        raise ValidationError([FieldError("approved_on", "批准日期", None, "批准日期：必须填写")])
+    with ctx.write() as session:
+        t = load_talent(session, id_number, lock=True)
+        if t.status == "departed":
+            raise ConflictError(f"{t.name}已离职，不能再申请待遇")
+        inputs = engine_inputs(session, t, policy_id)
+        pack = load_pack(inputs.policy_id)
+        if benefit_code not in pack.benefit_codes:
+            names = "、".join(f"{b['name']}（{b['code']}）" for b in pack.benefits)
+            raise ValidationError([FieldError("benefit_code", "待遇项目", benefit_code,
+                                              f"待遇项目：“{benefit_code}”不属于政策{pack.id}，可选：{names}")])
+        dup = session.execute(select(BenefitGrant).where(
+            BenefitGrant.talent_id == t.id, BenefitGrant.benefit_code == benefit_code,
+            BenefitGrant.status.in_(ACTIVE_GRANT))).scalars().first()
+        if dup is not None:
+            raise ConflictError(f"{t.name}已有{dup.benefit_name or benefit_code}（{GRANT_STATUS[dup.status]}，"
+                                f"编号{dup.id}），同一待遇不重复享受")
+        decision = None
+        if decision_number:
+            decision = session.execute(select(CaseDecision).where(
+                CaseDecision.talent_id == t.id, CaseDecision.number == decision_number)).scalars().first()
+            if decision is None:
+                raise NotFoundError(f"{t.name}没有文号为“{decision_number}”的一事一议决定，请先登记决定")
+        ev = run_engine(inputs, approved_on=approved_on, as_of=approved_on, facts=facts)
+        res = ev.benefit(benefit_code)
+        if res.status != "eligible":
+            why = "；".join(res.reasons) or "不符合条件"
+            if res.missing:
+                why += f"（缺少：{'、'.join(res.missing)}）"
+            raise ValidationError([FieldError("benefit_code", "待遇项目", res.name, f"{res.name}：{why}")])
+        if res.in_kind and not res.installments:
+            raise ValidationError([FieldError("benefit_code", "待遇项目", res.name,
+                                              f"{res.name}是实物待遇，不发放资金，无需申请发放")])
+        if not res.installments:
+            why = "；".join(res.reasons) or "金额待定（一事一议）"
+            raise ValidationError([FieldError("benefit_code", "待遇项目", res.name,
+                                              f"{res.name}：没有可发放的金额：{why}，请先登记一事一议决定")])
+        live = [i for i in res.installments if i.status != "cancelled"]
+        if not live:
+            raise ValidationError([FieldError("benefit_code", "待遇项目", res.name,
+                                              f"{res.name}：各期均已取消：{'；'.join(res.reasons)}")])
+        total = sum(i.amount_fen for i in live)
+        explanation = res.to_json()
+        explanation["review_years"] = {}
+        explanation["warnings"] = list(ev.warnings)
+        explanation["service_end"] = ev.service_end.isoformat() if ev.service_end else None
+        g = BenefitGrant(talent_id=t.id, policy_id=pack.id, benefit_code=benefit_code, benefit_name=res.name,
+                         total_fen=total, approval_date=approved_on, approval_doc_no=approval_doc_no or None,
+                         basis="；".join(res.basis), decision_id=decision.id if decision else None,
+                         status="proposed", proposed_by=ctx.actor)
+        if not t.policy_id:
+            t.policy_id = pack.id
+        session.add(g)
+        session.flush()
+        seq = 0
+        for inst in res.installments:
+            if inst.status == "cancelled":
+                continue
+            seq += 1
+            if sum(inst.funding.values()) != inst.amount_fen:  # pragma: no cover - engine invariant
+                raise TalentDeskError(f"{res.name}第{seq}期资金分担合计与金额不符，请联系维护人员")
+            explanation["review_years"][str(seq)] = inst.review_year
+            row = Installment(grant_id=g.id, seq=seq, due_date=inst.due, amount_fen=inst.amount_fen,
+                              condition=inst.condition or None, status="scheduled",
+                              status_reason=inst.note or None)
+            row.funding = [InstallmentFunding(level=k, amount_fen=v) for k, v in inst.funding.items() if v]
+            session.add(row)
+        g.explanation = json.dumps(explanation, ensure_ascii=False, default=str)
+        session.flush()
+        snap = _snapshot(g) | {"installments": [{"seq": i.seq, "due": i.due_date, "amount_fen": i.amount_fen}
+                                                for i in g.installments]}
+        audit.record(session, ctx.actor, "propose", "benefit_grant", g.id, talent_id=t.id, after=snap)
+        session.refresh(g)
+        return grant_view(g, t, decision.number if decision else None)
+
+
+def _load_grant(session: Session, grant_id: int, expected_version: int | None = None) -> BenefitGrant:
+    stmt = select(BenefitGrant).where(BenefitGrant.id == grant_id).options(
+        selectinload(BenefitGrant.installments).selectinload(Installment.funding))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=BenefitGrant)
+    g = session.execute(stmt).scalar_one_or_none()
+    if g is None:
+        raise NotFoundError(f"找不到编号为{grant_id}的待遇申请")
+    if expected_version is not None and g.version != expected_version:
+        raise ConflictError(f"待遇申请{grant_id}已被其他用户修改，请刷新后重试")
+    return g
+
+
+def _what(g: BenefitGrant, t: Talent) -> str:
+    return f"{t.name}的{g.benefit_name or g.benefit_code}申请（编号{g.id}）"
+
+
+def _decision_number(session: Session, g: BenefitGrant) -> str | None:
+    if g.decision_id is None:
+        return None
+    d = session.get(CaseDecision, g.decision_id)
+    return d.number if d else None
+
+
+def _set_reason(g: BenefitGrant, reason: str) -> None:
+    data = json.loads(g.explanation or "{}")
+    data["status_reason"] = reason
+    g.explanation = json.dumps(data, ensure_ascii=False, default=str)
+
+
+def approve(ctx: ServiceContext, grant_id: int, *, expected_version: int | None = None) -> GrantView:
+    """Approve a proposed grant (reviewer; not the user who proposed it)."""
+    permissions.require(ctx, "grant.approve")
+    with ctx.write() as session:
+        g = _load_grant(session, grant_id, expected_version)
+        t = session.get(Talent, g.talent_id)
+        if g.status != "proposed":
+            raise ConflictError(f"{_what(g, t)}当前状态为“{GRANT_STATUS.get(g.status, g.status)}”，只能批准待审核的申请")
+        permissions.check_four_eyes(ctx, g.proposed_by, _what(g, t))
+        before = _snapshot(g)
+        g.status = "approved"
+        g.approved_by = ctx.actor
+        g.approved_at = utcnow()
+        session.flush()
+        b, a = audit.diff(before, _snapshot(g))
+        audit.record(session, ctx.actor, "approve", "benefit_grant", g.id, talent_id=t.id, before=b, after=a)
+        return grant_view(g, t, _decision_number(session, g))
+
+
+def reject(ctx: ServiceContext, grant_id: int, reason: str, *, expected_version: int | None = None) -> GrantView:
+    """Send a proposed grant back (reviewer); its installments are cancelled."""
+    permissions.require(ctx, "grant.reject")
+    if not (reason or "").strip():
+        raise ValidationError([FieldError("reason", "退回原因", reason, "退回原因：必须填写")])
+    with ctx.write() as session:
+        g = _load_grant(session, grant_id, expected_version)
+        t = session.get(Talent, g.talent_id)
+        if g.status != "proposed":
+            raise ConflictError(f"{_what(g, t)}当前状态为“{GRANT_STATUS.get(g.status, g.status)}”，只能退回待审核的申请")
+        before = _snapshot(g)
+        g.status = "rejected"
+        _set_reason(g, reason.strip())
+        for inst in g.installments:
+            inst.status = "cancelled"
+            inst.status_reason = f"申请被退回：{reason.strip()}"
+        session.flush()
+        b, a = audit.diff(before, _snapshot(g))
+        audit.record(session, ctx.actor, "reject", "benefit_grant", g.id, talent_id=t.id, before=b,
+                     after=a | {"reason": reason.strip()})
+        return grant_view(g, t, _decision_number(session, g))
+
+
+def cancel(ctx: ServiceContext, grant_id: int, reason: str, *, expected_version: int | None = None) -> GrantView:
+    """Cancel an approved (or proposed) grant: its unpaid installments are cancelled; paid
+    ones stay paid (reverse them in payments, or record a departure for a refund)."""
+    permissions.require(ctx, "grant.cancel")
+    if not (reason or "").strip():
+        raise ValidationError([FieldError("reason", "取消原因", reason, "取消原因：必须填写")])
+    with ctx.write() as session:
+        g = _load_grant(session, grant_id, expected_version)
+        t = session.get(Talent, g.talent_id)
+        if g.status not in ACTIVE_GRANT:
+            raise ConflictError(f"{_what(g, t)}当前状态为“{GRANT_STATUS.get(g.status, g.status)}”，不能取消")
+        before = _snapshot(g)
+        g.status = "cancelled"
+        _set_reason(g, reason.strip())
+        cancelled = []
+        for inst in g.installments:
+            if inst.status in OPEN_STATUSES:
+                inst.status = "cancelled"
+                inst.status_reason = f"待遇取消：{reason.strip()}"
+                cancelled.append(inst.id)
+        session.flush()
+        b, a = audit.diff(before, _snapshot(g))
+        audit.record(session, ctx.actor, "cancel", "benefit_grant", g.id, talent_id=t.id, before=b,
+                     after=a | {"reason": reason.strip(), "cancelled_installments": cancelled})
+        return grant_view(g, t, _decision_number(session, g))
+
+
+def get_grant(ctx: ServiceContext, grant_id: int) -> GrantView:
+    with ctx.read() as session:
+        g = session.execute(select(BenefitGrant).where(BenefitGrant.id == grant_id).options(
+            selectinload(BenefitGrant.installments).selectinload(Installment.funding))).scalar_one_or_none()
+        if g is None:
+            raise NotFoundError(f"找不到编号为{grant_id}的待遇申请")
+        return grant_view(g, session.get(Talent, g.talent_id), _decision_number(session, g))
+
+
+def list_grants(ctx: ServiceContext, talent: str | None = None, *, status: str | None = None,
+                benefit_code: str | None = None, policy_id: str | None = None, limit: int | None = None,
+                offset: int = 0) -> list[GrantView]:
+    """Grants with their installments, newest first. ``talent``: an ID number."""
+    stmt = (select(BenefitGrant, Talent).join(Talent, BenefitGrant.talent_id == Talent.id)
+            .options(selectinload(BenefitGrant.installments).selectinload(Installment.funding))
+            .order_by(BenefitGrant.id.desc()).offset(offset))
+    with ctx.read() as session:
+        if talent:
+            stmt = stmt.where(BenefitGrant.talent_id == load_talent(session, talent).id)
+        if status:
+            stmt = stmt.where(BenefitGrant.status == status)
+        if benefit_code:
+            stmt = stmt.where(BenefitGrant.benefit_code == benefit_code)
+        if policy_id:
+            stmt = stmt.where(BenefitGrant.policy_id == policy_id)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        rows = session.execute(stmt).all()
+        numbers = dict(session.execute(select(CaseDecision.id, CaseDecision.number).where(
+            CaseDecision.id.in_({g.decision_id for g, _ in rows if g.decision_id}))).all()) if rows else {}
+        return [grant_view(g, t, numbers.get(g.decision_id)) for g, t in rows]

@@ -1,0 +1,670 @@
+"""Installments and payments (发放): list, propose, approve, record paid, confirm from
+Excel, reverse, suspend/resume.
+
+Installment lifecycle (codes in ``talentdesk.domain.status.INSTALLMENT_STATUS``)::
+
+    scheduled ─ propose (clerk; grant approved, due, condition holds) → proposed
+    proposed  ─ approve (reviewer ≠ proposer) → approved
+    approved  ─ record_paid / confirm_many (paid date, voucher) → paid
+    paid      ─ reverse (reason) → stays paid; a NEW entry status ``reversed`` with the
+                negative amount and ``reverses_id`` pointing at it (both show in ledgers)
+    scheduled/proposed/approved ─ suspend → suspended ─ resume → scheduled
+    any open one ─ review 不合格 / departure / grant cancelled → cancelled
+
+A paid installment is never edited. Net money paid = sum of ``paid`` + ``reversed``
+entries (reversals are negative).
+
+Public API::
+
+    list_installments(ctx, *, month=None, date_from=None, date_to=None, funding_level=None,
+                      status=None, benefit_code=None, talent=None, grant_id=None,
+                      limit=None, offset=0) -> list[InstallmentRow]
+    count_installments(ctx, **same filters) -> (count, amount_fen)
+    check(ctx, installment_ids, *, as_of=None) -> list[ItemResult]   # would propose succeed?
+    propose(ctx, installment_ids, *, as_of=None) -> BatchResult
+    approve(ctx, installment_ids) -> BatchResult
+    reject(ctx, installment_ids, reason) -> BatchResult      # proposed/approved → scheduled
+    record_paid(ctx, installment_id, paid_date, voucher_no) -> InstallmentRow
+    confirm_many(ctx, rows, *, all_or_nothing=True) -> ConfirmResult
+    reverse(ctx, installment_id, reason, *, reversed_on=None, voucher_no=None) -> InstallmentRow
+    suspend(ctx, installment_ids, reason) / resume(ctx, installment_ids) -> BatchResult
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from talentdesk.domain import money, values
+from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, TalentDeskError, ValidationError
+from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS, PASSING_RESULTS
+from talentdesk.models.entities import (AnnualReview, BenefitGrant, Employer, Installment, InstallmentFunding,
+                                        Talent)
+from talentdesk.services import audit, permissions
+from talentdesk.services.context import ServiceContext
+from talentdesk.services.grants import PAID_STATUSES, _review_years
+
+
+@dataclass
+class InstallmentRow:
+    """One installment with what a ledger or the 发放 page shows."""
+    id: int
+    grant_id: int
+    seq: int
+    talent_id: int
+    talent_name: str
+    id_number: str
+    employer: str | None
+    policy_id: str
+    benefit_code: str
+    benefit_name: str | None
+    grant_status: str
+    approval_doc_no: str | None
+    due_date: dt.date
+    amount_fen: int
+    funding: dict[str, int]
+    condition: str | None
+    status: str
+    status_reason: str | None
+    paid_date: dt.date | None
+    voucher_no: str | None
+    proposed_by: str | None
+    approved_by: str | None
+    reverses_id: int | None
+    review_year: int | None = None
+    version: int = 1
+
+    @property
+    def status_label(self) -> str:
+        return INSTALLMENT_STATUS.get(self.status, self.status)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "grant_id": self.grant_id, "seq": self.seq, "talent_id": self.talent_id,
+                "姓名": self.talent_name, "身份证号": self.id_number, "用人单位": self.employer,
+                "policy_id": self.policy_id, "benefit_code": self.benefit_code, "待遇项目": self.benefit_name,
+                "grant_status": self.grant_status, "approval_doc_no": self.approval_doc_no,
+                "due_date": self.due_date.isoformat(), "amount_fen": self.amount_fen,
+                "amount": money.yuan(self.amount_fen), "funding": dict(self.funding),
+                "funding_labels": {FUNDING_LEVELS.get(k, k): v for k, v in self.funding.items()},
+                "condition": self.condition, "status": self.status, "status_label": self.status_label,
+                "status_reason": self.status_reason,
+                "paid_date": self.paid_date.isoformat() if self.paid_date else None,
+                "voucher_no": self.voucher_no, "proposed_by": self.proposed_by, "approved_by": self.approved_by,
+                "reverses_id": self.reverses_id, "review_year": self.review_year}
+
+
+@dataclass
+class ItemResult:
+    installment_id: int
+    ok: bool
+    message: str  # Chinese: what was done, or why it was refused
+
+    def as_dict(self) -> dict:
+        return {"installment_id": self.installment_id, "ok": self.ok, "message": self.message}
+
+
+@dataclass
+class BatchResult:
+    """Per-installment outcome of a batch action; the done ones were committed together."""
+    results: list[ItemResult] = field(default_factory=list)
+
+    @property
+    def done(self) -> list[int]:
+        return [r.installment_id for r in self.results if r.ok]
+
+    @property
+    def refused(self) -> list[ItemResult]:
+        return [r for r in self.results if not r.ok]
+
+    def as_dict(self) -> dict:
+        return {"done": self.done, "refused": [r.as_dict() for r in self.refused],
+                "results": [r.as_dict() for r in self.results]}
+
+
+@dataclass
+class RowResult:
+    row: int  # 1-based row number as given (Excel row numbers if the caller passes them)
+    ok: bool
+    installment_id: int | None
+    message: str
+    errors: list[dict] = field(default_factory=list)  # FieldError.as_dict() items
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "ok": self.ok, "installment_id": self.installment_id, "message": self.message,
+                "errors": list(self.errors)}
+
+
+@dataclass
+class ConfirmResult:
+    rows: list[RowResult]
+    committed: bool  # False: all_or_nothing and some row had an error → nothing written
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for r in self.rows if r.ok) if self.committed else 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.rows if not r.ok)
+
+    def as_dict(self) -> dict:
+        return {"committed": self.committed, "confirmed": self.confirmed, "errors": self.errors,
+                "rows": [r.as_dict() for r in self.rows]}
+
+
+# ---------------------------------------------------------------- helpers
+
+_COLS = (Installment, BenefitGrant, Talent.name, Talent.id_number, Employer.name)
+
+
+def _base():
+    return (select(*_COLS).join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
+            .join(Talent, BenefitGrant.talent_id == Talent.id)
+            .outerjoin(Employer, Talent.employer_id == Employer.id)
+            .options(selectinload(Installment.funding)))
+
+
+def _row(inst: Installment, g: BenefitGrant, name: str, id_number: str, employer: str | None) -> InstallmentRow:
+    review_year = _review_years(g).get(inst.seq) if inst.reverses_id is None else None
+    return InstallmentRow(inst.id, inst.grant_id, inst.seq, g.talent_id, name, id_number, employer, g.policy_id,
+                          g.benefit_code, g.benefit_name, g.status, g.approval_doc_no, inst.due_date,
+                          inst.amount_fen, {f.level: f.amount_fen for f in inst.funding}, inst.condition,
+                          inst.status, inst.status_reason, inst.paid_date, inst.voucher_no, inst.proposed_by,
+                          inst.approved_by, inst.reverses_id, review_year, inst.version)
+
+
+def _month_range(month: Any) -> tuple[dt.date, dt.date]:
+    """"2025-03" / (2025, 3) / a date → (first day, last day)."""
+    if isinstance(month, dt.date):
+        y, m = month.year, month.month
+    elif isinstance(month, tuple):
+        y, m = month
+    else:
+        d = values.parse_date(str(month), allow_month=True)
+        if d is None:
+            raise ValidationError([FieldError("month", "月份", month, f"月份：“{month}”无法识别，应写成 2025-03")])
+        y, m = d.year, d.month
+    first = dt.date(y, m, 1)
+    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def _filters(session: Session, stmt, *, month=None, date_from=None, date_to=None, funding_level=None, status=None,
+             benefit_code=None, talent=None, grant_id=None):
+    if month is not None:
+        first, last = _month_range(month)
+        stmt = stmt.where(Installment.due_date >= first, Installment.due_date <= last)
+    if date_from is not None:
+        stmt = stmt.where(Installment.due_date >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(Installment.due_date <= date_to)
+    if status:
+        stmt = stmt.where(Installment.status.in_([status] if isinstance(status, str) else list(status)))
+    if benefit_code:
+        stmt = stmt.where(BenefitGrant.benefit_code == benefit_code)
+    if funding_level:
+        stmt = stmt.where(select(InstallmentFunding.id).where(
+            InstallmentFunding.installment_id == Installment.id,
+            InstallmentFunding.level == funding_level).exists())
+    if talent:
+        from talentdesk.services.grants import load_talent
+
+        stmt = stmt.where(BenefitGrant.talent_id == load_talent(session, talent).id)
+    if grant_id is not None:
+        stmt = stmt.where(Installment.grant_id == grant_id)
+    return stmt
+
+
+def list_installments(ctx: ServiceContext, *, month: Any = None, date_from: dt.date | None = None,
+                      date_to: dt.date | None = None, funding_level: str | None = None,
+                      status: str | Sequence[str] | None = None, benefit_code: str | None = None,
+                      talent: str | None = None, grant_id: int | None = None, limit: int | None = None,
+                      offset: int = 0) -> list[InstallmentRow]:
+    """Installments by due date (then talent), with talent, employer, benefit, funding split.
+
+    ``month``: "2025-03", (2025, 3) or a date in the month; ``talent``: ID number;
+    ``status``: one code or several; ``funding_level``: league/banner/city/local.
+    """
+    with ctx.read() as session:
+        stmt = _filters(session, _base(), month=month, date_from=date_from, date_to=date_to,
+                        funding_level=funding_level, status=status, benefit_code=benefit_code, talent=talent,
+                        grant_id=grant_id)
+        stmt = stmt.order_by(Installment.due_date, Talent.name, Installment.id).offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [_row(*r) for r in session.execute(stmt).all()]
+
+
+def count_installments(ctx: ServiceContext, **filters: Any) -> tuple[int, int]:
+    """(number, total amount fen) for the same filters as ``list_installments``."""
+    stmt = (select(func.count(Installment.id), func.coalesce(func.sum(Installment.amount_fen), 0))
+            .join(BenefitGrant, Installment.grant_id == BenefitGrant.id))
+    with ctx.read() as session:
+        stmt = _filters(session, stmt, **filters)
+        n, total = session.execute(stmt).one()
+        return int(n), int(total)
+
+
+def _load_many(session: Session, ids: Iterable[int]) -> dict[int, tuple]:
+    ids = list(dict.fromkeys(int(i) for i in ids))
+    stmt = _base().where(Installment.id.in_(ids))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=Installment)
+    return {r[0].id: r for r in session.execute(stmt).all()}
+
+
+def _label(inst: Installment, g: BenefitGrant, name: str) -> str:
+    return f"{name}的{g.benefit_name or g.benefit_code}第{inst.seq}期（{inst.due_date}，{money.yuan(inst.amount_fen)}元）"
+
+
+def _snap(inst: Installment) -> dict:
+    return {"status": inst.status, "status_reason": inst.status_reason, "paid_date": inst.paid_date,
+            "voucher_no": inst.voucher_no, "proposed_by": inst.proposed_by, "approved_by": inst.approved_by}
+
+
+def _why_not_payable(session: Session, inst: Installment, g: BenefitGrant, name: str, as_of: dt.date,
+                     reviews_cache: dict[int, dict[int, str]]) -> str | None:
+    """None if the installment may be proposed for payment now, else the Chinese reason."""
+    what = _label(inst, g, name)
+    if inst.reverses_id is not None:
+        return f"{what}是冲销记录，不能发放"
+    if inst.status != "scheduled":
+        return f"{what}当前状态为“{INSTALLMENT_STATUS.get(inst.status, inst.status)}”，只能提交待发放的分期"
+    if g.status != "approved":
+        from talentdesk.domain.status import GRANT_STATUS
+
+        return f"{what}所属待遇尚未批准（{GRANT_STATUS.get(g.status, g.status)}），不能提交发放"
+    if inst.due_date > as_of:
+        return f"{what}尚未到期（应发日期{inst.due_date}）"
+    year = _review_years(g).get(inst.seq)
+    if year is not None:
+        if g.talent_id not in reviews_cache:
+            reviews_cache[g.talent_id] = dict(session.execute(
+                select(AnnualReview.year, AnnualReview.result).where(AnnualReview.talent_id == g.talent_id)).all())
+        result = reviews_cache[g.talent_id].get(year)
+        if result is None:
+            return f"{what}需要{year}年度考核合格，尚未登记{year}年度考核结果"
+        if result not in PASSING_RESULTS:
+            return f"{what}需要{year}年度考核合格，{year}年度考核结果为“{result}”"
+    return None
+
+
+# ---------------------------------------------------------------- use cases
+
+def check(ctx: ServiceContext, installment_ids: Iterable[int], *, as_of: dt.date | None = None) -> list[ItemResult]:
+    """Would ``propose`` accept these? (read-only; the GUI shows the reasons first)"""
+    as_of = as_of or dt.date.today()
+    ids = list(installment_ids)
+    out = []
+    with ctx.read() as session:
+        found = _load_many(session, ids)
+        cache: dict = {}
+        for i in ids:
+            if i not in found:
+                out.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
+                continue
+            inst, g, name, _, _ = found[i]
+            why = _why_not_payable(session, inst, g, name, as_of, cache)
+            out.append(ItemResult(i, why is None, why or f"{_label(inst, g, name)}可以提交发放"))
+    return out
+
+
+def propose(ctx: ServiceContext, installment_ids: Iterable[int], *, as_of: dt.date | None = None) -> BatchResult:
+    """Propose due, scheduled installments of approved grants whose conditions hold
+    (e.g. the passing review of the year the engine named). Each refused one gets a
+    Chinese reason; the accepted ones are committed together."""
+    permissions.require(ctx, "payment.propose")
+    as_of = as_of or dt.date.today()
+    ids = list(installment_ids)
+    result = BatchResult()
+    with ctx.write() as session:
+        found = _load_many(session, ids)
+        cache: dict = {}
+        changes = []
+        for i in ids:
+            if i not in found:
+                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
+                continue
+            inst, g, name, _, _ = found[i]
+            why = _why_not_payable(session, inst, g, name, as_of, cache)
+            if why:
+                result.results.append(ItemResult(i, False, why))
+                continue
+            before = _snap(inst)
+            inst.status, inst.proposed_by, inst.status_reason = "proposed", ctx.actor, None
+            b, a = audit.diff(before, _snap(inst))
+            changes.append(audit.Change("propose", "installment", inst.id, g.talent_id, b, a))
+            result.results.append(ItemResult(i, True, f"{_label(inst, g, name)}已提交发放"))
+        session.flush()
+        audit.record_many(session, ctx.actor, changes)
+    return result
+
+
+def approve(ctx: ServiceContext, installment_ids: Iterable[int]) -> BatchResult:
+    """Approve proposed installments (reviewer; never the proposer: four-eyes)."""
+    permissions.require(ctx, "payment.approve")
+    ids = list(installment_ids)
+    result = BatchResult()
+    with ctx.write() as session:
+        found = _load_many(session, ids)
+        changes = []
+        for i in ids:
+            if i not in found:
+                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
+                continue
+            inst, g, name, _, _ = found[i]
+            what = _label(inst, g, name)
+            if inst.status != "proposed":
+                result.results.append(ItemResult(i, False, f"{what}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，"
+                                                           f"只能审核已提交发放的分期"))
+                continue
+            try:
+                permissions.check_four_eyes(ctx, inst.proposed_by, what)
+            except permissions.PermissionDenied as exc:
+                result.results.append(ItemResult(i, False, exc.message))
+                continue
+            before = _snap(inst)
+            inst.status, inst.approved_by = "approved", ctx.actor
+            b, a = audit.diff(before, _snap(inst))
+            changes.append(audit.Change("approve", "installment", inst.id, g.talent_id, b, a))
+            result.results.append(ItemResult(i, True, f"{what}已审核"))
+        session.flush()
+        audit.record_many(session, ctx.actor, changes)
+    if ids and not result.done and all("双人复核" in r.message for r in result.refused):
+        raise permissions.PermissionDenied(result.refused[0].message)
+    return result
+
+
+def reject(ctx: ServiceContext, installment_ids: Iterable[int], reason: str) -> BatchResult:
+    """Send proposed/approved (unpaid) installments back to scheduled, with a reason."""
+    permissions.require(ctx, "payment.approve")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError([FieldError("reason", "退回原因", reason, "退回原因：必须填写")])
+    ids = list(installment_ids)
+    result = BatchResult()
+    with ctx.write() as session:
+        found = _load_many(session, ids)
+        changes = []
+        for i in ids:
+            if i not in found:
+                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
+                continue
+            inst, g, name, _, _ = found[i]
+            what = _label(inst, g, name)
+            if inst.status not in ("proposed", "approved"):
+                result.results.append(ItemResult(i, False, f"{what}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，"
+                                                           f"不能退回"))
+                continue
+            before = _snap(inst)
+            inst.status, inst.status_reason = "scheduled", f"发放被退回：{reason}"
+            inst.proposed_by = inst.approved_by = None
+            b, a = audit.diff(before, _snap(inst))
+            changes.append(audit.Change("reject", "installment", inst.id, g.talent_id, b, a))
+            result.results.append(ItemResult(i, True, f"{what}已退回"))
+        session.flush()
+        audit.record_many(session, ctx.actor, changes)
+    return result
+
+
+def _check_paid_input(paid_date: Any, voucher_no: Any) -> tuple[dt.date, str | None, list[FieldError]]:
+    errors = []
+    d = None
+    try:
+        d = paid_date if isinstance(paid_date, dt.date) else values.parse_date(paid_date)
+    except Exception:
+        d = None
+    if d is None:
+        errors.append(FieldError("paid_date", "发放日期", paid_date, f"发放日期：“{paid_date or ''}”不是有效日期"))
+    elif d > dt.date.today() + dt.timedelta(days=1):
+        errors.append(FieldError("paid_date", "发放日期", paid_date, f"发放日期：{d}晚于今天"))
+    voucher = values.clean_text(voucher_no)
+    return d, voucher, errors
+
+
+def _mark_paid(session: Session, ctx: ServiceContext, inst: Installment, g: BenefitGrant, paid_date: dt.date,
+               voucher: str | None) -> audit.Change:
+    before = _snap(inst)
+    inst.status, inst.paid_date, inst.voucher_no, inst.status_reason = "paid", paid_date, voucher, None
+    b, a = audit.diff(before, _snap(inst))
+    return audit.Change("pay", "installment", inst.id, g.talent_id, b, a)
+
+
+def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | str,
+                voucher_no: str | None) -> InstallmentRow:
+    """Record that an approved installment was paid (date and accounting voucher number)."""
+    permissions.require(ctx, "payment.paid")
+    d, voucher, errors = _check_paid_input(paid_date, voucher_no)
+    if errors:
+        raise ValidationError(errors)
+    with ctx.write() as session:
+        found = _load_many(session, [installment_id])
+        if installment_id not in found:
+            raise NotFoundError(f"找不到编号为{installment_id}的分期")
+        inst, g, name, idn, emp = found[installment_id]
+        if inst.status != "approved":
+            raise ConflictError(f"{_label(inst, g, name)}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，"
+                                f"只能登记已审核待付的分期")
+        change = _mark_paid(session, ctx, inst, g, d, voucher)
+        session.flush()
+        audit.record_many(session, ctx.actor, [change])
+        return _row(inst, g, name, idn, emp)
+
+
+# Column names the payment-confirmation import accepts (first is the standard one).
+CONFIRM_COLUMNS = {
+    "id_number": ("身份证号", "身份证号码", "公民身份号码"),
+    "benefit": ("待遇项目", "补贴项目", "项目"),
+    "amount_fen": ("金额", "金额（分）", "发放金额"),
+    "paid_date": ("发放日期", "支付日期", "付款日期"),
+    "voucher_no": ("凭证号", "会计凭证号", "凭证编号"),
+}
+
+
+def _pick(row: dict, key: str) -> Any:
+    if key in row:
+        return row[key]
+    for name in CONFIRM_COLUMNS[key]:
+        if name in row:
+            return row[name]
+    return None
+
+
+def confirm_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bool = True,
+                 row_numbers: Sequence[int] | None = None) -> ConfirmResult:
+    """Payment confirmations from Excel: each row 身份证号, 待遇项目 (name or code), 金额
+    (integer fen, or a yuan text like "40000.00元"), 发放日期, 凭证号 (English keys
+    id_number/benefit/amount_fen/paid_date/voucher_no also accepted). Each row must match
+    exactly one approved installment of that talent and benefit with that amount (the
+    earliest due first). ``all_or_nothing``: any error → nothing written."""
+    permissions.require(ctx, "payment.paid")
+    numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(rows) + 1))
+    results: list[RowResult] = []
+    try:
+        return _confirm(ctx, rows, numbers, results, all_or_nothing)
+    except _Abort:
+        return ConfirmResult(results, False)
+
+
+class _Abort(Exception):
+    pass
+
+
+def _confirm(ctx, rows, numbers, results, all_or_nothing) -> ConfirmResult:
+    with ctx.write() as session:
+        from talentdesk.domain import idcard
+
+        taken: set[int] = set()
+        changes = []
+        for n, raw in zip(numbers, rows):
+            errors: list[FieldError] = []
+            idn_raw = values.clean_text(_pick(raw, "id_number"))
+            benefit = values.clean_text(_pick(raw, "benefit"))
+            amount_raw = _pick(raw, "amount_fen")
+            amount = None
+            if isinstance(amount_raw, int) and not isinstance(amount_raw, bool):
+                amount = amount_raw
+            elif amount_raw not in (None, ""):
+                try:
+                    amount = money.parse_yuan(amount_raw) if not str(amount_raw).strip().isdigit() else int(
+                        str(amount_raw).strip())
+                except Exception:
+                    amount = None
+            if not idn_raw:
+                errors.append(FieldError("id_number", "身份证号", idn_raw, "身份证号：必须填写"))
+            if not benefit:
+                errors.append(FieldError("benefit", "待遇项目", benefit, "待遇项目：必须填写"))
+            if amount is None or amount <= 0:
+                errors.append(FieldError("amount_fen", "金额", amount_raw, f"金额：“{amount_raw or ''}”不是有效金额"))
+            d, voucher, e2 = _check_paid_input(_pick(raw, "paid_date"), _pick(raw, "voucher_no"))
+            errors += e2
+            if errors:
+                results.append(RowResult(n, False, None, "；".join(e.message for e in errors),
+                                         [e.as_dict() for e in errors]))
+                continue
+            number = idcard.normalize(idn_raw)
+            t = session.execute(select(Talent).where(Talent.id_number == number)).scalar_one_or_none()
+            if t is None:
+                fe = FieldError("id_number", "身份证号", idn_raw, f"身份证号：找不到身份证号为{number}的人才")
+                results.append(RowResult(n, False, None, fe.message, [fe.as_dict()]))
+                continue
+            stmt = (select(Installment, BenefitGrant).join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
+                    .where(BenefitGrant.talent_id == t.id,
+                           (BenefitGrant.benefit_code == benefit) | (BenefitGrant.benefit_name == benefit))
+                    .order_by(Installment.due_date, Installment.id))
+            cands = session.execute(stmt).all()
+            if not cands:
+                fe = FieldError("benefit", "待遇项目", benefit, f"待遇项目：{t.name}没有“{benefit}”待遇")
+                results.append(RowResult(n, False, None, fe.message, [fe.as_dict()]))
+                continue
+            match = next(((i, g) for i, g in cands
+                          if i.status == "approved" and i.amount_fen == amount and i.id not in taken), None)
+            if match is None:
+                approved = [i for i, _ in cands if i.status == "approved" and i.id not in taken]
+                if approved:
+                    msg = (f"金额：{t.name}的{benefit}已审核待付的分期金额为"
+                           + "、".join(money.yuan(i.amount_fen) + "元" for i in approved)
+                           + f"，与表中金额{money.yuan(amount)}元不符")
+                    fe = FieldError("amount_fen", "金额", amount_raw, msg)
+                else:
+                    same = [i for i, _ in cands if i.status == "paid" and i.amount_fen == amount]
+                    if same and voucher and any(i.voucher_no == voucher for i in same):
+                        msg = f"凭证号：{t.name}的{benefit}已按凭证号{voucher}登记为已发放，请勿重复导入"
+                        fe = FieldError("voucher_no", "凭证号", voucher, msg)
+                    else:
+                        msg = f"待遇项目：{t.name}的{benefit}没有已审核待付的分期，请先提交并审核发放"
+                        fe = FieldError("benefit", "待遇项目", benefit, msg)
+                results.append(RowResult(n, False, None, fe.message, [fe.as_dict()]))
+                continue
+            inst, g = match
+            taken.add(inst.id)
+            changes.append(_mark_paid(session, ctx, inst, g, d, voucher))
+            results.append(RowResult(n, True, inst.id, f"{_label(inst, g, t.name)}已登记发放"))
+        has_errors = any(not r.ok for r in results)
+        if has_errors and all_or_nothing:
+            raise _Abort()  # rolls the transaction back
+        session.flush()
+        audit.record_many(session, ctx.actor, changes)
+        return ConfirmResult(results, True)
+
+
+def reverse(ctx: ServiceContext, installment_id: int, reason: str, *, reversed_on: dt.date | None = None,
+            voucher_no: str | None = None) -> InstallmentRow:
+    """Reverse (冲销) a paid installment: a new entry with the negative amount and funding,
+    status ``reversed``, ``reverses_id`` → the original, which stays ``paid``. Returns
+    the new entry. A paid installment can be reversed once."""
+    permissions.require(ctx, "payment.reverse")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError([FieldError("reason", "冲销原因", reason, "冲销原因：必须填写")])
+    on = reversed_on or dt.date.today()
+    with ctx.write() as session:
+        found = _load_many(session, [installment_id])
+        if installment_id not in found:
+            raise NotFoundError(f"找不到编号为{installment_id}的分期")
+        inst, g, name, idn, emp = found[installment_id]
+        what = _label(inst, g, name)
+        if inst.status != "paid" or inst.reverses_id is not None:
+            raise ConflictError(f"{what}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，只能冲销已发放的记录")
+        already = session.execute(select(Installment.id).where(Installment.reverses_id == inst.id)).first()
+        if already:
+            raise ConflictError(f"{what}已冲销过（冲销记录编号{already[0]}），不能重复冲销")
+        rev = Installment(grant_id=inst.grant_id, seq=inst.seq, due_date=inst.due_date, amount_fen=-inst.amount_fen,
+                          condition=inst.condition, status="reversed", status_reason=f"冲销：{reason}",
+                          paid_date=on, voucher_no=values.clean_text(voucher_no), reverses_id=inst.id,
+                          proposed_by=ctx.actor)
+        rev.funding = [InstallmentFunding(level=f.level, amount_fen=-f.amount_fen) for f in inst.funding]
+        session.add(rev)
+        session.flush()
+        audit.record(session, ctx.actor, "reverse", "installment", rev.id, talent_id=g.talent_id,
+                     after={"reverses_id": inst.id, "amount_fen": rev.amount_fen, "reason": reason,
+                            "paid_date": on, "voucher_no": rev.voucher_no})
+        return _row(rev, g, name, idn, emp)
+
+
+def suspend(ctx: ServiceContext, installment_ids: Iterable[int], reason: str) -> BatchResult:
+    """Suspend open (unpaid) installments with a reason (e.g. under investigation)."""
+    permissions.require(ctx, "payment.suspend")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError([FieldError("reason", "暂停原因", reason, "暂停原因：必须填写")])
+    return _set_status(ctx, installment_ids, ("scheduled", "proposed", "approved"), "suspended",
+                       f"暂停发放：{reason}", "suspend", "已暂停")
+
+
+def resume(ctx: ServiceContext, installment_ids: Iterable[int]) -> BatchResult:
+    """Resume suspended installments (back to scheduled: propose them again)."""
+    permissions.require(ctx, "payment.suspend")
+    return _set_status(ctx, installment_ids, ("suspended",), "scheduled", None, "resume", "已恢复")
+
+
+def _set_status(ctx, installment_ids, from_statuses, to_status, reason, action, done_word) -> BatchResult:
+    ids = list(installment_ids)
+    result = BatchResult()
+    with ctx.write() as session:
+        found = _load_many(session, ids)
+        changes = []
+        for i in ids:
+            if i not in found:
+                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
+                continue
+            inst, g, name, _, _ = found[i]
+            what = _label(inst, g, name)
+            if inst.status not in from_statuses or inst.reverses_id is not None:
+                result.results.append(ItemResult(i, False, f"{what}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，"
+                                                           f"不能{done_word[1:]}"))
+                continue
+            before = _snap(inst)
+            inst.status, inst.status_reason = to_status, reason
+            inst.proposed_by = inst.approved_by = None
+            b, a = audit.diff(before, _snap(inst))
+            changes.append(audit.Change(action, "installment", inst.id, g.talent_id, b, a))
+            result.results.append(ItemResult(i, True, f"{what}{done_word}"))
+        session.flush()
+        audit.record_many(session, ctx.actor, changes)
+    return result
+
+
+def paid_map(session: Session, talent_id: int) -> dict[str, list[dt.date]]:
+    """{benefit code: [due dates actually paid and not reversed]} for the engine's ``paid``."""
+    rows = session.execute(
+        select(BenefitGrant.benefit_code, Installment.id, Installment.due_date, Installment.status,
+               Installment.reverses_id)
+        .join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
+        .where(BenefitGrant.talent_id == talent_id, BenefitGrant.status.in_(("approved", "cancelled")))).all()
+    reversed_ids = {r.reverses_id for r in rows if r.reverses_id}
+    out: dict[str, list[dt.date]] = {}
+    for code, iid, due, status, rev in rows:
+        out.setdefault(code, [])
+        if status == "paid" and iid not in reversed_ids:
+            out[code].append(due)
+    return out
+
+
+__all__ = ["InstallmentRow", "ItemResult", "BatchResult", "RowResult", "ConfirmResult", "list_installments",
+           "count_installments", "check", "propose", "approve", "reject", "record_paid", "confirm_many",
+           "reverse", "suspend", "resume", "paid_map", "PAID_STATUSES"]
