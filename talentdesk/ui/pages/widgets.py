@@ -520,6 +520,52 @@ class FormDialog(QDialog):
         super().reject()
 
 
+def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    """Ask for one line of text (a reason, a voucher number); None when cancelled.
+    Tests replace this function (module attribute) with a scripted answer."""
+    from PySide6.QtWidgets import QInputDialog
+
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value.strip() if ok else None
+
+
+def ask_open_file(env, parent: QWidget, title: str, filters: str) -> str | None:
+    """A file to open (starting in the last folder used); None when cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    start = env.last_folder() if hasattr(env, "last_folder") else ""
+    path, _ = QFileDialog.getOpenFileName(parent, title, start, filters)
+    if path and hasattr(env, "remember_folder"):
+        env.remember_folder(path)
+    return path or None
+
+
+def ask_save_file(env, parent: QWidget, title: str, suggested: str, filters: str) -> str | None:
+    """Where to save an export (suggested name in the last folder used); None when cancelled."""
+    import os
+
+    from PySide6.QtWidgets import QFileDialog
+
+    start = env.last_folder() if hasattr(env, "last_folder") else ""
+    path, _ = QFileDialog.getSaveFileName(parent, title, os.path.join(start or "", suggested), filters)
+    if path and hasattr(env, "remember_folder"):
+        env.remember_folder(path)
+    return path or None
+
+
+def open_file(path: str) -> bool:
+    """Open a file with the system's program (Excel, the PDF reader)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def remember_folder(env, path: str) -> None:
+    if hasattr(env, "remember_folder"):
+        env.remember_folder(path)
+
+
 class TextView(QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -550,7 +596,8 @@ def bold(label: QLabel) -> QLabel:
 
 __all__ = [
     "Col", "DataTable", "FormDialog", "PageBase", "ROW_ROLE", "RowsModel", "StatCard", "TextView", "TotalsLabel",
-    "add_shortcut", "allowed", "exec_dialog", "watch_edits", "attr", "bold", "button", "call", "combo", "date_edit", "fmt_date", "from_qdate",
+    "add_shortcut", "allowed", "ask_open_file", "ask_save_file", "ask_text", "exec_dialog", "open_file",
+    "remember_folder", "watch_edits", "attr", "bold", "button", "call", "combo", "date_edit", "fmt_date", "from_qdate",
     "heading", "hint", "line", "month_edit", "month_end", "notify_changed", "separator", "to_qdate", "today", "tr",
     "yuan",
 ]
