@@ -34,7 +34,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from talentdesk import rules
@@ -42,7 +42,8 @@ from talentdesk.domain import money
 from talentdesk.domain.errors import ConflictError, NotFoundError, TalentDeskError, ValidationError, FieldError
 from talentdesk.domain.status import GRANT_STATUS, INSTALLMENT_STATUS
 from talentdesk.models.base import utcnow
-from talentdesk.models.entities import (BenefitGrant, CaseDecision, Installment, InstallmentFunding, Talent)
+from talentdesk.models.entities import (BenefitGrant, CaseDecision, Installment, InstallmentFunding,
+                                        ServiceAgreement, Talent)
 from talentdesk.services import audit, permissions
 from talentdesk.services.context import ServiceContext
 
@@ -200,6 +201,7 @@ class EngineInputs:
     decisions: list[rules.Decision]
     extra_holidays: list[dt.date]
     extra_workdays: list[dt.date]
+    facts: dict[str, Any] = field(default_factory=dict)  # from stored records (agreements)
 
 
 def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None) -> EngineInputs:
@@ -214,7 +216,13 @@ def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None
     decisions = engine_decisions(session.execute(
         select(CaseDecision).where(CaseDecision.talent_id == talent.id).order_by(CaseDecision.id)).scalars())
     profile = roster.to_row(talents.record_of(talent))
-    return EngineInputs(talent.id, pid, profile, reviews, decisions, office.extra_holidays, office.extra_workdays)
+    facts: dict[str, Any] = {}
+    agreed = session.execute(select(func.max(ServiceAgreement.required_service_years)).where(
+        ServiceAgreement.talent_id == talent.id)).scalar()
+    if agreed:
+        facts["service_agreement_years"] = int(agreed)
+    return EngineInputs(talent.id, pid, profile, reviews, decisions, office.extra_holidays, office.extra_workdays,
+                        facts)
 
 
 def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | None = None,
@@ -224,7 +232,7 @@ def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | N
     return rules.evaluate(pack, inputs.profile, approved_on=approved_on, as_of=as_of, departed_on=departed_on,
                           reviews=inputs.reviews if reviews is None else reviews, decisions=inputs.decisions,
                           paid=paid, extra_holidays=inputs.extra_holidays, extra_workdays=inputs.extra_workdays,
-                          facts=facts)
+                          facts=inputs.facts | (facts or {}))
 
 
 def policy_of(ctx: ServiceContext, id_number: str) -> str:

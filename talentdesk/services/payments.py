@@ -555,6 +555,9 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing) -> ConfirmResult:
                     if same and voucher and any(i.voucher_no == voucher for i in same):
                         msg = f"凭证号：{t.name}的{benefit}已按凭证号{voucher}登记为已发放，请勿重复导入"
                         fe = FieldError("voucher_no", "凭证号", voucher, msg)
+                    elif any(i.id in taken for i, _ in cands):
+                        msg = f"待遇项目：{t.name}的{benefit}已审核待付的分期已被表中前面的行全部匹配，请检查是否重复"
+                        fe = FieldError("benefit", "待遇项目", benefit, msg)
                     else:
                         msg = f"待遇项目：{t.name}的{benefit}没有已审核待付的分期，请先提交并审核发放"
                         fe = FieldError("benefit", "待遇项目", benefit, msg)

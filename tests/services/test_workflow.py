@@ -1,0 +1,227 @@
+"""The full path: evaluate → propose → approve → pay → review 不合格 → departure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from talentdesk.domain.errors import ConflictError, PermissionDenied, ValidationError
+from talentdesk.models.entities import AuditEvent, Installment, InstallmentFunding
+from talentdesk.services import (agreements, audit, departures, grants, payments, reviews, talents)
+from talentdesk.services.context import ServiceContext
+from factories import talent_row
+
+D = dt.date
+
+
+def as_(ctx: ServiceContext, user: str, role: str | None) -> ServiceContext:
+    return ServiceContext(ctx.db, user=user, role=role)
+
+
+@pytest.fixture
+def office(ctx):
+    """Three users on one database, and a PhD introduced 2023-05-01 with a 5-year agreement."""
+    clerk = as_(ctx, "王经办", "clerk")
+    reviewer = as_(ctx, "李审核", "reviewer")
+    reviewer2 = as_(ctx, "赵审核", "reviewer")
+    row = talent_row()
+    talents.add(clerk, row)
+    agreements.add(clerk, row["身份证号"], kind="服务期协议", start_date=D(2023, 5, 1), term_years=5,
+                   signed_date=D(2023, 5, 1), required_service_years=5)
+    return {"clerk": clerk, "reviewer": reviewer, "reviewer2": reviewer2, "idn": row["身份证号"]}
+
+
+def test_full_path(office):
+    clerk, reviewer, reviewer2, idn = office["clerk"], office["reviewer"], office["reviewer2"], office["idn"]
+
+    ev = grants.evaluate_talent(clerk, idn, approved_on=D(2023, 6, 1), as_of=D(2023, 6, 1))
+    sa = ev.benefit("settlement_allowance")
+    assert sa.status == "eligible" and sa.total_fen == 20_000_000
+    assert ev.to_json()["benefits"][0]["code"] == "settlement_allowance"
+
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
+                       approval_doc_no="阿左人才字〔2023〕5号")
+    assert g.status == "proposed" and g.proposed_by == "王经办"
+    assert [i.amount_fen for i in g.installments] == [8_000_000, 6_000_000, 6_000_000]
+    assert sum(i.amount_fen for i in g.installments) == g.total_fen == 20_000_000
+    for i in g.installments:
+        assert sum(i.funding.values()) == i.amount_fen
+    assert [i.due_date for i in g.installments] == [D(2023, 6, 1), D(2024, 6, 1), D(2025, 6, 1)]
+    assert [i.review_year for i in g.installments] == [None, 2023, 2024]
+    assert any("第四十条" in b for b in g.basis)
+
+    # four-eyes: the proposer cannot approve, even as a reviewer
+    with pytest.raises(PermissionDenied, match="双人复核"):
+        grants.approve(as_(clerk, "王经办", "reviewer"), g.id)
+    # a clerk cannot approve at all
+    with pytest.raises(PermissionDenied, match="审核人"):
+        grants.approve(as_(clerk, "孙经办", "clerk"), g.id)
+    g = grants.approve(reviewer, g.id)
+    assert g.status == "approved" and g.approved_by == "李审核" and g.approved_at is not None
+    # 不重复享受
+    with pytest.raises(ConflictError, match="不重复享受"):
+        grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 7, 1), approval_doc_no="x")
+
+    first, second, third = (i.id for i in g.installments)
+    # installment 2 needs the 2023 review: refused with a reason, installment 1 proposed
+    res = payments.propose(clerk, [first, second], as_of=D(2024, 6, 10))
+    assert res.done == [first]
+    assert "2023年度考核" in res.refused[0].message
+    with pytest.raises(PermissionDenied, match="双人复核"):
+        payments.approve(as_(clerk, "王经办", "reviewer"), [first])
+    assert payments.approve(reviewer, [first]).done == [first]
+    row = payments.record_paid(clerk, first, D(2024, 6, 20), "记-2024-06-015")
+    assert row.status == "paid" and row.voucher_no == "记-2024-06-015"
+
+    # 2023 passed → installment 2 payable
+    reviews.record(reviewer, idn, 2023, "合格", D(2024, 1, 15))
+    assert payments.propose(clerk, [second], as_of=D(2024, 6, 10)).done == [second]
+    payments.approve(reviewer2, [second])
+    payments.record_paid(clerk, second, D(2024, 6, 25), "记-2024-06-030")
+
+    # 2024 不合格: Alxa art. 36 cancels the rest; the GUI can ask first
+    cons = reviews.consequences(reviewer, idn, 2024, "不合格")
+    assert [(c.installment_id, c.action) for c in cons] == [(third, "cancel")]
+    assert "第三十六条" in cons[0].reason
+    out = reviews.record(reviewer, idn, 2024, "不合格", D(2025, 1, 10))
+    assert [c.installment_id for c in out.applied] == [third]
+    inst3 = payments.list_installments(clerk, grant_id=g.id)[2]
+    assert inst3.status == "cancelled" and "第三十六条" in inst3.status_reason
+    # correcting the result (appeal) restores it
+    out = reviews.record(reviewer, idn, 2024, "合格")
+    assert [(c.installment_id, c.action) for c in out.applied] == [(third, "restore")]
+    assert payments.list_installments(clerk, grant_id=g.id)[2].status == "scheduled"
+    reviews.record(reviewer, idn, 2024, "不合格")
+    assert payments.list_installments(clerk, grant_id=g.id)[2].status == "cancelled"
+
+    # departure before the 5-year service ends: pro-rata/all refund as the pack says
+    p = departures.preview(clerk, idn, D(2025, 3, 1))
+    assert p.received_fen == 14_000_000
+    assert p.refund_due_fen > 0 and p.refund_due_fen <= 14_000_000
+    assert p.basis and all("阿党人才字" in b for b in p.basis)
+    dep = departures.record(clerk, idn, D(2025, 3, 1), "调离")
+    assert dep.refund_due_fen == p.refund_due_fen and dep.outstanding_fen == p.refund_due_fen
+    assert talents.get(clerk, idn).status == "departed"
+    dep = departures.record_recovery(clerk, dep.id, 1_000_000, D(2025, 4, 1), "收-001")
+    assert dep.recovered_fen == 1_000_000 and dep.outstanding_fen == p.refund_due_fen - 1_000_000
+    listed = departures.list_departures(clerk, outstanding_only=True)
+    assert [(d.id, d.recovered_fen) for d in listed] == [(dep.id, 1_000_000)]
+    with pytest.raises(ValidationError, match="超过"):
+        departures.record_recovery(clerk, dep.id, p.refund_due_fen, D(2025, 4, 2), "收-002")
+    assert audit.verify(clerk).ok
+
+
+def test_departure_cancels_not_yet_due(office):
+    clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
+    g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
+                                                approval_doc_no="文1").id)
+    first = g.installments[0].id
+    payments.propose(clerk, [first], as_of=D(2023, 6, 2))
+    payments.approve(reviewer, [first])
+    payments.record_paid(clerk, first, D(2023, 6, 5), "V1")
+    p = departures.preview(clerk, idn, D(2024, 3, 1))
+    assert sorted(c.installment_id for c in p.to_cancel) == [g.installments[1].id, g.installments[2].id]
+    assert p.received_fen == 8_000_000
+    b = p.benefits[0]
+    assert b.received_fen == 8_000_000 and b.refund_fen == p.refund_due_fen
+    # what the database says was paid drives the refund, not the schedule
+    assert 0 < p.refund_due_fen <= 8_000_000
+    departures.record(clerk, idn, D(2024, 3, 1), "辞职")
+    statuses = [i.status for i in payments.list_installments(clerk, grant_id=g.id)]
+    assert statuses == ["paid", "cancelled", "cancelled"]
+    with pytest.raises(ConflictError):
+        departures.record(clerk, idn, D(2024, 3, 2), "again")
+
+
+def test_reverse_paid_installment(office, db):
+    clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
+    g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
+                                                approval_doc_no="文1").id)
+    first = g.installments[0].id
+    payments.propose(clerk, [first], as_of=D(2023, 6, 2))
+    payments.approve(reviewer, [first])
+    payments.record_paid(clerk, first, D(2023, 6, 5), "V1")
+    with pytest.raises(PermissionDenied):
+        payments.reverse(clerk, first, "错发")
+    rev = payments.reverse(reviewer, first, "账号错误，资金退回", reversed_on=D(2023, 6, 8), voucher_no="V1-冲")
+    assert rev.amount_fen == -8_000_000 and rev.reverses_id == first and rev.status == "reversed"
+    assert sum(rev.funding.values()) == -8_000_000
+    rows = payments.list_installments(clerk, grant_id=g.id)
+    orig = next(r for r in rows if r.id == first)
+    assert orig.status == "paid" and orig.amount_fen == 8_000_000  # never edited
+    assert len(rows) == 4
+    with pytest.raises(ConflictError, match="已冲销"):
+        payments.reverse(reviewer, first, "again")
+    with db.read() as s:
+        net = s.execute(select(func.sum(Installment.amount_fen)).where(
+            Installment.grant_id == g.id, Installment.status.in_(("paid", "reversed")))).scalar()
+        assert net == 0
+        fund = s.execute(select(func.sum(InstallmentFunding.amount_fen)).join(Installment).where(
+            Installment.grant_id == g.id, Installment.status.in_(("paid", "reversed")))).scalar()
+        assert fund == 0
+
+
+def test_confirm_many_all_or_nothing(office):
+    clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
+    g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
+                                                approval_doc_no="文1").id)
+    first = g.installments[0].id
+    payments.propose(clerk, [first], as_of=D(2023, 6, 2))
+    payments.approve(reviewer, [first])
+    good = {"身份证号": idn, "待遇项目": "安家补贴", "金额": 8_000_000, "发放日期": "2023-06-05", "凭证号": "V9"}
+    bad = {"身份证号": idn, "待遇项目": "安家补贴", "金额": 123, "发放日期": "2023-06-05", "凭证号": "V10"}
+    res = payments.confirm_many(clerk, [bad, good], row_numbers=[2, 3])
+    assert not res.committed and res.confirmed == 0
+    assert [r.ok for r in res.rows] == [False, True]
+    assert res.rows[0].row == 2 and "金额" in res.rows[0].message and "80,000.00" in res.rows[0].message
+    assert res.rows[0].errors[0]["column"] == "金额"
+    assert payments.list_installments(clerk, grant_id=g.id)[0].status == "approved"
+    # partial mode writes the good rows
+    res = payments.confirm_many(clerk, [good, bad], all_or_nothing=False)
+    assert res.committed and res.confirmed == 1
+    assert "前面的行" in res.rows[1].message
+    row = payments.list_installments(clerk, grant_id=g.id)[0]
+    assert row.status == "paid" and row.voucher_no == "V9" and row.paid_date == D(2023, 6, 5)
+    # importing the same file again: refused with a clear reason
+    res = payments.confirm_many(clerk, [good | {"待遇项目": "settlement_allowance"}])
+    assert not res.committed and "重复" in res.rows[0].message
+
+
+def test_ineligible_refused_with_reasons(office):
+    with pytest.raises(ValidationError, match="租房补贴"):
+        grants.propose(office["clerk"], office["idn"], "rent_subsidy", approved_on=D(2023, 6, 1),
+                       approval_doc_no="x")
+    with pytest.raises(ValidationError, match="不属于政策"):
+        grants.propose(office["clerk"], office["idn"], "no_such", approved_on=D(2023, 6, 1), approval_doc_no="x")
+
+
+def test_reject_and_cancel(office):
+    clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    with pytest.raises(ValidationError):
+        grants.reject(reviewer, g.id, " ")
+    g = grants.reject(reviewer, g.id, "材料不全")
+    assert g.status == "rejected" and g.reason == "材料不全"
+    assert {i.status for i in g.installments} == {"cancelled"}
+    # a rejected grant does not block a new proposal
+    g2 = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    g2 = grants.cancel(reviewer, grants.approve(reviewer, g2.id).id, "重复申报")
+    assert g2.status == "cancelled"
+    assert [v.id for v in grants.list_grants(clerk, idn)] == [g2.id, g.id]
+    assert [v.id for v in grants.list_grants(clerk, status="rejected")] == [g.id]
+
+
+def test_single_user_mode_allows_everything(ctx):
+    solo = ServiceContext(ctx.db)  # no accounts: role None
+    row = talent_row()
+    talents.add(solo, row)
+    g = grants.propose(solo, row["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    g = grants.approve(solo, g.id)  # same "user": four-eyes not applicable
+    first = g.installments[0].id
+    payments.propose(solo, [first], as_of=D(2023, 6, 1))
+    assert payments.approve(solo, [first]).done == [first]
+    with solo.read() as s:
+        users = set(s.execute(select(AuditEvent.user)).scalars())
+    assert users == {"单机用户"}
