@@ -145,6 +145,29 @@ def parse_int(value: object, *, unit: str = "") -> int | None:
     return int(number)
 
 
+def parse_year(value: object) -> int | None:
+    """A calendar year as clerks write it: 2023, "2023年", "2023年度", "2023 年度"."""
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = text.replace(" ", "")
+    for suffix in ("年度", "年"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    try:
+        year = parse_int(text)
+    except ValueError:
+        raise ValueError(f"“{value}”不是有效年度，请写成 2023 或 2023年度") from None
+    if year is None or not 1949 <= year <= 2100:
+        raise ValueError(f"“{value}”不是有效年度，请写成 2023 或 2023年度")
+    return year
+
+
 def parse_phone(value: object) -> str | None:
     text = clean_text(value)
     if text is None:

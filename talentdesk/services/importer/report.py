@@ -1,0 +1,145 @@
+"""The error report: the clerk's own workbook with every bad cell filled red and a
+comment holding the message, plus a sheet 错误清单 listing every error and warning.
+
+An .xlsx/.xlsm file is copied with openpyxl (formatting, other sheets and merged cells
+kept); for .xls, .ods and .csv input the report is a new .xlsx holding the same cells
+at the same positions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from talentdesk.domain.errors import TalentDeskError
+
+RED = "FFFF9999"
+SHEET = "错误清单"
+
+
+def _clean(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    return value
+
+
+def _load_copy(v, out: Path):
+    import openpyxl
+
+    keep_vba = out.suffix.lower() == ".xlsm" and v.file.path.suffix.lower() == ".xlsm"
+    try:
+        wb = openpyxl.load_workbook(v.file.path, keep_vba=keep_vba, rich_text=False)
+    except Exception:
+        return None
+    if v.layout.sheet not in wb.sheetnames:
+        return None
+    return wb
+
+
+def _rebuild(v):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = v.layout.sheet[:31] or "Sheet1"
+    grid = v.file.grid(v.layout.sheet)
+    seen_merged = set()
+    for r0, c0, r1, c1 in v.file.source.sheet(v.layout.sheet).merged:
+        seen_merged.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
+        if r1 > r0 or c1 > c0:
+            ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if value is None or (r, c) in seen_merged:
+                continue
+            cell = ws.cell(row=r + 1, column=c + 1, value=_clean(value))
+            if isinstance(value, (dt.date, dt.datetime)):
+                cell.number_format = "yyyy-mm-dd"
+    return wb
+
+
+def write_report(v, out: Path) -> Path:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    out = Path(out)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        out = out.with_suffix(".xlsx")
+    wb = None
+    if v.file.format == "xlsx":
+        wb = _load_copy(v, out)
+    if wb is None:
+        wb = _rebuild(v)
+    ws = wb[v.layout.sheet[:31]] if v.layout.sheet[:31] in wb.sheetnames else wb.active
+    fill = PatternFill("solid", fgColor=RED)
+    merged_top: dict[tuple[int, int], tuple[int, int]] = {}
+    for rng in ws.merged_cells.ranges:
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                merged_top[(r, c)] = (rng.min_row, rng.min_col)
+    by_cell: dict[tuple[int, int], list[str]] = {}
+    for e in v.errors:
+        if e.col is None or e.row < 1:
+            continue
+        key = merged_top.get((e.row, e.col + 1), (e.row, e.col + 1))
+        msgs = by_cell.setdefault(key, [])
+        if e.message not in msgs:
+            msgs.append(e.message if key == (e.row, e.col + 1) else f"第{e.row}行：{e.message}")
+    for (r, c), msgs in by_cell.items():
+        cell = ws.cell(row=r, column=c)
+        cell.fill = fill
+        text = "\n".join(msgs)
+        comment = Comment(text[:30000], "人才服务台账")
+        comment.width = 300
+        comment.height = 40 + 20 * min(len(msgs) + len(text) // 30, 20)
+        cell.comment = comment
+    if SHEET in wb.sheetnames:
+        del wb[SHEET]
+    es = wb.create_sheet(SHEET, 0)
+    es.append(["行号", "列", "列名", "填写内容", "错误说明", "类型"])
+    for c in es[1]:
+        c.font = Font(bold=True)
+    from talentdesk.services.importer.mapping import column_letter
+
+    for e in v.errors:
+        es.append([e.row, column_letter(e.col) if e.col is not None else "", e.column.replace("\n", ""),
+                   _clean(_value_text(e.value)), e.message, "错误"])
+    for w in v.warnings:
+        es.append([w.row or None, column_letter(w.col) if w.col is not None else "", w.column.replace("\n", ""),
+                   None, w.message, "提示"])
+    if not v.errors and not v.warnings:
+        es.append([None, None, None, None, "没有发现错误", None])
+    for letter, width in zip("ABCDEF", (8, 6, 16, 24, 70, 6)):
+        es.column_dimensions[letter].width = width
+    for row in es.iter_rows(min_row=2, min_col=5, max_col=5):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    es.freeze_panes = "A2"
+    wb.active = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise TalentDeskError(f"无法写入错误报告 {out}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from None
+    return out
+
+
+def _value_text(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() or abs(value) >= 1e15 else int(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value) if not isinstance(value, (int, str)) else value

@@ -1,0 +1,456 @@
+"""Writing validated rows: one transaction, bulk Core statements, audit events in it.
+
+Roster rows are matched to stored talents by 身份证号: new ones are inserted, stored ones
+updated with the non-blank values of the file (a blank cell never erases a stored
+value), and every changed field is reported. The rows written are exactly what
+``talents.add`` / ``talents.update`` would write (same columns, same pinyin initials,
+same audit snapshots; ``tests/importer/test_equivalence.py`` checks it), only in bulk:
+Core ``executemany`` and one ``audit.record_many``.
+
+Annual review results and payment confirmations are handed to
+``reviews.record_many`` and ``payments.confirm_many``, which own those rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from talentdesk.domain import pinyin, roster
+from talentdesk.models.base import utcnow
+from talentdesk.models.entities import Employer, ImportBatch, Talent
+from talentdesk.services import audit, employers, permissions, talents
+from talentdesk.services.context import ServiceContext
+from talentdesk.services.importer.validate import CellIssue
+
+CHUNK = 5000
+TALENT_KEYS = talents.TALENT_KEYS
+EMPLOYER_KEYS = roster.EMPLOYER_KEYS
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+# -- pinyin initials in bulk ------------------------------------------------------------------
+
+def initials_many(names: list[str]) -> dict[str, str]:
+    """{name: pinyin.initials(name)} for many names with one pypinyin call per batch.
+
+    pypinyin converts each run of Han characters on its own, so names made only of Han
+    characters joined by a separator give exactly the per-name result; anything else
+    goes through ``pinyin.initials`` one by one.
+    """
+    out: dict[str, str] = {}
+    han = []
+    for n in dict.fromkeys(names):
+        if n and _HAN.match(n):
+            han.append(n)
+        else:
+            out[n] = pinyin.initials(n)
+    if not han:
+        return out
+    lazy_pinyin, Style = pinyin._lazy()
+    for i in range(0, len(han), 2000):
+        part = han[i:i + 2000]
+        items = lazy_pinyin(",".join(part), style=Style.FIRST_LETTER, errors="default")
+        groups: list[list[str]] = [[]]
+        for it in items:
+            if it == ",":
+                groups.append([])
+            else:
+                groups[-1].append(it)
+        if len(groups) != len(part):  # pragma: no cover - defensive: fall back to one by one
+            for n in part:
+                out[n] = pinyin.initials(n)
+            continue
+        for n, g in zip(part, groups):
+            out[n] = "".join(p[:1] for p in g if p).lower()
+    return out
+
+
+# -- the plan: what would be written -----------------------------------------------------------
+
+@dataclass
+class RosterPlan:
+    inserts: list[tuple[int, dict]] = field(default_factory=list)  # (excel row, record)
+    updates: list[tuple[int, int, int, dict, dict]] = field(default_factory=list)
+    # (excel row, talent id, version, changes {key: new}, before snapshot)
+    unchanged: list[int] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)  # for the summary
+    errors: list[CellIssue] = field(default_factory=list)  # found against the database
+
+
+def _emp_tuple(rec: dict) -> tuple:
+    return tuple(rec.get(k) for k in EMPLOYER_KEYS)
+
+
+def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
+    """Split the valid rows into inserts, updates (with their changed fields) and unchanged,
+    and check employers' credit codes against the database and within the file."""
+    check = v.check
+    plan = RosterPlan()
+    layout_cols = v.layout.field_columns()
+    header = {k: c.header for k, c in layout_cols.items()}
+    col = {k: c.index for k, c in layout_cols.items()}
+    idx = check.keys.index("id_number")
+    numbers = [vals[idx] for _, vals in check.valid]
+    existing: dict[str, Talent] = {}
+    if numbers:
+        total = session.execute(select(func.count(Talent.id))).scalar_one()
+        if total:
+            wanted = set(numbers)
+            if total <= 4 * len(wanted):
+                known = {n for (n,) in session.execute(select(Talent.id_number))}
+                hits = [n for n in wanted if n in known]
+            else:
+                hits = list(wanted)
+            for i in range(0, len(hits), 500):
+                stmt = (select(Talent).options(joinedload(Talent.employer))
+                        .where(Talent.id_number.in_(hits[i:i + 500])))
+                if lock and session.get_bind().dialect.name == "postgresql":
+                    stmt = stmt.with_for_update(of=Talent)
+                for t in session.execute(stmt).unique().scalars():
+                    existing[t.id_number] = t
+    # employers: credit-code conflicts with the database and inside the file
+    by_name: dict[str, str | None] = {}
+    by_code: dict[str, str] = {}
+    for name, code in session.execute(select(Employer.name, Employer.uscc)):
+        by_name[name] = code
+        if code:
+            by_code[code] = name
+    file_code: dict[str, tuple[str, int]] = {}
+    bad_rows: set[int] = set()
+    eidx = check.keys.index("employer_name")
+    cidx = check.keys.index("employer_uscc")
+    for row, vals in check.valid:
+        name, code = vals[eidx], vals[cidx]
+        if not name or not code:
+            continue
+        stored = by_name.get(name)
+        msg = None
+        if stored and stored != code and by_code.get(code) != name:
+            msg = f"统一社会信用代码：单位“{name}”已登记的代码为{stored}，与{code}不一致"
+        else:
+            first = file_code.get(name)
+            if first is None:
+                file_code[name] = (code, row)
+            elif first[0] != code:
+                msg = f"统一社会信用代码：单位“{name}”在第{first[1]}行的代码为{first[0]}，与本行{code}不一致"
+        if msg:
+            bad_rows.add(row)
+            plan.errors.append(CellIssue(row, col.get("employer_uscc"), header.get("employer_uscc", "统一社会信用代码"),
+                                         "employer_uscc", code, msg))
+    label = {c.key: c.label for c in roster.COLUMNS}
+    for row, vals in check.valid:
+        if row in bad_rows:
+            continue
+        rec = check.record(vals)
+        t = existing.get(rec["id_number"])
+        if t is None:
+            plan.inserts.append((row, rec))
+            continue
+        before = talents.snapshot(t)
+        changes = {k: val for k, val in rec.items() if val is not None and before.get(k) != val}
+        if rec.get("employer_name") and rec["employer_name"] != before.get("employer_name"):
+            # another employer: its code/kind/district come with it, not the old one's
+            for k in EMPLOYER_KEYS:
+                if rec.get(k) is not None:
+                    changes[k] = rec[k]
+        elif changes.keys() & set(EMPLOYER_KEYS):
+            # same employer: ensure() only fills its blank fields, never overwrites them
+            for k in ("employer_uscc", "employer_kind", "district"):
+                ek = {"employer_uscc": "uscc", "employer_kind": "kind", "district": "district"}[k]
+                if k in changes and t.employer is not None and getattr(t.employer, ek):
+                    del changes[k]
+        if not changes:
+            plan.unchanged.append(row)
+            continue
+        merged = talents.record_of(t) | changes
+        errs = roster.cross_check(merged, raw_keys=set(changes), partial=True)
+        if errs:
+            bad_rows.add(row)
+            for e in errs:
+                plan.errors.append(CellIssue(row, col.get(e.field), header.get(e.field, e.label), e.field, e.value,
+                                             e.message + "（与已登记信息对照）"))
+            continue
+        plan.updates.append((row, t.id, t.version, changes, before))
+        plan.changes.append({"row": row, "id_number": t.id_number, "name": t.name,
+                             "fields": {label[k]: [roster.json_value(before.get(k)), roster.json_value(new)]
+                                        for k, new in changes.items()}})
+    return plan
+
+
+def plan_for_validation(ctx: ServiceContext, v) -> None:
+    """Attach the plan (and the errors found against the database) to a validation."""
+    if v.kind.name == "roster":
+        with ctx.read() as session:
+            plan = plan_roster(session, v)
+        _merge_plan_errors(v, plan)
+        v.plan = plan
+    else:
+        v.plan = None
+
+
+def _merge_plan_errors(v, plan: RosterPlan) -> None:
+    if not plan.errors:
+        return
+    bad = {e.row for e in plan.errors}
+    v.check.errors = sorted(v.check.errors + plan.errors,
+                            key=lambda e: (e.row, e.col if e.col is not None else 10_000))
+    v.check.error_rows |= bad
+    v.check.valid = [x for x in v.check.valid if x[0] not in bad]
+    plan.errors = []
+
+
+# -- commit ------------------------------------------------------------------------------------
+
+def _summary(v, plan: RosterPlan | None, *, dry_run: bool, committed: bool, inserted: int, updated: int,
+             unchanged: int, batch_id: int | None = None, message: str = ""):
+    from talentdesk.services.importer.engine import ImportSummary
+
+    rows = v.check.rows
+    return ImportSummary(
+        kind=v.kind.name, file_name=v.file.file_name, sha256=v.file.sha256, rows=rows, valid=v.valid,
+        inserted=inserted, updated=updated, unchanged=unchanged, skipped=rows - (inserted + updated if committed else 0),
+        errors=list(v.errors), warnings=list(v.warnings), changes=plan.changes if plan else [],
+        dry_run=dry_run, committed=committed, batch_id=batch_id, message=message)
+
+
+def commit(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool, remember_mapping: bool,
+           progress: Callable | None, cancelled: Callable[[], bool] | None):
+    from talentdesk.services.importer.engine import ImportCancelled
+
+    permissions.require(ctx, "import")
+    if v.kind.name != "roster":
+        return _commit_other(ctx, v, all_or_nothing=all_or_nothing, dry_run=dry_run, progress=progress)
+    plan = v.plan
+    if dry_run or (all_or_nothing and v.errors) or not v.check.valid:
+        if dry_run:
+            msg = "试导入：未写入数据库"
+        elif all_or_nothing and v.errors:
+            msg = "文件中有错误，按“全部成功才导入”的要求未写入任何数据"
+        else:
+            msg = "没有可导入的有效行"
+        n_ins = len(plan.inserts) if plan else 0
+        n_upd = len(plan.updates) if plan else 0
+        return _summary(v, plan, dry_run=dry_run, committed=False, inserted=n_ins if dry_run else 0,
+                        updated=n_upd if dry_run else 0, unchanged=len(plan.unchanged) if plan else 0, message=msg)
+    try:
+        return _write_roster(ctx, v, remember_mapping=remember_mapping, all_or_nothing=all_or_nothing,
+                             progress=progress, cancelled=cancelled)
+    except _AllOrNothing:
+        return _summary(v, v.plan, dry_run=False, committed=False, inserted=0, updated=0, unchanged=0,
+                        message="文件中有错误，按“全部成功才导入”的要求未写入任何数据")
+
+
+def _write_roster(ctx, v, *, remember_mapping, all_or_nothing, progress, cancelled):
+    from talentdesk.services.importer.engine import ImportCancelled
+
+    with ctx.write() as session:
+        plan = plan_roster(session, v, lock=True)  # again, inside the transaction: the database may have moved on
+        if plan.errors:
+            _merge_plan_errors(v, plan)
+            if all_or_nothing:
+                raise _AllOrNothing()
+        total = len(plan.inserts) + len(plan.updates)
+        done = 0
+        if progress:
+            progress("write", 0, total)
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress("write", done, total)
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+
+        now = utcnow()
+        emp_cache: dict[tuple, Employer] = {}
+
+        def employer_of(rec: dict) -> Employer | None:
+            key = _emp_tuple(rec)
+            if not key[0]:
+                return None
+            e = emp_cache.get(key)
+            if e is None:
+                e = employers.ensure(session, ctx.actor, *key)
+                emp_cache[key] = e
+            return e
+
+        names = [rec["name"] for _, rec in plan.inserts] + [ch["name"] for _, _, _, ch, _ in plan.updates
+                                                            if "name" in ch]
+        initials = initials_many(names)
+        changes: list[audit.Change] = []
+        inserted = _insert_talents(session, plan, employer_of, initials, now, changes, tick)
+        updated = _update_talents(session, plan, employer_of, initials, now, changes, tick)
+        audit.record_many(session, ctx.actor, changes)
+        batch = ImportBatch(kind=v.kind.batch_kind, file_name=v.file.file_name[:260], sha256=v.file.sha256,
+                            rows=v.check.rows, inserted=inserted, updated=updated,
+                            skipped=v.check.rows - inserted - updated, errors=len(v.check.error_rows),
+                            user=ctx.actor, at=now)
+        session.add(batch)
+        session.flush()
+        audit.record(session, ctx.actor, "import", "import_batch", batch.id,
+                     after={"kind": batch.kind, "file_name": batch.file_name, "sha256": batch.sha256,
+                            "rows": batch.rows, "inserted": inserted, "updated": updated, "errors": batch.errors})
+        if remember_mapping:
+            _remember(session, ctx, v)
+        return _summary(v, plan, dry_run=False, committed=True, inserted=inserted, updated=updated,
+                        unchanged=len(plan.unchanged), batch_id=batch.id,
+                        message=f"已导入：新增{inserted}人，更新{updated}人")
+
+
+class _AllOrNothing(Exception):
+    pass
+
+
+def _insert_talents(session, plan: RosterPlan, employer_of, initials, now, changes, tick) -> int:
+    if not plan.inserts:
+        return 0
+    table = Talent.__table__
+    max_before = session.execute(select(func.max(Talent.id))).scalar() or 0
+    emp_rows: list[Employer | None] = []
+    for i in range(0, len(plan.inserts), CHUNK):
+        batch = []
+        for _, rec in plan.inserts[i:i + CHUNK]:
+            e = employer_of(rec)
+            emp_rows.append(e)
+            row = {k: rec.get(k) for k in TALENT_KEYS}
+            row.update(name_initials=initials[rec["name"]], employer_id=e.id if e else None, policy_id=None,
+                       status="active", version=1, created_at=now, updated_at=now)
+            batch.append(row)
+        session.execute(insert(table), batch)
+        tick(len(batch))
+    ids = dict(session.execute(select(Talent.id_number, Talent.id).where(Talent.id > max_before)).all())
+    for (_, rec), e in zip(plan.inserts, emp_rows):
+        tid = ids[rec["id_number"]]
+        snap = {k: rec.get(k) for k in TALENT_KEYS}
+        snap.update(employer_name=e.name if e else None, employer_uscc=e.uscc if e else None,
+                    employer_kind=e.kind if e else None, district=e.district if e else None,
+                    status="active", policy_id=None)
+        changes.append(audit.Change("create", "talent", tid, tid, None, snap))
+    return len(plan.inserts)
+
+
+def _update_talents(session, plan: RosterPlan, employer_of, initials, now, changes, tick) -> int:
+    if not plan.updates:
+        return 0
+    from talentdesk.domain.errors import ConflictError
+
+    table = Talent.__table__
+    groups: dict[tuple, list[dict]] = {}
+    for row, tid, version, ch, before in plan.updates:
+        values = {k: ch[k] for k in TALENT_KEYS if k in ch}
+        after = dict(before)
+        after.update({k: ch[k] for k in TALENT_KEYS if k in ch})
+        if "name" in ch:
+            values["name_initials"] = initials[ch["name"]]
+        if ch.keys() & set(EMPLOYER_KEYS):
+            rec = {k: ch.get(k) for k in EMPLOYER_KEYS}
+            if not rec["employer_name"]:
+                rec["employer_name"] = before.get("employer_name")
+            e = employer_of(rec)
+            if e is not None:
+                values["employer_id"] = e.id
+                after.update(employer_name=e.name, employer_uscc=e.uscc, employer_kind=e.kind, district=e.district)
+        values.update(_id=tid, _v=version, version=version + 1, updated_at=now)
+        groups.setdefault(tuple(sorted(values)), []).append(values)
+        b, a = audit.diff(before, after)
+        if a:
+            changes.append(audit.Change("update", "talent", tid, tid, b, a))
+    n = 0
+    for keys, rows in groups.items():
+        cols = [k for k in keys if not k.startswith("_")]
+        stmt = (update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_v"))
+                .values({k: bindparam(k) for k in cols}))
+        for i in range(0, len(rows), CHUNK):
+            part = rows[i:i + CHUNK]
+            result = session.connection().execute(stmt, part)
+            if result.rowcount not in (-1, len(part)):
+                raise ConflictError("导入期间有人修改了部分人才的信息，请重新导入")
+            n += len(part)
+            tick(len(part))
+    return n
+
+
+def _remember(session: Session, ctx: ServiceContext, v) -> None:
+    """Keep the clerk's own choices (given mappings) for this employer's next roster."""
+    chosen = {c.header: c.field or "" for c in v.layout.columns if c.how in ("given", "ignored") and c.header}
+    name = v.layout.employer_hint
+    if not chosen or not name:
+        return
+    e = session.execute(select(Employer).where(Employer.name == name)).scalar_one_or_none()
+    if e is None:
+        return
+    old = json.loads(e.import_mapping) if e.import_mapping else {}
+    new = dict(old)
+    new.update(chosen)
+    if new == old:
+        return
+    before = e.import_mapping
+    e.import_mapping = json.dumps(new, ensure_ascii=False, sort_keys=True)
+    session.flush()
+    audit.record(session, ctx.actor, "update", "employer", e.id, before={"import_mapping": before},
+                 after={"import_mapping": e.import_mapping})
+
+
+# -- reviews and payments ---------------------------------------------------------------------
+
+def _commit_other(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool, progress: Callable | None):
+    """Hand the parsed rows to the service that owns the rules (it writes one transaction)."""
+    rows = [v.check.record(vals) for _, vals in v.check.valid]
+    numbers = [r for r, _ in v.check.valid]
+    if dry_run or (all_or_nothing and v.errors) or not rows:
+        msg = "试导入：未写入数据库" if dry_run else (
+            "文件中有错误，按“全部成功才导入”的要求未写入任何数据" if v.errors and all_or_nothing else "没有可导入的有效行")
+        return _summary(v, None, dry_run=dry_run, committed=False, inserted=len(rows) if dry_run else 0,
+                        updated=0, unchanged=0, message=msg)
+    if progress:
+        progress("write", 0, len(rows))
+    for r in rows:
+        r.pop("name", None)
+    if v.kind.name == "reviews":
+        from talentdesk.services import reviews
+
+        result = reviews.record_many(ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers)
+    else:
+        from talentdesk.services import payments
+
+        result = payments.confirm_many(ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers)
+    col = {k: c for k, c in v.layout.field_columns().items()}
+    bad = set()
+    for rr in result.rows:
+        if rr.ok:
+            continue
+        bad.add(rr.row)
+        for e in rr.errors or [{"field": None, "column": "", "value": None, "message": rr.message}]:
+            c = col.get(e.get("field"))
+            v.check.errors.append(CellIssue(rr.row, c.index if c else None, c.header if c else e.get("column", ""),
+                                            e.get("field"), e.get("value"), e.get("message", rr.message)))
+    v.check.error_rows |= bad
+    v.check.errors.sort(key=lambda e: (e.row, e.col if e.col is not None else 10_000))
+    written = sum(1 for rr in result.rows if rr.ok) if result.committed else 0
+    batch_id = None
+    if result.committed and written:
+        with ctx.write() as session:
+            batch = ImportBatch(kind=v.kind.batch_kind, file_name=v.file.file_name[:260], sha256=v.file.sha256,
+                                rows=v.check.rows, inserted=written, updated=0, skipped=v.check.rows - written,
+                                errors=len(v.check.error_rows), user=ctx.actor, at=utcnow())
+            session.add(batch)
+            session.flush()
+            audit.record(session, ctx.actor, "import", "import_batch", batch.id,
+                         after={"kind": batch.kind, "file_name": batch.file_name, "sha256": batch.sha256,
+                                "rows": batch.rows, "inserted": written, "errors": batch.errors})
+            batch_id = batch.id
+    if progress:
+        progress("write", len(rows), len(rows))
+    msg = (f"已登记{written}条" if written else
+           "文件中有错误，按“全部成功才导入”的要求未写入任何数据" if not result.committed else "没有写入任何记录")
+    s = _summary(v, None, dry_run=False, committed=bool(written), inserted=written, updated=0, unchanged=0,
+                 batch_id=batch_id, message=msg)
+    s.valid = len(v.check.valid) - len(bad)
+    return s
