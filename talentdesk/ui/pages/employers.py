@@ -114,11 +114,11 @@ class Page(PageBase):
         bar.addWidget(self.talents_btn)
         self.outer.addLayout(bar)
         self.model = RowsModel([
-            Col(tr("单位名称"), "name", width=22),
+            Col(tr("单位名称"), "name", width=22, stretch=True),
             Col(tr("统一社会信用代码"), "uscc", width=13),
             Col(tr("单位性质"), "kind", width=6),
             Col(tr("所属地区"), "district", width=7),
-            Col(tr("人才数"), "talents", kind="int", width=4),
+            Col(tr("人才数"), "talents", kind="int", width=5),
         ], self)
         self.table = DataTable(self.model, self)
         self.table.activated_row.connect(lambda row: self.open_talents(row))

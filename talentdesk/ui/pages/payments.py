@@ -5,7 +5,7 @@ their reason. A second tab lists the grants (待遇申请) waiting for a reviewe
 
 Filters from ``env.navigate("payments", ...)``: ``month`` ("2025-03" or a date),
 ``date_from``/``date_to`` (dates), ``status`` (code or list), ``overdue=True`` (open
-installments due before today), ``funding_level``, ``talent`` (ID number),
+installments due before this month, as the dashboard counts them), ``funding_level``, ``talent`` (ID number),
 ``tab="grants"`` (the approval list).
 """
 
@@ -126,7 +126,7 @@ class InstallmentsTab(QWidget):
         self.date_to = month_edit()
         self.level = widgets.combo([(tr("全部资金来源"), None)] + [(v, k) for k, v in FUNDING_LEVELS.items()])
         self.status = widgets.combo(STATUS_CHOICES)
-        self.overdue = button(tr("逾期未发"), self.show_overdue, tip=tr("应发日期已过、尚未发放的分期"))
+        self.overdue = button(tr("逾期未发"), self.show_overdue, tip=tr("应发日期在本月以前、尚未发放的分期"))
         self.this_month = button(tr("本月"), self.show_this_month)
         self.search = line(tr("姓名 / 身份证号 / 单位"))
         bar.addWidget(QLabel(tr("应发月份：")))
@@ -227,7 +227,7 @@ class InstallmentsTab(QWidget):
     def filters(self) -> dict:
         f: dict = {"status": self.status.currentData(), "funding_level": self.level.currentData()}
         if self._overdue:
-            f["date_to"] = dt.date.today() - dt.timedelta(days=1)
+            f["date_to"] = dt.date.today().replace(day=1) - dt.timedelta(days=1)
         else:
             a = from_qdate(self.date_from.date())
             b = from_qdate(self.date_to.date())

@@ -104,6 +104,7 @@ class Col:
     kind: str = "text"
     width: int = 10
     tip: str | Callable[[Any], Any] | None = None
+    stretch: bool = False  # takes the spare width (else the last column does)
 
     def value(self, row: Any) -> Any:
         if callable(self.get):
@@ -248,6 +249,9 @@ class DataTable(QTableView):
         em = self.fontMetrics().horizontalAdvance("中")
         for i, col in enumerate(model.columns):
             self.setColumnWidth(i, max(col.width * em + 16, self.fontMetrics().horizontalAdvance(col.title) + 28))
+            if col.stretch:
+                hh.setStretchLastSection(False)
+                hh.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
         self.doubleClicked.connect(self._activated)
         self.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
         model.modelReset.connect(self.selection_changed.emit)

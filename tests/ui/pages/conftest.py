@@ -93,11 +93,40 @@ def _install_recorders(env, monkeypatch):
     monkeypatch.setattr(env, "show_info", info, raising=False)
 
 
+def _real_env(ctx, tmp_path):
+    try:
+        from talentdesk.ui.env import UiEnv
+    except ImportError:
+        return None
+    return UiEnv(ctx, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), headless=True)
+
+
 @pytest.fixture
 def env(qtbot, ctx, tmp_path, monkeypatch):
-    e = StandInEnv(ctx, tmp_path)
+    real = _real_env(ctx, tmp_path)
+    e = real if real is not None else StandInEnv(ctx, tmp_path)
     _install_recorders(e, monkeypatch)
-    return e
+    if real is not None:
+        # the real run_op (worker threads); record the Op so tests can wait for it
+        original = type(real).run_op
+
+        def run_op(title, fn, on_done=None, **kw):
+            op = original(real, title, fn, on_done, **kw)
+            e.ops.append(op)
+            return op
+
+        monkeypatch.setattr(e, "run_op", run_op)
+    yield e
+    if real is not None:
+        real.runner.wait(30000)
+
+
+def wait_ops(qtbot, env):
+    """Wait until every operation started through env.run_op has finished or failed."""
+    for op in list(env.ops):
+        if isinstance(op, str):
+            continue
+        qtbot.waitUntil(lambda op=op: not op.running, timeout=60000)
 
 
 @pytest.fixture

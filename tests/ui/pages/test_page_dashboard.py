@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from talentdesk.services import agreements, grants
+from talentdesk.ui.pages import dashboard as page_mod
+from tests.ui.pages.seeding import approved_settlement, talent
+
+pytestmark = pytest.mark.gui
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def seeded(clerk_ctx, reviewer_ctx):
+    # approved a year and a bit ago: 1st installment overdue; another due this month
+    approved_settlement(clerk_ctx, reviewer_ctx, approved_on=(TODAY - dt.timedelta(days=400)).replace(day=1),
+                        姓名="张伟")
+    approved_settlement(clerk_ctx, reviewer_ctx, approved_on=TODAY.replace(day=1), 姓名="李娜",
+                        学历="硕士研究生", 学位="硕士", 专业="作物学")
+    t = talent(clerk_ctx, 姓名="王芳")
+    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X")
+    agreements.add(clerk_ctx, t.id_number, kind="服务期协议", start_date=TODAY.replace(year=TODAY.year - 5)
+                   + dt.timedelta(days=30), term_years=5)
+
+
+def test_counts_and_navigation(qtbot, env, seeded, clerk_ctx):
+    env.ctx = clerk_ctx
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.resize(1200, 900)
+    page.refresh()
+    # 李娜 approved this month, and 王芳's proposed grant (the service counts it too)
+    assert page.cards["due"].value_label.text() == "2"
+    assert page.cards["due"].detail_label.text() == "合计 120,000.00 元"  # 40% of 100,000 + 40% of 200,000
+    assert page.cards["overdue"].value_label.text() == "2"  # 张伟: 1st and 2nd installments
+    assert page.cards["grants"].value_label.text() == "1"
+    assert page.cards["agreements"].value_label.text() == "1"
+    assert int(page.cards["reviews"].value_label.text()) >= 1
+    # budget: totals line present, integer fen formatted
+    assert page.budget_model.rows[-1].benefit == "合计"
+    assert page.budget_model.rows[-1].this_total > 0
+    # charts got their series
+    assert page.month_chart.chart().series() and page.education_chart.chart().series()
+    # clicking a card navigates with the filter
+    qtbot.mouseClick(page.cards["overdue"], page_mod.Qt.MouseButton.LeftButton)
+    assert env.navigations[-1] == ("payments", {"overdue": True})
+    page.cards["agreements"].setFocus()
+    qtbot.keyClick(page.cards["agreements"], page_mod.Qt.Key.Key_Return)
+    assert env.navigations[-1] == ("agreements", {"ending_within": 90})
+    qtbot.mouseClick(page.cards["due"], page_mod.Qt.MouseButton.LeftButton)
+    key, filters = env.navigations[-1]
+    assert key == "payments" and filters["month"] == TODAY.isoformat()[:7]
+
+
+def test_due_card_matches_payments_page(qtbot, env, seeded, clerk_ctx):
+    """What the card counts is what the list behind it shows."""
+    from talentdesk.ui.pages import payments as payments_page
+
+    env.ctx = clerk_ctx
+    dash = page_mod.Page(env)
+    qtbot.addWidget(dash)
+    dash.refresh()
+    pay = payments_page.Page(env)
+    qtbot.addWidget(pay)
+    for key in ("due", "overdue"):
+        qtbot.mouseClick(dash.cards[key], page_mod.Qt.MouseButton.LeftButton)
+        _, filters = env.navigations[-1]
+        pay.apply_filters(**filters)
+        assert len(pay.installments.model.rows) == int(dash.cards[key].value_label.text()), key
