@@ -41,9 +41,9 @@ class Office:
     # role label → name, e.g. {"经办人": "李娜", "审核人": "王强", "负责人": "赵敏"}
     signatories: dict[str, str] = field(default_factory=dict)
 
-    def doc_no(self, year: int, seq: int | str) -> str:
-        """``人才办〔2024〕12号`` from the prefix, the year and a sequence."""
-        return f"{self.doc_prefix}〔{year}〕{seq}号"
+    def doc_no(self, year: int, seq: int | str, kind: str = "") -> str:
+        """``人才办审〔2024〕12号`` from the prefix, a kind character, the year and a sequence."""
+        return f"{self.doc_prefix}{kind}〔{year}〕{seq}号"
 
 
 # ------------------------------------------------------------------ ledgers

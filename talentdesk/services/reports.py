@@ -29,7 +29,7 @@ from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, E
 from talentdesk.outputs.model import (ApprovalForm, BatchForm, BatchLine, Heading, Ledger, LedgerColumn, Office,
                                       ReceivedLine, RecoveryNotice, ReviewForm, ReviewSummary, ScheduleLine,
                                       Subtotal, SuspendedLine, Total, is_cancelled)
-from talentdesk.services import audit
+from talentdesk.services import audit, permissions
 from talentdesk.services.context import ServiceContext
 
 LEDGER_KINDS = {"talents": "人才信息台账", "disbursement": "待遇发放台账", "recovery": "追回台账",
@@ -65,33 +65,20 @@ class OutputResult:
 
 # ------------------------------------------------------------------ office and packs
 
-def _first_attr(obj: Any, *names: str) -> Any:
-    for n in names:
-        v = obj.get(n) if isinstance(obj, dict) else getattr(obj, n, None)
-        if v:
-            return v
-    return None
-
-
 def office(ctx: ServiceContext) -> Office:
-    """Office name, document number prefix and signatories from settings (defaults if absent)."""
-    try:
-        from talentdesk.services import settings as settings_service  # written by the workflow engineer
-        s = settings_service.get_settings(ctx)
-    except (ImportError, AttributeError):
-        return Office()
+    """Office name, document number prefix and signatories from the office settings."""
     default = Office()
-    name = _first_attr(s, "office_name", "name") or default.name
-    prefix = _first_attr(s, "doc_prefix", "document_prefix", "doc_number_prefix", "document_number_prefix")
-    raw = _first_attr(s, "signatories", "signers") or {}
-    if isinstance(raw, dict):
-        sig = {str(k): str(v) for k, v in raw.items() if v}
-    else:  # a dataclass or list of (role, name)
-        try:
-            sig = {str(k): str(v) for k, v in (vars(raw).items() if hasattr(raw, "__dict__") else raw) if v}
-        except (TypeError, ValueError):
-            sig = {}
-    return Office(name=str(name), doc_prefix=str(prefix or default.doc_prefix), signatories=sig)
+    try:
+        from talentdesk.services import settings as settings_service
+
+        s = settings_service.get_settings(ctx)
+    except (ImportError, AttributeError):  # pragma: no cover - settings service missing
+        return default
+    sig = {role: name for role, name in (("经办人", getattr(s, "signatory_clerk", "")),
+                                         ("审核人", getattr(s, "signatory_reviewer", "")),
+                                         ("负责人", getattr(s, "signatory_head", ""))) if name}
+    return Office(name=getattr(s, "office_name", "") or default.name,
+                  doc_prefix=getattr(s, "doc_prefix", "") or default.doc_prefix, signatories=sig)
 
 
 _PACKS: dict | None = None
@@ -527,7 +514,7 @@ def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: s
             amount = g.total_fen if g.total_fen is not None else sum(s.amount_fen for s in schedule)
             year = (g.approval_date or dt.date.today()).year
             forms.append(ApprovalForm(
-                office=off, doc_no=off.doc_no(year, g.id), talent=_talent_details(t, e), agreement=agreement,
+                office=off, doc_no=off.doc_no(year, g.id, "审"), talent=_talent_details(t, e), agreement=agreement,
                 benefit_name=_benefit_name(g.benefit_code, g.benefit_name), policy_title=title,
                 policy_document=doc, amount_fen=amount, schedule=schedule, basis=basis, quotes=quotes,
                 approval_date=g.approval_date, approval_doc_no=g.approval_doc_no,
@@ -571,7 +558,7 @@ def batch_form(ctx: ServiceContext, month: str) -> BatchForm:
     lines = [BatchLine(r[1], r[2], r[3] or "", _benefit_name(r[4], r[5]), r[6], r[7], r[8], fund[r[0]],
                        INSTALLMENT_STATUS.get(r[9], r[9]), r[10] or "") for r in rows]
     off = office(ctx)
-    return BatchForm(off, off.doc_no(y, f"{m:02d}发"), y, m, lines, levels)
+    return BatchForm(off, off.doc_no(y, m, "发"), y, m, lines, levels)
 
 
 def _review_rows(session: Session, year: int, talent_id: int | None):
@@ -648,7 +635,7 @@ def _review_summary(session: Session, off: Office, year: int, rows) -> ReviewSum
                 .order_by(T.name, I.due_date)):
             suspended.append(SuspendedLine(r[0], r[1] or "", _benefit_name(r[2], r[3]), r[4], r[5],
                                            INSTALLMENT_STATUS.get(r[6], r[6]), r[7] or ""))
-    return ReviewSummary(off, off.doc_no(year + 1, "考"), year, list(REVIEW_RESULTS), counts,
+    return ReviewSummary(off, off.doc_no(year, 1, "考"), year, list(REVIEW_RESULTS), counts,
                          sorted(by_emp.items()), not_passing, suspended, unreviewed)
 
 
@@ -677,7 +664,7 @@ def recovery_notice(ctx: ServiceContext, talent: str) -> RecoveryNotice:
         if years:
             service = f"{years}年" + (f"（自{cn_date(start)}起）" if start else "")
         _, _, basis, quotes = _cites(t.policy_id, ["refund"], d.basis)
-        return RecoveryNotice(off, off.doc_no(d.departed_on.year, f"追{d.id}"), _talent_details(t, e),
+        return RecoveryNotice(off, off.doc_no(d.departed_on.year, d.id, "追"), _talent_details(t, e),
                               d.departed_on, d.reason or "", service, received, d.refund_due_fen, int(recovered),
                               basis, quotes, talent_id=t.id)
 
@@ -701,6 +688,7 @@ def export_ledger(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, ye
                   mask: bool = False, progress=None, cancel=None) -> OutputResult:
     from talentdesk.outputs import xlsx
 
+    permissions.require(ctx, "export")
     started = time.perf_counter()
     path = Path(path)
     if kind == "talents":
@@ -752,6 +740,7 @@ def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, tale
                 mask: bool = False, progress=None, cancel=None) -> OutputResult:
     from talentdesk.outputs import pdf
 
+    permissions.require(ctx, "export")
     started = time.perf_counter()
     path = Path(path)
     forms = build_forms(ctx, kind, talent=talent, benefit=benefit, month=month, year=year)

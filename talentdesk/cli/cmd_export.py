@@ -1,0 +1,47 @@
+"""``talentdesk export ledger --kind talents|disbursement|recovery|review [--year Y] [--mask] OUT.xlsx``."""
+
+from __future__ import annotations
+
+import sys
+
+
+def _progress(app):
+    if app.json or not sys.stderr.isatty():
+        return None
+
+    def show(done, total):
+        sys.stderr.write(f"\r已写入 {done}" + (f"/{total}" if total else "") + " 行")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_ledger(args, app) -> int:
+    from talentdesk.services import reports
+
+    result = reports.export_ledger(app.context(), args.kind, args.out, year=args.year, employer=args.employer,
+                                   district=args.district, status=args.status, mask=args.mask,
+                                   progress=_progress(app))
+    if _progress(app):
+        sys.stderr.write("\n")
+    if app.json:
+        app.print_json(result.as_dict())
+    else:
+        masked = "（身份证号、手机号已脱敏）" if result.masked else ""
+        app.out(f"已导出{reports.LEDGER_KINDS[args.kind]}：{result.path}，共 {result.rows} 行{masked}")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export", help="导出 Excel 台账")
+    s = p.add_subparsers(dest="export_command", metavar="操作", required=True)
+    led = s.add_parser("ledger", help="导出台账：人才信息、待遇发放、追回、年度考核")
+    led.add_argument("--kind", required=True, choices=["talents", "disbursement", "recovery", "review"],
+                     help="talents 人才信息台账；disbursement 待遇发放台账；recovery 追回台账；review 年度考核台账")
+    led.add_argument("--year", type=int, help="年度（待遇发放、年度考核台账必填；人才信息台账按引进年度筛选）")
+    led.add_argument("--employer", help="人才信息台账：只导出该用人单位")
+    led.add_argument("--district", help="人才信息台账：只导出该所属地区")
+    led.add_argument("--status", choices=["active", "departed"], help="人才信息台账：在岗或已离职")
+    led.add_argument("--mask", action="store_true", help="身份证号、手机号脱敏（对外报送的副本）")
+    led.add_argument("out", metavar="OUT.xlsx")
+    led.set_defaults(func=cmd_ledger)
