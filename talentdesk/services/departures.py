@@ -91,7 +91,11 @@ class DeparturePreview:
     @property
     def basis_text(self) -> str:
         lines = [b.explanation for b in self.benefits if b.refund_fen or b.explanation]
-        return "；".join(lines) if lines else "未在服务期内离开或政策未规定退回，无需退回"
+        if lines:
+            return "；".join(lines)
+        if self.warnings:
+            return "；".join(self.warnings)
+        return "未在服务期内离开或政策未规定退回，无需退回"
 
     def as_dict(self) -> dict[str, Any]:
         return {"talent_id": self.talent_id, "身份证号": self.id_number, "姓名": self.name,
@@ -181,6 +185,11 @@ def _compute(session: Session, t: Talent, departed_on: dt.date) -> DeparturePrev
             if w not in warnings:
                 warnings.append(w)
         service_end = service_end or ev.service_end
+        if ev.service_years_required is None:
+            w = (f"{g.benefit_name}：{ev.service_note or '政策未规定服务年限'}；未登记服务期协议的服务年限，"
+                 f"无法判断是否应退回，请先登记服务期协议")
+            if w not in warnings:
+                warnings.append(w)
         try:
             res = ev.benefit(g.benefit_code)
         except KeyError:

@@ -221,6 +221,9 @@ def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None
         ServiceAgreement.talent_id == talent.id)).scalar()
     if agreed:
         facts["service_agreement_years"] = int(agreed)
+    elif talent.agreement_signed_date and talent.contract_years:
+        # the roster says an agreement was signed (协议签订日期) with this term (合同期限)
+        facts["service_agreement_years"] = int(talent.contract_years)
     return EngineInputs(talent.id, pid, profile, reviews, decisions, office.extra_holidays, office.extra_workdays,
                         facts)
 

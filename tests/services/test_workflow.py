@@ -99,8 +99,10 @@ def test_full_path(office):
     # departure before the 5-year service ends: pro-rata/all refund as the pack says
     p = departures.preview(clerk, idn, D(2025, 3, 1))
     assert p.received_fen == 14_000_000
-    assert p.refund_due_fen > 0 and p.refund_due_fen <= 14_000_000
-    assert p.basis and all("阿党人才字" in b for b in p.basis)
+    # Alxa art. 19: leaving before the agreed service ends refunds the subsidy received
+    assert p.refund_due_fen == 14_000_000
+    assert p.basis == ["阿党人才字〔2023〕2号 第十九条"]
+    assert [c.installment_id for c in p.to_cancel] == []  # installment 3 already cancelled by the review
     dep = departures.record(clerk, idn, D(2025, 3, 1), "调离")
     assert dep.refund_due_fen == p.refund_due_fen and dep.outstanding_fen == p.refund_due_fen
     assert talents.get(clerk, idn).status == "departed"
@@ -127,7 +129,7 @@ def test_departure_cancels_not_yet_due(office):
     b = p.benefits[0]
     assert b.received_fen == 8_000_000 and b.refund_fen == p.refund_due_fen
     # what the database says was paid drives the refund, not the schedule
-    assert 0 < p.refund_due_fen <= 8_000_000
+    assert p.refund_due_fen == 8_000_000
     departures.record(clerk, idn, D(2024, 3, 1), "辞职")
     statuses = [i.status for i in payments.list_installments(clerk, grant_id=g.id)]
     assert statuses == ["paid", "cancelled", "cancelled"]
@@ -225,3 +227,29 @@ def test_single_user_mode_allows_everything(ctx):
     with solo.read() as s:
         users = set(s.execute(select(AuditEvent.user)).scalars())
     assert users == {"单机用户"}
+
+
+def test_departure_without_service_years_warns(ctx):
+    row = talent_row()  # a PhD: Alxa art. 19 leaves the period to the agreement; none recorded
+    talents.add(ctx, row)
+    g = grants.approve(ctx, grants.propose(ctx, row["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1),
+                                           approval_doc_no="x").id)
+    payments.propose(ctx, [g.installments[0].id], as_of=D(2023, 6, 1))
+    payments.approve(ctx, [g.installments[0].id])
+    payments.record_paid(ctx, g.installments[0].id, D(2023, 6, 2), "V")
+    p = departures.preview(ctx, row["身份证号"], D(2024, 1, 1))
+    assert p.refund_due_fen == 0
+    assert any("服务期协议" in w for w in p.warnings)
+    assert "服务期协议" in p.basis_text
+
+
+def test_roster_agreement_gives_service_years(ctx):
+    row = talent_row(**{"协议签订日期": "2023-05-01"})  # 合同期限 5 years in the roster
+    talents.add(ctx, row)
+    g = grants.approve(ctx, grants.propose(ctx, row["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1),
+                                           approval_doc_no="x").id)
+    payments.propose(ctx, [g.installments[0].id], as_of=D(2023, 6, 1))
+    payments.approve(ctx, [g.installments[0].id])
+    payments.record_paid(ctx, g.installments[0].id, D(2023, 6, 2), "V")
+    p = departures.preview(ctx, row["身份证号"], D(2024, 1, 1))
+    assert p.refund_due_fen == 8_000_000 and not p.warnings
