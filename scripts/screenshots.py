@@ -1,0 +1,129 @@
+"""Render every screen to PNG (offscreen, QWidget.grab()) for review and the manual.
+
+    python scripts/screenshots.py OUT_DIR [--db PATH] [--size 300] [--width 1400 --height 860]
+
+Without ``--db`` a demo database (talentdesk.services.demo, ``--size`` talents) is made in
+OUT_DIR/screenshots.sqlite3 (kept and reused on the next run). Writes main-<page>.png for
+the nine pages, talent-<tab>.png for the detail pane's tabs, talent-new-invalid.png (live
+validation), import-<n>-<step>.png for the import wizard, and error-dialog.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TALENTDESK_HOME", tempfile.mkdtemp(prefix="td-shots-"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--db")
+    parser.add_argument("--size", type=int, default=300)
+    parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=860)
+    parser.add_argument("--only", help="comma-separated: pages,talent,import,error")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    only = set(args.only.split(",")) if args.only else {"pages", "talent", "import", "error"}
+
+    from talentdesk.models.db import open_database
+    from talentdesk.services import demo
+    from talentdesk.services.context import ServiceContext
+    from talentdesk.ui.app import make_application
+
+    app = make_application(["screenshots"])
+    db_path = args.db or str(args.out / "screenshots.sqlite3")
+    db = open_database(db_path)
+    ctx = ServiceContext(db)
+    if demo.is_empty(ctx):
+        print(f"generating {args.size} demo talents into {db_path} …", flush=True)
+        demo.generate(ctx, size=args.size)
+
+    from talentdesk.ui.env import UiEnv, open_qsettings
+    from talentdesk.ui.main_window import PAGES, MainWindow
+
+    env = UiEnv(ctx, open_qsettings(), headless=True)
+    win = MainWindow(env)
+    win.resize(args.width, args.height)
+    win.show()
+    app.processEvents()
+
+    def settle(rounds: int = 5) -> None:
+        for _ in range(rounds):
+            app.processEvents()
+        env.runner.wait()
+        app.processEvents()
+
+    def shot(widget, name: str) -> None:
+        settle()
+        path = args.out / f"{name}.png"
+        widget.grab().save(str(path))
+        print(path)
+
+    if "pages" in only:
+        for spec in PAGES:
+            win.show_page(spec.key)
+            shot(win, f"main-{spec.key}")
+
+    if "talent" in only:
+        win.show_page("talents")
+        page = win.pages["talents"]
+        page.table.selectRow(3)
+        detail = page.detail
+        for i in range(detail.tabs.count()):
+            detail.tabs.setCurrentIndex(i)
+            if i == 3 and detail.attachments.items:
+                detail.attachments.list.setCurrentRow(0)
+            shot(win, f"talent-tab{i}-{detail.tabs.tabText(i)}")
+        detail.tabs.setCurrentIndex(0)
+        page.search.setText("zw")
+        shot(win, "talent-search-zw")
+        page.clear_filters()
+        page.new_talent()
+        form = detail.form
+        form.fields["name"].set_text("张伟")
+        form.fields["id_number"].set_text("15292119900501123")
+        shot(win, "talent-new-invalid")
+        from talentdesk.domain import idcard
+        import datetime as dt
+
+        form.fields["id_number"].set_text(idcard.make("152921", dt.date(1990, 5, 1), 123))
+        shot(win, "talent-new-filled-from-id")
+        detail.revert()
+        detail.clear()
+
+    if "import" in only:
+        try:
+            from talentdesk.ui.importer import screenshots as import_shots
+        except ModuleNotFoundError:
+            import_shots = None
+        if import_shots is not None:
+            import_shots.render(env, win, args.out, shot, settle)
+
+    if "error" in only:
+        from talentdesk.ui.errors import ErrorDialog
+
+        try:
+            raise RuntimeError("示例：意外错误")
+        except RuntimeError as exc:
+            import traceback
+
+            dlg = ErrorDialog(exc, traceback.format_exc(), win)
+            dlg.show()
+            shot(dlg, "error-dialog")
+            dlg.close()
+
+    win.close()
+    env.runner.wait()
+    db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,548 @@
+"""The detail pane of 人才库: the edit form, the talent's agreement, grants, schedule and
+payments, reviews and departures, attachments (scans: add, preview, open) and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QScrollArea, QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from talentdesk.domain import money, roster
+from talentdesk.domain.errors import ConflictError, NotFoundError
+from talentdesk.domain.status import AGREEMENT_STATUS, GRANT_STATUS, INSTALLMENT_STATUS, TALENT_STATUS
+from talentdesk.services import attachments, audit, talent_query, talents
+from talentdesk.ui.i18n import tr
+from talentdesk.ui.pages.widgets import Col, DataTable, RowsModel
+from talentdesk.ui.talents.form import TalentForm, to_text
+
+log = logging.getLogger("talentdesk.ui")
+
+ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "approve": "批准",
+           "propose": "提交", "reject": "退回", "pay": "发放", "export": "导出", "print": "打印"}
+ENTITIES = {"talent": "人才信息", "attachment": "附件", "benefit_grant": "待遇", "grant": "待遇",
+            "installment": "发放", "annual_review": "年度考核", "review": "年度考核", "departure": "离职",
+            "service_agreement": "服务协议", "agreement": "服务协议", "recovery": "追回", "case_decision": "一事一议"}
+
+
+def _label(key: str) -> str:
+    col = roster.BY_KEY.get(key)
+    if col:
+        return col.label
+    return {"status": "状态", "policy_id": "适用政策"}.get(key, key)
+
+
+def _value(key: str, value) -> str:
+    if key == "status" and isinstance(value, str):
+        return TALENT_STATUS.get(value, value)
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def describe_event(e: audit.AuditEntry) -> str:
+    if e.action == "update" and e.after:
+        before = e.before or {}
+        return "；".join(f"{_label(k)}：{_value(k, before.get(k))} → {_value(k, v)}" for k, v in e.after.items())
+    data = e.after or e.before or {}
+    if e.entity == "talent":
+        return data.get("name", "") if isinstance(data, dict) else ""
+    if isinstance(data, dict):
+        parts = [str(data[k]) for k in ("kind", "file_name", "benefit_name", "year", "result", "amount_fen")
+                 if k in data and data[k] is not None]
+        return "，".join(parts)
+    return ""
+
+
+def local_time(at: dt.datetime) -> str:
+    return at.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class AttachmentsTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, detail: "TalentDetail"):
+        super().__init__()
+        self.detail = detail
+        self.env = detail.env
+        self.setAcceptDrops(True)
+        lay = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.btn_add = QPushButton(tr("添加附件…"))
+        self.btn_add.clicked.connect(self.choose_and_add)
+        self.btn_open = QPushButton(tr("打开"))
+        self.btn_open.clicked.connect(self.open_selected)
+        self.btn_delete = QPushButton(tr("删除附件"))
+        self.btn_delete.clicked.connect(self.delete_selected)
+        for b in (self.btn_add, self.btn_open, self.btn_delete):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(lambda _r: self.preview_selected())
+        self.list.itemDoubleClicked.connect(lambda _i: self.open_selected())
+        split.addWidget(self.list)
+        self.preview = QLabel(tr("选择一个附件以预览；也可以把扫描件拖到这里。"))
+        self.preview.setObjectName("attachment_preview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumHeight(160)
+        self.preview.setWordWrap(True)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        split.addWidget(self.preview)
+        split.setSizes([120, 300])
+        lay.addWidget(split, 1)
+        self.items: list[attachments.AttachmentView] = []
+
+    def load(self, id_number: str | None) -> None:
+        self.list.clear()
+        self.items = attachments.list_for(self.env.ctx, id_number) if id_number else []
+        for a in self.items:
+            size = f"{a.size / 1024:.0f} KB" if a.size < 1048576 else f"{a.size / 1048576:.1f} MB"
+            item = QListWidgetItem(f"{a.kind}　{a.file_name}　（{size}）")
+            self.list.addItem(item)
+        self.preview.setPixmap(QPixmap())
+        self.preview.setText(tr("选择一个附件以预览；也可以把扫描件拖到这里。") if id_number
+                             else tr("保存人才信息后即可添加附件。"))
+        for b in (self.btn_add,):
+            b.setEnabled(bool(id_number))
+        if self.items:
+            self.list.setCurrentRow(0)
+
+    def current(self) -> attachments.AttachmentView | None:
+        r = self.list.currentRow()
+        return self.items[r] if 0 <= r < len(self.items) else None
+
+    def choose_and_add(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("选择扫描件"), self.env.last_folder(),
+                                              tr("扫描件 (*.pdf *.png *.jpg *.jpeg *.bmp *.tif *.tiff);;所有文件 (*)"))
+        if not path:
+            return
+        self.env.remember_folder(path)
+        kind, ok = QInputDialog.getItem(self, tr("附件类别"), tr("这是什么材料？"), list(attachments.KINDS), 0, False)
+        if ok:
+            self.add(path, kind)
+
+    def add(self, path: str, kind: str):
+        id_number = self.detail.id_number
+        if not id_number:
+            return None
+
+        def done(_view):
+            self.load(id_number)
+            self.list.setCurrentRow(self.list.count() - 1)
+            self.env.data_changed.emit("attachment")
+
+        return self.env.run_op(tr("正在保存附件"), lambda p, c: attachments.add(self.env.ctx, id_number, path, kind),
+                               done, write=True, cancellable=False)
+
+    def preview_selected(self) -> None:
+        a = self.current()
+        if a is None:
+            return
+        try:
+            data = attachments.read_bytes(self.env.ctx, a.id)
+        except Exception as exc:
+            self.preview.setText(getattr(exc, "message", str(exc)))
+            return
+        image = QImage()
+        if a.is_pdf:
+            image = render_pdf_page(data, QSize(700, 900))
+        elif a.is_image:
+            image.loadFromData(data)
+        if image.isNull():
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(tr("此类文件无法预览，请双击用相应的程序打开。"))
+            return
+        pix = QPixmap.fromImage(image)
+        box = self.preview.size()
+        self.preview.setPixmap(pix.scaled(box.expandedTo(QSize(200, 160)), Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation))
+
+    def open_selected(self) -> None:
+        a = self.current()
+        if a is None:
+            return
+        try:
+            path = attachments.local_path(self.env.ctx, a.id)
+        except Exception as exc:
+            self.env.show_error(exc)
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def delete_selected(self) -> None:
+        a = self.current()
+        if a is None:
+            return
+        if not self.env.confirm(tr("确定删除附件“{name}”吗？").format(name=a.file_name)):
+            return
+        try:
+            attachments.delete(self.env.ctx, a.id)
+        except Exception as exc:
+            self.env.show_error(exc)
+            return
+        self.load(self.detail.id_number)
+        self.env.data_changed.emit("attachment")
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and self.detail.id_number:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                kind, ok = QInputDialog.getItem(self, tr("附件类别"), Path(url.toLocalFile()).name,
+                                                list(attachments.KINDS), 0, False)
+                if ok:
+                    self.add(url.toLocalFile(), kind)
+
+
+def render_pdf_page(data: bytes, size: QSize) -> QImage:
+    """The first page of a PDF as an image (QtPdf); a null image if it cannot be read."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    buf = QBuffer()
+    buf.setData(QByteArray(data))
+    buf.open(QIODevice.OpenModeFlag.ReadOnly)
+    doc.load(buf)
+    if doc.status() != QPdfDocument.Status.Ready or doc.pageCount() < 1:
+        return QImage()
+    page = doc.pagePointSize(0)
+    scale = min(size.width() / max(page.width(), 1), size.height() / max(page.height(), 1))
+    image = doc.render(0, QSize(int(page.width() * scale), int(page.height() * scale)))
+    doc.close()
+    return image
+
+
+class TalentDetail(QWidget):
+    """Shows and edits one talent. ``saved(talent_id, created)``, ``deleted(talent_id)``."""
+
+    saved = Signal(int, bool)
+    deleted = Signal(int)
+    dirty_changed = Signal(bool)
+
+    def __init__(self, env, parent=None):
+        super().__init__(parent)
+        self.env = env
+        self.talent_id: int | None = None
+        self.id_number: str | None = None
+        self.version: int | None = None
+        self.view: talents.TalentView | None = None
+        self.creating = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 0, 0, 0)
+        head = QHBoxLayout()
+        self.title = QLabel(tr("未选择人才"))
+        self.title.setObjectName("detail_title")
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f.setBold(True)
+        self.title.setFont(f)
+        head.addWidget(self.title, 1)
+        self.btn_grant = QPushButton(tr("待遇申请…"))
+        self.btn_grant.setToolTip(tr("按政策测算并提交待遇申请"))
+        self.btn_grant.clicked.connect(self.open_grant_dialog)
+        self.btn_delete = QPushButton(tr("删除…"))
+        self.btn_delete.clicked.connect(self.delete_talent)
+        self.btn_revert = QPushButton(tr("撤销修改"))
+        self.btn_revert.clicked.connect(self.revert)
+        self.btn_save = QPushButton(tr("保存"))
+        self.btn_save.setObjectName("btn_save")
+        self.btn_save.setToolTip(tr("保存 (Ctrl+S)"))
+        self.btn_save.setDefault(True)
+        self.btn_save.clicked.connect(self.save)
+        for b in (self.btn_grant, self.btn_delete, self.btn_revert, self.btn_save):
+            head.addWidget(b)
+        lay.addLayout(head)
+        self.tabs = QTabWidget()
+        self.form = TalentForm()
+        self.form.changed.connect(self._update_buttons)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tabs.addTab(scroll, tr("基本信息"))
+        self.tabs.addTab(self._build_benefits(), tr("协议与待遇"))
+        self.tabs.addTab(self._build_reviews(), tr("考核与离职"))
+        self.attachments = AttachmentsTab(self)
+        self.tabs.addTab(self.attachments, tr("附件"))
+        self.history_model = RowsModel([Col(tr("时间"), lambda e: local_time(e.at), width=10),
+                                        Col(tr("用户"), "user", width=6),
+                                        Col(tr("操作"), lambda e: ACTIONS.get(e.action, e.action)
+                                            + ENTITIES.get(e.entity, ""), width=7),
+                                        Col(tr("内容"), describe_event, width=30, tip=describe_event)])
+        self.history = DataTable(self.history_model)
+        self.history.setSortingEnabled(False)
+        self.tabs.addTab(self.history, tr("历史记录"))
+        lay.addWidget(self.tabs, 1)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._employers_loaded = False
+        self.clear()
+
+    # -- tabs ---------------------------------------------------------------------------
+    def _build_benefits(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(QLabel(tr("服务协议")))
+        self.agreements_model = RowsModel([
+            Col(tr("类型"), "kind", width=7), Col(tr("签订日期"), "signed_date", "date", 8),
+            Col(tr("起始日期"), "start_date", "date", 8),
+            Col(tr("期限（年）"), lambda a: to_text(a.term_years), width=5),
+            Col(tr("服务期（年）"), "required_service_years", "int", 5),
+            Col(tr("状态"), lambda a: AGREEMENT_STATUS.get(a.status, a.status), width=5)])
+        self.agreements_table = DataTable(self.agreements_model)
+        self.agreements_table.setMaximumHeight(110)
+        lay.addWidget(self.agreements_table)
+        lay.addWidget(QLabel(tr("待遇")))
+        self.grants_model = RowsModel([
+            Col(tr("待遇"), "benefit_name", width=8), Col(tr("政策"), "policy_id", width=8),
+            Col(tr("总额（元）"), "total_fen", "money", 8), Col(tr("已发（元）"), "paid_fen", "money", 8),
+            Col(tr("状态"), lambda g: GRANT_STATUS.get(g.status, g.status), width=5),
+            Col(tr("批准日期"), "approval_date", "date", 8), Col(tr("依据"), "basis", width=14, tip="basis")],
+            muted=lambda g: g.status in ("rejected", "cancelled"))
+        self.grants_table = DataTable(self.grants_model)
+        self.grants_table.setMaximumHeight(150)
+        lay.addWidget(self.grants_table)
+        lay.addWidget(QLabel(tr("发放计划与记录")))
+        self.schedule_model = RowsModel([
+            Col(tr("待遇"), "benefit_name", width=8), Col(tr("期次"), "seq", "int", 3),
+            Col(tr("应发日期"), "due_date", "date", 8), Col(tr("金额（元）"), "amount_fen", "money", 8),
+            Col(tr("状态"), lambda i: INSTALLMENT_STATUS.get(i.status, i.status), width=6),
+            Col(tr("发放日期"), "paid_date", "date", 8), Col(tr("凭证号"), "voucher_no", width=8),
+            Col(tr("说明"), "status_reason", width=10, tip="status_reason")],
+            muted=lambda i: i.status in ("cancelled", "suspended", "reversed"))
+        self.schedule_table = DataTable(self.schedule_model)
+        lay.addWidget(self.schedule_table, 1)
+        self.benefit_totals = QLabel()
+        lay.addWidget(self.benefit_totals)
+        return w
+
+    def _build_reviews(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(QLabel(tr("年度考核")))
+        self.reviews_model = RowsModel([Col(tr("年度"), "year", "int", 4), Col(tr("结果"), "result", width=5),
+                                        Col(tr("考核日期"), "review_date", "date", 8),
+                                        Col(tr("备注"), "remarks", width=16)],
+                                       muted=lambda r: r.result == "不合格")
+        lay.addWidget(DataTable(self.reviews_model), 1)
+        lay.addWidget(QLabel(tr("离职与追回")))
+        self.departures_model = RowsModel([Col(tr("离职日期"), "departed_on", "date", 8),
+                                           Col(tr("原因"), "reason", width=12),
+                                           Col(tr("应退回（元）"), "refund_due_fen", "money", 8),
+                                           Col(tr("已追回（元）"), "recovered_fen", "money", 8)])
+        lay.addWidget(DataTable(self.departures_model), 1)
+        return w
+
+    # -- loading --------------------------------------------------------------------------
+    def _ensure_employers(self) -> None:
+        if not self._employers_loaded:
+            self.form.set_employers(talent_query.employer_names(self.env.ctx))
+            self._employers_loaded = True
+
+    def clear(self) -> None:
+        self.talent_id = self.id_number = self.version = self.view = None
+        self.creating = False
+        self.form.load(None)
+        self.form.setEnabled(False)
+        self.title.setText(tr("未选择人才"))
+        self._fill_related(None)
+        self._update_buttons()
+
+    def new(self) -> None:
+        self._ensure_employers()
+        self.talent_id = self.id_number = self.version = self.view = None
+        self.creating = True
+        self.form.setEnabled(True)
+        self.form.load(None)
+        self.title.setText(tr("新增人才"))
+        self._fill_related(None)
+        self.tabs.setCurrentIndex(0)
+        self._update_buttons()
+        self.form.fields["name"].editor.setFocus()
+
+    def load(self, talent_id: int) -> None:
+        self._ensure_employers()
+        try:
+            view = talents.get_by_id(self.env.ctx, talent_id)
+        except NotFoundError as exc:
+            self.env.show_error(exc)
+            self.clear()
+            return
+        self.view = view
+        self.talent_id = view.id
+        self.id_number = view.id_number
+        self.version = view.version
+        self.creating = False
+        self.form.setEnabled(True)
+        self.form.load(view.record)
+        status = TALENT_STATUS.get(view.status, view.status)
+        self.title.setText(f"{view.name}　<span style='font-weight:normal;font-size:small;color:#666'>{status}"
+                           f"{'　' + view.policy_id if view.policy_id else ''}</span>")
+        self._fill_related(view)
+        self._update_buttons()
+
+    def reload(self) -> None:
+        if self.talent_id is not None:
+            self.load(self.talent_id)
+
+    def _fill_related(self, view) -> None:
+        if view is None:
+            for m in (self.agreements_model, self.grants_model, self.schedule_model, self.reviews_model,
+                      self.departures_model, self.history_model):
+                m.set_rows([])
+            self.benefit_totals.clear()
+            self.attachments.load(None)
+            return
+        ov = talent_query.overview(self.env.ctx, view.id)
+        self.agreements_model.set_rows(ov.agreements)
+        self.grants_model.set_rows(ov.grants)
+        self.schedule_model.set_rows(ov.installments)
+        self.reviews_model.set_rows(ov.reviews)
+        self.departures_model.set_rows(ov.departures)
+        total = sum(g.total_fen or 0 for g in ov.grants if g.status == "approved")
+        self.benefit_totals.setText(tr("已批准合计 {a} 元，已发放 {b} 元").format(a=money.yuan(total),
+                                                                             b=money.yuan(ov.paid_fen)))
+        self.attachments.load(view.id_number)
+        self.history_model.set_rows(audit.list_events(self.env.ctx, talent_id=view.id, limit=500))
+
+    # -- state ------------------------------------------------------------------------------
+    def is_dirty(self) -> bool:
+        return (self.creating or self.talent_id is not None) and self.form.is_dirty()
+
+    def _update_buttons(self) -> None:
+        editing = self.creating or self.talent_id is not None
+        dirty = self.is_dirty()
+        self.btn_save.setEnabled(editing and dirty and self.form.is_valid())
+        self.btn_revert.setEnabled(editing and dirty)
+        self.btn_delete.setEnabled(self.talent_id is not None)
+        self.btn_grant.setEnabled(self.talent_id is not None and self._grant_dialog_class() is not None)
+        self.dirty_changed.emit(dirty)
+
+    def can_leave(self) -> bool:
+        """True if there is nothing unsaved, or the clerk agrees to discard it."""
+        if not self.is_dirty():
+            return True
+        who = self.view.name if self.view else tr("新人才")
+        if self.env.confirm(tr("“{who}”有未保存的修改。放弃这些修改吗？").format(who=who)):
+            self.revert()
+            return True
+        return False
+
+    def revert(self) -> None:
+        if self.creating:
+            self.form.load(None)
+        elif self.view is not None:
+            self.form.load(self.view.record)
+        self._update_buttons()
+
+    # -- saving -------------------------------------------------------------------------------
+    def save(self):
+        """Save the form (on the database-write thread). Returns the Op, or None."""
+        if not self.is_dirty():
+            return None
+        if self.form.validate():
+            self.form.focus_first_error()
+            self._update_buttons()
+            return None
+        ctx = self.env.ctx
+        if self.creating:
+            raw = {k: v for k, v in self.form.values().items() if v}
+            policy_id = self._default_policy()
+
+            def work(progress, cancelled):
+                return talents.add(ctx, raw, by="key", policy_id=policy_id)
+
+            def done(view):
+                self.form.mark_clean()
+                self.creating = False
+                self.load(view.id)
+                self.env.data_changed.emit("talent")
+                self.env.notify(tr("已登记：") + view.name)
+                self.saved.emit(view.id, True)
+        else:
+            changes = self.form.changed_values()
+            id_number, version, talent_id = self.id_number, self.version, self.talent_id
+
+            def work(progress, cancelled):
+                return talents.update(ctx, id_number, changes, by="key", expected_version=version)
+
+            def done(view):
+                self.form.mark_clean()
+                self.load(view.id)
+                self.env.data_changed.emit("talent")
+                self.env.notify(tr("已保存：") + view.name)
+                self.saved.emit(talent_id, False)
+
+        self.btn_save.setEnabled(False)
+        return self.env.run_op(tr("正在保存"), work, done, write=True, cancellable=False,
+                               on_error=self._save_failed)
+
+    def _save_failed(self, exc: BaseException) -> bool:
+        self._update_buttons()
+        if isinstance(exc, ConflictError) and not self.creating:
+            # Someone else saved meanwhile: say so plainly, then show their version.
+            self.env.show_error(ConflictError(
+                exc.message + "\n\n" + tr("将重新载入最新的信息，您的修改未保存，请核对后重新填写。")))
+            self.form.mark_clean()
+            self.reload()
+            return True
+        return False
+
+    def _default_policy(self) -> str | None:
+        try:
+            from talentdesk.services import settings as settings_service
+
+            return settings_service.get_settings(self.env.ctx).default_policy_id or None
+        except Exception:
+            log.warning("no default policy", exc_info=True)
+            return None
+
+    # -- other actions -----------------------------------------------------------------------
+    def delete_talent(self) -> None:
+        if self.view is None:
+            return
+        view = self.view
+        if not self.env.confirm(tr("确定删除“{name}”（{id}）吗？\n只能删除误登记、没有任何发放记录的人才；"
+                                   "删除会记入审计日志。").format(name=view.name, id=view.id_number)):
+            return
+        try:
+            talents.delete(self.env.ctx, view.id_number)
+        except Exception as exc:
+            self.env.show_error(exc)
+            return
+        self.form.mark_clean()
+        tid = view.id
+        self.clear()
+        self.env.data_changed.emit("talent")
+        self.deleted.emit(tid)
+
+    def _grant_dialog_class(self):
+        try:
+            module = importlib.import_module("talentdesk.ui.pages.grant_dialog")
+        except ModuleNotFoundError:
+            return None
+        except Exception:
+            log.error("grant dialog failed to import", exc_info=True)
+            return None
+        return getattr(module, "GrantDialog", None)
+
+    def open_grant_dialog(self) -> None:
+        cls = self._grant_dialog_class()
+        if cls is None or self.id_number is None:
+            return
+        if not self.can_leave():
+            return
+        dlg = cls(self.env, self.id_number, self)
+        dlg.exec()
+        self.reload()
