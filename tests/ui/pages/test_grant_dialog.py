@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from talentdesk.services import grants, payments
+from talentdesk.ui.pages import widgets
+from talentdesk.ui.pages.grant_dialog import GrantDialog
+from tests.factories import id_number
+from tests.ui.pages.seeding import talent
+
+pytestmark = pytest.mark.gui
+TODAY = dt.date.today()
+
+
+def test_evaluates_explains_and_proposes(qtbot, env, clerk_ctx, reviewer_ctx):
+    env.ctx = clerk_ctx
+    t = talent(clerk_ctx, 姓名="张伟")
+    dlg = GrantDialog(env, t.id_number)
+    qtbot.addWidget(dlg)
+    rows = dlg.benefit_rows()
+    assert "settlement_allowance" in rows and "rent_subsidy" in rows
+    r = rows["settlement_allowance"]
+    assert dlg.benefits.item(r, 2).text() == "符合"
+    assert dlg.benefits.item(r, 3).text() == "200,000.00"
+    assert dlg.benefits.item(rows["rent_subsidy"], 2).text() == "不符合"
+    assert not dlg._check(rows["rent_subsidy"]).isEnabled()
+    dlg.benefits.setCurrentCell(r, 1)
+    html = dlg.explain.toPlainText()
+    assert "第四十条" in html  # the article
+    assert dlg.schedule.rowCount() == 3
+    assert dlg.schedule.item(0, 1).text() == "80,000.00"
+    dlg.doc_no.setText("阿左人才字〔2026〕7号")
+    dlg.set_checked("settlement_allowance")
+    assert "200,000.00" in dlg.summary.text()
+    dlg.propose_btn.click()
+    assert env.confirms and "贰拾万元整" in env.confirms[-1]
+    assert not env.errors, env.errors
+    [g] = grants.list_grants(clerk_ctx, t.id_number)
+    assert g.status == "proposed" and g.approval_doc_no == "阿左人才字〔2026〕7号" and len(g.installments) == 3
+    # now shown as applied, the checkbox locked (不重复享受)
+    assert dlg.benefits.item(dlg.benefit_rows()["settlement_allowance"], 2).text() == "已申请"
+    # the proposer cannot approve
+    dlg.grants_table.selectRow(0)
+    assert not dlg.approve_btn.isEnabled()
+    # a reviewer approves in the same dialog
+    env.ctx = reviewer_ctx
+    dlg.reload_grants()
+    dlg.grants_table.selectRow(0)
+    assert dlg.approve_btn.isEnabled()
+    dlg.approve_btn.click()
+    assert grants.get_grant(reviewer_ctx, g.id).status == "approved"
+    assert [i.status for i in payments.list_installments(reviewer_ctx, grant_id=g.id)] == ["scheduled"] * 3
+
+
+def test_selection_and_case_decision(qtbot, env, clerk_ctx, monkeypatch):
+    env.ctx = clerk_ctx
+    # a PhD aged 53 when introduced in 2023: over the age limit of Art. 10 unless 一事一议
+    old = talent(clerk_ctx, 姓名="周强", 身份证号=id_number(dt.date(1970, 1, 1)))
+    young = talent(clerk_ctx, 姓名="李娜")
+    dlg = GrantDialog(env, [young.id_number, old.id_number])
+    qtbot.addWidget(dlg)
+    assert dlg.talent.count() == 2
+    dlg.talent.setCurrentIndex(1)
+    r = dlg.benefit_rows()["settlement_allowance"]
+    assert dlg.benefits.item(r, 2).text() == "不符合"
+    dlg.benefits.setCurrentCell(r, 1)
+
+    def fill(d):
+        d.number.setText("阿左人才领字〔2026〕1号")
+        d.override.setCurrentIndex(d.override.findData("age_limit"))
+        d.benefit.setCurrentIndex(d.benefit.findData("settlement_allowance"))
+        d._ok()
+        return bool(d.result())
+
+    monkeypatch.setattr(widgets, "exec_dialog", fill)
+    dlg.decision_btn.click()
+    assert not env.errors, env.errors
+    r = dlg.benefit_rows()["settlement_allowance"]
+    assert dlg.benefits.item(r, 2).text() == "符合"
+    combo = dlg.benefits.cellWidget(r, 4)
+    assert combo.currentData() == "阿左人才领字〔2026〕1号"
+    dlg.set_checked("settlement_allowance")
+    dlg.propose_btn.click()
+    [g] = grants.list_grants(clerk_ctx, old.id_number)
+    assert g.decision_number == "阿左人才领字〔2026〕1号"
+
+
+def test_close_with_ticked_benefits_asks(qtbot, env, clerk_ctx):
+    env.ctx = clerk_ctx
+    t = talent(clerk_ctx, 姓名="张伟")
+    dlg = GrantDialog(env, t.id_number)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.set_checked("settlement_allowance")
+    env.confirm_answer = False
+    dlg.reject()
+    assert env.confirms and dlg.isVisible()
+    env.confirm_answer = True
+    dlg.reject()
+    assert not dlg.isVisible()
