@@ -399,27 +399,12 @@ class InstallmentsTab(QWidget):
         self.page.refresh()
 
     def import_confirmations(self) -> None:
-        path = widgets.ask_open_file(self.env, self, tr("选择发放确认表"), tr("Excel 文件 (*.xlsx *.xls *.ods *.csv)"))
-        if not path:
-            return
+        widgets.import_excel(self.env, self, "payments", tr("导入发放确认"), self._imported)
 
-        def work(progress, cancelled):
-            progress(0, 0, tr("读取 {f}").format(f=path))
-            rows, numbers = read_confirmations(path)
-            progress(0, len(rows), tr("登记 {n} 行").format(n=len(rows)))
-            return payments.confirm_many(self.env.ctx, rows, all_or_nothing=True, row_numbers=numbers)
-
-        self.env.run_op(tr("导入发放确认"), work, self._imported, write=True)
-
-    def _imported(self, result) -> None:
-        if result.committed:
-            self.env.info(tr("已按发放确认表登记发放 {n} 笔。").format(n=result.confirmed))
-            notify_changed(self.env, "installment")
-            self.page.refresh()
-            return
-        lines = [tr("第{r}行：{m}").format(r=r.row, m=r.message) for r in result.rows if not r.ok]
-        self.env.show_error(tr("发放确认表有 {n} 行错误，未登记任何发放，请改正后重新导入：").format(n=result.errors)
-                            + "\n" + "\n".join(lines[:30]))
+    def _imported(self, summary) -> None:
+        self.env.info(summary.message or tr("已按发放确认表登记发放 {n} 笔。").format(n=summary.valid))
+        notify_changed(self.env, "installment")
+        self.page.refresh()
 
     def suspend(self) -> None:
         ids = self._ids(OPEN)
@@ -465,36 +450,6 @@ class _Collect:
 
     def show_error(self, exc) -> None:
         self.errors.append(getattr(exc, "message", str(exc)))
-
-
-def read_confirmations(path: str) -> tuple[list[dict], list[int]]:
-    """The rows of a payment-confirmation workbook as dicts keyed by its header, with their
-    Excel row numbers. Uses the import engineer's reader when available."""
-    try:
-        from talentdesk.services.importer import read_payment_confirmations  # type: ignore[attr-defined]
-    except ImportError:
-        read_payment_confirmations = None
-    if read_payment_confirmations is not None:
-        return read_payment_confirmations(path)
-    from talentdesk.services.importer.readers import open_source
-
-    source = open_source(path)
-    sheet = source.sheets()[0] if hasattr(source, "sheets") else source.first_sheet()
-    grid = sheet.rows if hasattr(sheet, "rows") else sheet
-    header_at = next((i for i, row in enumerate(grid) if any(str(c).strip() in ("身份证号", "身份证号码", "公民身份号码")
-                                                                for c in row if c is not None)), None)
-    if header_at is None:
-        from talentdesk.domain.errors import TalentDeskError
-
-        raise TalentDeskError(tr("发放确认表中找不到“身份证号”列"))
-    header = [str(c).strip() if c is not None else "" for c in grid[header_at]]
-    rows, numbers = [], []
-    for i, raw in enumerate(grid[header_at + 1:], start=header_at + 2):
-        if not any(c not in (None, "") for c in raw):
-            continue
-        rows.append({h: v for h, v in zip(header, raw) if h})
-        numbers.append(i)
-    return rows, numbers
 
 
 class GrantsTab(QWidget):
@@ -664,4 +619,4 @@ class Page(PageBase):
             self.installments.propose()
 
 
-__all__ = ["Page", "PaidDialog", "read_confirmations"]
+__all__ = ["Page", "PaidDialog"]

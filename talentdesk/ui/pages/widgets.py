@@ -10,6 +10,7 @@ integer fen and formatted with ``talentdesk.domain.money.yuan`` only for display
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
@@ -546,8 +547,6 @@ def ask_open_file(env, parent: QWidget, title: str, filters: str) -> str | None:
 
 def ask_save_file(env, parent: QWidget, title: str, suggested: str, filters: str) -> str | None:
     """Where to save an export (suggested name in the last folder used); None when cancelled."""
-    import os
-
     from PySide6.QtWidgets import QFileDialog
 
     start = env.last_folder() if hasattr(env, "last_folder") else ""
@@ -568,6 +567,47 @@ def open_file(path: str) -> bool:
 def remember_folder(env, path: str) -> None:
     if hasattr(env, "remember_folder"):
         env.remember_folder(path)
+
+
+IMPORT_PHASES = {"read": "读取文件", "validate": "检查数据", "write": "写入数据库"}
+
+
+def import_excel(env, parent: QWidget, kind: str, title: str, on_finished: Callable[[Any], None]) -> None:
+    """Import an Excel file of ``kind`` (reviews / payments) with the import engineer's
+    engine: a dry run first (errors shown, nothing written), the clerk confirms, then
+    the commit in one transaction. Both steps run through env.run_op with progress."""
+    path = ask_open_file(env, parent, title, tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
+    if not path:
+        return
+    from talentdesk.services import importer
+
+    def adapt(progress):
+        return lambda phase, done, total: progress(done, total, tr(IMPORT_PHASES.get(phase, phase)))
+
+    def dry(progress, cancelled):
+        return importer.run_import(env.ctx, path, kind, dry_run=True, all_or_nothing=True,
+                                   progress=adapt(progress), cancel=cancelled)
+
+    def commit(progress, cancelled):
+        return importer.run_import(env.ctx, path, kind, all_or_nothing=True, progress=adapt(progress),
+                                   cancel=cancelled)
+
+    def checked(summary) -> None:
+        if summary.errors:
+            lines = [tr("第{r}行 {c}：{m}").format(r=e.row, c=e.column or "", m=e.message) for e in summary.errors[:25]]
+            more = len(summary.errors) - 25
+            env.show_error(TalentDeskError(tr("文件中有 {n} 处错误，未导入任何数据，请改正后重新导入：").format(
+                n=len(summary.errors)) + "\n" + "\n".join(lines) + (tr("\n……另有 {n} 处").format(n=more) if more > 0 else "")))
+            return
+        text = tr("共 {n} 行可以导入。").format(n=summary.valid)
+        if summary.message:
+            text = summary.message + "\n" + text
+        if summary.warnings:
+            text += "\n" + "\n".join("· " + w.message for w in summary.warnings[:10])
+        if env.confirm(text + "\n" + tr("确定导入吗？")):
+            env.run_op(title, commit, on_finished, write=True)
+
+    env.run_op(tr("检查 {f}").format(f=os.path.basename(path)), dry, checked)
 
 
 class TextView(QPlainTextEdit):
@@ -600,7 +640,7 @@ def bold(label: QLabel) -> QLabel:
 
 __all__ = [
     "Col", "DataTable", "FormDialog", "PageBase", "ROW_ROLE", "RowsModel", "StatCard", "TextView", "TotalsLabel",
-    "add_shortcut", "allowed", "ask_open_file", "ask_save_file", "ask_text", "exec_dialog", "open_file",
+    "add_shortcut", "allowed", "ask_open_file", "ask_save_file", "ask_text", "exec_dialog", "import_excel", "open_file",
     "remember_folder", "watch_edits", "attr", "bold", "button", "call", "combo", "date_edit", "fmt_date", "from_qdate",
     "heading", "hint", "line", "month_edit", "month_end", "notify_changed", "separator", "to_qdate", "today", "tr",
     "yuan",

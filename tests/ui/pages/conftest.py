@@ -149,3 +149,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if str(item.path).startswith(here):
             item.add_marker(pytest.mark.qt_log_ignore("propagateSizeHints"))
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    """The page tests use their own PostgreSQL test database (talentdesk_test_<worker>_pages),
+    so that other test runs on the same server (which drop and recreate theirs) do not
+    pull the database away under them."""
+    workerinput = getattr(request.config, "workerinput", None)
+    return (workerinput["workerid"] if workerinput else "master") + "_pages"
