@@ -117,24 +117,12 @@ def open_file(path: str | os.PathLike, kind: str = "roster", *, ctx: ServiceCont
 
 
 def _head_rows(source: SpreadsheetSource, name: str) -> list[list[Any]]:
-    if source._csv is not None or name in source._sheets:
-        return source.sheet(name).grid[:HEADER_SCAN_ROWS]
-    from talentdesk.services.importer.readers import _calamine_error, _fill_merged, _normalise_grid
-
-    try:
-        sh = source._wb.get_sheet_by_name(name)
-        grid = sh.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
-        merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sh.merged_cell_ranges or ())
-                  if r0 < HEADER_SCAN_ROWS]
-    except Exception as exc:
-        raise _calamine_error(source.path, exc) from None
-    _normalise_grid(grid)
-    _fill_merged(grid, merged)
-    return grid
+    # calamine parses a whole sheet whatever ``nrows`` says: load it once, keep it
+    return source.sheet(name).grid[:HEADER_SCAN_ROWS]
 
 
 def _has_content(source: SpreadsheetSource, name: str) -> bool:
-    return any(v is not None for row in _head_rows(source, name) for v in row)
+    return bool(source.sheet(name).grid)
 
 
 def previous_imports(ctx: ServiceContext, sha256: str, kind: ImportKind | str) -> list[dict]:

@@ -198,10 +198,9 @@ def _merged_ranges(sheet):
 
 def _normalise_grid(grid: list[list[Any]]) -> None:
     """calamine gives '' for blank cells: make them None; drop trailing blank rows."""
-    for row in grid:
-        for i, v in enumerate(row):
-            if v == "" and v.__class__ is str:
-                row[i] = None
+    for r, row in enumerate(grid):
+        if "" in row:
+            grid[r] = [None if v == "" and v.__class__ is str else v for v in row]
     while grid and all(v is None for v in grid[-1]):
         grid.pop()
 

@@ -108,7 +108,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
     col_of = {k: c.index for k, c in cols.items()}
     header_of = {k: c.header.replace("\n", "") for k, c in cols.items()}
     label_of = {f.key: f.label for f in kind.fields}
-    plan = [(f.key, f.label, f.parse, ({} if f.cache else None), col_of[f.key]) for f in specs]
+    plan = [(f.key, f.label, f.parse, ({} if f.cache else None), col_of[f.key], f.fast) for f in specs]
     unknown = [(c.index, c.header.replace("\n", "")) for c in layout.unknown_columns()] \
         if layout.unknown == "remarks" and "remarks" in label_of else []
     absent = {k: None for k in keys if k not in col_of}
@@ -133,11 +133,20 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         rec = dict(absent)
         errs: list[FieldError] | None = None
         n = len(row)
-        for key, label, parse, cache, c in plan:
+        deferred = None
+        for key, label, parse, cache, c, fast in plan:
             v = row[c] if c < n else None
             if v is None:
                 rec[key] = None
                 continue
+            if fast is not None:
+                quick = fast(v)
+                if quick is not None:
+                    rec[key] = quick
+                    if deferred is None:
+                        deferred = []
+                    deferred.append((key, label, parse, v))
+                    continue
             if cache is not None and v.__class__ is str:
                 hit = cache.get(v, _ERR)
                 if hit is not _ERR:
@@ -170,7 +179,18 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                 if len(rec["remarks"]) > 200:
                     rec["remarks"] = rec["remarks"][:200]
         failed = {e.field for e in errs} if errs else set()
-        more = check(rec, failed)
+        try:
+            more = check(rec, failed)
+        except ValueError:
+            # a fast-pathed value is invalid: parse those the slow way for their message
+            for key, label, parse, v in deferred or ():
+                try:
+                    rec[key] = parse(v)
+                except ValueError as exc:
+                    rec[key] = None
+                    errs = (errs or []) + [FieldError(key, label, v, f"{label}：{exc}")]
+                    failed.add(key)
+            more = check(rec, failed)
         if more:
             errs = (errs or []) + more
         number = rec.get("id_number")

