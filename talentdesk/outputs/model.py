@@ -102,8 +102,11 @@ class Ledger:
 
     @property
     def title(self) -> str:
-        year = f"{self.year}年度" if self.year else ""
-        return f"{self.office.name}{year}{self.name}"
+        if not self.year:
+            return f"{self.office.name}{self.name}"
+        if self.name.startswith("年度"):
+            return f"{self.office.name}{self.year}{self.name}"
+        return f"{self.office.name}{self.year}年度{self.name}"
 
 
 # ------------------------------------------------------------------ forms

@@ -324,11 +324,12 @@ def batch_blocks(pen: Pen, form: BatchForm, mask: bool) -> list[Block]:
         blocks.append(subtotal(f"{group}小计", g_amount, g_lev))
     total = form.total_fen
     tot = subtotal(f"合计（{seq}人次）", total, t_lev)
-    tot.keep_with_next = 1
+    tot.keep_with_next = 3  # the total, the capitals and the signatures stay on one page
     blocks.append(tot)
     cap = grid_row(pen, [(sum(widths[:3]), "合计金额（大写）", "label"),
                          (W - sum(widths[:3]), f"{capitals(total)}（¥{yuan(total)}元）", "value")], min_h=26)
     cap.header = header
+    cap.keep_with_next = 2
     blocks.append(cap)
     blocks.append(spacer(10))
     sig = form.office.signatories
@@ -343,7 +344,7 @@ def batch_blocks(pen: Pen, form: BatchForm, mask: bool) -> list[Block]:
             p.text(xx + 8, y - 18, f"{role}（签字）：{name}", BODY)
             p.text(xx + third - 10, y - h + 10, "年      月      日", BODY, "right")
 
-    sigs = Block(66, draw_sigs)
+    sigs = Block(66, draw_sigs, keep_with_next=1)
     blocks[-1].keep_with_next = 1
     blocks.append(sigs)
     blocks.append(text_block(pen, "说明：本表金额由系统按发放计划汇总，单位为元；请核对无误后签字盖章，随发放凭证报财政部门。",
@@ -604,7 +605,11 @@ def form_blocks(pen: Pen, form, mask: bool = False) -> tuple[list[Block], tuple[
 def make_canvas(path: str | Path, title: str = "TalentDesk"):
     from reportlab.pdfgen import canvas
 
-    c = canvas.Canvas(str(path), pagesize=PORTRAIT, pageCompression=1)
+    from talentdesk.outputs import fonts
+
+    # The initial font is the bundled one, so no page refers to a non-embedded Helvetica.
+    c = canvas.Canvas(str(path), pagesize=PORTRAIT, pageCompression=1, initialFontName=fonts.register(),
+                      initialFontSize=BODY)
     c.setTitle(title)
     c.setCreator("TalentDesk 人才服务台账")
     return c

@@ -149,6 +149,8 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
     n_data = 0
     last_data_row = header
     total = ledger.row_count
+    if is_cancelled(cancel):
+        raise CancelledWrite()
     iterator = iter(ledger.rows)
     try:
         for values in iterator:

@@ -8,7 +8,7 @@ import datetime as dt
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Installment, InstallmentFunding,
                                         Recovery, ServiceAgreement, Talent)
 from talentdesk.services import talents
-from tests import factories
+import factories
 
 D = dt.date
 
