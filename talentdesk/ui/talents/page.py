@@ -157,10 +157,11 @@ class Page(QWidget):
 
     # -- contract ---------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Called when the page is shown: re-run the query (other clerks may have changed
+        data; it takes milliseconds) and keep the selection."""
         if self._options_stale:
             self.load_options()
-        if self._stale:
-            self.reload()
+        self.reload()
 
     def apply_filters(self, **filters) -> None:
         """``search``, ``district``, ``employer``, ``education``, ``policy_id`` (or ``policy``),
