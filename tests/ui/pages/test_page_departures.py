@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from talentdesk.services import agreements, departures, payments
+from talentdesk.ui.pages import departures as page_mod
+from talentdesk.ui.pages import widgets
+from tests.ui.pages.seeding import approved_settlement
+
+pytestmark = pytest.mark.gui
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def paid_talent(env, clerk_ctx, reviewer_ctx):
+    env.ctx = clerk_ctx
+    approved_on = (TODAY - dt.timedelta(days=200)).replace(day=1)
+    t, g = approved_settlement(clerk_ctx, reviewer_ctx, approved_on=approved_on, 姓名="张伟")
+    agreements.add(clerk_ctx, t.id_number, kind="服务期协议", start_date=approved_on, term_years=5,
+                   required_service_years=5)
+    first = payments.list_installments(clerk_ctx, grant_id=g.id)[0]
+    payments.propose(clerk_ctx, [first.id])
+    payments.approve(reviewer_ctx, [first.id])
+    payments.record_paid(clerk_ctx, first.id, approved_on + dt.timedelta(days=10), "记-001")
+    return t, g
+
+
+def test_record_departure_shows_refund_and_records_recovery(qtbot, env, paid_talent, monkeypatch):
+    t, g = paid_talent
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    seen = {}
+
+    def depart(dlg):
+        dlg.search.setText("张伟")
+        assert dlg.talent.count() == 1
+        dlg.reason.setPlainText("个人原因辞职")
+        seen["preview"] = dlg.preview_box.toPlainText()
+        dlg._ok()
+        return bool(dlg.result())
+
+    monkeypatch.setattr(widgets, "exec_dialog", depart)
+    page.record_btn.click()
+    assert "应退回：80,000.00 元" in seen["preview"], seen["preview"]
+    assert "依据" in seen["preview"]
+    assert env.confirms and "80,000.00" in env.confirms[-1]
+    assert not env.errors, env.errors
+    [d] = page.model.rows
+    assert d.refund_due_fen == 8_000_000 and d.outstanding_fen == 8_000_000
+    assert "80,000.00" in page.detail_title.text()
+    # the later installments were cancelled
+    assert [i.status for i in payments.list_installments(env.ctx, grant_id=g.id)] == ["paid", "cancelled", "cancelled"]
+
+    def recover(dlg):
+        dlg.amount.setText("30000")
+        dlg.voucher.setText("收-01")
+        dlg._ok()
+        return bool(dlg.result())
+
+    monkeypatch.setattr(widgets, "exec_dialog", recover)
+    page.table.selectRow(0)
+    page.recovery_btn.click()
+    assert not env.errors, env.errors
+    [d] = page.model.rows
+    assert d.recovered_fen == 3_000_000 and d.outstanding_fen == 5_000_000
+    assert page.rec_model.rows[0].voucher_no == "收-01"
+    # the notice is printed from the reports page
+    page.table.selectRow(0)
+    page.notice_btn.click()
+    assert env.navigations[-1] == ("reports", {"form": "recovery", "talent": t.id_number})
+    # outstanding filter from the dashboard
+    page.apply_filters(outstanding=True)
+    assert len(page.model.rows) == 1
+    departures.record_recovery(env.ctx, d.id, 5_000_000, TODAY, "收-02")
+    page.refresh()
+    assert page.model.rows == []
