@@ -237,15 +237,17 @@ class UiEnv(QObject):
     def run_op(self, title: str, fn: Callable[[Progress, Callable[[], bool]], Any],
                on_done: Callable[[Any], None] | None = None, *, write: bool = False,
                cancellable: bool = True, on_error: Callable[[BaseException], bool | None] | None = None,
-               delay_ms: int = PROGRESS_DELAY_MS) -> Op:
+               delay_ms: int = PROGRESS_DELAY_MS, dialog: bool = True) -> Op:
         """Run ``fn(progress, cancelled)`` off the GUI thread; see the package docstring.
 
         ``on_error(exc)`` may handle a failure itself and return True to skip the
-        standard message.
+        standard message. ``dialog=False``: no progress dialog (the caller shows
+        ``op.progress`` itself, e.g. the import wizard's progress bar).
         """
         op = Op(self, title, on_done, cancellable=cancellable, on_error=on_error)
         self._ops.add(op)
-        op._timer.start(max(0, delay_ms))
+        if dialog:
+            op._timer.start(max(0, delay_ms))
         self.runner.start(op, fn, write=write)
         return op
 

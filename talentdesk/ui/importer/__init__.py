@@ -1,0 +1,5 @@
+"""The 导入花名册 wizard (wraps ``talentdesk.services.importer``)."""
+
+from talentdesk.ui.importer.wizard import ImportWizard
+
+__all__ = ["ImportWizard"]

@@ -1,0 +1,142 @@
+"""The import wizard end to end on a fixture workbook, through the real widgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from PySide6.QtWidgets import QWizard
+
+from talentdesk.domain import idcard
+from talentdesk.services import talent_query, talents
+from talentdesk.ui.importer import ImportWizard
+
+pytestmark = pytest.mark.gui
+
+HEADER = ["序号", "姓名", "身份证号", "学历", "学位", "引进方式", "用人单位", "所属地区", "引进日期", "联系电话", "爱好"]
+
+
+def make_roster(path, bad_rows: int = 1, good_rows: int = 3):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "花名册"
+    ws.append(["阿拉善盟农牧科学研究所 2024年引进人才花名册"])
+    ws.append(HEADER)
+    names = ["张伟", "李娜", "王芳", "刘洋", "陈静"]
+    for i in range(good_rows):
+        number = idcard.make("152921", dt.date(1990, 1, 1 + i), 101 + 2 * i)
+        ws.append([i + 1, names[i % 5], number, "博士研究生", "博士", "招聘", "阿拉善盟农牧科学研究所", "阿拉善左旗",
+                   "2024-03-01", "13800138000", "读书"])
+    for j in range(bad_rows):
+        ws.append([good_rows + j + 1, "坏行", "15292119900101123X", "博士研究生", "博士", "招聘",
+                   "阿拉善盟农牧科学研究所", "阿拉善左旗", "2024-03-01", "13800138000", ""])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def wizard(qtbot, ui_env):
+    w = ImportWizard(ui_env)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_import_wizard_end_to_end(qtbot, wizard, ui_env, ctx, tmp_path, monkeypatch):
+    path = make_roster(tmp_path / "花名册.xlsx")
+    with qtbot.waitSignal(wizard.file_page.set_path(str(path)).finished, timeout=20000):
+        pass
+    assert wizard.file_page.isComplete()
+    wizard.next()  # → sheet and header row
+    assert wizard.currentPage() is wizard.sheet_page
+    assert wizard.sheet_page.sheet.currentText() == "花名册"
+    assert wizard.sheet_page.header_row.value() == 2
+    wizard.next()  # → mapping
+    page = wizard.mapping_page
+    assert wizard.currentPage() is page
+    mapping = wizard.layout.mapping()
+    assert mapping["姓名"] == "name" and mapping["身份证号"] == "id_number"
+    assert mapping.get("爱好") is None
+    # the clerk edits one column by hand: 联系电话 → 手机号码
+    index = next(c.index for c in wizard.layout.columns if c.header == "联系电话")
+    box = page._combos[index]
+    box.setCurrentIndex(box.findData("phone"))
+    assert wizard.layout.mapping()["联系电话"] == "phone"
+    assert page.isComplete()
+    wizard.next()  # → preview (validates on a worker)
+    preview = wizard.preview_page
+    with qtbot.waitSignal(preview.op.finished, timeout=20000):
+        pass
+    v = wizard.validation
+    assert v.rows == 4 and v.valid == 3 and v.errors
+    assert "可导入 3 行" in preview.counts.text()
+    # the bad cell is red and explains itself on hover
+    model = preview.model
+    bad = [(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())
+           if model.data(model.index(r, c), 8) is not None]  # BackgroundRole
+    assert bad
+    r, c = next((r, c) for r, c in bad if model.headers[c] == "身份证号")
+    assert "校验位" in model.data(model.index(r, c), 3)  # ToolTipRole
+    preview.only_errors.setChecked(True)
+    assert model.rowCount() == 1
+    wizard.next()  # asks: import the rest?
+    assert ui_env.confirms and "不会导入" in ui_env.confirms[-1]
+    commit = wizard.commit_page
+    assert wizard.currentPage() is commit
+    with qtbot.waitSignal(commit.op.finished, timeout=30000):
+        pass
+    assert commit.isComplete()
+    assert commit.summary.inserted == 3
+    assert talent_query.count(ctx) == 3
+    assert talents.get(ctx, idcard.make("152921", dt.date(1990, 1, 1), 101)).record["phone"] == "13800138000"
+    # the summary offers the error report
+    opened = []
+    monkeypatch.setattr("talentdesk.ui.importer.wizard.QDesktopServices.openUrl", lambda url: opened.append(url))
+    assert commit.report_button.isVisibleTo(wizard)
+    op = commit.open_report()
+    with qtbot.waitSignal(op.finished, timeout=20000):
+        pass
+    assert opened and opened[0].toLocalFile().endswith("-错误报告.xlsx")
+    assert openpyxl.load_workbook(opened[0].toLocalFile())
+    # the mapping is remembered for the employer: a second file gets it automatically
+    path2 = make_roster(tmp_path / "第二批.xlsx", bad_rows=0, good_rows=1)
+    w2 = ImportWizard(ui_env)
+    qtbot.addWidget(w2)
+    with qtbot.waitSignal(w2.file_page.set_path(str(path2)).finished, timeout=20000):
+        pass
+    w2.show()
+    w2.next()
+    w2.next()
+    assert w2.layout.mapping()["联系电话"] == "phone"
+
+
+def test_import_cancel_rolls_back(qtbot, wizard, ui_env, ctx, tmp_path):
+    path = make_roster(tmp_path / "花名册.xlsx", bad_rows=0, good_rows=3)
+    with qtbot.waitSignal(wizard.file_page.set_path(str(path)).finished, timeout=20000):
+        pass
+    wizard.next()
+    wizard.next()
+    wizard.next()
+    with qtbot.waitSignal(wizard.preview_page.op.finished, timeout=20000):
+        pass
+    ui_env.runner.write_pool.start(lambda: __import__("time").sleep(0.5))  # hold the write thread
+    wizard.next()
+    commit = wizard.commit_page
+    commit.cancel()  # cancelled before it starts writing
+    with qtbot.waitSignal(commit.op.cancelled, timeout=20000):
+        pass
+    assert "取消" in commit.status.text()
+    assert talent_query.count(ctx) == 0
+    assert not ui_env.errors
+
+
+def test_unreadable_file_is_a_plain_message(qtbot, wizard, tmp_path):
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_bytes(b"this is not a workbook")
+    op = wizard.file_page.set_path(str(bad))
+    with qtbot.waitSignal(op.failed, timeout=20000):
+        pass
+    assert not wizard.file_page.isComplete()
+    assert wizard.file_page.status.text()
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled() is False
