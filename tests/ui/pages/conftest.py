@@ -121,7 +121,7 @@ def env(qtbot, ctx, tmp_path, monkeypatch):
         real.runner.wait(30000)
 
 
-def wait_ops(qtbot, env):
+def wait_for_ops(qtbot, env):
     """Wait until every operation started through env.run_op has finished or failed."""
     for op in list(env.ops):
         if isinstance(op, str):
