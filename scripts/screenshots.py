@@ -20,6 +20,32 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TALENTDESK_HOME", tempfile.mkdtemp(prefix="td-shots-"))
 
 
+def write_sample_roster(path: Path, rows: int = 40) -> Path:
+    """An employer's roster as they come: a title line, synonyms, an extra column, two bad rows."""
+    import datetime as dt
+
+    import openpyxl
+
+    from talentdesk.domain import idcard
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "引进人才"
+    ws.append(["阿拉善盟中心医院 2025年引进人才花名册（填报单位：阿拉善盟中心医院）"])
+    ws.append(["序号", "姓名", "身份证号码", "最高学历", "学位", "学习形式", "毕业院校", "专业", "引进方式",
+               "用人单位", "所属地区", "引进时间", "联系电话", "备注"])
+    given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
+    for i in range(rows):
+        number = idcard.make("152921", dt.date(1988 + i % 8, 1 + i % 12, 1 + i % 27), 201 + 2 * i)
+        if i == 7:
+            number = number[:-1] + ("0" if number[-1] != "0" else "1")  # wrong check digit
+        ws.append([i + 1, "赵钱孙李周吴郑王"[i % 8] + given[i % 20], number, ["硕士研究生", "博士", "本科"][i % 3],
+                   ["硕士", "博士", "学士"][i % 3], "全日制", "内蒙古大学", "临床医学", "招聘", "阿拉善盟中心医院",
+                   "阿拉善左旗", "2025-13-01" if i == 12 else f"2025-0{1 + i % 9}-15", f"1390483{i:04d}", ""])
+    wb.save(path)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
@@ -49,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     from talentdesk.ui.main_window import PAGES, MainWindow
 
     env = UiEnv(ctx, open_qsettings(), headless=True)
+    env.confirm = lambda text: True  # answer "yes" to the wizard's questions
     win = MainWindow(env)
     win.resize(args.width, args.height)
     win.show()
@@ -99,12 +126,26 @@ def main(argv: list[str] | None = None) -> int:
         detail.clear()
 
     if "import" in only:
-        try:
-            from talentdesk.ui.importer import screenshots as import_shots
-        except ModuleNotFoundError:
-            import_shots = None
-        if import_shots is not None:
-            import_shots.render(env, win, args.out, shot, settle)
+        from talentdesk.ui.importer import ImportWizard
+
+        roster = write_sample_roster(args.out / "示例花名册.xlsx")
+        wizard = ImportWizard(env, win)
+        wizard.show()
+        shot(wizard, "import-1-file-empty")
+        wizard.file_page.set_path(str(roster))
+        settle()
+        shot(wizard, "import-1-file")
+        for n, name in ((2, "sheet"), (3, "mapping"), (4, "preview")):
+            wizard.next()
+            settle()
+            shot(wizard, f"import-{n}-{name}")
+        wizard.preview_page.only_errors.setChecked(True)
+        shot(wizard, "import-4-preview-errors-only")
+        wizard.preview_page.only_errors.setChecked(False)
+        wizard.next()
+        settle()
+        shot(wizard, "import-5-summary")
+        wizard.close()
 
     if "error" in only:
         from talentdesk.ui.errors import ErrorDialog

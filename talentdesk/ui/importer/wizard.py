@@ -537,9 +537,12 @@ class PreviewPage(QWizardPage):
         names = {c.index: c.header.replace("\n", " ") for c in layout.columns}
         headers = [names.get(i, "") for i in range(width)]
         self.model.load(grid, layout.header_row, headers, v.errors_by_cell(), self.only_errors.isChecked())
-        hh = self.view.horizontalHeader()
+        fm = self.view.fontMetrics()
+        sample = grid[layout.header_row:layout.header_row + 50]
         for i in range(width):
-            self.view.setColumnWidth(i, max(70, min(200, hh.fontMetrics().horizontalAdvance(headers[i]) + 24)))
+            texts = [headers[i]] + [_cell_text(r[i]) for r in sample if i < len(r)]
+            widest = max(fm.horizontalAdvance(t) for t in texts)
+            self.view.setColumnWidth(i, max(56, min(220, widest + 20)))
 
     def export_report(self):
         v = self.w.validation
@@ -576,6 +579,10 @@ class CommitPage(QWizardPage):
         self.status = QLabel()
         self.status.setObjectName("commit_status")
         self.status.setWordWrap(True)
+        font = self.status.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.status.setFont(font)
         lay.addWidget(self.status)
         self.progress = QProgressBar()
         lay.addWidget(self.progress)
@@ -610,6 +617,7 @@ class CommitPage(QWizardPage):
         self.show_button.hide()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
+        self.progress.show()
         self.status.setText(tr("正在导入……"))
         self.progress.setRange(0, 0)
         ctx, v = self.w.env.ctx, self.w.validation
@@ -641,8 +649,7 @@ class CommitPage(QWizardPage):
     def _finish(self) -> None:
         self.finished = True
         self.cancel_button.hide()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
+        self.progress.hide()
         self.completeChanged.emit()
 
     def _done(self, summary) -> None:
