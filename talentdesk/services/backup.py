@@ -375,3 +375,21 @@ def require_admin_for_restore(ctx: ServiceContext) -> None:
     """For the GUI: raise PermissionDenied before showing the restore file picker."""
     if not permissions.allowed(ctx, "backup.restore"):
         raise PermissionDenied("只有管理员可以恢复数据库")
+
+
+# -- recovery at start (the GUI core's hooks; see services/integrity.py) -------------------
+
+def last_good_backup(db_path: Path) -> Path | None:
+    """The newest verified backup for the database file ``db_path`` (None if none)."""
+    from talentdesk.services import integrity
+
+    found = integrity.last_good_backup(db_path=Path(db_path))
+    return found.path if found else None
+
+
+def restore_file(db_path: Path, backup_path: Path) -> Path:
+    """Put a verified backup in place of a database that cannot be opened; the damaged
+    file is kept beside it. Returns where the damaged file went."""
+    from talentdesk.services import integrity
+
+    return integrity.restore_last_good(Path(db_path), Path(backup_path))

@@ -1,0 +1,77 @@
+"""Security in the GUI: log-in at start, accounts, audit viewer, backup and restore.
+
+- ``login.login(db, parent)``: called by ``talentdesk.ui.app`` at start (integrity check,
+  first-admin offer or log-in dialog, daily backup).
+- ``install_menu(window, env)``: called by the main window; adds to 系统 menu:
+  修改密码, 用户管理 (admin), 审计记录 (reviewer/admin), 备份与恢复.
+- Dialogs (``dialogs``, ``audit_viewer``) can be opened by the settings page:
+  ``open_user_admin(env)``, ``open_audit_viewer(env)``, ``open_backups(env)``,
+  ``open_change_password(env)``.
+"""
+
+from __future__ import annotations
+
+
+def _parent(env):
+    return env.dialog_parent() if hasattr(env, "dialog_parent") else None
+
+
+def open_change_password(env):
+    from talentdesk.ui.security.dialogs import ChangePasswordDialog
+
+    if env.ctx.role is None:
+        env.info("单机模式下没有用户账户。如需启用账户，请重新启动程序并创建管理员账户。")
+        return None
+    dlg = ChangePasswordDialog(env.ctx, _parent(env))
+    dlg.exec()
+    return dlg
+
+
+def open_user_admin(env):
+    from talentdesk.ui.security.dialogs import UserAdminDialog
+
+    dlg = UserAdminDialog(env.ctx, _parent(env))
+    dlg.exec()
+    return dlg
+
+
+def open_audit_viewer(env):
+    from talentdesk.ui.security.audit_viewer import AuditViewer
+
+    dlg = AuditViewer(env.ctx, _parent(env))
+    dlg.exec()
+    return dlg
+
+
+def open_backups(env):
+    from talentdesk.ui.security.dialogs import BackupDialog
+
+    dlg = BackupDialog(env.ctx, _parent(env))
+    dlg.exec()
+    return dlg
+
+
+def install_menu(window, env) -> None:
+    from talentdesk.services import permissions
+    from talentdesk.ui.i18n import tr
+
+    menu = window.m_system
+    who = env.ctx.extra.get("display_name") or env.ctx.user
+    if env.ctx.role is not None:
+        label = menu.addAction(tr("当前用户：%s（%s）") % (who, tr(permissions.role_name(env.ctx.role))))
+        label.setEnabled(False)
+        act = menu.addAction(tr("修改密码…"))
+        act.setObjectName("act_change_password")
+        act.triggered.connect(lambda: open_change_password(env))
+    if permissions.allowed(env.ctx, "users.manage"):
+        act = menu.addAction(tr("用户管理…"))
+        act.setObjectName("act_user_admin")
+        act.triggered.connect(lambda: open_user_admin(env))
+    if permissions.allowed(env.ctx, "audit.view"):
+        act = menu.addAction(tr("审计记录…"))
+        act.setObjectName("act_audit_viewer")
+        act.triggered.connect(lambda: open_audit_viewer(env))
+    act = menu.addAction(tr("备份与恢复…"))
+    act.setObjectName("act_backups")
+    act.triggered.connect(lambda: open_backups(env))
+    menu.addSeparator()

@@ -1,0 +1,440 @@
+"""Account dialogs: first administrator, log-in, change password, user administration,
+backup and restore. Qt only; every action goes through talentdesk.services."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
+                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from talentdesk.domain.errors import TalentDeskError
+from talentdesk.domain.status import ROLES
+from talentdesk.services import backup, users
+from talentdesk.services.context import ServiceContext
+from talentdesk.ui.i18n import tr
+
+
+def _password_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setObjectName(name)
+    return edit
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("error")
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    return label
+
+
+class FirstAdminDialog(QDialog):
+    """Offered at start while the database has no accounts: create the first admin, or go
+    on in single-user mode."""
+
+    def __init__(self, db, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.created: users.UserInfo | None = None
+        self.ctx: ServiceContext | None = None  # the new admin, logged in
+        self.setWindowTitle(tr("创建管理员账户"))
+        intro = QLabel(tr("此数据库还没有用户账户，目前为单机模式（不需要登录，不区分经办人和审核人）。\n"
+                          "建议创建管理员账户：之后每个人用自己的账户登录，审批实行双人复核，"
+                          "所有操作记录到操作人名下。"))
+        intro.setWordWrap(True)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.display_name = QLineEdit()
+        self.display_name.setObjectName("display_name")
+        self.password = _password_edit("password")
+        self.password2 = _password_edit("password2")
+        form = QFormLayout()
+        form.addRow(tr("用户名"), self.username)
+        form.addRow(tr("姓名"), self.display_name)
+        form.addRow(tr("密码（至少 8 位）"), self.password)
+        form.addRow(tr("再输入一次"), self.password2)
+        self.error = _error_label()
+        buttons = QDialogButtonBox()
+        self.create_button = buttons.addButton(tr("创建管理员"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.create_button.setObjectName("create")
+        self.skip_button = buttons.addButton(tr("暂不创建，以单机模式使用"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.skip_button.setObjectName("skip")
+        self.create_button.clicked.connect(self.create)
+        self.skip_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def create(self) -> bool:
+        if self.password.text() != self.password2.text():
+            self.error.setText(tr("两次输入的密码不一致"))
+            return False
+        try:
+            self.created = users.create_first_admin(self.db, self.username.text(), self.password.text(),
+                                                    self.display_name.text().strip() or None)
+            self.ctx = users.authenticate(self.db, self.created.username, self.password.text())
+        except TalentDeskError as exc:
+            self.error.setText(exc.message)
+            return False
+        self.password.clear()
+        self.password2.clear()
+        self.accept()
+        return True
+
+
+class LoginDialog(QDialog):
+    """User name and password; wrong passwords count towards the lock-out."""
+
+    def __init__(self, db, parent: QWidget | None = None, *, username: str = ""):
+        super().__init__(parent)
+        self.db = db
+        self.ctx: ServiceContext | None = None
+        self.setWindowTitle(tr("登录 — 人才服务台账"))
+        self.username = QLineEdit(username)
+        self.username.setObjectName("username")
+        self.password = _password_edit("password")
+        form = QFormLayout()
+        form.addRow(tr("用户名"), self.username)
+        form.addRow(tr("密码"), self.password)
+        where = QLabel(tr("数据库：") + db.describe())
+        where.setStyleSheet("color: gray;")
+        where.setWordWrap(True)
+        self.error = _error_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("登录"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("退出"))
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(where)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        (self.password if username else self.username).setFocus()
+
+    def try_login(self) -> bool:
+        try:
+            self.ctx = users.authenticate(self.db, self.username.text(), self.password.text())
+        except TalentDeskError as exc:
+            self.error.setText(exc.message)
+            self.password.clear()
+            self.password.setFocus()
+            return False
+        self.password.clear()
+        self.accept()
+        return True
+
+
+class ChangePasswordDialog(QDialog):
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(tr("修改密码"))
+        self.old = _password_edit("old")
+        self.new = _password_edit("new")
+        self.new2 = _password_edit("new2")
+        form = QFormLayout()
+        form.addRow(tr("原密码"), self.old)
+        form.addRow(tr("新密码（至少 8 位）"), self.new)
+        form.addRow(tr("再输入一次"), self.new2)
+        self.error = _error_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.change)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def change(self) -> bool:
+        if self.new.text() != self.new2.text():
+            self.error.setText(tr("两次输入的新密码不一致"))
+            return False
+        try:
+            users.change_password(self.ctx, self.old.text(), self.new.text())
+        except TalentDeskError as exc:
+            self.error.setText(exc.message)
+            return False
+        for edit in (self.old, self.new, self.new2):
+            edit.clear()
+        self.accept()
+        return True
+
+
+class NewUserDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("添加用户"))
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.display_name = QLineEdit()
+        self.display_name.setObjectName("display_name")
+        self.role = QComboBox()
+        self.role.setObjectName("role")
+        for code, name in ROLES.items():
+            self.role.addItem(tr(name), code)
+        self.password = _password_edit("password")
+        form = QFormLayout()
+        form.addRow(tr("用户名"), self.username)
+        form.addRow(tr("姓名"), self.display_name)
+        form.addRow(tr("角色"), self.role)
+        form.addRow(tr("初始密码（至少 8 位）"), self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+
+class UserAdminDialog(QDialog):
+    """用户管理 (admin): list, add, change role, reset password, disable/enable, unlock."""
+
+    COLUMNS = ("用户名", "姓名", "角色", "状态", "连续输错")
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(tr("用户管理"))
+        self.resize(640, 380)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("users")
+        self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.error = _error_label()
+        row = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (("add", "添加用户…", self.add_user), ("role", "修改角色…", self.change_role),
+                                ("reset", "重置密码…", self.reset_password), ("disable", "停用", self.disable),
+                                ("enable", "启用", self.enable), ("unlock", "解锁", self.unlock)):
+            b = QPushButton(tr(text))
+            b.setObjectName(key)
+            b.clicked.connect(slot)
+            row.addWidget(b)
+            self.buttons[key] = b
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addWidget(close)
+        self.rows: list[users.UserInfo] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.rows = users.list_users(self.ctx)
+        except TalentDeskError as exc:
+            self.error.setText(exc.message)
+            self.rows = []
+        self.table.setRowCount(len(self.rows))
+        for r, u in enumerate(self.rows):
+            for c, value in enumerate((u.username, u.display_name or "", u.role_name, u.status_label,
+                                       str(u.failed_attempts))):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+
+    def selected(self) -> str | None:
+        r = self.table.currentRow()
+        return self.rows[r].username if 0 <= r < len(self.rows) else None
+
+    def select(self, username: str) -> None:
+        for r, u in enumerate(self.rows):
+            if u.username == username:
+                self.table.selectRow(r)
+                self.table.setCurrentCell(r, 0)
+
+    def _do(self, fn, *args) -> bool:
+        try:
+            fn(self.ctx, *args)
+        except TalentDeskError as exc:
+            self.error.setText(exc.message)
+            return False
+        self.error.clear()
+        self.refresh()
+        return True
+
+    # Each action takes its input as arguments (tests, scripts) or asks for it.
+    def add_user(self, _checked=False, *, username: str | None = None, password: str | None = None,
+                 role: str | None = None, display_name: str | None = None) -> bool:
+        if username is None:
+            dlg = NewUserDialog(self)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return False
+            username, password = dlg.username.text(), dlg.password.text()
+            role, display_name = dlg.role.currentData(), dlg.display_name.text().strip() or None
+        return self._do(users.add_user, username, password, role, display_name)
+
+    def change_role(self, _checked=False, *, role: str | None = None) -> bool:
+        name = self.selected()
+        if name is None:
+            return False
+        if role is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            labels = list(ROLES.values())
+            label, ok = QInputDialog.getItem(self, tr("修改角色"), tr("“%s”的新角色") % name, labels, 0, False)
+            if not ok:
+                return False
+            role = label
+        return self._do(users.set_role, name, role)
+
+    def reset_password(self, _checked=False, *, password: str | None = None) -> bool:
+        name = self.selected()
+        if name is None:
+            return False
+        if password is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            password, ok = QInputDialog.getText(self, tr("重置密码"), tr("“%s”的新密码（至少 8 位）") % name,
+                                                QLineEdit.EchoMode.Password)
+            if not ok:
+                return False
+        return self._do(users.set_password, name, password)
+
+    def disable(self) -> bool:
+        name = self.selected()
+        return name is not None and self._do(users.disable_user, name)
+
+    def enable(self) -> bool:
+        name = self.selected()
+        return name is not None and self._do(users.enable_user, name)
+
+    def unlock(self) -> bool:
+        name = self.selected()
+        return name is not None and self._do(users.unlock_user, name)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+class BackupDialog(QDialog):
+    """备份与恢复: the backup folder's list (time, kind, size), back up now, restore (admin)."""
+
+    COLUMNS = ("时间", "类型", "大小", "文件")
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(tr("备份与恢复"))
+        self.resize(720, 420)
+        self.server = ctx.db.path is None
+        self.folder_label = QLabel()
+        self.folder_label.setObjectName("folder")
+        self.folder_label.setWordWrap(True)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("backups")
+        self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.backup_button = QPushButton(tr("立即备份"))
+        self.backup_button.setObjectName("backup_now")
+        self.backup_button.clicked.connect(self.backup_now)
+        self.verify_button = QPushButton(tr("校验所选备份"))
+        self.verify_button.setObjectName("verify")
+        self.verify_button.clicked.connect(self.verify_selected)
+        self.restore_button = QPushButton(tr("从所选备份恢复…"))
+        self.restore_button.setObjectName("restore")
+        self.restore_button.clicked.connect(self.restore_selected)
+        from talentdesk.services import permissions
+
+        if not permissions.allowed(ctx, "backup.restore"):
+            self.restore_button.setEnabled(False)
+            self.restore_button.setToolTip(tr("只有管理员可以恢复数据库"))
+        row = QHBoxLayout()
+        for b in (self.backup_button, self.verify_button, self.restore_button):
+            row.addWidget(b)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.folder_label)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(close)
+        self.entries: list[backup.BackupInfo] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.server:
+            self.folder_label.setText(tr(backup.PG_MESSAGE))
+            for b in (self.backup_button, self.verify_button, self.restore_button):
+                b.setEnabled(False)
+            return
+        folder = backup.backup_folder(self.ctx)
+        self.folder_label.setText(tr("备份文件夹：") + str(folder) + tr("（可在系统设置中改为 U 盘或第二块硬盘）"))
+        self.entries = backup.list_backups(folder)
+        self.table.setRowCount(len(self.entries))
+        for r, b in enumerate(self.entries):
+            for c, value in enumerate((f"{b.created:%Y-%m-%d %H:%M:%S}", tr(b.kind_label), _size(b.size),
+                                       b.path.name)):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+
+    def selected(self) -> backup.BackupInfo | None:
+        r = self.table.currentRow()
+        return self.entries[r] if 0 <= r < len(self.entries) else None
+
+    def backup_now(self) -> bool:
+        try:
+            info = backup.backup_now(self.ctx)
+        except TalentDeskError as exc:
+            self.status.setText(exc.message)
+            return False
+        self.status.setText(tr("已备份并校验通过：") + str(info.path))
+        self.refresh()
+        return True
+
+    def verify_selected(self) -> bool:
+        b = self.selected()
+        if b is None:
+            return False
+        try:
+            counts = backup.verify_file(b.path)
+        except TalentDeskError as exc:
+            self.status.setText(exc.message)
+            return False
+        self.status.setText(tr("校验通过：人才 %d 人，审计记录 %d 条") % (counts["talent"], counts["audit_event"]))
+        return True
+
+    def restore_selected(self, _checked=False, *, path=None, confirmed: bool | None = None) -> bool:
+        if path is None:
+            b = self.selected()
+            if b is None:
+                path, _ = QFileDialog.getOpenFileName(self, tr("选择备份文件"), str(backup.backup_folder(self.ctx)),
+                                                      tr("数据库备份 (*.sqlite3 *.db);;所有文件 (*)"))
+                if not path:
+                    return False
+            else:
+                path = b.path
+        if confirmed is None:
+            answer = QMessageBox.question(
+                self, tr("恢复数据库"),
+                tr("将用备份 %s 替换当前数据库。\n恢复前会先自动备份当前数据库。\n"
+                   "其他电脑上打开的台账将看到恢复后的数据。确定恢复吗？") % str(path))
+            confirmed = answer == QMessageBox.StandardButton.Yes
+        if not confirmed:
+            return False
+        try:
+            result = backup.restore(self.ctx, path)
+        except TalentDeskError as exc:
+            self.status.setText(exc.message)
+            return False
+        self.status.setText(tr("已恢复。恢复前的数据库已备份到：") + str(result["safety_backup"]))
+        self.refresh()
+        return True
+
+
+__all__ = ["FirstAdminDialog", "LoginDialog", "ChangePasswordDialog", "UserAdminDialog", "NewUserDialog",
+           "BackupDialog"]
