@@ -99,6 +99,7 @@ def _maxrss_mb() -> float:
 
 def phase(name: str, path: str, db: str | None) -> dict:
     t0 = time.perf_counter()
+    c0 = time.process_time()
     out: dict = {}
     if name == "calamine":
         import python_calamine as pc
@@ -125,6 +126,7 @@ def phase(name: str, path: str, db: str | None) -> dict:
 
         database = open_database(db)
         t0 = time.perf_counter()  # the schema creation is not part of the import
+        c0 = time.process_time()
         ctx = ServiceContext(database, user="bench")
         marks = {}
 
@@ -139,6 +141,7 @@ def phase(name: str, path: str, db: str | None) -> dict:
             out["first_errors"] = [e.as_dict() for e in s.errors[:3]]
         if name == "real":
             elapsed = time.perf_counter() - t0
+            cpu = time.process_time() - c0
             from sqlalchemy import func, select
 
             from talentdesk.models.entities import AuditEvent, Talent
@@ -147,7 +150,9 @@ def phase(name: str, path: str, db: str | None) -> dict:
                 out["talents_in_db"] = session.execute(select(func.count(Talent.id))).scalar_one()
                 out["audit_events"] = session.execute(select(func.count(AuditEvent.id))).scalar_one()
             out["seconds"] = elapsed
+            out["cpu"] = cpu
     out.setdefault("seconds", time.perf_counter() - t0)
+    out.setdefault("cpu", time.process_time() - c0)
     out["maxrss_mb"] = _maxrss_mb()
     return out
 
@@ -198,12 +203,14 @@ def main() -> None:
         f.unlink()
     results["real"] = run_phase("real", path, db)
     base = results["calamine"]["seconds"]
-    print(f"\n{'what':<34}{'seconds':>9}{'x calamine':>12}{'peak RSS MB':>13}")
+    cbase = results["calamine"]["cpu"]
+    print(f"\n{'what':<38}{'wall s':>8}{'x calamine':>11}{'CPU s':>8}{'x calamine':>11}{'peak RSS MB':>12}")
     labels = {"calamine": "python-calamine read (baseline)", "openpyxl": "openpyxl read_only iteration",
               "pandas": 'pandas.read_excel(engine="openpyxl")', "dry": "import, dry run",
               "real": "import into empty SQLite"}
     for k, r in results.items():
-        print(f"{labels[k]:<34}{r['seconds']:>9.2f}{r['seconds'] / base:>12.2f}{r['maxrss_mb']:>13.0f}")
+        print(f"{labels[k]:<38}{r['seconds']:>8.2f}{r['seconds'] / base:>11.2f}{r['cpu']:>8.2f}"
+              f"{r['cpu'] / cbase:>11.2f}{r['maxrss_mb']:>12.0f}")
     real = results["real"]
     print(f"\nrows {real['rows']}, valid {real['valid']}, inserted {real['inserted']}, "
           f"in database {real.get('talents_in_db')}, audit events {real.get('audit_events')}, errors {real['errors']}")
@@ -211,7 +218,11 @@ def main() -> None:
     if "pandas" in results:
         print(f"import vs pandas.read_excel: {real['seconds'] / results['pandas']['seconds']:.2f}x the time")
     ratio = real["seconds"] / base
-    print(f"goal: whole import within 2.5x of the calamine read: {ratio:.2f}x -> {'MET' if ratio <= 2.5 else 'NOT MET'}")
+    cratio = real["cpu"] / cbase
+    print(f"goal: whole import within 2.5x of the calamine read: wall {ratio:.2f}x, CPU {cratio:.2f}x -> "
+          f"{'MET' if max(ratio, cratio) <= 2.5 else 'NOT MET'}")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (2 cores shared; CPU-time ratios are the "
+          f"steadier figure on a busy machine)")
     if real.get("first_errors"):
         print("unexpected errors:", real["first_errors"])
 

@@ -104,7 +104,7 @@ def open_file(path: str | os.PathLike, kind: str = "roster", *, ctx: ServiceCont
         for name in source.sheet_names:
             head = _head_rows(source, name)
             row0, score = mapping_mod.detect_header_row(head, index)
-            infos.append(SheetInfo(name, None if row0 is None else row0 + 1, score))
+            infos.append(SheetInfo(name, None if row0 is None else row0 + 1, score if row0 is not None else 0))
         if all(not _has_content(source, s.name) for s in infos):
             raise ImportFileError(f"文件 {path.name} 中没有任何数据")
         f = ImportFile(path, kind, sha256_of(path), source.format, infos, source)

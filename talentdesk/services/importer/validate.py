@@ -8,6 +8,7 @@ under the header, or 填表说明/填表人 lines are skipped, not errors.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -69,14 +70,18 @@ class RowCheck:
 
 def _skip_reason(row: list[Any]) -> str | None:
     first = None
-    n = 0
     for v in row:
-        if v is not None and not (v.__class__ is str and not v.strip()):
-            n += 1
-            if first is None:
-                first = v
+        if v is not None:
+            first = v
+            break
+    if first is None:
+        return "blank"
+    if first.__class__ is not str:
+        return None
+    n = sum(1 for v in row if v is not None and not (v.__class__ is str and not v.strip()))
     if n == 0:
         return "blank"
+    first = next(v for v in row if v is not None and not (v.__class__ is str and not v.strip()))
     if isinstance(first, str):
         t = values.fold_width(first).replace(" ", "").replace("\u3000", "")
         if t.startswith(("合计", "总计", "小计", "共计")):
@@ -113,6 +118,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         if layout.unknown == "remarks" and "remarks" in label_of else []
     absent = {k: None for k in keys if k not in col_of}
     check = kind.check
+    as_tuple = operator.itemgetter(*keys)
     id_rows: dict[str, int] = {}
     dup_rows: dict[int, tuple[str, int]] = {}
     start = layout.header_row  # 0-based index of the first data row
@@ -208,7 +214,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                 out.errors.append(CellIssue(excel_row, c, header_of.get(e.field, e.label), e.field, e.value,
                                             e.message))
         else:
-            out.valid.append((excel_row, tuple(rec[k] for k in keys)))
+            out.valid.append((excel_row, as_tuple(rec)))
         if progress is not None and out.rows % every == 0:
             progress("validate", r - start + 1, total)
             if cancelled is not None and cancelled():

@@ -71,7 +71,7 @@ def initials_many(names: list[str]) -> dict[str, str]:
 
 @dataclass
 class RosterPlan:
-    inserts: list[tuple[int, dict]] = field(default_factory=list)  # (excel row, record)
+    inserts: list[tuple[int, tuple]] = field(default_factory=list)  # (excel row, values in RowCheck.keys order)
     updates: list[tuple[int, int, int, dict, dict]] = field(default_factory=list)
     # (excel row, talent id, version, changes {key: new}, before snapshot)
     unchanged: list[int] = field(default_factory=list)
@@ -140,14 +140,15 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
             plan.errors.append(CellIssue(row, col.get("employer_uscc"), header.get("employer_uscc", "统一社会信用代码"),
                                          "employer_uscc", code, msg))
     label = {c.key: c.label for c in roster.COLUMNS}
-    for row, vals in check.valid:
+    for item in check.valid:
+        row, vals = item
         if row in bad_rows:
             continue
-        rec = check.record(vals)
-        t = existing.get(rec["id_number"])
+        t = existing.get(vals[idx]) if existing else None
         if t is None:
-            plan.inserts.append((row, rec))
+            plan.inserts.append(item)
             continue
+        rec = check.record(vals)
         before = talents.snapshot(t)
         changes = {k: val for k, val in rec.items() if val is not None and before.get(k) != val}
         if rec.get("employer_name") and rec["employer_name"] != before.get("employer_name"):
@@ -267,8 +268,7 @@ def _write_roster(ctx, v, *, remember_mapping, all_or_nothing, progress, cancell
         now = utcnow()
         emp_cache: dict[tuple, Employer] = {}
 
-        def employer_of(rec: dict) -> Employer | None:
-            key = _emp_tuple(rec)
+        def employer_of(key: tuple) -> Employer | None:
             if not key[0]:
                 return None
             e = emp_cache.get(key)
@@ -277,12 +277,15 @@ def _write_roster(ctx, v, *, remember_mapping, all_or_nothing, progress, cancell
                 emp_cache[key] = e
             return e
 
-        names = [rec["name"] for _, rec in plan.inserts] + [ch["name"] for _, _, _, ch, _ in plan.updates
-                                                            if "name" in ch]
+        keys = v.check.keys
+        name_i = keys.index("name")
+        names = [vals[name_i] for _, vals in plan.inserts] + [ch["name"] for _, _, _, ch, _ in plan.updates
+                                                              if "name" in ch]
         initials = initials_many(names)
+        inserted = _insert_talents(session, ctx.actor, keys, plan, employer_of, initials, now, tick)
         changes: list[audit.Change] = []
-        inserted = _insert_talents(session, plan, employer_of, initials, now, changes, tick)
-        updated = _update_talents(session, plan, employer_of, initials, now, changes, tick)
+        updated = _update_talents(session, plan, lambda rec: employer_of(_emp_tuple(rec)), initials, now,
+                                  changes, tick)
         audit.record_many(session, ctx.actor, changes)
         batch = ImportBatch(kind=v.kind.batch_kind, file_name=v.file.file_name[:260], sha256=v.file.sha256,
                             rows=v.check.rows, inserted=inserted, updated=updated,
@@ -304,57 +307,116 @@ class _AllOrNothing(Exception):
     pass
 
 
-def _insert_talents(session, plan: RosterPlan, employer_of, initials, now, changes, tick) -> int:
+def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initials, now, tick) -> int:
+    """Insert new talents chunk by chunk; each chunk's audit events go in right after it
+    (same transaction), so memory stays bounded by the chunk, not the file."""
     if not plan.inserts:
         return 0
+    import operator
+
     table = Talent.__table__
-    max_before = session.execute(select(func.max(Talent.id))).scalar() or 0
-    emp_rows: list[Employer | None] = []
-    for i in range(0, len(plan.inserts), CHUNK):
-        batch = []
-        for _, rec in plan.inserts[i:i + CHUNK]:
-            e = employer_of(rec)
-            emp_rows.append(e)
-            row = {k: rec.get(k) for k in TALENT_KEYS}
-            row.update(name_initials=initials[rec["name"]], employer_id=e.id if e else None, policy_id=None,
-                       status="active", version=1, created_at=now, updated_at=now)
-            batch.append(row)
-        _bulk_insert(session, table, batch)
-        tick(len(batch))
-    ids = dict(session.execute(select(Talent.id_number, Talent.id).where(Talent.id > max_before)).all())
-    for (_, rec), e in zip(plan.inserts, emp_rows):
-        tid = ids[rec["id_number"]]
-        snap = {k: rec.get(k) for k in TALENT_KEYS}
-        snap.update(employer_name=e.name if e else None, employer_uscc=e.uscc if e else None,
-                    employer_kind=e.kind if e else None, district=e.district if e else None,
-                    status="active", policy_id=None)
-        changes.append(audit.Change("create", "talent", tid, tid, None, snap))
-    return len(plan.inserts)
+    pos = {k: i for i, k in enumerate(keys)}
+    talent_of = operator.itemgetter(*(pos[k] for k in TALENT_KEYS))
+    emp_of = operator.itemgetter(*(pos[k] for k in EMPLOYER_KEYS))
+    name_i, id_i = pos["name"], pos["id_number"]
+    date_i = [i for i, k in enumerate(TALENT_KEYS) if roster.BY_KEY[k].kind == "date"]
+    dec_i = [i for i, k in enumerate(TALENT_KEYS) if roster.BY_KEY[k].kind == "decimal"]
+    snap_keys = TALENT_KEYS + ("employer_name", "employer_uscc", "employer_kind", "district", "status", "policy_id")
+    cols = TALENT_KEYS + ("name_initials", "employer_id", "policy_id", "status", "version", "created_at",
+                          "updated_at")
+    writer = _RowWriter(session, table, cols)
+    done = 0
+    for start in range(0, len(plan.inserts), CHUNK):
+        part = plan.inserts[start:start + CHUNK]
+        params = []
+        emps = []
+        for _, vals in part:
+            e = employer_of(emp_of(vals))
+            emps.append(e)
+            params.append(talent_of(vals) + (initials[vals[name_i]], e.id if e else None, None, "active", 1,
+                                             now, now))
+        max_before = session.execute(select(func.max(Talent.id))).scalar() or 0
+        writer.insert(params)
+        ids = dict(session.execute(select(Talent.id_number, Talent.id).where(Talent.id > max_before)).all())
+        changes = []
+        for (_, vals), e in zip(part, emps):
+            # the audit snapshot is talents.snapshot() of the new row, dates and numbers already
+            # in the form audit.dumps() gives them (same JSON, no per-value callbacks)
+            snap = list(talent_of(vals))
+            for i in date_i:
+                if snap[i] is not None:
+                    snap[i] = snap[i].isoformat()
+            for i in dec_i:
+                if snap[i] is not None:
+                    snap[i] = str(snap[i])
+            if e is not None:
+                snap += (e.name, e.uscc, e.kind, e.district, "active", None)
+            else:
+                snap += (None, None, None, None, "active", None)
+            tid = ids[vals[id_i]]
+            changes.append(audit.Change("create", "talent", tid, tid, None, dict(zip(snap_keys, snap))))
+        audit.record_many(session, actor, changes)
+        done += len(part)
+        tick(len(part))
+    return done
 
 
-def _bulk_insert(session: Session, table, rows: list[dict]) -> None:
-    """INSERT many rows. On SQLite straight through the driver's ``executemany`` (about
-    twice as fast as Core for 100k rows), with every value converted by the column
-    type's own SQLAlchemy bind processor, so the stored values are exactly what Core
-    or the ORM would store; on PostgreSQL through Core (psycopg batches it)."""
-    if not rows:
-        return
-    conn = session.connection()
-    dialect = conn.dialect
-    if dialect.name != "sqlite":
-        conn.execute(insert(table), rows)
-        return
-    keys = list(rows[0])
-    procs = []
-    for k in keys:
-        t = table.c[k].type
-        procs.append(t.dialect_impl(dialect).bind_processor(dialect))
-    prep = dialect.identifier_preparer
-    sql = (f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(k) for k in keys)}) "
-           f"VALUES ({', '.join('?' for _ in keys)})")
-    pairs = list(zip(keys, procs))
-    params = [tuple(p(r[k]) if p is not None and r[k] is not None else r[k] for k, p in pairs) for r in rows]
-    conn.connection.driver_connection.executemany(sql, params)
+def _memo(proc):
+    """A bind processor remembering its results (dates and timestamps repeat a lot)."""
+    seen: dict = {}
+
+    def process(value):
+        out = seen.get(value)
+        if out is None:
+            out = proc(value)
+            if len(seen) < 50_000:
+                seen[value] = out
+        return out
+    return process
+
+
+class _RowWriter:
+    """INSERT many rows given as tuples in ``cols`` order. On SQLite straight through the
+    driver's ``executemany`` (about twice as fast as Core for 100k rows), every value
+    converted by its column type's own SQLAlchemy bind processor, so the stored values
+    are exactly what Core or the ORM would store; elsewhere through Core (psycopg batches)."""
+
+    def __init__(self, session: Session, table, cols: tuple[str, ...]):
+        self.conn = session.connection()
+        self.table = table
+        self.cols = cols
+        dialect = self.conn.dialect
+        self.sqlite = dialect.name == "sqlite"
+        if self.sqlite:
+            from sqlalchemy import Boolean
+
+            self.procs = []
+            for i, k in enumerate(cols):
+                t = table.c[k].type
+                proc = t.dialect_impl(dialect).bind_processor(dialect)
+                if proc is None or isinstance(t, Boolean):
+                    continue  # sqlite3 binds a bool as the integer 0/1, exactly what Boolean's processor gives
+                self.procs.append((i, _memo(proc)))
+            prep = dialect.identifier_preparer
+            self.sql = (f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(k) for k in cols)}) "
+                        f"VALUES ({', '.join('?' for _ in cols)})")
+
+    def insert(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        if not self.sqlite:
+            cols = self.cols
+            self.conn.execute(insert(self.table), [dict(zip(cols, r)) for r in rows])
+            return
+        procs = self.procs
+        out = []
+        for r in rows:
+            r = list(r)
+            for i, proc in procs:
+                if r[i] is not None:
+                    r[i] = proc(r[i])
+            out.append(r)
+        self.conn.connection.driver_connection.executemany(self.sql, out)
 
 
 def _update_talents(session, plan: RosterPlan, employer_of, initials, now, changes, tick) -> int:
