@@ -90,11 +90,12 @@ def fallback_covered() -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 
-def runs(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=8192)
+def runs(text: str) -> tuple[tuple[str, str], ...]:
     """Split text into (font name, text) runs; characters in no font become “□”."""
     main = covered()
     if all(ord(ch) in main for ch in text):
-        return [(FONT_NAME, text)]
+        return ((FONT_NAME, text),)
     out: list[tuple[str, str]] = []
     fb = fallback_covered()
     for ch in text:
@@ -109,7 +110,7 @@ def runs(text: str) -> list[tuple[str, str]]:
             out[-1] = (font, out[-1][1] + ch2)
         else:
             out.append((font, ch2))
-    return out
+    return tuple(out)
 
 
 def missing_chars(text: str) -> set[str]:

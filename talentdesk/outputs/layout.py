@@ -28,8 +28,9 @@ class Pen:
         self.c = canvas
         self.font = fonts.register()
         self._state: tuple[str, float] | None = None
-        self._main_widths: dict[str, float] = {}
-        self._fb_widths: dict[str, float] = {}
+        self._main_widths: dict[str, float] = {}  # character → width at 1pt
+        self._str_widths: dict[str, float] = {}  # string → width at 1pt (bounded)
+        self._wraps: dict[tuple, list[str]] = {}  # (text, width, size) → lines; cleared per form
 
     # ---- measuring
     def char_width(self, ch: str) -> float:
@@ -48,17 +49,33 @@ class Pen:
         return w
 
     def width(self, text: str, size: float) -> float:
-        cw = self._main_widths
-        total = 0.0
-        for ch in text:
-            w = cw.get(ch)
-            if w is None:
-                w = self.char_width(ch)
-            total += w
+        total = self._str_widths.get(text)
+        if total is None:
+            cw = self._main_widths
+            total = 0.0
+            for ch in text:
+                w = cw.get(ch)
+                if w is None:
+                    w = self.char_width(ch)
+                total += w
+            if len(self._str_widths) > 20000:
+                self._str_widths.clear()
+            self._str_widths[text] = total
         return total * size
+
+    def new_form(self) -> None:
+        """Forget the wrap cache (it only serves layout and drawing of one form)."""
+        self._wraps.clear()
 
     def wrap(self, text: str, width: float, size: float) -> list[str]:
         """Lines no wider than ``width`` (a single overlong token is split by characters)."""
+        key = (text, width, size)
+        lines = self._wraps.get(key)
+        if lines is None:
+            lines = self._wraps[key] = self._wrap(text, width, size)
+        return lines
+
+    def _wrap(self, text: str, width: float, size: float) -> list[str]:
         lines: list[str] = []
         for para in (text or "").split("\n"):
             if self.width(para, size) <= width:

@@ -629,6 +629,7 @@ def write_forms(forms: Iterable, path: str | Path, *, mask: bool = False, progre
     for i, form in enumerate(forms, 1):
         if is_cancelled(cancel):
             raise CancelledWrite()
+        pen.new_form()
         blocks, size, doc_no, cont = form_blocks(pen, form, mask)
         pages += _render(pen, blocks, size, form.generated_at, doc_no, cont)
         if progress is not None:
