@@ -26,11 +26,13 @@ otherwise two named actors do it in single-user mode.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import time
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Callable
 
 from sqlalchemy import func, insert, select
@@ -126,8 +128,9 @@ EMPLOYERS: tuple[DemoEmployer, ...] = (
     DemoEmployer("包头九原新能源装备有限公司", "民营企业", "九原区", "baotou-2022", "industry", 3, "MA0BT1005"),
     DemoEmployer("包头市第四人民医院", "事业单位", "昆都仑区", "baotou-2022", "medical", 3, "MB0246822"),
 )
+_EMPLOYER_BY_ID: dict[int, DemoEmployer] = {}
 # Share of talents per policy.
-POLICY_SHARE = (("alxa-2023", 45), ("alashankou-2014", 30), ("baotou-2022", 25))
+POLICY_SHARE = (("alxa-2023", 55), ("alashankou-2014", 13), ("baotou-2022", 32))
 DISTRICT_AREA = {"阿拉善左旗": "152921", "阿拉善右旗": "152922", "额济纳旗": "152923", "阿拉善高新区": "152971",
                  "阿拉山口市": "652702", "稀土高新区": "150271", "青山区": "150204", "昆都仑区": "150203",
                  "九原区": "150207"}
@@ -300,6 +303,7 @@ def _insert_employers(ctx: ServiceContext) -> dict[str, int]:
     for e in EMPLOYERS:
         view = employers.add(ctx, e.name, _employer_uscc(e), e.kind, e.district)
         ids[e.name] = view.id
+        _EMPLOYER_BY_ID[view.id] = e
     return ids
 
 
@@ -394,6 +398,304 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
 
 # ---------------------------------------------------------------- workflow
 
+# (benefit codes to propose, in order) per policy; the services refuse what a talent is
+# not eligible for (e.g. rent subsidy next to a settlement allowance) and we move on.
+_BENEFITS = {
+    "alxa-2023": ("settlement_allowance", "rent_subsidy", "postdoc_living"),
+    "alashankou-2014": ("living_allowance", "settlement_allowance"),
+    "baotou-2022": ("introduction_subsidy",),
+}
+_DOC_PREFIX = {"alxa-2023": "阿人才审", "alashankou-2014": "阿市人才审", "baotou-2022": "包人才审"}
+_REVIEW_RESULTS = (("合格", 74), ("优秀", 18), ("基本合格", 5), ("不合格", 3))
+_DEPARTURE_REASONS = ("个人原因辞职", "考取外地公务员", "随配偶调往外地", "继续深造（攻读博士学位）", "与用人单位协商解除聘用合同",
+                      "考核不合格，解除聘用合同")
+
+
+@contextlib.contextmanager
+def _cached_packs():
+    """Parse each policy file once while the demo runs (the services re-read the packs on
+    every call, which is right for a clerk editing a pack but slow for thousands of calls)."""
+    from talentdesk.rules import loader
+
+    original = loader.read_pack
+    cache: dict = {}
+
+    def read_pack(path):
+        st = Path(path).stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+        if key not in cache:
+            cache[key] = original(path)
+        return cache[key]
+
+    loader.read_pack = read_pack
+    try:
+        yield
+    finally:
+        loader.read_pack = original
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+@dataclass
+class _Plan:
+    """What will happen to one talent, decided up front from the seed."""
+    index: int
+    rec: dict[str, Any]
+    approve_on: dt.date
+    grant_fate: str  # approved / rejected / pending
+    departs_on: dt.date | None = None
+    recover: float = 0.0  # share of the refund recovered (0: none yet)
+    recover_on: dt.date | None = None
+    reviews: dict[int, str] = field(default_factory=dict)
+
+
+def _plans(rng: random.Random, records: list[dict[str, Any]], today: dt.date) -> list[_Plan]:
+    plans = []
+    for i, rec in enumerate(records):
+        intro = rec["introduction_date"]
+        pid = rec["policy_id"]
+        if pid == "baotou-2022":
+            approve_on = rec["agreement_signed_date"] + dt.timedelta(days=rng.randint(1, 5))
+        else:
+            approve_on = intro + dt.timedelta(days=rng.randint(20, 75))
+        approve_on = _working_day(approve_on)
+        fate = "approved"
+        if approve_on > today - dt.timedelta(days=45):
+            fate = "pending" if rng.random() < 0.7 else "approved"
+        elif rng.random() < 0.02:
+            fate = "rejected"
+        p = _Plan(i, rec, approve_on, fate)
+        for year in range(intro.year, today.year):
+            p.reviews[year] = _weighted(rng, _REVIEW_RESULTS)
+        if rng.random() < 0.06:
+            earliest = _add_years(intro, 1)
+            latest = today - dt.timedelta(days=40)
+            if earliest < latest:
+                p.departs_on = _date_between(rng, earliest, latest)
+                roll = rng.random()
+                p.recover = 1.0 if roll < 0.45 else (0.5 if roll < 0.7 else 0.0)
+                p.recover_on = p.departs_on + dt.timedelta(days=rng.randint(25, 150))
+                if p.recover_on > today:
+                    p.recover = 0.0
+        plans.append(p)
+    _ensure_examples(plans, today)
+    return plans
+
+
+def _ensure_examples(plans: list[_Plan], today: dt.date) -> None:
+    """Even a small demo shows a failed review and a departure with a recovery."""
+    settled = [p for p in plans if p.grant_fate == "approved" and p.departs_on is None
+               and p.approve_on < today - dt.timedelta(days=500)]
+    if not any(p.departs_on and p.recover > 0 and p.rec["policy_id"] != "alashankou-2014" for p in plans):
+        # Baotou's subsidy is paid within ten working days and refunded in full on leaving.
+        pick = [p for p in settled if p.rec["policy_id"] == "baotou-2022"] or \
+            [p for p in settled if p.rec["policy_id"] == "alxa-2023"]
+        if pick:
+            p = pick[len(pick) // 2]
+            p.departs_on = _working_day(p.approve_on + dt.timedelta(days=400))
+            p.recover, p.recover_on = 1.0, p.departs_on + dt.timedelta(days=45)
+    if not any("不合格" in p.reviews.values() for p in plans):
+        pick = [p for p in plans if p.departs_on is None and p.reviews]
+        if pick:
+            p = pick[len(pick) // 3]
+            p.reviews[max(p.reviews)] = "不合格"
+
+
 def _workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.Random, records: list[dict[str, Any]],
               ids: list[int], today: dt.date, summary: DemoSummary, progress: Progress | None) -> None:
-    pass
+    with _cached_packs():
+        _run_workflow(clerk, reviewer, rng, records, today, summary, progress)
+    _count(clerk, summary)
+
+
+def _run_workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.Random,
+                  records: list[dict[str, Any]], today: dt.date, summary: DemoSummary,
+                  progress: Progress | None) -> None:
+    from talentdesk.services import agreements, departures, grants, payments, reviews
+
+    plans = _plans(rng, records, today)
+    by_month: dict[tuple[int, int], dict[str, list]] = {}
+
+    def slot(d: dt.date) -> dict[str, list]:
+        return by_month.setdefault((d.year, d.month), {"intro": [], "grant": [], "depart": [], "recover": []})
+
+    for p in plans:
+        slot(p.rec["introduction_date"])["intro"].append(p)
+        slot(p.approve_on)["grant"].append(p)
+        if p.departs_on:
+            slot(p.departs_on)["depart"].append(p)
+    first = min(by_month)
+    months = []
+    y, m = first
+    while (y, m) <= (today.year, today.month):
+        months.append((y, m))
+        y, m = (y + (m == 12), m % 12 + 1)
+    departure_ids: dict[int, int] = {}
+    departed: set[int] = set()
+    steps = len(months)
+
+    def skip(exc: TalentDeskError) -> None:
+        summary.skipped += 1
+        if len(summary.notes) < 5:
+            summary.notes.append(f"跳过：{exc.message[:80]}")
+
+    for n, (y, m) in enumerate(months, 1):
+        work = by_month.get((y, m), {"intro": [], "grant": [], "depart": [], "recover": []})
+        # 1. service agreements signed on introduction
+        for p in work["intro"]:
+            r = p.rec
+            kind = "三方协议" if r["policy_id"] == "baotou-2022" else "服务期协议"
+            try:
+                agreements.add(clerk, r["id_number"], kind=kind, start_date=r["introduction_date"],
+                               term_years=r["contract_years"], signed_date=r["agreement_signed_date"])
+            except TalentDeskError as exc:
+                skip(exc)
+        # 2. annual reviews of last year, in March
+        if m == 3 and y - 1 >= first[0]:
+            rows = [{"id_number": p.rec["id_number"], "year": y - 1, "result": p.reviews[y - 1],
+                     "review_date": dt.date(y, 3, 10 + p.index % 15),
+                     "remarks": "年度考核不合格" if p.reviews[y - 1] == "不合格" else None}
+                    for p in plans if (y - 1) in p.reviews and p.index not in departed]
+            if rows:
+                batch = reviews.record_many(reviewer, rows)
+                for r in batch.rows:
+                    if not r.ok:
+                        summary.skipped += 1
+        # 3. grants proposed by the clerk, decided by the reviewer
+        for p in sorted(work["grant"], key=lambda p: (p.approve_on, p.index)):
+            if p.index in departed:
+                continue
+            r = p.rec
+            facts = _facts(r)
+            known = {y: res for y, res in p.reviews.items() if dt.date(y + 1, 3, 1) <= p.approve_on}
+            for k, code in enumerate(_eligible(r, p.approve_on, facts, known), 1):
+                doc = f"{_DOC_PREFIX[r['policy_id']]}〔{p.approve_on.year}〕{p.index % 900 + 100}-{k}号"
+                try:
+                    g = grants.propose(clerk, r["id_number"], code, approved_on=p.approve_on, approval_doc_no=doc,
+                                       facts=facts)
+                    if p.grant_fate == "approved":
+                        grants.approve(reviewer, g.id)
+                    elif p.grant_fate == "rejected":
+                        grants.reject(reviewer, g.id, "材料不全，请补充学历学位认证报告后重新申报")
+                except TalentDeskError as exc:
+                    skip(exc)
+        # 4. departures, with the refund the policy asks for
+        for p in work["depart"]:
+            r = p.rec
+            reason = _DEPARTURE_REASONS[p.index % len(_DEPARTURE_REASONS)]
+            try:
+                dep = departures.record(clerk, r["id_number"], p.departs_on, reason)
+            except TalentDeskError as exc:
+                skip(exc)
+                continue
+            departed.add(p.index)
+            if dep.refund_due_fen > 0 and p.recover > 0:
+                departure_ids[p.index] = dep.id
+                slot(p.recover_on)["recover"].append((p, dep.id, int(dep.refund_due_fen * p.recover)))
+        # 5. recoveries received
+        for p, dep_id, amount in work["recover"]:
+            if amount <= 0:
+                continue
+            try:
+                departures.record_recovery(clerk, dep_id, amount, p.recover_on,
+                                           f"追{p.recover_on:%Y%m}-{p.index:05d}", "退回人才补贴")
+            except TalentDeskError as exc:
+                skip(exc)
+        # 6. the monthly payment run: due installments proposed, approved and paid,
+        #    except in the last months (left due / awaiting approval / awaiting payment)
+        run_date = min(_working_day(dt.date(y, m, 25)), today)
+        lag = (today.year - y) * 12 + today.month - m
+        if lag >= 1 or run_date <= today:
+            due = payments.list_installments(clerk, date_to=run_date, status="scheduled")
+            ids_due = [i.id for i in due if i.grant_status == "approved"]
+            if lag <= 0:
+                ids_due = ids_due[: len(ids_due) // 2]
+            if ids_due:
+                proposed = payments.propose(clerk, ids_due, as_of=run_date).done
+                if lag >= 1 and proposed:
+                    approved = set(payments.approve(reviewer, proposed).done)
+                    rows = [{"id_number": i.id_number, "benefit": i.benefit_code, "amount_fen": i.amount_fen,
+                             "installment_id": i.id, "paid_date": run_date, "voucher_no": f"记{run_date:%Y%m}-{k + 1:04d}"}
+                            for k, i in enumerate(due) if i.id in approved]
+                    if lag >= 2 and rows:
+                        summary.skipped += _pay(clerk, rows)
+        if progress:
+            progress("办理审批、发放、考核和离职", n, steps)
+
+
+def _facts(rec: dict[str, Any]) -> dict | None:
+    """Facts not in the roster: Baotou's rare-earth measures cover its later hires."""
+    if rec["policy_id"] == "baotou-2022" and rec["introduction_date"].year > 2022:
+        return {"rare_earth_enterprise": True}
+    return None
+
+
+def _eligible(rec: dict[str, Any], approved_on: dt.date, facts: dict | None,
+              reviews: dict[int, str] | None = None) -> list[str]:
+    """The money benefits the engine grants this talent (so the clerk proposes only those)."""
+    from talentdesk import rules
+    from talentdesk.domain import roster
+    from talentdesk.services import grants, talents
+
+    emp = _EMPLOYER_BY_ID[rec["employer_id"]]
+    record = {k: rec.get(k) for k in talents.TALENT_KEYS} | {
+        "employer_name": emp.name, "employer_uscc": _employer_uscc(emp), "employer_kind": emp.kind,
+        "district": emp.district}
+    ev = rules.evaluate(grants.load_pack(rec["policy_id"]), roster.to_row(record), approved_on=approved_on,
+                        as_of=approved_on, reviews=reviews or {}, facts=facts)
+    wanted = _BENEFITS[rec["policy_id"]]
+    return [b.code for b in ev.benefits if b.code in wanted and b.status == "eligible"
+            and any(i.status != "cancelled" for i in b.installments)]
+
+
+def _pay(clerk: ServiceContext, rows: list[dict]) -> int:
+    """Record a payment run as paid (paid date, voucher); returns how many were refused.
+
+    One transaction through the payments service's own per-installment step (status,
+    paid date, voucher, audit event); ``confirm_many`` does the same but re-reads all of
+    a grant's installments for every row, which for 60 monthly installments is slow.
+    """
+    from talentdesk.services import payments, permissions
+
+    mark = getattr(payments, "_mark_paid", None)
+    load = getattr(payments, "_load_many", None)
+    if mark is None or load is None:  # pragma: no cover - the service changed: use the public API
+        return payments.confirm_many(clerk, rows, all_or_nothing=False).errors
+    permissions.require(clerk, "payment.paid")
+    refused = 0
+    with clerk.write() as session:
+        found = load(session, [r["installment_id"] for r in rows])
+        changes = []
+        for r in rows:
+            inst, g, *_ = found[r["installment_id"]]
+            if inst.status != "approved":
+                refused += 1
+                continue
+            changes.append(mark(session, clerk, inst, g, r["paid_date"], r["voucher_no"]))
+        session.flush()
+        audit.record_many(session, clerk.actor, changes)
+    return refused
+
+
+def _count(ctx: ServiceContext, summary: DemoSummary) -> None:
+    from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Installment, Recovery,
+                                            ServiceAgreement)
+
+    with ctx.read() as session:
+        def n(stmt):
+            return int(session.execute(stmt).scalar_one() or 0)
+
+        summary.agreements = n(select(func.count(ServiceAgreement.id)))
+        summary.grants = n(select(func.count(BenefitGrant.id)))
+        summary.grants_approved = n(select(func.count(BenefitGrant.id)).where(BenefitGrant.status == "approved"))
+        summary.installments = n(select(func.count(Installment.id)))
+        summary.installments_paid = n(select(func.count(Installment.id)).where(Installment.status == "paid"))
+        summary.paid_fen = n(select(func.sum(Installment.amount_fen))
+                             .where(Installment.status.in_(("paid", "reversed"))))
+        summary.reviews = n(select(func.count(AnnualReview.id)))
+        summary.reviews_failed = n(select(func.count(AnnualReview.id)).where(AnnualReview.result == "不合格"))
+        summary.departures = n(select(func.count(Departure.id)))
+        summary.recoveries = n(select(func.count(Recovery.id)))

@@ -1,0 +1,137 @@
+"""``talentdesk demo``: a small sample database that exercises every workflow."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from talentdesk.cli import main
+from talentdesk.domain import idcard, uscc
+from talentdesk.domain.errors import TalentDeskError
+from talentdesk.models.db import open_database
+from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Employer, Installment,
+                                        InstallmentFunding, Recovery, ServiceAgreement, Talent)
+from talentdesk.services import audit, demo
+from talentdesk.services.context import ServiceContext
+
+SIZE = 120
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    db = open_database(path)
+    summary = demo.generate(ServiceContext(db), size=SIZE, seed=7)
+    yield db, summary, path
+    db.dispose()
+
+
+def test_talents_and_employers_are_valid(demo_db):
+    db, summary, _ = demo_db
+    assert summary.talents == SIZE and summary.employers == len(demo.EMPLOYERS)
+    with db.read() as s:
+        talents = [(t.id_number, t.birth_date, t.sex, t.policy_id, t.name_initials, t.employer_id,
+                    t.introduction_date) for t in s.execute(select(Talent)).scalars()]
+        employers = [(e.uscc, e.district) for e in s.execute(select(Employer)).scalars()]
+    assert len(talents) == SIZE
+    assert len({t[0] for t in talents}) == SIZE
+    for number, birth, sex, policy, initials, employer, intro in talents:
+        info = idcard.parse(number)  # raises on a bad checksum
+        assert info.birth_date == birth and info.sex == sex
+        assert policy in {"alxa-2023", "alashankou-2014", "baotou-2022"}
+        assert initials and employer
+        assert 2019 <= intro.year <= 2025
+    assert {t[3] for t in talents} == {"alxa-2023", "alashankou-2014", "baotou-2022"}
+    for code, _ in employers:
+        assert uscc.validate(code) == code
+    assert len({d for _, d in employers}) >= 8
+
+
+def test_grants_installments_sum_to_totals(demo_db):
+    db, summary, _ = demo_db
+    with db.read() as s:
+        grants = s.execute(select(BenefitGrant)).scalars().all()
+        assert grants and summary.grants == len(grants)
+        assert {g.status for g in grants} >= {"approved"}
+        for g in grants:
+            insts = s.execute(select(Installment).where(Installment.grant_id == g.id,
+                                                        Installment.reverses_id.is_(None))).scalars().all()
+            assert insts, g.id
+            assert sum(i.amount_fen for i in insts) == g.total_fen
+            for i in insts:
+                shares = s.execute(select(func.sum(InstallmentFunding.amount_fen))
+                                   .where(InstallmentFunding.installment_id == i.id)).scalar_one()
+                assert shares == i.amount_fen
+            if g.status == "approved":
+                assert g.proposed_by and g.approved_by and g.proposed_by != g.approved_by
+        statuses = dict(s.execute(select(Installment.status, func.count()).group_by(Installment.status)).all())
+    # paid history, money still due, and some waiting in the approval chain
+    assert statuses.get("paid", 0) > 0 and statuses.get("scheduled", 0) > 0
+    assert statuses.get("proposed", 0) + statuses.get("approved", 0) > 0
+    assert statuses.get("cancelled", 0) > 0
+    assert summary.installments_paid == statuses["paid"]
+
+
+def test_reviews_include_a_failure_that_cancels(demo_db):
+    db, summary, _ = demo_db
+    with db.read() as s:
+        results = dict(s.execute(select(AnnualReview.result, func.count()).group_by(AnnualReview.result)).all())
+        agreements = s.execute(select(func.count(ServiceAgreement.id))).scalar_one()
+    assert results.get("不合格", 0) >= 1 and results.get("合格", 0) > results["不合格"]
+    assert summary.reviews_failed == results["不合格"]
+    assert agreements == SIZE
+
+
+def test_departure_with_recovery(demo_db):
+    db, summary, _ = demo_db
+    with db.read() as s:
+        deps = s.execute(select(Departure)).scalars().all()
+        recs = s.execute(select(Recovery)).scalars().all()
+        assert deps and recs
+        for r in recs:
+            dep = s.get(Departure, r.departure_id)
+            assert 0 < r.amount_fen <= dep.refund_due_fen
+            assert s.get(Talent, dep.talent_id).status == "departed"
+
+
+def test_audit_chain_verifies(demo_db):
+    db, *_ = demo_db
+    result = audit.verify(ServiceContext(db))
+    assert result.ok, result.message
+    assert result.checked > SIZE
+
+
+def test_same_seed_same_data(tmp_path):
+    q = select(Talent.name, Talent.id_number, Talent.introduction_date, Talent.education).order_by(Talent.id_number)
+
+    def rows(name, seed):
+        db = open_database(tmp_path / name)
+        try:
+            demo.generate(ServiceContext(db), size=30, seed=seed, workflow=False)
+            with db.read() as s:
+                return s.execute(q).all()
+        finally:
+            db.dispose()
+
+    first = rows("a.sqlite3", 11)
+    assert rows("b.sqlite3", 11) == first
+    assert rows("c.sqlite3", 12) != first
+
+
+def test_refuses_a_database_with_data_unless_if_empty(demo_db):
+    db, *_ = demo_db
+    with pytest.raises(TalentDeskError):
+        demo.generate(ServiceContext(db), size=5)
+    assert demo.generate(ServiceContext(db), size=5, if_empty=True).existing
+
+
+def test_cli_demo(tmp_path, capsys):
+    path = str(tmp_path / "cli.sqlite3")
+    assert main(["--db", path, "demo", "--size", "15", "--no-workflow", "--seed", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["talents"] == 15 and out["employers"] == len(demo.EMPLOYERS)
+    assert main(["--db", path, "demo", "--if-empty"]) == 0
+    assert "已有数据" in capsys.readouterr().out
+    assert main(["--db", path, "demo"]) == 1
