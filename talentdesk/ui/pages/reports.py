@@ -1,0 +1,479 @@
+"""报表打印: every ledger (Excel) and form (PDF) of the outputs with its options, a
+print preview of the forms (QPdfView), printing, and saving. Exports ask where to save
+and offer to open the file. Long runs go through env.run_op (progress, cancel).
+
+Filters from ``env.navigate("reports", ...)``: ``ledger`` (talents / disbursement /
+recovery / review) or ``form`` (approval / batch / review / recovery), with ``talent``
+(ID number), ``benefit``, ``year``, ``month`` ("YYYY-MM"); a form with its talent is
+previewed at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QListWidget,
+                               QListWidgetItem, QSpinBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+
+from talentdesk.domain import idcard
+from talentdesk.domain.errors import TalentDeskError
+from talentdesk.domain.status import TALENT_STATUS
+from talentdesk.services import employers, grants, reports, talents
+from talentdesk.ui.i18n import tr
+from talentdesk.ui.pages import widgets
+from talentdesk.ui.pages.widgets import PageBase, allowed, button, from_qdate, hint, line, month_edit
+
+# (key, kind, title, description); kind "ledger" → Excel, "form" → PDF
+OUTPUTS = (
+    ("talents", "ledger", tr("人才信息台账"), tr("全部人才的登记信息（Excel），可按单位、地区、引进年份、状态筛选")),
+    ("disbursement", "ledger", tr("待遇发放台账"), tr("某年度应发、已发、暂停和取消的各期待遇，按资金来源分列（Excel）")),
+    ("recovery", "ledger", tr("追回台账"), tr("离职人员应退回、已追回和尚欠金额（Excel）")),
+    ("review", "ledger", tr("年度考核台账"), tr("某年度负有服务义务人员的考核结果（Excel）")),
+    ("approval", "form", tr("人才待遇审批表"), tr("已批准待遇的审批表，含计算依据和发放计划，供签字盖章（PDF）")),
+    ("batch", "form", tr("补贴发放审批表"), tr("某月应发放的各期补贴汇总，供财务审批（PDF）")),
+    ("review_form", "form", tr("年度考核登记表 / 汇总报告"), tr("某年度考核汇总报告和每人一张登记表（PDF）")),
+    ("recovery_notice", "form", tr("追回通知书"), tr("离职人员应退回补贴的通知书（PDF）")),
+)
+FORM_KIND = {"approval": "approval", "batch": "batch", "review_form": "review", "recovery_notice": "recovery"}
+LEDGER_FOR_FILTER = {"talents": "talents", "disbursement": "disbursement", "recovery": "recovery", "review": "review"}
+FORM_FOR_FILTER = {"approval": "approval", "batch": "batch", "review": "review_form", "recovery": "recovery_notice"}
+
+
+def _progress(progress, text: str):
+    """reports' progress(done, total|None) → run_op's progress(done, total, text)."""
+    return lambda done, total=None: progress(int(done or 0), int(total or 0), text)
+
+
+class TalentPicker(QWidget):
+    """A search box and a combo of matching talents (ID number as data)."""
+
+    def __init__(self, env, *, status: str | None = None, parent=None):
+        super().__init__(parent)
+        self.env = env
+        self.status = status
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.search = line(tr("姓名、拼音首字母或身份证号"))
+        self.combo = QComboBox()
+        self.combo.setMinimumContentsLength(22)
+        lay.addWidget(self.search, 1)
+        lay.addWidget(self.combo, 2)
+        self.search.textChanged.connect(self._find)
+
+    def _find(self, text: str) -> None:
+        self.combo.clear()
+        text = text.strip()
+        if not text:
+            return
+        ok, found = widgets.call(self.env, talents.list_talents, self.env.ctx, search=text, status=self.status,
+                                 limit=30)
+        for s in (found[1] if ok else []):
+            self.combo.addItem(f"{s.name}　{idcard.mask(s.id_number)}　{s.employer or ''}", s.id_number)
+
+    def set_id(self, id_number: str) -> None:
+        self.search.setText(id_number)
+
+    def id_number(self) -> str | None:
+        return self.combo.currentData()
+
+
+class Page(PageBase):
+    title = tr("报表打印")
+    watches = ("employer", "talent", "settings")
+
+    def __init__(self, env, parent=None):
+        super().__init__(env, parent)
+        self._tmp = Path(tempfile.mkdtemp(prefix="talentdesk-preview-"))
+        self._preview_path: Path | None = None
+        self.last_result = None
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.list = QListWidget()
+        self.list.setMinimumWidth(220)
+        self.list.setMaximumWidth(300)
+        self.list.setSpacing(2)
+        for i, (key, kind, title, desc) in enumerate(OUTPUTS):
+            if i == 0:
+                head = QListWidgetItem(tr("Excel 台账"))
+                head.setFlags(Qt.ItemFlag.NoItemFlags)
+                self.list.addItem(head)
+            if i == 4:
+                head = QListWidgetItem(tr("打印表单（PDF）"))
+                head.setFlags(Qt.ItemFlag.NoItemFlags)
+                self.list.addItem(head)
+            item = QListWidgetItem("　" + title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(desc)
+            self.list.addItem(item)
+        for r in range(self.list.count()):
+            it = self.list.item(r)
+            if it.data(Qt.ItemDataRole.UserRole) is None:
+                f = it.font()
+                f.setBold(True)
+                it.setFont(f)
+        split.addWidget(self.list)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(8, 0, 0, 0)
+        self.heading = widgets.heading("", size=13)
+        self.description = hint("")
+        rl.addWidget(self.heading)
+        rl.addWidget(self.description)
+        box = QGroupBox(tr("选项"))
+        bl = QVBoxLayout(box)
+        self.stack = QStackedWidget()
+        bl.addWidget(self.stack)
+        self.mask = QCheckBox(tr("身份证号、手机号脱敏（报送上级或对外提供时勾选）"))
+        bl.addWidget(self.mask)
+        rl.addWidget(box)
+        self.options: dict[str, dict] = {}
+        self._build_options()
+        actions = QHBoxLayout()
+        self.preview_btn = button(tr("预览(&V)"), self.preview)
+        self.print_btn = button(tr("打印(&P)…"), self.print_preview)
+        self.save_btn = button(tr("导出(&S)…"), self.save)
+        actions.addWidget(self.preview_btn)
+        actions.addWidget(self.print_btn)
+        actions.addStretch(1)
+        actions.addWidget(self.save_btn)
+        rl.addLayout(actions)
+        self.status = hint("")
+        rl.addWidget(self.status)
+        self.viewer = self._make_viewer()
+        rl.addWidget(self.viewer, 1)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        self.outer.addWidget(split, 1)
+        self.list.currentRowChanged.connect(lambda *_: self._selected())
+        self.list.setCurrentRow(1)
+
+    # -------------------------------------------------------------- options
+
+    def _year(self, value: int | None = None, optional: bool = False) -> QSpinBox:
+        w = QSpinBox()
+        w.setRange(1999 if optional else 2000, 2100)
+        if optional:
+            w.setSpecialValueText(tr("全部年份"))
+        w.setValue(value if value is not None else dt.date.today().year)
+        w.setSuffix("" if optional else tr(" 年"))
+        return w
+
+    def _build_options(self) -> None:
+        year = dt.date.today().year
+        o = self.options
+        # talents ledger
+        page, form = self._page()
+        o["talents"] = {"employer": QComboBox(), "district": QComboBox(), "year": self._year(1999, True),
+                        "status": widgets.combo([(tr("全部"), None)] + [(v, k) for k, v in TALENT_STATUS.items()])}
+        form.addRow(tr("用人单位："), o["talents"]["employer"])
+        form.addRow(tr("所属地区："), o["talents"]["district"])
+        form.addRow(tr("引进年份："), o["talents"]["year"])
+        form.addRow(tr("状态："), o["talents"]["status"])
+        self._add("talents", page)
+        # disbursement
+        page, form = self._page()
+        o["disbursement"] = {"year": self._year(year)}
+        form.addRow(tr("年度(&Y)："), o["disbursement"]["year"])
+        self._add("disbursement", page)
+        # recovery
+        page, form = self._page()
+        o["recovery"] = {"year": self._year(1999, True)}
+        form.addRow(tr("离职年度："), o["recovery"]["year"])
+        self._add("recovery", page)
+        # review ledger
+        page, form = self._page()
+        o["review"] = {"year": self._year(year - 1)}
+        form.addRow(tr("考核年度(&Y)："), o["review"]["year"])
+        self._add("review", page)
+        # approval forms
+        page, form = self._page()
+        o["approval"] = {"talent": TalentPicker(self.env), "benefit": QComboBox()}
+        o["approval"]["talent"].combo.currentIndexChanged.connect(lambda *_: self._fill_benefits())
+        form.addRow(tr("人才(&T)："), o["approval"]["talent"])
+        form.addRow(tr("待遇项目："), o["approval"]["benefit"])
+        form.addRow("", hint(tr("不选人才时，按待遇项目打印全部已批准人员的审批表。")))
+        self._fill_benefits()
+        self._add("approval", page)
+        # batch
+        page, form = self._page()
+        o["batch"] = {"month": month_edit()}
+        form.addRow(tr("发放月份(&M)："), o["batch"]["month"])
+        self._add("batch", page)
+        # review forms
+        page, form = self._page()
+        o["review_form"] = {"year": self._year(year - 1), "talent": TalentPicker(self.env)}
+        form.addRow(tr("考核年度(&Y)："), o["review_form"]["year"])
+        form.addRow(tr("只打印某人："), o["review_form"]["talent"])
+        self._add("review_form", page)
+        # recovery notice
+        page, form = self._page()
+        o["recovery_notice"] = {"talent": TalentPicker(self.env, status="departed")}
+        form.addRow(tr("离职人员(&T)："), o["recovery_notice"]["talent"])
+        self._add("recovery_notice", page)
+
+    def _page(self):
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        return page, form
+
+    def _add(self, key: str, page: QWidget) -> None:
+        self.options[key]["_index"] = self.stack.addWidget(page)
+
+    def _fill_benefits(self) -> None:
+        box: QComboBox = self.options["approval"]["benefit"]
+        box.clear()
+        idn = self.options["approval"]["talent"].id_number()
+        box.addItem(tr("全部已批准的待遇"), None)
+        if idn:
+            ok, rows = widgets.call(self.env, grants.list_grants, self.env.ctx, idn, status="approved")
+            for g in rows if ok else []:
+                box.addItem(g.benefit_name or g.benefit_code, g.benefit_code)
+        else:
+            try:
+                from talentdesk.rules import BENEFIT_NAMES
+            except ImportError:  # pragma: no cover
+                BENEFIT_NAMES = {}
+            for code, name in BENEFIT_NAMES.items():
+                box.addItem(name, code)
+
+    def reload(self) -> None:
+        o = self.options["talents"]
+        for box, values in ((o["employer"], [e.name for e in employers.list_all(self.env.ctx)]),
+                            (o["district"], employers.districts(self.env.ctx))):
+            current = box.currentData()
+            box.clear()
+            box.addItem(tr("全部"), None)
+            for v in values:
+                box.addItem(v, v)
+            box.setCurrentIndex(max(0, box.findData(current)))
+
+    # -------------------------------------------------------------- selection
+
+    def current_key(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _spec(self, key: str):
+        return next(s for s in OUTPUTS if s[0] == key)
+
+    def _selected(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+        _, kind, title, desc = self._spec(key)
+        self.heading.setText(title)
+        self.description.setText(desc)
+        self.stack.setCurrentIndex(self.options[key]["_index"])
+        is_form = kind == "form"
+        self.preview_btn.setVisible(is_form)
+        self.print_btn.setVisible(is_form)
+        self.viewer.setVisible(is_form)
+        self.save_btn.setText(tr("另存为 PDF(&S)…") if is_form else tr("导出 Excel(&S)…"))
+        self.save_btn.setEnabled(allowed(self.env, "export"))
+        self.preview_btn.setEnabled(allowed(self.env, "export"))
+        self.print_btn.setEnabled(self._preview_path is not None)
+        self.status.setText("" if is_form else tr("导出后可用 Excel 打开、打印或报送。"))
+
+    def select(self, key: str) -> None:
+        for r in range(self.list.count()):
+            if self.list.item(r).data(Qt.ItemDataRole.UserRole) == key:
+                self.list.setCurrentRow(r)
+                return
+
+    def apply_filters(self, **filters) -> None:
+        self.refresh()
+        key = LEDGER_FOR_FILTER.get(filters.get("ledger")) or FORM_FOR_FILTER.get(filters.get("form"))
+        if key is None:
+            return
+        self.select(key)
+        o = self.options[key]
+        if "year" in filters and "year" in o:
+            o["year"].setValue(int(filters["year"]))
+        if "month" in filters and "month" in o:
+            m = str(filters["month"])
+            o["month"].setDate(QDate(int(m[:4]), int(m[5:7]), 1))
+        if filters.get("talent") and "talent" in o:
+            o["talent"].set_id(filters["talent"])
+        if filters.get("benefit") and key == "approval":
+            o["benefit"].setCurrentIndex(max(0, o["benefit"].findData(filters["benefit"])))
+        if self._spec(key)[1] == "form" and filters.get("talent"):
+            self.preview()
+
+    # -------------------------------------------------------------- running
+
+    def params(self, key: str) -> dict:
+        o = self.options[key]
+        if key == "talents":
+            y = o["year"].value()
+            return {"employer": o["employer"].currentData(), "district": o["district"].currentData(),
+                    "year": None if y == o["year"].minimum() else y, "status": o["status"].currentData()}
+        if key in ("disbursement", "review"):
+            return {"year": o["year"].value()}
+        if key == "recovery":
+            y = o["year"].value()
+            return {"year": None if y == o["year"].minimum() else y}
+        if key == "approval":
+            return {"talent": o["talent"].id_number(), "benefit": o["benefit"].currentData()}
+        if key == "batch":
+            return {"month": from_qdate(o["month"].date()).isoformat()[:7]}
+        if key == "review_form":
+            return {"year": o["year"].value(), "talent": o["talent"].id_number()}
+        if key == "recovery_notice":
+            return {"talent": o["talent"].id_number()}
+        raise KeyError(key)
+
+    def suggested_name(self, key: str) -> str:
+        _, kind, title, _ = self._spec(key)
+        p = self.params(key)
+        bits = [self.env_office_prefix(), title.split(" / ")[0]]
+        if p.get("year"):
+            bits.append(f"{p['year']}年")
+        if p.get("month"):
+            bits.append(p["month"])
+        bits.append(dt.date.today().strftime("%Y%m%d"))
+        return "-".join(b for b in bits if b) + (".xlsx" if kind == "ledger" else ".pdf")
+
+    def env_office_prefix(self) -> str:
+        try:
+            from talentdesk.services import settings
+
+            return settings.get_settings(self.env.ctx).district or ""
+        except Exception:  # noqa: BLE001
+            return ""
+
+    def _job(self, key: str, path: Path):
+        _, kind, title, _ = self._spec(key)
+        params = self.params(key)
+        mask = self.mask.isChecked()
+        ctx = self.env.ctx
+
+        if kind == "ledger":
+            def work(progress, cancelled):
+                return reports.export_ledger(ctx, key, path, mask=mask, progress=_progress(progress, title),
+                                             cancel=cancelled, **params)
+        else:
+            def work(progress, cancelled):
+                return reports.print_forms(ctx, FORM_KIND[key], path, mask=mask, progress=_progress(progress, title),
+                                           cancel=cancelled, **params)
+        return work
+
+    def save(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+        kind = self._spec(key)[1]
+        filters = tr("Excel 工作簿 (*.xlsx)") if kind == "ledger" else tr("PDF 文件 (*.pdf)")
+        path = widgets.ask_save_file(self.env, self, tr("保存到"), self.suggested_name(key), filters)
+        if not path:
+            return
+        suffix = ".xlsx" if kind == "ledger" else ".pdf"
+        if not path.lower().endswith(suffix):
+            path += suffix
+        self.env.run_op(tr("正在生成 {t}").format(t=self._spec(key)[2]), self._job(key, Path(path)), self._saved,
+                        write=True)
+
+    def _saved(self, result) -> None:
+        self.last_result = result
+        what = tr("{n} 行").format(n=result.rows) if result.kind in LEDGER_FOR_FILTER and not result.pages else \
+            tr("{n} 页").format(n=result.pages)
+        self.status.setText(tr("已保存 {p}（{w}）").format(p=result.path, w=what))
+        if self.env.confirm(tr("已保存到 {p}（{w}）。现在打开吗？").format(p=result.path, w=what)):
+            widgets.open_file(str(result.path))
+
+    def preview(self) -> None:
+        key = self.current_key()
+        if key is None or self._spec(key)[1] != "form":
+            return
+        path = self._tmp / f"preview-{dt.datetime.now():%H%M%S%f}.pdf"
+        self.status.setText(tr("正在生成预览……"))
+        self.env.run_op(tr("正在生成预览"), self._job(key, path), self._previewed, write=True)
+
+    def _previewed(self, result) -> None:
+        self.last_result = result
+        self._preview_path = Path(result.path)
+        self.status.setText(tr("预览：{n} 份，共 {p} 页。确认无误后可打印或另存为 PDF。").format(n=result.rows, p=result.pages))
+        self.print_btn.setEnabled(True)
+        self._show_pdf(self._preview_path)
+
+    # -------------------------------------------------------------- PDF view and printing
+
+    def _make_viewer(self) -> QWidget:
+        try:
+            from PySide6.QtPdf import QPdfDocument
+            from PySide6.QtPdfWidgets import QPdfView
+        except ImportError:  # pragma: no cover - PySide6-Essentials
+            self.pdf_doc = None
+            return hint(tr("本机缺少 PDF 预览组件，请另存为 PDF 后查看。"))
+        self.pdf_doc = QPdfDocument(self)
+        view = QPdfView(self)
+        view.setDocument(self.pdf_doc)
+        view.setPageMode(QPdfView.PageMode.MultiPage)
+        view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        view.setMinimumHeight(300)
+        return view
+
+    def _show_pdf(self, path: Path) -> None:
+        if self.pdf_doc is None:
+            return
+        self.pdf_doc.close()
+        self.pdf_doc.load(str(path))
+
+    def page_count(self) -> int:
+        return self.pdf_doc.pageCount() if self.pdf_doc is not None else 0
+
+    def print_preview(self) -> None:
+        """Print the previewed PDF on a printer chosen in the system print dialog."""
+        if self._preview_path is None or self.pdf_doc is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dlg = QPrintDialog(printer, self)
+        dlg.setWindowTitle(tr("打印"))
+        if not widgets.exec_dialog(dlg):
+            return
+        self.print_to(printer)
+
+    def print_to(self, printer) -> int:
+        """Draw every page of the previewed PDF on ``printer`` (a QPagedPaintDevice)."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            self.env.show_error(TalentDeskError(tr("无法开始打印，请检查打印机")))
+            return 0
+        n = self.pdf_doc.pageCount()
+        try:
+            for i in range(n):
+                if i:
+                    printer.newPage()
+                rect = painter.viewport()
+                size = self.pdf_doc.pagePointSize(i).toSize()
+                scale = min(rect.width() / max(1, size.width()), rect.height() / max(1, size.height()))
+                target = QSize(int(size.width() * scale), int(size.height() * scale))
+                image = self.pdf_doc.render(i, target)
+                painter.drawImage(0, 0, image)
+        finally:
+            painter.end()
+        return n
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.pdf_doc is not None:
+            self.pdf_doc.close()
+        super().closeEvent(event)
+
+    def __del__(self):  # pragma: no cover - best effort cleanup of preview files
+        try:
+            for p in self._tmp.glob("*.pdf"):
+                p.unlink()
+            os.rmdir(self._tmp)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+__all__ = ["Page", "OUTPUTS"]

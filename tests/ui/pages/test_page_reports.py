@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from talentdesk.services import agreements, departures, payments
+from talentdesk.ui.pages import reports as page_mod
+from talentdesk.ui.pages import widgets
+from tests.ui.pages.conftest import wait_for_ops
+from tests.ui.pages.seeding import approved_settlement
+
+pytestmark = pytest.mark.gui
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def seeded(env, clerk_ctx, reviewer_ctx):
+    env.ctx = clerk_ctx
+    approved_on = (TODAY - dt.timedelta(days=200)).replace(day=1)
+    t, g = approved_settlement(clerk_ctx, reviewer_ctx, approved_on=approved_on, 姓名="张伟")
+    agreements.add(clerk_ctx, t.id_number, kind="服务期协议", start_date=approved_on, term_years=5,
+                   required_service_years=5)
+    first = payments.list_installments(clerk_ctx, grant_id=g.id)[0]
+    payments.propose(clerk_ctx, [first.id])
+    payments.approve(reviewer_ctx, [first.id])
+    payments.record_paid(clerk_ctx, first.id, approved_on + dt.timedelta(days=10), "记-001")
+    return t, g, approved_on
+
+
+def _page(qtbot, env):
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.refresh()
+    return page
+
+
+def test_export_ledger_asks_where_and_offers_to_open(qtbot, env, seeded, tmp_path, monkeypatch):
+    t, g, approved_on = seeded
+    page = _page(qtbot, env)
+    page.apply_filters(ledger="disbursement", year=approved_on.year)
+    assert page.current_key() == "disbursement"
+    asked = {}
+
+    def ask_save(env_, parent, title, suggested, filters):
+        asked["suggested"] = suggested
+        return str(tmp_path / "发放台账")
+
+    opened = []
+    monkeypatch.setattr(widgets, "ask_save_file", ask_save)
+    monkeypatch.setattr(widgets, "open_file", lambda p: opened.append(p) or True)
+    page.save_btn.click()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    out = tmp_path / "发放台账.xlsx"
+    assert out.exists() and asked["suggested"].endswith(".xlsx") and "待遇发放台账" in asked["suggested"]
+    assert env.confirms and "现在打开" in env.confirms[-1]
+    assert opened == [str(out)]
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out, read_only=True)
+    text = "".join(str(c) for row in wb.active.iter_rows(values_only=True) for c in row if c is not None)
+    assert "张伟" in text
+
+
+def test_recovery_notice_preview_and_print(qtbot, env, seeded, tmp_path):
+    t, g, approved_on = seeded
+    departures.record(env.ctx, t.id_number, TODAY, "个人原因辞职")
+    page = _page(qtbot, env)
+    page.apply_filters(form="recovery", talent=t.id_number)  # from 离职追回
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert page.current_key() == "recovery_notice"
+    assert page.page_count() >= 1 and page.print_btn.isEnabled()
+    from PySide6.QtGui import QPdfWriter
+
+    writer = QPdfWriter(str(tmp_path / "printed.pdf"))
+    assert page.print_to(writer) == page.page_count()
+
+
+def test_batch_form_saved_as_pdf(qtbot, env, seeded, tmp_path, monkeypatch):
+    t, g, approved_on = seeded
+    page = _page(qtbot, env)
+    page.apply_filters(form="batch", month=approved_on.isoformat()[:7])
+    monkeypatch.setattr(widgets, "ask_save_file", lambda *a: str(tmp_path / "batch.pdf"))
+    env.confirm_answer = False
+    page.save_btn.click()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert (tmp_path / "batch.pdf").read_bytes()[:4] == b"%PDF"
+    assert "页" in page.status.text()
