@@ -255,10 +255,13 @@ def approval_blocks(pen: Pen, form: ApprovalForm, mask: bool) -> list[Block]:
     blocks.append(full("审批情况", approval))
     sig = form.office.signatories
     printed = "    ".join(f"{k}：{sig[k]}" for k in ("经办人", "审核人") if sig.get(k))
+    # Three signature blocks share what is left of the page (one page whenever possible).
+    left = PORTRAIT[1] - MARGIN_TOP - MARGIN_BOTTOM - sum(b.height for b in blocks)
+    each = max(60.0, min(100.0, left / 3 - 0.5))
     blocks += [
-        signature_row(pen, c[0], W, "用人单位\n意见", height=84),
-        signature_row(pen, c[0], W, "主管部门\n意见", height=84),
-        signature_row(pen, c[0], W, "人才办\n审核意见", printed, height=90),
+        signature_row(pen, c[0], W, "用人单位\n意见", height=each),
+        signature_row(pen, c[0], W, "主管部门\n意见", height=each),
+        signature_row(pen, c[0], W, "人才办\n审核意见", printed, height=each),
     ]
     return blocks
 
