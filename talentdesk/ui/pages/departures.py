@@ -242,6 +242,8 @@ class Page(PageBase):
         self._apply_search()
         if current is not None:
             self.select(current.id)
+        elif self.model.rows:
+            self.table.selectRow(0)
 
     def _apply_search(self) -> None:
         text = self.search.text().strip().lower()

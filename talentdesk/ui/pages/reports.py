@@ -11,14 +11,16 @@ previewed at once.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QListWidget,
-                               QListWidgetItem, QSpinBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+                               QListWidgetItem, QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from talentdesk.domain import idcard
 from talentdesk.domain.errors import TalentDeskError
@@ -26,7 +28,10 @@ from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.services import employers, grants, reports, talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import PageBase, allowed, button, from_qdate, hint, line, month_edit
+from talentdesk.ui.pages.widgets import (Col, DataTable, PageBase, RowsModel, allowed, button, from_qdate, hint, line,
+                                         month_edit)
+
+PREVIEW_ROWS = 200
 
 # (key, kind, title, description); kind "ledger" → Excel, "form" → PDF
 OUTPUTS = (
@@ -47,6 +52,13 @@ FORM_FOR_FILTER = {"approval": "approval", "batch": "batch", "review": "review_f
 def _progress(progress, text: str):
     """reports' progress(done, total|None) → run_op's progress(done, total, text)."""
     return lambda done, total=None: progress(int(done or 0), int(total or 0), text)
+
+
+def _wide_combo() -> QComboBox:
+    box = QComboBox()
+    box.setMinimumContentsLength(24)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    return box
 
 
 class TalentPicker(QWidget):
@@ -130,6 +142,7 @@ class Page(PageBase):
         bl.addWidget(self.stack)
         self.mask = QCheckBox(tr("身份证号、手机号脱敏（报送上级或对外提供时勾选）"))
         bl.addWidget(self.mask)
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         rl.addWidget(box)
         self.options: dict[str, dict] = {}
         self._build_options()
@@ -145,7 +158,13 @@ class Page(PageBase):
         self.status = hint("")
         rl.addWidget(self.status)
         self.viewer = self._make_viewer()
-        rl.addWidget(self.viewer, 1)
+        self.ledger_model = RowsModel([], self)
+        self.ledger_table = DataTable(self.ledger_model, self)
+        self.ledger_table.setSortingEnabled(False)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.viewer)
+        self.views.addWidget(self.ledger_table)
+        rl.addWidget(self.views, 1)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
         self.outer.addWidget(split, 1)
@@ -168,7 +187,7 @@ class Page(PageBase):
         o = self.options
         # talents ledger
         page, form = self._page()
-        o["talents"] = {"employer": QComboBox(), "district": QComboBox(), "year": self._year(1999, True),
+        o["talents"] = {"employer": _wide_combo(), "district": _wide_combo(), "year": self._year(1999, True),
                         "status": widgets.combo([(tr("全部"), None)] + [(v, k) for k, v in TALENT_STATUS.items()])}
         form.addRow(tr("用人单位："), o["talents"]["employer"])
         form.addRow(tr("所属地区："), o["talents"]["district"])
@@ -192,7 +211,7 @@ class Page(PageBase):
         self._add("review", page)
         # approval forms
         page, form = self._page()
-        o["approval"] = {"talent": TalentPicker(self.env), "benefit": QComboBox()}
+        o["approval"] = {"talent": TalentPicker(self.env), "benefit": _wide_combo()}
         o["approval"]["talent"].combo.currentIndexChanged.connect(lambda *_: self._fill_benefits())
         form.addRow(tr("人才(&T)："), o["approval"]["talent"])
         form.addRow(tr("待遇项目："), o["approval"]["benefit"])
@@ -272,14 +291,14 @@ class Page(PageBase):
         self.description.setText(desc)
         self.stack.setCurrentIndex(self.options[key]["_index"])
         is_form = kind == "form"
-        self.preview_btn.setVisible(is_form)
         self.print_btn.setVisible(is_form)
-        self.viewer.setVisible(is_form)
+        self.views.setCurrentWidget(self.viewer if is_form else self.ledger_table)
         self.save_btn.setText(tr("另存为 PDF(&S)…") if is_form else tr("导出 Excel(&S)…"))
         self.save_btn.setEnabled(allowed(self.env, "export"))
         self.preview_btn.setEnabled(allowed(self.env, "export"))
         self.print_btn.setEnabled(self._preview_path is not None)
-        self.status.setText("" if is_form else tr("导出后可用 Excel 打开、打印或报送。"))
+        self.status.setText(tr("点“预览”查看，确认无误后打印或另存为 PDF。") if is_form else
+                            tr("点“预览”查看前 {n} 行；导出后可用 Excel 打开、打印或报送。").format(n=PREVIEW_ROWS))
 
     def select(self, key: str) -> None:
         for r in range(self.list.count()):
@@ -389,7 +408,10 @@ class Page(PageBase):
 
     def preview(self) -> None:
         key = self.current_key()
-        if key is None or self._spec(key)[1] != "form":
+        if key is None:
+            return
+        if self._spec(key)[1] == "ledger":
+            self.preview_ledger(key)
             return
         path = self._tmp / f"preview-{dt.datetime.now():%H%M%S%f}.pdf"
         self.status.setText(tr("正在生成预览……"))
@@ -401,6 +423,45 @@ class Page(PageBase):
         self.status.setText(tr("预览：{n} 份，共 {p} 页。确认无误后可打印或另存为 PDF。").format(n=result.rows, p=result.pages))
         self.print_btn.setEnabled(True)
         self._show_pdf(self._preview_path)
+
+    def preview_ledger(self, key: str) -> None:
+        params = self.params(key)
+        ctx = self.env.ctx
+        builders = {"talents": reports.talent_ledger, "disbursement": reports.disbursement_ledger,
+                    "recovery": reports.recovery_ledger, "review": reports.review_ledger}
+
+        def work(progress, cancelled):
+            if key in ("disbursement", "review"):
+                ledger = builders[key](ctx, params["year"])
+            else:
+                ledger = builders[key](ctx, **params)
+            rows = list(itertools.islice(iter(ledger.rows), PREVIEW_ROWS))
+            close = getattr(ledger.rows, "close", None)
+            if callable(close):
+                close()
+            return ledger, rows
+
+        self.status.setText(tr("正在生成预览……"))
+        self.env.run_op(tr("正在生成预览"), work, self._ledger_previewed)
+
+    def _ledger_previewed(self, result) -> None:
+        ledger, rows = result
+        cols = []
+        for i, c in enumerate(ledger.columns):
+            kind = {"money": "money", "int": "int", "date": "date"}.get(c.kind, "text")
+            cols.append(Col(c.label, lambda r, i=i: r[i] if i < len(r) else None, kind=kind,
+                            width=max(3, min(int(c.width * 0.6), 16))))
+        self.ledger_model = RowsModel(cols, self, tint=lambda r: QColor("#eef3f8") if type(r) is not tuple else None)
+        self.ledger_model.set_rows(rows)
+        old = self.ledger_table
+        self.ledger_table = DataTable(self.ledger_model, self)
+        self.ledger_table.setSortingEnabled(False)
+        self.views.insertWidget(1, self.ledger_table)
+        self.views.removeWidget(old)
+        old.deleteLater()
+        self.views.setCurrentWidget(self.ledger_table)
+        self.status.setText(tr("{t}：预览前 {n} 行（共 {m} 行）。").format(
+            t=ledger.title, n=len(rows), m=ledger.row_count if ledger.row_count is not None else tr("若干")))
 
     # -------------------------------------------------------------- PDF view and printing
 

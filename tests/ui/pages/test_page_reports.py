@@ -90,3 +90,16 @@ def test_batch_form_saved_as_pdf(qtbot, env, seeded, tmp_path, monkeypatch):
     assert not env.errors, env.errors
     assert (tmp_path / "batch.pdf").read_bytes()[:4] == b"%PDF"
     assert "页" in page.status.text()
+
+
+def test_ledger_preview_shows_first_rows(qtbot, env, seeded):
+    page = _page(qtbot, env)
+    page.apply_filters(ledger="talents")
+    page.preview_btn.click()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert page.views.currentWidget() is page.ledger_table
+    labels = [c.title for c in page.ledger_model.columns]
+    assert "姓名" in labels
+    name_col = labels.index("姓名")
+    assert any(page.ledger_model.columns[name_col].text(r) == "张伟" for r in page.ledger_model.rows)
