@@ -120,9 +120,8 @@ def attention(ctx: ServiceContext, today: dt.date | None = None, *, limit: int =
     ending = agreements.ending_within(ctx, agreement_days, today=today)
     agreements_section = Section(len(ending), 0, ending[:limit])
     year = today.year - 1
-    grid = reviews.list_for_year(ctx, year)
-    missing = [r for r in grid.rows if r.result is None]
-    reviews_section = Section(len(missing), 0, missing[:limit])
+    n, missing = reviews.missing_for_year(ctx, year, limit=limit)
+    reviews_section = Section(n, 0, missing)
     outs = departures.list_departures(ctx, outstanding_only=True)
     rec = Section(len(outs), sum(d.outstanding_fen for d in outs), outs[:limit])
     return Attention(today, due, overdue, agreements_section, reviews_section, year, rec)

@@ -395,61 +395,74 @@ def record_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bo
     return ReviewBatch(results, True)
 
 
-def _service_years(session: Session) -> dict[int, int]:
-    rows = session.execute(select(ServiceAgreement.talent_id, func.max(ServiceAgreement.required_service_years))
-                           .group_by(ServiceAgreement.talent_id)).all()
-    return {tid: int(y) for tid, y in rows if y}
+def _obligation(year: int):
+    """(select of talents under obligation in ``year`` with their start, years, review
+    columns) — all in SQL, so the dashboard can count without loading rows.
+
+    Under obligation: start (合同起始日期, else 引进日期) ≤ 31 Dec; start + N years > 1 Jan
+    (N: the agreement's required service years, else 合同期限, else 5), i.e. start year + N
+    > year, or = year when the start is not 1 January; not departed before 31 Dec.
+    Anyone with a result recorded for the year is included as well.
+    """
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    ag = (select(ServiceAgreement.talent_id.label("tid"),
+                 func.max(ServiceAgreement.required_service_years).label("years"))
+          .group_by(ServiceAgreement.talent_id).subquery())
+    dep = (select(Departure.talent_id.label("tid"), func.min(Departure.departed_on).label("on"))
+           .group_by(Departure.talent_id).subquery())
+    rv = select(AnnualReview).where(AnnualReview.year == year).subquery()
+    start = func.coalesce(Talent.contract_start, Talent.introduction_date)
+    years = func.coalesce(ag.c.years, Talent.contract_years, DEFAULT_SERVICE_YEARS)
+    end_year = func.extract("year", start) + years
+    not_jan1 = (func.extract("month", start) > 1) | (func.extract("day", start) > 1)
+    under = ((start <= last) & ((end_year > year) | ((end_year == year) & not_jan1))
+             & ((dep.c.on.is_(None)) | (dep.c.on > last)))
+    cols = (Talent.id, Talent.id_number, Talent.name, Employer.name, start, ag.c.years, Talent.contract_years,
+            rv.c.result, rv.c.review_date, rv.c.remarks, rv.c.id, rv.c.version)
+    stmt = (select(*cols).select_from(Talent)
+            .outerjoin(Employer, Talent.employer_id == Employer.id)
+            .outerjoin(ag, ag.c.tid == Talent.id)
+            .outerjoin(dep, dep.c.tid == Talent.id)
+            .outerjoin(rv, rv.c.talent_id == Talent.id)
+            .where(under | rv.c.id.is_not(None)))
+    return stmt, rv
 
 
 def list_for_year(ctx: ServiceContext, year: int) -> YearReviews:
     """Everyone under a service obligation in ``year`` with their result (None if not yet
-    entered), and counts by result (未登记 for the missing).
+    entered), and counts by result (未登记 for the missing). See ``_obligation``."""
+    from talentdesk.services.agreements import end_date
 
-    Under obligation: service started (合同起始日期, else 引进日期) on or before 31 Dec of
-    the year and ends after 1 Jan of it (start + the agreement's required service years,
-    else 合同期限, else 5 years), and not departed before the year ended. Anyone with a
-    result recorded for the year is listed too.
-    """
-    from talentdesk.rules import dates
-
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    stmt, _ = _obligation(year)
+    stmt = stmt.order_by(Employer.name, Talent.name, Talent.id)
+    rows: list[ReviewRow] = []
     with ctx.read() as session:
-        svc = _service_years(session)
-        departed = dict(session.execute(select(Departure.talent_id, func.min(Departure.departed_on))
-                                        .group_by(Departure.talent_id)).all())
-        reviews = {r.talent_id: r for r in session.execute(
-            select(AnnualReview).where(AnnualReview.year == year)).scalars()}
-        start_col = func.coalesce(Talent.contract_start, Talent.introduction_date)
-        stmt = (select(Talent.id, Talent.id_number, Talent.name, Employer.name, start_col, Talent.contract_years)
-                .outerjoin(Employer, Talent.employer_id == Employer.id)
-                .where(start_col <= last).order_by(Employer.name, Talent.name, Talent.id))
-        rows: list[ReviewRow] = []
-        listed = set()
-        for tid, idn, name, emp, start, cyears in session.execute(stmt):
-            years = svc.get(tid) or (int(Decimal(cyears)) if cyears else None) or DEFAULT_SERVICE_YEARS
-            end = dates.add_years(start, years)
-            r = reviews.get(tid)
-            if r is None:
-                if end <= first:
-                    continue
-                left = departed.get(tid)
-                if left is not None and left <= last:
-                    continue
-            listed.add(tid)
-            rows.append(ReviewRow(tid, idn, name, emp, start, end, r.result if r else None,
-                                  r.review_date if r else None, r.remarks if r else None, r.id if r else None,
-                                  r.version if r else None))
-        for tid, r in reviews.items():
-            if tid not in listed:
-                t = session.get(Talent, tid)
-                emp = session.get(Employer, t.employer_id).name if t.employer_id else None
-                rows.append(ReviewRow(tid, t.id_number, t.name, emp, None, None, r.result, r.review_date, r.remarks,
-                                      r.id, r.version))
+        for tid, idn, name, emp, start, ag_years, cyears, result, rdate, remarks, rid, version in session.execute(stmt):
+            years = ag_years or cyears or DEFAULT_SERVICE_YEARS
+            end = end_date(start, Decimal(years)) if start else None
+            rows.append(ReviewRow(tid, idn, name, emp, start, end, result, rdate, remarks, rid, version))
     counts = {k: 0 for k in REVIEW_RESULTS}
     counts["未登记"] = 0
     for r in rows:
         counts[r.result or "未登记"] += 1
     return YearReviews(year, rows, counts)
+
+
+def missing_for_year(ctx: ServiceContext, year: int, *, limit: int = 20) -> tuple[int, list[ReviewRow]]:
+    """(how many under obligation have no result for ``year``, the first ``limit`` of them)."""
+    from talentdesk.services.agreements import end_date
+
+    stmt, rv = _obligation(year)
+    stmt = stmt.where(rv.c.id.is_(None))
+    with ctx.read() as session:
+        n = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+        rows = []
+        for tid, idn, name, emp, start, ag_years, cyears, *_ in session.execute(
+                stmt.order_by(Employer.name, Talent.name, Talent.id).limit(limit)):
+            years = ag_years or cyears or DEFAULT_SERVICE_YEARS
+            rows.append(ReviewRow(tid, idn, name, emp, start, end_date(start, Decimal(years)) if start else None,
+                                  None, None, None, None, None))
+        return int(n), rows
 
 
 def list_for_talent(ctx: ServiceContext, id_number: str) -> list[ReviewView]:
