@@ -571,6 +571,8 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing) -> ConfirmResult:
                     .where(BenefitGrant.talent_id == t.id,
                            (BenefitGrant.benefit_code == benefit) | (BenefitGrant.benefit_name == benefit))
                     .order_by(Installment.due_date, Installment.id))
+            if session.get_bind().dialect.name == "postgresql":
+                stmt = stmt.with_for_update(of=Installment)
             cands = session.execute(stmt).all()
             if not cands:
                 fe = FieldError("benefit", "待遇项目", benefit, f"待遇项目：{t.name}没有“{benefit}”待遇")
