@@ -172,13 +172,25 @@ def fill_hbar(view, pairs, title: str, color: str) -> None:
     axis_y = QBarCategoryAxis()
     axis_y.append([_short(label) for label, _ in pairs] or [""])
     axis_x = QValueAxis()
-    axis_x.setRange(0, max([n for _, n in pairs] + [1]) * 1.15)
+    upper, ticks = count_axis(max([n for _, n in pairs] + [1]))
+    axis_x.setRange(0, upper)
+    axis_x.setTickCount(ticks)
     axis_x.setLabelFormat("%d")
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(axis_y)
     series.attachAxis(axis_x)
     chart.legend().setVisible(False)
+
+
+def count_axis(top: int) -> tuple[int, int]:
+    """(upper bound, tick count) so that every tick of a count axis is a whole number."""
+    top = max(1, int(top))
+    if top < 10:
+        return top + 1, top + 2
+    step = next(m * 10 ** e for e in range(0, 9) for m in (1, 2, 5) if top / (m * 10 ** e) <= 8)
+    upper = (top // step + 1) * step
+    return upper, upper // step + 1
 
 
 def _short(text: str, n: int = 12) -> str:

@@ -459,9 +459,14 @@ class Page(PageBase):
         self.views.insertWidget(1, self.ledger_table)
         self.views.removeWidget(old)
         old.deleteLater()
+        for r, row in enumerate(rows):
+            if type(row).__name__ == "Heading":
+                self.ledger_table.setSpan(r, 0, 1, len(cols))
         self.views.setCurrentWidget(self.ledger_table)
-        self.status.setText(tr("{t}：预览前 {n} 行（共 {m} 行）。").format(
-            t=ledger.title, n=len(rows), m=ledger.row_count if ledger.row_count is not None else tr("若干")))
+        text = tr("{t}（预览，显示 {n} 行，含小计、合计）").format(t=ledger.title, n=len(rows))
+        if len(rows) >= PREVIEW_ROWS:
+            text = tr("{t}（预览前 {n} 行，完整内容请导出）").format(t=ledger.title, n=len(rows))
+        self.status.setText(text)
 
     # -------------------------------------------------------------- PDF view and printing
 
