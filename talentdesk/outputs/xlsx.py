@@ -4,7 +4,10 @@ Layout as talent offices keep them: the title (office + year + ledger name) merg
 the table, a 填报单位 / 填报日期 line, the header frozen and repeated on every printed
 page, column widths that fit, 宋体 11pt, amounts in yuan with two decimals and
 thousands separators, totals as values (computed from integer fen, never formulas),
-A4 landscape fitted to the page width, 第 N 页 共 M 页 in the footer.
+A4 landscape fitted to the page width, 第 N 页 共 M 页 in the footer. Cells with a value
+carry the column's bordered format; empty cells of the table get their border from one
+conditional format over the table (“blanks”), which is much cheaper than a formatted
+blank cell each in a 100,000-row ledger.
 
 Amounts: the model carries integer fen; the cell holds ``fen / 100``. For any amount
 below 2**53 fen that float is the double nearest to the exact decimal, and xlsxwriter
@@ -93,6 +96,7 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
         sub_fmt.append(wb.add_format({**props, "bold": True, "bg_color": "#F2F2F2"}))
         tot_fmt.append(wb.add_format({**props, "bold": True, "bg_color": "#E7E6E6", "top": 6}))
     heading_fmt = wb.add_format({**base, "bold": True, "align": "left"})
+    blank_border = wb.add_format({"border": 1})
     note_fmt = wb.add_format({"align": "left", "valign": "top", "text_wrap": True})
 
     # ---- page setup
@@ -144,7 +148,6 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
     masked_cols = {i for i, k in enumerate(kinds) if k in ("id", "phone")} if mask else set()
     write_string = ws.write_string
     write_number = ws.write_number
-    write_blank = ws.write_blank
     epoch = _EPOCH
     n_data = 0
     last_data_row = header
@@ -160,8 +163,7 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
                 last_data_row = row
                 for c, v in enumerate(values):
                     if v is None or v == "":
-                        write_blank(row, c, None, col_fmt[c])
-                        continue
+                        continue  # empty cells get their border from the conditional format below
                     k = kinds[c]
                     if k == "money":
                         write_number(row, c, v / 100)
@@ -198,6 +200,10 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
 
     if n_data:
         ws.autofilter(header, 0, last_data_row, last)
+        # Borders for the empty cells of the table in one rule instead of a formatted blank
+        # cell each (a fifth of the cells of a disbursement ledger are empty).
+        ws.conditional_format(header + 1, 0, last_data_row, last,
+                              {"type": "blanks", "format": blank_border, "stop_if_true": False})
 
     # ---- notes and signature line
     row += 1

@@ -36,8 +36,10 @@ LEDGER_KINDS = {"talents": "人才信息台账", "disbursement": "待遇发放�
                 "review": "年度考核台账"}
 FORM_KINDS = {"approval": "人才待遇审批表", "batch": "补贴发放审批表", "review": "年度考核登记表",
               "recovery": "追回通知书"}
-# Installments whose money went out (a refund due or refunded is still money paid).
-PAID_STATUSES = ("paid", "refund_due", "refunded")
+# Installments whose money went out (a refund due or refunded is still money paid). A
+# reversal (冲销) is its own entry, status "reversed", with the negative amount: counting
+# it nets the reversed payment out.
+PAID_STATUSES = ("paid", "refund_due", "refunded", "reversed")
 # What a monthly payment batch lists.
 BATCH_STATUSES = ("scheduled", "proposed", "approved", "paid")
 LEVEL_ORDER = tuple(FUNDING_LEVELS)

@@ -54,6 +54,9 @@ def _layout_checks(ws, ncols: int):
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     assert any(str(m) == f"A1:{openpyxl.utils.get_column_letter(ncols)}1" for m in ws.merged_cells.ranges)
     assert ws["A2"].value.startswith("填报单位：")
+    # empty table cells are bordered by one “blanks” conditional format over the table
+    rules = [(str(cf.sqref), r.type) for cf in ws.conditional_formatting for r in cf.rules]
+    assert any(t == "containsBlanks" and ref.startswith("A") for ref, t in rules), rules
     for c in range(1, ncols + 1):
         cell = ws.cell(HEADER_ROW, c)
         assert cell.font.name == "宋体" and cell.font.sz == 11
