@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.domain.status import AGREEMENT_KINDS, AGREEMENT_STATUS
@@ -235,9 +235,11 @@ def ending_within(ctx: ServiceContext, days: int = 90, *, today: dt.date | None 
     """Active agreements whose end date falls in [today, today + days], soonest first."""
     today = today or dt.date.today()
     horizon = today + dt.timedelta(days=days)
-    # a term of at most 50 years: anything starting before horizon - 50 years cannot end in the window
+    # the end year lies within a year of start year + term: a cheap SQL superset, exact check below
+    end_year = func.extract("year", ServiceAgreement.start_date) + ServiceAgreement.term_years
     stmt = _base().where(ServiceAgreement.status == "active", ServiceAgreement.start_date.is_not(None),
-                         ServiceAgreement.term_years.is_not(None), ServiceAgreement.start_date <= horizon)
+                         ServiceAgreement.term_years.is_not(None), ServiceAgreement.start_date <= horizon,
+                         end_year >= today.year - 2, end_year <= horizon.year + 2)
     with ctx.read() as session:
         rows = [v for v in _query(session, stmt) if v.end_date and today <= v.end_date <= horizon]
     rows.sort(key=lambda v: (v.end_date, v.name))

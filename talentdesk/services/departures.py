@@ -261,6 +261,10 @@ def record(ctx: ServiceContext, id_number: str, departed_on: dt.date, reason: st
         t = grants.load_talent(session, id_number, lock=True)
         if t.status == "departed":
             raise ConflictError(f"{t.name}已办理离职登记，不能重复登记")
+        start = t.introduction_date or t.contract_start
+        if start is not None and d < start:
+            raise ValidationError([FieldError("departed_on", "离职日期", d,
+                                              f"离职日期：{d}早于{t.name}的引进日期{start}")])
         p = _compute(session, t, d)
         changes: list[audit.Change] = []
         for c in p.to_cancel:

@@ -253,3 +253,31 @@ def test_roster_agreement_gives_service_years(ctx):
     payments.record_paid(ctx, g.installments[0].id, D(2023, 6, 2), "V")
     p = departures.preview(ctx, row["身份证号"], D(2024, 1, 1))
     assert p.refund_due_fen == 8_000_000 and not p.warnings
+
+
+def test_refusals_name_the_problem(office):
+    clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    first = g.installments[0].id
+    res = payments.propose(clerk, [first, 999_999], as_of=D(2023, 6, 2))
+    assert res.done == []
+    assert "尚未批准" in res.refused[0].message and "找不到编号为999999的分期" in res.refused[1].message
+    grants.approve(reviewer, g.id)
+    assert "尚未到期" in payments.propose(clerk, [first], as_of=D(2023, 5, 31)).refused[0].message
+    with pytest.raises(ConflictError, match="只能登记已审核待付"):
+        payments.record_paid(clerk, first, D(2023, 6, 5), "V")
+    with pytest.raises(ValidationError, match="发放日期"):
+        payments.record_paid(clerk, first, "昨天", "V")
+    res = payments.confirm_many(clerk, [{"身份证号": "110101199001011237", "待遇项目": "安家补贴", "金额": "80000元",
+                                         "发放日期": "2023-06-05", "凭证号": "V"}])
+    assert "找不到身份证号" in res.rows[0].message
+    with pytest.raises(ValidationError, match="早于"):
+        departures.record(clerk, idn, D(2020, 1, 1), "x")
+    # suspend / resume an open installment; paid ones cannot be suspended
+    assert payments.suspend(reviewer, [first], "核查学历").done == [first]
+    assert "暂停" in payments.list_installments(clerk, grant_id=g.id)[0].status_reason
+    assert payments.propose(clerk, [first], as_of=D(2023, 6, 2)).done == []
+    assert payments.resume(reviewer, [first]).done == [first]
+    assert payments.propose(clerk, [first], as_of=D(2023, 6, 2)).done == [first]
+    assert payments.reject(reviewer, [first], "金额有误").done == [first]
+    assert payments.list_installments(clerk, grant_id=g.id)[0].status == "scheduled"
