@@ -5,50 +5,56 @@
 - ``install_menu(window, env)``: called by the main window; adds to 系统 menu:
   修改密码, 用户管理 (admin), 审计记录 (reviewer/admin), 备份与恢复.
 - Dialogs (``dialogs``, ``audit_viewer``) can be opened by the settings page:
-  ``open_user_admin(env)``, ``open_audit_viewer(env)``, ``open_backups(env)``,
-  ``open_change_password(env)``.
+  ``open_user_admin(env, parent)``, ``open_audit_viewer(env, parent)``,
+  ``open_backups(env, parent)``, ``open_change_password(env, parent)``.
 """
 
 from __future__ import annotations
 
 
-def _parent(env):
+def _parent(env, parent=None):
+    if parent is not None:
+        return parent
     return env.dialog_parent() if hasattr(env, "dialog_parent") else None
 
 
-def open_change_password(env):
+def open_change_password(env, parent=None):
     from talentdesk.ui.security.dialogs import ChangePasswordDialog
 
     if env.ctx.role is None:
         env.info("单机模式下没有用户账户。如需启用账户，请重新启动程序并创建管理员账户。")
         return None
-    dlg = ChangePasswordDialog(env.ctx, _parent(env))
+    dlg = ChangePasswordDialog(env.ctx, _parent(env, parent))
     dlg.exec()
     return dlg
 
 
-def open_user_admin(env):
+def open_user_admin(env, parent=None):
     from talentdesk.ui.security.dialogs import UserAdminDialog
 
-    dlg = UserAdminDialog(env.ctx, _parent(env))
+    dlg = UserAdminDialog(env.ctx, _parent(env, parent))
     dlg.exec()
     return dlg
 
 
-def open_audit_viewer(env):
+def open_audit_viewer(env, parent=None):
     from talentdesk.ui.security.audit_viewer import AuditViewer
 
-    dlg = AuditViewer(env.ctx, _parent(env))
+    dlg = AuditViewer(env.ctx, _parent(env, parent))
     dlg.exec()
     return dlg
 
 
-def open_backups(env):
+def open_backups(env, parent=None):
     from talentdesk.ui.security.dialogs import BackupDialog
 
-    dlg = BackupDialog(env.ctx, _parent(env))
+    dlg = BackupDialog(env.ctx, _parent(env, parent))
     dlg.exec()
     return dlg
+
+
+open_audit = open_audit_viewer  # the settings page looks for these names
+open_users = open_user_admin
 
 
 def install_menu(window, env) -> None:

@@ -228,3 +228,19 @@ def test_menu_entries_follow_the_role(qtbot, office, monkeypatch):
     assert {"act_user_admin", "act_audit_viewer", "act_backups", "act_change_password"} <= names["admin"]
     assert "act_user_admin" not in names["clerk"] and "act_audit_viewer" not in names["clerk"]
     assert "act_backups" in names["clerk"]
+
+
+def test_settings_page_finds_and_opens_the_dialogs(qtbot, ui_env, monkeypatch):
+    from talentdesk.ui.pages.settings import _security_entry
+    from talentdesk.ui.security.audit_viewer import AuditViewer
+    from talentdesk.ui.security.dialogs import BackupDialog, UserAdminDialog
+
+    opened = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(type(self)) or 0)
+    for names in (("open_users", "open_user_admin", "UsersDialog", "UserAdminDialog"),
+                  ("open_backups", "open_backup", "BackupDialog", "BackupsDialog"),
+                  ("open_audit", "AuditDialog", "AuditViewer")):
+        entry = _security_entry(*names)
+        assert entry is not None
+        entry(ui_env, None)
+    assert opened == [UserAdminDialog, BackupDialog, AuditViewer]
