@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayo
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from talentdesk.domain import idcard, money
+from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS
 from talentdesk.services import grants, payments
 from talentdesk.ui.i18n import tr
@@ -156,7 +157,7 @@ class InstallmentsTab(QWidget):
             Col(tr("金额（元）"), "amount_fen", kind="money", width=6),
             Col(tr("资金来源"), lambda r: funding_text(r.funding), width=11),
             Col(tr("状态"), "status_label", width=5),
-            Col(tr("说明 / 原因"), lambda r: r.status_reason or r.condition or "", width=14),
+            Col(tr("说明 / 原因"), lambda r: "；".join(x for x in (r.status_reason, r.condition) if x), width=14),
             Col(tr("凭证号"), "voucher_no", width=6),
             Col(tr("发放日期"), "paid_date", kind="date", width=6),
             Col(tr("提交人"), "proposed_by", width=4),
@@ -468,6 +469,13 @@ class GrantsTab(QWidget):
         bar.addWidget(QLabel(tr("状态：")))
         bar.addWidget(self.status)
         bar.addStretch(1)
+        self.find = line(tr("姓名 / 拼音首字母 / 身份证号"))
+        self.find.setMaximumWidth(260)
+        self.find.returnPressed.connect(self.new_grant)
+        self.new_btn = button(tr("计算待遇(&C)…"), self.new_grant,
+                              tip=tr("按政策计算人才可享受的待遇，勾选后提交审批"))
+        bar.addWidget(self.find)
+        bar.addWidget(self.new_btn)
         lay.addLayout(bar)
         self.model = RowsModel([
             Col(tr("编号"), "id", kind="int", width=3),
@@ -502,6 +510,26 @@ class GrantsTab(QWidget):
         actions.addStretch(1)
         lay.addLayout(actions)
         self._selection_changed()
+
+    def new_grant(self) -> None:
+        """Open the 待遇审批 dialog for the talents matching the search box."""
+        from talentdesk.services import talents
+        from talentdesk.ui.pages.grant_dialog import GrantDialog
+
+        text = self.find.text().strip()
+        if not text:
+            self.env.show_error(TalentDeskError(tr("请先输入要计算待遇的人才姓名或身份证号")))
+            self.find.setFocus()
+            return
+        ok, found = call(self.env, talents.list_talents, self.env.ctx, search=text, status="active", limit=50)
+        if not ok:
+            return
+        ids = [s.id_number for s in found[1]]
+        if not ids:
+            self.env.show_error(TalentDeskError(tr("没有找到在岗人才“{t}”").format(t=text)))
+            return
+        widgets.exec_dialog(GrantDialog(self.env, ids, self))
+        self.page.refresh()
 
     def reload(self) -> None:
         ok, rows = call(self.env, grants.list_grants, self.env.ctx, status=self.status.currentData())

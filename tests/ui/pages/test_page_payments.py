@@ -112,3 +112,25 @@ def test_grant_approval_tab(qtbot, env, clerk_ctx, reviewer_ctx):
     page.grants.approve_btn.click()
     assert grants.list_grants(reviewer_ctx, status="approved")
     assert page.tabs.tabText(1) == "待遇审批"
+
+
+def test_new_grant_from_search_opens_the_dialog(qtbot, env, clerk_ctx, monkeypatch):
+    env.ctx = clerk_ctx
+    talent(clerk_ctx, 姓名="王芳")
+    talent(clerk_ctx, 姓名="王磊")
+    page = _page(qtbot, env)
+    page.apply_filters(tab="grants")
+    seen = {}
+
+    def run(dlg):
+        seen["count"] = dlg.talent.count()
+        dlg.set_checked("settlement_allowance")
+        dlg.propose_btn.click()
+        return True
+
+    monkeypatch.setattr(widgets, "exec_dialog", run)
+    page.grants.find.setText("王")
+    page.grants.new_btn.click()
+    assert seen["count"] == 2
+    assert not env.errors, env.errors
+    assert len(page.grants.model.rows) == 1 and page.grants.model.rows[0].status == "proposed"
