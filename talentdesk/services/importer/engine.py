@@ -159,19 +159,21 @@ def detect_layout(f: ImportFile, sheet: str | None = None, *, header_row: int | 
             raise ImportFileError(f"在工作表“{sheet}”的前{HEADER_SCAN_ROWS}行中找不到{k.title}表头"
                                   f"（应包含 {labels} 等列），请指定表头所在行或检查是否选错了工作表")
     else:
+        grid = f.grid(sheet)
         row0 = header_row - 1
-        if row0 < 0 or row0 >= max(len(head), 1) and row0 >= len(f.grid(sheet)):
-            raise ImportFileError(f"表头行号{header_row}超出了工作表“{sheet}”的范围")
-        score = mapping_mod.score_row(head[row0] if row0 < len(head) else [], index)
+        if row0 < 0 or row0 >= len(grid):
+            raise ImportFileError(f"表头行号{header_row}超出了工作表“{sheet}”的范围（共{len(grid)}行）")
+        score = mapping_mod.score_row(grid[row0], index)
+    grid = f.grid(sheet)
     given = dict(mapping or {})
     for target in given.values():
         index.resolve_target(target)  # raises ValueError for an unknown standard column
-    layout = mapping_mod.build_layout(k, sheet, head, row0, given=given, unknown=unknown, score=score)
+    layout = mapping_mod.build_layout(k, sheet, grid, row0, given=given, unknown=unknown, score=score)
     name = employer or layout.employer_hint
     if ctx is not None and name:
         remembered = remembered_mapping(ctx, name)
         if remembered:
-            layout = mapping_mod.build_layout(k, sheet, head, row0, given=given, remembered=remembered,
+            layout = mapping_mod.build_layout(k, sheet, grid, row0, given=given, remembered=remembered,
                                               unknown=unknown, score=score)
     if employer:
         layout.employer_hint = employer

@@ -18,11 +18,9 @@ from talentdesk.domain.errors import FieldError
 from talentdesk.services.importer.kinds import ImportKind
 from talentdesk.services.importer.mapping import Layout
 
-_CACHE_LIMIT = 20_000
 _SKIP_PREFIXES = ("合计", "总计", "小计", "共计", "填表说明", "说明", "注:", "注：", "注1", "备注:", "备注：",
                   "填表人", "制表人", "审核人", "负责人", "单位负责人", "联系人", "填报人", "填报日期", "制表日期",
                   "经办人", "单位(盖章)", "单位（盖章）", "(盖章)", "（盖章）", "以下空白", "此页空白")
-_ERR = object()
 
 
 @dataclass
@@ -113,7 +111,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
     col_of = {k: c.index for k, c in cols.items()}
     header_of = {k: c.header.replace("\n", "") for k, c in cols.items()}
     label_of = {f.key: f.label for f in kind.fields}
-    plan = [(f.key, f.label, f.parse, ({} if f.cache else None), col_of[f.key], f.fast) for f in specs]
+    plan = [(f.key, f.label, f.parse, (True if f.cache else None), col_of[f.key], f.fast) for f in specs]
     unknown = [(c.index, c.header.replace("\n", "")) for c in layout.unknown_columns()] \
         if layout.unknown == "remarks" and "remarks" in label_of else []
     absent = {k: None for k in keys if k not in col_of}
@@ -122,63 +120,85 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
     id_rows: dict[str, int] = {}
     dup_rows: dict[int, tuple[str, int]] = {}
     start = layout.header_row  # 0-based index of the first data row
-    total = len(grid) - start
+    # 1. the data rows (blank, 合计, 填表说明 … lines skipped)
+    rows: list[list[Any]] = []
+    numbers: list[int] = []
     first_data = True
     for r in range(start, len(grid)):
         row = grid[r]
-        excel_row = r + 1
         why = _skip_reason(row)
         if why is None and first_data and _is_number_row(row):
             why = "numbers"
         if why is not None:
             if why != "blank":
-                out.skipped_lines.append((excel_row, why))
+                out.skipped_lines.append((r + 1, why))
             continue
         first_data = False
-        out.rows += 1
+        rows.append(row)
+        numbers.append(r + 1)
+    out.rows = len(rows)
+    # 2. column by column: each distinct text value is parsed once
+    mapped = [p[0] for p in plan]
+    columns: list[list[Any]] = []
+    deferred: dict[str, tuple] = {}  # key → (label, parse, raw column) for fast-pathed columns
+    bad_at: set[int] = set()  # indexes of rows with a failed cell
+    if plan:
+        width = max(p[4] for p in plan) + 1
+        for row in rows:
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
+    for key, label, parse, cache, c, fast in plan:
+        raw = list(map(operator.itemgetter(c), rows))
+        memo: dict[Any, Any] = {}
+
+        def one(v, parse=parse, label=label):
+            try:
+                return parse(v)
+            except ValueError as exc:
+                return _Failed(f"{label}：{exc}")
+
+        if fast is not None:
+            col = []
+            for v in raw:
+                if v is None:
+                    col.append(None)
+                    continue
+                q = fast(v)
+                col.append(q if q is not None else one(v))
+            deferred[key] = (label, parse, raw)
+        elif cache is not None:
+            for v in raw:
+                if v.__class__ is str and v not in memo:
+                    memo[v] = one(v)
+            col = [None if v is None else memo[v] if v.__class__ is str else one(v) for v in raw]
+        else:
+            col = [None if v is None else one(v) for v in raw]
+        for i, v in enumerate(col):
+            if v.__class__ is _Failed:
+                bad_at.add(i)
+        columns.append(col)
+    # 3. row by row: the cross-checks
+    label_by_key = {p[0]: p[1] for p in plan}
+    col_index = {p[0]: p[4] for p in plan}
+    for i, vals in enumerate(zip(*columns) if columns else ([()] * len(rows))):
+        excel_row = numbers[i]
         rec = dict(absent)
         errs: list[FieldError] | None = None
-        n = len(row)
-        deferred = None
-        for key, label, parse, cache, c, fast in plan:
-            v = row[c] if c < n else None
-            if v is None:
-                rec[key] = None
-                continue
-            if fast is not None:
-                quick = fast(v)
-                if quick is not None:
-                    rec[key] = quick
-                    if deferred is None:
-                        deferred = []
-                    deferred.append((key, label, parse, v))
-                    continue
-            if cache is not None and v.__class__ is str:
-                hit = cache.get(v, _ERR)
-                if hit is not _ERR:
-                    if hit.__class__ is _Failed:
-                        if errs is None:
-                            errs = []
-                        errs.append(FieldError(key, label, v, hit.message))
-                        rec[key] = None
-                    else:
-                        rec[key] = hit
-                    continue
-            try:
-                parsed = parse(v)
-            except ValueError as exc:
-                msg = f"{label}：{exc}"
-                if cache is not None and v.__class__ is str and len(cache) < _CACHE_LIMIT:
-                    cache[v] = _Failed(msg)
-                if errs is None:
-                    errs = []
-                errs.append(FieldError(key, label, v, msg))
-                rec[key] = None
-                continue
-            if cache is not None and v.__class__ is str and len(cache) < _CACHE_LIMIT:
-                cache[v] = parsed
-            rec[key] = parsed
+        if i in bad_at:
+            errs = []
+            for key, v in zip(mapped, vals):
+                if v.__class__ is _Failed:
+                    c = col_index[key]
+                    raw_v = rows[i][c] if c < len(rows[i]) else None
+                    errs.append(FieldError(key, label_by_key[key], raw_v, v.message))
+                    rec[key] = None
+                else:
+                    rec[key] = v
+        else:
+            rec.update(zip(mapped, vals))
         if unknown:
+            row = rows[i]
+            n = len(row)
             extra = "；".join(f"{h}：{_text(row[c])}" for c, h in unknown if c < n and row[c] is not None)
             if extra:
                 rec["remarks"] = f"{rec['remarks']}；{extra}" if rec.get("remarks") else extra
@@ -189,7 +209,10 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
             more = check(rec, failed)
         except ValueError:
             # a fast-pathed value is invalid: parse those the slow way for their message
-            for key, label, parse, v in deferred or ():
+            for key, (label, parse, raw) in deferred.items():
+                v = raw[i]
+                if v is None or key in failed:
+                    continue
                 try:
                     rec[key] = parse(v)
                 except ValueError as exc:
@@ -215,8 +238,8 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                                             e.message))
         else:
             out.valid.append((excel_row, as_tuple(rec)))
-        if progress is not None and out.rows % every == 0:
-            progress("validate", r - start + 1, total)
+        if progress is not None and (i + 1) % every == 0:
+            progress("validate", i + 1, len(rows))
             if cancelled is not None and cancelled():
                 from talentdesk.services.importer.engine import ImportCancelled
 
@@ -232,7 +255,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         out.valid = [v for v in out.valid if v[0] not in dup_rows]
     out.errors.sort(key=lambda e: (e.row, e.col if e.col is not None else 10_000))
     if progress is not None:
-        progress("validate", total, total)
+        progress("validate", len(rows), len(rows))
     return out
 
 
