@@ -1,0 +1,62 @@
+"""The pages' table models pass pytest-qt's model tester, and format money exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+
+from talentdesk.ui.pages.reviews import ReviewGridModel, parse_result
+from talentdesk.ui.pages.widgets import Col, RowsModel
+
+pytestmark = pytest.mark.gui
+
+
+@dataclass
+class Row:
+    name: str
+    amount_fen: int | None
+    due: dt.date | None
+
+
+def test_rows_model(qtmodeltester):
+    model = RowsModel([Col("姓名", "name"), Col("金额（元）", "amount_fen", kind="money"),
+                       Col("日期", "due", kind="date")])
+    model.set_rows([Row("张伟", 12345678, dt.date(2025, 3, 1)), Row("李娜", None, None), Row("王芳", -5, None)])
+    qtmodeltester.check(model, force_py=True)
+    assert model.data(model.index(0, 1)) == "123,456.78"
+    assert model.data(model.index(2, 1)) == "-0.05"
+    assert model.data(model.index(1, 1)) == ""
+    assert model.data(model.index(0, 1), Qt.ItemDataRole.TextAlignmentRole) & int(Qt.AlignmentFlag.AlignRight)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert [r.name for r in model.rows] == ["张伟", "王芳", "李娜"]
+
+
+@dataclass
+class RRow:
+    talent_id: int
+    id_number: str
+    name: str
+    employer: str | None
+    service_start: dt.date | None
+    service_end: dt.date | None
+    result: str | None
+    review_date: dt.date | None
+    remarks: str | None
+    review_id: int | None
+    version: int | None
+
+
+def test_review_grid_model(qtmodeltester):
+    model = ReviewGridModel()
+    model.set_rows([RRow(1, "152921199005010011", "张伟", "所", dt.date(2024, 1, 1), dt.date(2029, 1, 1), None, None,
+                         None, None, None),
+                    RRow(2, "152921199005010022", "李娜", None, None, None, "合格", dt.date(2025, 12, 1), "", 7, 1)])
+    qtmodeltester.check(model, force_py=True)
+    assert model.setData(model.index(0, 5), "4")
+    assert model.value(0, "result") == "不合格" and model.is_changed(0)
+    assert not model.setData(model.index(0, 5), "很好")
+    assert model.setData(model.index(1, 5), "合格") and not model.is_changed(1)  # unchanged → not pending
+    assert parse_result("１") == "优秀" and parse_result(" 基本合格 ") == "基本合格" and parse_result("") is None
