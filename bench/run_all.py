@@ -1,0 +1,274 @@
+"""Run every TalentDesk benchmark and print one table: each figure, its baseline measured
+in the same run, and the ratio.
+
+    python bench/run_all.py            # the full sizes: 100,000-row roster, 100,000-row ledger,
+                                       # 1,000 approval forms, 100,000 talents in the GUI
+    python bench/run_all.py --quick    # small sizes (a minute or two), e.g. to check the scripts
+    python bench/run_all.py --only import,gui --markdown   # some of them; a Markdown table too
+
+Each benchmark is its owner's script (bench/bench_import.py, bench/bench_outputs.py,
+bench/bench_gui.py), run as a subprocess with its output shown as it comes; this script
+reads the figures back from that output. A figure it cannot find is reported as missing
+(the script's own output above still has it) and the exit code is 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+
+
+@dataclass
+class Row:
+    bench: str
+    what: str
+    size: str
+    value: float | None
+    unit: str
+    baseline_what: str
+    baseline: float | None
+    goal: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.baseline:
+            return None
+        return self.value / self.baseline
+
+
+# ---------------------------------------------------------------- machine
+
+def machine() -> dict[str, str]:
+    info = {"nproc": str(os.cpu_count()), "python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version,
+            "platform": platform.platform()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        info["cpu"] = platform.processor() or "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory"] = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        info["memory"] = "?"
+    try:
+        import PySide6
+
+        info["pyside6"] = PySide6.__version__
+    except ImportError:
+        info["pyside6"] = "not installed"
+    try:
+        import sqlalchemy
+
+        info["sqlalchemy"] = sqlalchemy.__version__
+    except ImportError:
+        pass
+    info["load"] = f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "?"
+    return info
+
+
+# ---------------------------------------------------------------- running
+
+def run(script: str, args: list[str], timeout: int) -> tuple[str, float, int]:
+    """Run one benchmark script, echoing its output; return (output, seconds, exit code)."""
+    cmd = [sys.executable, str(BENCH / script), *args]
+    print(f"\n$ {' '.join(Path(c).name if i < 2 else c for i, c in enumerate(cmd))}", flush=True)
+    env = dict(os.environ, PYTHONUNBUFFERED="1", QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            encoding="utf-8", errors="replace", env=env)
+    lines = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            sys.stdout.write("  | " + line)
+            sys.stdout.flush()
+            lines.append(line)
+            if time.perf_counter() - t0 > timeout:
+                proc.kill()
+                lines.append(f"TIMEOUT after {timeout} s\n")
+                break
+        code = proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = -9
+    return "".join(lines), time.perf_counter() - t0, code
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _find(pattern: str, text: str, group: int = 1, *, last: bool = False, best: bool = False) -> float | None:
+    found = [m.group(group) for m in re.finditer(pattern, text, re.MULTILINE)]
+    if not found:
+        return None
+    values = [_num(v) for v in found]
+    if best:
+        return min(values)
+    return values[-1] if last else values[0]
+
+
+# ---------------------------------------------------------------- the benchmarks
+
+def bench_import(quick: bool, timeout: int) -> tuple[list[Row], int]:
+    rows_n = 5_000 if quick else 100_000
+    out, _, code = run("bench_import.py", ["--rows", str(rows_n)] + (["--quick"] if quick else ["--no-pandas"]),
+                       timeout)
+    # table line: label (38 wide), wall s, x, CPU s, x, RSS
+    nums = r"\s+([\d.]+)\s+[\d.]+\s+([\d.]+)\s+[\d.]+\s+(\d+)"
+    base_wall = _find(r"^python-calamine read \(baseline\)" + nums, out, 1)
+    base_cpu = _find(r"^python-calamine read \(baseline\)" + nums, out, 2)
+    real_wall = _find(r"^import into empty SQLite" + nums, out, 1)
+    real_cpu = _find(r"^import into empty SQLite" + nums, out, 2)
+    dry_wall = _find(r"^import, dry run" + nums, out, 1)
+    size = f"{rows_n:,} rows × 30 cols"
+    rows = [
+        Row("import", "roster import into SQLite (wall)", size, real_wall, "s", "python-calamine read", base_wall,
+            "≤ 2.5×"),
+        Row("import", "roster import into SQLite (CPU)", size, real_cpu, "s", "python-calamine read (CPU)", base_cpu,
+            "≤ 2.5×"),
+        Row("import", "roster import, dry run (wall)", size, dry_wall, "s", "python-calamine read", base_wall),
+    ]
+    if not quick:
+        rows.append(Row("import", "openpyxl read_only (for comparison)", size,
+                        _find(r"^openpyxl read_only iteration" + nums, out, 1), "s", "python-calamine read",
+                        base_wall))
+    return rows, code
+
+
+def bench_outputs(quick: bool, timeout: int) -> tuple[list[Row], int]:
+    n, forms = (5_000, 50) if quick else (100_000, 1_000)
+    args = ["--rows", str(n), "--forms", str(forms)] + (["--rounds", "1"] if quick else [])
+    out, _, code = run("bench_outputs.py", args, timeout)
+    sec = r"[\d,]+ rows\s+([\d.]+) s"
+    ledger = _find(r"^ledger\s+" + sec + r".*\(round", out, best=True)
+    bare = _find(r"^bare_xlsxwriter\s+" + sec, out, best=True)
+    opx = _find(r"^openpyxl\s+" + sec, out, best=True)
+    export = _find(r"^export \(db→xlsx\)\s+" + sec, out)
+    f = _find(r"^forms\s+[\d,]+ approval forms\s+([\d.]+) s", out)
+    b = _find(r"^bare canvas\s+[\d,]+ pages.*?\s([\d.]+) s\s", out)
+    size = f"{n:,} rows"
+    return [
+        Row("outputs", "disbursement ledger .xlsx (writer)", size, ledger, "s", "bare xlsxwriter constant_memory",
+            bare, "≤ 1.25×"),
+        Row("outputs", "ledger export from the database", size, export, "s", "bare xlsxwriter constant_memory", bare),
+        Row("outputs", "openpyxl write_only (for comparison)", size, opx, "s", "bare xlsxwriter constant_memory",
+            bare),
+        Row("outputs", "approval forms PDF", f"{forms:,} forms", f, "s", "bare reportlab canvas, same strings", b,
+            "≤ 1.5×"),
+    ], code
+
+
+def bench_gui(quick: bool, timeout: int) -> tuple[list[Row], int]:
+    n = 5_000 if quick else 100_000
+    out, _, code = run("bench_gui.py", ["--rows", str(n)], timeout)
+    start = _find(r"^\s+TalentDesk\s+([\d.]+) s\s+goal", out)
+    base_start = _find(r"^\s+bare QTableView\s+([\d.]+) s\s", out)
+    like = _find(r"baseline: bare SQL LIKE .*?:\s+([\d.]+) ms", out)
+    med = _find(r"all keystrokes: median\s+([\d.]+) ms", out)
+    worst = _find(r"all keystrokes: .*worst\s+([\d.]+) ms", out)
+    frame = _find(r"^\s+TalentDesk\s+worst frame\s+([\d.]+) ms", out)
+    base_frame = _find(r"^\s+bare QTableView\s+worst frame\s+([\d.]+) ms", out)
+    size = f"{n:,} talents"
+    return [
+        Row("gui", "cold start to a shown main window", size, start, "s", "bare QTableView process", base_start,
+            "< 2 s"),
+        Row("gui", "search as you type, median keystroke", size, med, "ms", "bare SQL LIKE '%x%' scan", like,
+            "< 50 ms"),
+        Row("gui", "search as you type, worst keystroke", size, worst, "ms", "bare SQL LIKE '%x%' scan", like,
+            "< 150 ms"),
+        Row("gui", "scroll top → bottom, worst frame", size, frame, "ms", "bare QTableView, trivial model",
+            base_frame, "< 50 ms"),
+    ], code
+
+
+BENCHMARKS = {"import": bench_import, "outputs": bench_outputs, "gui": bench_gui}
+
+
+# ---------------------------------------------------------------- report
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "missing"
+    if unit == "ms":
+        return f"{value:.1f} ms"
+    return f"{value:.2f} s"
+
+
+def print_table(rows: list[Row]) -> None:
+    head = ("benchmark", "size", "TalentDesk", "baseline (same run)", "baseline", "ratio", "goal")
+    body = [(r.what, r.size, fmt(r.value, r.unit), r.baseline_what, fmt(r.baseline, r.unit),
+             f"{r.ratio:.2f}×" if r.ratio is not None else "—", r.goal) for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+    line = "  ".join("{:<%d}" % w for w in widths)
+    print(line.format(*head))
+    print("  ".join("-" * w for w in widths))
+    for b in body:
+        print(line.format(*b))
+
+
+def markdown(rows: list[Row], info: dict[str, str], quick: bool, seconds: float) -> str:
+    out = [f"Run {time.strftime('%Y-%m-%d %H:%M')} ({'quick' if quick else 'full'} sizes, {seconds / 60:.1f} min); "
+           f"machine: {info.get('cpu', '?')}, {info['nproc']} CPUs, {info.get('memory', '?')} RAM, "
+           f"load {info['load']} at start; Python {info['python']}, PySide6 {info['pyside6']}, "
+           f"SQLite {info['sqlite']}, SQLAlchemy {info.get('sqlalchemy', '?')}; {info['platform']}.", "",
+           "| benchmark | size | TalentDesk | baseline (same run) | baseline | ratio | goal |",
+           "|---|---|---:|---|---:|---:|---|"]
+    for r in rows:
+        out.append(f"| {r.what} | {r.size} | {fmt(r.value, r.unit)} | {r.baseline_what} | {fmt(r.baseline, r.unit)} "
+                   f"| {f'{r.ratio:.2f}×' if r.ratio is not None else '—'} | {r.goal} |")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes (passed on to every benchmark)")
+    ap.add_argument("--only", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
+    ap.add_argument("--markdown", action="store_true", help="also print the table as Markdown (for BENCHMARKS.md)")
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds allowed per benchmark (default 1800)")
+    args = ap.parse_args(argv)
+    names = [n.strip() for n in args.only.split(",")] if args.only else list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        ap.error(f"unknown benchmark(s): {', '.join(unknown)}")
+    info = machine()
+    print("machine: " + "; ".join(f"{k} {v}" for k, v in info.items()))
+    t0 = time.perf_counter()
+    rows: list[Row] = []
+    failed = []
+    for name in names:
+        got, code = BENCHMARKS[name](args.quick, args.timeout)
+        rows += got
+        if code != 0:
+            failed.append(f"{name} exited with {code}")
+    seconds = time.perf_counter() - t0
+    print(f"\n== all benchmarks ({'quick' if args.quick else 'full'} sizes) in {seconds / 60:.1f} min ==")
+    print_table(rows)
+    if args.markdown:
+        print("\n" + markdown(rows, info, args.quick, seconds))
+    missing = [r.what for r in rows if r.value is None or r.baseline is None]
+    if missing:
+        failed.append("figures not found in the output: " + "; ".join(missing))
+    for f in failed:
+        print("PROBLEM: " + f, file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
