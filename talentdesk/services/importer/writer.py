@@ -326,35 +326,43 @@ def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initial
                           "updated_at")
     writer = _RowWriter(session, table, cols)
     done = 0
+    iso: dict = {}  # date → its JSON text (dates repeat a lot)
+    tails: dict = {}  # employer → the snapshot's employer fields
+    Change = audit.Change
     for start in range(0, len(plan.inserts), CHUNK):
         part = plan.inserts[start:start + CHUNK]
         params = []
-        emps = []
+        snaps = []
         for _, vals in part:
             e = employer_of(emp_of(vals))
-            emps.append(e)
-            params.append(talent_of(vals) + (initials[vals[name_i]], e.id if e else None, None, "active", 1,
-                                             now, now))
+            t = talent_of(vals)
+            params.append(t + (initials[vals[name_i]], e.id if e else None, None, "active", 1, now, now))
+            # the audit snapshot is talents.snapshot() of the new row, dates and numbers already
+            # in the form audit.dumps() gives them (same JSON, no per-value callbacks)
+            snap = list(t)
+            for i in date_i:
+                d = snap[i]
+                if d is not None:
+                    text = iso.get(d)
+                    if text is None:
+                        text = iso[d] = d.isoformat()
+                    snap[i] = text
+            for i in dec_i:
+                if snap[i] is not None:
+                    snap[i] = str(snap[i])
+            tail = tails.get(e)
+            if tail is None:
+                tail = tails[e] = ((e.name, e.uscc, e.kind, e.district) if e is not None
+                                   else (None, None, None, None)) + ("active", None)
+            snap += tail
+            snaps.append(snap)
         max_before = session.execute(select(func.max(Talent.id))).scalar() or 0
         writer.insert(params)
         ids = dict(session.execute(select(Talent.id_number, Talent.id).where(Talent.id > max_before)).all())
         changes = []
-        for (_, vals), e in zip(part, emps):
-            # the audit snapshot is talents.snapshot() of the new row, dates and numbers already
-            # in the form audit.dumps() gives them (same JSON, no per-value callbacks)
-            snap = list(talent_of(vals))
-            for i in date_i:
-                if snap[i] is not None:
-                    snap[i] = snap[i].isoformat()
-            for i in dec_i:
-                if snap[i] is not None:
-                    snap[i] = str(snap[i])
-            if e is not None:
-                snap += (e.name, e.uscc, e.kind, e.district, "active", None)
-            else:
-                snap += (None, None, None, None, "active", None)
+        for (_, vals), snap in zip(part, snaps):
             tid = ids[vals[id_i]]
-            changes.append(audit.Change("create", "talent", tid, tid, None, dict(zip(snap_keys, snap))))
+            changes.append(Change("create", "talent", tid, tid, None, dict(zip(snap_keys, snap))))
         audit.record_many(session, actor, changes)
         done += len(part)
         tick(len(part))
