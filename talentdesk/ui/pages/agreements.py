@@ -18,7 +18,7 @@ from talentdesk.domain.status import AGREEMENT_KINDS, AGREEMENT_STATUS
 from talentdesk.services import agreements, talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (Col, DataTable, FormDialog, PageBase, RowsModel, add_shortcut, allowed,
+from talentdesk.ui.pages.widgets import (Col, DataTable, FormDialog, PageBase, RowsModel, allowed,
                                          button, call, date_edit, from_qdate, hint, line, notify_changed)
 
 
@@ -177,8 +177,7 @@ class Page(PageBase):
         self.outer.addWidget(self.table, 1)
         self.totals = hint("")
         self.outer.addWidget(self.totals)
-        self.outer.addWidget(hint(tr("黄色为 90 天内到期的协议。回车或双击修改，Delete 删除，Ctrl+N 登记。")))
-        add_shortcut(self, "Ctrl+N", self.add_agreement)
+        self.outer.addWidget(hint(tr("黄色为 90 天内到期的协议。回车或双击修改，Delete 删除，Alt+A 登记，Ctrl+F 查找。")))
         self.ending.toggled.connect(lambda *_: self.reload())
         self.days.valueChanged.connect(lambda *_: self.ending.isChecked() and self.reload())
         self.status.currentIndexChanged.connect(lambda *_: self.reload())

@@ -15,7 +15,7 @@ from talentdesk.domain.errors import TalentDeskError
 from talentdesk.services import departures, talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (Col, DataTable, FormDialog, PageBase, RowsModel, TextView, add_shortcut,
+from talentdesk.ui.pages.widgets import (Col, DataTable, FormDialog, PageBase, RowsModel, TextView,
                                          allowed, button, call, date_edit, from_qdate, hint, line, notify_changed)
 
 
@@ -219,7 +219,6 @@ class Page(PageBase):
         self.outer.addWidget(split, 1)
         self.totals = hint("")
         self.outer.addWidget(self.totals)
-        add_shortcut(self, "Ctrl+N", self.record_departure)
         self.outstanding.toggled.connect(lambda *_: self.reload())
         self.search.textChanged.connect(lambda *_: self._apply_search())
         self.record_btn.setEnabled(allowed(env, "departure.record"))

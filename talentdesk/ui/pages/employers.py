@@ -126,9 +126,8 @@ class Page(PageBase):
         self.outer.addWidget(self.table, 1)
         self.status = hint("")
         self.outer.addWidget(self.status)
-        self.outer.addWidget(hint(tr("双击或按回车在人才库中查看该单位的人才；F2 修改；Ctrl+N 新增。")))
+        self.outer.addWidget(hint(tr("双击或按回车在人才库中查看该单位的人才；F2 修改；Alt+A 新增；Ctrl+F 查找。")))
         add_shortcut(self, "F2", self.edit_employer)
-        add_shortcut(self, "Ctrl+N", self.add_employer)
         self._all: list = []
         self._districts: list[str] = []
         self.add_btn.setEnabled(allowed(env, "talent.write"))

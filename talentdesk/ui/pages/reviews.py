@@ -290,7 +290,11 @@ class Page(PageBase):
         """The main window asks before switching pages: never drop edits silently."""
         if not self.model.pending:
             return True
-        return self.env.confirm(tr("{n} 条考核结果尚未保存，确定放弃这些修改吗？").format(n=len(self.model.pending)))
+        if not self.env.confirm(tr("{n} 条考核结果尚未保存，确定放弃这些修改吗？").format(n=len(self.model.pending))):
+            return False
+        self.model.pending = {}  # discarded: reload when shown again
+        self._stale = True
+        return True
 
     def _year_changed(self, value: int) -> None:
         if value == self._year:

@@ -267,7 +267,11 @@ class Page(PageBase):
     def can_leave(self) -> bool:
         if not self.dirty:
             return True
-        return self.env.confirm(tr("系统设置有未保存的修改，确定放弃吗？"))
+        if not self.env.confirm(tr("系统设置有未保存的修改，确定放弃吗？")):
+            return False
+        self.dirty = False  # discarded: reload when shown again
+        self._stale = True
+        return True
 
     # -------------------------------------------------------------- actions
 

@@ -324,6 +324,13 @@ class PageBase(QWidget):
         self.title_row.addStretch(1)
         self.outer.addLayout(self.title_row)
 
+    def focus_search(self) -> None:
+        """Ctrl+F (the main window's 查找) on this page: the page's search box."""
+        box = getattr(self, "search", None)
+        if isinstance(box, QLineEdit):
+            box.setFocus()
+            box.selectAll()
+
     def _on_data_changed(self, what: str = "") -> None:
         if self.watches and what and what not in self.watches:
             return
