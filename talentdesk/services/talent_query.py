@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterable, Sequence
 
-from sqlalchemy import and_, false, func, literal_column, or_, select
+from sqlalchemy import and_, bindparam, false, func, literal_column, or_, select
 
 from talentdesk.domain import idcard
 from talentdesk.domain.status import TALENT_STATUS
@@ -30,6 +30,9 @@ from talentdesk.models.entities import AnnualReview, BenefitGrant, Departure, Em
 from talentdesk.services.context import ServiceContext
 
 PAGE_SIZE = 200
+# An ID fragment shorter than this matches nearly everyone: it does not filter (the
+# search box says so), which keeps the first keystrokes of an ID number instant.
+MIN_ID_FRAGMENT = 4
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,19 @@ class TalentFilter:
         return replace(self, **changes)
 
     def is_empty(self) -> bool:
-        return self == TalentFilter()
+        return self.effective() == TalentFilter()
+
+    def effective(self) -> "TalentFilter":
+        """This filter as it is applied (a too-short ID fragment does not filter)."""
+        text = self.search.strip()
+        if not text or (search_kind(text) == "id" and len(text) < MIN_ID_FRAGMENT):
+            return replace(self, search="") if self.search else self
+        return self
+
+    @property
+    def short_id_fragment(self) -> bool:
+        text = self.search.strip()
+        return bool(text) and search_kind(text) == "id" and len(text) < MIN_ID_FRAGMENT
 
 
 # Sort keys the table offers → columns.
@@ -175,18 +190,30 @@ def _where(session, flt: TalentFilter, sqlite: bool) -> tuple[list, bool]:
 
 
 def ordered_ids(ctx: ServiceContext, flt: TalentFilter = TalentFilter(), *, sort: str = "name",
-                descending: bool = False) -> list[int]:
-    """The ids of every talent matching ``flt``, in table order (ties by id)."""
-    column = SORT_COLUMNS.get(sort, Talent.name)
+                descending: bool = False, within: Sequence[int] | None = None) -> list[int]:
+    """The ids of every talent matching ``flt``, in table order (ties by id).
+
+    ``within``: the caller's cached ids of the whole table in this same order. A search
+    that must scan every row anyway (an ID fragment) then fetches the matching ids
+    unordered from the ID column's covering index and keeps ``within``'s order, instead
+    of sorting up to 100,000 rows in SQL on each keystroke.
+    """
+    column = SORT_COLUMNS.get(sort, Talent.name_initials)
+    flt = flt.effective()
     with ctx.read() as session:
         sqlite = session.get_bind().dialect.name == "sqlite"
         conds, _ = _where(session, flt, sqlite)
+        scan = bool(flt.search) and search_kind(flt.search) == "id"
+        if within is not None and scan:
+            result = session.connection().execute(select(Talent.id).where(*conds))
+            wanted = {row[0] for row in result.cursor.fetchall()}
+            return [i for i in within if i in wanted]
         stmt = select(Talent.id)
         if sort in _NEEDS_EMPLOYER:
             stmt = stmt.outerjoin(Employer, Talent.employer_id == Employer.id)
         if conds:
             stmt = stmt.where(*conds)
-        if sqlite and flt.search and search_kind(flt.search) == "id":
+        if sqlite and scan:
             # An ID fragment scans the table: walking the name index to avoid a sort would
             # visit every row in index order (~10x slower); "+col" turns the index off.
             column = literal_column(f"+{column.table.name}.{column.name}")
@@ -199,17 +226,23 @@ def ordered_ids(ctx: ServiceContext, flt: TalentFilter = TalentFilter(), *, sort
         return [row[0] for row in result.cursor.fetchall()]
 
 
+# Built once: an expanding IN parameter keeps the compiled statement cached (building an
+# IN list of 200 literals cost more than running the query).
+_ROWS_STMT = (select(*_ROW_COLUMNS).outerjoin(Employer, Talent.employer_id == Employer.id)
+              .where(Talent.id.in_(bindparam("ids", expanding=True))))
+
+
 def rows_by_id(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, TalentRow]:
     """Table rows for the given ids (missing ids — deleted meanwhile — are absent)."""
     if not ids:
         return {}
-    stmt = (select(*_ROW_COLUMNS).outerjoin(Employer, Talent.employer_id == Employer.id)
-            .where(Talent.id.in_(list(ids))))
     with ctx.read() as session:
-        return {row[0]: TalentRow(*row) for row in session.execute(stmt)}
+        result = session.connection().execute(_ROWS_STMT, {"ids": list(ids)})
+        return {row[0]: TalentRow(*row) for row in result}
 
 
 def count(ctx: ServiceContext, flt: TalentFilter = TalentFilter()) -> int:
+    flt = flt.effective()
     with ctx.read() as session:
         sqlite = session.get_bind().dialect.name == "sqlite"
         conds, _ = _where(session, flt, sqlite)

@@ -303,9 +303,10 @@ class MainWindow(QMainWindow):
         for lbl in (self.lbl_user, self.lbl_policy, self.lbl_db):
             lbl.setContentsMargins(8, 0, 8, 0)
             sb.addPermanentWidget(lbl)
-        self._update_status()
+        self._update_status(policy=False)
+        QTimer.singleShot(0, self._update_status)  # the policy needs a query: after the first paint
 
-    def _update_status(self) -> None:
+    def _update_status(self, policy: bool = True) -> None:
         ctx = self.env.ctx
         db_text = ctx.db.describe()
         short = db_text if len(db_text) <= 60 else "…" + db_text[-58:]
@@ -315,7 +316,7 @@ class MainWindow(QMainWindow):
 
         role = ROLES.get(ctx.role or "", "")
         self.lbl_user.setText(tr("用户：") + ctx.actor + (f"（{role}）" if role else ""))
-        self.lbl_policy.setText(tr("政策：") + self._policy_text())
+        self.lbl_policy.setText(tr("政策：") + (self._policy_text() if policy else "…"))
 
     def _policy_text(self) -> str:
         try:

@@ -81,8 +81,11 @@ class TalentTableModel(QAbstractTableModel):
         self.sort_key = "name"
         self.descending = False
         self._ids: list[int] = []
+        self._loaded = False
+        self._everyone: tuple[tuple[str, bool], list[int]] | None = None
         self._pos: dict[int, int] | None = None
         self._rows: dict[int, TalentRow | None] = {}
+        self._text: dict[int, tuple[str, ...]] = {}  # display strings per row, made once per fetch
         self._pages: OrderedDict[int, list[int]] = OrderedDict()
         self._titles = [tr(c.title) for c in COLUMNS]
         self._grey = QBrush(QColor(128, 128, 128))
@@ -90,14 +93,32 @@ class TalentTableModel(QAbstractTableModel):
 
     # -- queries ----------------------------------------------------------------------
     def reload(self) -> None:
-        ids = talent_query.ordered_ids(self.ctx, self.filter, sort=self.sort_key, descending=self.descending)
+        key = (self.sort_key, self.descending)
+        if self.filter.is_empty():
+            if self._everyone is not None and self._everyone[0] == key:
+                ids = self._everyone[1]  # unchanged since the last query (see forget_cache)
+            else:
+                ids = talent_query.ordered_ids(self.ctx, self.filter, sort=self.sort_key,
+                                               descending=self.descending)
+                self._everyone = (key, ids)  # the whole table in this order, reused below
+        else:
+            within = self._everyone[1] if self._everyone and self._everyone[0] == key and \
+                self.filter.with_(search="").is_empty() else None
+            ids = talent_query.ordered_ids(self.ctx, self.filter, sort=self.sort_key, descending=self.descending,
+                                           within=within)
         self.set_ids(ids)
 
+    def forget_cache(self) -> None:
+        """Data changed: the cached whole-table order may be out of date."""
+        self._everyone = None
+
     def set_ids(self, ids: list[int]) -> None:
+        self._loaded = True
         self.beginResetModel()
         self._ids = ids
         self._pos = None
         self._rows.clear()
+        self._text.clear()
         self._pages.clear()
         self.endResetModel()
         self.reloaded.emit(len(ids))
@@ -109,8 +130,12 @@ class TalentTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.sort_key = COLUMNS[column].key
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = COLUMNS[column].key, order == Qt.SortOrder.DescendingOrder
+        if not self._loaded or (key, descending) == (self.sort_key, self.descending):
+            # The view announces its sort indicator while it is set up: nothing to re-query.
+            self.sort_key, self.descending = key, descending
+            return
+        self.sort_key, self.descending = key, descending
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_ids = [self._ids[i.row()] if 0 <= i.row() < len(self._ids) else None for i in old]
@@ -125,11 +150,9 @@ class TalentTableModel(QAbstractTableModel):
 
     def refresh_ids(self, ids: list[int]) -> None:
         """Re-read these rows (after an edit) and repaint them."""
-        for tid in ids:
-            self._rows.pop(tid, None)
         fresh = talent_query.rows_by_id(self.ctx, ids)
         for tid in ids:
-            self._rows[tid] = fresh.get(tid)
+            self._store(tid, fresh.get(tid))
             r = self.row_of(tid)
             if r >= 0:
                 self.dataChanged.emit(self.index(r, 0), self.index(r, len(COLUMNS) - 1))
@@ -158,13 +181,21 @@ class TalentTableModel(QAbstractTableModel):
         fetched = talent_query.rows_by_id(self.ctx, ids)
         self.fetches += 1
         for tid in ids:
-            self._rows[tid] = fetched.get(tid)  # None: deleted meanwhile
+            self._store(tid, fetched.get(tid))  # None: deleted meanwhile
         self._pages[page] = ids
         self._pages.move_to_end(page)
         while len(self._pages) > MAX_CACHED_PAGES:
             _, old = self._pages.popitem(last=False)
             for tid in old:
                 self._rows.pop(tid, None)
+                self._text.pop(tid, None)
+
+    def _store(self, tid: int, row: TalentRow | None) -> None:
+        self._rows[tid] = row
+        if row is None:
+            self._text[tid] = (tr("（已删除）"),) + ("",) * (len(COLUMNS) - 1)
+        else:
+            self._text[tid] = tuple(display(row, key) for key in COLUMN_KEYS)
 
     # -- Qt model API -----------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -173,30 +204,43 @@ class TalentTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
+    def text_at(self, row: int) -> tuple[str, ...] | None:
+        if not 0 <= row < len(self._ids):
             return None
-        if role == _DISPLAY or role == _TOOLTIP:
-            row = self.row_data(index.row())
-            if row is None:
-                return tr("（已删除）") if index.column() == 0 and role == _DISPLAY else None
-            text = display(row, COLUMNS[index.column()].key)
-            if role == _TOOLTIP:
-                return text if COLUMNS[index.column()].key in ("employer",) and text else None
-            return text
+        tid = self._ids[row]
+        text = self._text.get(tid)
+        if text is None:
+            self._fetch_page(row // PAGE_SIZE)
+            text = self._text.get(tid)
+        return text
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        # Called for every role of every visible cell on each paint: keep it short.
+        if role == _DISPLAY:
+            if not index.isValid():
+                return None
+            text = self.text_at(index.row())
+            return text[index.column()] if text else None
         if role == _ALIGN:
-            if COLUMNS[index.column()].key in _CENTERED:
+            if index.isValid() and COLUMN_KEYS[index.column()] in _CENTERED:
                 return _CENTER
             return None
         if role == _FOREGROUND:
+            if not index.isValid():
+                return None
             row = self.row_data(index.row())
             if row is not None and row.status != "active":
                 return self._grey
             return None
+        if role == _TOOLTIP:
+            if index.isValid() and COLUMN_KEYS[index.column()] == "employer":
+                text = self.text_at(index.row())
+                return text[index.column()] if text and text[index.column()] else None
+            return None
         if role == ID_ROLE:
-            return self.id_at(index.row())
+            return self.id_at(index.row()) if index.isValid() else None
         if role == ID_NUMBER_ROLE:
-            row = self.row_data(index.row())
+            row = self.row_data(index.row()) if index.isValid() else None
             return row.id_number if row else None
         return None
 

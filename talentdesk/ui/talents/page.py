@@ -161,6 +161,7 @@ class Page(QWidget):
         data; it takes milliseconds) and keep the selection."""
         if self._options_stale:
             self.load_options()
+        self.model.forget_cache()
         self.reload()
 
     def apply_filters(self, **filters) -> None:
@@ -322,6 +323,8 @@ class Page(QWidget):
         text = tr("共 {n} 人").format(n=f"{n:,}")
         if not flt.is_empty():
             text = tr("符合条件 {n} 人").format(n=f"{n:,}")
+        if flt.short_id_fragment:
+            text += "　" + tr("（按身份证号查找请至少输入{k}位）").format(k=talent_query.MIN_ID_FRAGMENT)
         self.count_label.setText(text)
 
     def _on_saved(self, talent_id: int, created: bool) -> None:
@@ -336,6 +339,7 @@ class Page(QWidget):
 
     def _on_data_changed(self, entity: str) -> None:
         if entity in ("talent", "import", "employer", "departure"):
+            self.model.forget_cache()
             self._options_stale = True
             if entity != "talent":
                 self._stale = True
