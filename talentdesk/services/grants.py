@@ -25,6 +25,7 @@ Public API::
                 limit=None, offset=0) -> list[GrantView]
     load_pack(policy_id) -> rules.Pack       # shipped packs + the office's policy folder
     policy_of(ctx, id_number) -> str          # the talent's policy id (default from settings)
+    ensure_policy(ctx, id_number, policy_id=None) -> str   # store it on the talent if unset
 """
 
 from __future__ import annotations
@@ -249,6 +250,25 @@ def policy_of(ctx: ServiceContext, id_number: str) -> str:
 
 # ---------------------------------------------------------------- use cases
 
+def ensure_policy(ctx: ServiceContext, id_number: str, policy_id: str | None = None) -> str:
+    """Give the talent a policy id if it has none (``policy_id`` or the office default);
+    returns the talent's policy id. Audited when it changes anything."""
+    from talentdesk.services import settings
+
+    permissions.require(ctx, "talent.write")
+    with ctx.write() as session:
+        t = load_talent(session, id_number, lock=True)
+        if t.policy_id:
+            return t.policy_id
+        pid = policy_id or settings.read_settings(session).default_policy_id
+        load_pack(pid)  # an unknown id raises a Chinese error
+        t.policy_id = pid
+        session.flush()
+        audit.record(session, ctx.actor, "update", "talent", t.id, talent_id=t.id, before={"policy_id": None},
+                     after={"policy_id": pid})
+        return pid
+
+
 def evaluate_talent(ctx: ServiceContext, id_number: str, *, approved_on: dt.date, policy_id: str | None = None,
                     as_of: dt.date | None = None, departed_on: dt.date | None = None,
                     facts: dict | None = None) -> rules.Evaluation:
@@ -332,6 +352,9 @@ def propose(ctx: ServiceContext, id_number: str, benefit_code: str, *, approved_
                          status="proposed", proposed_by=ctx.actor)
         if not t.policy_id:
             t.policy_id = pack.id
+            session.flush()
+            audit.record(session, ctx.actor, "update", "talent", t.id, talent_id=t.id, before={"policy_id": None},
+                         after={"policy_id": pack.id})
         session.add(g)
         session.flush()
         seq = 0

@@ -215,12 +215,14 @@ def _consequences(session: Session, t: Talent, year: int, result: str) -> list[C
     gs = session.execute(select(BenefitGrant).where(BenefitGrant.talent_id == t.id,
                                                     BenefitGrant.status.in_(("proposed", "approved")))
                          .options(selectinload(BenefitGrant.installments))).scalars().all()
+    departed = session.execute(select(func.min(Departure.departed_on)).where(Departure.talent_id == t.id)).scalar()
     out: list[Consequence] = []
     for g in gs:
         if g.approval_date is None:
             continue
         inputs.policy_id = g.policy_id
-        ev = grants.run_engine(inputs, approved_on=g.approval_date, as_of=dt.date.today(), reviews=reviews)
+        ev = grants.run_engine(inputs, approved_on=g.approval_date, as_of=dt.date.today(), reviews=reviews,
+                               departed_on=departed)
         try:
             res = ev.benefit(g.benefit_code)
         except KeyError:
@@ -237,7 +239,8 @@ def _consequences(session: Session, t: Talent, year: int, result: str) -> list[C
                 why = e.note.split("；")[-1] if "；" in e.note else e.note
                 out.append(Consequence(inst.id, g.id, g.benefit_code, g.benefit_name, inst.seq, inst.due_date,
                                        inst.amount_fen, inst.status, "cancel", why))
-            elif not by_review and inst.status == "cancelled" and (inst.status_reason or "").startswith(REVIEW_MARK):
+            elif (not by_review and e.status != "cancelled" and inst.status == "cancelled"
+                  and (inst.status_reason or "").startswith(REVIEW_MARK)):
                 out.append(Consequence(inst.id, g.id, g.benefit_code, g.benefit_name, inst.seq, inst.due_date,
                                        inst.amount_fen, inst.status, "restore",
                                        f"{year}年度考核结果改为“{result}”，恢复待发放"))

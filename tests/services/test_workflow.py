@@ -281,3 +281,17 @@ def test_refusals_name_the_problem(office):
     assert payments.propose(clerk, [first], as_of=D(2023, 6, 2)).done == [first]
     assert payments.reject(reviewer, [first], "金额有误").done == [first]
     assert payments.list_installments(clerk, grant_id=g.id)[0].status == "scheduled"
+
+
+def test_policy_id_is_stored(ctx):
+    row = talent_row()
+    talents.add(ctx, row)
+    assert talents.get(ctx, row["身份证号"]).policy_id is None
+    assert grants.policy_of(ctx, row["身份证号"]) == "alxa-2023"
+    assert grants.ensure_policy(ctx, row["身份证号"]) == "alxa-2023"
+    assert talents.get(ctx, row["身份证号"]).policy_id == "alxa-2023"
+    other = talent_row()
+    talents.add(ctx, other)
+    grants.propose(ctx, other["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    assert talents.get(ctx, other["身份证号"]).policy_id == "alxa-2023"
+    assert audit.verify(ctx).ok
