@@ -65,3 +65,17 @@ def test_role_matrix():
     permissions.check_four_eyes(solo, solo.actor, "x")  # single-user: not applicable
     with pytest.raises(KeyError):
         permissions.allowed(clerk, "no.such.action")
+
+
+def test_calendar_settings_reach_the_engine(ctx):
+    from factories import talent_row
+    from talentdesk.services import grants, talents
+
+    row = talent_row()
+    talents.add(ctx, row)
+    settings.save_settings(ctx, extra_holidays="2031-10-01,2031-10-02", extra_workdays="2031-09-28")
+    with ctx.read() as session:
+        inputs = grants.engine_inputs(session, grants.load_talent(session, row["身份证号"]))
+    assert inputs.extra_holidays == [dt.date(2031, 10, 1), dt.date(2031, 10, 2)]
+    assert inputs.extra_workdays == [dt.date(2031, 9, 28)]
+    assert inputs.policy_id == "alxa-2023"
