@@ -7,7 +7,7 @@ import json
 
 import openpyxl
 
-from builders import good_rows, write_messy_xlsx
+from builders import good_rows, ids, write_messy_xlsx
 from factories import talent_row
 from talentdesk.cli import main
 from talentdesk.models.db import open_database
@@ -94,21 +94,27 @@ def test_reviews_import_through_the_engine(tmp_path, capsys):
     ws.append([1, "周敏", idn, "2023年度", "称职", None])
     ws.append([2, "无名", "152921199001011234", 2023, "优秀", None])  # bad checksum
     ws.append([3, "周敏", idn, 2024, "良", None])  # not a result
+    unknown = ids(1, start=900)[0]
+    ws.append([4, "钱七", unknown, 2023, "合格", None])  # not registered
+    ws.append([5, "周 敏敏", idn, 2022, "优秀", None])  # another name than registered
     wb.save(tmp_path / "rev.xlsx")
     dry = importer.run_import(ctx, tmp_path / "rev.xlsx", "reviews", dry_run=True)
-    assert dry.rows == 3 and dry.valid == 1 and {(e.row, e.column) for e in dry.errors} == {(4, "身份证号码"),
-                                                                                          (5, "考核结果")}
+    assert dry.rows == 5 and dry.valid == 2
+    assert {(e.row, e.column) for e in dry.errors} == {(4, "身份证号码"), (5, "考核结果"), (6, "身份证号码")}
+    assert "找不到" in next(e.message for e in dry.errors if e.row == 6)
+    assert any(w.row == 7 and "登记的姓名为“周敏”" in w.message for w in dry.warnings)
     db.dispose()
     code, out, _ = run(capsys, "--db", tmp_path / "r.sqlite3", "import", "reviews", tmp_path / "rev.xlsx", "--json")
     data = json.loads(out)
-    assert code == 3 and data["inserted"] == 1 and data["committed"]
+    assert code == 3 and data["inserted"] == 2 and data["committed"]
     db = open_database(tmp_path / "r.sqlite3")
     with db.read() as s:
         from sqlalchemy import select
 
         from talentdesk.models.entities import AnnualReview, ImportBatch
-        assert s.execute(select(AnnualReview.year, AnnualReview.result)).all() == [(2023, "合格")]
-        assert s.execute(select(ImportBatch.kind, ImportBatch.inserted)).all() == [("review", 1)]
+        assert sorted(s.execute(select(AnnualReview.year, AnnualReview.result)).all()) == [(2022, "优秀"),
+                                                                                           (2023, "合格")]
+        assert s.execute(select(ImportBatch.kind, ImportBatch.inserted)).all() == [("review", 2)]
     db.dispose()
 
 

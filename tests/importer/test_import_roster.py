@@ -328,3 +328,22 @@ def test_template_has_text_ids_dropdowns_dates_and_instructions(tmp_path):
         assert f.best_sheet == "花名册"
         layout = importer.detect_layout(f)
         assert layout.header_row == 1 and all(c.how == "standard" for c in layout.columns)
+
+
+def test_header_row_given_by_the_clerk_and_ignored_lines_reported(ctx, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i in range(45):
+        ws.append([f"说明第{i + 1}行：姓名、身份证号、学历请如实填写"])
+    ws.append(["姓名", "身份证号", "学历", "引进方式", "用人单位", "引进日期"])
+    number = ids(1, start=300)[0]
+    ws.append(["孙八", number, "本科", "招聘", EMPLOYER, "2023-05-01"])
+    ws.append(["合计", "1人"])
+    wb.save(tmp_path / "late.xlsx")
+    with pytest.raises(importer.ImportFileError, match="找不到花名册表头"):
+        importer.run_import(ctx, tmp_path / "late.xlsx")
+    s = importer.run_import(ctx, tmp_path / "late.xlsx", header_row=46)
+    assert s.errors == [] and s.inserted == 1
+    assert s.as_json()["ignored_lines"] == [{"row": 48, "why": "合计行"}]
+    with pytest.raises(importer.ImportFileError, match="超出"):
+        importer.run_import(ctx, tmp_path / "late.xlsx", header_row=99)

@@ -282,6 +282,7 @@ class ImportSummary:
     batch_id: int | None = None
     report_path: Path | None = None
     message: str = ""
+    ignored_lines: list[dict] = field(default_factory=list)  # [{"row", "why"}]: 合计, 填表说明 … lines skipped
 
     @property
     def exit_code(self) -> int:
@@ -293,7 +294,8 @@ class ImportSummary:
             "unchanged": self.unchanged, "skipped": self.skipped,
             "errors": [e.as_dict() for e in self.errors],
             "warnings": [w.as_dict() for w in self.warnings],
-            "changes": self.changes, "dry_run": self.dry_run, "committed": self.committed,
+            "changes": self.changes, "ignored_lines": self.ignored_lines,
+            "dry_run": self.dry_run, "committed": self.committed,
             "batch_id": self.batch_id, "file_name": self.file_name, "sha256": self.sha256,
             "report": str(self.report_path) if self.report_path else None, "message": self.message,
         }
@@ -327,11 +329,11 @@ def run_import(ctx: ServiceContext, path: str | os.PathLike, kind: str = "roster
         layout = detect_layout(f, sheet, header_row=header_row, mapping=mapping, unknown=unknown, ctx=ctx,
                                employer=employer)
         v = validate(ctx, f, layout, progress=progress, cancel=cancel)
+        if not report:
+            f.source.drop(layout.sheet)  # the cells are no longer needed: free them before writing
         summary = commit(ctx, v, all_or_nothing=all_or_nothing, dry_run=dry_run, progress=progress,
                          cancel=cancel)
-        if report and (v.errors or v.warnings):
-            summary.report_path = write_report(v, report)
-        elif report:
+        if report:
             summary.report_path = write_report(v, report)
         return summary
 

@@ -42,6 +42,7 @@ class ImportKind:
     # (record, failed field keys) → cross-field errors; may fill derived fields in ``record``
     check: Callable[[dict[str, Any], set[str]], list[FieldError]]
     batch_kind: str  # ImportBatch.kind
+    unique: tuple[str, ...] = ()  # fields that may appear once per file (duplicates are errors)
 
     @property
     def by_key(self) -> dict[str, FieldSpec]:
@@ -117,7 +118,7 @@ def _roster_check(record: dict[str, Any], failed: set[str]) -> list[FieldError]:
     return roster.cross_check(record, raw_keys=set(record), failed=failed)
 
 
-ROSTER = ImportKind("roster", "花名册", _roster_fields(), _roster_check, "roster")
+ROSTER = ImportKind("roster", "花名册", _roster_fields(), _roster_check, "roster", ("id_number",))
 
 
 # -- annual review results ---------------------------------------------------------
@@ -160,7 +161,7 @@ REVIEWS = ImportKind("reviews", "年度考核结果", (
     FieldSpec("review_date", "考核日期", lambda v: values.parse_date(v), False, "date",
               aliases=("考核时间",), width=12),
     FieldSpec("remarks", "备注", roster.BY_KEY["remarks"].parse, False, "text", width=20),
-), _reviews_check, "review")
+), _reviews_check, "review", ("id_number", "year"))
 
 
 # -- payment confirmations -----------------------------------------------------------

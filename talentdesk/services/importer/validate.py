@@ -117,8 +117,12 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
     absent = {k: None for k in keys if k not in col_of}
     check = kind.check
     as_tuple = operator.itemgetter(*keys)
-    id_rows: dict[str, int] = {}
-    dup_rows: dict[int, tuple[str, int]] = {}
+    id_rows: dict[tuple, int] = {}
+    dup_rows: dict[int, tuple[tuple, int]] = {}
+    unique = operator.itemgetter(*kind.unique) if kind.unique else None
+    if unique is not None and len(kind.unique) == 1:
+        single = unique
+        unique = lambda rec: (single(rec),)  # noqa: E731
     start = layout.header_row  # 0-based index of the first data row
     # 1. the data rows (blank, 合计, 填表说明 … lines skipped)
     rows: list[list[Any]] = []
@@ -222,8 +226,8 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
             more = check(rec, failed)
         if more:
             errs = (errs or []) + more
-        number = rec.get("id_number")
-        if number and not errs:
+        number = unique(rec) if unique is not None else None
+        if number and number[0] and not errs:
             first = id_rows.get(number)
             if first is None:
                 id_rows[number] = excel_row
@@ -246,11 +250,17 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                 raise ImportCancelled()
     if dup_rows:
         c = col_of.get("id_number")
+        what = "".join(f"、{label_of[k]}" for k in kind.unique[1:])
         for excel_row in sorted(dup_rows):
-            number, other = dup_rows[excel_row]
-            other_text = f"第{other}行" if other > 0 else f"第{-other}行"
+            key, other = dup_rows[excel_row]
+            number = key[0]
+            other_text = f"第{abs(other)}行"
+            same = "".join(f"、{label_of[k]}{key[n + 1]}" for n, k in enumerate(kind.unique[1:]))
             out.errors.append(CellIssue(excel_row, c, header_of.get("id_number", "身份证号"), "id_number", number,
-                                        f"身份证号：{number}在本文件中重复出现（另见{other_text}），请核对后只保留一行"))
+                                        f"身份证号：{number}{same}在本文件中重复出现（另见{other_text}），"
+                                        f"请核对后只保留一行" if not what else
+                                        f"身份证号：{number}{same}在本文件中重复出现（另见{other_text}），"
+                                        f"同一人{what[1:]}只能有一行"))
             out.error_rows.add(excel_row)
         out.valid = [v for v in out.valid if v[0] not in dup_rows]
     out.errors.sort(key=lambda e: (e.row, e.col if e.col is not None else 10_000))

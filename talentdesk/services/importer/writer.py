@@ -188,7 +188,38 @@ def plan_for_validation(ctx: ServiceContext, v) -> None:
         _merge_plan_errors(v, plan)
         v.plan = plan
     else:
+        plan = RosterPlan()
+        with ctx.read() as session:
+            _check_talents_exist(session, v, plan)
+        _merge_plan_errors(v, plan)
         v.plan = None
+
+
+def _check_talents_exist(session: Session, v, plan: RosterPlan) -> None:
+    """Review results and payments are for registered talents: say so at the cell in the
+    dry run already; a name that differs from the registered one is a warning."""
+    keys = v.check.keys
+    idx = keys.index("id_number")
+    name_i = keys.index("name") if "name" in keys else None
+    cols = v.layout.field_columns()
+    wanted = list({vals[idx] for _, vals in v.check.valid})
+    names: dict[str, str] = {}
+    for i in range(0, len(wanted), 500):
+        names.update(session.execute(select(Talent.id_number, Talent.name)
+                                     .where(Talent.id_number.in_(wanted[i:i + 500]))).all())
+    idc = cols.get("id_number")
+    namec = cols.get("name")
+    for row, vals in v.check.valid:
+        number = vals[idx]
+        if number not in names:
+            plan.errors.append(CellIssue(row, idc.index if idc else None, idc.header.replace("\n", "") if idc
+                                         else "身份证号", "id_number", number,
+                                         f"身份证号：找不到身份证号为{number}的人才，请先登记"))
+        elif name_i is not None and vals[name_i] and vals[name_i] != names[number]:
+            v.warnings.append(CellIssue(row, namec.index if namec else None,
+                                        namec.header.replace("\n", "") if namec else "姓名", "name", vals[name_i],
+                                        f"姓名：表中为“{vals[name_i]}”，身份证号{number}登记的姓名为“{names[number]}”，"
+                                        f"请核对", "warning"))
 
 
 def _merge_plan_errors(v, plan: RosterPlan) -> None:
@@ -213,7 +244,11 @@ def _summary(v, plan: RosterPlan | None, *, dry_run: bool, committed: bool, inse
         kind=v.kind.name, file_name=v.file.file_name, sha256=v.file.sha256, rows=rows, valid=v.valid,
         inserted=inserted, updated=updated, unchanged=unchanged, skipped=rows - (inserted + updated if committed else 0),
         errors=list(v.errors), warnings=list(v.warnings), changes=plan.changes if plan else [],
-        dry_run=dry_run, committed=committed, batch_id=batch_id, message=message)
+        dry_run=dry_run, committed=committed, batch_id=batch_id, message=message,
+        ignored_lines=[{"row": r, "why": _WHY.get(why, why)} for r, why in v.check.skipped_lines])
+
+
+_WHY = {"total": "合计行", "note": "说明或签字行", "numbers": "列序号行"}
 
 
 def commit(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool, remember_mapping: bool,
