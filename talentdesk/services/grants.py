@@ -149,7 +149,7 @@ def installment_view(inst: Installment, review_years: dict[int, int] | None = No
         inst.id, inst.grant_id, inst.seq, inst.due_date, inst.amount_fen,
         {f.level: f.amount_fen for f in inst.funding}, inst.condition, inst.status, inst.status_reason,
         inst.paid_date, inst.voucher_no, inst.proposed_by, inst.approved_by, inst.reverses_id,
-        (review_years or {}).get(inst.seq), inst.version)
+        None if inst.reverses_id else (review_years or {}).get(inst.seq), inst.version)
 
 
 def grant_view(g: BenefitGrant, talent: Talent, decision_number: str | None = None) -> GrantView:
@@ -163,7 +163,8 @@ def grant_view(g: BenefitGrant, talent: Talent, decision_number: str | None = No
     return GrantView(g.id, g.version, talent.id, talent.name, talent.id_number, g.policy_id, g.benefit_code,
                      g.benefit_name, g.total_fen, g.approval_date, g.approval_doc_no, basis, g.status,
                      g.proposed_by, g.approved_by, g.approved_at, decision_number, explanation,
-                     [installment_view(i, reviews) for i in g.installments], reason)
+                     [installment_view(i, reviews) for i in sorted(g.installments, key=lambda i: (i.seq, i.id))],
+                     reason)
 
 
 # ---------------------------------------------------------------- engine inputs
