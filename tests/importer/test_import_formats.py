@@ -164,3 +164,19 @@ def test_unreadable_files_give_one_message_and_write_nothing(ctx, tmp_path):
 def test_missing_file(ctx, tmp_path):
     with pytest.raises(importer.ImportFileError, match="找不到文件"):
         importer.run_import(ctx, tmp_path / "nope.xlsx")
+
+
+def test_real_password_protected_workbook(ctx, tmp_path):
+    msoffcrypto = pytest.importorskip("msoffcrypto")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    wb = openpyxl.Workbook()
+    wb.active.append(HEAD)
+    wb.active.append(_rows(1, start=170)[0])
+    wb.save(tmp_path / "plain.xlsx")
+    for name in ("locked.xlsx", "locked.xls"):
+        with open(tmp_path / "plain.xlsx", "rb") as f, open(tmp_path / name, "wb") as out:
+            OOXMLFile(f).encrypt("secret", out)
+        with pytest.raises(importer.ImportFileError, match="密码"):
+            importer.run_import(ctx, tmp_path / name)
+    assert msoffcrypto and _count(ctx) == 0

@@ -68,6 +68,8 @@ def file_format(path: Path) -> str:
         raise ImportFileError(f"无法打开文件 {path.name}：{exc.strerror or exc}") from None
     if not head:
         raise ImportFileError(f"文件 {path.name} 是空文件（0 字节），没有可导入的内容")
+    if head.startswith(_OLE_MAGIC) and _is_encrypted_ooxml(path):
+        raise ImportFileError(f"文件 {path.name} 设置了打开密码，请在 Excel/WPS 中取消密码后另存，再导入")
     if ext in (".xlsx", ".xlsm"):
         if head.startswith(_OLE_MAGIC):
             # an encrypted OOXML package is an OLE container; so is an .xls renamed to .xlsx
@@ -118,7 +120,8 @@ def _calamine_error(path: Path, exc: Exception) -> ImportFileError:
         return ImportFileError(f"文件 {name} 设置了打开密码，请在 Excel/WPS 中取消密码后另存，再导入")
     if isinstance(exc, pc.ZipError) or "zip" in text or "eof" in text or "truncat" in text:
         return ImportFileError(f"文件 {name} 已损坏或不完整（可能未下载/复制完整），请让报送单位重新发送")
-    return ImportFileError(f"无法读取文件 {name}：文件已损坏或不是有效的表格文件")
+    return ImportFileError(f"无法读取文件 {name}：文件已损坏、设置了密码或不是有效的表格文件，"
+                           f"请在 Excel/WPS 中打开后另存为 .xlsx 再导入")
 
 
 class SpreadsheetSource:
@@ -135,8 +138,6 @@ class SpreadsheetSource:
             self.sheet_names = [self._csv.name]
             return
         if self.format == "ole-xlsx":
-            if _is_encrypted_ooxml(self.path):
-                raise ImportFileError(f"文件 {self.path.name} 设置了打开密码，请在 Excel/WPS 中取消密码后另存，再导入")
             self.format = "xls"  # an old .xls saved under an .xlsx name
         import python_calamine as pc
 
@@ -180,11 +181,23 @@ class SpreadsheetSource:
             self._wb = None
 
 
+_ENCRYPTED_MARKS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+
+
 def _is_encrypted_ooxml(path: Path) -> bool:
+    """An encrypted .xlsx is an OLE2 container with EncryptionInfo/EncryptedPackage
+    streams; their names sit in the container's directory, wherever that is."""
+    tail = b""
     with open(path, "rb") as f:
-        data = f.read(1 << 16)
-    return "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data or \
-        "EncryptedPackage".encode("utf-16-le") in data
+        for _ in range(64):  # the first 64 MB are plenty for a roster
+            chunk = f.read(1 << 20)
+            if not chunk:
+                break
+            data = tail + chunk
+            if any(m in data for m in _ENCRYPTED_MARKS):
+                return True
+            tail = data[-40:]
+    return False
 
 
 def _merged_ranges(sheet):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, joinedload
@@ -253,8 +253,6 @@ _WHY = {"total": "合计行", "note": "说明或签字行", "numbers": "列序�
 
 def commit(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool, remember_mapping: bool,
            progress: Callable | None, cancelled: Callable[[], bool] | None):
-    from talentdesk.services.importer.engine import ImportCancelled
-
     permissions.require(ctx, "import")
     if v.kind.name != "roster":
         return _commit_other(ctx, v, all_or_nothing=all_or_nothing, dry_run=dry_run, progress=progress)
