@@ -69,7 +69,7 @@ def open_database_interactive(target, parent=None, *, headless: bool = False):
     from PySide6.QtWidgets import QMessageBox
 
     from talentdesk.domain.errors import TalentDeskError
-    from talentdesk.models.db import open_database, resolve_url
+    from talentdesk.models.db import open_database
     from talentdesk.ui.i18n import tr
 
     try:
@@ -80,7 +80,7 @@ def open_database_interactive(target, parent=None, *, headless: bool = False):
     if headless:
         sys.stderr.write(message + "\n")
         return None
-    restored = _offer_restore(resolve_url(target), message, parent)
+    restored = _offer_restore(target, message, parent)
     if restored:
         try:
             return open_database(target)
@@ -92,41 +92,38 @@ def open_database_interactive(target, parent=None, *, headless: bool = False):
     return None
 
 
-def _offer_restore(url: str, message: str, parent) -> bool:
-    """If services/backup.py offers ``last_good_backup(db_path)`` and
-    ``restore_file(db_path, backup_path)``, ask whether to restore the newest good backup."""
-    from pathlib import Path
-
+def _offer_restore(target, message: str, parent) -> bool:
+    """The database would not open: ask ``services.integrity`` (the security engineer's)
+    what is wrong and, if a verified backup exists, offer to restore it."""
     from PySide6.QtWidgets import QMessageBox
 
-    from talentdesk.services import backup
     from talentdesk.ui.i18n import tr
 
-    if not url.startswith("sqlite:///"):
-        return False
-    find = getattr(backup, "last_good_backup", None)
-    restore_file = getattr(backup, "restore_file", None)
-    if not callable(find) or not callable(restore_file):
-        return False
-    db_path = Path(url[len("sqlite:///"):])
     try:
-        candidate = find(db_path)
+        from talentdesk.services import integrity
+    except ModuleNotFoundError:
+        return False
+    try:
+        result = integrity.check(target)
     except Exception:
-        log.error("looking for a backup failed:\n%s", traceback.format_exc())
+        log.error("integrity check failed:\n%s", traceback.format_exc())
         return False
-    if not candidate:
+    if result.ok or not result.can_restore:
         return False
+    created = f"{result.last_good.created:%Y-%m-%d %H:%M}"
     answer = QMessageBox.question(
         parent, tr("数据库无法打开"),
-        message + "\n\n" + tr("找到最近一次完好的备份：") + f"\n{candidate}\n\n"
-        + tr("是否用这个备份恢复数据库？（当前文件会先另存一份）"))
+        message + "\n\n" + tr(result.message) + "\n\n" + tr("找到 {t} 的完好备份：").format(t=created)
+        + f"\n{result.last_good.path}\n\n" + tr("是否用这个备份恢复数据库？（损坏的文件会另存保留）"))
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:
-        restore_file(db_path, candidate)
+        kept = integrity.restore_last_good(result.path, result.last_good.path)
     except Exception as exc:
         QMessageBox.critical(parent, tr("恢复失败"), str(getattr(exc, "message", exc)))
         return False
+    QMessageBox.information(parent, tr("已恢复"), tr("已恢复到 {t} 的备份。损坏的文件保存在：\n{p}")
+                            .format(t=created, p=kept))
     return True
 
 

@@ -307,3 +307,26 @@ def test_none_refcount_stable_through_cpp_callers(qtbot, ctx, people):
     assert Counting.nones > 10000
     # The bug loses ~0.87 references per None returned; allow ordinary jitter only.
     assert abs(after - before) < Counting.nones / 100, (before, after, Counting.nones)
+
+
+def test_keyboard_shortcuts(qtbot, page, main_window, people):
+    from PySide6.QtCore import Qt as _Qt
+
+    main_window.act_find.trigger()  # Ctrl+F
+    qtbot.waitUntil(page.search.hasFocus)
+    qtbot.keyClicks(page.search, "zw")
+    qtbot.waitUntil(lambda: names(page) == ["张伟"])
+    qtbot.keyClick(page.search, _Qt.Key.Key_Return)  # into the results
+    assert page.table.hasFocus()
+    assert page.detail.talent_id == people["zw"].id
+    page.search.setFocus()
+    qtbot.keyClick(page.search, _Qt.Key.Key_Escape)
+    assert page.search.text() == ""
+    main_window.act_new.trigger()  # Ctrl+N
+    assert page.detail.creating and page.detail.form.fields["name"].editor.hasFocus()
+
+
+def test_short_id_fragment_does_not_filter(qtbot, page):
+    qtbot.keyClicks(page.search, "152")
+    qtbot.waitUntil(lambda: "至少输入4位" in page.count_label.text())
+    assert len(names(page)) == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
@@ -93,6 +94,8 @@ class Page(QWidget):
         self.search.setMinimumWidth(260)
         self.search.textChanged.connect(self._schedule_search)
         self.search.returnPressed.connect(self._focus_table)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, self.search.clear,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         bar.addWidget(self.search, 3)
         self.f_district = _combo(tr("所属地区"), "filter_district", 7)
         self.f_employer = _combo(tr("用人单位"), "filter_employer", 12)
