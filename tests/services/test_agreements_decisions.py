@@ -75,3 +75,17 @@ def test_decision_sets_the_amount(ctx):
     with pytest.raises(ConflictError, match="已被待遇申请"):
         decisions.delete(ctx, d.id)
     assert [x.number for x in decisions.list_decisions(ctx, idn)] == [d.number]
+
+
+def test_decision_relaxes_the_age_limit(ctx):
+    from factories import id_number
+
+    idn = _talent(ctx, 身份证号=id_number(D(1970, 1, 1)))  # 53 at approval: above Alxa art. 10's 45
+    ev = grants.evaluate_talent(ctx, idn, approved_on=D(2023, 6, 1))
+    assert ev.benefit("settlement_allowance").status == "ineligible"
+    with pytest.raises(ValidationError, match="安家补贴"):
+        grants.propose(ctx, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    decisions.record(ctx, idn, number="阿左人才议〔2023〕2号", decided_on=D(2023, 5, 20), override="age_limit")
+    ev = grants.evaluate_talent(ctx, idn, approved_on=D(2023, 6, 1))
+    sa = ev.benefit("settlement_allowance")
+    assert sa.status == "eligible" and any(s.decision == "阿左人才议〔2023〕2号" for s in sa.explanation)
