@@ -293,10 +293,16 @@ def main(argv: list[str] | None = None) -> int:
         bare = QTableView()
         bare.setModel(Trivial())
         bare.resize(page.table.size())
+        bare.verticalHeader().setSectionResizeMode(bare.verticalHeader().ResizeMode.Fixed)
+        bare.verticalHeader().setDefaultSectionSize(page.table.verticalHeader().defaultSectionSize())
         bare.show()
-        app.processEvents()
+        from PySide6.QtTest import QTest
+
+        QTest.qWaitForWindowExposed(bare)
+        for _ in range(5):
+            app.processEvents()
         base_frames = scroll_frames(app, bare)
-        worst, base_worst = max(frames), max(base_frames)
+        worst, base_worst = max(frames), max(base_frames or [float("nan")])
         print(f"scrolling top → bottom page by page ({len(frames):,} frames, {page.model.fetches - fetches0} "
               f"pages of {talent_query.PAGE_SIZE} rows fetched)")
         print(f"  TalentDesk       worst frame {ms(worst)}  median {ms(statistics.median(frames))}  "

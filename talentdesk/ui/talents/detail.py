@@ -4,6 +4,7 @@ payments, reviews and departures, attachments (scans: add, preview, open) and hi
 from __future__ import annotations
 
 import datetime as dt
+import html
 import importlib
 import logging
 from pathlib import Path
@@ -387,8 +388,8 @@ class TalentDetail(QWidget):
         self.form.setEnabled(True)
         self.form.load(view.record)
         status = TALENT_STATUS.get(view.status, view.status)
-        self.title.setText(f"{view.name}　<span style='font-weight:normal;font-size:small;color:#666'>{status}"
-                           f"{'　' + view.policy_id if view.policy_id else ''}</span>")
+        self.title.setText(f"{html.escape(view.name)}　<span style='font-weight:normal;font-size:small;color:#666'>{status}"
+                           f"{'　' + html.escape(view.policy_id) if view.policy_id else ''}</span>")
         self._fill_related(view)
         self._update_buttons()
 
