@@ -295,3 +295,29 @@ def test_policy_id_is_stored(ctx):
     grants.propose(ctx, other["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
     assert talents.get(ctx, other["身份证号"]).policy_id == "alxa-2023"
     assert audit.verify(ctx).ok
+
+
+def test_two_clerks_proposing_at_once_get_one_grant(office):
+    """不重复享受 holds under concurrency: the talent row is locked (PostgreSQL FOR UPDATE,
+    SQLite BEGIN IMMEDIATE), so the second proposal sees the first."""
+    import threading
+
+    clerk2 = as_(office["clerk"], "孙经办", "clerk")
+    results: list = []
+    barrier = threading.Barrier(2)
+
+    def go(c):
+        barrier.wait()
+        try:
+            results.append(grants.propose(c, office["idn"], "settlement_allowance", approved_on=D(2023, 6, 1),
+                                          approval_doc_no="x").id)
+        except ConflictError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=go, args=(c,)) for c in (office["clerk"], clerk2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(type(r).__name__ for r in results) == ["ConflictError", "int"]
+    assert len(grants.list_grants(office["clerk"], office["idn"])) == 1
