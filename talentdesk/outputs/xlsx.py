@@ -176,9 +176,10 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
                         write_number(row, c, v)
                     else:
                         s = v if type(v) is str else str(v)
-                        if c in masked_cols:
+                        if masked_cols and c in masked_cols:
                             s = idcard.mask(s) if k == "id" else idcard.mask_phone(s)
-                        s = _clean(s)
+                        if not s.isprintable():  # fast path: most text has no control characters
+                            s = _clean(s)
                         if s and s[0] in _FORMULA_START:
                             write_string(row, c, s, quote_fmt[c])
                         else:
