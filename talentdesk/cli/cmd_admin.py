@@ -95,13 +95,21 @@ def cmd_check(args, app) -> int:
 
     target = args.db or resolve_url(None)
     result = integrity.check(target, full=True)
+    restored = None
+    if args.restore_last_good and result.can_restore:
+        kept = integrity.restore_last_good(result.path, result.last_good.path)
+        restored = {"from": str(result.last_good.path), "damaged_file_kept": str(kept)}
     if app.json:
-        app.print_json(result.as_dict())
+        app.print_json(result.as_dict() | {"restored": restored})
     else:
         app.out(result.message)
         for p in result.problems:
             app.out(f"  - {p}")
-    return 0 if result.ok else 1
+        if restored:
+            app.out(f"已从 {restored['from']} 恢复；损坏的文件保存在 {restored['damaged_file_kept']}")
+        elif result.can_restore:
+            app.out("可运行 talentdesk check --restore-last-good 恢复到该备份")
+    return 0 if result.ok or restored else 1
 
 
 def cmd_audit_verify(args, app) -> int:
@@ -186,7 +194,9 @@ def register(sub) -> None:
     r.add_argument("path")
     r.set_defaults(func=cmd_restore)
 
-    c = sub.add_parser("check", help="检查数据库文件是否完好")
+    c = sub.add_parser("check", help="检查数据库文件是否完好（不需登录）")
+    c.add_argument("--restore-last-good", action="store_true",
+                   help="数据库已损坏时，恢复到最近一次校验通过的备份（损坏的文件保留）")
     c.set_defaults(func=cmd_check)
 
     a = sub.add_parser("audit", help="审计记录")

@@ -137,3 +137,22 @@ def test_check_command(cli, tmp_path):
     cli("init")
     code, out, _ = cli("check")
     assert code == 0 and "通过" in out
+
+
+def test_check_restores_the_last_good_backup(cli, tmp_path):
+    import sqlite3
+    from pathlib import Path
+
+    cli("talent", "add", *_add_args(talent_row(姓名="保住")))
+    assert cli("backup")[0] == 0  # newer than the daily backup made before the add
+    path = Path(cli.dbfile)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    path.write_bytes(b"garbage" * 1000)
+    code, out, _ = cli("check")
+    assert code == 1 and "已损坏" in out and "--restore-last-good" in out
+    code, out, _ = cli("check", "--restore-last-good", "--json")
+    assert code == 0 and json.loads(out)["restored"]["damaged_file_kept"]
+    code, out, _ = cli("talent", "list", "--json")
+    assert code == 0 and json.loads(out)["total"] == 1
