@@ -274,12 +274,25 @@ def evaluate_talent(ctx: ServiceContext, id_number: str, *, approved_on: dt.date
                     as_of: dt.date | None = None, departed_on: dt.date | None = None,
                     facts: dict | None = None) -> rules.Evaluation:
     """The engine's evaluation of a stored talent: profile, recorded reviews and 一事一议
-    decisions, the office's extra holidays. Read-only. ``policy_id`` default: the
-    talent's policy, else the office default. ``.to_json()`` gives plain JSON."""
+    decisions, the office's extra holidays, agreement years. Read-only. ``policy_id``
+    default: the talent's policy, else the office default. ``departed_on`` default: the
+    recorded departure, if any (then what was actually paid drives the refund).
+    ``.to_json()`` gives plain JSON."""
+    from talentdesk.models.entities import Departure
+    from talentdesk.services import payments
+
+    paid = None
     with ctx.read() as session:
         t = load_talent(session, id_number)
         inputs = engine_inputs(session, t, policy_id)
-    return run_engine(inputs, approved_on=approved_on, as_of=as_of, departed_on=departed_on, facts=facts)
+        if departed_on is None:
+            departed_on = session.execute(select(func.min(Departure.departed_on))
+                                          .where(Departure.talent_id == t.id)).scalar()
+        if departed_on is not None:
+            # benefits never granted were never paid (the engine would otherwise assume the schedule was)
+            paid = {code: [] for code in load_pack(inputs.policy_id).benefit_codes}
+            paid.update(payments.paid_map(session, t.id))
+    return run_engine(inputs, approved_on=approved_on, as_of=as_of, departed_on=departed_on, paid=paid, facts=facts)
 
 
 def _snapshot(g: BenefitGrant) -> dict[str, Any]:

@@ -321,3 +321,25 @@ def test_two_clerks_proposing_at_once_get_one_grant(office):
         t.join()
     assert sorted(type(r).__name__ for r in results) == ["ConflictError", "int"]
     assert len(grants.list_grants(office["clerk"], office["idn"])) == 1
+
+
+def test_evaluation_of_a_departed_talent_uses_the_record(office):
+    clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
+    g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
+                                                approval_doc_no="x").id)
+    payments.propose(clerk, [g.installments[0].id], as_of=D(2023, 6, 1))
+    payments.approve(reviewer, [g.installments[0].id])
+    payments.record_paid(clerk, g.installments[0].id, D(2023, 6, 2), "V")
+    departures.record(clerk, idn, D(2024, 3, 1), "调离")
+    ev = grants.evaluate_talent(clerk, idn, approved_on=D(2023, 6, 1))
+    sa = ev.benefit("settlement_allowance")
+    assert ev.departed_on == D(2024, 3, 1) and sa.refund_fen == 8_000_000
+    assert [i.status for i in sa.installments][1:] == ["cancelled", "cancelled"]
+
+
+def test_departed_without_grants_owes_nothing(ctx):
+    row = talent_row(**{"协议签订日期": "2023-05-01"})
+    talents.add(ctx, row)
+    departures.record(ctx, row["身份证号"], D(2024, 3, 1), "调离")
+    ev = grants.evaluate_talent(ctx, row["身份证号"], approved_on=D(2023, 6, 1))
+    assert ev.departed_on == D(2024, 3, 1) and ev.refund_fen == 0
