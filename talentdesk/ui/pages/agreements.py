@@ -18,7 +18,7 @@ from talentdesk.domain.status import AGREEMENT_KINDS, AGREEMENT_STATUS
 from talentdesk.services import agreements, talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (Col, DataTable, FormDialog, PageBase, RowsModel, allowed,
+from talentdesk.ui.pages.widgets import (ID_SAMPLE, Col, DataTable, FormDialog, PageBase, RowsModel, allowed,
                                          button, call, date_edit, from_qdate, hint, line, notify_changed)
 
 
@@ -157,7 +157,7 @@ class Page(PageBase):
         self.outer.addLayout(bar)
         self.model = RowsModel([
             Col(tr("姓名"), "name", width=4),
-            Col(tr("身份证号"), lambda a: idcard.mask(a.id_number), width=10, tip="id_number"),
+            Col(tr("身份证号"), lambda a: idcard.mask(a.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
             Col(tr("用人单位"), "employer", width=12, stretch=True),
             Col(tr("协议类型"), "kind", width=5),
             Col(tr("签订日期"), "signed_date", kind="date", width=6),

@@ -15,7 +15,7 @@ from talentdesk.domain.errors import TalentDeskError
 from talentdesk.services import departures, talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (Col, DataTable, FormDialog, PageBase, RowsModel, TextView,
+from talentdesk.ui.pages.widgets import (ID_SAMPLE, Col, DataTable, FormDialog, PageBase, RowsModel, TextView,
                                          allowed, button, call, date_edit, from_qdate, hint, line, notify_changed)
 
 
@@ -174,7 +174,7 @@ class Page(PageBase):
         self.model = RowsModel([
             Col(tr("离职日期"), "departed_on", kind="date", width=6),
             Col(tr("姓名"), "name", width=4),
-            Col(tr("身份证号"), lambda d: idcard.mask(d.id_number), width=10, tip="id_number"),
+            Col(tr("身份证号"), lambda d: idcard.mask(d.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
             Col(tr("用人单位"), "employer", width=11),
             Col(tr("离职原因"), "reason", width=9),
             Col(tr("应退回（元）"), "refund_due_fen", kind="money", width=7),

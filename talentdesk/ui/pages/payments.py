@@ -24,7 +24,8 @@ from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS
 from talentdesk.services import grants, payments
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (Col, DataTable, PageBase, RowsModel, TotalsLabel, add_shortcut, allowed,
+from talentdesk.ui.pages.widgets import (ID_SAMPLE, Col, DataTable, PageBase, RowsModel, TotalsLabel, add_shortcut,
+                                         allowed,
                                          button, call, date_edit, from_qdate, hint, line, month_edit, month_end,
                                          notify_changed, to_qdate)
 
@@ -150,7 +151,7 @@ class InstallmentsTab(QWidget):
         self.model = RowsModel([
             Col(tr("应发日期"), "due_date", kind="date", width=6),
             Col(tr("姓名"), "talent_name", width=4),
-            Col(tr("身份证号"), lambda r: idcard.mask(r.id_number), width=10, tip="id_number"),
+            Col(tr("身份证号"), lambda r: idcard.mask(r.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
             Col(tr("用人单位"), "employer", width=10),
             Col(tr("待遇项目"), lambda r: r.benefit_name or r.benefit_code, width=6),
             Col(tr("期次"), "seq", kind="int", width=2),
@@ -480,7 +481,7 @@ class GrantsTab(QWidget):
         self.model = RowsModel([
             Col(tr("编号"), "id", kind="int", width=3),
             Col(tr("姓名"), "talent_name", width=4),
-            Col(tr("身份证号"), lambda g: idcard.mask(g.id_number), width=10, tip="id_number"),
+            Col(tr("身份证号"), lambda g: idcard.mask(g.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
             Col(tr("待遇项目"), lambda g: g.benefit_name or g.benefit_code, width=6),
             Col(tr("金额（元）"), "total_fen", kind="money", width=6),
             Col(tr("期数"), lambda g: len(g.installments), kind="int", width=2),

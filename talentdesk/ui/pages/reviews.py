@@ -207,6 +207,10 @@ class ReviewGrid(QTableView):
         em = self.fontMetrics().horizontalAdvance("中")
         for c, w in enumerate((5, 10, 12, 6, 6, 6, 6, 10, 4)):
             self.setColumnWidth(c, w * em + 16)
+        fm = self.fontMetrics()
+        self.setColumnWidth(1, max(self.columnWidth(1), fm.horizontalAdvance(widgets.ID_SAMPLE) + 20))
+        for c in (3, 4, DATE_COL):
+            self.setColumnWidth(c, max(self.columnWidth(c), fm.horizontalAdvance("2026-12-31") + 20))
         self.horizontalHeader().setSectionResizeMode(REMARKS_COL, QHeaderView.ResizeMode.Stretch)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802

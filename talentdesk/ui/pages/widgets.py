@@ -106,6 +106,7 @@ class Col:
     width: int = 10
     tip: str | Callable[[Any], Any] | None = None
     stretch: bool = False  # takes the spare width (else the last column does)
+    sample: str | None = None  # widest expected text (sizes the column to the real font)
 
     def value(self, row: Any) -> Any:
         if callable(self.get):
@@ -248,8 +249,14 @@ class DataTable(QTableView):
         hh.setStretchLastSection(True)
         hh.setMinimumSectionSize(40)
         em = self.fontMetrics().horizontalAdvance("中")
+        fm = self.fontMetrics()
+        auto = {"date": "2026-12-31", "money": "1,234,567.89"}
         for i, col in enumerate(model.columns):
-            self.setColumnWidth(i, max(col.width * em + 16, self.fontMetrics().horizontalAdvance(col.title) + 28))
+            sample = col.sample or auto.get(col.kind)
+            width = max(col.width * em + 16, fm.horizontalAdvance(col.title) + 28)
+            if sample:
+                width = max(width, fm.horizontalAdvance(sample) + 20)
+            self.setColumnWidth(i, width)
             if col.stretch:
                 hh.setStretchLastSection(False)
                 hh.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
@@ -283,6 +290,9 @@ class DataTable(QTableView):
 
 
 # ------------------------------------------------------------------ page pieces
+
+ID_SAMPLE = "152921********123X"
+
 
 def heading(text: str, *, size: int = 15) -> QLabel:
     label = QLabel(text)
@@ -652,7 +662,7 @@ def bold(label: QLabel) -> QLabel:
 
 
 __all__ = [
-    "Col", "DataTable", "FormDialog", "PageBase", "ROW_ROLE", "RowsModel", "StatCard", "TextView", "TotalsLabel",
+    "Col", "DataTable", "ID_SAMPLE", "FormDialog", "PageBase", "ROW_ROLE", "RowsModel", "StatCard", "TextView", "TotalsLabel",
     "add_shortcut", "allowed", "ask_open_file", "ask_save_file", "ask_text", "exec_dialog", "import_excel", "open_file",
     "remember_folder", "watch_edits", "attr", "bold", "button", "call", "combo", "date_edit", "fmt_date", "from_qdate",
     "heading", "hint", "line", "month_edit", "month_end", "notify_changed", "separator", "to_qdate", "today", "tr",

@@ -34,6 +34,7 @@ def test_double_click_navigates_to_talents(qtbot, env, seeded):
     page = page_mod.Page(env)
     qtbot.addWidget(page)
     page.show()
+    page.refresh()
     page.table.selectRow(0)
     page.table.setFocus()
     from PySide6.QtCore import Qt
