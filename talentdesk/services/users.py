@@ -39,6 +39,7 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P, DKLEN = 2 ** 14, 8, 1, 32
 MAX_FAILED = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_LEN = 8
+MAX_PASSWORD_LEN = 256
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,40}$")
 ROLE_BY_NAME = {v: k for k, v in ROLES.items()}
 
@@ -88,6 +89,8 @@ def check_password_policy(password: str, username: str = "") -> None:
     problems = []
     if len(password) < MIN_PASSWORD_LEN:
         problems.append(f"密码至少需要 {MIN_PASSWORD_LEN} 个字符")
+    if len(password) > MAX_PASSWORD_LEN:
+        problems.append(f"密码不能超过 {MAX_PASSWORD_LEN} 个字符")
     if username and password.strip().lower() == username.strip().lower():
         problems.append("密码不能与用户名相同")
     if password and len(set(password)) < 3:
@@ -253,9 +256,13 @@ def authenticate(db: Database, username: str, password: str) -> ServiceContext:
     (``login`` or ``login_failed``; ``lock`` when the account gets locked).
     """
     username = (username or "").strip()
+    password = password or ""
     now = utcnow()
     with db.write() as session:
-        u = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        # FOR UPDATE (PostgreSQL): two wrong passwords at once both count towards the lock-out.
+        u = session.execute(select(User).where(User.username == username).with_for_update()).scalar_one_or_none()
+        if u is not None and len(password) > MAX_PASSWORD_LEN:
+            password = password[: MAX_PASSWORD_LEN + 1]  # cannot match; bounded hashing cost
         if u is None:
             verify_password(password, _dummy_hash())
             audit.record(session, username[:40] or None, "login_failed", "user", username[:40] or None,

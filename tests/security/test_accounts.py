@@ -176,3 +176,38 @@ def test_duplicate_and_bad_usernames(db, admin):
         users.add_user(admin, "bad name; drop", "Other-pass-1", "clerk")
     with pytest.raises(ValidationError, match="角色"):
         users.add_user(admin, "ok", "Other-pass-1", "boss")
+
+
+def test_concurrent_wrong_passwords_all_count(db, admin):
+    """Two PCs trying passwords at the same moment: no attempt is lost (row lock)."""
+    import threading
+
+    from talentdesk.models.db import Database
+
+    users.add_user(admin, "clerk", "Clerk-pass-1", "clerk")
+    other = Database(db.url)
+    try:
+        barrier = threading.Barrier(4)
+
+        def attempt(database):
+            barrier.wait()
+            try:
+                users.authenticate(database, "clerk", "bad-password")
+            except users.AuthError:
+                pass
+
+        threads = [threading.Thread(target=attempt, args=(d,)) for d in (db, other, db, other)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+    finally:
+        other.dispose()
+    assert users.get_user(admin, "clerk").failed_attempts == 4
+
+
+def test_overlong_password_is_refused_cheaply(db, admin):
+    with pytest.raises(ValidationError, match="不能超过"):
+        users.add_user(admin, "long", "x1" * 200, "clerk")
+    with pytest.raises(users.AuthError):
+        users.authenticate(db, "admin", "y" * 1_000_000)
