@@ -460,6 +460,14 @@ class GrantDialog(QDialog):
             self.env.show_error(TalentDeskError(text + "\n" + "\n".join("· " + e for e in errors)))
         else:
             self.env.info(text)
+        if done and len(self.ids) > 1:
+            i = self.talent.currentIndex()
+            label = self.talent.itemText(i)
+            if not label.endswith(tr("（已提交）")):
+                self.talent.setItemText(i, label + tr("（已提交）"))
+            if i + 1 < self.talent.count():
+                self.talent.setCurrentIndex(i + 1)  # on to the next talent of the selection
+                return
         self.reload_grants()
         self.evaluate()
 

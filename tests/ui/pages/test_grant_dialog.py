@@ -85,6 +85,21 @@ def test_selection_and_case_decision(qtbot, env, clerk_ctx, monkeypatch):
     dlg.propose_btn.click()
     [g] = grants.list_grants(clerk_ctx, old.id_number)
     assert g.decision_number == "阿左人才领字〔2026〕1号"
+    assert dlg.talent.itemText(1).endswith("（已提交）")
+
+
+def test_selection_moves_on_after_proposing(qtbot, env, clerk_ctx):
+    env.ctx = clerk_ctx
+    a, b = talent(clerk_ctx, 姓名="张伟"), talent(clerk_ctx, 姓名="李娜")
+    dlg = GrantDialog(env, [a.id_number, b.id_number])
+    qtbot.addWidget(dlg)
+    dlg.set_checked("settlement_allowance")
+    dlg.propose_btn.click()
+    assert dlg.talent.currentIndex() == 1 and dlg.id_number == b.id_number
+    assert dlg.benefits.item(dlg.benefit_rows()["settlement_allowance"], 2).text() == "符合"
+    dlg.set_checked("settlement_allowance")
+    dlg.propose_btn.click()
+    assert {g.talent_name for g in grants.list_grants(clerk_ctx)} == {"张伟", "李娜"}
 
 
 def test_close_with_ticked_benefits_asks(qtbot, env, clerk_ctx):
