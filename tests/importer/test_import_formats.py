@@ -180,3 +180,18 @@ def test_real_password_protected_workbook(ctx, tmp_path):
         with pytest.raises(importer.ImportFileError, match="密码"):
             importer.run_import(ctx, tmp_path / name)
     assert msoffcrypto and _count(ctx) == 0
+
+
+def test_out_of_range_date_cell_is_a_cell_error_not_a_crash(ctx, tmp_path):
+    """python-calamine panics on a date-formatted number far out of range; the sheet is then
+    read with openpyxl and the cell is reported like any other bad value."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEAD)
+    rows = _rows(2, start=180)
+    for r in rows:
+        ws.append(r)
+    ws.cell(row=3, column=7, value=-4.673035291376365e16).number_format = "yyyy-mm-dd"
+    wb.save(tmp_path / "weird.xlsx")
+    s = importer.run_import(ctx, tmp_path / "weird.xlsx")
+    assert s.inserted == 1 and [(e.row, e.column) for e in s.errors] == [(3, "引进时间")]

@@ -162,10 +162,39 @@ class SpreadsheetSource:
                 merged = list(_merged_ranges(sh))
             except Exception as exc:
                 raise _calamine_error(self.path, exc) from None
+            except BaseException as exc:
+                # calamine panics (a Rust PanicException, not an Exception) on some cells,
+                # e.g. a date-formatted number far out of range: read that sheet with openpyxl
+                if type(exc).__name__ != "PanicException":
+                    raise
+                grid, merged = self._slow_sheet(name)
             _normalise_grid(grid)
             _fill_merged(grid, merged)
             self._sheets[name] = RawSheet(name, grid, merged)
         return self._sheets[name]
+
+    def _slow_sheet(self, name: str) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
+        if self.format != "xlsx":
+            raise ImportFileError(f"文件 {self.path.name} 的工作表“{name}”中有无法识别的单元格（如超出范围的日期），"
+                                  f"请在 Excel/WPS 中检查日期列后另存为 .xlsx 再导入")
+        import warnings
+
+        import openpyxl
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                wb = openpyxl.load_workbook(self.path, data_only=True)
+                ws = wb[name]
+                grid = [list(r) for r in ws.iter_rows(values_only=True)]
+                merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
+        except Exception:
+            raise ImportFileError(f"无法读取文件 {self.path.name}：文件已损坏或不是有效的表格文件") from None
+        for row in grid:
+            for i, v in enumerate(row):
+                if isinstance(v, dt.time) or isinstance(v, dt.timedelta):
+                    row[i] = str(v)
+        return grid, merged
 
     def drop(self, name: str) -> None:
         """Forget a cached grid (memory)."""

@@ -34,8 +34,12 @@ def _load_copy(v, out: Path):
     import openpyxl
 
     keep_vba = out.suffix.lower() == ".xlsm" and v.file.path.suffix.lower() == ".xlsm"
+    import warnings
+
     try:
-        wb = openpyxl.load_workbook(v.file.path, keep_vba=keep_vba, rich_text=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "Cell E2 is marked as a date but … outside the limits"
+            wb = openpyxl.load_workbook(v.file.path, keep_vba=keep_vba, rich_text=False)
     except Exception:
         return None
     if v.layout.sheet not in wb.sheetnames:

@@ -268,9 +268,15 @@ def commit(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool, remem
         n_upd = len(plan.updates) if plan else 0
         return _summary(v, plan, dry_run=dry_run, committed=False, inserted=n_ins if dry_run else 0,
                         updated=n_upd if dry_run else 0, unchanged=len(plan.unchanged) if plan else 0, message=msg)
+    from sqlalchemy.exc import IntegrityError
+
+    from talentdesk.domain.errors import ConflictError
+
     try:
         return _write_roster(ctx, v, remember_mapping=remember_mapping, all_or_nothing=all_or_nothing,
                              progress=progress, cancelled=cancelled)
+    except IntegrityError:
+        raise ConflictError("导入期间其他用户登记或修改了表中的人员或单位，本次导入未写入任何数据，请重新导入") from None
     except _AllOrNothing:
         return _summary(v, v.plan, dry_run=False, committed=False, inserted=0, updated=0, unchanged=0,
                         message="文件中有错误，按“全部成功才导入”的要求未写入任何数据")
