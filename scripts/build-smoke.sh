@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "BUILD SMOKE FAILED: $*" >&2; exit 1; }
+# what Qt needs offscreen (libGL, libEGL, xkbcommon, a CJK font): installed when missing
+if [ -f scripts/install-system-deps.sh ]; then bash scripts/install-system-deps.sh; fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/talentdesk-build.XXXXXX")
 cleanup() { if [ "${KEEP_BUILD:-0}" != "1" ]; then rm -rf "$TMP"; else echo "build kept in $TMP"; fi; }
 trap cleanup EXIT
