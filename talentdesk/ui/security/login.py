@@ -71,7 +71,21 @@ def daily_backup(ctx: ServiceContext, parent: QWidget | None = None) -> backup.A
     if result.warning:
         log.warning("daily backup: %s", result.message)
         QMessageBox.warning(parent, tr("自动备份失败"), tr(result.message))
+    elif result.kind == "server":
+        _server_notice_once(result.message, parent)
     return result
+
+
+def _server_notice_once(message: str, parent) -> None:
+    """On a PostgreSQL database: say once per PC that backups are the server's job."""
+    from talentdesk.ui.env import open_qsettings
+
+    qs = open_qsettings()
+    if qs.value("security/server_backup_notice", False, type=bool):
+        return
+    QMessageBox.information(parent, tr("关于备份"), tr(message))
+    qs.setValue("security/server_backup_notice", True)
+    qs.sync()
 
 
 def login(db, parent: QWidget | None = None) -> ServiceContext | None:

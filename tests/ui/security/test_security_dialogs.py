@@ -244,3 +244,16 @@ def test_settings_page_finds_and_opens_the_dialogs(qtbot, ui_env, monkeypatch):
         assert entry is not None
         entry(ui_env, None)
     assert opened == [UserAdminDialog, BackupDialog, AuditViewer]
+
+
+def test_server_database_notice_is_shown_once(qtbot, db, monkeypatch):
+    from talentdesk.ui.security import login
+
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    ctx = ServiceContext(db)
+    assert login.daily_backup(ctx).kind == "server"
+    login.daily_backup(ctx)
+    assert len(shown) == 1 and "pg_dump" in shown[0]
