@@ -73,6 +73,8 @@ CHILD = textwrap.dedent("""
 
 
 def run_child(mode: str, db_url: str, target: Path, tmp_path: Path) -> dict:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the memory cap uses RLIMIT_AS and /proc (Linux)")
     script = tmp_path / "child.py"
     script.write_text(CHILD, encoding="utf-8")
     try:

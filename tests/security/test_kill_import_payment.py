@@ -65,6 +65,8 @@ PAYER = textwrap.dedent("""
 
 
 def _kill_at_mid(script: Path) -> None:
+    if not hasattr(signal, "SIGKILL"):
+        pytest.skip("needs SIGKILL (POSIX)")
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     try:

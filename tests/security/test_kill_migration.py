@@ -79,6 +79,7 @@ def fresh_url(request, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 def test_sigkill_during_migration(tmp_path, fresh_url):
     url = fresh_url
     path = tmp_path / "old.sqlite3"
