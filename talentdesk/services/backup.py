@@ -199,6 +199,8 @@ def backup_now(ctx: ServiceContext, target: Path | None = None, *, folder: Path 
     permissions.require(ctx, "backup.create")
     _require_sqlite(ctx.db)
     now = dt.datetime.now()
+    if target is not None and Path(target).is_dir():
+        folder, target = Path(target), None  # "talentdesk backup E:\" means: into that folder
     if target is None:
         target = _target(Path(folder) if folder else backup_folder(ctx), label, now)
     info = _make(ctx.db, Path(target), label, now)
@@ -263,10 +265,10 @@ def parse_name(path: Path) -> tuple[str, dt.datetime] | None:
 
 
 def list_backups(folder: Path, *, verify: bool = False) -> list[BackupInfo]:
-    """Backups in ``folder``, newest first, with time and size (counts when ``verify``).
+    """Backups in ``folder``, newest first, with time and size.
 
-    With ``verify`` a damaged file gets ``counts == {}`` and an ``error`` key in counts'
-    place is avoided: use ``verify_file`` on it to see the message.
+    With ``verify`` each file is checked: a good one gets its row ``counts``, a damaged
+    one ``counts == {}`` (``verify_file`` on it gives the message).
     """
     folder = Path(folder)
     if not folder.is_dir():

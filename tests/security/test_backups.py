@@ -220,3 +220,10 @@ def test_postgresql_backups_are_the_servers_job(db):
     assert backup.before(ctx, "import") is None
     with pytest.raises(TalentDeskError, match="pg_dump"):
         backup.backup_now(ctx)
+
+
+def test_backup_into_a_folder_given_as_target(sqlite_db, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    info = backup.backup_now(ServiceContext(sqlite_db), usb)
+    assert info.path.parent == usb and backup.parse_name(info.path)[0] == "manual"
