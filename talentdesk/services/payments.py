@@ -37,11 +37,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from talentdesk.domain import money, values
-from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, TalentDeskError, ValidationError
+from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS, PASSING_RESULTS
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, Employer, Installment, InstallmentFunding,
                                         Talent)

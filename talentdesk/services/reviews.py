@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from talentdesk.domain import money, values
-from talentdesk.domain.errors import FieldError, NotFoundError, TalentDeskError, ValidationError
+from talentdesk.domain.errors import FieldError, NotFoundError, ValidationError
 from talentdesk.domain.status import INSTALLMENT_STATUS, PASSING_RESULTS, REVIEW_RESULTS
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Employer, Installment,
                                         ServiceAgreement, Talent)
@@ -407,7 +407,7 @@ def _obligation(year: int):
     > year, or = year when the start is not 1 January; not departed before 31 Dec.
     Anyone with a result recorded for the year is included as well.
     """
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    last = dt.date(year, 12, 31)
     ag = (select(ServiceAgreement.talent_id.label("tid"),
                  func.max(ServiceAgreement.required_service_years).label("years"))
           .group_by(ServiceAgreement.talent_id).subquery())
