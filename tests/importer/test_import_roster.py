@@ -178,7 +178,7 @@ def test_unknown_columns_to_remarks_and_given_mapping_remembered(ctx, tmp_path):
     with importer.open_file(tmp_path / "b.xlsx", ctx=ctx) as f:
         layout = importer.detect_layout(f, ctx=ctx)
         phone = next(c for c in layout.columns if c.header == "联系电话")
-        assert phone.field is None and phone.how == "ignored"
+        assert phone.field is None and phone.how == "remembered"
 
 
 def test_map_option_maps_an_odd_header(ctx, tmp_path):
@@ -188,8 +188,10 @@ def test_map_option_maps_an_odd_header(ctx, tmp_path):
     number = ids(1, start=70)[0]
     ws.append(["李四", number, "硕士", "招聘", EMPLOYER, "2023-05-01", "3"])
     wb.save(tmp_path / "odd.xlsx")
-    s = importer.run_import(ctx, tmp_path / "odd.xlsx", mapping={"证照号": "身份证号", "到岗": "引进日期"})
+    s = importer.run_import(ctx, tmp_path / "odd.xlsx", mapping={"证照号": "身份证号", "到岗": "引进日期",
+                                                                 "手机号": "手机号码"})
     assert s.errors == [] and s.inserted == 1
+    assert [w.message for w in s.warnings] == ["指定的列“手机号”在表头中找不到，该对应关系未使用"]
     assert talents.get(ctx, number).record["name"] == "李四"
     with pytest.raises(ValueError, match="不是标准列名"):
         importer.run_import(ctx, tmp_path / "odd.xlsx", mapping={"证照号": "护照"})

@@ -248,6 +248,9 @@ def validate(ctx: ServiceContext, f: ImportFile, layout: Layout, *, progress: Pr
         why = "与其他列重复对应同一标准列" if c.how == "duplicate" else "不是标准列"
         v.warnings.append(CellIssue(layout.header_row, c.index, c.header, None, None,
                                     f"列“{c.header}”{why}，{what}", "warning"))
+    for header in layout.unmatched_mapping:
+        v.warnings.append(CellIssue(layout.header_row, None, header, None, None,
+                                    f"指定的列“{header}”在表头中找不到，该对应关系未使用", "warning"))
     for label in layout.missing_required(k):
         v.warnings.append(CellIssue(layout.header_row, None, label, None, None,
                                     f"文件中没有“{label}”列（必填）", "warning"))

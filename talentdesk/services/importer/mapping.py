@@ -48,7 +48,10 @@ class ColumnMatch:
     index: int  # 0-based column in the sheet
     header: str  # as in the file (line breaks kept)
     field: str | None  # field key, or None (unknown / ignored)
-    how: str  # standard, synonym, remembered, given, ignored, unknown, duplicate
+    # standard / synonym: matched by name; given: the clerk's choice now (field None: ignore it);
+    # remembered: the clerk's earlier choice for this employer; ignored: 序号-like columns;
+    # unknown: not a standard column; duplicate: a second column for a field already matched
+    how: str
 
     @property
     def letter(self) -> str:
@@ -67,6 +70,7 @@ class Layout:
     employer_hint: str | None = None  # from a 填报单位 line or the 用人单位 column
     unknown: str = "ignore"  # ignore | remarks: what to do with unknown columns
     score: int = 0
+    unmatched_mapping: list[str] = field(default_factory=list)  # given headers not found in the file
 
     @property
     def data_start(self) -> int:
@@ -84,18 +88,14 @@ class Layout:
 
     def missing_required(self, kind: ImportKind) -> list[str]:
         have = set(self.field_columns())
-        missing = [f.label for f in kind.fields if f.required and f.key not in have]
-        if kind.name == "roster":
-            # 出生日期 and 性别 come from the ID; nothing else is derived
-            pass
-        return missing
+        return [f.label for f in kind.fields if f.required and f.key not in have]
 
     def with_field(self, index: int, key: str | None) -> "Layout":
         """A copy with column ``index`` mapped to ``key`` (None: ignore it)."""
         cols = []
         for c in self.columns:
             if c.index == index:
-                cols.append(replace(c, field=key, how="given" if key else "ignored"))
+                cols.append(replace(c, field=key, how="given"))
             elif key and c.field == key:
                 cols.append(replace(c, field=None, how="unknown"))
             else:
@@ -207,13 +207,11 @@ def build_layout(kind: ImportKind, sheet: str, grid: list[list[Any]], header_row
         key: str | None = None
         if norm and norm in given_n:
             key, how = index.resolve_target(given_n[norm]), "given"
-            how = how if key else "ignored"
         elif norm and norm in remembered_n:
             try:
                 key, how = index.resolve_target(remembered_n[norm]), "remembered"
             except ValueError:
                 key, how = None, "unknown"
-            how = how if key or how == "unknown" else "ignored"
         else:
             key, how = index.match(text)
             if key is None and how == "unknown" and up and up != text:
@@ -229,6 +227,8 @@ def build_layout(kind: ImportKind, sheet: str, grid: list[list[Any]], header_row
             used.add(key)
         columns.append(ColumnMatch(c, text, key, how))
     layout = Layout(kind.name, sheet, header_row0 + 1, columns, unknown=unknown, score=score)
+    found = {normalise(c.header) for c in columns} | {normalise(c.header.split("\n")[-1]) for c in columns}
+    layout.unmatched_mapping = [k for k in (given or {}) if normalise(k) not in found]
     layout.title_lines = [t for t in (" ".join(_cell_text(v) for v in dict.fromkeys(row) if _cell_text(v))
                                       for row in grid[:max(0, header_row0 - (1 if _is_group_row(above, index) else 0))])
                           if t]

@@ -509,7 +509,7 @@ def _update_talents(session, plan: RosterPlan, employer_of, initials, now, chang
 
 def _remember(session: Session, ctx: ServiceContext, v) -> None:
     """Keep the clerk's own choices (given mappings) for this employer's next roster."""
-    chosen = {c.header: c.field or "" for c in v.layout.columns if c.how in ("given", "ignored") and c.header}
+    chosen = {c.header: c.field or "" for c in v.layout.columns if c.how == "given" and c.header}
     name = v.layout.employer_hint
     if not chosen or not name:
         return
