@@ -104,7 +104,7 @@ def verify_file(path: Path) -> dict[str, int]:
         with open(path, "rb") as fh:
             header = fh.read(16)
         if header != b"SQLite format 3\x00":
-            raise TalentDeskError(f"{path.name} 不是 SQLite 数据库文件，不能用于恢复")
+            raise TalentDeskError(f"无法读取备份文件 {path.name}：不是 SQLite 数据库文件，不能用于恢复")
         con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
         try:
             rows = con.execute("PRAGMA integrity_check").fetchall()
