@@ -14,11 +14,12 @@ Usage (e.g. from 人才库)::
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
                                QSizePolicy, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -37,6 +38,82 @@ STATUS_COLOR = {"eligible": "#1b7f3b", "ineligible": "#8a8a8a", "undetermined": 
 INST_STATUS = {"scheduled": tr("未到期"), "due": tr("已到期"), "awaiting_review": tr("待考核"),
                "awaiting_fact": tr("待核实"), "cancelled": tr("取消")}
 OVERRIDE_CHOICES = ((tr("核定金额"), "amount"), (tr("放宽年龄限制"), "age_limit"), (tr("其他事项"), "other"))
+
+# Facts the policy engine may need that the roster does not hold (talentdesk.rules):
+# name → editor kind: bool, int, date, money, or a tuple of (label, value) choices.
+FACT_KINDS = {
+    "spouse_unemployed_months": "int", "serious_illness": "bool", "study_leave": "bool",
+    "study_programme": ((tr("博士"), "博士"), (tr("硕士"), "硕士")), "study_urgent_major": "bool",
+    "degree_in_term": "bool", "returned_to_post_date": "date", "last_year_taxed_pay_fen": "money",
+    "postdoc_exit_date": "date", "contract_end_date": "date", "alashankou_expert": "bool",
+    "rare_earth_enterprise": "bool", "service_agreement_years": "int",
+    "approval_level": ((tr("盟级"), "league"), (tr("旗（区）级"), "banner")),
+}
+_MISSING_FACT = re.compile(r"^(?P<label>.+?)（facts\.(?P<name>\w+)）$")
+
+
+def missing_facts(benefits) -> dict[str, str]:
+    """{fact name: label} of the facts the engine said it is missing (supported kinds only)."""
+    out: dict[str, str] = {}
+    for b in benefits:
+        for m in b.missing:
+            hit = _MISSING_FACT.match(m)
+            if hit and hit["name"] in FACT_KINDS:
+                out.setdefault(hit["name"], hit["label"])
+    return out
+
+
+class FactEditor(QWidget):
+    """One fact: an editor that may be left empty (None = not provided, never zero)."""
+
+    changed = Signal()
+
+    def __init__(self, name: str, parent=None):
+        super().__init__(parent)
+        self.name = name
+        self.kind = FACT_KINDS[name]
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        if self.kind == "bool" or isinstance(self.kind, tuple):
+            choices = ((tr("是"), True), (tr("否"), False)) if self.kind == "bool" else self.kind
+            self.editor = widgets.combo([(tr("（未填）"), None)] + list(choices))
+            self.editor.currentIndexChanged.connect(lambda *_: self.changed.emit())
+        else:
+            hint_text = {"int": tr("整数"), "date": tr("日期，如 2025-06-30"), "money": tr("元")}[self.kind]
+            self.editor = line(hint_text)
+            self.editor.editingFinished.connect(self.changed.emit)
+        lay.addWidget(self.editor)
+
+    def value(self):
+        """The typed value, None when empty; raises ValueError (Chinese) when unreadable."""
+        from talentdesk.domain import values
+
+        if isinstance(self.editor, QComboBox):
+            return self.editor.currentData()
+        text = self.editor.text().strip()
+        if not text:
+            return None
+        if self.kind == "int":
+            v = values.parse_int(text)
+            if v is None:
+                raise ValueError(tr("“{t}”不是整数").format(t=text))
+            return v
+        if self.kind == "date":
+            d = values.parse_date(text)
+            if d is None:
+                raise ValueError(tr("“{t}”不是有效日期").format(t=text))
+            return d
+        return money.parse_yuan(text)
+
+    def set_value(self, v) -> None:
+        if isinstance(self.editor, QComboBox):
+            self.editor.setCurrentIndex(max(0, self.editor.findData(v)))
+        elif v is None:
+            self.editor.clear()
+        elif self.kind == "money":
+            self.editor.setText(money.yuan(v, thousands=False))
+        else:
+            self.editor.setText(str(v) if not isinstance(v, dt.date) else v.isoformat())
 
 
 def _esc(text) -> str:
@@ -141,7 +218,7 @@ class GrantDialog(QDialog):
         self.proposed = []  # GrantViews created in this dialog
         self._dirty = False
         self.setWindowTitle(tr("待遇审批"))
-        self.resize(1120, 760)
+        self.resize(1160, 820)
         office = settings.get_settings(env.ctx)
 
         lay = QVBoxLayout(self)
@@ -192,6 +269,17 @@ class GrantDialog(QDialog):
         self.warnings.setStyleSheet("color: #b8560c;")
         self.warnings.setVisible(False)
         lay.addWidget(self.warnings)
+        self.facts: dict = {}
+        self.fact_editors: dict[str, FactEditor] = {}
+        self.facts_box = QGroupBox(tr("补充条件（花名册以外的情况，填写后重新计算）"))
+        self.facts_grid = QGridLayout(self.facts_box)
+        self.facts_grid.setContentsMargins(8, 4, 8, 4)
+        self.facts_grid.setVerticalSpacing(4)
+        self.facts_grid.setColumnStretch(1, 1)
+        self.facts_grid.setColumnStretch(3, 1)
+        self.fact_labels: dict[str, QLabel] = {}
+        self.facts_box.setVisible(False)
+        lay.addWidget(self.facts_box)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -250,7 +338,8 @@ class GrantDialog(QDialog):
             Col(tr("审核人"), "approved_by", width=4),
         ], self, muted=lambda g: g.status in ("rejected", "cancelled"))
         self.grants_table = DataTable(self.grants_model, self)
-        self.grants_table.setMaximumHeight(140)
+        self.grants_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.grants_table.setFixedHeight(self.grants_table.verticalHeader().defaultSectionSize() * 4 + 30)
         self.grants_table.selection_changed.connect(self._grant_selected)
         box_lay.addWidget(self.grants_table)
         row = QHBoxLayout()
@@ -286,6 +375,11 @@ class GrantDialog(QDialog):
         self._dirty = True
 
     def _talent_changed(self) -> None:
+        self.facts = {}  # facts are about one person
+        for editor in self.fact_editors.values():
+            editor.blockSignals(True)
+            editor.set_value(None)
+            editor.blockSignals(False)
         self.talent_label.setText(self.talent.currentText().split("　")[0] if self.talent.count() else "")
         if len(self.ids) == 1:
             self.talent_label.setText(self.talent.currentText())
@@ -306,7 +400,7 @@ class GrantDialog(QDialog):
     def evaluate(self) -> None:
         approved_on = from_qdate(self.approved_on.date())
         ok, ev = call(self.env, grants.evaluate_talent, self.env.ctx, self.id_number, approved_on=approved_on,
-                      policy_id=self.policy.currentData(), as_of=approved_on)
+                      policy_id=self.policy.currentData(), as_of=approved_on, facts=dict(self.facts) or None)
         self.evaluation = ev if ok else None
         self.benefits.setRowCount(0)
         self.schedule.setRowCount(0)
@@ -321,6 +415,7 @@ class GrantDialog(QDialog):
             warn.insert(0, tr("服务期 {n} 年，至 {d}").format(n=ev.service_years_required, d=ev.service_end))
         self.warnings.setText("；".join(warn))
         self.warnings.setVisible(bool(warn))
+        self._update_fact_editors(missing_facts(ev.benefits))
         for b in ev.benefits:
             r = self.benefits.rowCount()
             self.benefits.insertRow(r)
@@ -369,6 +464,44 @@ class GrantDialog(QDialog):
             self.benefits.setCurrentCell(0, 1)
         self._show_current()
         self._update_summary()
+
+    def _update_fact_editors(self, needed: dict[str, str]) -> None:
+        """Show an editor for every fact the engine is missing, and keep those filled in."""
+        for name, label in needed.items():
+            if name not in self.fact_editors:
+                editor = FactEditor(name, self)
+                editor.changed.connect(lambda name=name: self._fact_changed(name))
+                n = len(self.fact_editors)
+                caption = QLabel(label + tr("："))
+                caption.setToolTip(label)
+                self.facts_grid.addWidget(caption, n // 2, (n % 2) * 2)
+                self.facts_grid.addWidget(editor, n // 2, (n % 2) * 2 + 1)
+                self.fact_editors[name] = editor
+                self.fact_labels[name] = caption
+        for name, editor in self.fact_editors.items():
+            shown = name in needed or name in self.facts
+            editor.setVisible(shown)
+            self.fact_labels[name].setVisible(shown)
+        self.facts_box.setVisible(any(n in needed or n in self.facts for n in self.fact_editors))
+
+    def _fact_changed(self, name: str) -> None:
+        editor = self.fact_editors[name]
+        try:
+            value = editor.value()
+        except ValueError as exc:
+            self.env.show_error(TalentDeskError(str(exc)))
+            return
+        if value is None:
+            self.facts.pop(name, None)
+        else:
+            self.facts[name] = value
+        self.evaluate()
+
+    def set_fact(self, name: str, value) -> None:
+        """Fill one fact as the clerk would (tests, callers that know it)."""
+        self._update_fact_editors({name: name} if name not in self.fact_editors else {})
+        self.fact_editors[name].set_value(value)
+        self._fact_changed(name)
 
     def _active_codes(self) -> set[str]:
         ok, rows = call(self.env, grants.list_grants, self.env.ctx, self.id_number)
@@ -446,7 +579,7 @@ class GrantDialog(QDialog):
             try:
                 g = grants.propose(self.env.ctx, self.id_number, code, approved_on=approved_on,
                                    approval_doc_no=doc_no or None, policy_id=self.policy.currentData(),
-                                   decision_number=combo.currentData())
+                                   decision_number=combo.currentData(), facts=dict(self.facts) or None)
             except TalentDeskError as exc:
                 errors.append(exc.message)
             else:

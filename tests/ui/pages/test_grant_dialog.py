@@ -115,3 +115,19 @@ def test_close_with_ticked_benefits_asks(qtbot, env, clerk_ctx):
     env.confirm_answer = True
     dlg.reject()
     assert not dlg.isVisible()
+
+
+def test_missing_facts_can_be_filled_in(qtbot, env, clerk_ctx):
+    env.ctx = clerk_ctx
+    t = talent(clerk_ctx, 姓名="刘洋", 人才类别="C")
+    dlg = GrantDialog(env, t.id_number)
+    qtbot.addWidget(dlg)
+    rows = dlg.benefit_rows()
+    code = next(c for c in rows if dlg.benefits.item(rows[c], 1).text() == "配偶生活补贴")
+    assert dlg.benefits.item(rows[code], 2).text() == "待定（缺少信息）"
+    assert "spouse_unemployed_months" in dlg.fact_editors and not dlg.facts_box.isHidden()
+    dlg.set_fact("spouse_unemployed_months", 7)
+    assert dlg.facts == {"spouse_unemployed_months": 7}
+    assert dlg.benefits.item(dlg.benefit_rows()[code], 2).text() == "符合"
+    dlg.set_fact("spouse_unemployed_months", 3)
+    assert dlg.benefits.item(dlg.benefit_rows()[code], 2).text() == "不符合"
