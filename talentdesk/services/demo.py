@@ -44,9 +44,8 @@ from talentdesk.models.entities import Employer, Talent
 from talentdesk.services import audit
 from talentdesk.services.context import ServiceContext
 
-# The data is anchored to a fixed date so that a seed gives the same data whenever it
-# runs (as long as the machine's clock is later; otherwise today).
-ANCHOR = dt.date(2026, 6, 30)
+# Share of the latest hires whose grants are still waiting for the reviewer.
+RECENT_SHARE = 0.05
 
 DEMO_CLERK = "演示经办人"
 DEMO_REVIEWER = "演示审核人"
@@ -381,7 +380,7 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
         raise TalentDeskError("数据库中已有人才数据，演示数据只能写入空数据库；请用 --db 指定一个新的数据库文件")
     if size < 1:
         raise TalentDeskError("演示人才数量至少为1")
-    today = min(today or dt.date.today(), ANCHOR)
+    today = today or dt.date.today()
     rng = random.Random(seed)
     clerk, reviewer = _contexts(ctx)
     employer_ids = _insert_employers(clerk)
@@ -454,6 +453,7 @@ class _Plan:
 
 def _plans(rng: random.Random, records: list[dict[str, Any]], today: dt.date) -> list[_Plan]:
     plans = []
+    recent_from = len(records) - max(1, int(len(records) * RECENT_SHARE))  # records are by introduction date
     for i, rec in enumerate(records):
         intro = rec["introduction_date"]
         pid = rec["policy_id"]
@@ -463,7 +463,11 @@ def _plans(rng: random.Random, records: list[dict[str, Any]], today: dt.date) ->
             approve_on = intro + dt.timedelta(days=rng.randint(20, 75))
         approve_on = _working_day(approve_on)
         fate = "approved"
-        if approve_on > today - dt.timedelta(days=45):
+        if i >= recent_from and rng.random() < 0.6:
+            # proposed lately, waiting for the reviewer (the 待遇审批 list is never empty)
+            fate = "pending"
+            approve_on = max(intro, _working_day(today - dt.timedelta(days=rng.randint(5, 40))))
+        elif approve_on > today - dt.timedelta(days=45):
             fate = "pending" if rng.random() < 0.7 else "approved"
         elif rng.random() < 0.02:
             fate = "rejected"
