@@ -364,6 +364,17 @@ def _contexts(ctx: ServiceContext) -> tuple[ServiceContext, ServiceContext]:
     return ServiceContext(ctx.db, user=DEMO_CLERK), ServiceContext(ctx.db, user=DEMO_REVIEWER)
 
 
+def _office_settings(ctx: ServiceContext, clerk: ServiceContext, reviewer: ServiceContext) -> None:
+    """Signatories and a name for the printed forms, if the office has not set its own."""
+    from talentdesk.services import permissions, settings
+
+    current = settings.get_settings(ctx)
+    if current != settings.OfficeSettings() or not permissions.allowed(ctx, "settings.write"):
+        return
+    settings.save_settings(ctx, office_name="人才工作领导小组办公室（演示数据）", signatory_clerk=clerk.actor,
+                           signatory_reviewer=reviewer.actor, signatory_head="演示负责人", doc_prefix="演示人才字")
+
+
 def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empty: bool = False,
              workflow: bool = True, progress: Progress | None = None, today: dt.date | None = None) -> DemoSummary:
     """Fill the database with ``size`` demo talents and their history (see module doc).
@@ -389,6 +400,7 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
     records.sort(key=lambda r: (r["introduction_date"], r["id_number"]))
     ids = _insert_talents(clerk, records, progress)
     summary.talents = len(ids)
+    _office_settings(ctx, clerk, reviewer)
     if workflow:
         _workflow(clerk, reviewer, rng, records, ids, today, summary, progress)
     summary.seconds = round(time.perf_counter() - t0, 2)
