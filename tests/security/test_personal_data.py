@@ -83,3 +83,26 @@ def test_database_lives_in_the_users_profile(monkeypatch, tmp_path):
     path = paths.default_db_path()
     assert str(path).startswith(str(tmp_path / "home"))  # under the user's own profile
     assert path.name == "talentdesk.sqlite3"
+
+
+def test_printing_a_form_is_audited(ctx, tmp_path):
+    import datetime as dt
+
+    from talentdesk.services import agreements, grants, reports
+
+    D = dt.date
+    clerk = ServiceContext(ctx.db, user="王经办", role="clerk")
+    reviewer = ServiceContext(ctx.db, user="李审核", role="reviewer")
+    row = talent_row(姓名="打印")
+    t = talents.add(clerk, row)
+    agreements.add(clerk, row["身份证号"], kind="服务期协议", start_date=D(2023, 5, 1), term_years=5,
+                   signed_date=D(2023, 5, 1), required_service_years=5)
+    g = grants.propose(clerk, row["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1),
+                       approval_doc_no="阿左人才字〔2023〕5号")
+    grants.approve(reviewer, g.id)
+    out = tmp_path / "审批表.pdf"
+    reports.print_forms(clerk, "approval", str(out), talent=row["身份证号"], benefit="settlement_allowance",
+                        mask=True)
+    last = audit.list_events(clerk, limit=1)[0]
+    assert last.action == "print" and last.user == "王经办" and last.talent_id == t.id
+    assert out.exists()
