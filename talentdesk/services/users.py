@@ -255,6 +255,17 @@ def authenticate(db: Database, username: str, password: str) -> ServiceContext:
     Raises AuthError with a Chinese message. Every attempt is an audit event
     (``login`` or ``login_failed``; ``lock`` when the account gets locked).
     """
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        return _authenticate(db, username, password)
+    except OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise TalentDeskError("数据库正忙（其他用户正在导入或批量处理），请稍后再登录") from None
+        raise
+
+
+def _authenticate(db: Database, username: str, password: str) -> ServiceContext:
     username = (username or "").strip()
     password = password or ""
     now = utcnow()
