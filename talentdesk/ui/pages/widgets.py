@@ -346,7 +346,9 @@ class PageBase(QWidget):
             return
         self._stale = True
         if self.isVisible():
-            self.refresh()
+            # deferred and coalesced: a page that changed data itself refreshes right away,
+            # and several signals in a row cost one reload
+            QTimer.singleShot(0, self._refresh_if_stale)
 
     def refresh(self) -> None:
         """Reload from the services (the main window calls this when the page is shown)."""

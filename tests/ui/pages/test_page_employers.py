@@ -88,3 +88,15 @@ def test_edit_employer_and_cancel_asks_before_dropping(qtbot, env, seeded, monke
     page.edit_btn.click()
     row = [e for e in employers.list_all(env.ctx) if e.name == "阿拉善盟农牧科学研究所"][0]
     assert row.kind == "国有企业"
+
+
+def test_shown_page_loads_and_follows_data_changed(qtbot, env, seeded):
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.show()  # shown without the main window: loads on its own
+    qtbot.waitUntil(lambda: len(page.model.rows) == 2)
+    employers.add(env.ctx, "阿拉善右旗人民医院", credit_code(11), "事业单位", "阿拉善右旗")
+    env.data_changed.emit("employer")  # another page changed employers
+    qtbot.waitUntil(lambda: len(page.model.rows) == 3)
+    env.data_changed.emit("review")  # not watched: no reload needed
+    assert page._stale is False
