@@ -119,3 +119,23 @@ def test_audit_export_masks_and_filters(ctx, tmp_path):
     assert row["身份证号"] not in text and row["身份证号"][:6] + "********" in text
     assert "13812345678" not in text and "138****5678" in text
     assert "李四" not in text
+
+
+def test_gui_core_hooks_last_good_backup_and_restore_file(tmp_path):
+    """``talentdesk.ui.app`` calls these when the database cannot even be opened."""
+    path = tmp_path / "talentdesk.sqlite3"
+    db = open_database(path)
+    ctx = ServiceContext(db)
+    talents.add(ctx, talent_row(姓名="留存"))
+    made = backup.backup_now(ctx).path
+    db.dispose()
+    path.write_bytes(b"\0" * 10000)
+    found = backup.last_good_backup(path)
+    assert found == made
+    kept = backup.restore_file(path, found)
+    assert kept.exists()
+    db = open_database(path)
+    try:
+        assert talents.list_talents(ServiceContext(db))[0] == 1
+    finally:
+        db.dispose()
