@@ -5,8 +5,9 @@ PostgreSQL URL, with a connection test; stored per PC in ``env.qsettings`` under
 ``database/url`` and used from the next start).
 
 Edits are held until 保存 (Ctrl+S); leaving the page or reloading asks first.
-Buttons for user management and backup/restore appear when the security engineer's
-``talentdesk.ui.security`` offers them.
+Buttons for user management, backup/restore, the audit trail and the password appear when
+the security engineer's ``talentdesk.ui.security`` offers ``open_users``, ``open_backups``,
+``open_audit``, ``open_change_password`` (each ``f(env, parent)``).
 """
 
 from __future__ import annotations
@@ -68,19 +69,15 @@ def test_connection(target: str) -> str:
 
 
 def _security_entry(*names: str):
-    """A callable opening a security dialog, if ``talentdesk.ui.security`` provides one:
-    a function ``name(env, parent)`` or a dialog class ``Name(env, parent)``."""
+    """A callable ``f(env, parent)`` opening a security dialog, if ``talentdesk.ui.security``
+    provides one by one of these names."""
     try:
         module = importlib.import_module("talentdesk.ui.security")
     except ImportError:
         return None
     for name in names:
         obj = getattr(module, name, None)
-        if obj is None:
-            continue
-        if isinstance(obj, type):
-            return lambda env, parent, cls=obj: widgets.exec_dialog(cls(env, parent))
-        if callable(obj):
+        if callable(obj) and not isinstance(obj, type):
             return obj
     return None
 
@@ -165,20 +162,24 @@ class Page(PageBase):
 
         sec = QGroupBox(tr("用户与安全"))
         sec_lay = QHBoxLayout(sec)
-        self.users_entry = _security_entry("open_users", "open_user_admin", "UsersDialog", "UserAdminDialog")
-        self.backups_entry = _security_entry("open_backups", "open_backup", "BackupDialog", "BackupsDialog")
-        self.audit_entry = _security_entry("open_audit", "AuditDialog", "AuditViewer")
-        self.users_btn = button(tr("用户管理…"), lambda: self._open(self.users_entry))
+        self.users_entry = _security_entry("open_users", "open_user_admin")
+        self.backups_entry = _security_entry("open_backups", "open_backup")
+        self.audit_entry = _security_entry("open_audit", "open_audit_viewer")
+        self.password_entry = _security_entry("open_change_password")
+        self.users_btn = button(tr("用户管理(&U)…"), lambda: self._open(self.users_entry))
         self.backups_btn = button(tr("备份与恢复…"), lambda: self._open(self.backups_entry))
         self.audit_btn = button(tr("审计记录…"), lambda: self._open(self.audit_entry))
-        for b, entry, action in ((self.users_btn, self.users_entry, "users.manage"),
-                                 (self.backups_btn, self.backups_entry, "backup.create"),
-                                 (self.audit_btn, self.audit_entry, "audit.view")):
+        self.password_btn = button(tr("修改密码…"), lambda: self._open(self.password_entry))
+        self._security = ((self.users_btn, self.users_entry, "users.manage"),
+                          (self.backups_btn, self.backups_entry, "backup.create"),
+                          (self.audit_btn, self.audit_entry, "audit.view"),
+                          (self.password_btn, self.password_entry, None))
+        for b, entry, action in self._security:
             b.setVisible(entry is not None)
-            b.setEnabled(allowed(env, action))
+            b.setEnabled(action is None or allowed(env, action))
             sec_lay.addWidget(b)
         sec_lay.addStretch(1)
-        sec.setVisible(any(e is not None for e in (self.users_entry, self.backups_entry, self.audit_entry)))
+        sec.setVisible(any(entry is not None for _, entry, _ in self._security))
         lay.addWidget(sec)
         lay.addStretch(1)
 

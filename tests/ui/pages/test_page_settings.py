@@ -72,3 +72,15 @@ def test_connection_to_a_server(qtbot, env):
     from talentdesk.domain.errors import TalentDeskError
     with pytest.raises(TalentDeskError):
         page_mod.test_connection("postgresql+psycopg://nobody:bad@127.0.0.1:1/none")
+
+
+def test_security_buttons_open_the_security_dialogs(qtbot, env, monkeypatch):
+    security = pytest.importorskip("talentdesk.ui.security")
+    opened = []
+    for name in ("open_users", "open_backups", "open_audit", "open_change_password"):
+        monkeypatch.setattr(security, name, lambda env_, parent, name=name: opened.append(name))
+    page = _page(qtbot, env)
+    for b in (page.users_btn, page.backups_btn, page.audit_btn, page.password_btn):
+        assert not b.isHidden()
+        b.click()
+    assert opened == ["open_users", "open_backups", "open_audit", "open_change_password"]
