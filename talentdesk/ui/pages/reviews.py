@@ -212,10 +212,21 @@ class ReviewGrid(QTableView):
         for c in (3, 4, DATE_COL):
             self.setColumnWidth(c, max(self.columnWidth(c), fm.horizontalAdvance("2026-12-31") + 20))
         self.horizontalHeader().setSectionResizeMode(REMARKS_COL, QHeaderView.ResizeMode.Stretch)
+        self.read_only = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Clerks see the grid; only reviewers (审核人) record results."""
+        self.read_only = read_only
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only else
+                             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         idx = self.currentIndex()
         text = event.text()
+        if self.read_only and (text in QUICK or event.matches(QKeySequence.StandardKey.Paste)
+                               or event.key() == Qt.Key.Key_Delete):
+            return
         if idx.isValid() and idx.column() == RESULT_COL and text and text in QUICK and self.state() != \
                 QAbstractItemView.State.EditingState:
             self.grid.set_value(idx.row(), "result", QUICK[text])
@@ -265,6 +276,9 @@ class Page(PageBase):
         self.outer.addLayout(bar)
         self.counts = QLabel("")
         self.outer.addWidget(self.counts)
+        self.read_only_note = hint(tr("考核结果由审核人登记；您可以查看和导出。"))
+        self.read_only_note.setVisible(False)
+        self.outer.addWidget(self.read_only_note)
         self.model = ReviewGridModel(self)
         self.grid = ReviewGrid(self.model, self, self)
         self.outer.addWidget(self.grid, 1)
@@ -320,6 +334,10 @@ class Page(PageBase):
         super().refresh()
 
     def reload(self) -> None:
+        can = allowed(self.env, "review.record")
+        self.grid.set_read_only(not can)
+        self.import_btn.setEnabled(can)
+        self.read_only_note.setVisible(not can)
         ok, data = call(self.env, reviews.list_for_year, self.env.ctx, self._year)
         self._all = data if ok else None
         self.model.default_date = dt.date.today()

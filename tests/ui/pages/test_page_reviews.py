@@ -90,3 +90,14 @@ def test_missing_filter_from_dashboard(qtbot, env, seeded, reviewer_ctx):
     qtbot.addWidget(page)
     page.apply_filters(year=YEAR, missing=True)
     assert [row.name for row in page.model.rows] == ["李娜"]
+
+
+def test_clerks_see_the_grid_read_only(qtbot, env, seeded, clerk_ctx):
+    env.ctx = clerk_ctx
+    page = _page(qtbot, env)
+    assert page.grid.read_only and not page.import_btn.isEnabled()
+    r = _row(page, "张伟")
+    page.grid.setCurrentIndex(page.model.index(r, page_mod.RESULT_COL))
+    page.grid.setFocus()
+    qtbot.keyClick(page.grid, Qt.Key.Key_4)
+    assert not page.has_unsaved_changes()
