@@ -134,7 +134,7 @@ def _nice(top: float) -> float:
     return top * 1.1
 
 
-def fill_pie(view, pairs, title: str) -> None:
+def fill_pie(view, pairs, title: str, on_click=None) -> None:
     from PySide6.QtCharts import QPieSeries
 
     chart = _reset(view)
@@ -149,13 +149,15 @@ def fill_pie(view, pairs, title: str) -> None:
         s = series.append(f"{label} {n}人", n)
         s.setColor(QColor(PALETTE[i % len(PALETTE)]))
         s.setLabelVisible(n / total >= 0.06)
+        if on_click is not None and i < 6 and label != "未填写":
+            s.clicked.connect(lambda label=label: on_click(label))
     series.setPieSize(0.62)
     chart.addSeries(series)
     chart.legend().setVisible(True)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
 
 
-def fill_hbar(view, pairs, title: str, color: str) -> None:
+def fill_hbar(view, pairs, title: str, color: str, on_click=None) -> None:
     from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalBarSeries, QValueAxis
 
     chart = _reset(view)
@@ -168,6 +170,10 @@ def fill_hbar(view, pairs, title: str, color: str) -> None:
     series = QHorizontalBarSeries()
     series.append(bar)
     series.setLabelsVisible(True)
+    if on_click is not None:
+        labels = [label for label, _ in pairs]
+        series.clicked.connect(lambda index, _set: 0 <= index < len(labels) and labels[index] != "未填写"
+                               and on_click(labels[index]))
     chart.addSeries(series)
     axis_y = QBarCategoryAxis()
     axis_y.append([_short(label) for label, _ in pairs] or [""])
@@ -309,11 +315,13 @@ class Page(PageBase):
             self.budget_note.setText(tr("尚无已批准的待遇。在人才库中选择人才，点“待遇审批”计算并提交。"))
 
         fill_month_chart(self.month_chart, dashboard.payments_by_month(ctx, year), year)
-        fill_pie(self.education_chart, dashboard.talents_by(ctx, "education", status="active"), tr("在岗人才学历结构"))
+        fill_pie(self.education_chart, dashboard.talents_by(ctx, "education", status="active"), tr("在岗人才学历结构"),
+                 lambda v: self.env.navigate("talents", education=v, status="active"))
         fill_hbar(self.major_chart, dashboard.talents_by(ctx, "major", status="active", limit=8),
                   tr("在岗人才专业领域（前8）"), PALETTE[3])
         fill_hbar(self.employer_chart, dashboard.talents_by(ctx, "employer", status="active", limit=8),
-                  tr("各用人单位在岗人才（前8）"), PALETTE[1])
+                  tr("各用人单位在岗人才（前8）"), PALETTE[1],
+                  lambda v: self.env.navigate("talents", employer=v, status="active"))
 
     # -------------------------------------------------------------- navigation
 

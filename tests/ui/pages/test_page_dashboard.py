@@ -69,3 +69,18 @@ def test_due_card_matches_payments_page(qtbot, env, seeded, clerk_ctx):
         _, filters = env.navigations[-1]
         pay.apply_filters(**filters)
         assert len(pay.installments.model.rows) == int(dash.cards[key].value_label.text()), key
+
+
+def test_chart_slices_open_the_talents_behind_them(qtbot, env, seeded, clerk_ctx):
+    env.ctx = clerk_ctx
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    [pie] = page.education_chart.chart().series()
+    doctor = next(s for s in pie.slices() if s.label().startswith("博士研究生"))
+    doctor.clicked.emit()
+    assert env.navigations[-1] == ("talents", {"education": "博士研究生", "status": "active"})
+    [bars] = page.employer_chart.chart().series()
+    bars.clicked.emit(0, bars.barSets()[0])
+    key, filters = env.navigations[-1]
+    assert key == "talents" and filters["employer"] == "阿拉善盟农牧科学研究所"
