@@ -134,3 +134,24 @@ def test_new_grant_from_search_opens_the_dialog(qtbot, env, clerk_ctx, monkeypat
     assert seen["count"] == 2
     assert not env.errors, env.errors
     assert len(page.grants.model.rows) == 1 and page.grants.model.rows[0].status == "proposed"
+
+
+def test_reasons_are_asked_for_reject_and_suspend(qtbot, env, clerk_ctx, reviewer_ctx, monkeypatch):
+    env.ctx = clerk_ctx
+    t = talent(clerk_ctx, 姓名="王芳")
+    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X1")
+    env.ctx = reviewer_ctx
+    page = _page(qtbot, env)
+    page.apply_filters(tab="grants")
+    page.grants.table.selectRow(0)
+    monkeypatch.setattr(widgets, "ask_text", lambda *a, **k: None)  # cancelled: nothing happens
+    page.grants.reject_btn.click()
+    assert grants.list_grants(reviewer_ctx)[0].status == "proposed"
+    monkeypatch.setattr(widgets, "ask_text", lambda *a, **k: "材料不全")
+    page.grants.reject_btn.click()
+    g = grants.list_grants(reviewer_ctx)[0]
+    assert g.status == "rejected" and g.reason == "材料不全"
+    # its installments are now cancelled, shown with the reason
+    page.apply_filters(status="cancelled", date_from=TODAY.replace(day=1), date_to=TODAY.replace(year=TODAY.year + 3))
+    assert page.installments.model.rows and all("材料不全" in (r.status_reason or "")
+                                                for r in page.installments.model.rows)
