@@ -130,6 +130,7 @@ _KINDS = ["int", "text", "id", "text", "text", "int", "date", "money", "money", 
 def run_variant(name: str, rows: int, out: str, db: str | None) -> dict:
     _ID_CACHE.extend(_id_number(i) for i in range(997))
     started = time.perf_counter()
+    cpu_started = time.process_time()
     if name == "ledger":
         from talentdesk.outputs import xlsx
         from talentdesk.outputs.model import Ledger, Office
@@ -170,12 +171,14 @@ def run_variant(name: str, rows: int, out: str, db: str | None) -> dict:
 
         ctx = ServiceContext(open_database(db), user="bench")
         started = time.perf_counter()
+        cpu_started = time.process_time()
         res = reports.export_ledger(ctx, "disbursement", out, year=YEAR)
         assert res.rows == rows, res
     else:
         raise SystemExit(f"unknown variant {name}")
     seconds = time.perf_counter() - started
-    return {"variant": name, "rows": rows, "seconds": seconds, "rss_mb": _rss_mb(),
+    cpu = time.process_time() - cpu_started
+    return {"variant": name, "rows": rows, "seconds": seconds, "cpu": cpu, "rss_mb": _rss_mb(),
             "size_mb": os.path.getsize(out) / 1e6}
 
 
@@ -298,6 +301,7 @@ def bench_pdf(n: int, tmp: Path) -> dict:
         for variant in ("forms", "bare_canvas"):
             out = tmp / f"{variant}.pdf"
             t0 = time.perf_counter()
+            c0 = time.process_time()
             if variant == "forms":
                 pages = pdf.write_forms(forms, out)
             else:
@@ -307,9 +311,11 @@ def bench_pdf(n: int, tmp: Path) -> dict:
                 c.save()
                 pages = n
             sec = time.perf_counter() - t0
-            best = results.get(variant)
-            if best is None or sec < best["seconds"]:
-                results[variant] = {"seconds": sec, "pages": pages, "size_mb": os.path.getsize(out) / 1e6}
+            cpu = time.process_time() - c0
+            best = results.setdefault(variant, {"seconds": sec, "cpu": cpu, "pages": pages,
+                                                "size_mb": os.path.getsize(out) / 1e6})
+            best["seconds"] = min(best["seconds"], sec)
+            best["cpu"] = min(best["cpu"], cpu)
     results["draw_calls_per_page"] = strings / max(1, n)
     return results
 
@@ -328,6 +334,9 @@ def main() -> int:
     ap.add_argument("--out")
     ap.add_argument("--db")
     args = ap.parse_args()
+    if args.variant == "build":
+        build_db(Path(args.db), args.rows)
+        return 0
     if args.variant:
         print(json.dumps(run_variant(args.variant, args.rows, args.out, args.db)))
         return 0
@@ -341,26 +350,37 @@ def main() -> int:
         for rnd in range(args.rounds):  # alternate the variants; keep each one's best time
             for name in ("bare_xlsxwriter", "ledger", "openpyxl"):
                 r = _spawn(name, args.rows, tmp)
-                print(f"{name:16s} {args.rows:>8,} rows  {r['seconds']:7.2f} s  "
+                print(f"{name:16s} {args.rows:>8,} rows  {r['seconds']:7.2f} s (cpu {r['cpu']:6.2f} s)  "
                       f"peak RSS {r['rss_mb']:6.1f} MB  file {r['size_mb']:.1f} MB  (round {rnd + 1})", flush=True)
-                if name not in res or r["seconds"] < res[name]["seconds"]:
+                if name not in res:
                     res[name] = r
+                else:  # best wall time and best CPU time, each over the rounds
+                    res[name]["seconds"] = min(res[name]["seconds"], r["seconds"])
+                    res[name]["cpu"] = min(res[name]["cpu"], r["cpu"])
+                    res[name]["rss_mb"] = max(res[name]["rss_mb"], r["rss_mb"])
+        half = args.rows // 2
         half_res = _spawn("ledger", half, tmp)
-        print(f"{'ledger':16s} {half:>8,} rows  {half_res['seconds']:7.2f} s  peak RSS {half_res['rss_mb']:6.1f} MB",
-              flush=True)
+        print(f"{'ledger':16s} {half:>8,} rows  {half_res['seconds']:7.2f} s (cpu {half_res['cpu']:6.2f} s)  "
+              f"peak RSS {half_res['rss_mb']:6.1f} MB", flush=True)
         base = res["bare_xlsxwriter"]["seconds"]
-        print(f"ratio ledger / bare xlsxwriter constant_memory: {res['ledger']['seconds'] / base:.2f}x  (goal ≤ 1.25x)")
-        print(f"ratio openpyxl write_only / bare xlsxwriter:     {res['openpyxl']['seconds'] / base:.2f}x")
+        cbase = res["bare_xlsxwriter"]["cpu"]
+        print(f"ratio ledger / bare xlsxwriter constant_memory: {res['ledger']['seconds'] / base:.2f}x wall, "
+              f"{res['ledger']['cpu'] / cbase:.2f}x CPU  (goal ≤ 1.25x; best of {args.rounds} rounds each)")
+        print(f"ratio openpyxl write_only / bare xlsxwriter:     {res['openpyxl']['seconds'] / base:.2f}x wall, "
+              f"{res['openpyxl']['cpu'] / cbase:.2f}x CPU")
         print(f"memory: ledger peak RSS {half_res['rss_mb']:.1f} MB at {half:,} rows, "
               f"{res['ledger']['rss_mb']:.1f} MB at {args.rows:,} rows")
         if not args.skip_export:
-            dbfile = tmp / "bench.sqlite3"
-            t0 = time.perf_counter()
-            build_db(dbfile, args.rows)
-            print(f"(database with {args.rows:,} installments built in {time.perf_counter() - t0:.1f} s)")
-            ex = _spawn("export", args.rows, tmp, str(dbfile))
-            print(f"{'export (db→xlsx)':16s} {args.rows:>8,} rows  {ex['seconds']:7.2f} s  peak RSS {ex['rss_mb']:6.1f} MB"
-                  f"  = {ex['seconds'] / base:.2f}x bare")
+            for n in (half, args.rows):
+                dbfile = tmp / f"bench-{n}.sqlite3"
+                t0 = time.perf_counter()
+                # built in its own process, closed (WAL checkpointed) as a clerk's database is
+                subprocess.run([sys.executable, __file__, "--variant", "build", "--rows", str(n), "--db", str(dbfile)],
+                               check=True)
+                print(f"(database with {n:,} installments built in {time.perf_counter() - t0:.1f} s)")
+                ex = _spawn("export", n, tmp, str(dbfile))
+                print(f"{'export (db→xlsx)':16s} {n:>8,} rows  {ex['seconds']:7.2f} s  peak RSS {ex['rss_mb']:6.1f} MB"
+                      f"  = {ex['seconds'] * args.rows / (n * base):.2f}x bare per row", flush=True)
     if not args.skip_pdf:
         r = bench_pdf(args.forms, tmp)
         f, b = r["forms"], r["bare_canvas"]
@@ -368,7 +388,8 @@ def main() -> int:
               f"pages/s  file {f['size_mb']:.2f} MB")
         print(f"bare canvas      {args.forms:>6,} pages (same strings and lines)  {b['seconds']:7.2f} s  "
               f"{b['pages'] / b['seconds']:6.1f} pages/s  file {b['size_mb']:.2f} MB")
-        print(f"ratio forms / bare canvas: {f['seconds'] / b['seconds']:.2f}x  (goal ≤ 1.5x); "
+        print(f"ratio forms / bare canvas: {f['seconds'] / b['seconds']:.2f}x wall, {f['cpu'] / b['cpu']:.2f}x CPU "
+              f"(goal ≤ 1.5x; best of 3 each); "
               f"{r['draw_calls_per_page']:.0f} strings per page")
     return 0
 

@@ -36,6 +36,7 @@ _EPOCH = dt.date(1899, 12, 30)
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@")
 PROGRESS_EVERY = 1000
+MAX_WIDTH = 48  # characters; longer text is cut off on screen, wraps nowhere
 
 NUM_FORMATS = {"text": "@", "id": "@", "phone": "@", "money": "#,##0.00", "date": "yyyy-mm-dd", "int": "0"}
 ALIGN = {"text": "left", "id": "left", "phone": "left", "money": "right", "date": "center", "int": "center"}
@@ -146,9 +147,18 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
     # ---- rows
     kinds = [c.kind for c in cols]
     masked_cols = {i for i, k in enumerate(kinds) if k in ("id", "phone")} if mask else set()
-    write_string = ws.write_string
-    write_number = ws.write_number
+    # The cell writers without the public methods' A1-notation wrapper (a tenth of the
+    # per-cell cost); the public ones if a future xlsxwriter renames them.
+    write_string = getattr(ws, "_write_string", ws.write_string)
+    write_number = getattr(ws, "_write_number", ws.write_number)
+    money_cols = [i for i, k in enumerate(kinds) if k == "money"]
+    date_cols = [i for i, k in enumerate(kinds) if k == "date"]
+    int_cols = [i for i, k in enumerate(kinds) if k == "int"]
+    text_cols = [i for i, k in enumerate(kinds) if k not in ("money", "date", "int")]
+    text_like = {i for i, k in enumerate(kinds) if k == "text"}
+    date_type = dt.date
     epoch = _EPOCH
+    fit = [c.width - 2 for c in cols]  # widest text seen, in Excel character units
     n_data = 0
     last_data_row = header
     total = ledger.row_count
@@ -159,31 +169,46 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
         for values in iterator:
             cls = type(values)
             if cls is tuple:
+                # Empty cells are skipped: they get their border from the conditional format below.
                 n_data += 1
                 last_data_row = row
-                for c, v in enumerate(values):
+                for c in money_cols:
+                    v = values[c]
+                    if v is not None:
+                        write_number(row, c, v / 100, None)
+                for c in date_cols:
+                    v = values[c]
+                    if v is not None:
+                        if type(v) is date_type:
+                            write_number(row, c, (v - epoch).days, None)
+                        elif v != "":
+                            write_string(row, c, _clean(str(v)), None)
+                for c in int_cols:
+                    v = values[c]
+                    if v is not None:
+                        if type(v) is int:
+                            write_number(row, c, v, None)
+                        elif v != "":
+                            write_string(row, c, _clean(str(v)), None)
+                for c in text_cols:
+                    v = values[c]
                     if v is None or v == "":
-                        continue  # empty cells get their border from the conditional format below
-                    k = kinds[c]
-                    if k == "money":
-                        write_number(row, c, v / 100)
-                    elif k == "date":
-                        if isinstance(v, dt.date):
-                            write_number(row, c, (v - epoch).days)
-                        else:
-                            write_string(row, c, _clean(str(v)))
-                    elif k == "int" and type(v) is int:
-                        write_number(row, c, v)
+                        continue
+                    s = v if type(v) is str else str(v)
+                    if masked_cols and c in masked_cols:
+                        s = idcard.mask(s) if kinds[c] == "id" else idcard.mask_phone(s)
+                    if not s.isprintable():  # fast path: most text has no control characters
+                        s = _clean(s)
+                        if not s:
+                            continue
+                    if len(s) * 2 > fit[c] and c in text_like:  # widen the column to fit (CJK = 2)
+                        w = (len(s.encode("utf-8")) + len(s)) // 2
+                        if w > fit[c]:
+                            fit[c] = w
+                    if s[0] in _FORMULA_START:
+                        write_string(row, c, s, quote_fmt[c])
                     else:
-                        s = v if type(v) is str else str(v)
-                        if masked_cols and c in masked_cols:
-                            s = idcard.mask(s) if k == "id" else idcard.mask_phone(s)
-                        if not s.isprintable():  # fast path: most text has no control characters
-                            s = _clean(s)
-                        if s and s[0] in _FORMULA_START:
-                            write_string(row, c, s, quote_fmt[c])
-                        else:
-                            write_string(row, c, s)
+                        write_string(row, c, s, None)
                 if n_data % PROGRESS_EVERY == 0:
                     if is_cancelled(cancel):
                         raise CancelledWrite()
@@ -199,6 +224,10 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
         if close is not None:
             close()  # release the database cursor if the caller stopped early
 
+    # constant_memory writes the column widths at close: widen text columns to their data
+    for i, c in enumerate(cols):
+        if c.kind == "text" and fit[i] + 2 > c.width:
+            ws.set_column(i, i, min(fit[i] + 2, MAX_WIDTH), col_fmt[i])
     if n_data:
         ws.autofilter(header, 0, last_data_row, last)
         # Borders for the empty cells of the table in one rule instead of a formatted blank
