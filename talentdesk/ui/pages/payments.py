@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayo
 
 from talentdesk.domain import idcard, money
 from talentdesk.domain.errors import TalentDeskError
-from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS
+from talentdesk.domain.status import FUNDING_LEVELS, GRANT_STATUS, INSTALLMENT_STATUS
 from talentdesk.services import grants, payments
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
@@ -48,6 +48,15 @@ MUTED = ("cancelled", "suspended", "reversed", "refunded")
 
 def funding_text(funding: dict[str, int]) -> str:
     return "；".join(f"{FUNDING_LEVELS.get(k, k)} {money.yuan(v)}" for k, v in funding.items() if v)
+
+
+def reason_text(r) -> str:
+    """What the clerk needs to know about an installment: why it is held, its condition."""
+    parts = []
+    if r.grant_status != "approved" and r.status in ("scheduled", "proposed", "approved"):
+        parts.append(tr("待遇申请{s}").format(s=GRANT_STATUS.get(r.grant_status, r.grant_status)))
+    parts += [x for x in (r.status_reason, r.condition) if x]
+    return "；".join(parts)
 
 
 def _tint(row) -> QColor | None:
@@ -158,12 +167,12 @@ class InstallmentsTab(QWidget):
             Col(tr("金额（元）"), "amount_fen", kind="money", width=6),
             Col(tr("资金来源"), lambda r: funding_text(r.funding), width=11),
             Col(tr("状态"), "status_label", width=5),
-            Col(tr("说明 / 原因"), lambda r: "；".join(x for x in (r.status_reason, r.condition) if x), width=14),
+            Col(tr("说明 / 原因"), reason_text, width=14),
             Col(tr("凭证号"), "voucher_no", width=6),
             Col(tr("发放日期"), "paid_date", kind="date", width=6),
             Col(tr("提交人"), "proposed_by", width=4),
             Col(tr("审核人"), "approved_by", width=4),
-        ], self, muted=lambda r: r.status in MUTED, tint=_tint)
+        ], self, muted=lambda r: r.status in MUTED or r.grant_status != "approved", tint=_tint)
         self.table = DataTable(self.model, self, multi=True)
         self.table.selection_changed.connect(self._selection_changed)
         self.table.activated_row.connect(lambda r: self.env.open_talent(r.id_number))

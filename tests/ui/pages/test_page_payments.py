@@ -155,3 +155,13 @@ def test_reasons_are_asked_for_reject_and_suspend(qtbot, env, clerk_ctx, reviewe
     page.apply_filters(status="cancelled", date_from=TODAY.replace(day=1), date_to=TODAY.replace(year=TODAY.year + 3))
     assert page.installments.model.rows and all("材料不全" in (r.status_reason or "")
                                                 for r in page.installments.model.rows)
+
+
+def test_installments_of_unapproved_grants_say_so(qtbot, env, clerk_ctx):
+    env.ctx = clerk_ctx
+    t = talent(clerk_ctx, 姓名="王芳")
+    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X1")
+    page = _page(qtbot, env)
+    page.apply_filters(month=TODAY.isoformat()[:7])
+    [row] = page.installments.model.rows
+    assert page_mod.reason_text(row).startswith("待遇申请待审核")
