@@ -139,6 +139,8 @@ class SpreadsheetSource:
             return
         if self.format == "ole-xlsx":
             self.format = "xls"  # an old .xls saved under an .xlsx name
+        if self.format in ("xlsx", "ods"):
+            check_zip(self.path)
         import python_calamine as pc
 
         try:
@@ -213,6 +215,31 @@ class SpreadsheetSource:
 _ENCRYPTED_MARKS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 
 
+MAX_MEMBER_BYTES = 1 << 30  # no roster sheet is 1 GB of XML (100k rows x 30 columns: ~160 MB)
+MAX_RATIO = 100  # rosters compress about 10:1; a zip bomb compresses 1000:1
+RATIO_FROM_BYTES = 64 << 20
+
+
+def check_zip(path: Path) -> None:
+    """Refuse a workbook whose parts would inflate to absurd sizes (a zip bomb) before a
+    reader tries to inflate them: an allocation failure there aborts the process."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(f"文件 {path.name} 已损坏或不完整（可能未下载/复制完整），请让报送单位重新发送") from None
+    total = 0
+    for info in infos:
+        size = info.file_size
+        total += size
+        ratio = size / max(info.compress_size, 1)
+        if size > MAX_MEMBER_BYTES or total > 2 * MAX_MEMBER_BYTES or (size > RATIO_FROM_BYTES and ratio > MAX_RATIO):
+            raise ImportFileError(f"文件 {path.name} 解压后异常巨大（{info.filename} 约{size >> 20} MB，"
+                                  f"压缩比{ratio:.0f}:1），可能已损坏或是恶意构造的文件，已拒绝导入")
+
+
 def _is_encrypted_ooxml(path: Path) -> bool:
     """An encrypted .xlsx is an OLE2 container with EncryptionInfo/EncryptedPackage
     streams; their names sit in the container's directory, wherever that is."""
@@ -280,9 +307,21 @@ def decode_text(data: bytes, name: str) -> str:
         raise ImportFileError(f"文件 {name} 的文字编码无法识别（应为 UTF-8 或 GBK），请在 Excel 中另存为“CSV UTF-8”或 .xlsx") from None
 
 
+MAX_CSV_BYTES = 256 << 20  # 100k rows x 30 columns of CSV is about 30 MB
+
+
 def read_csv(path: Path) -> RawSheet:
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in head and not utf16:
+        raise ImportFileError(f"文件 {path.name} 不是文本表格（CSV），请提供 Excel 或 CSV 文件")
+    if size > MAX_CSV_BYTES * (2 if utf16 else 1):
+        raise ImportFileError(f"文件 {path.name} 过大（{size >> 20} MB），不像是一份花名册；"
+                              f"请检查文件，或分成几个文件后再导入")
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data and not utf16:
         raise ImportFileError(f"文件 {path.name} 不是文本表格（CSV），请提供 Excel 或 CSV 文件")
     text = decode_text(data, path.name)
     if not text.strip():
