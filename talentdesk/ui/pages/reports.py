@@ -367,6 +367,22 @@ class Page(PageBase):
         except Exception:  # noqa: BLE001
             return ""
 
+    def missing_choice(self, key: str) -> str | None:
+        """What the clerk still has to choose before this output can be made (Chinese)."""
+        p = self.params(key)
+        if key == "approval" and not p["talent"] and not p["benefit"]:
+            return tr("请选择人才，或选择一个待遇项目以打印该项目全部已批准人员的审批表")
+        if key == "recovery_notice" and not p["talent"]:
+            return tr("请先查找并选择离职人员")
+        return None
+
+    def _ready(self, key: str) -> bool:
+        problem = self.missing_choice(key)
+        if problem:
+            self.env.show_error(TalentDeskError(problem))
+            return False
+        return True
+
     def _job(self, key: str, path: Path):
         _, kind, title, _ = self._spec(key)
         params = self.params(key)
@@ -386,6 +402,8 @@ class Page(PageBase):
     def save(self) -> None:
         key = self.current_key()
         if key is None:
+            return
+        if not self._ready(key):
             return
         kind = self._spec(key)[1]
         filters = tr("Excel 工作簿 (*.xlsx)") if kind == "ledger" else tr("PDF 文件 (*.pdf)")
@@ -409,6 +427,8 @@ class Page(PageBase):
     def preview(self) -> None:
         key = self.current_key()
         if key is None:
+            return
+        if not self._ready(key):
             return
         if self._spec(key)[1] == "ledger":
             self.preview_ledger(key)

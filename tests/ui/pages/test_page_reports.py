@@ -103,3 +103,14 @@ def test_ledger_preview_shows_first_rows(qtbot, env, seeded):
     assert "姓名" in labels
     name_col = labels.index("姓名")
     assert any(page.ledger_model.columns[name_col].text(r) == "张伟" for r in page.ledger_model.rows)
+
+
+def test_forms_say_what_to_choose_first(qtbot, env, seeded, monkeypatch):
+    page = _page(qtbot, env)
+    page.apply_filters(form="recovery")
+    page.preview_btn.click()
+    assert env.errors and "离职人员" in str(env.errors[-1]) and not env.ops
+    page.apply_filters(form="approval")
+    monkeypatch.setattr(widgets, "ask_save_file", lambda *a: pytest.fail("must not ask where to save"))
+    page.save_btn.click()
+    assert "待遇项目" in str(env.errors[-1])
