@@ -345,6 +345,8 @@ class GrantDialog(QDialog):
         row = QHBoxLayout()
         self.approve_btn = button(tr("批准(&A)"), self.approve, tip=tr("审核人批准他人提交的申请"))
         self.reject_btn = button(tr("退回…"), self.reject_grant)
+        self.print_btn = button(tr("打印审批表(&P)"), self.print_form, tip=tr("关闭本窗口，在报表打印中预览并打印人才待遇审批表"))
+        row.addWidget(self.print_btn)
         row.addStretch(1)
         row.addWidget(self.approve_btn)
         row.addWidget(self.reject_btn)
@@ -610,6 +612,15 @@ class GrantDialog(QDialog):
         self.approve_btn.setEnabled(g is not None and g.status == "proposed" and allowed(self.env, "grant.approve")
                                     and (self.env.ctx.role is None or g.proposed_by != me))
         self.reject_btn.setEnabled(g is not None and g.status == "proposed" and allowed(self.env, "grant.reject"))
+        self.print_btn.setEnabled(g is not None and g.status == "approved")
+
+    def print_form(self) -> None:
+        g = self.grants_table.current_row()
+        if g is None or g.status != "approved":
+            return
+        self.reject()  # close (asks first if benefits are ticked but not proposed)
+        if not self.isVisible():
+            self.env.navigate("reports", form="approval", talent=g.id_number, benefit=g.benefit_code)
 
     def approve(self) -> None:
         g = self.grants_table.current_row()

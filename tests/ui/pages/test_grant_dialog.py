@@ -131,3 +131,19 @@ def test_missing_facts_can_be_filled_in(qtbot, env, clerk_ctx):
     assert dlg.benefits.item(dlg.benefit_rows()[code], 2).text() == "符合"
     dlg.set_fact("spouse_unemployed_months", 3)
     assert dlg.benefits.item(dlg.benefit_rows()[code], 2).text() == "不符合"
+
+
+def test_print_approval_form_goes_to_reports(qtbot, env, clerk_ctx, reviewer_ctx):
+    env.ctx = clerk_ctx
+    t = talent(clerk_ctx, 姓名="张伟")
+    g = grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X")
+    grants.approve(reviewer_ctx, g.id)
+    dlg = GrantDialog(env, t.id_number)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.grants_table.selectRow(0)
+    assert dlg.print_btn.isEnabled()
+    dlg.print_btn.click()
+    assert not dlg.isVisible()
+    assert env.navigations[-1] == ("reports", {"form": "approval", "talent": t.id_number,
+                                               "benefit": "settlement_allowance"})
