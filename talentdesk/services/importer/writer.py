@@ -242,7 +242,7 @@ def _summary(v, plan: RosterPlan | None, *, dry_run: bool, committed: bool, inse
     rows = v.check.rows
     return ImportSummary(
         kind=v.kind.name, file_name=v.file.file_name, sha256=v.file.sha256, rows=rows, valid=v.valid,
-        inserted=inserted, updated=updated, unchanged=unchanged, skipped=rows - (inserted + updated if committed else 0),
+        inserted=inserted, updated=updated, unchanged=unchanged, skipped=rows - (inserted + updated if committed or dry_run else 0),
         errors=list(v.errors), warnings=list(v.warnings), changes=plan.changes if plan else [],
         dry_run=dry_run, committed=committed, batch_id=batch_id, message=message,
         ignored_lines=[{"row": r, "why": _WHY.get(why, why)} for r, why in v.check.skipped_lines])
