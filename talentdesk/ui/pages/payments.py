@@ -190,7 +190,10 @@ class InstallmentsTab(QWidget):
         self.suspend_btn = button(tr("暂停"), self.suspend)
         self.resume_btn = button(tr("恢复"), self.resume)
         self.reverse_btn = button(tr("冲销…"), self.reverse, tip=tr("冲销一笔已发放记录（生成负数冲销记录）"))
-        for b in (self.propose_btn, self.approve_btn, self.reject_btn, self.paid_btn, self.import_btn):
+        self.batch_btn = button(tr("打印发放审批表…"), self.print_batch,
+                                tip=tr("在报表打印中预览所选起始月份的补贴发放审批表"))
+        for b in (self.propose_btn, self.approve_btn, self.reject_btn, self.paid_btn, self.import_btn,
+                  self.batch_btn):
             actions.addWidget(b)
         actions.addStretch(1)
         for b in (self.suspend_btn, self.resume_btn, self.reverse_btn):
@@ -411,6 +414,10 @@ class InstallmentsTab(QWidget):
 
     def import_confirmations(self) -> None:
         widgets.import_excel(self.env, self, "payments", tr("导入发放确认"), self._imported)
+
+    def print_batch(self) -> None:
+        month = from_qdate(self.date_from.date())
+        self.env.navigate("reports", form="batch", month=month.isoformat()[:7])
 
     def _imported(self, summary) -> None:
         self.env.info(summary.message or tr("已按发放确认表登记发放 {n} 笔。").format(n=summary.valid))

@@ -165,3 +165,11 @@ def test_installments_of_unapproved_grants_say_so(qtbot, env, clerk_ctx):
     page.apply_filters(month=TODAY.isoformat()[:7])
     [row] = page.installments.model.rows
     assert page_mod.reason_text(row).startswith("待遇申请待审核")
+
+
+def test_print_batch_form_goes_to_reports(qtbot, env, clerk_ctx):
+    env.ctx = clerk_ctx
+    page = _page(qtbot, env)
+    page.apply_filters(month="2026-03")
+    page.installments.batch_btn.click()
+    assert env.navigations[-1] == ("reports", {"form": "batch", "month": "2026-03"})
