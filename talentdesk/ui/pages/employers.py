@@ -29,7 +29,7 @@ class EmployerDialog(FormDialog):
         self.uscc = line(tr("18位，如 12152900MB0000001X"), (employer.uscc or "") if employer else "")
         self.uscc.setMaxLength(20)
         self.uscc_state = QLabel("")
-        self.uscc_state.setWordWrap(True)
+        self.uscc_state.setMinimumHeight(self.uscc_state.fontMetrics().height() + 4)
         self.kind = QComboBox()
         self.kind.setEditable(True)
         self.kind.addItems(("",) + KINDS)
