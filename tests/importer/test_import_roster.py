@@ -349,3 +349,21 @@ def test_header_row_given_by_the_clerk_and_ignored_lines_reported(ctx, tmp_path)
     assert s.as_json()["ignored_lines"] == [{"row": 48, "why": "合计行"}]
     with pytest.raises(importer.ImportFileError, match="超出"):
         importer.run_import(ctx, tmp_path / "late.xlsx", header_row=99)
+
+
+def test_error_report_of_a_large_file_is_written_in_constant_memory(ctx, tmp_path, monkeypatch):
+    from talentdesk.services.importer import report
+
+    monkeypatch.setattr(report, "BIG_ROWS", 5)
+    rows = good_rows(6)
+    rows[1]["学历"] = "小学"
+    where = write_messy_xlsx(tmp_path / "big.xlsx", rows)
+    s = importer.run_import(ctx, tmp_path / "big.xlsx", dry_run=True, report=tmp_path / "big-report.xlsx")
+    wb = openpyxl.load_workbook(s.report_path)
+    assert wb.sheetnames == ["错误清单", "人才花名册"]
+    ws = wb["人才花名册"]
+    edu = ws.cell(row=where[1], column=MESSY_HEADERS.index("学历") + 1)
+    assert edu.value == "小学" and edu.fill.fgColor.rgb.endswith("FF9999") and "学历" in edu.comment.text
+    assert ws.cell(row=where[0], column=MESSY_HEADERS.index("引进\n时间") + 1).value == dt.datetime(2023, 5, 1)
+    listing = list(wb["错误清单"].iter_rows(values_only=True))
+    assert (where[1], "D", "学历") == listing[1][:3]

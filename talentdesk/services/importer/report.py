@@ -69,6 +69,9 @@ def _rebuild(v):
     return wb
 
 
+BIG_ROWS = 20_000  # above this the report is written by xlsxwriter (openpyxl needs minutes and GBs)
+
+
 def write_report(v, out: Path) -> Path:
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -76,6 +79,8 @@ def write_report(v, out: Path) -> Path:
     out = Path(out)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         out = out.with_suffix(".xlsx")
+    if len(v.file.grid(v.layout.sheet)) > BIG_ROWS:
+        return _write_big(v, out.with_suffix(".xlsx"))
     wb = None
     if v.file.format == "xlsx":
         wb = _load_copy(v, out)
@@ -147,3 +152,72 @@ def _value_text(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return str(value) if not isinstance(value, (int, str)) else value
+
+
+def _issues(v):
+    from talentdesk.services.importer.mapping import column_letter
+
+    for e in v.errors:
+        yield [e.row, column_letter(e.col) if e.col is not None else "", e.column.replace("\n", ""),
+               _clean(_value_text(e.value)), e.message, "错误"]
+    for w in v.warnings:
+        yield [w.row or None, column_letter(w.col) if w.col is not None else "", w.column.replace("\n", ""),
+               None, w.message, "提示"]
+
+
+def _write_big(v, out: Path) -> Path:
+    """A large file's report: the imported sheet's cells at the same positions, bad cells
+    red with their comment, and the 错误清单 sheet, written in constant memory."""
+    import xlsxwriter
+
+    grid = v.file.grid(v.layout.sheet)
+    by_cell: dict[tuple[int, int], list[str]] = {}
+    for e in v.errors:
+        if e.col is not None and e.row >= 1:
+            msgs = by_cell.setdefault((e.row - 1, e.col), [])
+            if e.message not in msgs:
+                msgs.append(e.message)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=out.parent)
+    os.close(fd)
+    try:
+        wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "strings_to_numbers": False,
+                                       "strings_to_formulas": False, "strings_to_urls": False})
+        red = wb.add_format({"bg_color": "#FF9999"})
+        date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        red_date = wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FF9999"})
+        bold = wb.add_format({"bold": True})
+        es = wb.add_worksheet(SHEET)
+        es.write_row(0, 0, ["行号", "列", "列名", "填写内容", "错误说明", "类型"], bold)
+        n = 0
+        for n, item in enumerate(_issues(v), start=1):
+            es.write_row(n, 0, item)
+        if n == 0:
+            es.write(1, 4, "没有发现错误")
+        for col, width in enumerate((8, 6, 16, 24, 70, 6)):
+            es.set_column(col, col, width)
+        es.freeze_panes(1, 0)
+        ws = wb.add_worksheet(v.layout.sheet[:31])
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                msgs = by_cell.get((r, c))
+                if value is None and not msgs:
+                    continue
+                value = _clean(value)
+                if isinstance(value, (dt.date, dt.datetime)):
+                    if not isinstance(value, dt.datetime):
+                        value = dt.datetime.combine(value, dt.time())
+                    ws.write_datetime(r, c, value, red_date if msgs else date)
+                elif value is None:
+                    ws.write_blank(r, c, None, red)
+                else:
+                    ws.write(r, c, value, red if msgs else None)
+                if msgs:
+                    ws.write_comment(r, c, "\n".join(msgs)[:30000], {"author": "人才服务台账", "x_scale": 2})
+        wb.close()
+        os.replace(tmp, out)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise TalentDeskError(f"无法写入错误报告 {out}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from None
+    return out
