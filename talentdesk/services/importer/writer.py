@@ -351,9 +351,26 @@ def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initial
     (same transaction), so memory stays bounded by the chunk, not the file."""
     if not plan.inserts:
         return 0
+    table = Talent.__table__
+    cols = TALENT_KEYS + ("name_initials", "employer_id", "policy_id", "status", "version", "created_at",
+                          "updated_at")
+    writer = _RowWriter(session, table, cols)
+    if writer.sqlite and len(plan.inserts) > CHUNK:
+        # a bigger page cache for this transaction: 100k random-key index inserts (ID number,
+        # name, initials …) thrash SQLite's default 2 MB cache; restored when the import ends
+        raw = writer.conn.connection.driver_connection
+        old_cache = raw.execute("PRAGMA cache_size").fetchone()[0]
+        raw.execute("PRAGMA cache_size = -131072")  # 128 MB
+        try:
+            return _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols)
+        finally:
+            raw.execute(f"PRAGMA cache_size = {int(old_cache)}")
+    return _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols)
+
+
+def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols) -> int:
     import operator
 
-    table = Talent.__table__
     pos = {k: i for i, k in enumerate(keys)}
     talent_of = operator.itemgetter(*(pos[k] for k in TALENT_KEYS))
     emp_of = operator.itemgetter(*(pos[k] for k in EMPLOYER_KEYS))
@@ -361,9 +378,6 @@ def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initial
     date_i = [i for i, k in enumerate(TALENT_KEYS) if roster.BY_KEY[k].kind == "date"]
     dec_i = [i for i, k in enumerate(TALENT_KEYS) if roster.BY_KEY[k].kind == "decimal"]
     snap_keys = TALENT_KEYS + ("employer_name", "employer_uscc", "employer_kind", "district", "status", "policy_id")
-    cols = TALENT_KEYS + ("name_initials", "employer_id", "policy_id", "status", "version", "created_at",
-                          "updated_at")
-    writer = _RowWriter(session, table, cols)
     done = 0
     iso: dict = {}  # date → its JSON text (dates repeat a lot)
     tails: dict = {}  # employer → the snapshot's employer fields
