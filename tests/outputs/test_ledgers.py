@@ -172,6 +172,10 @@ def test_talent_ledger_filters(ctx, tmp_path):
     assert header[:4] == ["序号", "姓名", "性别", "身份证号"] and header[-1] == "状态"
     assert res.rows == 4
     assert ws.print_title_rows == "$4:$4" and ws.freeze_panes == "C5"
+    # the long employer name widened its column (CJK characters count double)
+    widths = {c.value: ws.column_dimensions[c.column_letter].width for c in ws[HEADER_ROW + 1]}
+    assert widths["用人单位"] >= 2 * len("阿拉善盟农牧科学研究所")
+    assert widths["姓名"] >= 10
 
 
 def test_recovery_ledger(ctx, tmp_path):
