@@ -360,6 +360,7 @@ def propose(ctx: ServiceContext, id_number: str, benefit_code: str, *, approved_
         explanation["review_years"] = {}
         explanation["warnings"] = list(ev.warnings)
         explanation["service_end"] = ev.service_end.isoformat() if ev.service_end else None
+        explanation["facts_given"] = sorted(facts) if facts else []
         g = BenefitGrant(talent_id=t.id, policy_id=pack.id, benefit_code=benefit_code, benefit_name=res.name,
                          total_fen=total, approval_date=approved_on, approval_doc_no=approval_doc_no or None,
                          basis="；".join(res.basis), decision_id=decision.id if decision else None,
@@ -423,6 +424,36 @@ def _set_reason(g: BenefitGrant, reason: str) -> None:
     g.explanation = json.dumps(data, ensure_ascii=False, default=str)
 
 
+def _still_as_proposed(session: Session, g: BenefitGrant, t: Talent) -> None:
+    """Refuse approval when the talent's data changed since the proposal so that the engine
+    now says something else (not eligible, or other amounts/dates). Grants proposed with
+    extra facts (not stored) are not re-checked."""
+    try:
+        data = json.loads(g.explanation or "{}")
+    except ValueError:
+        return
+    if data.get("facts_given") or g.approval_date is None:
+        return
+    inputs = engine_inputs(session, t, g.policy_id)
+    try:
+        res = run_engine(inputs, approved_on=g.approval_date, as_of=g.approval_date,
+                         reviews={}).benefit(g.benefit_code)
+    except KeyError:
+        return
+    what = _what(g, t)
+    if res.status == "undetermined" and not res.missing:
+        return
+    if res.status != "eligible":
+        why = "；".join(res.reasons) or "不符合条件"
+        raise ConflictError(f"{what}提交后人才信息有变化，按现有信息测算已不符合：{why}。请退回后重新测算")
+    # reviews={}: the full schedule; installments a review had cancelled at proposal were not stored
+    now = {(i.due, i.amount_fen) for i in res.installments}
+    stored = {(i.due_date, i.amount_fen) for i in g.installments if i.reverses_id is None}
+    if not stored <= now:
+        raise ConflictError(f"{what}提交后人才信息有变化，测算的发放计划已不同"
+                            f"（现为{money.yuan(sum(a for _, a in now))}元），请退回后重新申请")
+
+
 def approve(ctx: ServiceContext, grant_id: int, *, expected_version: int | None = None) -> GrantView:
     """Approve a proposed grant (reviewer; not the user who proposed it)."""
     permissions.require(ctx, "grant.approve")
@@ -432,6 +463,7 @@ def approve(ctx: ServiceContext, grant_id: int, *, expected_version: int | None 
         if g.status != "proposed":
             raise ConflictError(f"{_what(g, t)}当前状态为“{GRANT_STATUS.get(g.status, g.status)}”，只能批准待审核的申请")
         permissions.check_four_eyes(ctx, g.proposed_by, _what(g, t))
+        _still_as_proposed(session, g, t)
         before = _snapshot(g)
         g.status = "approved"
         g.approved_by = ctx.actor

@@ -343,3 +343,13 @@ def test_departed_without_grants_owes_nothing(ctx):
     departures.record(ctx, row["身份证号"], D(2024, 3, 1), "调离")
     ev = grants.evaluate_talent(ctx, row["身份证号"], approved_on=D(2023, 6, 1))
     assert ev.departed_on == D(2024, 3, 1) and ev.refund_fen == 0
+
+
+def test_approval_refused_when_the_talent_changed(office):
+    clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    talents.update(clerk, idn, {"急需紧缺": "否"})  # no longer an urgently needed PhD (art. 40)
+    with pytest.raises(ConflictError, match="人才信息有变化"):
+        grants.approve(reviewer, g.id)
+    talents.update(clerk, idn, {"急需紧缺": "是"})
+    assert grants.approve(reviewer, g.id).status == "approved"
