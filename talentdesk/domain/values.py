@@ -8,6 +8,7 @@ None) and returns a typed value, or raises ``ValueError`` with a Chinese message
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -58,6 +59,8 @@ def parse_date(value: object, *, allow_month: bool = False) -> dt.date | None:
     if isinstance(value, bool):
         raise ValueError(f"“{value}”不是日期")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"“{value}”不是有效日期")
         if isinstance(value, float) and not value.is_integer():
             value = int(value)  # a time part on a serial date is dropped
         number = int(value)
@@ -123,6 +126,8 @@ def parse_decimal(value: object, *, unit: str = "") -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"“{value}”不是数字")
         return Decimal(repr(value))
     text = clean_text(value)
     if text is None:
@@ -131,9 +136,12 @@ def parse_decimal(value: object, *, unit: str = "") -> Decimal | None:
     if unit and text.endswith(unit):
         text = text[: -len(unit)]
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"“{value}”不是数字") from None
+    if not number.is_finite():  # "inf", "NaN"
+        raise ValueError(f"“{value}”不是数字")
+    return number
 
 
 def parse_int(value: object, *, unit: str = "") -> int | None:

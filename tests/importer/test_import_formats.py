@@ -195,3 +195,19 @@ def test_out_of_range_date_cell_is_a_cell_error_not_a_crash(ctx, tmp_path):
     wb.save(tmp_path / "weird.xlsx")
     s = importer.run_import(ctx, tmp_path / "weird.xlsx")
     assert s.inserted == 1 and [(e.row, e.column) for e in s.errors] == [(3, "引进时间")]
+
+
+def test_non_finite_numbers_are_cell_errors(ctx, tmp_path):
+    from talentdesk.domain import values
+
+    for bad in (float("inf"), float("-inf"), float("nan"), "inf", "NaN"):
+        with pytest.raises(ValueError):
+            values.parse_decimal(bad)
+    for bad in (float("inf"), float("nan")):
+        with pytest.raises(ValueError, match="不是有效日期"):
+            values.parse_date(bad)
+    text = "\n".join([",".join(HEAD + ["合同期限（年）"])] + [",".join(str(v) for v in r) + ",inf"
+                                                          for r in _rows(1, start=190)])
+    (tmp_path / "inf.csv").write_text(text, encoding="utf-8")
+    s = importer.run_import(ctx, tmp_path / "inf.csv")
+    assert [(e.column, e.value) for e in s.errors] == [("合同期限（年）", "inf")]

@@ -96,7 +96,7 @@ def _is_number_row(row: list[Any]) -> bool:
     try:
         ints = [int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else int(str(v).strip())
                 for v in nums]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
     return ints == list(range(ints[0], ints[0] + len(ints))) and ints[0] in (0, 1)
 
