@@ -59,7 +59,7 @@ Renderers (no database)
     registers the bundled CJK font (``resources/fonts/gbsn00lp.ttf``, AR PL SungtiL GB,
     Arphic Public License) with reportlab and returns its name; characters outside it
     (rare name characters outside GB2312) fall back to another TrueType CJK font found
-    on the machine (SimSun on Windows, WenQuanYi/AR PL UMing on Linux), also embedded.
+    on the machine (SimSun on Windows, AR PL UMing/WenQuanYi on Linux), also embedded.
 """
 
 from talentdesk.outputs.model import (ApprovalForm, BatchForm, BatchLine, Heading, Ledger, LedgerColumn, Office,

@@ -7,7 +7,7 @@ prints the same on a PC without any Chinese font.
 
 The Arphic font covers GB2312. Names sometimes use characters outside it (喆, 堃, 玥 …);
 such characters are drawn with a fallback TrueType CJK font found on the machine
-(SimSun on Windows, WenQuanYi Zen Hei or AR PL UMing on Linux), embedded the same way.
+(SimSun on Windows, AR PL UMing or WenQuanYi Zen Hei on Linux), embedded the same way.
 If no font has the character, ``missing_chars()`` reports it and the printed text
 shows the character's place with “□”.
 """
@@ -31,8 +31,8 @@ _FALLBACKS = [
     ("resources", "fallback.ttc", 0),
     ("abs", r"C:\Windows\Fonts\simsun.ttc", 0),
     ("abs", r"C:\Windows\Fonts\simsunb.ttf", 0),
+    ("abs", "/usr/share/fonts/truetype/arphic/uming.ttc", 0),  # a Ming (Song) face, like the main font
     ("abs", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("abs", "/usr/share/fonts/truetype/arphic/uming.ttc", 0),
     ("abs", "/System/Library/Fonts/Supplemental/Songti.ttc", 0),
 ]
 
