@@ -109,8 +109,10 @@ def main(argv: list[str] | None = None) -> int:
                 detail.attachments.list.setCurrentRow(0)
             shot(win, f"talent-tab{i}-{detail.tabs.tabText(i)}")
         detail.tabs.setCurrentIndex(0)
-        page.search.setText("zw")
-        shot(win, "talent-search-zw")
+        from talentdesk.domain import pinyin
+
+        page.search.setText(pinyin.initials(detail.view.name)[:2])  # pinyin initials, e.g. zw for 张伟
+        shot(win, "talent-search-initials")
         page.clear_filters()
         page.new_talent()
         form = detail.form

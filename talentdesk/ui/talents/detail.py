@@ -25,41 +25,65 @@ from talentdesk.ui.talents.form import TalentForm, to_text
 log = logging.getLogger("talentdesk.ui")
 
 ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "approve": "批准",
-           "propose": "提交", "reject": "退回", "pay": "发放", "export": "导出", "print": "打印"}
+           "propose": "提交", "reject": "退回", "pay": "发放", "cancel": "取消", "export": "导出", "print": "打印",
+           "suspend": "暂停", "resume": "恢复", "reverse": "冲销"}
 ENTITIES = {"talent": "人才信息", "attachment": "附件", "benefit_grant": "待遇", "grant": "待遇",
-            "installment": "发放", "annual_review": "年度考核", "review": "年度考核", "departure": "离职",
-            "service_agreement": "服务协议", "agreement": "服务协议", "recovery": "追回", "case_decision": "一事一议"}
+            "installment": "发放", "annual_review": "年度考核", "review": "年度考核", "departure": "离职登记",
+            "service_agreement": "服务协议", "agreement": "服务协议", "recovery": "追回款", "case_decision": "一事一议"}
+OPERATIONS = {("pay", "installment"): "登记发放", ("approve", "installment"): "审核发放",
+              ("propose", "installment"): "提交发放", ("cancel", "installment"): "取消发放",
+              ("propose", "benefit_grant"): "申请待遇", ("approve", "benefit_grant"): "批准待遇",
+              ("reject", "benefit_grant"): "退回待遇", ("cancel", "benefit_grant"): "取消待遇",
+              ("create", "talent"): "登记人才", ("create", "annual_review"): "登记考核",
+              ("create", "departure"): "离职登记", ("create", "recovery"): "登记追回",
+              ("create", "service_agreement"): "登记协议", ("create", "attachment"): "添加附件",
+              ("delete", "attachment"): "删除附件"}
+FIELD_LABELS = {"status": "状态", "paid_date": "发放日期", "voucher_no": "凭证号", "status_reason": "说明",
+                "approval_date": "批准日期", "approval_doc_no": "批准文号", "benefit_name": "待遇",
+                "total_fen": "总额", "amount_fen": "金额", "kind": "类型", "year": "年度", "result": "结果",
+                "departed_on": "离职日期", "reason": "原因", "refund_due_fen": "应退回", "recovered_on": "追回日期",
+                "file_name": "文件", "signed_date": "签订日期", "start_date": "起始日期", "term_years": "期限（年）",
+                "required_service_years": "服务期（年）", "policy_id": "适用政策", "review_date": "考核日期",
+                "remarks": "备注", "number": "决定文号"}
+HIDDEN = {"approved_by", "proposed_by", "installments", "talent_id", "explanation", "basis", "decision_id",
+          "cancelled", "sha256", "size", "departure_id", "benefit_code", "recorded_by", "grant_id", "funding"}
+STATUS_NAMES = {"installment": INSTALLMENT_STATUS, "benefit_grant": GRANT_STATUS,
+                "service_agreement": AGREEMENT_STATUS, "talent": TALENT_STATUS}
+
+
+def operation(e: audit.AuditEntry) -> str:
+    return OPERATIONS.get((e.action, e.entity)) or ACTIONS.get(e.action, e.action) + ENTITIES.get(e.entity, "")
 
 
 def _label(key: str) -> str:
     col = roster.BY_KEY.get(key)
-    if col:
-        return col.label
-    return {"status": "状态", "policy_id": "适用政策"}.get(key, key)
+    return col.label if col else FIELD_LABELS.get(key, key)
 
 
-def _value(key: str, value) -> str:
-    if key == "status" and isinstance(value, str):
-        return TALENT_STATUS.get(value, value)
+def _value(entity: str, key: str, value) -> str:
     if value is None or value == "":
         return "（空）"
+    if key == "status" and isinstance(value, str):
+        return STATUS_NAMES.get(entity, {}).get(value, value)
+    if key.endswith("_fen") and isinstance(value, int):
+        return money.yuan(value) + "元"
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)
 
 
 def describe_event(e: audit.AuditEntry) -> str:
-    if e.action == "update" and e.after:
-        before = e.before or {}
-        return "；".join(f"{_label(k)}：{_value(k, before.get(k))} → {_value(k, v)}" for k, v in e.after.items())
-    data = e.after or e.before or {}
+    before = e.before if isinstance(e.before, dict) else {}
+    after = e.after if isinstance(e.after, dict) else {}
+    if before and after:  # a change: field: old → new
+        keys = [k for k in after if k not in HIDDEN]
+        return "；".join(f"{_label(k)}：{_value(e.entity, k, before.get(k))} → {_value(e.entity, k, after.get(k))}"
+                        for k in keys)
+    data = after or before
     if e.entity == "talent":
-        return data.get("name", "") if isinstance(data, dict) else ""
-    if isinstance(data, dict):
-        parts = [str(data[k]) for k in ("kind", "file_name", "benefit_name", "year", "result", "amount_fen")
-                 if k in data and data[k] is not None]
-        return "，".join(parts)
-    return ""
+        return data.get("name", "")
+    keys = [k for k in data if k not in HIDDEN and data[k] not in (None, "")]
+    return "；".join(f"{_label(k)}：{_value(e.entity, k, data[k])}" for k in keys[:6])
 
 
 def local_time(at: dt.datetime) -> str:
@@ -276,11 +300,10 @@ class TalentDetail(QWidget):
         self.tabs.addTab(self._build_reviews(), tr("考核与离职"))
         self.attachments = AttachmentsTab(self)
         self.tabs.addTab(self.attachments, tr("附件"))
-        self.history_model = RowsModel([Col(tr("时间"), lambda e: local_time(e.at), width=10),
-                                        Col(tr("用户"), "user", width=6),
-                                        Col(tr("操作"), lambda e: ACTIONS.get(e.action, e.action)
-                                            + ENTITIES.get(e.entity, ""), width=7),
-                                        Col(tr("内容"), describe_event, width=30, tip=describe_event)])
+        self.history_model = RowsModel([Col(tr("时间"), lambda e: local_time(e.at), width=8),
+                                        Col(tr("用户"), "user", width=5),
+                                        Col(tr("操作"), operation, width=5),
+                                        Col(tr("内容"), describe_event, width=16, tip=describe_event)])
         self.history = DataTable(self.history_model)
         self.history.setSortingEnabled(False)
         self.tabs.addTab(self.history, tr("历史记录"))

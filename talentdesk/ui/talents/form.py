@@ -183,7 +183,10 @@ class TalentForm(QWidget):
                 editor.set_text(text)
                 self._loaded[key] = editor.text()
             self._auto = {}
-            self.fields["id_number"].editor.setReadOnly(record is not None)
+            id_editor = self.fields["id_number"].editor
+            id_editor.setReadOnly(record is not None)  # a wrong ID: delete and register again
+            id_editor.setClearButtonEnabled(record is None)
+            id_editor.setToolTip(tr("身份证号登记后不能修改；如有误，请删除后重新登记") if record is not None else "")
         finally:
             self._loading = False
         self.validate()
