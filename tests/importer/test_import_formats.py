@@ -211,3 +211,15 @@ def test_non_finite_numbers_are_cell_errors(ctx, tmp_path):
     (tmp_path / "inf.csv").write_text(text, encoding="utf-8")
     s = importer.run_import(ctx, tmp_path / "inf.csv")
     assert [(e.column, e.value) for e in s.errors] == [("合同期限（年）", "inf")]
+
+
+@pytest.mark.parametrize("raw,fen", [("80,000.00", 8_000_000), ("１２.５元", 1250), (40000, 4_000_000),
+                                     ("inf", None), (float("nan"), None), ("1e400", None), ("-5", None),
+                                     (1e20, None)])
+def test_payment_amounts(raw, fen):
+    parse = importer.get_kind("payments").by_key["amount_fen"].parse
+    if fen is None:
+        with pytest.raises(ValueError):
+            parse(raw)
+    else:
+        assert parse(raw) == fen

@@ -9,6 +9,7 @@ lives in ``talentdesk.domain`` (``roster.Column.parse``, ``values``, ``money``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -169,7 +170,14 @@ REVIEWS = ImportKind("reviews", "年度考核结果", (
 def _parse_amount(value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    fen = money.parse_yuan(values.fold_width(value) if isinstance(value, str) else value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"“{value}”不是有效金额")
+    try:
+        fen = money.parse_yuan(values.fold_width(value) if isinstance(value, str) else value)
+    except ArithmeticError:  # decimal.InvalidOperation for "inf", "1e400" …
+        raise ValueError(f"“{value}”不是有效金额") from None
+    if fen > 10**13:
+        raise ValueError(f"“{value}”金额过大，请核对（单位为元）")
     if fen <= 0:
         raise ValueError(f"“{value}”应为大于0的金额（元）")
     return fen
