@@ -46,6 +46,43 @@ def write_sample_roster(path: Path, rows: int = 40) -> Path:
     return path
 
 
+def add_sample_attachments(ctx, id_number: str, folder: Path) -> None:
+    """A scanned certificate (PNG) and an agreement (PDF), unless the talent has some."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPageSize, QPainter, QPdfWriter
+
+    from talentdesk.services import attachments
+
+    if attachments.list_for(ctx, id_number):
+        return
+    img = QImage(900, 640, QImage.Format.Format_RGB32)
+    img.fill(QColor("#fbf7ec"))
+    p = QPainter(img)
+    p.setPen(QColor("#a33"))
+    p.drawRect(20, 20, 860, 600)
+    p.setFont(QFont("WenQuanYi Zen Hei", 40))
+    p.drawText(QRect(0, 80, 900, 90), Qt.AlignmentFlag.AlignCenter, "学位证书")
+    p.setPen(QColor("#333"))
+    p.setFont(QFont("WenQuanYi Zen Hei", 18))
+    p.drawText(QRect(80, 220, 740, 300), Qt.TextFlag.TextWordWrap,
+               "兹证明该同志在本校完成研究生学业，成绩合格，经学位评定委员会审核，授予硕士学位。")
+    p.end()
+    png = folder / "学位证书扫描件.png"
+    img.save(str(png))
+    pdf = folder / "服务期协议.pdf"
+    writer = QPdfWriter(str(pdf))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    p = QPainter(writer)
+    p.setFont(QFont("WenQuanYi Zen Hei", 20))
+    p.drawText(QRect(0, 400, writer.width(), 800), Qt.AlignmentFlag.AlignHCenter, "服务期协议")
+    p.setFont(QFont("WenQuanYi Zen Hei", 11))
+    p.drawText(QRect(600, 1400, writer.width() - 1200, 4000), Qt.TextFlag.TextWordWrap,
+               "甲方（用人单位）与乙方（引进人才）经协商一致，约定乙方在甲方服务期不少于五年……")
+    p.end()
+    attachments.add(ctx, id_number, png, "学位证书")
+    attachments.add(ctx, id_number, pdf, "服务协议")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
@@ -103,11 +140,16 @@ def main(argv: list[str] | None = None) -> int:
         page = win.pages["talents"]
         page.table.selectRow(3)
         detail = page.detail
+        add_sample_attachments(ctx, detail.id_number, args.out)
+        detail.reload()
         for i in range(detail.tabs.count()):
             detail.tabs.setCurrentIndex(i)
             if i == 3 and detail.attachments.items:
                 detail.attachments.list.setCurrentRow(0)
             shot(win, f"talent-tab{i}-{detail.tabs.tabText(i)}")
+            if i == 3 and len(detail.attachments.items) > 1:
+                detail.attachments.list.setCurrentRow(1)
+                shot(win, f"talent-tab{i}-{detail.tabs.tabText(i)}-pdf")
         detail.tabs.setCurrentIndex(0)
         from talentdesk.domain import pinyin
 

@@ -128,6 +128,7 @@ class AttachmentsTab(QWidget):
 
     def load(self, id_number: str | None) -> None:
         self.list.clear()
+        self._pixmap = None
         self.items = attachments.list_for(self.env.ctx, id_number) if id_number else []
         for a in self.items:
             size = f"{a.size / 1024:.0f} KB" if a.size < 1048576 else f"{a.size / 1048576:.1f} MB"
@@ -136,8 +137,9 @@ class AttachmentsTab(QWidget):
         self.preview.setPixmap(QPixmap())
         self.preview.setText(tr("选择一个附件以预览；也可以把扫描件拖到这里。") if id_number
                              else tr("保存人才信息后即可添加附件。"))
-        for b in (self.btn_add,):
-            b.setEnabled(bool(id_number))
+        self.btn_add.setEnabled(bool(id_number))
+        self.btn_open.setEnabled(bool(self.items))
+        self.btn_delete.setEnabled(bool(self.items))
         if self.items:
             self.list.setCurrentRow(0)
 
@@ -180,16 +182,35 @@ class AttachmentsTab(QWidget):
         image = QImage()
         if a.is_pdf:
             image = render_pdf_page(data, QSize(700, 900))
+            if not image.isNull():  # a white page on a white pane: draw its edge
+                from PySide6.QtGui import QColor, QPainter
+
+                image = image.convertToFormat(QImage.Format.Format_RGB32)
+                painter = QPainter(image)
+                painter.setPen(QColor(150, 150, 150))
+                painter.drawRect(0, 0, image.width() - 1, image.height() - 1)
+                painter.end()
         elif a.is_image:
             image.loadFromData(data)
         if image.isNull():
+            self._pixmap = None
             self.preview.setPixmap(QPixmap())
             self.preview.setText(tr("此类文件无法预览，请双击用相应的程序打开。"))
             return
-        pix = QPixmap.fromImage(image)
-        box = self.preview.size()
-        self.preview.setPixmap(pix.scaled(box.expandedTo(QSize(200, 160)), Qt.AspectRatioMode.KeepAspectRatio,
+        self._pixmap = QPixmap.fromImage(image)
+        self._fit_preview()
+
+    def _fit_preview(self) -> None:
+        pix = getattr(self, "_pixmap", None)
+        if pix is None or pix.isNull() or self.current() is None:
+            return
+        box = self.preview.size().expandedTo(QSize(200, 160))
+        self.preview.setPixmap(pix.scaled(box, Qt.AspectRatioMode.KeepAspectRatio,
                                           Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_preview()
 
     def open_selected(self) -> None:
         a = self.current()
