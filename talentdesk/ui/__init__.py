@@ -23,7 +23,15 @@ A page module exposes ``class Page(QWidget)``:
 - optional ``refresh()``: called each time the page is shown (and after ``data_changed``
   while it is visible, if the page connects that itself);
 - optional ``apply_filters(**filters)``: called by ``env.navigate(key, **filters)``, e.g.
-  ``env.navigate("payments", status="scheduled", talent="110101199001011234")``.
+  ``env.navigate("payments", status="scheduled", talent="110101199001011234")``;
+  人才库 takes ``search``, ``district``, ``employer``, ``education``, ``policy_id``,
+  ``status``, ``year`` and ``id_number`` (selects that talent);
+- optional ``can_leave() -> bool``: asked before switching away or closing the window
+  (a page with unsaved edits asks the clerk, ``env.confirm``); ``focus_search()``: where
+  Ctrl+F goes; ``save_state()``: called when the window closes (column widths …).
+
+The security package may expose ``install_menu(window, env)``: called once to add its
+entries (user admin, audit viewer, backups) to ``window.m_system`` (the 系统 menu).
 
 Pages are created lazily, the first time they are shown. A module that does not exist
 yet shows a neat placeholder; a module that fails to import or construct shows the
