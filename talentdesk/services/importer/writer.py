@@ -422,20 +422,6 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
     return done
 
 
-def _memo(proc):
-    """A bind processor remembering its results (dates and timestamps repeat a lot)."""
-    seen: dict = {}
-
-    def process(value):
-        out = seen.get(value)
-        if out is None:
-            out = proc(value)
-            if len(seen) < 50_000:
-                seen[value] = out
-        return out
-    return process
-
-
 class _RowWriter:
     """INSERT many rows given as tuples in ``cols`` order. On SQLite straight through the
     driver's ``executemany`` (about twice as fast as Core for 100k rows), every value
@@ -457,7 +443,7 @@ class _RowWriter:
                 proc = t.dialect_impl(dialect).bind_processor(dialect)
                 if proc is None or isinstance(t, Boolean):
                     continue  # sqlite3 binds a bool as the integer 0/1, exactly what Boolean's processor gives
-                self.procs.append((i, _memo(proc)))
+                self.procs.append((i, proc, {}))  # results remembered: dates repeat a lot
             prep = dialect.identifier_preparer
             self.sql = (f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(k) for k in cols)}) "
                         f"VALUES ({', '.join('?' for _ in cols)})")
@@ -473,9 +459,13 @@ class _RowWriter:
         out = []
         for r in rows:
             r = list(r)
-            for i, proc in procs:
-                if r[i] is not None:
-                    r[i] = proc(r[i])
+            for i, proc, seen in procs:
+                v = r[i]
+                if v is not None:
+                    x = seen.get(v)
+                    if x is None:
+                        x = seen[v] = proc(v)
+                    r[i] = x
             out.append(r)
         self.conn.connection.driver_connection.executemany(self.sql, out)
 
