@@ -94,12 +94,47 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _seq)
 
 
+MAX_PACK_BYTES = 2 * 1024 * 1024  # the shipped packs are ~30 KB
+MAX_PACK_ITEMS = 200_000  # values after expanding anchors/aliases (a billion-laughs file has 10**9)
+
+
+def _expanded_size_exceeds(data: Any, limit: int) -> bool:
+    """Count values as the checker would visit them (aliases expanded), stopping at ``limit``."""
+    stack = [data]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def read_yaml(text: str) -> tuple[Any, list[str]]:
-    """Parse YAML text; returns (data, errors) with syntax errors as Chinese messages."""
-    loader = _Loader(text)
+    """Parse YAML text; returns (data, errors) with syntax errors as Chinese messages.
+
+    Anchors and aliases are allowed (the packs share citations with them), but a file
+    whose aliases expand past ``MAX_PACK_ITEMS`` values is refused, as is nesting too
+    deep to parse.
+    """
+    if len(text) > MAX_PACK_BYTES:
+        return None, [f"政策文件过大（{len(text):,} 字符，最多 {MAX_PACK_BYTES:,}），请检查是否选错了文件"]
+    try:
+        loader = _Loader(text)  # the reader refuses control characters here already
+    except yaml.YAMLError as exc:
+        return None, [f"政策文件含有不允许的字符，无法读取（{exc}）"]
     loader.duplicates = []
     try:
         data = loader.get_single_data()
+        if _expanded_size_exceeds(data, MAX_PACK_ITEMS):
+            return None, [f"政策文件展开后超过 {MAX_PACK_ITEMS:,} 项（锚点/别名引用过多），已拒绝读取"]
+    except RecursionError:
+        return None, ["政策文件嵌套层数过多，无法读取"]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -406,6 +441,8 @@ def check_pack_file(path: str | Path) -> list[str]:
     """Every problem in a pack file, in Chinese with line numbers; empty means usable."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_PACK_BYTES:
+            return [f"政策文件过大（{path.stat().st_size:,} 字节，最多 {MAX_PACK_BYTES:,}），请检查是否选错了文件"]
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return [f"找不到文件：{path}"]
