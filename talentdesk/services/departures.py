@@ -180,6 +180,7 @@ def _compute(session: Session, t: Talent, departed_on: dt.date) -> DeparturePrev
             continue
         inputs.policy_id = g.policy_id
         ev = grants.run_engine(inputs, approved_on=g.approval_date, as_of=departed_on, departed_on=departed_on,
+                               facts=grants.grant_facts(g),
                                paid={g.benefit_code: paid.get(g.benefit_code, [])})
         for w in ev.warnings:
             if w not in warnings:

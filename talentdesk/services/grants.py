@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -240,6 +241,37 @@ def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | N
                           facts=inputs.facts | (facts or {}))
 
 
+def _facts_json(facts: dict | None) -> dict:
+    """Facts given at proposal, JSON-ready (dates as ISO text)."""
+    def conv(v):
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, dict):
+            return {str(k): conv(x) for k, x in v.items()}
+        return v
+    return {k: conv(v) for k, v in (facts or {}).items()}
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def grant_facts(g: BenefitGrant) -> dict[str, Any]:
+    """The facts the grant was proposed with (stored in its explanation), typed again,
+    so that later evaluations (reviews, departures, approval) see the same facts."""
+    try:
+        raw = (json.loads(g.explanation or "{}") or {}).get("facts") or {}
+    except ValueError:
+        return {}
+    def conv(v):
+        if isinstance(v, str) and _ISO.match(v):
+            try:
+                return dt.date.fromisoformat(v)
+            except ValueError:
+                return v
+        return v
+    return {k: conv(v) for k, v in raw.items()}
+
+
 def policy_of(ctx: ServiceContext, id_number: str) -> str:
     """The talent's policy id, or the office default when none is stored."""
     from talentdesk.services import settings
@@ -360,7 +392,7 @@ def propose(ctx: ServiceContext, id_number: str, benefit_code: str, *, approved_
         explanation["review_years"] = {}
         explanation["warnings"] = list(ev.warnings)
         explanation["service_end"] = ev.service_end.isoformat() if ev.service_end else None
-        explanation["facts_given"] = sorted(facts) if facts else []
+        explanation["facts"] = _facts_json(facts)
         g = BenefitGrant(talent_id=t.id, policy_id=pack.id, benefit_code=benefit_code, benefit_name=res.name,
                          total_fen=total, approval_date=approved_on, approval_doc_no=approval_doc_no or None,
                          basis="；".join(res.basis), decision_id=decision.id if decision else None,
@@ -426,18 +458,13 @@ def _set_reason(g: BenefitGrant, reason: str) -> None:
 
 def _still_as_proposed(session: Session, g: BenefitGrant, t: Talent) -> None:
     """Refuse approval when the talent's data changed since the proposal so that the engine
-    now says something else (not eligible, or other amounts/dates). Grants proposed with
-    extra facts (not stored) are not re-checked."""
-    try:
-        data = json.loads(g.explanation or "{}")
-    except ValueError:
-        return
-    if data.get("facts_given") or g.approval_date is None:
+    now says something else (not eligible, or other amounts/dates)."""
+    if g.approval_date is None:
         return
     inputs = engine_inputs(session, t, g.policy_id)
     try:
-        res = run_engine(inputs, approved_on=g.approval_date, as_of=g.approval_date,
-                         reviews={}).benefit(g.benefit_code)
+        res = run_engine(inputs, approved_on=g.approval_date, as_of=g.approval_date, reviews={},
+                         facts=grant_facts(g)).benefit(g.benefit_code)
     except KeyError:
         return
     what = _what(g, t)

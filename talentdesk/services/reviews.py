@@ -222,6 +222,7 @@ def _consequences(session: Session, t: Talent, year: int, result: str) -> list[C
             continue
         inputs.policy_id = g.policy_id
         ev = grants.run_engine(inputs, approved_on=g.approval_date, as_of=dt.date.today(), reviews=reviews,
+                               facts=grants.grant_facts(g),
                                departed_on=departed)
         try:
             res = ev.benefit(g.benefit_code)

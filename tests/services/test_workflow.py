@@ -353,3 +353,34 @@ def test_approval_refused_when_the_talent_changed(office):
         grants.approve(reviewer, g.id)
     talents.update(clerk, idn, {"急需紧缺": "是"})
     assert grants.approve(reviewer, g.id).status == "approved"
+
+
+def test_facts_given_at_proposal_are_kept(office):
+    """Alxa art. 32 tuition subsidy depends on facts outside the roster; they are stored with
+    the grant so approval, reviews and departures evaluate the same case."""
+    clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
+    facts = {"study_leave": True, "study_programme": "博士", "degree_in_term": True,
+             "returned_to_post_date": D(2022, 7, 1), "study_urgent_major": True}
+    from talentdesk.services import decisions
+
+    decisions.record(clerk, idn, number="阿左人才议〔2023〕9号", decided_on=D(2025, 7, 20), override="amount",
+                     benefit_code="tuition_subsidy", amount_fen=3_000_000)
+    ev = grants.evaluate_talent(clerk, idn, approved_on=D(2025, 8, 1), facts=facts)
+    tb = ev.benefit("tuition_subsidy")
+    assert tb.status == "eligible" and tb.total_fen == 3_000_000 and tb.installments
+    with pytest.raises(ValidationError):  # without the facts: undetermined
+        grants.propose(clerk, idn, "tuition_subsidy", approved_on=D(2025, 8, 1), approval_doc_no="x")
+    g = grants.propose(clerk, idn, "tuition_subsidy", approved_on=D(2025, 8, 1), approval_doc_no="x", facts=facts,
+                       decision_number="阿左人才议〔2023〕9号")
+    assert _stored_facts(clerk, g.id) == facts
+    g = grants.approve(reviewer, g.id)
+    assert g.status == "approved" and g.total_fen == tb.total_fen
+    p = departures.preview(clerk, idn, D(2025, 9, 1))
+    assert any(b.grant_id == g.id for b in p.benefits)
+
+
+def _stored_facts(ctx, grant_id):
+    from talentdesk.models.entities import BenefitGrant
+
+    with ctx.read() as s:
+        return grants.grant_facts(s.get(BenefitGrant, grant_id))
