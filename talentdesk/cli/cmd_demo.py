@@ -10,17 +10,26 @@ def cmd_demo(args, app) -> int:
     from talentdesk.domain import money
     from talentdesk.services import demo
 
-    last = [0.0]
+    tty = sys.stderr is not None and sys.stderr.isatty()
+    last = [0.0, -1]
 
     def progress(stage: str, done: int, total: int) -> None:
-        if app.json:
+        """One updating line on a terminal; a line per tenth in a log (CI)."""
+        if app.json or sys.stderr is None:
             return
-        now = time.monotonic()
-        if done < total and now - last[0] < 0.2:
-            return
-        last[0] = now
-        end = "\n" if done >= total else ""
-        sys.stderr.write(f"\r{stage}：{done}/{total}" + " " * 8 + end)
+        if tty:
+            now = time.monotonic()
+            if done < total and now - last[0] < 0.2:
+                return
+            last[0] = now
+            end = "\n" if done >= total else ""
+            sys.stderr.write(f"\r{stage}：{done}/{total}" + " " * 8 + end)
+        else:
+            tenth = done * 10 // max(total, 1)
+            if tenth == last[1] and done < total:
+                return
+            last[1] = -1 if done >= total else tenth
+            sys.stderr.write(f"{stage}：{done}/{total}\n")
         sys.stderr.flush()
 
     summary = demo.generate(app.context(), size=args.size, seed=args.seed, if_empty=args.if_empty,
