@@ -330,3 +330,20 @@ def test_short_id_fragment_does_not_filter(qtbot, page):
     qtbot.keyClicks(page.search, "152")
     qtbot.waitUntil(lambda: "至少输入4位" in page.count_label.text())
     assert len(names(page)) == 3
+
+
+def test_history_lines_are_readable():
+    from talentdesk.ui.talents.detail import describe_event, operation
+
+    e = audit.AuditEntry(1, dt.datetime(2025, 1, 2, 3, 4), "王", "pay", "installment", "7", 1,
+                         {"paid_date": None, "status": "approved", "voucher_no": None, "approved_by": None},
+                         {"paid_date": "2025-01-02", "status": "paid", "voucher_no": "记-1", "approved_by": "李"})
+    assert operation(e) == "登记发放"
+    text = describe_event(e)
+    assert "状态：已审核待付 → 已发放" in text and "凭证号：（空） → 记-1" in text and "approved_by" not in text
+    e2 = audit.AuditEntry(2, dt.datetime(2025, 1, 2), "王", "create", "recovery", "3", 1, None,
+                          {"amount_fen": 1234500, "recovered_on": "2025-01-02", "departure_id": 4})
+    assert describe_event(e2) == "金额：12,345.00元；追回日期：2025-01-02"
+    e3 = audit.AuditEntry(3, dt.datetime(2025, 1, 2), "王", "update", "talent", "1", 1,
+                          {"education": "大学本科"}, {"education": "硕士研究生"})
+    assert describe_event(e3) == "学历：大学本科 → 硕士研究生"
