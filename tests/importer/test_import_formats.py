@@ -109,6 +109,8 @@ def test_xlsm_and_sheet_choice(ctx, tmp_path):
         assert f.best_sheet == "一月"
     s = importer.run_import(ctx, tmp_path / "book.xlsm", sheet="二月")
     _check_imported(ctx, s, r2)
+    s = importer.run_import(ctx, tmp_path / "book.xlsm", dry_run=True)
+    assert any("二月" in w.message and "本次只导入“一月”" in w.message for w in s.warnings)
     with pytest.raises(importer.ImportFileError, match="没有名为“三月”的工作表"):
         importer.run_import(ctx, tmp_path / "book.xlsm", sheet="三月")
 

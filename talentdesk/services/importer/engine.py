@@ -147,6 +147,7 @@ def detect_layout(f: ImportFile, sheet: str | None = None, *, header_row: int | 
     matching by name and synonym.
     """
     k = get_kind(f.kind)
+    chosen = sheet
     sheet = sheet or f.best_sheet
     if sheet not in f.source.sheet_names:
         raise ImportFileError(f"文件中没有名为“{sheet}”的工作表，现有：{'、'.join(f.source.sheet_names)}")
@@ -177,6 +178,10 @@ def detect_layout(f: ImportFile, sheet: str | None = None, *, header_row: int | 
                                               unknown=unknown, score=score)
     if employer:
         layout.employer_hint = employer
+    others = [s.name for s in f.sheets if s.header_row is not None and s.name != sheet]
+    if chosen is None and others:
+        layout.notes.append(f"工作簿中还有其他含{k.title}表头的工作表（{'、'.join(others)}），本次只导入“{sheet}”；"
+                            f"如需导入其他工作表，请另行选择")
     return layout
 
 
@@ -248,6 +253,8 @@ def validate(ctx: ServiceContext, f: ImportFile, layout: Layout, *, progress: Pr
         why = "与其他列重复对应同一标准列" if c.how == "duplicate" else "不是标准列"
         v.warnings.append(CellIssue(layout.header_row, c.index, c.header, None, None,
                                     f"列“{c.header}”{why}，{what}", "warning"))
+    for note in layout.notes:
+        v.warnings.append(CellIssue(0, None, "", None, None, note, "warning"))
     for header in layout.unmatched_mapping:
         v.warnings.append(CellIssue(layout.header_row, None, header, None, None,
                                     f"指定的列“{header}”在表头中找不到，该对应关系未使用", "warning"))

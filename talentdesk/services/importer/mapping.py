@@ -71,6 +71,7 @@ class Layout:
     unknown: str = "ignore"  # ignore | remarks: what to do with unknown columns
     score: int = 0
     unmatched_mapping: list[str] = field(default_factory=list)  # given headers not found in the file
+    notes: list[str] = field(default_factory=list)  # shown as warnings (e.g. other roster sheets)
 
     @property
     def data_start(self) -> int:

@@ -36,7 +36,7 @@ class CellIssue:
     severity: str = "error"  # error | warning
 
     def as_dict(self) -> dict:
-        out = {"row": self.row, "column": self.column}
+        out = {"row": self.row or None, "column": self.column}  # row None: about the whole file
         if self.severity == "error":
             out["value"] = _show(self.value)
         out["message"] = self.message
