@@ -87,8 +87,9 @@ def write_ico(path: Path, images: dict[int, bytes]) -> None:
 
 
 def main(out_dir: Path = HERE) -> int:
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     images = {s: png_bytes(render(s)) for s in SIZES}
+    app.processEvents()
     (out_dir / "talentdesk.png").write_bytes(images[256])
     write_ico(out_dir / "talentdesk.ico", images)
     print(f"wrote {out_dir / 'talentdesk.png'} and {out_dir / 'talentdesk.ico'} ({', '.join(map(str, SIZES))} px)")
