@@ -151,7 +151,13 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         for row in rows:
             if len(row) < width:
                 row.extend([None] * (width - len(row)))
+    if progress is not None:
+        progress("validate", 0, len(rows))
     for key, label, parse, cache, c, fast in plan:
+        if cancelled is not None and cancelled():
+            from talentdesk.services.importer.engine import ImportCancelled
+
+            raise ImportCancelled()
         raw = list(map(operator.itemgetter(c), rows))
         memo: dict[Any, Any] = {}
 
