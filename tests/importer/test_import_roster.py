@@ -367,3 +367,13 @@ def test_error_report_of_a_large_file_is_written_in_constant_memory(ctx, tmp_pat
     assert ws.cell(row=where[0], column=MESSY_HEADERS.index("引进\n时间") + 1).value == dt.datetime(2023, 5, 1)
     listing = list(wb["错误清单"].iter_rows(values_only=True))
     assert (where[1], "D", "学历") == listing[1][:3]
+
+
+def test_cancel_during_validation(ctx, tmp_path):
+    write_messy_xlsx(tmp_path / "c.xlsx")
+    flag = importer.new_cancel_flag()
+    flag.set()
+    with importer.open_file(tmp_path / "c.xlsx") as f:
+        with pytest.raises(importer.ImportCancelled, match="未作任何改动"):
+            importer.validate(ctx, f, importer.detect_layout(f), cancel=flag)
+    assert _count(ctx) == 0
