@@ -71,7 +71,9 @@ def _print_text(app, s) -> None:
     if len(s.changes) > 200:
         app.out(f"……另有{len(s.changes) - 200}人有更新")
     for e in s.errors[:500]:
-        app.out(f"第{e.row}行“{e.column.replace(chr(10), '')}”：{e.message}")
+        head, _, rest = e.message.partition("：")
+        text = rest if rest and len(head) <= 10 else e.message  # "学历：…" → "…" after the column name
+        app.out(f"第{e.row}行“{e.column.replace(chr(10), '')}”列：{text}")
     if len(s.errors) > 500:
         app.out(f"……共{len(s.errors)}处错误，完整清单见错误报告（--report）")
     if s.report_path:
