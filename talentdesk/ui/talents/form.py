@@ -65,7 +65,6 @@ class FieldEditor(QWidget):
             self.editor.currentTextChanged.connect(lambda _t: self._changed())
         else:
             self.editor = QLineEdit()
-            self.editor.setClearButtonEnabled(True)
             if col.kind in PLACEHOLDERS:
                 self.editor.setPlaceholderText(tr(PLACEHOLDERS[col.kind]))
             if col.kind == "idcard":
@@ -185,7 +184,6 @@ class TalentForm(QWidget):
             self._auto = {}
             id_editor = self.fields["id_number"].editor
             id_editor.setReadOnly(record is not None)  # a wrong ID: delete and register again
-            id_editor.setClearButtonEnabled(record is None)
             id_editor.setToolTip(tr("身份证号登记后不能修改；如有误，请删除后重新登记") if record is not None else "")
         finally:
             self._loading = False
