@@ -140,3 +140,24 @@ def test_unreadable_file_is_a_plain_message(qtbot, wizard, tmp_path):
     assert not wizard.file_page.isComplete()
     assert wizard.file_page.status.text()
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled() is False
+
+
+def test_drop_a_file_and_ctrl_i(qtbot, main_window, ui_env, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    main_window.act_import.trigger()  # Ctrl+I
+    wizard = main_window._wizard
+    qtbot.addWidget(wizard)
+    assert isinstance(wizard, ImportWizard) and wizard.isVisible()
+    path = make_roster(tmp_path / "拖进来的花名册.xlsx")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    wizard.file_page.drop.dropEvent(event)
+    with qtbot.waitSignal(wizard.open_op.finished, timeout=20000):
+        pass
+    assert wizard.file_page.path.text() == str(path)
+    assert wizard.file_page.isComplete()
+    wizard.reject()
