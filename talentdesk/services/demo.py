@@ -127,7 +127,6 @@ EMPLOYERS: tuple[DemoEmployer, ...] = (
     DemoEmployer("包头九原新能源装备有限公司", "民营企业", "九原区", "baotou-2022", "industry", 3, "MA0BT1005"),
     DemoEmployer("包头市第四人民医院", "事业单位", "昆都仑区", "baotou-2022", "medical", 3, "MB0246822"),
 )
-_EMPLOYER_BY_ID: dict[int, DemoEmployer] = {}
 # Share of talents per policy.
 POLICY_SHARE = (("alxa-2023", 55), ("alashankou-2014", 13), ("baotou-2022", 32))
 DISTRICT_AREA = {"阿拉善左旗": "152921", "阿拉善右旗": "152922", "额济纳旗": "152923", "阿拉善高新区": "152971",
@@ -302,7 +301,6 @@ def _insert_employers(ctx: ServiceContext) -> dict[str, int]:
     for e in EMPLOYERS:
         view = employers.add(ctx, e.name, _employer_uscc(e), e.kind, e.district)
         ids[e.name] = view.id
-        _EMPLOYER_BY_ID[view.id] = e
     return ids
 
 
@@ -402,7 +400,8 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
     summary.talents = len(ids)
     _office_settings(ctx, clerk, reviewer)
     if workflow:
-        _workflow(clerk, reviewer, rng, records, ids, today, summary, progress)
+        by_id = {employer_ids[e.name]: e for e in EMPLOYERS}
+        _workflow(clerk, reviewer, rng, records, by_id, today, summary, progress)
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary
 
@@ -521,15 +520,16 @@ def _ensure_examples(plans: list[_Plan], today: dt.date) -> None:
 
 
 def _workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.Random, records: list[dict[str, Any]],
-              ids: list[int], today: dt.date, summary: DemoSummary, progress: Progress | None) -> None:
+              employers_by_id: dict[int, DemoEmployer], today: dt.date, summary: DemoSummary,
+              progress: Progress | None) -> None:
     with _cached_packs():
-        _run_workflow(clerk, reviewer, rng, records, today, summary, progress)
+        _run_workflow(clerk, reviewer, rng, records, employers_by_id, today, summary, progress)
     _count(clerk, summary)
 
 
 def _run_workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.Random,
-                  records: list[dict[str, Any]], today: dt.date, summary: DemoSummary,
-                  progress: Progress | None) -> None:
+                  records: list[dict[str, Any]], employers_by_id: dict[int, DemoEmployer], today: dt.date,
+                  summary: DemoSummary, progress: Progress | None) -> None:
     from talentdesk.services import agreements, departures, grants, payments, reviews
 
     plans = _plans(rng, records, today)
@@ -587,7 +587,7 @@ def _run_workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.R
             r = p.rec
             facts = _facts(r)
             known = {y: res for y, res in p.reviews.items() if dt.date(y + 1, 3, 1) <= p.approve_on}
-            for k, code in enumerate(_eligible(r, p.approve_on, facts, known), 1):
+            for k, code in enumerate(_eligible(r, employers_by_id, p.approve_on, facts, known), 1):
                 doc = f"{_DOC_PREFIX[r['policy_id']]}〔{p.approve_on.year}〕{p.index % 900 + 100}-{k}号"
                 try:
                     g = grants.propose(clerk, r["id_number"], code, approved_on=p.approve_on, approval_doc_no=doc,
@@ -649,14 +649,14 @@ def _facts(rec: dict[str, Any]) -> dict | None:
     return None
 
 
-def _eligible(rec: dict[str, Any], approved_on: dt.date, facts: dict | None,
-              reviews: dict[int, str] | None = None) -> list[str]:
+def _eligible(rec: dict[str, Any], employers_by_id: dict[int, DemoEmployer], approved_on: dt.date,
+              facts: dict | None, reviews: dict[int, str] | None = None) -> list[str]:
     """The money benefits the engine grants this talent (so the clerk proposes only those)."""
     from talentdesk import rules
     from talentdesk.domain import roster
     from talentdesk.services import grants, talents
 
-    emp = _EMPLOYER_BY_ID[rec["employer_id"]]
+    emp = employers_by_id[rec["employer_id"]]
     record = {k: rec.get(k) for k in talents.TALENT_KEYS} | {
         "employer_name": emp.name, "employer_uscc": _employer_uscc(emp), "employer_kind": emp.kind,
         "district": emp.district}

@@ -136,3 +136,12 @@ def test_cli_demo(tmp_path, capsys):
     assert main(["--db", path, "demo", "--if-empty"]) == 0
     assert "已有数据" in capsys.readouterr().out
     assert main(["--db", path, "demo"]) == 1
+
+
+def test_demo_on_each_backend(db):
+    """The same generator on SQLite and PostgreSQL (CI runs both)."""
+    ctx = ServiceContext(db)
+    summary = demo.generate(ctx, size=20, seed=5)
+    assert summary.talents == 20 and summary.grants > 0 and summary.installments_paid > 0
+    assert summary.reviews > 0
+    assert audit.verify(ctx).ok
