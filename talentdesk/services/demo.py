@@ -13,7 +13,8 @@
   done since: service agreements, grants proposed by a clerk and approved by a
   reviewer (a few rejected or left waiting), installments paid in monthly payment runs
   (the latest ones left due), annual reviews every March (mostly 合格/优秀, some 不合格,
-  which stops the rest of a grant), departures with refunds due and some recovered.
+  which stops the rest of a grant), departures with refunds due and some recovered;
+  high-level (D 类) talents get their settlement allowance by a 一事一议 decision.
 
 Talents and employers are written in bulk with SQLAlchemy Core (as the roster import
 does) with their audit events (``audit.record_many``); everything after goes through
@@ -282,6 +283,8 @@ def _talent_records(rng: random.Random, size: int, employer_ids: dict[str, int])
             rec["remarks"] = "博士后科研工作站进站"
         if edu == "博士研究生" and full_time is False:
             rec["study_mode"] = "全日制"
+        if policy_id == "alxa-2023" and title == "副高级" and rng.random() < 0.5:
+            rec["talent_class"] = "D"  # 高端人才: amounts decided case by case (一事一议)
         out.append(rec)
     return out
 
@@ -587,11 +590,16 @@ def _run_workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.R
             r = p.rec
             facts = _facts(r)
             known = {y: res for y, res in p.reviews.items() if dt.date(y + 1, 3, 1) <= p.approve_on}
-            for k, code in enumerate(_eligible(r, employers_by_id, p.approve_on, facts, known), 1):
+            decision = None
+            if r["talent_class"] in ("A", "B", "C", "D") and r["policy_id"] == "alxa-2023":
+                decision = _case_decision(clerk, r, p, skip)
+            for k, code in enumerate(_eligible(r, employers_by_id, p.approve_on, facts, known,
+                                               [decision] if decision else []), 1):
                 doc = f"{_DOC_PREFIX[r['policy_id']]}〔{p.approve_on.year}〕{p.index % 900 + 100}-{k}号"
+                number = decision.number if decision and decision.applies_to(code) else None
                 try:
                     g = grants.propose(clerk, r["id_number"], code, approved_on=p.approve_on, approval_doc_no=doc,
-                                       facts=facts)
+                                       facts=facts, decision_number=number)
                     if p.grant_fate == "approved":
                         grants.approve(reviewer, g.id)
                     elif p.grant_fate == "rejected":
@@ -649,8 +657,27 @@ def _facts(rec: dict[str, Any]) -> dict | None:
     return None
 
 
+def _case_decision(clerk: ServiceContext, rec: dict[str, Any], plan: "_Plan", skip):
+    """一事一议: the office sets a high-level talent's settlement allowance (Alxa art. 40)."""
+    from talentdesk import rules
+    from talentdesk.services import decisions
+
+    on = plan.approve_on - dt.timedelta(days=7)
+    number = f"阿人才领议〔{on.year}〕{plan.index + 1}号"
+    amount = (250_000 if rec["title"] == "正高级" else 220_000) * 100
+    try:
+        decisions.record(clerk, rec["id_number"], number=number, decided_on=on, override="amount",
+                         benefit_code="settlement_allowance", amount_fen=amount,
+                         description="经评价认定为高端人才（D类），经人才工作领导小组会议研究，核定安家补贴金额")
+    except TalentDeskError as exc:
+        skip(exc)
+        return None
+    return rules.Decision(number=number, kind="amount", benefit_code="settlement_allowance", amount_fen=amount,
+                          date=on)
+
+
 def _eligible(rec: dict[str, Any], employers_by_id: dict[int, DemoEmployer], approved_on: dt.date,
-              facts: dict | None, reviews: dict[int, str] | None = None) -> list[str]:
+              facts: dict | None, reviews: dict[int, str] | None = None, decisions=()) -> list[str]:
     """The money benefits the engine grants this talent (so the clerk proposes only those)."""
     from talentdesk import rules
     from talentdesk.domain import roster
@@ -661,7 +688,7 @@ def _eligible(rec: dict[str, Any], employers_by_id: dict[int, DemoEmployer], app
         "employer_name": emp.name, "employer_uscc": _employer_uscc(emp), "employer_kind": emp.kind,
         "district": emp.district}
     ev = rules.evaluate(grants.load_pack(rec["policy_id"]), roster.to_row(record), approved_on=approved_on,
-                        as_of=approved_on, reviews=reviews or {}, facts=facts)
+                        as_of=approved_on, reviews=reviews or {}, decisions=list(decisions), facts=facts)
     wanted = _BENEFITS[rec["policy_id"]]
     return [b.code for b in ev.benefits if b.code in wanted and b.status == "eligible"
             and any(i.status != "cancelled" for i in b.installments)]

@@ -145,3 +145,19 @@ def test_demo_on_each_backend(db):
     assert summary.talents == 20 and summary.grants > 0 and summary.installments_paid > 0
     assert summary.reviews > 0
     assert audit.verify(ctx).ok
+
+
+def test_high_level_talents_rest_on_a_case_decision(demo_db):
+    from talentdesk.models.entities import CaseDecision
+
+    db, *_ = demo_db
+    with db.read() as s:
+        high = s.execute(select(Talent.id).where(Talent.talent_class == "D")).scalars().all()
+        for tid in high:
+            g = s.execute(select(BenefitGrant).where(BenefitGrant.talent_id == tid,
+                                                     BenefitGrant.benefit_code == "settlement_allowance")
+                          ).scalars().first()
+            if g is None:  # e.g. departed before the grant
+                continue
+            d = s.get(CaseDecision, g.decision_id)
+            assert d is not None and d.override == "amount" and g.total_fen == d.amount_fen
