@@ -398,6 +398,9 @@ class InstallmentsTab(QWidget):
             return
         date = dlg.date()
         vouchers = dlg.vouchers()
+        blank = sum(1 for v in vouchers if not v)
+        if blank and not self.env.confirm(tr("有 {n} 笔未填写凭证号，仍然登记为已发放吗？").format(n=blank)):
+            return
         done, errors = 0, []
         for row, voucher in zip(rows, vouchers):
             ok, _ = call(_Collect(errors), payments.record_paid, self.env.ctx, row.id, date, voucher or None)
