@@ -377,3 +377,28 @@ def test_cancel_during_validation(ctx, tmp_path):
         with pytest.raises(importer.ImportCancelled, match="未作任何改动"):
             importer.validate(ctx, f, importer.detect_layout(f), cancel=flag)
     assert _count(ctx) == 0
+
+
+def test_employer_from_the_title_line_when_there_is_no_employer_column(ctx, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2024年引进人才花名册"])
+    ws.append(["填报单位（盖章）：阿拉善左旗第一中学          填报日期：2024年3月1日"])
+    ws.append(["序号", "姓名", "身份证号", "学历", "引进方式", "引进日期"])
+    number = ids(1, start=400)[0]
+    ws.append([1, "吴九", number, "本科", "招聘", "2023-09-01"])
+    wb.save(tmp_path / "t.xlsx")
+    with importer.open_file(tmp_path / "t.xlsx") as f:
+        layout = importer.detect_layout(f)
+        assert layout.employer_hint == "阿拉善左旗第一中学"
+        assert layout.missing_required(importer.get_kind("roster")) == []
+    s = importer.run_import(ctx, tmp_path / "t.xlsx")
+    assert s.errors == [] and s.inserted == 1
+    assert talents.get(ctx, number).record["employer_name"] == "阿拉善左旗第一中学"
+    assert any("全部按“阿拉善左旗第一中学”导入" in w.message for w in s.warnings)
+    # given explicitly, it wins
+    number2 = ids(1, start=401)[0]
+    ws.append([2, "郑十", number2, "本科", "招聘", "2023-09-01"])
+    wb.save(tmp_path / "t2.xlsx")
+    importer.run_import(ctx, tmp_path / "t2.xlsx", employer="阿拉善左旗第二中学")
+    assert talents.get(ctx, number2).record["employer_name"] == "阿拉善左旗第二中学"

@@ -258,6 +258,10 @@ def validate(ctx: ServiceContext, f: ImportFile, layout: Layout, *, progress: Pr
     for header in layout.unmatched_mapping:
         v.warnings.append(CellIssue(layout.header_row, None, header, None, None,
                                     f"指定的列“{header}”在表头中找不到，该对应关系未使用", "warning"))
+    for key, value in layout.defaults(k).items():
+        label = k.by_key[key].label
+        v.warnings.append(CellIssue(layout.header_row, None, label, key, None,
+                                    f"文件中没有“{label}”列，全部按“{value}”导入", "warning"))
     for label in layout.missing_required(k):
         v.warnings.append(CellIssue(layout.header_row, None, label, None, None,
                                     f"文件中没有“{label}”列（必填）", "warning"))

@@ -87,8 +87,15 @@ class Layout:
     def unknown_columns(self) -> list[ColumnMatch]:
         return [c for c in self.columns if c.field is None and c.how in ("unknown", "duplicate") and c.header]
 
+    def defaults(self, kind: ImportKind) -> dict[str, str]:
+        """Values for columns the file lacks but its title gives: a roster from one
+        employer often has no 用人单位 column, only a 填报单位 line (or ``employer=``)."""
+        if kind.name == "roster" and self.employer_hint and "employer_name" not in self.field_columns():
+            return {"employer_name": self.employer_hint}
+        return {}
+
     def missing_required(self, kind: ImportKind) -> list[str]:
-        have = set(self.field_columns())
+        have = set(self.field_columns()) | set(self.defaults(kind))
         return [f.label for f in kind.fields if f.required and f.key not in have]
 
     def with_field(self, index: int, key: str | None) -> "Layout":

@@ -115,6 +115,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
     unknown = [(c.index, c.header.replace("\n", "")) for c in layout.unknown_columns()] \
         if layout.unknown == "remarks" and "remarks" in label_of else []
     absent = {k: None for k in keys if k not in col_of}
+    absent.update(layout.defaults(kind))
     check = kind.check
     as_tuple = operator.itemgetter(*keys)
     id_rows: dict[tuple, int] = {}
