@@ -4,8 +4,8 @@ Roster rows are matched to stored talents by 身份证号: new ones are inserted
 updated with the non-blank values of the file (a blank cell never erases a stored
 value), and every changed field is reported. The rows written are exactly what
 ``talents.add`` / ``talents.update`` would write (same columns, same pinyin initials,
-same audit snapshots; ``tests/importer/test_equivalence.py`` checks it), only in bulk:
-Core ``executemany`` and one ``audit.record_many``.
+same audit snapshots; ``tests/importer/test_import_safety.py`` checks it), only in
+bulk: 5,000 rows per ``executemany`` and one ``audit.record_many`` per chunk.
 
 Annual review results and payment confirmations are handed to
 ``reviews.record_many`` and ``payments.confirm_many``, which own those rules.
@@ -242,7 +242,8 @@ def _summary(v, plan: RosterPlan | None, *, dry_run: bool, committed: bool, inse
     rows = v.check.rows
     return ImportSummary(
         kind=v.kind.name, file_name=v.file.file_name, sha256=v.file.sha256, rows=rows, valid=v.valid,
-        inserted=inserted, updated=updated, unchanged=unchanged, skipped=rows - (inserted + updated if committed or dry_run else 0),
+        inserted=inserted, updated=updated, unchanged=unchanged,
+        skipped=rows - (inserted + updated if committed or dry_run else 0),
         errors=list(v.errors), warnings=list(v.warnings), changes=plan.changes if plan else [],
         dry_run=dry_run, committed=committed, batch_id=batch_id, message=message,
         ignored_lines=[{"row": r, "why": _WHY.get(why, why)} for r, why in v.check.skipped_lines])
