@@ -402,3 +402,16 @@ def test_employer_from_the_title_line_when_there_is_no_employer_column(ctx, tmp_
     wb.save(tmp_path / "t2.xlsx")
     importer.run_import(ctx, tmp_path / "t2.xlsx", employer="阿拉善左旗第二中学")
     assert talents.get(ctx, number2).record["employer_name"] == "阿拉善左旗第二中学"
+
+
+def test_graduate_education_follows_the_degree(ctx, tmp_path):
+    rows = good_rows(3)
+    for r, degree in zip(rows, ("博士", "硕士", None)):
+        r["学历"] = "研究生"
+        r["学位"] = degree
+    write_messy_xlsx(tmp_path / "g.xlsx", rows)
+    s = importer.run_import(ctx, tmp_path / "g.xlsx")
+    assert s.errors == []
+    got = [talents.get(ctx, r["身份证号码"]).record["education"] for r in rows]
+    assert got == ["博士研究生", "硕士研究生", "硕士研究生"]
+    assert all(type(e) is str for e in got)
