@@ -40,6 +40,13 @@ timeout 120 "$CLI" --db "$DB" init >/dev/null || fail "talentdesk-cli init faile
 timeout 300 "$CLI" --db "$DB" demo --size 40 --seed 1 || fail "talentdesk-cli demo failed"
 timeout 120 "$CLI" --db "$DB" audit verify || fail "talentdesk-cli audit verify failed"
 timeout 120 "$CLI" --db "$DB" --json talent list >/dev/null || fail "talentdesk-cli talent list failed"
+# the libraries behind the outputs and the import (xlsxwriter/openpyxl, reportlab + bundled font, calamine)
+timeout 120 "$CLI" --db "$DB" export ledger --kind talents "$TMP/talents.xlsx" || fail "export talents ledger failed"
+timeout 120 "$CLI" --db "$DB" export ledger --kind disbursement --year 2025 "$TMP/ledger.xlsx" \
+  || fail "export disbursement ledger failed"
+timeout 120 "$CLI" --db "$DB" print approval --benefit settlement_allowance "$TMP/forms.pdf" || fail "print approval failed"
+[ "$(head -c 4 "$TMP/forms.pdf")" = "%PDF" ] || fail "print approval did not write a PDF"
+timeout 120 "$CLI" --db "$DB" import roster "$TMP/talents.xlsx" --dry-run >/dev/null || fail "import roster --dry-run failed"
 
 gstart=$(date +%s)
 out=$(timeout 180 "$GUI" --smoke --db "$DB" 2>&1) || { echo "$out" >&2; fail "TalentDesk --smoke exited non-zero"; }
