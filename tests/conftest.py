@@ -42,34 +42,47 @@ def _sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-def _worker_db_url(base_url: str, worker: str) -> str:
+def _pg_admin(base_url: str, statement: str) -> None:
     from sqlalchemy import create_engine, text
+
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+def _worker_db_url(base_url: str, name: str) -> str:
     from sqlalchemy.engine import make_url
 
-    name = f"talentdesk_test_{worker}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _pg_admin(base_url, f'CREATE DATABASE "{name}"')
     return make_url(base_url).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def pg_url(worker_id) -> str:
+    """A database of this test process's own (worker id + pid: concurrent runs never share one),
+    migrated once, dropped at the end of the session."""
     if not PG_URL:
         if REQUIRE_PG:
             pytest.fail("TALENTDESK_REQUIRE_PG=1 but TALENTDESK_TEST_PG_URL is not set")
         pytest.skip("no PostgreSQL server (set TALENTDESK_TEST_PG_URL)")
+    name = f"talentdesk_test_{worker_id}_{os.getpid()}".lower()
     try:
-        url = _worker_db_url(PG_URL, worker_id)
+        url = _worker_db_url(PG_URL, name)
     except Exception as exc:  # pragma: no cover - depends on the machine
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL not reachable at {PG_URL}: {exc}")
         pytest.skip(f"PostgreSQL not reachable: {exc}")
     db = open_database(url)
     db.dispose()
-    return url
+    yield url
+    try:
+        _pg_admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception:  # pragma: no cover - best effort clean-up
+        pass
 
 
 def _truncate_all(db: Database) -> None:

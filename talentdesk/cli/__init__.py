@@ -79,15 +79,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _names_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> bool:
+    """True when the line asks for a subcommand (or help/version) rather than the GUI."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return True
+    commands = set()
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        commands.update(getattr(action, "choices", {}) or {})
+    return any(a in commands for a in argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     want_json = "--json" in argv
     argv = [a for a in argv if a != "--json"]
-    if not argv:
+    parser = build_parser()
+    if not _names_a_command(parser, argv):
+        # `talentdesk`, `talentdesk --db FILE`, `talentdesk --smoke`: the desktop application
         from talentdesk.cli.gui_launcher import launch_gui
 
-        return launch_gui()
-    parser = build_parser()
+        return launch_gui(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from talentdesk.domain import uscc as uscc_mod
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import Employer, Talent
-from talentdesk.services import audit
+from talentdesk.services import audit, permissions
 from talentdesk.services.context import ServiceContext
 
 
@@ -67,6 +67,7 @@ def ensure(session: Session, user: str | None, name: str, uscc: str | None = Non
 
 def add(ctx: ServiceContext, name: str, uscc: str | None = None, kind: str | None = None,
         district: str | None = None) -> EmployerView:
+    permissions.require(ctx, "talent.write")
     name = (name or "").strip()
     errors = []
     if not name:
@@ -86,6 +87,7 @@ def add(ctx: ServiceContext, name: str, uscc: str | None = None, kind: str | Non
 
 def update(ctx: ServiceContext, employer_id: int, *, expected_version: int | None = None,
            **changes) -> EmployerView:
+    permissions.require(ctx, "talent.write")
     allowed = {"name", "uscc", "kind", "district"}
     bad = set(changes) - allowed
     if bad:

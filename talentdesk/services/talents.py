@@ -14,7 +14,7 @@ from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, V
 from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, CaseDecision, Departure, Employer,
                                         Installment, Talent)
-from talentdesk.services import audit, employers
+from talentdesk.services import audit, employers, permissions
 from talentdesk.services.context import ServiceContext
 
 # Talent columns that mirror a roster field one to one (all but the employer's).
@@ -121,6 +121,7 @@ def _load(session: Session, id_number: str, *, lock: bool = False) -> Talent:
 
 
 def add(ctx: ServiceContext, raw: dict[str, Any], *, by: str = "label", policy_id: str | None = None) -> TalentView:
+    permissions.require(ctx, "talent.write")
     record = parse(raw, by=by)
     with ctx.write() as session:
         if session.execute(select(Talent.id).where(Talent.id_number == record["id_number"])).first():
@@ -135,6 +136,7 @@ def add(ctx: ServiceContext, raw: dict[str, Any], *, by: str = "label", policy_i
 
 def update(ctx: ServiceContext, id_number: str, raw: dict[str, Any], *, by: str = "label",
            expected_version: int | None = None, policy_id: str | None = None) -> TalentView:
+    permissions.require(ctx, "talent.write")
     changes = parse(raw, by=by, partial=True)
     with ctx.write() as session:
         t = _load(session, id_number, lock=True)
@@ -240,6 +242,7 @@ def list_talents(ctx: ServiceContext, *, search: str | None = None, employer: st
 
 def delete(ctx: ServiceContext, id_number: str) -> None:
     """Delete a talent registered by mistake; refused once anything was paid."""
+    permissions.require(ctx, "talent.delete")
     with ctx.write() as session:
         t = _load(session, id_number, lock=True)
         paid = session.execute(

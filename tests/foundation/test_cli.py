@@ -89,3 +89,15 @@ def test_real_process_entry_point(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "数据库已就绪" in proc.stdout
+
+
+def test_no_subcommand_starts_the_gui_with_its_options(tmp_path):
+    """`talentdesk --db FILE --smoke` opens the main window offscreen and quits with 0."""
+    import os
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    db = tmp_path / "gui.sqlite3"
+    proc = subprocess.run([sys.executable, "-m", "talentdesk", "--db", str(db), "--smoke"],
+                          capture_output=True, text=True, timeout=180, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert db.exists()

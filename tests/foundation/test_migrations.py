@@ -22,6 +22,26 @@ def _upgrade_to(path, revision):
     db.dispose()
 
 
+def test_schema_head_constant_is_the_newest_migration(tmp_path):
+    from talentdesk.models.db import SCHEMA_HEAD
+
+    db = Database(resolve_url(tmp_path / "x.sqlite3"))
+    assert db.head_revision() == SCHEMA_HEAD
+    db.dispose()
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "c.sqlite3"
+    open_database(path).dispose()
+    code = ("import sys; from talentdesk.models.db import open_database; "
+            f"open_database({str(path)!r}).dispose(); print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
 def test_fresh_database_is_at_head(tmp_path):
     db = open_database(tmp_path / "a.sqlite3")
     assert db.current_revision() == db.head_revision()
