@@ -70,7 +70,8 @@ class Installment:
 
     def to_json(self) -> dict:
         return {"due": self.due.isoformat(), "amount_fen": self.amount_fen, "funding": dict(self.funding),
-                "condition": self.condition, "status": self.status, "note": self.note}
+                "condition": self.condition, "status": self.status, "note": self.note,
+                "review_year": self.review_year}
 
 
 @dataclass
