@@ -55,7 +55,8 @@ def test_to_json_shape_and_every_benefit_present():
     assert set(b) >= {"code", "name", "eligible", "total_fen", "installments", "basis", "reasons", "refund_fen",
                       "explanation"}
     assert b["installments"][0] == {"due": "2023-06-01", "amount_fen": 8_000_000, "funding": {"league": 8_000_000},
-                                    "condition": "", "status": "due", "note": "第1期（40%）"}
+                                    "condition": "", "status": "due", "note": "第1期（40%）",
+                                    "review_year": None}
     assert all(isinstance(i["amount_fen"], int) for x in data["benefits"] for i in x["installments"])
     json.dumps(data, ensure_ascii=False)  # serialisable as is
     steps = b["explanation"]
