@@ -64,6 +64,21 @@ def make_application(argv: list[str]):
     return app
 
 
+def database_target(cli_db: str | None) -> str | None:
+    """Which database to open: ``--db``, else ``TALENTDESK_DB``, else the location chosen in
+    系统设置 on this PC (QSettings ``database/url``), else the embedded default (None)."""
+    import os
+
+    if cli_db:
+        return cli_db
+    if os.environ.get("TALENTDESK_DB"):
+        return os.environ["TALENTDESK_DB"]
+    from talentdesk.ui.env import open_qsettings
+
+    chosen = open_qsettings().value("database/url", "", type=str)
+    return chosen or None
+
+
 def open_database_interactive(target, parent=None, *, headless: bool = False):
     """Open the database; on failure explain it and offer the last good backup."""
     from PySide6.QtWidgets import QMessageBox
@@ -154,7 +169,7 @@ def run(argv: list[str] | None = None) -> int:
     from talentdesk.ui.env import UiEnv, open_qsettings
     from talentdesk.ui.main_window import PAGES, MainWindow
 
-    db = open_database_interactive(args.db, headless=args.smoke)
+    db = open_database_interactive(database_target(args.db), headless=args.smoke)
     if db is None:
         return 1
     if args.smoke:

@@ -139,3 +139,19 @@ def test_smoke_start(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "smoke ok" in proc.stdout
+
+
+def test_database_location_from_settings_is_used_without_db_option(tmp_path, monkeypatch):
+    """系统设置 stores a per-PC database location; --db and TALENTDESK_DB take precedence."""
+    from talentdesk.ui.app import database_target
+    from talentdesk.ui.env import open_qsettings
+
+    assert database_target(None) is None  # the embedded default
+    chosen = str(tmp_path / "office.sqlite3")
+    qs = open_qsettings()
+    qs.setValue("database/url", chosen)
+    qs.sync()
+    assert database_target(None) == chosen
+    monkeypatch.setenv("TALENTDESK_DB", str(tmp_path / "env.sqlite3"))
+    assert database_target(None) == str(tmp_path / "env.sqlite3")
+    assert database_target(str(tmp_path / "cli.sqlite3")) == str(tmp_path / "cli.sqlite3")
