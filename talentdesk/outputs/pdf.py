@@ -283,7 +283,7 @@ def batch_blocks(pen: Pen, form: BatchForm, mask: bool) -> list[Block]:
     size = SMALL
     header = grid_row(pen, [(w, lab, "label") for lab, w, _ in fixed], size=size, min_h=26)
 
-    def row(values: list[str], strong: bool = False) -> Block:
+    def row(values: list[str]) -> Block:
         return grid_row(pen, [(w, v, s) for w, v, s in zip(widths, values, styles)], size=size, min_h=20)
 
     blocks = [title_block(pen, f"{form.office.name}人才补贴发放审批表", W,
@@ -296,13 +296,11 @@ def batch_blocks(pen: Pen, form: BatchForm, mask: bool) -> list[Block]:
     t_lev = {lv: 0 for lv in levels}
 
     def subtotal(label: str, amount: int, lev: dict[str, int]) -> Block:
-        vals = ["", label, "", "", "", "", "", yuan(amount)] + [yuan(lev[lv]) for lv in levels] + [""]
         cells = [(widths[0], "", "center"), (sum(widths[1:7]), label, "center"), (widths[7], yuan(amount), "num")]
         cells += [(widths[8 + i], yuan(lev[lv]), "num") for i, lv in enumerate(levels)]
         cells += [(widths[-1], "", "center")]
         b = grid_row(pen, cells, size=size, min_h=20)
         b.header = header
-        del vals
         return b
 
     for line in form.lines:

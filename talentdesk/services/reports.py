@@ -8,7 +8,6 @@ write, except the one audit event each successful export/print appends.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import tempfile
 import time
