@@ -73,6 +73,7 @@ def test_simultaneous_edits_one_wins_one_conflicts(two_pcs):
 
 def test_concurrent_audit_appends_keep_one_chain(two_pcs):
     a, b = two_pcs
+    talents.add(a, talent_row(姓名="先登记"))  # the employer exists (its creation race is tested below)
     errors = []
 
     def add_many(ctx, prefix):
@@ -88,5 +89,65 @@ def test_concurrent_audit_appends_keep_one_chain(two_pcs):
     for t in threads:
         t.join(timeout=120)
     assert not errors
-    assert talents.list_talents(a)[0] == 16
+    assert talents.list_talents(a)[0] == 17
     assert audit.verify(b).ok
+
+
+def test_two_clerks_register_talents_of_the_same_new_employer_at_once(db, monkeypatch):
+    """Deterministic race on PostgreSQL: clerk A has created employer X (not yet committed)
+    when clerk B registers another talent of X. B must end with a clear result (both
+    talents under one employer, or a Chinese conflict message), never a raw database error."""
+    import time
+
+    from sqlalchemy import text
+
+    from talentdesk.domain.errors import TalentDeskError
+
+    if db.is_sqlite:
+        pytest.skip("SQLite serialises writers (BEGIN IMMEDIATE): no race possible")
+    other = Database(db.url)
+    a, b = ServiceContext(db, user="王芳"), ServiceContext(other, user="李娜")
+    paused, go = threading.Event(), threading.Event()
+    original = audit.record
+
+    def record(session, user, *args, **kwargs):
+        if user == "王芳" and not go.is_set():
+            paused.set()
+            go.wait(120)
+        return original(session, user, *args, **kwargs)
+
+    monkeypatch.setattr(audit, "record", record)
+    outcome: dict[str, object] = {}
+
+    def add(ctx, name):
+        try:
+            talents.add(ctx, talent_row(姓名=name, 用人单位="新成立的研究院", 统一社会信用代码=None))
+            outcome[ctx.user] = "ok"
+        except TalentDeskError as exc:
+            outcome[ctx.user] = exc
+        except Exception as exc:
+            outcome[ctx.user] = f"raw error: {type(exc).__name__}: {str(exc)[:200]}"
+
+    ta = threading.Thread(target=add, args=(a, "甲"))
+    ta.start()
+    assert paused.wait(120)
+    tb = threading.Thread(target=add, args=(b, "乙"))
+    tb.start()
+    try:
+        with db.engine.connect() as conn:  # wait until B is blocked behind A's uncommitted employer
+            for _ in range(600):
+                waiting = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                            "current_database() AND wait_event_type = 'Lock'")).scalar()
+                if waiting or not tb.is_alive():
+                    break
+                time.sleep(0.05)
+    finally:
+        go.set()
+        ta.join(timeout=120)
+        tb.join(timeout=120)
+        other.dispose()
+    assert outcome["王芳"] == "ok"
+    assert outcome["李娜"] == "ok" or isinstance(outcome["李娜"], TalentDeskError), outcome["李娜"]
+    from talentdesk.services import employers
+
+    assert [e.name for e in employers.list_all(a)].count("新成立的研究院") == 1
