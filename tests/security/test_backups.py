@@ -227,3 +227,23 @@ def test_backup_into_a_folder_given_as_target(sqlite_db, tmp_path):
     usb.mkdir()
     info = backup.backup_now(ServiceContext(sqlite_db), usb)
     assert info.path.parent == usb and backup.parse_name(info.path)[0] == "manual"
+
+
+def test_a_roster_import_is_preceded_by_a_verified_backup(sqlite_db, tmp_path):
+    """The importer calls ``backup.before(ctx, "import")`` before it writes (not for a dry run)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import hostile
+    from talentdesk.services import importer
+
+    ctx = ServiceContext(sqlite_db, user="tester")
+    talents.add(ctx, talent_row(姓名="导入前已有"))
+    roster = hostile.valid_roster(tmp_path / "roster.xlsx")
+    folder = backup.backup_folder(ctx)
+    importer.run_import(ctx, roster, "roster", dry_run=True)
+    assert [b.label for b in backup.list_backups(folder)] == []
+    importer.run_import(ctx, roster, "roster")
+    made = [b for b in backup.list_backups(folder) if b.label == "before-import"]
+    assert len(made) == 1
+    assert backup.verify_file(made[0].path)["talent"] == 1  # the state before the import
