@@ -273,6 +273,7 @@ def commit(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool, remem
 
     from talentdesk.domain.errors import ConflictError
 
+    _backup_first(ctx)
     try:
         return _write_roster(ctx, v, remember_mapping=remember_mapping, all_or_nothing=all_or_nothing,
                              progress=progress, cancelled=cancelled)
@@ -345,6 +346,14 @@ def _write_roster(ctx, v, *, remember_mapping, all_or_nothing, progress, cancell
 
 class _AllOrNothing(Exception):
     pass
+
+
+def _backup_first(ctx: ServiceContext) -> None:
+    """A verified backup of a SQLite database before an import writes (a TalentDeskError,
+    and no import, if it fails); a server database is the server's to back up."""
+    from talentdesk.services import backup
+
+    backup.before(ctx, "import")
 
 
 def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initials, now, tick) -> int:
@@ -544,6 +553,7 @@ def _commit_other(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool
             "文件中有错误，按“全部成功才导入”的要求未写入任何数据" if v.errors and all_or_nothing else "没有可导入的有效行")
         return _summary(v, None, dry_run=dry_run, committed=False, inserted=len(rows) if dry_run else 0,
                         updated=0, unchanged=0, message=msg)
+    _backup_first(ctx)
     if progress:
         progress("write", 0, len(rows))
     for r in rows:
