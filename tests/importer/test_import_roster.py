@@ -415,3 +415,17 @@ def test_graduate_education_follows_the_degree(ctx, tmp_path):
     got = [talents.get(ctx, r["身份证号码"]).record["education"] for r in rows]
     assert got == ["博士研究生", "硕士研究生", "硕士研究生"]
     assert all(type(e) is str for e in got)
+
+
+def test_a_verified_backup_is_made_before_writing(sqlite_db, tmp_path):
+    from talentdesk.services import backup
+    from talentdesk.services.context import ServiceContext
+
+    ctx = ServiceContext(sqlite_db, user="tester")
+    write_messy_xlsx(tmp_path / "b.xlsx")
+    folder = backup.backup_folder(ctx)
+    importer.run_import(ctx, tmp_path / "b.xlsx", dry_run=True)
+    assert [b for b in backup.list_backups(folder) if b.label == "before-import"] == []
+    importer.run_import(ctx, tmp_path / "b.xlsx")
+    made = [b for b in backup.list_backups(folder) if b.label == "before-import"]
+    assert len(made) == 1 and backup.verify_file(made[0].path)["talent"] == 0
