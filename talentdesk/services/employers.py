@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from talentdesk.domain import uscc as uscc_mod
@@ -36,20 +37,42 @@ def _snapshot(e: Employer) -> dict:
     return {"name": e.name, "uscc": e.uscc, "kind": e.kind, "district": e.district}
 
 
-def ensure(session: Session, user: str | None, name: str, uscc: str | None = None, kind: str | None = None,
-           district: str | None = None) -> Employer:
-    """Find the employer by credit code or name, creating it if new; fills blank fields."""
+def _find(session: Session, name: str, uscc: str | None) -> Employer | None:
     employer = None
     if uscc:
         employer = session.execute(select(Employer).where(Employer.uscc == uscc)).scalar_one_or_none()
     if employer is None:
         employer = session.execute(select(Employer).where(Employer.name == name)).scalar_one_or_none()
+    return employer
+
+
+def _insert_or_find(session: Session, name: str, uscc: str | None, kind: str | None,
+                    district: str | None) -> tuple[Employer, bool]:
+    """Insert a new employer inside a savepoint. If another clerk's transaction created the
+    same employer meanwhile (PostgreSQL: the unique index waits for it, then refuses), use
+    theirs instead of failing with a raw database error."""
+    employer = Employer(name=name, uscc=uscc, kind=kind, district=district)
+    try:
+        with session.begin_nested():
+            session.add(employer)
+            session.flush()
+    except IntegrityError:
+        found = _find(session, name, uscc)
+        if found is None:
+            raise ConflictError(f"单位“{name}”或其统一社会信用代码与已登记的单位冲突，请核对") from None
+        return found, False
+    return employer, True
+
+
+def ensure(session: Session, user: str | None, name: str, uscc: str | None = None, kind: str | None = None,
+           district: str | None = None) -> Employer:
+    """Find the employer by credit code or name, creating it if new; fills blank fields."""
+    employer = _find(session, name, uscc)
     if employer is None:
-        employer = Employer(name=name, uscc=uscc, kind=kind, district=district)
-        session.add(employer)
-        session.flush()
-        audit.record(session, user, "create", "employer", employer.id, after=_snapshot(employer))
-        return employer
+        employer, created = _insert_or_find(session, name, uscc, kind, district)
+        if created:
+            audit.record(session, user, "create", "employer", employer.id, after=_snapshot(employer))
+            return employer
     before = _snapshot(employer)
     if employer.uscc and uscc and employer.uscc != uscc:
         raise ValidationError([FieldError("employer_uscc", "统一社会信用代码", uscc,
