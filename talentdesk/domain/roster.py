@@ -76,8 +76,20 @@ def _parse_text(col: Column, value: Any) -> Any:
     return text
 
 
+class Graduate(str):
+    """学历 written as plain 研究生: 硕士研究生 unless the row's 学位 says 博士 (``cross_check``
+    settles it once the degree is known)."""
+
+
+_PLAIN_GRADUATE = ("研究生", "研究生学历")
+
+
 def _parse_choice(col: Column, value: Any) -> Any:
-    return values.parse_choice(value, col.choices, SYNONYMS.get(col.key), label=col.label)
+    parsed = values.parse_choice(value, col.choices, SYNONYMS.get(col.key), label=col.label)
+    if (col.key == "education" and parsed == "硕士研究生" and isinstance(value, str)
+            and values.fold_width(value).strip() in _PLAIN_GRADUATE):
+        return Graduate(parsed)
+    return parsed
 
 
 def _parse_idcard(col: Column, value: Any) -> Any:
@@ -186,6 +198,9 @@ def cross_check(record: dict[str, Any], *, raw_keys: set[str] | None = None, par
     """
     errors: list[FieldError] = []
     keys = raw_keys if raw_keys is not None else set(record)
+    edu = record.get("education")
+    if edu.__class__ is Graduate:  # 研究生 with a 博士 degree is a doctoral graduate
+        record["education"] = "博士研究生" if record.get("degree") == "博士" else str(edu)
     if not partial:
         for col in COLUMNS:
             if col.required and record.get(col.key) in (None, ""):

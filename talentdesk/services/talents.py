@@ -150,6 +150,7 @@ def update(ctx: ServiceContext, id_number: str, raw: dict[str, Any], *, by: str 
         errors = roster.cross_check(merged, raw_keys=set(changes), partial=True)
         if errors:
             raise ValidationError(errors)
+        changes = {k: merged[k] for k in changes}  # values cross_check settled (e.g. 研究生 + 博士)
         before = snapshot(t)
         apply_record(session, ctx.actor, t, changes)
         if policy_id is not None:

@@ -132,3 +132,12 @@ class TestRoster:
         row = roster.to_json_row(record)
         assert list(row) == list(roster.LABELS)
         assert row["急需紧缺"] == "是" and row["引进日期"] == "2023-05-01" and row["合同期限（年）"] == 5
+
+
+def test_plain_graduate_education_follows_the_degree():
+    base = {"姓名": "甲", "身份证号": idcard.make("152921", dt.date(1990, 5, 1), 11), "引进方式": "招聘",
+            "用人单位": "某单位", "引进日期": "2023-05-01"}
+    phd, _ = roster.parse_record(base | {"学历": "研究生", "学位": "博士"}, by="label")
+    master, _ = roster.parse_record(base | {"学历": "研究生", "学位": "硕士"}, by="label")
+    assert phd["education"] == "博士研究生" and master["education"] == "硕士研究生"
+    assert type(master["education"]) is str

@@ -162,7 +162,7 @@ def test_bulk_import_writes_what_talents_add_and_update_write(ctx, tmp_path, _sq
     shutil.copy(_sqlite_template, tmp_path / "other.sqlite3")
     other_db = open_database(tmp_path / "other.sqlite3")
     rows = good_rows(6)
-    rows[0]["学历"] = "研究生"  # with 学位 硕士 (with 博士 the importer says 博士研究生, talents.add not yet)
+    rows[0]["学历"] = "研究生"  # with 学位 硕士
     rows[0]["学位"] = "硕士"
     rows[1]["合同期限（年）"] = "3.5"
     rows[2]["联系电话"] = None

@@ -105,22 +105,10 @@ def _fast_id(value: Any) -> str | None:
     return None
 
 
-class _Graduate(str):
-    """学历 written as plain 研究生: 硕士研究生 unless the row's 学位 says 博士 (see _roster_check)."""
-
-
-def _parse_education(value: Any) -> Any:
-    parsed = roster.BY_KEY["education"].parse(value)
-    if parsed == "硕士研究生" and isinstance(value, str) and values.fold_width(value).strip() in ("研究生", "研究生学历"):
-        return _Graduate(parsed)
-    return parsed
-
-
 def _roster_fields() -> tuple[FieldSpec, ...]:
     out = []
     for col in roster.COLUMNS:
-        parse = _parse_education if col.key == "education" else col.parse
-        out.append(FieldSpec(col.key, col.label, parse, col.required, col.kind, col.choices,
+        out.append(FieldSpec(col.key, col.label, col.parse, col.required, col.kind, col.choices,
                              ROSTER_ALIASES.get(col.key, ()), cache=col.kind not in _NO_CACHE_KINDS
                              and col.key not in ("name",), width=col.width,
                              fast=_fast_id if col.kind == "idcard" else None))
@@ -128,9 +116,6 @@ def _roster_fields() -> tuple[FieldSpec, ...]:
 
 
 def _roster_check(record: dict[str, Any], failed: set[str]) -> list[FieldError]:
-    edu = record.get("education")
-    if edu.__class__ is _Graduate:  # 研究生 with a 博士 degree is a doctoral graduate
-        record["education"] = "博士研究生" if record.get("degree") == "博士" else str(edu)
     return roster.cross_check(record, raw_keys=set(record), failed=failed)
 
 
