@@ -60,6 +60,7 @@ def _sqlite_connect_hooks(engine: Engine, *, immediate: bool) -> None:
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA cache_size=-32000")  # 32 MB: bulk imports update 8 indexes per row
         cur.close()
 
     @event.listens_for(engine, "begin")
