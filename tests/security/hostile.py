@@ -63,7 +63,7 @@ def write_xlsx(path: Path, rows_xml, *, dim: str = "A1:F2", doctype: str = "", e
 
 
 def valid_roster(path: Path, rows: list[list] | None = None) -> Path:
-    rows = rows or [["张伟", "152921199005010011", "博士研究生", "招聘", "某单位", "2023-05-01"]]
+    rows = rows or [["张伟", "152921199005010010", "博士研究生", "招聘", "某单位", "2023-05-01"]]
     return write_xlsx(path, [row_xml(1, HEADERS)] + [row_xml(i + 2, r) for i, r in enumerate(rows)],
                       dim=f"A1:F{len(rows) + 1}")
 
@@ -141,7 +141,7 @@ PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000
 
 
 def with_image(path: Path) -> Path:
-    rows = [row_xml(1, HEADERS), row_xml(2, ["张伟", "152921199005010011", "博士研究生", "招聘", "某单位",
+    rows = [row_xml(1, HEADERS), row_xml(2, ["张伟", "152921199005010010", "博士研究生", "招聘", "某单位",
                                              "2023-05-01"])]
     return write_xlsx(path, rows, extra={"xl/media/image1.png": PNG_1PX * 1000})
 
