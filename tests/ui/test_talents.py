@@ -347,3 +347,16 @@ def test_history_lines_are_readable():
     e3 = audit.AuditEntry(3, dt.datetime(2025, 1, 2), "王", "update", "talent", "1", 1,
                           {"education": "大学本科"}, {"education": "硕士研究生"})
     assert describe_event(e3) == "学历：大学本科 → 硕士研究生"
+
+
+def test_empty_detail_pane_shows_no_validation_errors(main_window, qtbot):
+    """With nothing selected the disabled form is blank, not a wall of red 必填 messages."""
+    from talentdesk.ui.talents.detail import TalentDetail
+
+    detail = main_window.page("talents").findChild(TalentDetail)
+    detail.new()
+    assert "name" in detail.form.errors  # a new talent's form does check required fields
+    detail.clear()
+    assert detail.form.errors == {}
+    assert not detail.form.summary.isVisible()
+    assert not detail.form.isEnabled()

@@ -399,6 +399,7 @@ class TalentDetail(QWidget):
         self.talent_id = self.id_number = self.version = self.view = None
         self.creating = False
         self.form.load(None)
+        self.form.clear_errors()
         self.form.setEnabled(False)
         self.title.setText(tr("未选择人才"))
         self._fill_related(None)

@@ -250,6 +250,13 @@ class TalentForm(QWidget):
     def is_valid(self) -> bool:
         return not self.errors
 
+    def clear_errors(self) -> None:
+        """No red marks on a form that is not being edited (nothing selected)."""
+        self.errors = {}
+        for editor in self.fields.values():
+            editor.set_error(None)
+        self.summary.hide()
+
     def focus_first_error(self) -> None:
         for key, editor in self.fields.items():
             if key in self.errors:
