@@ -24,7 +24,10 @@ PostgreSQL databases are backed up by the server (pg_dump); these functions say 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
+import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +65,7 @@ class BackupInfo:
     created: dt.datetime
     counts: dict[str, int] = field(default_factory=dict)
     label: str = MANUAL
+    attachments: int = 0  # scanned files newly copied into the backup folder's store
 
     @property
     def kind_label(self) -> str:
@@ -77,7 +81,7 @@ class BackupInfo:
     def as_dict(self) -> dict:
         return {"path": str(self.path), "name": self.path.name, "size": self.size,
                 "created": self.created.isoformat(timespec="seconds"), "label": self.label,
-                "kind": self.kind_label, "counts": dict(self.counts)}
+                "kind": self.kind_label, "counts": dict(self.counts), "attachments_copied": self.attachments}
 
 
 @dataclass
@@ -174,6 +178,37 @@ def _target(folder: Path, label: str, now: dt.datetime) -> Path:
     return target
 
 
+ATTACHMENTS = "attachments"
+
+
+def sync_attachments(src: Path, dst: Path) -> int:
+    """Copy the scanned files of a content-addressed store (``<ab>/<sha256>``) that ``dst``
+    lacks; never overwrites or deletes. A file whose content does not match its name
+    (damaged) is not copied. Returns how many files were copied."""
+    if not src.is_dir():
+        return 0
+    copied = 0
+    for f in src.glob("??/*"):
+        if not f.is_file() or f.name.endswith(".part") or len(f.name) != 64:
+            continue
+        target = dst / f.parent.name / f.name
+        if target.is_file() and target.stat().st_size == f.stat().st_size:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        shutil.copyfile(f, tmp)
+        h = hashlib.sha256()
+        with open(tmp, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        if h.hexdigest() != f.name:
+            tmp.unlink()
+            continue
+        os.replace(tmp, target)
+        copied += 1
+    return copied
+
+
 def _make(db: Database, target: Path, label: str, now: dt.datetime | None = None) -> BackupInfo:
     source = _require_sqlite(db)
     try:
@@ -190,7 +225,11 @@ def _make(db: Database, target: Path, label: str, now: dt.datetime | None = None
     except TalentDeskError as exc:
         target.unlink(missing_ok=True)
         raise TalentDeskError(f"备份校验失败，已删除该备份：{exc.message}") from None
-    return BackupInfo(target, target.stat().st_size, now or dt.datetime.now(), counts, label)
+    try:  # the scanned attachments beside the database go into the backup folder's store
+        copied = sync_attachments(source.parent / ATTACHMENTS, target.parent / ATTACHMENTS)
+    except OSError as exc:
+        raise TalentDeskError(f"数据库已备份，但附件未能备份到 {target.parent}：{exc.strerror or exc}") from None
+    return BackupInfo(target, target.stat().st_size, now or dt.datetime.now(), counts, label, copied)
 
 
 def backup_now(ctx: ServiceContext, target: Path | None = None, *, folder: Path | None = None,
@@ -365,8 +404,9 @@ def restore(ctx: ServiceContext, source: Path) -> dict:
         raise TalentDeskError(f"恢复失败，数据库未改变：{exc}") from None
     ctx.db.dispose()
     ctx.db.upgrade(backup_dir=backup_folder(ctx))
+    restored_files = sync_attachments(source.parent / ATTACHMENTS, current.parent / ATTACHMENTS)
     result = {"restored_from": str(source), "safety_backup": str(safety.path) if safety else None,
-              "counts": counts}
+              "counts": counts, "attachments_restored": restored_files}
     with ctx.write() as session:
         audit.record(session, ctx.actor, "restore", "database", None,
                      after={"from": str(source), "safety_backup": result["safety_backup"], "counts": counts})

@@ -161,6 +161,10 @@ def restore_last_good(db_path: Path, backup_file: Path) -> Path:
             os.replace(side, Path(str(kept) + suffix))
     os.replace(tmp, db_path)
     try:
+        backup.sync_attachments(Path(backup_file).parent / backup.ATTACHMENTS, db_path.parent / backup.ATTACHMENTS)
+    except OSError:
+        pass
+    try:
         from talentdesk.models.db import open_database
         from talentdesk.services import audit
         from talentdesk.services.context import ServiceContext
