@@ -454,9 +454,33 @@ def check_pack_file(path: str | Path) -> list[str]:
     return errors + check_pack_data(data)
 
 
+_CACHE: dict[Path, tuple[tuple[int, int], Pack | PackError]] = {}
+
+
 def read_pack(path: str | Path) -> Pack:
-    """A pack from a file; raises PackError with every problem found."""
-    path = Path(path)
+    """A pack from a file; raises PackError with every problem found.
+
+    Parsed once per file version: the result is kept until the file's modification time
+    or size changes (a clerk editing a pack in the policy folder is seen at once).
+    """
+    path = Path(path).resolve()
+    st = path.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _CACHE.get(path)
+    if hit is not None and hit[0] == stamp:
+        if isinstance(hit[1], PackError):
+            raise hit[1]
+        return hit[1]
+    try:
+        pack = _read_pack(path)
+    except PackError as exc:
+        _CACHE[path] = (stamp, exc)
+        raise
+    _CACHE[path] = (stamp, pack)
+    return pack
+
+
+def _read_pack(path: Path) -> Pack:
     errors = check_pack_file(path)
     if errors:
         raise PackError(path, errors)

@@ -195,3 +195,22 @@ def test_user_pack_evaluates_and_warns_for_uncovered_calendar_year(tmp_path):
                   extra_holidays=[dt.date(2028, 1, 3), dt.date(2027, 12, 31)])
     assert ev.benefit("settlement_allowance").installments[0].due == dt.date(2028, 1, 6)
     assert not any("2027年" in w or "2028年" in w for w in ev.warnings)
+
+
+def test_read_pack_is_cached_until_the_file_changes(tmp_path):
+    import os
+    import shutil
+
+    from talentdesk.rules import loader
+
+    src = loader.BUILTIN_DIR / "alxa-2023.yaml"
+    path = tmp_path / "mine.yaml"
+    shutil.copy(src, path)
+    first = loader.read_pack(path)
+    assert loader.read_pack(path) is first  # parsed once
+    text = path.read_text(encoding="utf-8").replace("id: alxa-2023", "id: alxa-2023-copy", 1)
+    path.write_text(text, encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    again = loader.read_pack(path)
+    assert again is not first and again.id == "alxa-2023-copy"
