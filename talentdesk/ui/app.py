@@ -61,7 +61,36 @@ def make_application(argv: list[str]):
     QCoreApplication.setApplicationName("TalentDesk")
     QGuiApplication.setApplicationDisplayName("人才服务台账")
     choose_ui_font(app)
+    install_qt_translations(app)
+    set_window_icon(app)
     return app
+
+
+def install_qt_translations(app) -> bool:
+    """Qt's own strings (standard buttons 确定/取消/关闭, file dialogs) in Chinese: the
+    qtbase_zh_CN catalogue from the Qt installation (bundled in the Windows build)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if getattr(app, "_td_translator", None) is not None:
+        return True
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        log.warning("Qt's Chinese translations not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    app._td_translator = translator
+    return True
+
+
+def set_window_icon(app) -> None:
+    from PySide6.QtGui import QIcon
+
+    from talentdesk import paths
+
+    icon = paths.resources_dir() / "icons" / "talentdesk.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def database_target(cli_db: str | None) -> str | None:

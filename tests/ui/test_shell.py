@@ -155,3 +155,15 @@ def test_database_location_from_settings_is_used_without_db_option(tmp_path, mon
     monkeypatch.setenv("TALENTDESK_DB", str(tmp_path / "env.sqlite3"))
     assert database_target(None) == str(tmp_path / "env.sqlite3")
     assert database_target(str(tmp_path / "cli.sqlite3")) == str(tmp_path / "cli.sqlite3")
+
+
+def test_qt_standard_buttons_speak_chinese_and_the_window_has_an_icon(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from talentdesk.ui.app import install_qt_translations, set_window_icon
+
+    assert install_qt_translations(qapp)
+    set_window_icon(qapp)
+    assert not qapp.windowIcon().isNull()
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    assert box.button(QDialogButtonBox.StandardButton.Close).text() == "关闭"
