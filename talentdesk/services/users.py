@@ -44,6 +44,9 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,40}$")
 ROLE_BY_NAME = {v: k for k, v in ROLES.items()}
 
 
+WRONG = f"用户名或密码错误（连续输错 {MAX_FAILED} 次，账户将锁定 {LOCK_MINUTES} 分钟）"
+
+
 class AuthError(PermissionDenied):
     """Log-in refused (wrong name or password, locked, disabled)."""
 
@@ -278,7 +281,7 @@ def _authenticate(db: Database, username: str, password: str) -> ServiceContext:
             verify_password(password, _dummy_hash())
             audit.record(session, username[:40] or None, "login_failed", "user", username[:40] or None,
                          after={"reason": "unknown user"})
-            failure = AuthError("用户名或密码错误")
+            failure = AuthError(WRONG)
         elif u.locked_until is not None and u.locked_until > now:
             audit.record(session, u.username, "login_failed", "user", u.username, after={"reason": "locked"})
             failure = AuthError(_lock_message(u.locked_until))
@@ -293,8 +296,7 @@ def _authenticate(db: Database, username: str, password: str) -> ServiceContext:
                              after={"locked_until": u.locked_until})
                 failure = AuthError(_lock_message(u.locked_until))
             else:
-                left = MAX_FAILED - u.failed_attempts
-                failure = AuthError(f"用户名或密码错误（再错 {left} 次账户将被锁定 {LOCK_MINUTES} 分钟）")
+                failure = AuthError(WRONG)  # the same words as for an unknown name
         elif not u.active:
             audit.record(session, u.username, "login_failed", "user", u.username, after={"reason": "disabled"})
             failure = AuthError(f"账户“{u.username}”已停用，请联系管理员")

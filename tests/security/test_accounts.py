@@ -75,8 +75,9 @@ def test_login_success_and_failure_are_audited(db, admin):
     assert admin.user == "admin" and admin.role == "admin"
     with pytest.raises(users.AuthError, match="用户名或密码错误"):
         users.authenticate(db, "admin", "wrong-password")
-    with pytest.raises(users.AuthError, match="用户名或密码错误"):
+    with pytest.raises(users.AuthError, match="用户名或密码错误") as unknown:
         users.authenticate(db, "nobody", "wrong-password")
+    assert unknown.value.message == users.WRONG  # same words: names cannot be probed
     actions = [(e.user, e.action) for e in _events(db)]
     assert ("admin", "login") in actions
     assert actions.count(("admin", "login_failed")) == 1 and ("nobody", "login_failed") in actions
@@ -86,8 +87,9 @@ def test_login_success_and_failure_are_audited(db, admin):
 def test_lockout_after_repeated_failures_and_admin_unlock(db, admin):
     users.add_user(admin, "clerk", "Clerk-pass-1", "clerk")
     for _ in range(users.MAX_FAILED - 1):
-        with pytest.raises(users.AuthError, match="再错"):
+        with pytest.raises(users.AuthError) as refused:
             users.authenticate(db, "clerk", "bad-password")
+        assert refused.value.message == users.WRONG
     with pytest.raises(users.AuthError, match="已锁定"):
         users.authenticate(db, "clerk", "bad-password")
     # Even the right password is refused while locked.
