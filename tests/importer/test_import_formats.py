@@ -142,6 +142,12 @@ def _bad_files(tmp_path):
     with zipfile.ZipFile(z, "w") as zf:
         zf.writestr("readme.txt", "hello")
     out["zip.xlsx"] = z.read_bytes()
+    # a damaged central directory that claims a zip version from the future (zipfile raises
+    # NotImplementedError, not BadZipFile)
+    future = bytearray(data)
+    at = future.find(b"PK\x01\x02")
+    future[at + 6] = 78
+    out["future-zip.xlsx"] = bytes(future)
     return out
 
 

@@ -228,7 +228,8 @@ def check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        # NotImplementedError: a corrupt directory entry claims a zip version from the future
         raise ImportFileError(f"文件 {path.name} 已损坏或不完整（可能未下载/复制完整），请让报送单位重新发送") from None
     total = 0
     for info in infos:
