@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -348,67 +348,75 @@ def check(ctx: ServiceContext, installment_ids: Iterable[int], *, as_of: dt.date
     return out
 
 
+def _batch(ctx: ServiceContext, installment_ids: Iterable[int], action: str, done_word: str,
+           step: Callable[[Session, Installment, BenefitGrant, str], str | None]) -> BatchResult:
+    """Apply ``step`` to each installment, all in one transaction. ``step`` either returns a
+    Chinese refusal (and changes nothing) or changes the installment and returns None;
+    every change is audited as ``action``, every refusal reported."""
+    ids = list(installment_ids)
+    result = BatchResult()
+    with ctx.write() as session:
+        found = _load_many(session, ids)
+        changes = []
+        for i in ids:
+            if i not in found:
+                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
+                continue
+            inst, g, name, _, _ = found[i]
+            before = _snap(inst)
+            refusal = step(session, inst, g, name)
+            if refusal:
+                result.results.append(ItemResult(i, False, refusal))
+                continue
+            b, a = audit.diff(before, _snap(inst))
+            changes.append(audit.Change(action, "installment", inst.id, g.talent_id, b, a))
+            result.results.append(ItemResult(i, True, f"{_label(inst, g, name)}{done_word}"))
+        session.flush()
+        audit.record_many(session, ctx.actor, changes)
+    return result
+
+
+def _state_refusal(inst: Installment, g: BenefitGrant, name: str, allowed: tuple[str, ...], what_not: str) -> str | None:
+    if inst.status in allowed:
+        return None
+    return (f"{_label(inst, g, name)}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，{what_not}")
+
+
 def propose(ctx: ServiceContext, installment_ids: Iterable[int], *, as_of: dt.date | None = None) -> BatchResult:
     """Propose due, scheduled installments of approved grants whose conditions hold
     (e.g. the passing review of the year the engine named). Each refused one gets a
     Chinese reason; the accepted ones are committed together."""
     permissions.require(ctx, "payment.propose")
     as_of = as_of or dt.date.today()
-    ids = list(installment_ids)
-    result = BatchResult()
-    with ctx.write() as session:
-        found = _load_many(session, ids)
-        cache: dict = {}
-        changes = []
-        for i in ids:
-            if i not in found:
-                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
-                continue
-            inst, g, name, _, _ = found[i]
-            why = _why_not_payable(session, inst, g, name, as_of, cache)
-            if why:
-                result.results.append(ItemResult(i, False, why))
-                continue
-            before = _snap(inst)
-            inst.status, inst.proposed_by, inst.status_reason = "proposed", ctx.actor, None
-            b, a = audit.diff(before, _snap(inst))
-            changes.append(audit.Change("propose", "installment", inst.id, g.talent_id, b, a))
-            result.results.append(ItemResult(i, True, f"{_label(inst, g, name)}已提交发放"))
-        session.flush()
-        audit.record_many(session, ctx.actor, changes)
-    return result
+    cache: dict = {}
+
+    def step(session, inst, g, name):
+        why = _why_not_payable(session, inst, g, name, as_of, cache)
+        if why:
+            return why
+        inst.status, inst.proposed_by, inst.status_reason = "proposed", ctx.actor, None
+        return None
+
+    return _batch(ctx, installment_ids, "propose", "已提交发放", step)
 
 
 def approve(ctx: ServiceContext, installment_ids: Iterable[int]) -> BatchResult:
     """Approve proposed installments (reviewer; never the proposer: four-eyes)."""
     permissions.require(ctx, "payment.approve")
     ids = list(installment_ids)
-    result = BatchResult()
-    with ctx.write() as session:
-        found = _load_many(session, ids)
-        changes = []
-        for i in ids:
-            if i not in found:
-                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
-                continue
-            inst, g, name, _, _ = found[i]
-            what = _label(inst, g, name)
-            if inst.status != "proposed":
-                result.results.append(ItemResult(i, False, f"{what}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，"
-                                                           f"只能审核已提交发放的分期"))
-                continue
-            try:
-                permissions.check_four_eyes(ctx, inst.proposed_by, what)
-            except permissions.PermissionDenied as exc:
-                result.results.append(ItemResult(i, False, exc.message))
-                continue
-            before = _snap(inst)
-            inst.status, inst.approved_by = "approved", ctx.actor
-            b, a = audit.diff(before, _snap(inst))
-            changes.append(audit.Change("approve", "installment", inst.id, g.talent_id, b, a))
-            result.results.append(ItemResult(i, True, f"{what}已审核"))
-        session.flush()
-        audit.record_many(session, ctx.actor, changes)
+
+    def step(session, inst, g, name):
+        refusal = _state_refusal(inst, g, name, ("proposed",), "只能审核已提交发放的分期")
+        if refusal:
+            return refusal
+        try:
+            permissions.check_four_eyes(ctx, inst.proposed_by, _label(inst, g, name))
+        except permissions.PermissionDenied as exc:
+            return exc.message
+        inst.status, inst.approved_by = "approved", ctx.actor
+        return None
+
+    result = _batch(ctx, ids, "approve", "已审核", step)
     if ids and not result.done and all("双人复核" in r.message for r in result.refused):
         raise permissions.PermissionDenied(result.refused[0].message)
     return result
@@ -420,30 +428,16 @@ def reject(ctx: ServiceContext, installment_ids: Iterable[int], reason: str) -> 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError([FieldError("reason", "退回原因", reason, "退回原因：必须填写")])
-    ids = list(installment_ids)
-    result = BatchResult()
-    with ctx.write() as session:
-        found = _load_many(session, ids)
-        changes = []
-        for i in ids:
-            if i not in found:
-                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
-                continue
-            inst, g, name, _, _ = found[i]
-            what = _label(inst, g, name)
-            if inst.status not in ("proposed", "approved"):
-                result.results.append(ItemResult(i, False, f"{what}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，"
-                                                           f"不能退回"))
-                continue
-            before = _snap(inst)
-            inst.status, inst.status_reason = "scheduled", f"发放被退回：{reason}"
-            inst.proposed_by = inst.approved_by = None
-            b, a = audit.diff(before, _snap(inst))
-            changes.append(audit.Change("reject", "installment", inst.id, g.talent_id, b, a))
-            result.results.append(ItemResult(i, True, f"{what}已退回"))
-        session.flush()
-        audit.record_many(session, ctx.actor, changes)
-    return result
+
+    def step(session, inst, g, name):
+        refusal = _state_refusal(inst, g, name, ("proposed", "approved"), "不能退回")
+        if refusal:
+            return refusal
+        inst.status, inst.status_reason = "scheduled", f"发放被退回：{reason}"
+        inst.proposed_by = inst.approved_by = None
+        return None
+
+    return _batch(ctx, installment_ids, "reject", "已退回", step)
 
 
 def _check_paid_input(paid_date: Any, voucher_no: Any) -> tuple[dt.date, str | None, list[FieldError]]:
@@ -663,30 +657,15 @@ def resume(ctx: ServiceContext, installment_ids: Iterable[int]) -> BatchResult:
 
 
 def _set_status(ctx, installment_ids, from_statuses, to_status, reason, action, done_word) -> BatchResult:
-    ids = list(installment_ids)
-    result = BatchResult()
-    with ctx.write() as session:
-        found = _load_many(session, ids)
-        changes = []
-        for i in ids:
-            if i not in found:
-                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
-                continue
-            inst, g, name, _, _ = found[i]
-            what = _label(inst, g, name)
-            if inst.status not in from_statuses or inst.reverses_id is not None:
-                result.results.append(ItemResult(i, False, f"{what}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，"
-                                                           f"不能{done_word[1:]}"))
-                continue
-            before = _snap(inst)
-            inst.status, inst.status_reason = to_status, reason
-            inst.proposed_by = inst.approved_by = None
-            b, a = audit.diff(before, _snap(inst))
-            changes.append(audit.Change(action, "installment", inst.id, g.talent_id, b, a))
-            result.results.append(ItemResult(i, True, f"{what}{done_word}"))
-        session.flush()
-        audit.record_many(session, ctx.actor, changes)
-    return result
+    def step(session, inst, g, name):
+        if inst.reverses_id is not None or inst.status not in from_statuses:
+            return (f"{_label(inst, g, name)}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，"
+                    f"不能{done_word[1:]}")
+        inst.status, inst.status_reason = to_status, reason
+        inst.proposed_by = inst.approved_by = None
+        return None
+
+    return _batch(ctx, installment_ids, action, done_word, step)
 
 
 def paid_map(session: Session, talent_id: int) -> dict[str, list[dt.date]]:
