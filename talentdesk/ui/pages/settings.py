@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
 
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.services import settings
+from talentdesk.services.database import check_location
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.widgets import PageBase, add_shortcut, allowed, button, call, hint, line, notify_changed
@@ -27,45 +28,6 @@ TEXT_KEYS = ("office_name", "district", "signatory_clerk", "signatory_reviewer",
              "backup_dir")
 DATE_KEYS = ("extra_holidays", "extra_workdays")
 DB_KEY = "database/url"
-
-
-def test_connection(target: str) -> str:
-    """Try a database location without changing anything; a Chinese result message.
-    Raises TalentDeskError when it cannot be used."""
-    from pathlib import Path
-
-    from talentdesk.models.db import Database, resolve_url
-
-    target = (target or "").strip()
-    if not target:
-        from talentdesk import paths
-
-        return tr("使用默认位置：{p}").format(p=paths.default_db_path())
-    if "://" not in target:
-        p = Path(target).expanduser()
-        if p.is_dir():
-            raise TalentDeskError(tr("“{p}”是文件夹，请填写数据库文件的完整路径（如 D:\\人才台账\\talentdesk.sqlite3）").format(p=p))
-        if p.exists():
-            return tr("找到数据库文件 {p}（{k} KB）").format(p=p, k=p.stat().st_size // 1024)
-        if p.parent.is_dir():
-            return tr("文件 {p} 尚不存在，下次启动时将新建数据库").format(p=p)
-        raise TalentDeskError(tr("文件夹 {d} 不存在").format(d=p.parent))
-    try:
-        db = Database(resolve_url(target))
-    except Exception as exc:  # noqa: BLE001 - a malformed URL
-        raise TalentDeskError(tr("数据库地址无法识别：{e}").format(e=exc)) from None
-    try:
-        current = db.current_revision()
-        head = db.head_revision()
-    except Exception as exc:  # noqa: BLE001 - unreachable server, wrong password …
-        raise TalentDeskError(tr("无法连接数据库服务器：{e}").format(e=str(exc).splitlines()[0])) from None
-    finally:
-        db.dispose()
-    if current is None:
-        return tr("连接成功：这是一个空数据库，下次启动时将自动建立数据表")
-    if current == head:
-        return tr("连接成功：数据库版本 {v}，与本软件一致").format(v=current)
-    return tr("连接成功：数据库版本 {v}，下次启动时将升级到 {h}（升级前自动备份）").format(v=current, h=head)
 
 
 def _security_entry(*names: str):
@@ -289,7 +251,7 @@ class Page(PageBase):
             target = self.db_target.text().strip()
             if target:
                 try:
-                    test_connection(target)
+                    check_location(target)
                 except TalentDeskError as exc:
                     if not self.env.confirm(tr("数据库位置测试未通过：{m}\n仍然保存吗？").format(m=exc.message)):
                         return
@@ -339,7 +301,7 @@ class Page(PageBase):
             self.db_result.setText("✓ " + message)
             self.db_result.setStyleSheet("color: #1b7f3b;")
 
-        self.env.run_op(tr("测试数据库连接"), lambda progress, cancelled: test_connection(target), done,
+        self.env.run_op(tr("测试数据库连接"), lambda progress, cancelled: check_location(target), done,
                         on_error=failed)
 
     def backup_now(self) -> None:

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from talentdesk.services.database import check_location
+
 from talentdesk.services import settings
 from talentdesk.ui.pages import settings as page_mod
 from tests.ui.pages.conftest import wait_for_ops
@@ -68,10 +70,10 @@ def test_connection_to_a_server(qtbot, env):
     url = env.ctx.db.url
     if env.ctx.db.is_sqlite:
         pytest.skip("server test on PostgreSQL only")
-    assert "连接成功" in page_mod.test_connection(url)
+    assert "连接成功" in check_location(url)
     from talentdesk.domain.errors import TalentDeskError
     with pytest.raises(TalentDeskError):
-        page_mod.test_connection("postgresql+psycopg://nobody:bad@127.0.0.1:1/none")
+        check_location("postgresql+psycopg://nobody:bad@127.0.0.1:1/none")
 
 
 def test_security_buttons_open_the_security_dialogs(qtbot, env, monkeypatch):
