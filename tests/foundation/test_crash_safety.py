@@ -1,12 +1,11 @@
 """A process killed (SIGKILL) in the middle of a write leaves the database as it was."""
 
 import os
-import signal
-import subprocess
-import sys
 import textwrap
 
 import pytest
+
+from killing import kill_at_mid
 
 from talentdesk.models.db import open_database
 from talentdesk.services import audit, talents
@@ -46,14 +45,7 @@ def test_sigkill_mid_transaction_leaves_nothing_half_written(db, tmp_path):
     talents.add(ctx, talent_row(姓名="已有"))
     script = tmp_path / "writer.py"
     script.write_text(WRITER.format(tests=tests_dir, url=db.url), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "MID"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    kill_at_mid(script)
     db.dispose()
     reopened = open_database(db.url)
     try:

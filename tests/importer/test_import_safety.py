@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import signal
-import subprocess
-import sys
 import textwrap
 
 import openpyxl
 import pytest
+
+from killing import kill_at_mid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -128,14 +126,7 @@ def test_sigkill_mid_import_leaves_the_database_as_it_was(db, tmp_path):
     _big_roster(path, 8000)
     script = tmp_path / "killer.py"
     script.write_text(KILLER.format(url=db.url, path=str(path)), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "MID"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    kill_at_mid(script)
     db.dispose()
     from talentdesk.models.db import open_database
 

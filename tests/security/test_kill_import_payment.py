@@ -5,14 +5,12 @@ audit chain holds and the database is writable. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from killing import kill_at_mid
 
 import hostile
 from factories import talent_row
@@ -64,24 +62,6 @@ PAYER = textwrap.dedent("""
 """)
 
 
-def _kill_at_mid(script: Path) -> None:
-    if not hasattr(signal, "SIGKILL"):
-        pytest.skip("needs SIGKILL (POSIX)")
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    try:
-        line = proc.stdout.readline().strip()
-        if line != "MID":
-            proc.wait(timeout=60)
-            pytest.fail(f"the child did not reach the middle: {line!r}\n{proc.stderr.read()[-3000:]}")
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
 def _reopen(db):
     db.dispose()
     reopened = open_database(db.url)
@@ -101,7 +81,7 @@ def test_sigkill_during_roster_import(db, tmp_path):
     roster = hostile.valid_roster(tmp_path / "roster.xlsx", rows)
     script = tmp_path / "importer.py"
     script.write_text(IMPORTER.format(url=db.url, path=str(roster)), encoding="utf-8")
-    _kill_at_mid(script)
+    kill_at_mid(script)
     reopened = _reopen(db)
     try:
         rctx = ServiceContext(reopened, user="tester")
@@ -152,7 +132,7 @@ def test_sigkill_during_a_payment_run(db, tmp_path):
     rows_file.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     script = tmp_path / "payer.py"
     script.write_text(PAYER.format(url=db.url, rows=str(rows_file)), encoding="utf-8")
-    _kill_at_mid(script)
+    kill_at_mid(script)
     reopened = _reopen(db)
     try:
         rctx = ServiceContext(reopened, user="出纳", role="clerk")

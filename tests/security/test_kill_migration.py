@@ -5,11 +5,11 @@ the upgrade. A backup was written before the migration started."""
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import textwrap
 
 import pytest
+
+from killing import kill_at_mid
 from alembic import command
 from sqlalchemy import inspect
 
@@ -94,14 +94,7 @@ def test_sigkill_during_migration(tmp_path, fresh_url):
     backups = tmp_path / "bk"
     script = tmp_path / "migrate.py"
     script.write_text(MIGRATOR.format(url=url, backups=str(backups)), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "MID"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    kill_at_mid(script)
 
     if url.startswith("sqlite"):
         con = sqlite3.connect(path)
