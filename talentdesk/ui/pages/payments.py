@@ -379,15 +379,19 @@ class InstallmentsTab(QWidget):
             self._report(tr("已审核通过"), result)
 
     def reject(self) -> None:
-        ids = self._ids(("proposed", "approved"))
+        self._with_reason(("proposed", "approved"), tr("退回发放"), tr("退回原因："), payments.reject, tr("已退回"))
+
+    def _with_reason(self, statuses, title: str, prompt: str, action, done: str) -> None:
+        """Select rows in ``statuses``, ask for a reason, run ``action(ctx, ids, reason)``."""
+        ids = self._ids(statuses)
         if not ids:
             return
-        reason = widgets.ask_text(self, tr("退回发放"), tr("退回原因："))
+        reason = widgets.ask_text(self, title, prompt)
         if not reason:
             return
-        ok, result = call(self.env, payments.reject, self.env.ctx, ids, reason)
+        ok, result = call(self.env, action, self.env.ctx, ids, reason)
         if ok:
-            self._report(tr("已退回"), result)
+            self._report(done, result)
 
     def record_paid(self) -> None:
         rows = [r for r in self.table.selected_rows() if r.status == "approved"]
@@ -428,15 +432,7 @@ class InstallmentsTab(QWidget):
         self.page.refresh()
 
     def suspend(self) -> None:
-        ids = self._ids(OPEN)
-        if not ids:
-            return
-        reason = widgets.ask_text(self, tr("暂停发放"), tr("暂停原因（将显示在发放列表中）："))
-        if not reason:
-            return
-        ok, result = call(self.env, payments.suspend, self.env.ctx, ids, reason)
-        if ok:
-            self._report(tr("已暂停"), result)
+        self._with_reason(OPEN, tr("暂停发放"), tr("暂停原因（将显示在发放列表中）："), payments.suspend, tr("已暂停"))
 
     def resume(self) -> None:
         ids = self._ids(("suspended",))
