@@ -206,12 +206,18 @@ def _schedule_lines(form: ApprovalForm) -> list[str]:
     return out
 
 
-def approval_blocks(pen: Pen, form: ApprovalForm, mask: bool) -> list[Block]:
-    W = PORTRAIT[0] - 2 * MARGIN_X
-    t = dict(form.talent)
+def _talent_fields(talent: dict, mask: bool) -> dict:
+    """The talent's roster fields for a form; ID number and phone masked for copies that leave the office."""
+    t = dict(talent)
     if mask:
         t["身份证号"] = idcard.mask(t.get("身份证号"))
         t["手机号码"] = idcard.mask_phone(t.get("手机号码"))
+    return t
+
+
+def approval_blocks(pen: Pen, form: ApprovalForm, mask: bool) -> list[Block]:
+    W = PORTRAIT[0] - 2 * MARGIN_X
+    t = _talent_fields(form.talent, mask)
     c = [72.0, 93.0, 62.0, 93.0, 72.0]
     c.append(W - sum(c))
     L, V = "label", "value"
@@ -357,10 +363,7 @@ def batch_blocks(pen: Pen, form: BatchForm, mask: bool) -> list[Block]:
 
 def review_blocks(pen: Pen, form: ReviewForm, mask: bool) -> list[Block]:
     W = PORTRAIT[0] - 2 * MARGIN_X
-    t = dict(form.talent)
-    if mask:
-        t["身份证号"] = idcard.mask(t.get("身份证号"))
-        t["手机号码"] = idcard.mask_phone(t.get("手机号码"))
+    t = _talent_fields(form.talent, mask)
     c = [72.0, 93.0, 62.0, 93.0, 72.0]
     c.append(W - sum(c))
     L, V = "label", "value"
