@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from talentdesk.domain.errors import TalentDeskError
+from talentdesk.fileio import atomic_path
 from talentdesk.services import audit, permissions
 from talentdesk.services.context import ServiceContext
 
@@ -91,13 +91,8 @@ def export_xlsx(ctx: ServiceContext, out: Path, *, user: str | None = None, tale
     for col, width in zip("ABCDEFGHI", (8, 20, 12, 10, 14, 20, 10, 60, 60)):
         ws.column_dimensions[col].width = width
     out = Path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
+    with atomic_path(out) as tmp:
         wb.save(tmp)
-        tmp.replace(out)
-    except OSError as exc:
-        raise TalentDeskError(f"无法写入 {out}：{exc.strerror or exc}") from None
     with ctx.write() as session:
         audit.record(session, ctx.actor, "export", "audit_event", None, talent_id=talent_id,
                      after={"file": str(out), "rows": len(events), "masked": mask,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +22,7 @@ from talentdesk.domain import roster
 from talentdesk.domain.errors import NotFoundError, TalentDeskError
 from talentdesk.domain.status import (FUNDING_LEVELS, INSTALLMENT_STATUS, PASSING_RESULTS, REVIEW_RESULTS,
                                       TALENT_STATUS)
+from talentdesk.fileio import atomic_path
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Employer, Installment,
                                         InstallmentFunding, Recovery, ServiceAgreement, Talent)
 from talentdesk.outputs.model import (ApprovalForm, BatchForm, BatchLine, Heading, Ledger, LedgerColumn, Office,
@@ -672,11 +672,7 @@ def recovery_notice(ctx: ServiceContext, talent: str) -> RecoveryNotice:
 
 # ------------------------------------------------------------------ export / print entry points
 
-def _tmp_beside(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".part", dir=path.parent)
-    os.close(fd)
-    return Path(name)
+_OPEN_ELSEWHERE = "（文件是否正在其他程序中打开？）"
 
 
 def _audit(ctx: ServiceContext, action: str, entity: str, kind: str, after: dict, talent_id: int | None) -> None:
@@ -702,15 +698,11 @@ def export_ledger(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, ye
         ledger = review_ledger(ctx, year)
     else:
         raise TalentDeskError(f"未知的台账种类“{kind}”，可选：{'、'.join(LEDGER_KINDS)}")
-    tmp = _tmp_beside(path)
     try:
-        rows = xlsx.write_ledger(ledger, tmp, mask=mask, progress=progress, cancel=cancel)
-        os.replace(tmp, path)
+        with atomic_path(path, hint=_OPEN_ELSEWHERE) as tmp:
+            rows = xlsx.write_ledger(ledger, tmp, mask=mask, progress=progress, cancel=cancel)
     except xlsx.CancelledWrite:
         raise Cancelled() from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     _audit(ctx, "export", "ledger", kind,
            {"ledger": ledger.name, "file": path.name, "rows": rows, "masked": mask, "year": year,
             "employer": employer, "district": district, "status": status}, None)
@@ -745,15 +737,11 @@ def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, tale
     started = time.perf_counter()
     path = Path(path)
     forms = build_forms(ctx, kind, talent=talent, benefit=benefit, month=month, year=year)
-    tmp = _tmp_beside(path)
     try:
-        pages = pdf.write_forms(forms, tmp, mask=mask, progress=progress, cancel=cancel)
-        os.replace(tmp, path)
+        with atomic_path(path, hint=_OPEN_ELSEWHERE) as tmp:
+            pages = pdf.write_forms(forms, tmp, mask=mask, progress=progress, cancel=cancel)
     except pdf.CancelledWrite:
         raise Cancelled() from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     talent_ids = sorted({f.talent_id for f in forms if getattr(f, "talent_id", None)})
     _audit(ctx, "print", "form", kind,
            {"form": FORM_KINDS[kind], "file": path.name, "forms": len(forms), "pages": pages, "masked": mask,

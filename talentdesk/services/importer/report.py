@@ -9,12 +9,10 @@ at the same positions.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from talentdesk.domain.errors import TalentDeskError
+from talentdesk.fileio import atomic_path
 
 RED = "FFFF9999"
 SHEET = "错误清单"
@@ -131,17 +129,12 @@ def write_report(v, out: Path) -> Path:
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     es.freeze_panes = "A2"
     wb.active = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out, what="错误报告", hint=_OPEN_IN_EXCEL) as tmp:
         wb.save(tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise TalentDeskError(f"无法写入错误报告 {out}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from None
     return out
+
+
+_OPEN_IN_EXCEL = "（文件是否正在 Excel 中打开？）"
 
 
 def _value_text(value: Any) -> Any:
@@ -177,10 +170,7 @@ def _write_big(v, out: Path) -> Path:
             msgs = by_cell.setdefault((e.row - 1, e.col), [])
             if e.message not in msgs:
                 msgs.append(e.message)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out, what="错误报告", hint=_OPEN_IN_EXCEL) as tmp:
         wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "strings_to_numbers": False,
                                        "strings_to_formulas": False, "strings_to_urls": False})
         red = wb.add_format({"bg_color": "#FF9999"})
@@ -215,9 +205,4 @@ def _write_big(v, out: Path) -> Path:
                 if msgs:
                     ws.write_comment(r, c, "\n".join(msgs)[:30000], {"author": "人才服务台账", "x_scale": 2})
         wb.close()
-        os.replace(tmp, out)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise TalentDeskError(f"无法写入错误报告 {out}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from None
     return out

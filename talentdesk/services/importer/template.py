@@ -9,11 +9,10 @@ validation, and a 填表说明 sheet describing every column.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
-from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.roster import YES_NO
+from talentdesk.fileio import atomic_path
 from talentdesk.services.importer.kinds import ImportKind, get_kind
 from talentdesk.services.importer.mapping import column_letter
 
@@ -85,16 +84,8 @@ def write_template(kind: str | ImportKind, out: str | os.PathLike) -> Path:
     ws.freeze_panes = "A2"
     ws.row_dimensions[1].height = 32
     _instructions(wb, k)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         wb.save(tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise TalentDeskError(f"无法写入 {out}：{exc.strerror or exc}") from None
     return out
 
 
