@@ -19,3 +19,18 @@ def approved_settlement(clerk, reviewer, *, approved_on: dt.date, **row):
                        approval_doc_no="阿左人才字〔2025〕1号")
     g = grants.approve(reviewer, g.id)
     return t, g
+
+
+def first_installment_paid(clerk, reviewer, *, approved_on: dt.date, **row):
+    """``approved_settlement`` under a 5-year service agreement, with its first installment
+    proposed, approved and paid (voucher 记-001) ten days after approval."""
+    from talentdesk.services import agreements, payments
+
+    t, g = approved_settlement(clerk, reviewer, approved_on=approved_on, **row)
+    agreements.add(clerk, t.id_number, kind="服务期协议", start_date=approved_on, term_years=5,
+                   required_service_years=5)
+    first = payments.list_installments(clerk, grant_id=g.id)[0]
+    payments.propose(clerk, [first.id])
+    payments.approve(reviewer, [first.id])
+    payments.record_paid(clerk, first.id, approved_on + dt.timedelta(days=10), "记-001")
+    return t, g

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from PySide6.QtCore import Qt
 
+from talentdesk.services.reviews import ReviewRow
 from talentdesk.ui.pages.reviews import ReviewGridModel, parse_result
 from talentdesk.ui.pages.widgets import Col, RowsModel
 
@@ -34,26 +35,11 @@ def test_rows_model(qtmodeltester):
     assert [r.name for r in model.rows] == ["张伟", "王芳", "李娜"]
 
 
-@dataclass
-class RRow:
-    talent_id: int
-    id_number: str
-    name: str
-    employer: str | None
-    service_start: dt.date | None
-    service_end: dt.date | None
-    result: str | None
-    review_date: dt.date | None
-    remarks: str | None
-    review_id: int | None
-    version: int | None
-
-
 def test_review_grid_model(qtmodeltester):
     model = ReviewGridModel()
-    model.set_rows([RRow(1, "152921199005010011", "张伟", "所", dt.date(2024, 1, 1), dt.date(2029, 1, 1), None, None,
+    model.set_rows([ReviewRow(1, "152921199005010011", "张伟", "所", dt.date(2024, 1, 1), dt.date(2029, 1, 1), None, None,
                          None, None, None),
-                    RRow(2, "152921199005010022", "李娜", None, None, None, "合格", dt.date(2025, 12, 1), "", 7, 1)])
+                    ReviewRow(2, "152921199005010022", "李娜", None, None, None, "合格", dt.date(2025, 12, 1), "", 7, 1)])
     qtmodeltester.check(model, force_py=True)
     assert model.setData(model.index(0, 5), "4")
     assert model.value(0, "result") == "不合格" and model.is_changed(0)

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from talentdesk.services import agreements, departures, payments
+from talentdesk.services import departures
 from talentdesk.ui.pages import reports as page_mod
 from talentdesk.ui.pages import widgets
 from tests.ui.pages.conftest import wait_for_ops
-from tests.ui.pages.seeding import approved_settlement
+from tests.ui.pages.seeding import first_installment_paid
 
 pytestmark = pytest.mark.gui
 TODAY = dt.date.today()
@@ -18,13 +18,7 @@ TODAY = dt.date.today()
 def seeded(env, clerk_ctx, reviewer_ctx):
     env.ctx = clerk_ctx
     approved_on = (TODAY - dt.timedelta(days=200)).replace(day=1)
-    t, g = approved_settlement(clerk_ctx, reviewer_ctx, approved_on=approved_on, 姓名="张伟")
-    agreements.add(clerk_ctx, t.id_number, kind="服务期协议", start_date=approved_on, term_years=5,
-                   required_service_years=5)
-    first = payments.list_installments(clerk_ctx, grant_id=g.id)[0]
-    payments.propose(clerk_ctx, [first.id])
-    payments.approve(reviewer_ctx, [first.id])
-    payments.record_paid(clerk_ctx, first.id, approved_on + dt.timedelta(days=10), "记-001")
+    t, g = first_installment_paid(clerk_ctx, reviewer_ctx, approved_on=approved_on, 姓名="张伟")
     return t, g, approved_on
 
 
