@@ -194,52 +194,58 @@ def cross_check(record: dict[str, Any], *, raw_keys: set[str] | None = None, par
                 today: dt.date | None = None, failed: set[str] = frozenset()) -> list[FieldError]:
     """Checks across fields; fills birth date and sex from the ID number when blank.
 
-    ``failed`` names fields whose own parsing failed: they are not reported again.
+    ``failed`` names fields whose own parsing failed: they are not reported again. With
+    ``partial`` only the dates named in ``raw_keys`` (default: the record's keys) are
+    checked against the birth date.
     """
     errors: list[FieldError] = []
-    keys = raw_keys if raw_keys is not None else set(record)
     edu = record.get("education")
     if edu.__class__ is Graduate:  # 研究生 with a 博士 degree is a doctoral graduate
         record["education"] = "博士研究生" if record.get("degree") == "博士" else str(edu)
     if not partial:
-        for col in COLUMNS:
-            if col.required and record.get(col.key) in (None, ""):
-                if col.key not in failed:
-                    errors.append(FieldError(col.key, col.label, None, f"{col.label}：必填项不能为空"))
+        for key, label in _REQUIRED:
+            if record.get(key) in (None, "") and key not in failed:
+                errors.append(FieldError(key, label, None, f"{label}：必填项不能为空"))
     number = record.get("id_number")
     if number:
         info = idcard.parse(number)
-        if record.get("birth_date") is None:
+        birth = record.get("birth_date")
+        if birth is None:
             record["birth_date"] = info.birth_date
-        elif record["birth_date"] != info.birth_date:
-            errors.append(FieldError("birth_date", "出生日期", record["birth_date"],
-                                     f"出生日期：{record['birth_date']:%Y-%m-%d}与身份证号中的"
-                                     f"{info.birth_date:%Y-%m-%d}不一致"))
-        if record.get("sex") is None:
+        elif birth != info.birth_date:
+            errors.append(FieldError("birth_date", "出生日期", birth,
+                                     f"出生日期：{birth:%Y-%m-%d}与身份证号中的{info.birth_date:%Y-%m-%d}不一致"))
+        sex = record.get("sex")
+        if sex is None:
             record["sex"] = info.sex
-        elif record["sex"] != info.sex:
-            errors.append(FieldError("sex", "性别", record["sex"],
-                                     f"性别：“{record['sex']}”与身份证号（{info.sex}）不一致"))
+        elif sex != info.sex:
+            errors.append(FieldError("sex", "性别", sex, f"性别：“{sex}”与身份证号（{info.sex}）不一致"))
     birth = record.get("birth_date")
     today = today or dt.date.today()
-    for key in ("graduation_date", "introduction_date", "contract_start", "agreement_signed_date",
-                "postdoc_entry_date"):
+    latest = today.year + 10
+    keys = (raw_keys if raw_keys is not None else record) if partial else None
+    for key, label in _LATER_THAN_BIRTH:
         value = record.get(key)
-        if value is None or key not in keys and partial:
+        if value is None or keys is not None and key not in keys:
             continue
-        label = BY_KEY[key].label
         if birth and value <= birth:
             errors.append(FieldError(key, label, value, f"{label}：{value:%Y-%m-%d}早于出生日期，不可能"))
-        elif value.year > today.year + 10:
+        elif value.year > latest:
             errors.append(FieldError(key, label, value, f"{label}：{value:%Y-%m-%d}不合理"))
     intro = record.get("introduction_date")
     if intro and intro > today:
         errors.append(FieldError("introduction_date", "引进日期", intro,
                                  f"引进日期：{intro:%Y-%m-%d}在今天之后，请核对"))
     years = record.get("contract_years")
-    if years is not None and not (Decimal(0) < years <= Decimal(50)):
+    if years is not None and not (0 < years <= _MAX_CONTRACT_YEARS):
         errors.append(FieldError("contract_years", "合同期限（年）", years, "合同期限（年）：应在0到50年之间"))
     return errors
+
+
+_REQUIRED = tuple((c.key, c.label) for c in COLUMNS if c.required)
+_LATER_THAN_BIRTH = tuple((k, BY_KEY[k].label) for k in (
+    "graduation_date", "introduction_date", "contract_start", "agreement_signed_date", "postdoc_entry_date"))
+_MAX_CONTRACT_YEARS = Decimal(50)
 
 
 def to_row(record: dict[str, Any]) -> dict[str, Any]:

@@ -28,8 +28,12 @@ def clean_text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = fold_width(str(value)).strip()
-    text = re.sub(r"\s+", " ", text)
+    if not text.isalnum():  # only text with spaces or punctuation can hold runs of whitespace
+        text = _SPACES.sub(" ", text)
     return text or None
+
+
+_SPACES = re.compile(r"\s+")
 
 
 _DATE_PATTERNS = (
@@ -176,14 +180,20 @@ def parse_year(value: object) -> int | None:
     return year
 
 
+_PHONE_NOISE = re.compile(r"[\s\-()（）]")
+_PHONE = re.compile(r"1[0-9]{10}|0[0-9]{9,11}|[0-9]{7,8}")
+
+
 def parse_phone(value: object) -> str | None:
+    if value.__class__ is str and len(value) == 11 and value[0] == "1" and value.isascii() and value.isdigit():
+        return value  # a plain mobile number, the common case
     text = clean_text(value)
     if text is None:
         return None
-    digits = re.sub(r"[\s\-()（）]", "", text)
+    digits = _PHONE_NOISE.sub("", text)
     if digits.startswith("+86"):
         digits = digits[3:]
-    if not re.fullmatch(r"1\d{10}|0\d{9,11}|\d{7,8}", digits):
+    if not _PHONE.fullmatch(digits):
         raise ValueError(f"“{value}”不是有效的电话号码（手机号应为11位数字）")
     return digits
 

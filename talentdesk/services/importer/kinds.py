@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from talentdesk.domain import money, roster, values
+from talentdesk.domain import idcard, money, roster, values
 from talentdesk.domain.errors import FieldError
 from talentdesk.domain.status import REVIEW_RESULTS
 
@@ -92,15 +91,14 @@ IGNORED_HEADERS = ("序号", "编号", "年龄", "No", "NO", "no")
 _NO_CACHE_KINDS = {"idcard", "phone"}
 
 
-_ID_SHAPE = re.compile(r"\d{17}[\dX]")
-
-
 def _fast_id(value: Any) -> str | None:
     """An ASCII 18-character ID number, normalised as ``idcard.normalize`` would; its
     checksum and birth date are checked by ``roster.cross_check`` (one parse, not two)."""
     if value.__class__ is str and value.isascii():
+        if idcard.is_canonical(value):
+            return value
         text = value.strip().replace(" ", "").upper()
-        if _ID_SHAPE.fullmatch(text):
+        if idcard.is_canonical(text):
             return text
     return None
 
@@ -116,7 +114,7 @@ def _roster_fields() -> tuple[FieldSpec, ...]:
 
 
 def _roster_check(record: dict[str, Any], failed: set[str]) -> list[FieldError]:
-    return roster.cross_check(record, raw_keys=set(record), failed=failed)
+    return roster.cross_check(record, failed=failed)
 
 
 ROSTER = ImportKind("roster", "花名册", _roster_fields(), _roster_check, "roster", ("id_number",))

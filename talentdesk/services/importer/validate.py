@@ -8,6 +8,7 @@ under the header, or 填表说明/填表人 lines are skipped, not errors.
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 import re
 from dataclasses import dataclass, field
@@ -161,11 +162,14 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
             raise ImportCancelled()
         raw = list(map(operator.itemgetter(c), rows))
         memo: dict[Any, Any] = {}
+        failures = 0
 
         def one(v, parse=parse, label=label):
+            nonlocal failures
             try:
                 return parse(v)
             except ValueError as exc:
+                failures += 1
                 return _Failed(f"{label}：{exc}")
 
         if fast is not None:
@@ -178,18 +182,21 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                 col.append(q if q is not None else one(v))
             deferred[key] = (label, parse, raw)
         elif cache is not None:
+            # text and dates repeat down a column: each distinct value is parsed once
             for v in raw:
-                if v.__class__ is str and v not in memo:
+                if v.__class__ in _MEMO_CLASSES and v not in memo:
                     memo[v] = one(v)
-            col = [None if v is None else memo[v] if v.__class__ is str else one(v) for v in raw]
+            col = [None if v is None else memo[v] if v.__class__ in _MEMO_CLASSES else one(v) for v in raw]
         else:
             col = [None if v is None else one(v) for v in raw]
-        for i, v in enumerate(col):
-            if v.__class__ is _Failed:
-                bad_at.add(i)
+        if failures:
+            for i, v in enumerate(col):
+                if v.__class__ is _Failed:
+                    bad_at.add(i)
         columns.append(col)
     # 3. row by row: the cross-checks
     label_by_key = {p[0]: p[1] for p in plan}
+    valid_append = out.valid.append
     col_index = {p[0]: p[4] for p in plan}
     for i, vals in enumerate(zip(*columns) if columns else ([()] * len(rows))):
         excel_row = numbers[i]
@@ -215,11 +222,12 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                 rec["remarks"] = f"{rec['remarks']}；{extra}" if rec.get("remarks") else extra
                 if len(rec["remarks"]) > 200:
                     rec["remarks"] = rec["remarks"][:200]
-        failed = {e.field for e in errs} if errs else set()
+        failed = {e.field for e in errs} if errs else _NOTHING_FAILED
         try:
             more = check(rec, failed)
         except ValueError:
             # a fast-pathed value is invalid: parse those the slow way for their message
+            failed = set(failed)
             for key, (label, parse, raw) in deferred.items():
                 v = raw[i]
                 if v is None or key in failed:
@@ -233,8 +241,8 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
             more = check(rec, failed)
         if more:
             errs = (errs or []) + more
-        number = unique(rec) if unique is not None else None
-        if number and number[0] and not errs:
+        number = unique(rec) if unique is not None and not errs else None
+        if number and number[0]:
             first = id_rows.get(number)
             if first is None:
                 id_rows[number] = excel_row
@@ -248,7 +256,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                 out.errors.append(CellIssue(excel_row, c, header_of.get(e.field, e.label), e.field, e.value,
                                             e.message))
         else:
-            out.valid.append((excel_row, as_tuple(rec)))
+            valid_append((excel_row, as_tuple(rec)))
         if progress is not None and (i + 1) % every == 0:
             progress("validate", i + 1, len(rows))
             if cancelled is not None and cancelled():
@@ -274,6 +282,12 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
     if progress is not None:
         progress("validate", len(rows), len(rows))
     return out
+
+
+# Values memoised per column. Not int/float: 1, 1.0 and True are equal dict keys but
+# parse differently (a serial date, a number, a bool).
+_NOTHING_FAILED: frozenset[str] = frozenset()
+_MEMO_CLASSES = frozenset((str, dt.date, dt.datetime))
 
 
 class _Failed:
