@@ -21,7 +21,7 @@ class BulkInserter:
         if self.sqlite:
             from sqlalchemy import Boolean
 
-            self.procs = []
+            self.procs: list[tuple[int, object, dict]] = []
             for i, k in enumerate(cols):
                 t = table.c[k].type
                 proc = t.dialect_impl(dialect).bind_processor(dialect)
@@ -32,6 +32,12 @@ class BulkInserter:
             self.sql = (f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(k) for k in cols)}) "
                         f"VALUES ({', '.join('?' for _ in cols)})")
 
+    def ready(self, cols) -> None:
+        """SQLite only: the rows give these columns already in their stored form (e.g. dates
+        as ISO text, as the Date type's processor writes them), so none is converted."""
+        skip = {self.cols.index(k) for k in cols}
+        self.procs = [p for p in self.procs if p[0] not in skip]
+
     def insert(self, rows: list[tuple]) -> None:
         if not rows:
             return
@@ -40,6 +46,9 @@ class BulkInserter:
             self.conn.execute(insert(self.table), [dict(zip(cols, r)) for r in rows])
             return
         procs = self.procs
+        if not procs:
+            self.conn.connection.driver_connection.executemany(self.sql, rows)
+            return
         out = []
         for r in rows:
             r = list(r)

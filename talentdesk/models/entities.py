@@ -268,6 +268,19 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_event_entity_entity_id", "entity", "entity_id"),)
 
 
+class AuditEventTalent(Base):
+    """Links one event about many talents (an import chunk: ``audit.record_created_talents``)
+    to each of them, so that one talent's history finds the event. The ids are also in the
+    hashed event itself; ``audit.verify`` checks that the links match them."""
+
+    __tablename__ = "audit_event_talent"
+
+    talent_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"), primary_key=True, autoincrement=False)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
 class ImportBatch(Base):
     __tablename__ = "import_batch"
 

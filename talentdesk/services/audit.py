@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from talentdesk.models.base import utcnow
 from talentdesk.models.bulk import BulkInserter
-from talentdesk.models.entities import AuditEvent
+from talentdesk.models.entities import AuditEvent, AuditEventTalent
 from talentdesk.services.context import ServiceContext
 
 GENESIS = "0" * 64
@@ -81,9 +81,8 @@ def _lock_and_last_hash(session: Session) -> str:
 _COLUMNS = ("at", "user", "action", "entity", "entity_id", "talent_id", "before", "after", "prev_hash", "hash")
 
 
-def record_many(session: Session, user: str | None, changes: Iterable[Change]) -> int:
-    """Append events in one Core insert (fast for bulk imports). Returns how many."""
-    prev = _lock_and_last_hash(session)
+def _chained(prev: str, user: str | None, changes: Iterable[Change]) -> list[tuple]:
+    """The rows (in ``_COLUMNS`` order) of events appended after the event hashed ``prev``."""
     rows = []
     at = utcnow()
     stamp = at.isoformat(timespec="microseconds")
@@ -94,9 +93,38 @@ def record_many(session: Session, user: str | None, changes: Iterable[Change]) -
         h = _digest(prev, stamp, user, ch.action, ch.entity, entity_id, ch.talent_id, before, after)
         rows.append((at, user, ch.action, ch.entity, entity_id, ch.talent_id, before, after, prev, h))
         prev = h
+    return rows
+
+
+def record_many(session: Session, user: str | None, changes: Iterable[Change]) -> int:
+    """Append events in one Core insert. Returns how many."""
+    rows = _chained(_lock_and_last_hash(session), user, changes)
     if rows:
         BulkInserter(session, AuditEvent.__table__, _COLUMNS).insert(rows)
     return len(rows)
+
+
+# Many new talents in one event (an import chunk): hashing and storing one event with a
+# compact table instead of one event per talent is what keeps a 100,000-row import fast.
+CREATED_TALENTS = "talent_batch"
+
+
+def record_created_talents(session: Session, user: str | None, columns: tuple[str, ...],
+                           rows: list[list]) -> int | None:
+    """One "create" event for many new talents: ``after`` is {"columns": [...], "rows":
+    [[talent id, value, …], …]} with the values of each new talent (JSON-ready: dates as
+    ISO text, decimals as text), and each talent id is linked to the event so that
+    ``list_events(talent_id=…)`` shows it as that talent's own "create" event."""
+    if not rows:
+        return None
+    payload = {"columns": list(columns), "rows": rows}
+    (row,) = _chained(_lock_and_last_hash(session), user, [Change("create", CREATED_TALENTS, None, None, None,
+                                                                   payload)])
+    event_id = session.execute(insert(AuditEvent).values(dict(zip(_COLUMNS, row))).returning(AuditEvent.id)
+                               ).scalar_one()
+    BulkInserter(session, AuditEventTalent.__table__, ("talent_id", "event_id")).insert(
+        [(r[0], event_id) for r in rows])
+    return event_id
 
 
 def record(session: Session, user: str | None, action: str, entity: str, entity_id: Any = None, *,
@@ -141,11 +169,24 @@ def verify(ctx: ServiceContext, *, batch: int = 5000) -> VerifyResult:
                                    ev.before, ev.after)
                 if expected != ev.hash:
                     return VerifyResult(False, checked, ev.id, f"审计记录 #{ev.id} 的内容被修改过（哈希不符）")
+                if ev.entity == CREATED_TALENTS and not _links_match(session, ev):
+                    return VerifyResult(False, checked, ev.id, f"审计记录 #{ev.id} 与人才的关联被修改过")
                 prev = ev.hash
                 checked += 1
                 last_id = ev.id
             session.expunge_all()
     return VerifyResult(True, checked, None, f"审计链完整，共校验 {checked} 条记录")
+
+
+def _links_match(session: Session, ev: AuditEvent) -> bool:
+    """The talents linked to an event about many talents are exactly those in it."""
+    try:
+        ids = sorted(r[0] for r in json.loads(ev.after)["rows"])
+    except (TypeError, ValueError, KeyError, IndexError):
+        return False
+    linked = session.execute(select(AuditEventTalent.talent_id).where(AuditEventTalent.event_id == ev.id)
+                             .order_by(AuditEventTalent.talent_id)).scalars().all()
+    return ids == list(linked)
 
 
 @dataclass
@@ -167,12 +208,26 @@ def list_events(ctx: ServiceContext, *, user: str | None = None, talent_id: int 
     if user:
         stmt = stmt.where(AuditEvent.user == user)
     if talent_id is not None:
-        stmt = stmt.where(AuditEvent.talent_id == talent_id)
+        linked = select(AuditEventTalent.event_id).where(AuditEventTalent.talent_id == talent_id)
+        stmt = stmt.where(or_(AuditEvent.talent_id == talent_id, AuditEvent.id.in_(linked)))
     if since:
         stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(since, dt.time()))
     if until:
         stmt = stmt.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
     with ctx.read() as session:
-        return [AuditEntry(e.id, e.at, e.user, e.action, e.entity, e.entity_id, e.talent_id,
-                           json.loads(e.before) if e.before else None, json.loads(e.after) if e.after else None)
-                for e in session.execute(stmt).scalars()]
+        return [_entry(e, talent_id) for e in session.execute(stmt).scalars()]
+
+
+def _entry(e: AuditEvent, talent_id: int | None) -> AuditEntry:
+    before = json.loads(e.before) if e.before else None
+    after = json.loads(e.after) if e.after else None
+    if e.entity == CREATED_TALENTS and isinstance(after, dict):
+        columns, rows = after.get("columns") or [], after.get("rows") or []
+        if talent_id is not None:  # one talent's history: its own "create", as talents.add records it
+            for r in rows:
+                if r and r[0] == talent_id:
+                    return AuditEntry(e.id, e.at, e.user, "create", "talent", str(talent_id), talent_id, None,
+                                      dict(zip(columns, r[1:])))
+        ids = [r[0] for r in rows if r]
+        after = {"count": len(ids), "first_id": min(ids, default=None), "last_id": max(ids, default=None)}
+    return AuditEntry(e.id, e.at, e.user, e.action, e.entity, e.entity_id, e.talent_id, before, after)

@@ -222,6 +222,50 @@ def test_existing_talent_is_updated_and_changes_reported(ctx, tmp_path):
     assert audit.verify(ctx).ok
 
 
+def test_imported_talents_are_audited_in_one_event_per_chunk(ctx, tmp_path, monkeypatch):
+    """An import appends one hash-chained event per chunk of new talents (not one per
+    talent); each talent's history still shows its own "create" with its values; the
+    links from talents to events are checked by audit verify."""
+    from sqlalchemy import delete, update
+
+    from talentdesk.models.entities import AuditEventTalent
+    from talentdesk.services.importer import writer
+
+    monkeypatch.setattr(writer, "CHUNK", 4)
+    rows = good_rows(10)
+    write_messy_xlsx(tmp_path / "r.xlsx", rows)
+    s = importer.run_import(ctx, tmp_path / "r.xlsx")
+    assert s.inserted == 10
+    with ctx.read() as session:
+        events = session.execute(select(AuditEvent).where(AuditEvent.entity != "employer")
+                                 .order_by(AuditEvent.id)).scalars().all()
+        assert [(e.action, e.entity) for e in events] == [("create", audit.CREATED_TALENTS)] * 3 + [
+            ("import", "import_batch")]
+        chunk_ids = [e.id for e in events[:3]]
+        ids = session.execute(select(Talent.id).order_by(Talent.id)).scalars().all()
+    for r in rows:
+        t = talents.get(ctx, r["身份证号码"])
+        (ev,) = [e for e in audit.list_events(ctx, talent_id=t.id) if e.action == "create"]
+        assert (ev.entity, ev.entity_id, ev.talent_id) == ("talent", str(t.id), t.id)
+        assert ev.after["id_number"] == r["身份证号码"] and ev.after["name"] == r["姓名"]
+        assert ev.after["birth_date"] == t.record["birth_date"].isoformat()
+    listed = {e.id: e for e in audit.list_events(ctx)}
+    assert listed[chunk_ids[0]].after == {"count": 4, "first_id": ids[0], "last_id": ids[3]}
+    assert audit.verify(ctx).ok
+    # a link removed or moved to another talent is found
+    with ctx.write() as session:
+        session.execute(update(AuditEventTalent).where(AuditEventTalent.talent_id == ids[5])
+                        .values(talent_id=ids[5] + 1000))
+    bad = audit.verify(ctx)
+    assert not bad.ok and bad.broken_id == chunk_ids[1] and "关联" in bad.message
+    with ctx.write() as session:
+        session.execute(update(AuditEventTalent).where(AuditEventTalent.talent_id == ids[5] + 1000)
+                        .values(talent_id=ids[5]))
+        session.execute(delete(AuditEventTalent).where(AuditEventTalent.talent_id == ids[9]))
+    bad = audit.verify(ctx)
+    assert not bad.ok and bad.broken_id == chunk_ids[2]
+
+
 def test_dry_run_writes_nothing_and_all_or_nothing(ctx, tmp_path):
     rows = good_rows(4)
     rows[3]["学历"] = "小学"

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from builders import EMPLOYER, good_rows, ids, write_messy_xlsx
 from factories import talent_row
 from talentdesk.domain import pinyin, roster
-from talentdesk.models.entities import AuditEvent, Employer, ImportBatch, Talent
+from talentdesk.models.entities import AuditEvent, AuditEventTalent, Employer, ImportBatch, Talent
 from talentdesk.services import audit, importer, talents
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.importer.writer import initials_many
@@ -83,7 +83,7 @@ def test_random_junk_never_crashes_and_never_writes_a_partial_file(sqlite_db, tm
         assert not [e for e in roster.cross_check(dict(rec), today=dt.date.today()) if e.field != "introduction_date"]
     assert audit.verify(ctx).ok
     with ctx.write() as session:  # clean up for the next example
-        for m in (AuditEvent, ImportBatch, Talent, Employer):
+        for m in (AuditEventTalent, AuditEvent, ImportBatch, Talent, Employer):
             session.execute(m.__table__.delete())
 
 
@@ -172,10 +172,13 @@ def test_bulk_import_writes_what_talents_add_and_update_write(ctx, tmp_path, _sq
             ts = session.execute(select(Talent).order_by(Talent.id_number)).scalars().all()
             skip = {"id", "employer_id", "created_at", "updated_at"}
             rows_ = [{k: getattr(t, k) for k in Talent.__table__.c.keys() if k not in skip} for t in ts]
-            ev = session.execute(select(AuditEvent).where(AuditEvent.entity == "talent", AuditEvent.action == "create")
-                                 .order_by(AuditEvent.id)).scalars().all()
-            afters = sorted((json.loads(e.after) for e in ev), key=lambda a: a["id_number"])
-            return rows_, afters, [(e.action, e.entity) for e in ev]
+            ids = [t.id for t in ts]
+        # each talent's history holds one "create" event with the same snapshot
+        creates = []
+        for tid in ids:
+            ev = [e for e in audit.list_events(c, talent_id=tid) if e.action == "create"]
+            creates.append([(e.entity, e.entity_id == str(tid), e.after) for e in ev])
+        return rows_, creates, len(creates)
 
     a_rows, a_after, a_kinds = dump(ctx)
     b_rows, b_after, b_kinds = dump(other)

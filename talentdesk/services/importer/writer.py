@@ -386,24 +386,24 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
     talent_of = operator.itemgetter(*(pos[k] for k in TALENT_KEYS))
     emp_of = operator.itemgetter(*(pos[k] for k in EMPLOYER_KEYS))
     name_i, id_i = pos["name"], pos["id_number"]
-    date_i = [i for i, k in enumerate(TALENT_KEYS) if roster.BY_KEY[k].kind == "date"]
-    dec_i = [i for i, k in enumerate(TALENT_KEYS) if roster.BY_KEY[k].kind == "decimal"]
+    # in the audit snapshot (talents.snapshot() of the new row) dates are ISO text and
+    # decimals text, as audit.dumps() writes them; on SQLite the row takes the same ISO
+    # text, which is what the Date type's bind processor would give
+    date_i = [i + 1 for i, k in enumerate(TALENT_KEYS) if roster.BY_KEY[k].kind == "date"]
+    dec_i = [i + 1 for i, k in enumerate(TALENT_KEYS) if roster.BY_KEY[k].kind == "decimal"]
+    if writer.sqlite:
+        writer.ready(k for k in TALENT_KEYS if roster.BY_KEY[k].kind == "date")
     snap_keys = TALENT_KEYS + ("employer_name", "employer_uscc", "employer_kind", "district", "status", "policy_id")
     done = 0
-    iso: dict = {}  # date → its JSON text (dates repeat a lot)
+    iso: dict = {}  # date → its ISO text (dates repeat a lot)
     tails: dict = {}  # employer → the snapshot's employer fields
-    Change = audit.Change
     for start in range(0, len(plan.inserts), CHUNK):
         part = plan.inserts[start:start + CHUNK]
         params = []
-        snaps = []
+        snaps = []  # [talent id (filled in below), *snapshot values]
         for _, vals in part:
             e = employer_of(emp_of(vals))
-            t = talent_of(vals)
-            params.append(t + (initials[vals[name_i]], e.id if e else None, None, "active", 1, now, now))
-            # the audit snapshot is talents.snapshot() of the new row, dates and numbers already
-            # in the form audit.dumps() gives them (same JSON, no per-value callbacks)
-            snap = list(t)
+            snap = [None, *talent_of(vals)]
             for i in date_i:
                 d = snap[i]
                 if d is not None:
@@ -411,6 +411,11 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
                     if text is None:
                         text = iso[d] = d.isoformat()
                     snap[i] = text
+            head = (initials[vals[name_i]], e.id if e else None, None, "active", 1, now, now)
+            if writer.sqlite:
+                params.append((*snap[1:], *head))
+            else:
+                params.append(talent_of(vals) + head)
             for i in dec_i:
                 if snap[i] is not None:
                     snap[i] = str(snap[i])
@@ -423,11 +428,9 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
         max_before = session.execute(select(func.max(Talent.id))).scalar() or 0
         writer.insert(params)
         ids = dict(session.execute(select(Talent.id_number, Talent.id).where(Talent.id > max_before)).all())
-        changes = []
         for (_, vals), snap in zip(part, snaps):
-            tid = ids[vals[id_i]]
-            changes.append(Change("create", "talent", tid, tid, None, dict(zip(snap_keys, snap))))
-        audit.record_many(session, actor, changes)
+            snap[0] = ids[vals[id_i]]
+        audit.record_created_talents(session, actor, snap_keys, snaps)
         done += len(part)
         tick(len(part))
     return done
