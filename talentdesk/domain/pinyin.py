@@ -16,6 +16,12 @@ def _lazy():
     return lazy_pinyin, Style
 
 
+def warm_up() -> None:
+    """Load pypinyin and its dictionaries now (~0.3 s), e.g. in a thread while a
+    spreadsheet is being parsed, so that the first name written does not wait for them."""
+    initials("张伟")
+
+
 def initials(name: str | None) -> str:
     if not name:
         return ""

@@ -42,9 +42,15 @@ def _default(value: Any) -> Any:
 _SNAPSHOT = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default)
 
 
+class JsonText(str):
+    """A value already encoded by ``dumps`` (encoded ahead, e.g. while the database works)."""
+
+
 def dumps(value: Any) -> str | None:
     if value is None:
         return None
+    if value.__class__ is JsonText:
+        return value
     return _SNAPSHOT.encode(value)
 
 
@@ -109,21 +115,25 @@ def record_many(session: Session, user: str | None, changes: Iterable[Change]) -
 CREATED_TALENTS = "talent_batch"
 
 
-def record_created_talents(session: Session, user: str | None, columns: tuple[str, ...],
-                           rows: list[list]) -> int | None:
-    """One "create" event for many new talents: ``after`` is {"columns": [...], "rows":
-    [[talent id, value, …], …]} with the values of each new talent (JSON-ready: dates as
-    ISO text, decimals as text), and each talent id is linked to the event so that
-    ``list_events(talent_id=…)`` shows it as that talent's own "create" event."""
-    if not rows:
+def encode_created_talents(columns: tuple[str, ...], rows: list[tuple]) -> JsonText:
+    """The ``after`` of the event for many new talents: {"columns": [...], "rows": [[talent
+    id, value, …], …]}, values JSON-ready (dates as ISO text, decimals as text). Pure, so
+    it can run while the database is busy with the rows themselves."""
+    return JsonText(dumps({"columns": list(columns), "rows": rows}))
+
+
+def record_created_talents(session: Session, user: str | None, ids: list[int], after: JsonText) -> int | None:
+    """One "create" event for many new talents (``after`` from ``encode_created_talents``),
+    each talent id linked to it so that ``list_events(talent_id=…)`` shows it as that
+    talent's own "create" event."""
+    if not ids:
         return None
-    payload = {"columns": list(columns), "rows": rows}
     (row,) = _chained(_lock_and_last_hash(session), user, [Change("create", CREATED_TALENTS, None, None, None,
-                                                                   payload)])
+                                                                   after)])
     event_id = session.execute(insert(AuditEvent).values(dict(zip(_COLUMNS, row))).returning(AuditEvent.id)
                                ).scalar_one()
     BulkInserter(session, AuditEventTalent.__table__, ("talent_id", "event_id")).insert(
-        [(r[0], event_id) for r in rows])
+        [(i, event_id) for i in ids])
     return event_id
 
 

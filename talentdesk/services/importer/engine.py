@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from sqlalchemy import select
 
+from talentdesk.domain import pinyin
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.entities import Employer, ImportBatch
 from talentdesk.services.context import ServiceContext
@@ -97,6 +98,10 @@ def open_file(path: str | os.PathLike, kind: str = "roster", *, ctx: ServiceCont
     """
     k = get_kind(kind)
     path = Path(path)
+    if k.name == "roster":
+        # a roster's names get pinyin initials when written: load pypinyin while calamine
+        # parses the sheet (it releases the GIL), not after
+        threading.Thread(target=pinyin.warm_up, name="pinyin-warm-up", daemon=True).start()
     source = open_source(path)
     try:
         index = HeaderIndex(k)

@@ -173,22 +173,35 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                 return _Failed(f"{label}：{exc}")
 
         if fast is not None:
-            col = []
-            for v in raw:
-                if v is None:
-                    col.append(None)
-                    continue
-                q = fast(v)
-                col.append(q if q is not None else one(v))
+            # the common form straight through; anything else (and a blank) parsed fully
+            col = list(map(fast, raw))
+            if None in col:
+                col = [q if q is not None or v is None else one(v) for q, v in zip(col, raw)]
             deferred[key] = (label, parse, raw)
         elif cache is not None:
             # text and dates repeat down a column: each distinct value is parsed once
-            for v in raw:
-                if v.__class__ in _MEMO_CLASSES and v not in memo:
-                    memo[v] = one(v)
-            col = [None if v is None else memo[v] if v.__class__ in _MEMO_CLASSES else one(v) for v in raw]
+            try:
+                distinct = set(raw)
+            except TypeError:  # an unhashable cell value (no reader gives one): one by one
+                distinct = ()
+                others = True
+            else:
+                others = False
+                for v in distinct:
+                    if v.__class__ in _MEMO_CLASSES:
+                        memo[v] = one(v)
+                    elif v is not None:
+                        others = True  # numbers: 1, 1.0 and True are one dict key but parse apart
+            if others:
+                col = [None if v is None else memo[v] if v.__class__ in _MEMO_CLASSES else one(v) for v in raw]
+            else:
+                memo[None] = None
+                col = list(map(memo.__getitem__, raw))
         else:
-            col = [None if v is None else one(v) for v in raw]
+            try:  # every parser gives None for a blank; a failure anywhere: cell by cell
+                col = list(map(parse, raw))
+            except ValueError:
+                col = [None if v is None else one(v) for v in raw]
         if failures:
             for i, v in enumerate(col):
                 if v.__class__ is _Failed:

@@ -363,8 +363,8 @@ def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initial
     if not plan.inserts:
         return 0
     table = Talent.__table__
-    cols = TALENT_KEYS + ("name_initials", "employer_id", "policy_id", "status", "version", "created_at",
-                          "updated_at")
+    cols = ("id",) + TALENT_KEYS + ("name_initials", "employer_id", "policy_id", "status", "version", "created_at",
+                                    "updated_at")
     writer = BulkInserter(session, table, cols)
     if writer.sqlite and len(plan.inserts) > CHUNK:
         # a bigger page cache for this transaction: 100k random-key index inserts (ID number,
@@ -379,60 +379,72 @@ def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initial
     return _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols)
 
 
+class _Memo(dict):
+    """value → fn(value), each distinct value once; None stays None."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+        self[None] = None
+
+    def __missing__(self, value):
+        out = self[value] = self.fn(value)
+        return out
+
+
 def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols) -> int:
-    import operator
+    """Chunk by chunk, a column at a time (each distinct date, number and employer converted
+    once): the talent rows, and the audit snapshot of each (``talents.snapshot()`` of the
+    new row, dates and decimals as ``audit.dumps()`` writes them). Ids are taken first, so
+    a chunk's audit event is encoded while the database moves the chunk into place."""
+    from itertools import repeat
 
     pos = {k: i for i, k in enumerate(keys)}
-    talent_of = operator.itemgetter(*(pos[k] for k in TALENT_KEYS))
-    emp_of = operator.itemgetter(*(pos[k] for k in EMPLOYER_KEYS))
-    name_i, id_i = pos["name"], pos["id_number"]
-    # in the audit snapshot (talents.snapshot() of the new row) dates are ISO text and
-    # decimals text, as audit.dumps() writes them; on SQLite the row takes the same ISO
-    # text, which is what the Date type's bind processor would give
-    date_i = [i + 1 for i, k in enumerate(TALENT_KEYS) if roster.BY_KEY[k].kind == "date"]
-    dec_i = [i + 1 for i, k in enumerate(TALENT_KEYS) if roster.BY_KEY[k].kind == "decimal"]
-    if writer.sqlite:
-        writer.ready(k for k in TALENT_KEYS if roster.BY_KEY[k].kind == "date")
+    kinds = [roster.BY_KEY[k].kind for k in TALENT_KEYS]
+    iso = _Memo(lambda d: d.isoformat())
+    text = _Memo(str)
+    employer = _Memo(lambda key: employer_of(key))  # (name, uscc, kind, district) → Employer | None
+    emp_id = _Memo(lambda e: e.id)
+    tail = _Memo(lambda e: (e.name, e.uscc, e.kind, e.district))
+    tail[None] = (None, None, None, None)
     snap_keys = TALENT_KEYS + ("employer_name", "employer_uscc", "employer_kind", "district", "status", "policy_id")
+    if writer.sqlite:
+        writer.ready(k for k, kind in zip(TALENT_KEYS, kinds) if kind == "date")
     done = 0
-    iso: dict = {}  # date → its ISO text (dates repeat a lot)
-    tails: dict = {}  # employer → the snapshot's employer fields
-    for start in range(0, len(plan.inserts), CHUNK):
-        part = plan.inserts[start:start + CHUNK]
-        params = []
-        snaps = []  # [talent id (filled in below), *snapshot values]
-        for _, vals in part:
-            e = employer_of(emp_of(vals))
-            snap = [None, *talent_of(vals)]
-            for i in date_i:
-                d = snap[i]
-                if d is not None:
-                    text = iso.get(d)
-                    if text is None:
-                        text = iso[d] = d.isoformat()
-                    snap[i] = text
-            head = (initials[vals[name_i]], e.id if e else None, None, "active", 1, now, now)
-            if writer.sqlite:
-                params.append((*snap[1:], *head))
-            else:
-                params.append(talent_of(vals) + head)
-            for i in dec_i:
-                if snap[i] is not None:
-                    snap[i] = str(snap[i])
-            tail = tails.get(e)
-            if tail is None:
-                tail = tails[e] = ((e.name, e.uscc, e.kind, e.district) if e is not None
-                                   else (None, None, None, None)) + ("active", None)
-            snap += tail
-            snaps.append(snap)
-        max_before = session.execute(select(func.max(Talent.id))).scalar() or 0
-        writer.insert(params)
-        ids = dict(session.execute(select(Talent.id_number, Talent.id).where(Talent.id > max_before)).all())
-        for (_, vals), snap in zip(part, snaps):
-            snap[0] = ids[vals[id_i]]
-        audit.record_created_talents(session, actor, snap_keys, snaps)
-        done += len(part)
-        tick(len(part))
+    pending = None  # (ids, encoded audit event) of the chunk being moved into place
+    try:
+        for start in range(0, len(plan.inserts), CHUNK):
+            part = plan.inserts[start:start + CHUNK]
+            n = len(part)
+            columns = list(zip(*(vals for _, vals in part)))
+            ids = writer.next_ids(n)
+            talent = [columns[pos[k]] for k in TALENT_KEYS]
+            snap = [list(map(iso.__getitem__, c)) if kind == "date" else
+                    list(map(text.__getitem__, c)) if kind == "decimal" else c for c, kind in zip(talent, kinds)]
+            emps = list(map(employer.__getitem__, zip(*(columns[pos[k]] for k in EMPLOYER_KEYS))))
+            tails = list(zip(*map(tail.__getitem__, emps)))
+            stored = [c if kind != "decimal" else talent[i] for i, (c, kind) in enumerate(zip(snap, kinds))] \
+                if writer.sqlite else talent
+            params = list(zip(ids, *stored, map(initials.__getitem__, columns[pos["name"]]),
+                              map(emp_id.__getitem__, emps), repeat(None, n), repeat("active", n), repeat(1, n),
+                              repeat(now, n), repeat(now, n)))
+            event = audit.encode_created_talents(snap_keys, list(zip(ids, *snap, *tails, repeat("active", n),
+                                                                     repeat(None, n))))
+            writer.wait()  # the previous chunk is in place: its audit event goes in before this chunk
+            if pending:
+                audit.record_created_talents(session, actor, *pending)
+            writer.insert(params, background=True)
+            pending = (ids, event)
+            done += n
+            tick(n)
+        writer.wait()
+        if pending:
+            audit.record_created_talents(session, actor, *pending)
+    finally:
+        try:
+            writer.wait()  # never leave a statement running when the transaction ends (cancel, error)
+        except Exception:
+            pass
     return done
 
 
