@@ -196,49 +196,101 @@ def cross_check(record: dict[str, Any], *, raw_keys: set[str] | None = None, par
 
     ``failed`` names fields whose own parsing failed: they are not reported again. With
     ``partial`` only the dates named in ``raw_keys`` (default: the record's keys) are
-    checked against the birth date.
+    checked against the birth date. (``cross_check_columns`` for one record.)
     """
-    errors: list[FieldError] = []
-    edu = record.get("education")
-    if edu.__class__ is Graduate:  # 研究生 with a 博士 degree is a doctoral graduate
-        record["education"] = "博士研究生" if record.get("degree") == "博士" else str(edu)
+    columns = {k: [v] for k, v in record.items()}
+    errors = cross_check_columns(columns, 1, partial=partial, today=today, failed={0: failed} if failed else None,
+                                 raw_keys=raw_keys if raw_keys is not None else set(record))
+    for k, (v,) in columns.items():
+        if v is not None or k in record:
+            record[k] = v
+    return errors.get(0, [])
+
+
+def cross_check_columns(columns: dict[str, list], n: int, *, raw_keys: set[str] | None = None,
+                        partial: bool = False, today: dt.date | None = None,
+                        failed: dict[int, set[str]] | None = None) -> dict[int, list[FieldError]]:
+    """``cross_check`` for ``n`` records given column by column (``columns[key][i]`` is
+    record i's value; a missing key is blank in every record), one check at a time down
+    each column: the import checks 100,000 rows this way in a fraction of the time of a
+    call per row. Fills in place (creating the column if need be) what ``cross_check``
+    fills. ``failed`` is {record: keys whose parsing failed}. Returns {record: errors}
+    for the records that have any; an ID number that does not parse is one of them.
+    """
+    errors: dict[int, list[FieldError]] = {}
+    failed = failed or {}
+    no_failure: frozenset[str] = frozenset()
+
+    def add(i: int, e: FieldError) -> None:
+        errors.setdefault(i, []).append(e)
+
+    edu = columns.get("education")
+    if edu is not None and any(v.__class__ is Graduate for v in edu):  # 研究生 with a 博士 degree: doctoral
+        degree = columns.get("degree") or [None] * n
+        for i, v in enumerate(edu):
+            if v.__class__ is Graduate:
+                edu[i] = "博士研究生" if degree[i] == "博士" else str(v)
     if not partial:
         for key, label in _REQUIRED:
-            if record.get(key) in (None, "") and key not in failed:
-                errors.append(FieldError(key, label, None, f"{label}：必填项不能为空"))
-    number = record.get("id_number")
-    if number:
-        info = idcard.parse(number)
-        birth = record.get("birth_date")
-        if birth is None:
-            record["birth_date"] = info.birth_date
-        elif birth != info.birth_date:
-            errors.append(FieldError("birth_date", "出生日期", birth,
-                                     f"出生日期：{birth:%Y-%m-%d}与身份证号中的{info.birth_date:%Y-%m-%d}不一致"))
-        sex = record.get("sex")
-        if sex is None:
-            record["sex"] = info.sex
-        elif sex != info.sex:
-            errors.append(FieldError("sex", "性别", sex, f"性别：“{sex}”与身份证号（{info.sex}）不一致"))
-    birth = record.get("birth_date")
+            col = columns.get(key)
+            if col is None:
+                blank: Any = range(n)
+            elif None in col or "" in col:
+                blank = [i for i, v in enumerate(col) if v is None or v == ""]
+            else:
+                continue
+            for i in blank:
+                if key not in failed.get(i, no_failure):
+                    add(i, FieldError(key, label, None, f"{label}：必填项不能为空"))
+    numbers = columns.get("id_number")
+    births = columns.get("birth_date")
+    if numbers is not None and any(numbers):
+        births = columns.setdefault("birth_date", [None] * n)
+        sexes = columns.setdefault("sex", [None] * n)
+        parse = idcard.parse
+        for i, number in enumerate(numbers):
+            if not number:
+                continue
+            try:
+                info = parse(number)
+            except ValueError as exc:  # a number that only looked right (the import's fast path)
+                add(i, FieldError("id_number", "身份证号", number, f"身份证号：{exc}"))
+                continue
+            birth = births[i]
+            if birth is None:
+                births[i] = info.birth_date
+            elif birth != info.birth_date:
+                add(i, FieldError("birth_date", "出生日期", birth,
+                                  f"出生日期：{birth:%Y-%m-%d}与身份证号中的{info.birth_date:%Y-%m-%d}不一致"))
+            sex = sexes[i]
+            if sex is None:
+                sexes[i] = info.sex
+            elif sex != info.sex:
+                add(i, FieldError("sex", "性别", sex, f"性别：“{sex}”与身份证号（{info.sex}）不一致"))
     today = today or dt.date.today()
     latest = today.year + 10
-    keys = (raw_keys if raw_keys is not None else record) if partial else None
+    keys = (raw_keys if raw_keys is not None else columns) if partial else None
+    births = births if births is not None else [None] * n
     for key, label in _LATER_THAN_BIRTH:
-        value = record.get(key)
-        if value is None or keys is not None and key not in keys:
+        col = columns.get(key)
+        if col is None or keys is not None and key not in keys:
             continue
-        if birth and value <= birth:
-            errors.append(FieldError(key, label, value, f"{label}：{value:%Y-%m-%d}早于出生日期，不可能"))
-        elif value.year > latest:
-            errors.append(FieldError(key, label, value, f"{label}：{value:%Y-%m-%d}不合理"))
-    intro = record.get("introduction_date")
-    if intro and intro > today:
-        errors.append(FieldError("introduction_date", "引进日期", intro,
-                                 f"引进日期：{intro:%Y-%m-%d}在今天之后，请核对"))
-    years = record.get("contract_years")
-    if years is not None and not (0 < years <= _MAX_CONTRACT_YEARS):
-        errors.append(FieldError("contract_years", "合同期限（年）", years, "合同期限（年）：应在0到50年之间"))
+        for i in [i for i, (v, b) in enumerate(zip(col, births))
+                  if v is not None and (b is not None and v <= b or v.year > latest)]:
+            value = col[i]
+            if births[i] is not None and value <= births[i]:
+                add(i, FieldError(key, label, value, f"{label}：{value:%Y-%m-%d}早于出生日期，不可能"))
+            else:
+                add(i, FieldError(key, label, value, f"{label}：{value:%Y-%m-%d}不合理"))
+    intro = columns.get("introduction_date")
+    if intro is not None:
+        for i in [i for i, v in enumerate(intro) if v is not None and v > today]:
+            add(i, FieldError("introduction_date", "引进日期", intro[i],
+                              f"引进日期：{intro[i]:%Y-%m-%d}在今天之后，请核对"))
+    years = columns.get("contract_years")
+    if years is not None:
+        for i in [i for i, y in enumerate(years) if y is not None and not (0 < y <= _MAX_CONTRACT_YEARS)]:
+            add(i, FieldError("contract_years", "合同期限（年）", years[i], "合同期限（年）：应在0到50年之间"))
     return errors
 
 

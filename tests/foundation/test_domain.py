@@ -141,3 +141,51 @@ def test_plain_graduate_education_follows_the_degree():
     master, _ = roster.parse_record(base | {"学历": "研究生", "学位": "硕士"}, by="label")
     assert phd["education"] == "博士研究生" and master["education"] == "硕士研究生"
     assert type(master["education"]) is str
+
+
+class TestCrossCheckColumns:
+    """The import checks many rows column by column; each row must come out exactly as
+    the same record checked on its own (errors and filled-in values), whatever its
+    neighbours hold."""
+
+    NUMBERS = [idcard.make("152921", dt.date(1990, 5, 1), 3), idcard.make("152921", dt.date(1985, 2, 28), 4),
+               "152921199005011239", "11010519491331002X", None]
+    DATES = [None, dt.date(1980, 1, 1), dt.date(1990, 5, 1), dt.date(2015, 7, 1), dt.date(2099, 1, 1)]
+
+    def test_rows_checked_together_equal_rows_checked_alone(self):
+        from hypothesis import given, settings, strategies as st
+
+        record = st.fixed_dictionaries({}, optional={
+            "name": st.sampled_from(["张三", "", None]),
+            "id_number": st.sampled_from(self.NUMBERS),
+            "birth_date": st.sampled_from(self.DATES),
+            "sex": st.sampled_from(["男", "女", None]),
+            "education": st.sampled_from([roster.Graduate("硕士研究生"), "大学本科", None]),
+            "degree": st.sampled_from(["博士", "硕士", None]),
+            "graduation_date": st.sampled_from(self.DATES),
+            "introduction_date": st.sampled_from(self.DATES),
+            "contract_years": st.sampled_from([None, Decimal(3), Decimal(0), Decimal(51)]),
+        })
+
+        @settings(max_examples=300, deadline=None)
+        @given(st.lists(record, min_size=1, max_size=6), st.booleans())
+        def check(records, partial):
+            today = dt.date(2026, 11, 22)
+            keys = sorted({k for r in records for k in r})
+            columns = {k: [r.get(k) for r in records] for k in keys}
+            together = roster.cross_check_columns(columns, len(records), partial=partial, today=today,
+                                                  raw_keys=set(keys))
+            for i, r in enumerate(records):
+                alone = {k: r.get(k) for k in keys}
+                errors = roster.cross_check(alone, partial=partial, today=today, raw_keys=set(keys))
+                assert [(e.field, e.message) for e in together.get(i, [])] == [(e.field, e.message) for e in errors]
+                assert {k: columns[k][i] for k in columns} == {k: alone.get(k) for k in columns}
+
+        check()
+
+    def test_fills_birth_and_sex_and_flags_a_bad_number(self):
+        good = idcard.make("152921", dt.date(1990, 5, 1), 3)
+        columns = {"name": ["甲", "乙"], "education": ["大学本科", "大学本科"], "id_number": [good, "152921199005011239"]}
+        errors = roster.cross_check_columns(columns, 2, today=dt.date(2026, 1, 1), partial=True)
+        assert columns["birth_date"] == [dt.date(1990, 5, 1), None] and columns["sex"] == ["男", None]
+        assert list(errors) == [1] and errors[1][0].field == "id_number" and "校验位错误" in errors[1][0].message

@@ -39,14 +39,30 @@ class ImportKind:
     name: str  # roster / reviews / payments
     title: str  # 花名册 …
     fields: tuple[FieldSpec, ...]
-    # (record, failed field keys) → cross-field errors; may fill derived fields in ``record``
-    check: Callable[[dict[str, Any], set[str]], list[FieldError]]
+    # (columns {key: values}, rows, {row: failed field keys}) → {row: cross-field errors};
+    # may fill derived fields in the columns
+    check: Callable[[dict[str, list], int, dict[int, set[str]]], dict[int, list[FieldError]]]
     batch_kind: str  # ImportBatch.kind
     unique: tuple[str, ...] = ()  # fields that may appear once per file (duplicates are errors)
 
     @property
     def by_key(self) -> dict[str, FieldSpec]:
         return {f.key: f for f in self.fields}
+
+
+def row_by_row(check: Callable[[dict[str, Any], set[str]], list[FieldError]]):
+    """A cross-check written for one record (one that fills in nothing), applied to each row."""
+
+    def columns_check(columns: dict[str, list], n: int, failed: dict[int, set[str]]) -> dict[int, list[FieldError]]:
+        keys = list(columns)
+        out = {}
+        for i, values_ in enumerate(zip(*columns.values())):
+            errors = check(dict(zip(keys, values_)), failed.get(i, set()))
+            if errors:
+                out[i] = errors
+        return out
+
+    return columns_check
 
 
 # -- roster ------------------------------------------------------------------------
@@ -113,8 +129,8 @@ def _roster_fields() -> tuple[FieldSpec, ...]:
     return tuple(out)
 
 
-def _roster_check(record: dict[str, Any], failed: set[str]) -> list[FieldError]:
-    return roster.cross_check(record, failed=failed)
+def _roster_check(columns: dict[str, list], n: int, failed: dict[int, set[str]]) -> dict[int, list[FieldError]]:
+    return roster.cross_check_columns(columns, n, failed=failed)
 
 
 ROSTER = ImportKind("roster", "花名册", _roster_fields(), _roster_check, "roster", ("id_number",))
@@ -160,7 +176,7 @@ REVIEWS = ImportKind("reviews", "年度考核结果", (
     FieldSpec("review_date", "考核日期", lambda v: values.parse_date(v), False, "date",
               aliases=("考核时间",), width=12),
     FieldSpec("remarks", "备注", roster.BY_KEY["remarks"].parse, False, "text", width=20),
-), _reviews_check, "review", ("id_number", "year"))
+), row_by_row(_reviews_check), "review", ("id_number", "year"))
 
 
 # -- payment confirmations -----------------------------------------------------------
@@ -201,7 +217,7 @@ PAYMENTS = ImportKind("payments", "待遇发放确认", (
     FieldSpec("voucher_no", "凭证号", roster.BY_KEY["remarks"].parse, False, "text",
               aliases=("凭证编号", "记账凭证号", "付款凭证号", "凭证号码"), cache=False, width=14),
     FieldSpec("remarks", "备注", roster.BY_KEY["remarks"].parse, False, "text", width=20),
-), _payments_check, "payment")
+), row_by_row(_payments_check), "payment")
 
 
 KINDS: dict[str, ImportKind] = {k.name: k for k in (ROSTER, REVIEWS, PAYMENTS)}

@@ -1,8 +1,9 @@
-"""Row-by-row validation: every row, every column, all errors collected.
+"""Validation: every row, every column, all errors collected.
 
-Values are parsed by the domain parsers (``FieldSpec.parse``); repeated text values in a
-column (education, dates, employer names …) are parsed once and memoised, which is what
-makes 100,000 rows fast. Rows that are blank, 合计/小计 lines, a row of column numbers
+The work goes a column at a time: values are parsed by the domain parsers
+(``FieldSpec.parse``), each distinct text or date in a column once (education, dates,
+employer names … repeat), then the kind's cross-checks run down the columns
+(``roster.cross_check_columns``), which is what makes 100,000 rows fast. Rows that are blank, 合计/小计 lines, a row of column numbers
 under the header, or 填表说明/填表人 lines are skipped, not errors.
 """
 
@@ -104,7 +105,7 @@ def _is_number_row(row: list[Any]) -> bool:
 
 def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                progress: Callable[[str, int, int], None] | None = None,
-               cancelled: Callable[[], bool] | None = None, every: int = 5000) -> RowCheck:
+               cancelled: Callable[[], bool] | None = None) -> RowCheck:
     cols = layout.field_columns()
     specs = [f for f in kind.fields if f.key in cols]
     keys = tuple(f.key for f in kind.fields)
@@ -117,14 +118,12 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         if layout.unknown == "remarks" and "remarks" in label_of else []
     absent = {k: None for k in keys if k not in col_of}
     absent.update(layout.defaults(kind))
-    check = kind.check
-    as_tuple = operator.itemgetter(*keys)
     id_rows: dict[tuple, int] = {}
     dup_rows: dict[int, tuple[tuple, int]] = {}
-    unique = operator.itemgetter(*kind.unique) if kind.unique else None
+    unique = operator.itemgetter(*(keys.index(k) for k in kind.unique)) if kind.unique else None
     if unique is not None and len(kind.unique) == 1:
         single = unique
-        unique = lambda rec: (single(rec),)  # noqa: E731
+        unique = lambda values_: (single(values_),)  # noqa: E731
     start = layout.header_row  # 0-based index of the first data row
     # 1. the data rows (blank, 合计, 填表说明 … lines skipped)
     rows: list[list[Any]] = []
@@ -144,9 +143,9 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         numbers.append(r + 1)
     out.rows = len(rows)
     # 2. column by column: each distinct text value is parsed once
-    mapped = [p[0] for p in plan]
-    columns: list[list[Any]] = []
-    deferred: dict[str, tuple] = {}  # key → (label, parse, raw column) for fast-pathed columns
+    n = len(rows)
+    columns: dict[str, list[Any]] = {}
+    raw_of: dict[str, list[Any]] = {}  # fast-pathed columns: the cells as written
     bad_at: set[int] = set()  # indexes of rows with a failed cell
     if plan:
         width = max(p[4] for p in plan) + 1
@@ -154,8 +153,8 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
             if len(row) < width:
                 row.extend([None] * (width - len(row)))
     if progress is not None:
-        progress("validate", 0, len(rows))
-    for key, label, parse, cache, c, fast in plan:
+        progress("validate", 0, n)
+    for done, (key, label, parse, cache, c, fast) in enumerate(plan):
         if cancelled is not None and cancelled():
             from talentdesk.services.importer.engine import ImportCancelled
 
@@ -173,11 +172,12 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                 return _Failed(f"{label}：{exc}")
 
         if fast is not None:
-            # the common form straight through; anything else (and a blank) parsed fully
+            # the common form straight through (the cross-check validates it); anything
+            # else, and a blank, parsed fully
             col = list(map(fast, raw))
             if None in col:
                 col = [q if q is not None or v is None else one(v) for q, v in zip(col, raw)]
-            deferred[key] = (label, parse, raw)
+            raw_of[key] = raw
         elif cache is not None:
             # text and dates repeat down a column: each distinct value is parsed once
             try:
@@ -206,55 +206,44 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
             for i, v in enumerate(col):
                 if v.__class__ is _Failed:
                     bad_at.add(i)
-        columns.append(col)
-    # 3. row by row: the cross-checks
-    label_by_key = {p[0]: p[1] for p in plan}
-    valid_append = out.valid.append
-    col_index = {p[0]: p[4] for p in plan}
-    for i, vals in enumerate(zip(*columns) if columns else ([()] * len(rows))):
-        excel_row = numbers[i]
-        rec = dict(absent)
-        errs: list[FieldError] | None = None
-        if i in bad_at:
-            errs = []
-            for key, v in zip(mapped, vals):
-                if v.__class__ is _Failed:
-                    c = col_index[key]
-                    raw_v = rows[i][c] if c < len(rows[i]) else None
-                    errs.append(FieldError(key, label_by_key[key], raw_v, v.message))
-                    rec[key] = None
-                else:
-                    rec[key] = v
-        else:
-            rec.update(zip(mapped, vals))
-        if unknown:
-            row = rows[i]
-            n = len(row)
-            extra = "；".join(f"{h}：{_text(row[c])}" for c, h in unknown if c < n and row[c] is not None)
+        columns[key] = col
+        if progress is not None:
+            progress("validate", n * (done + 1) // (len(plan) + 1), n)
+    # cells that failed: an error each, blank for the cross-checks
+    errors: dict[int, list[FieldError]] = {}
+    failed: dict[int, set[str]] = {}
+    for i in sorted(bad_at):
+        for key, label, _, _, c, _ in plan:
+            v = columns[key][i]
+            if v.__class__ is _Failed:
+                errors.setdefault(i, []).append(FieldError(key, label, rows[i][c], v.message))
+                failed.setdefault(i, set()).add(key)
+                columns[key][i] = None
+    for k, default in absent.items():
+        columns[k] = [default] * n
+    if unknown:  # the other columns' contents go to 备注
+        remarks = columns["remarks"]
+        for i, row in enumerate(rows):
+            extra = "；".join(f"{h}：{_text(row[c])}" for c, h in unknown if c < len(row) and row[c] is not None)
             if extra:
-                rec["remarks"] = f"{rec['remarks']}；{extra}" if rec.get("remarks") else extra
-                if len(rec["remarks"]) > 200:
-                    rec["remarks"] = rec["remarks"][:200]
-        failed = {e.field for e in errs} if errs else _NOTHING_FAILED
-        try:
-            more = check(rec, failed)
-        except ValueError:
-            # a fast-pathed value is invalid: parse those the slow way for their message
-            failed = set(failed)
-            for key, (label, parse, raw) in deferred.items():
-                v = raw[i]
-                if v is None or key in failed:
-                    continue
-                try:
-                    rec[key] = parse(v)
-                except ValueError as exc:
-                    rec[key] = None
-                    errs = (errs or []) + [FieldError(key, label, v, f"{label}：{exc}")]
-                    failed.add(key)
-            more = check(rec, failed)
-        if more:
-            errs = (errs or []) + more
-        number = unique(rec) if unique is not None and not errs else None
+                text = f"{remarks[i]}；{extra}" if remarks[i] else extra
+                remarks[i] = text[:200]
+    # 3. the cross-checks, one check at a time down the columns
+    for i, more in kind.check(columns, n, failed).items():
+        errors.setdefault(i, []).extend(more)
+    # 4. the valid rows, and duplicates among them
+    valid_append = out.valid.append
+    for i, values_ in enumerate(zip(*(columns[k] for k in keys))):
+        excel_row = numbers[i]
+        errs = errors.get(i)
+        if errs:
+            out.error_rows.add(excel_row)
+            for e in errs:
+                value = raw_of[e.field][i] if e.field in raw_of else e.value
+                out.errors.append(CellIssue(excel_row, col_of.get(e.field), header_of.get(e.field, e.label), e.field,
+                                            value, e.message))
+            continue
+        number = unique(values_) if unique is not None else None
         if number and number[0]:
             first = id_rows.get(number)
             if first is None:
@@ -262,20 +251,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
             else:
                 dup_rows[excel_row] = (number, first)
                 dup_rows.setdefault(first, (number, -excel_row))
-        if errs:
-            out.error_rows.add(excel_row)
-            for e in errs:
-                c = col_of.get(e.field)
-                out.errors.append(CellIssue(excel_row, c, header_of.get(e.field, e.label), e.field, e.value,
-                                            e.message))
-        else:
-            valid_append((excel_row, as_tuple(rec)))
-        if progress is not None and (i + 1) % every == 0:
-            progress("validate", i + 1, len(rows))
-            if cancelled is not None and cancelled():
-                from talentdesk.services.importer.engine import ImportCancelled
-
-                raise ImportCancelled()
+        valid_append((excel_row, values_))
     if dup_rows:
         c = col_of.get("id_number")
         what = "".join(f"、{label_of[k]}" for k in kind.unique[1:])
@@ -299,7 +275,6 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
 
 # Values memoised per column. Not int/float: 1, 1.0 and True are equal dict keys but
 # parse differently (a serial date, a number, a bool).
-_NOTHING_FAILED: frozenset[str] = frozenset()
 _MEMO_CLASSES = frozenset((str, dt.date, dt.datetime))
 
 
