@@ -261,9 +261,11 @@ class Validation:
 
 @_gc_paused
 def validate(ctx: ServiceContext, f: ImportFile, layout: Layout, *, progress: Progress | None = None,
-             cancel: Any = None) -> Validation:
+             cancel: Any = None, plan: bool = True) -> Validation:
     """Parse and check every row; nothing is written. Also works out, against the
-    database, which rows would be inserted or update an existing record (and how)."""
+    database, which rows would be inserted or update an existing record (and how) —
+    unless ``plan`` is false for a roster about to be committed at once (``commit``
+    works that out again inside its transaction anyway)."""
     k = get_kind(f.kind)
     cancelled = _cancel_fn(cancel)
     if progress:
@@ -298,7 +300,8 @@ def validate(ctx: ServiceContext, f: ImportFile, layout: Layout, *, progress: Pr
                                     f"（新增{p['inserted']}条，更新{p['updated']}条）", "warning"))
     from talentdesk.services.importer import writer as commit_mod
 
-    commit_mod.plan_for_validation(ctx, v)
+    if plan or k.name != "roster":
+        commit_mod.plan_for_validation(ctx, v)
     return v
 
 
@@ -370,7 +373,7 @@ def run_import(ctx: ServiceContext, path: str | os.PathLike, kind: str = "roster
     with open_file(path, kind, ctx=ctx) as f:
         layout = detect_layout(f, sheet, header_row=header_row, mapping=mapping, unknown=unknown, ctx=ctx,
                                employer=employer)
-        v = validate(ctx, f, layout, progress=progress, cancel=cancel)
+        v = validate(ctx, f, layout, progress=progress, cancel=cancel, plan=dry_run)
         if not report:
             f.source.drop(layout.sheet)  # the cells are no longer needed: free them before writing
         summary = commit(ctx, v, all_or_nothing=all_or_nothing, dry_run=dry_run, progress=progress,

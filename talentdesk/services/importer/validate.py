@@ -152,6 +152,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         for row in rows:
             if len(row) < width:
                 row.extend([None] * (width - len(row)))
+    cells = list(zip(*rows)) if rows else [()] * (max((p[4] for p in plan), default=-1) + 1)  # column by column
     if progress is not None:
         progress("validate", 0, n)
     for done, (key, label, parse, cache, c, fast) in enumerate(plan):
@@ -159,7 +160,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
             from talentdesk.services.importer.engine import ImportCancelled
 
             raise ImportCancelled()
-        raw = list(map(operator.itemgetter(c), rows))
+        raw = cells[c]
         memo: dict[Any, Any] = {}
         failures = 0
 
