@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from typing import Any
 
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
@@ -21,6 +23,12 @@ class _Memo(dict):
         return out
 
 
+def _bound(type_, dialect, value: Any) -> Any:
+    """``value`` as the column type's SQLAlchemy bind processor hands it to the driver."""
+    proc = type_.dialect_impl(dialect).bind_processor(dialect)
+    return value if proc is None or value is None else proc(value)
+
+
 class BulkInserter:
     """INSERT many rows given as tuples in ``cols`` order.
 
@@ -37,10 +45,12 @@ class BulkInserter:
 
     STAGE_FROM = 1000  # rows
 
-    def __init__(self, session: Session, table, cols: tuple[str, ...]):
+    def __init__(self, session: Session, table, cols: tuple[str, ...], constants: dict[str, Any] | None = None):
+        """``constants``: columns with one value for every row (bound once, not per row)."""
         self.conn = session.connection()
         self.table = table
         self.cols = cols
+        self.constants = dict(constants or {})
         dialect = self.conn.dialect
         self.sqlite = dialect.name == "sqlite"
         self._next_id: int | None = None
@@ -56,15 +66,19 @@ class BulkInserter:
                 if proc is None or isinstance(t, Boolean):
                     continue  # sqlite3 binds a bool as the integer 0/1, exactly what Boolean's processor gives
                 self.procs.append((i, _Memo(proc)))
+            self.fixed = tuple(_bound(table.c[k].type, dialect, v) for k, v in self.constants.items())
             prep = dialect.identifier_preparer
             names = ", ".join(prep.quote(k) for k in cols)
+            every = ", ".join(prep.quote(k) for k in (*cols, *self.constants))
             marks = ", ".join("?" for _ in cols)
+            fixed = "".join(", ?" for _ in self.constants)
             target = prep.format_table(table)
-            self.sql = f"INSERT INTO {target} ({names}) VALUES ({marks})"
-            stage = prep.quote(f"_stage_{table.name}")
+            self.sql = f"INSERT INTO {target} ({every}) VALUES ({marks}{fixed})"
+            tag = hashlib.sha1(every.encode()).hexdigest()[:8]  # one staging table per column list
+            stage = prep.quote(f"_stage_{table.name}_{tag}")
             self.stage_sql = (f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {names} FROM {target} WHERE 0",
                               f"INSERT INTO temp.{stage} ({names}) VALUES ({marks})",
-                              f"INSERT INTO {target} ({names}) SELECT {names} FROM temp.{stage}",
+                              f"INSERT INTO {target} ({every}) SELECT {names}{fixed} FROM temp.{stage}",
                               f"DELETE FROM temp.{stage}")
 
     def ready(self, cols) -> None:
@@ -97,8 +111,8 @@ class BulkInserter:
         if not rows:
             return
         if not self.sqlite:
-            cols = self.cols
-            self.conn.execute(insert(self.table), [dict(zip(cols, r)) for r in rows])
+            cols, constants = self.cols, self.constants
+            self.conn.execute(insert(self.table), [{**dict(zip(cols, r)), **constants} for r in rows])
             return
         if self.procs:
             columns = list(zip(*rows))
@@ -106,20 +120,21 @@ class BulkInserter:
                 columns[i] = map(memo.__getitem__, columns[i])
             rows = list(zip(*columns))
         raw = self.conn.connection.driver_connection
+        fixed = self.fixed
         if len(rows) < self.STAGE_FROM:
-            raw.executemany(self.sql, rows)
+            raw.executemany(self.sql, [r + fixed for r in rows] if fixed else rows)
             return
         create, stage, move, clear = self.stage_sql
         raw.execute(create)
         raw.executemany(stage, rows)
         if not background:
-            raw.execute(move)
+            raw.execute(move, fixed)
             raw.execute(clear)
             return
 
         def run() -> None:
             try:
-                raw.execute(move)
+                raw.execute(move, fixed)
                 raw.execute(clear)
             except BaseException as exc:  # handed to the caller by wait()
                 self._error = exc

@@ -35,8 +35,8 @@ EMPLOYER_KEYS = roster.EMPLOYER_KEYS
 
 # -- pinyin initials in bulk ------------------------------------------------------------------
 
-def initials_many(names: list[str]) -> dict[str, str]:
-    """{name: pinyin.initials(name)} for many names, ~8x faster than one call per name.
+class Initials(dict):
+    """name → pinyin.initials(name), worked out on first use, ~8x faster than a call per name.
 
     ``lazy_pinyin`` segments a run of Han characters into words (pypinyin's own mmseg
     segmenter) and converts each word on its own; doing the same here and memoising the
@@ -44,28 +44,38 @@ def initials_many(names: list[str]) -> dict[str, str]:
     converting each distinct surname and given-name word once. Names that are not all
     Han characters go through ``pinyin.initials`` itself.
     """
-    lazy_pinyin, Style = pinyin._lazy()
-    from pypinyin.constants import RE_HANS
-    from pypinyin.seg import mmseg
 
-    cut = mmseg.seg.cut
-    words: dict[str, str] = {}
-    out: dict[str, str] = {}
-    for n in names:
-        if n in out:
-            continue
-        if not n or not RE_HANS.match(n):
-            out[n] = pinyin.initials(n)
-            continue
-        parts = []
-        for w in cut(n):
-            r = words.get(w)
-            if r is None:
-                r = "".join(p[:1] for p in lazy_pinyin(w, style=Style.FIRST_LETTER, errors="default") if p)
-                words[w] = r
-            parts.append(r)
-        out[n] = "".join(parts).lower()
-    return out
+    def __init__(self):
+        super().__init__()
+        self.lazy_pinyin, self.style = pinyin._lazy()
+        from pypinyin.constants import RE_HANS
+        from pypinyin.seg import mmseg
+
+        self.hans = RE_HANS.match
+        self.cut = mmseg.seg.cut
+        self.words: dict[str, str] = {}
+
+    def __missing__(self, name: str) -> str:
+        if not name or not self.hans(name):
+            out = pinyin.initials(name)
+        else:
+            parts = []
+            for w in self.cut(name):
+                r = self.words.get(w)
+                if r is None:
+                    r = "".join(p[:1] for p in self.lazy_pinyin(w, style=self.style.FIRST_LETTER, errors="default")
+                                if p)
+                    self.words[w] = r
+                parts.append(r)
+            out = "".join(parts).lower()
+        self[name] = out
+        return out
+
+
+def initials_many(names: list[str]) -> dict[str, str]:
+    """{name: pinyin.initials(name)} for many names."""
+    memo = Initials()
+    return {n: memo[n] for n in names}
 
 
 # -- the plan: what would be written -----------------------------------------------------------
@@ -320,10 +330,7 @@ def _write_roster(ctx, v, *, remember_mapping, all_or_nothing, progress, cancell
             return e
 
         keys = v.check.keys
-        name_i = keys.index("name")
-        names = [vals[name_i] for _, vals in plan.inserts] + [ch["name"] for _, _, _, ch, _ in plan.updates
-                                                              if "name" in ch]
-        initials = initials_many(names)
+        initials = Initials()  # worked out chunk by chunk, while the database moves the previous chunk
         inserted = _insert_talents(session, ctx.actor, keys, plan, employer_of, initials, now, tick)
         changes: list[audit.Change] = []
         updated = _update_talents(session, plan, lambda rec: employer_of(_emp_tuple(rec)), initials, now,
@@ -363,9 +370,9 @@ def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initial
     if not plan.inserts:
         return 0
     table = Talent.__table__
-    cols = ("id",) + TALENT_KEYS + ("name_initials", "employer_id", "policy_id", "status", "version", "created_at",
-                                    "updated_at")
-    writer = BulkInserter(session, table, cols)
+    cols = ("id",) + TALENT_KEYS + ("name_initials", "employer_id")
+    writer = BulkInserter(session, table, cols, constants={"policy_id": None, "status": "active", "version": 1,
+                                                           "created_at": now, "updated_at": now})
     if writer.sqlite and len(plan.inserts) > CHUNK:
         # a bigger page cache for this transaction: 100k random-key index inserts (ID number,
         # name, initials …) thrash SQLite's default 2 MB cache; restored when the import ends
@@ -426,8 +433,7 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
             stored = [c if kind != "decimal" else talent[i] for i, (c, kind) in enumerate(zip(snap, kinds))] \
                 if writer.sqlite else talent
             params = list(zip(ids, *stored, map(initials.__getitem__, columns[pos["name"]]),
-                              map(emp_id.__getitem__, emps), repeat(None, n), repeat("active", n), repeat(1, n),
-                              repeat(now, n), repeat(now, n)))
+                              map(emp_id.__getitem__, emps)))
             event = audit.encode_created_talents(snap_keys, list(zip(ids, *snap, *tails, repeat("active", n),
                                                                      repeat(None, n))))
             writer.wait()  # the previous chunk is in place: its audit event goes in before this chunk
