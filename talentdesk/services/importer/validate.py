@@ -161,7 +161,6 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
 
             raise ImportCancelled()
         raw = cells[c]
-        memo: dict[Any, Any] = {}
         failures = 0
 
         def one(v, parse=parse, label=label):
@@ -182,22 +181,9 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         elif cache is not None:
             # text and dates repeat down a column: each distinct value is parsed once
             try:
-                distinct = set(raw)
+                col = list(map(_ColumnMemo(one).__getitem__, raw))
             except TypeError:  # an unhashable cell value (no reader gives one): one by one
-                distinct = ()
-                others = True
-            else:
-                others = False
-                for v in distinct:
-                    if v.__class__ in _MEMO_CLASSES:
-                        memo[v] = one(v)
-                    elif v is not None:
-                        others = True  # numbers: 1, 1.0 and True are one dict key but parse apart
-            if others:
-                col = [None if v is None else memo[v] if v.__class__ in _MEMO_CLASSES else one(v) for v in raw]
-            else:
-                memo[None] = None
-                col = list(map(memo.__getitem__, raw))
+                col = [None if v is None else one(v) for v in raw]
         else:
             try:  # every parser gives None for a blank; a failure anywhere: cell by cell
                 col = list(map(parse, raw))
@@ -277,6 +263,21 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
 # Values memoised per column. Not int/float: 1, 1.0 and True are equal dict keys but
 # parse differently (a serial date, a number, a bool).
 _MEMO_CLASSES = frozenset((str, dt.date, dt.datetime))
+
+
+class _ColumnMemo(dict):
+    """cell value → parsed value; text and dates remembered, numbers parsed every time."""
+
+    def __init__(self, parse: Callable[[Any], Any]):
+        super().__init__()
+        self.parse = parse
+        self[None] = None
+
+    def __missing__(self, value: Any) -> Any:
+        out = self.parse(value)
+        if value.__class__ in _MEMO_CLASSES:
+            self[value] = out
+        return out
 
 
 class _Failed:
