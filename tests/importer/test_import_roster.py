@@ -312,6 +312,41 @@ def test_progress_and_cancel_roll_back(ctx, tmp_path):
     assert _count(ctx) == 0 and _count(ctx, Employer) == 0 and _count(ctx, AuditEvent) == 0
 
 
+def test_background_moves_cancel_and_fail_cleanly(ctx, tmp_path, monkeypatch):
+    """Chunks moved into place by a background statement: a cancel or a failure of that
+    statement leaves the database as it was (and the error reaches the caller)."""
+    from talentdesk.models.bulk import BulkInserter
+    from talentdesk.services.importer import writer
+
+    monkeypatch.setattr(writer, "CHUNK", 3)
+    monkeypatch.setattr(BulkInserter, "STAGE_FROM", 1)
+    write_messy_xlsx(tmp_path / "c.xlsx", good_rows(10))
+    flag = threading.Event()
+
+    def cb(phase, done, total):
+        if phase == "write" and done >= 6:
+            flag.set()
+
+    with pytest.raises(importer.ImportCancelled):
+        importer.run_import(ctx, tmp_path / "c.xlsx", progress=cb, cancel=flag)
+    assert _count(ctx) == 0 and _count(ctx, AuditEvent) == 0
+    real_insert = BulkInserter.insert
+
+    def broken(self, rows, **kw):
+        if self.table.name == "talent" and self.sqlite:
+            self.stage_sql = self.stage_sql[:2] + ("INSERT INTO no_such_table SELECT 1",) + self.stage_sql[3:]
+        return real_insert(self, rows, **kw)
+
+    monkeypatch.setattr(BulkInserter, "insert", broken)
+    if str(ctx.db.url).startswith("sqlite"):
+        with pytest.raises(Exception, match="no_such_table"):
+            importer.run_import(ctx, tmp_path / "c.xlsx")
+        assert _count(ctx) == 0 and _count(ctx, AuditEvent) == 0
+    monkeypatch.setattr(BulkInserter, "insert", real_insert)
+    s = importer.run_import(ctx, tmp_path / "c.xlsx")
+    assert s.inserted == 10 and _count(ctx) == 10 and audit.verify(ctx).ok
+
+
 def test_headerless_sheet_is_a_clear_message(ctx, tmp_path):
     wb = openpyxl.Workbook()
     wb.active.append(["a", "b", "c"])

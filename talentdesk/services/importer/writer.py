@@ -14,6 +14,7 @@ Annual review results and payment confirmations are handed to
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -288,7 +289,7 @@ def commit(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool, remem
     try:
         return _write_roster(ctx, v, remember_mapping=remember_mapping, all_or_nothing=all_or_nothing,
                              progress=progress, cancelled=cancelled)
-    except IntegrityError:
+    except (IntegrityError, sqlite3.IntegrityError):  # the latter from a bulk statement run on the driver
         raise ConflictError("导入期间其他用户登记或修改了表中的人员或单位，本次导入未写入任何数据，请重新导入") from None
     except _AllOrNothing:
         return _summary(v, v.plan, dry_run=False, committed=False, inserted=0, updated=0, unchanged=0,
