@@ -10,16 +10,17 @@ from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 
-class _Memo(dict):
-    """value → proc(value), each distinct value converted once (dates repeat a lot)."""
+class Memo(dict):
+    """value → fn(value), worked out once per distinct value (dates, employers … repeat a
+    lot down a column); None stays None. ``list(map(memo.__getitem__, column))``."""
 
-    def __init__(self, proc):
+    def __init__(self, fn):
         super().__init__()
-        self.proc = proc
+        self.fn = fn
         self[None] = None
 
     def __missing__(self, value):
-        out = self[value] = self.proc(value)
+        out = self[value] = self.fn(value)
         return out
 
 
@@ -59,13 +60,13 @@ class BulkInserter:
         if self.sqlite:
             from sqlalchemy import Boolean
 
-            self.procs: list[tuple[int, _Memo]] = []
+            self.procs: list[tuple[int, Memo]] = []
             for i, k in enumerate(cols):
                 t = table.c[k].type
                 proc = t.dialect_impl(dialect).bind_processor(dialect)
                 if proc is None or isinstance(t, Boolean):
                     continue  # sqlite3 binds a bool as the integer 0/1, exactly what Boolean's processor gives
-                self.procs.append((i, _Memo(proc)))
+                self.procs.append((i, Memo(proc)))
             self.fixed = tuple(_bound(table.c[k].type, dialect, v) for k, v in self.constants.items())
             prep = dialect.identifier_preparer
             names = ", ".join(prep.quote(k) for k in cols)

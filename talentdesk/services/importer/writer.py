@@ -14,8 +14,10 @@ Annual review results and payment confirmations are handed to
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Callable
 
 from sqlalchemy import bindparam, func, select, update
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from talentdesk.domain import pinyin, roster
 from talentdesk.models.base import utcnow
-from talentdesk.models.bulk import BulkInserter
+from talentdesk.models.bulk import BulkInserter, Memo
 from talentdesk.models.entities import Employer, ImportBatch, Talent
 from talentdesk.services import audit, employers, permissions, talents
 from talentdesk.services.context import ServiceContext
@@ -387,34 +389,24 @@ def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initial
     return _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols)
 
 
-class _Memo(dict):
-    """value → fn(value), each distinct value once; None stays None."""
-
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-        self[None] = None
-
-    def __missing__(self, value):
-        out = self[value] = self.fn(value)
-        return out
-
-
 def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols) -> int:
     """Chunk by chunk, a column at a time (each distinct date, number and employer converted
     once): the talent rows, and the audit snapshot of each (``talents.snapshot()`` of the
     new row, dates and decimals as ``audit.dumps()`` writes them). Ids are taken first, so
     a chunk's audit event is encoded while the database moves the chunk into place."""
-    from itertools import repeat
-
     pos = {k: i for i, k in enumerate(keys)}
     kinds = [roster.BY_KEY[k].kind for k in TALENT_KEYS]
-    iso = _Memo(lambda d: d.isoformat())
-    text = _Memo(str)
-    employer = _Memo(lambda key: employer_of(key))  # (name, uscc, kind, district) → Employer | None
-    emp_id = _Memo(lambda e: e.id)
-    tail = _Memo(lambda e: (e.name, e.uscc, e.kind, e.district))
+    iso = Memo(lambda d: d.isoformat())
+    text = Memo(str)
+    employer = Memo(employer_of)  # (name, uscc, kind, district) → Employer | None
+    emp_id = Memo(lambda e: e.id)
+    tail = Memo(lambda e: (e.name, e.uscc, e.kind, e.district))
     tail[None] = (None, None, None, None)
+    # every employer first, in the order of the file: while a chunk is being moved into
+    # place nothing else may use the connection
+    emp_key = operator.itemgetter(*(pos[k] for k in EMPLOYER_KEYS))
+    for key in dict.fromkeys(emp_key(vals) for _, vals in plan.inserts):
+        employer[key]
     snap_keys = TALENT_KEYS + ("employer_name", "employer_uscc", "employer_kind", "district", "status", "policy_id")
     if writer.sqlite:
         writer.ready(k for k, kind in zip(TALENT_KEYS, kinds) if kind == "date")
