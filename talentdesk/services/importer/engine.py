@@ -163,6 +163,7 @@ def previous_imports(ctx: ServiceContext, sha256: str, kind: ImportKind | str) -
 
 # -- step 2/3: header row and mapping ---------------------------------------------------
 
+@_gc_paused
 def detect_layout(f: ImportFile, sheet: str | None = None, *, header_row: int | None = None,
                   mapping: dict[str, str] | None = None, unknown: str = "ignore",
                   ctx: ServiceContext | None = None, employer: str | None = None) -> Layout:
@@ -365,6 +366,7 @@ def write_report(v: Validation, out: str | os.PathLike) -> Path:
 
 # -- all steps at once (CLI) ----------------------------------------------------------------
 
+@_gc_paused
 def run_import(ctx: ServiceContext, path: str | os.PathLike, kind: str = "roster", *, sheet: str | None = None,
                header_row: int | None = None, mapping: dict[str, str] | None = None, unknown: str = "ignore",
                employer: str | None = None, dry_run: bool = False, all_or_nothing: bool = False,
