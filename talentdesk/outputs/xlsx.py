@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from talentdesk.domain import idcard
-from talentdesk.outputs.model import Heading, Ledger, Subtotal, Total, is_cancelled
+from talentdesk.outputs.model import Heading, Ledger, Subtotal, is_cancelled
 
 FONT = "宋体"
 FONT_SIZE = 11

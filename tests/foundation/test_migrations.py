@@ -7,7 +7,6 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine
 
 from talentdesk.models.base import Base
 from talentdesk.models.db import Database, DatabaseError, open_database, resolve_url

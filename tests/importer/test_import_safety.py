@@ -5,7 +5,6 @@ single-talent service writes."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import textwrap
 
 import openpyxl

@@ -199,7 +199,6 @@ def test_user_pack_evaluates_and_warns_for_uncovered_calendar_year(tmp_path):
 
 def test_read_pack_is_cached_until_the_file_changes(tmp_path):
     import os
-    import shutil
 
     from talentdesk.rules import loader
 

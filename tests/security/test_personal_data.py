@@ -5,7 +5,6 @@ database lives in the user's own profile unless configured."""
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
 
