@@ -128,7 +128,8 @@ def record_created_talents(session: Session, user: str | None, ids: list[int], a
     talent's own "create" event."""
     if not ids:
         return None
-    (row,) = _chained(_lock_and_last_hash(session), user, [Change("create", CREATED_TALENTS, None, None, None,
+    span = f"{min(ids)}-{max(ids)}"  # the ids, for a reader of the list (all of them are in ``after``)
+    (row,) = _chained(_lock_and_last_hash(session), user, [Change("create", CREATED_TALENTS, span, None, None,
                                                                    after)])
     event_id = session.execute(insert(AuditEvent).values(dict(zip(_COLUMNS, row))).returning(AuditEvent.id)
                                ).scalar_one()
