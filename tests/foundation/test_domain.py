@@ -30,6 +30,16 @@ class TestIdCard:
         info = idcard.parse(number)
         assert info.birth_date == dt.date(2000, 2, 29) and info.sex == "男"
 
+    def test_check_char_is_the_weighted_sum_of_gb11643(self):
+        import random
+
+        weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643-1999
+        rnd = random.Random(11643)
+        for _ in range(20000):
+            first17 = "".join(rnd.choice("0123456789") for _ in range(17))
+            total = sum(int(d) * w for d, w in zip(first17, weights))
+            assert idcard.check_char(first17) == "10X98765432"[total % 11], first17
+
     def test_mask(self):
         assert idcard.mask("152921199005011232") == "152921********1232"
         assert idcard.mask_phone("13800138000") == "138****8000"
