@@ -75,12 +75,6 @@ class Initials(dict):
         return out
 
 
-def initials_many(names: list[str]) -> dict[str, str]:
-    """{name: pinyin.initials(name)} for many names."""
-    memo = Initials()
-    return {n: memo[n] for n in names}
-
-
 # -- the plan: what would be written -----------------------------------------------------------
 
 @dataclass
