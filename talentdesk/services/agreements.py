@@ -182,11 +182,8 @@ def update(ctx: ServiceContext, agreement_id: int, *, expected_version: int | No
         before = _snap(a)
         for k, v in data.items():
             setattr(a, k, v)
-        b, after = audit.diff(before, _snap(a))
+        audit.record_update(session, ctx.actor, "service_agreement", a.id, before, _snap(a), talent_id=a.talent_id)
         t = session.get(Talent, a.talent_id)
-        if after:
-            session.flush()
-            audit.record(session, ctx.actor, "update", "service_agreement", a.id, talent_id=t.id, before=b, after=after)
         return _view(a, t, _employer(session, t))
 
 

@@ -143,6 +143,18 @@ def record(session: Session, user: str | None, action: str, entity: str, entity_
     record_many(session, user, [Change(action, entity, entity_id, talent_id, before, after)])
 
 
+def record_update(session: Session, user: str | None, entity: str, entity_id: Any, before: dict, after: dict, *,
+                  talent_id: int | None = None) -> bool:
+    """An "update" event with only the fields that changed (``diff``), if any changed;
+    pending ORM changes are flushed first. Returns whether anything changed."""
+    b, a = diff(before, after)
+    if not a:
+        return False
+    session.flush()
+    record(session, user, "update", entity, entity_id, talent_id=talent_id, before=b, after=a)
+    return True
+
+
 def diff(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the fields that changed, as (before, after)."""
     keys = [k for k in after if before.get(k) != after.get(k)]

@@ -80,11 +80,7 @@ def ensure(session: Session, user: str | None, name: str, uscc: str | None = Non
     for attr, value in (("uscc", uscc), ("kind", kind), ("district", district)):
         if value and not getattr(employer, attr):
             setattr(employer, attr, value)
-    after = _snapshot(employer)
-    if after != before:
-        session.flush()
-        b, a = audit.diff(before, after)
-        audit.record(session, user, "update", "employer", employer.id, before=b, after=a)
+    audit.record_update(session, user, "employer", employer.id, before, _snapshot(employer))
     return employer
 
 
@@ -130,10 +126,7 @@ def update(ctx: ServiceContext, employer_id: int, *, expected_version: int | Non
         before = _snapshot(e)
         for k, v in changes.items():
             setattr(e, k, v)
-        session.flush()
-        b, a = audit.diff(before, _snapshot(e))
-        if a:
-            audit.record(session, ctx.actor, "update", "employer", e.id, before=b, after=a)
+        audit.record_update(session, ctx.actor, "employer", e.id, before, _snapshot(e))
         return _view(e)
 
 

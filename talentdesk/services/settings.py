@@ -185,7 +185,5 @@ def save_settings(ctx: ServiceContext, **changes: Any) -> OfficeSettings:
                 row.value = text
         session.flush()
         after = read_settings(session)
-        b, a = audit.diff(old, after.as_dict())
-        if a:
-            audit.record(session, ctx.actor, "update", "setting", "office", before=b, after=a)
+        audit.record_update(session, ctx.actor, "setting", "office", old, after.as_dict())
         return after

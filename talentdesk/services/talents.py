@@ -155,10 +155,7 @@ def update(ctx: ServiceContext, id_number: str, raw: dict[str, Any], *, by: str 
         apply_record(session, ctx.actor, t, changes)
         if policy_id is not None:
             t.policy_id = policy_id
-        b, a = audit.diff(before, snapshot(t))
-        if a:
-            session.flush()
-            audit.record(session, ctx.actor, "update", "talent", t.id, talent_id=t.id, before=b, after=a)
+        audit.record_update(session, ctx.actor, "talent", t.id, before, snapshot(t), talent_id=t.id)
         return view_of(t)
 
 
