@@ -215,36 +215,53 @@ def _talent_fields(talent: dict, mask: bool) -> dict:
     return t
 
 
+class _TalentGrid:
+    """The six-column grid of a talent's details that the approval and the review forms
+    open with: label, value, label, value, label, value; a value not given is the talent's
+    field of that label."""
+
+    WIDTHS = (72.0, 93.0, 62.0, 93.0, 72.0)  # the sixth column takes the rest of the width
+
+    def __init__(self, pen: Pen, talent: dict, mask: bool):
+        self.pen = pen
+        self.t = _talent_fields(talent, mask)
+        self.W = PORTRAIT[0] - 2 * MARGIN_X
+        self.c = [*self.WIDTHS, self.W - sum(self.WIDTHS)]
+
+    def _value(self, label: str, given: str | None) -> str:
+        return self.t.get(label, "") if given is None else given
+
+    def six(self, a: str, b: str, e: str, values: tuple = (None, None, None)) -> Block:
+        c = self.c
+        va, vb, ve = (self._value(k, v) for k, v in zip((a, b, e), values))
+        return grid_row(self.pen, [(c[0], a, "label"), (c[1], va, "value"), (c[2], b, "label"), (c[3], vb, "value"),
+                                   (c[4], e, "label"), (c[5], ve, "value")])
+
+    def wide(self, label: str, right_label: str, value: str | None = None, right_value: str | None = None) -> Block:
+        c = self.c
+        return grid_row(self.pen, [(c[0], label, "label"), (c[1] + c[2] + c[3], self._value(label, value), "value"),
+                                   (c[4], right_label, "label"), (c[5], self._value(right_label, right_value), "value")])
+
+
 def approval_blocks(pen: Pen, form: ApprovalForm, mask: bool) -> list[Block]:
-    W = PORTRAIT[0] - 2 * MARGIN_X
-    t = _talent_fields(form.talent, mask)
-    c = [72.0, 93.0, 62.0, 93.0, 72.0]
-    c.append(W - sum(c))
+    g = _TalentGrid(pen, form.talent, mask)
+    W, t, c = g.W, g.t, g.c
     L, V = "label", "value"
-
-    def six(a, b, cc, d, e, f):
-        return grid_row(pen, [(c[0], a, L), (c[1], t.get(a, "") if b is None else b, V), (c[2], cc, L),
-                              (c[3], t.get(cc, "") if d is None else d, V), (c[4], e, L),
-                              (c[5], t.get(e, "") if f is None else f, V)])
-
-    def wide(label, value, right_label, right_value):
-        return grid_row(pen, [(c[0], label, L), (c[1] + c[2] + c[3], value, V), (c[4], right_label, L),
-                              (c[5], right_value, V)])
 
     def full(label, value, size=BODY, style=V, min_h=ROW_H):
         return grid_row(pen, [(c[0], label, L), (W - c[0], value, style)], size=size, min_h=min_h, label_size=BODY)
 
     blocks = [
         title_block(pen, "人才待遇审批表", W, f"填报单位：{form.office.name}", f"编号：{form.doc_no}"),
-        six("姓名", None, "性别", None, "出生年月", t.get("出生日期", "")),
-        wide("身份证号", t.get("身份证号", ""), "民族", t.get("民族", "")),
-        six("政治面貌", None, "籍贯", None, "手机号码", None),
-        six("学历", None, "学位", None, "学习形式", None),
-        wide("毕业院校", t.get("毕业院校", ""), "院校类别", t.get("院校类别", "")),
-        six("专业", None, "毕业时间", None, "职称", None),
-        wide("用人单位", t.get("用人单位", ""), "单位性质", t.get("单位性质", "")),
-        six("所属地区", None, "引进方式", None, "引进日期", None),
-        wide("服务协议", form.agreement, "人才类别", t.get("人才类别", "")),
+        g.six("姓名", "性别", "出生年月", values=(None, None, t.get("出生日期", ""))),
+        g.wide("身份证号", "民族"),
+        g.six("政治面貌", "籍贯", "手机号码"),
+        g.six("学历", "学位", "学习形式"),
+        g.wide("毕业院校", "院校类别"),
+        g.six("专业", "毕业时间", "职称"),
+        g.wide("用人单位", "单位性质"),
+        g.six("所属地区", "引进方式", "引进日期"),
+        g.wide("服务协议", "人才类别", value=form.agreement),
         grid_row(pen, [(c[0], "申请待遇", L), (c[1], form.benefit_name, V), (c[2], "适用政策", L),
                        (W - c[0] - c[1] - c[2], f"《{form.policy_title}》（{form.policy_document}）"
                         if form.policy_title else form.policy_document, V)]),
@@ -362,29 +379,18 @@ def batch_blocks(pen: Pen, form: BatchForm, mask: bool) -> list[Block]:
 # ------------------------------------------------------------------ 年度考核登记表
 
 def review_blocks(pen: Pen, form: ReviewForm, mask: bool) -> list[Block]:
-    W = PORTRAIT[0] - 2 * MARGIN_X
-    t = _talent_fields(form.talent, mask)
-    c = [72.0, 93.0, 62.0, 93.0, 72.0]
-    c.append(W - sum(c))
+    g = _TalentGrid(pen, form.talent, mask)
+    W, c = g.W, g.c
     L, V = "label", "value"
-
-    def six(a, cc, e, a_val=None):
-        return grid_row(pen, [(c[0], a, L), (c[1], t.get(a, "") if a_val is None else a_val, V), (c[2], cc, L),
-                              (c[3], t.get(cc, ""), V), (c[4], e, L), (c[5], t.get(e, ""), V)])
-
-    def wide(label, right_label):
-        return grid_row(pen, [(c[0], label, L), (c[1] + c[2] + c[3], t.get(label, ""), V), (c[4], right_label, L),
-                              (c[5], t.get(right_label, ""), V)])
-
     blocks = [
         title_block(pen, f"{form.year}年度引进人才考核登记表", W, f"填报单位：{form.office.name}",
                     "填表日期：        年    月    日"),
-        six("姓名", "性别", "出生日期"),
-        wide("身份证号", "民族"),
-        six("学历", "学位", "职称"),
-        wide("毕业院校", "专业"),
-        wide("用人单位", "所属地区"),
-        six("引进方式", "引进日期", "人才类别"),
+        g.six("姓名", "性别", "出生日期"),
+        g.wide("身份证号", "民族"),
+        g.six("学历", "学位", "职称"),
+        g.wide("毕业院校", "专业"),
+        g.wide("用人单位", "所属地区"),
+        g.six("引进方式", "引进日期", "人才类别"),
         grid_row(pen, [(c[0], "享受待遇", L), (W - c[0], "；".join(form.benefits) or "无", V)]),
         grid_row(pen, [(c[0], "个人年度\n工作总结", L),
                        (W - c[0], "（主要工作业绩、履行服务协议情况，可另附页）", "top")], min_h=215, size=SMALL,
