@@ -240,7 +240,8 @@ class _TalentGrid:
     def wide(self, label: str, right_label: str, value: str | None = None, right_value: str | None = None) -> Block:
         c = self.c
         return grid_row(self.pen, [(c[0], label, "label"), (c[1] + c[2] + c[3], self._value(label, value), "value"),
-                                   (c[4], right_label, "label"), (c[5], self._value(right_label, right_value), "value")])
+                                   (c[4], right_label, "label"),
+                                   (c[5], self._value(right_label, right_value), "value")])
 
 
 def approval_blocks(pen: Pen, form: ApprovalForm, mask: bool) -> list[Block]:
