@@ -30,6 +30,25 @@ def read_json(path: str | None):
         raise TalentDeskError(f"无法读取 {path}：{exc}") from None
 
 
+def read_rows(path: str, fields: str) -> list[dict]:
+    """A JSON file of row objects (``fields`` names what each holds, for the message)."""
+    rows = read_json(path)
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise TalentDeskError(f"JSON 文件应为对象数组，每个对象含 {fields}")
+    return rows
+
+
+def report_rows(app, res, done: int) -> int:
+    """Each row's outcome of a many-rows service call, then the count; exit 3 on errors."""
+    if app.json:
+        app.print_json(res.as_dict())
+    else:
+        for r in res.rows:
+            app.out(f"第{r.row}行：" + ("✓ " if r.ok else "✗ ") + r.message)
+        app.out(f"已登记 {done} 行，错误 {res.errors} 行" + ("" if res.committed else "，全部未保存"))
+    return 3 if res.errors else 0
+
+
 def _facts(args) -> dict | None:
     raw = read_json(getattr(args, "facts", None))
     if raw is None:

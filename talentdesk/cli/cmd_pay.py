@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from talentdesk.cli.cmd_grant import parse_date, read_json
+from talentdesk.cli.cmd_grant import parse_date, read_rows, report_rows
 from talentdesk.domain import idcard, money
-from talentdesk.domain.errors import TalentDeskError
 
 
 def _line(r, full: bool) -> str:
@@ -107,17 +106,9 @@ def cmd_reverse(args, app) -> int:
 def cmd_confirm(args, app) -> int:
     from talentdesk.services import payments
 
-    rows = read_json(args.from_json)
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise TalentDeskError("JSON 文件应为对象数组，每个对象含 身份证号、待遇项目、金额（分）、发放日期、凭证号")
+    rows = read_rows(args.from_json, "身份证号、待遇项目、金额（分）、发放日期、凭证号")
     res = payments.confirm_many(app.context(), rows, all_or_nothing=not args.partial)
-    if app.json:
-        app.print_json(res.as_dict())
-    else:
-        for r in res.rows:
-            app.out(f"第{r.row}行：" + ("✓ " if r.ok else "✗ ") + r.message)
-        app.out(f"已登记 {res.confirmed} 行，错误 {res.errors} 行" + ("" if res.committed else "，全部未保存"))
-    return 3 if res.errors else 0
+    return report_rows(app, res, res.confirmed)
 
 
 def register(sub) -> None:

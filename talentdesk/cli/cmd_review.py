@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from talentdesk.cli.cmd_grant import parse_date, read_json
+from talentdesk.cli.cmd_grant import parse_date, read_rows, report_rows
 from talentdesk.domain import idcard, money
 from talentdesk.domain.errors import TalentDeskError
 
@@ -18,17 +18,9 @@ def cmd_record(args, app) -> int:
 
     ctx = app.context()
     if args.from_json:
-        rows = read_json(args.from_json)
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise TalentDeskError("JSON 文件应为对象数组，每个对象含 身份证号、年度、考核结果、考核日期、备注")
+        rows = read_rows(args.from_json, "身份证号、年度、考核结果、考核日期、备注")
         res = reviews.record_many(ctx, rows, all_or_nothing=not args.partial)
-        if app.json:
-            app.print_json(res.as_dict())
-        else:
-            for r in res.rows:
-                app.out(f"第{r.row}行：" + ("✓ " if r.ok else "✗ ") + r.message)
-            app.out(f"已登记 {res.recorded} 行，错误 {res.errors} 行" + ("" if res.committed else "，全部未保存"))
-        return 3 if res.errors else 0
+        return report_rows(app, res, res.recorded)
     if not (args.id_number and args.year and args.result):
         raise TalentDeskError("请写明：身份证号 年度 考核结果，例如 review record 15292… 2024 合格")
     cons = [c for c in reviews.consequences(ctx, args.id_number, args.year, args.result) if c.action == "cancel"]

@@ -90,3 +90,28 @@ def test_cli_errors_are_chinese(tmp_path, capsys):
     assert code == 1 and "找不到编号为99的待遇申请" in err and json.loads(out)["error"]
     code, _, err = run(capsys, *db, "grant", "evaluate", "110101199001011234", "--approved-on", "2023-13-01")
     assert code == 1 and "批准日期" in err
+
+
+def test_cli_rows_from_json(tmp_path, capsys):
+    """``review record --from-json`` and ``pay confirm --from-json``: each row's outcome, the
+    count, exit 3 when a row failed; a file that is not an array of objects is refused."""
+    db = ["--db", str(tmp_path / "cli.sqlite3")]
+    row = talent_row()
+    idn = row["身份证号"]
+    assert run(capsys, *db, "talent", "add", *[f"{k}={v}" for k, v in row.items()])[0] == 0
+    (tmp_path / "r.json").write_text(json.dumps([
+        {"身份证号": idn, "年度": 2023, "考核结果": "合格"},
+        {"身份证号": "110105194912310021", "年度": 2023, "考核结果": "合格"}], ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, *db, "review", "record", "--from-json", str(tmp_path / "r.json"), "--partial")
+    assert code == 3
+    assert out.splitlines() == [f"第1行：✓ {row['姓名']}2023年度考核“合格”已登记",
+                                "第2行：✗ 身份证号：找不到身份证号为110105194912310021的人才", "已登记 1 行，错误 1 行"]
+    (tmp_path / "p.json").write_text(json.dumps([{"身份证号": idn, "待遇项目": "安家费", "金额": 100,
+                                                  "发放日期": "2023-06-05", "凭证号": "V1"}], ensure_ascii=False),
+                                     encoding="utf-8")
+    code, out, _ = run(capsys, *db, "pay", "confirm", "--from-json", str(tmp_path / "p.json"), "--json")
+    res = json.loads(out)
+    assert code == 3 and res["committed"] is False and res["confirmed"] == 0 and not res["rows"][0]["ok"]
+    (tmp_path / "bad.json").write_text('{"身份证号": "1"}', encoding="utf-8")
+    code, _, err = run(capsys, *db, "pay", "confirm", "--from-json", str(tmp_path / "bad.json"))
+    assert code == 1 and "JSON 文件应为对象数组，每个对象含 身份证号、待遇项目、金额（分）、发放日期、凭证号" in err
