@@ -12,10 +12,7 @@ from talentdesk.domain.errors import TalentDeskError
 def parse_date(text: str | None, label: str):
     if text in (None, ""):
         return None
-    try:
-        d = values.parse_date(text)
-    except Exception:
-        d = None
+    d = values.date_or_none(text)
     if d is None:
         raise TalentDeskError(f"{label}：“{text}”不是有效日期，应写成 2024-06-01")
     return d
@@ -58,11 +55,7 @@ def _facts(args) -> dict | None:
     out = {}
     for k, v in raw.items():
         if isinstance(v, str):
-            try:
-                d = values.parse_date(v)
-            except Exception:
-                d = None
-            out[k] = d or v
+            out[k] = values.date_or_none(v) or v
         else:
             out[k] = v
     return out

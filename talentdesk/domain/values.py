@@ -103,6 +103,17 @@ _TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "对"}
 _FALSE = {"否", "×", "✗", "✘", "x", "n", "no", "false", "0", "无", "不是"}
 
 
+def date_or_none(value: object) -> dt.date | None:
+    """``value`` itself if it is a date already, else ``parse_date(value)``; None for a value
+    that is not a date (for callers that word their own message)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(value)
+    except Exception:  # anything parse_date cannot read
+        return None
+
+
 def parse_bool(value: object) -> bool | None:
     if value is None:
         return None

@@ -221,11 +221,7 @@ def _compute(session: Session, t: Talent, departed_on: dt.date) -> DeparturePrev
 
 
 def _check_date(departed_on: Any) -> dt.date:
-    d = None
-    try:
-        d = departed_on if isinstance(departed_on, dt.date) else values.parse_date(departed_on)
-    except Exception:
-        d = None
+    d = values.date_or_none(departed_on)
     if d is None:
         raise ValidationError([FieldError("departed_on", "离职日期", departed_on, f"离职日期：“{departed_on or ''}”不是有效日期")])
     return d

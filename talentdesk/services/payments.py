@@ -442,11 +442,7 @@ def reject(ctx: ServiceContext, installment_ids: Iterable[int], reason: str) -> 
 
 def _check_paid_input(paid_date: Any, voucher_no: Any) -> tuple[dt.date, str | None, list[FieldError]]:
     errors = []
-    d = None
-    try:
-        d = paid_date if isinstance(paid_date, dt.date) else values.parse_date(paid_date)
-    except Exception:
-        d = None
+    d = values.date_or_none(paid_date)
     if d is None:
         errors.append(FieldError("paid_date", "发放日期", paid_date, f"发放日期：“{paid_date or ''}”不是有效日期"))
     elif d > dt.date.today() + dt.timedelta(days=1):

@@ -195,10 +195,7 @@ def _check(year: Any, result: Any, review_date: Any) -> tuple[int | None, str | 
         res = None
     d = None
     if review_date not in (None, ""):
-        try:
-            d = review_date if isinstance(review_date, dt.date) else values.parse_date(review_date)
-        except Exception:
-            d = None
+        d = values.date_or_none(review_date)
         if d is None:
             errors.append(FieldError("review_date", "考核日期", review_date, f"考核日期：“{review_date}”不是有效日期"))
     return y, res, d, errors

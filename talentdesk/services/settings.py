@@ -98,10 +98,7 @@ def _dates(key: str, value: Any) -> list[dt.date]:
                  if p.strip()]
     out = []
     for item in items:
-        try:
-            d = item if isinstance(item, dt.date) else values.parse_date(item)
-        except Exception:
-            d = None
+        d = values.date_or_none(item)
         if d is None:
             raise ValidationError([FieldError(key, FIELDS[key], item,
                                               f"{FIELDS[key]}：“{item}”不是有效日期，应写成 2025-01-01")])
