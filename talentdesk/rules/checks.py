@@ -72,20 +72,20 @@ def _flag(key: str, noun: str) -> Callable:
     return check
 
 
-def check_rigid(ctx, p: dict) -> Outcome:
+def _introduction_mode(ctx, modes: tuple[str, ...], kind: str, other: str) -> Outcome:
     mode = ctx.get("introduction_mode")
     if mode is None:
         return _missing("introduction_mode")
-    ok = mode in roster.RIGID_MODES
-    return Outcome(ok, mode, f"引进方式“{mode}”属于" + ("刚性引进" if ok else "柔性引进，不是刚性引进"))
+    ok = mode in modes
+    return Outcome(ok, mode, f"引进方式“{mode}”属于" + (kind if ok else f"{other}，不是{kind}"))
+
+
+def check_rigid(ctx, p: dict) -> Outcome:
+    return _introduction_mode(ctx, roster.RIGID_MODES, "刚性引进", "柔性引进")
 
 
 def check_flexible(ctx, p: dict) -> Outcome:
-    mode = ctx.get("introduction_mode")
-    if mode is None:
-        return _missing("introduction_mode")
-    ok = mode in roster.FLEXIBLE_MODES
-    return Outcome(ok, mode, f"引进方式“{mode}”" + ("属于柔性引进" if ok else "属于刚性引进，不是柔性引进"))
+    return _introduction_mode(ctx, roster.FLEXIBLE_MODES, "柔性引进", "刚性引进")
 
 
 def check_contract_years(ctx, p: dict) -> Outcome:
