@@ -31,25 +31,25 @@ def _platform(kind: str) -> Path:
     return Path(fn(APP_NAME, appauthor=False))
 
 
-def data_dir() -> Path:
+def _dir(under_home: str, kind: str) -> Path:
+    """The folder ``under_home`` of TALENTDESK_HOME when that is set, else the platform's
+    folder of this kind; created if missing."""
     home = _home()
-    path = home / "data" if home else _platform("data")
+    path = home / under_home if home else _platform(kind)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def data_dir() -> Path:
+    return _dir("data", "data")
 
 
 def config_dir() -> Path:
-    home = _home()
-    path = home / "config" if home else _platform("config")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _dir("config", "config")
 
 
 def log_dir() -> Path:
-    home = _home()
-    path = home / "logs" if home else _platform("log")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _dir("logs", "log")
 
 
 def default_db_path() -> Path:
