@@ -115,13 +115,21 @@ def test_full_path(office):
     assert audit.verify(clerk).ok
 
 
-def test_departure_cancels_not_yet_due(office):
+def _first_installment_approved(office):
+    """An approved settlement allowance (approved 2023-06-01); its first installment proposed
+    and approved for payment. Returns the grant and that installment's id."""
     clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
     g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
                                                 approval_doc_no="文1").id)
     first = g.installments[0].id
     payments.propose(clerk, [first], as_of=D(2023, 6, 2))
     payments.approve(reviewer, [first])
+    return g, first
+
+
+def test_departure_cancels_not_yet_due(office):
+    clerk, idn = office["clerk"], office["idn"]
+    g, first = _first_installment_approved(office)
     payments.record_paid(clerk, first, D(2023, 6, 5), "V1")
     p = departures.preview(clerk, idn, D(2024, 3, 1))
     assert sorted(c.installment_id for c in p.to_cancel) == [g.installments[1].id, g.installments[2].id]
@@ -138,12 +146,8 @@ def test_departure_cancels_not_yet_due(office):
 
 
 def test_reverse_paid_installment(office, db):
-    clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
-    g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
-                                                approval_doc_no="文1").id)
-    first = g.installments[0].id
-    payments.propose(clerk, [first], as_of=D(2023, 6, 2))
-    payments.approve(reviewer, [first])
+    clerk, reviewer = office["clerk"], office["reviewer"]
+    g, first = _first_installment_approved(office)
     payments.record_paid(clerk, first, D(2023, 6, 5), "V1")
     with pytest.raises(PermissionDenied):
         payments.reverse(clerk, first, "错发")
@@ -166,12 +170,8 @@ def test_reverse_paid_installment(office, db):
 
 
 def test_confirm_many_all_or_nothing(office):
-    clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
-    g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
-                                                approval_doc_no="文1").id)
-    first = g.installments[0].id
-    payments.propose(clerk, [first], as_of=D(2023, 6, 2))
-    payments.approve(reviewer, [first])
+    clerk, idn = office["clerk"], office["idn"]
+    g, first = _first_installment_approved(office)
     good = {"身份证号": idn, "待遇项目": "安家补贴", "金额": 8_000_000, "发放日期": "2023-06-05", "凭证号": "V9"}
     bad = {"身份证号": idn, "待遇项目": "安家补贴", "金额": 123, "发放日期": "2023-06-05", "凭证号": "V10"}
     res = payments.confirm_many(clerk, [bad, good], row_numbers=[2, 3])
