@@ -86,6 +86,18 @@ def clerk_ctx(db):
 TODAY = dt.date.today()
 
 
+@pytest.fixture
+def paid_talent(env, clerk_ctx, reviewer_ctx):
+    """张伟 with an approved 安家补贴 (approved on the first of the month ~200 days ago) and
+    its first installment paid; the page works as the clerk. (talent, grant, approved_on)"""
+    from tests.ui.pages.seeding import first_installment_paid
+
+    env.ctx = clerk_ctx
+    approved_on = (TODAY - dt.timedelta(days=200)).replace(day=1)
+    t, g = first_installment_paid(clerk_ctx, reviewer_ctx, approved_on=approved_on, 姓名="张伟")
+    return t, g, approved_on
+
+
 def pytest_collection_modifyitems(config, items):
     """Showing a top-level widget on the offscreen platform warns about size hints."""
     here = str(__import__("pathlib").Path(__file__).parent)

@@ -7,22 +7,13 @@ import pytest
 from talentdesk.services import departures, payments
 from talentdesk.ui.pages import departures as page_mod
 from talentdesk.ui.pages import widgets
-from tests.ui.pages.seeding import first_installment_paid
 
 pytestmark = pytest.mark.gui
 TODAY = dt.date.today()
 
 
-@pytest.fixture
-def paid_talent(env, clerk_ctx, reviewer_ctx):
-    env.ctx = clerk_ctx
-    approved_on = (TODAY - dt.timedelta(days=200)).replace(day=1)
-    t, g = first_installment_paid(clerk_ctx, reviewer_ctx, approved_on=approved_on, 姓名="张伟")
-    return t, g
-
-
 def test_record_departure_shows_refund_and_records_recovery(qtbot, env, paid_talent, monkeypatch):
-    t, g = paid_talent
+    t, g, _ = paid_talent
     page = page_mod.Page(env)
     qtbot.addWidget(page)
     page.refresh()

@@ -8,18 +8,9 @@ from talentdesk.services import departures
 from talentdesk.ui.pages import reports as page_mod
 from talentdesk.ui.pages import widgets
 from tests.ui.pages.conftest import wait_for_ops
-from tests.ui.pages.seeding import first_installment_paid
 
 pytestmark = pytest.mark.gui
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def seeded(env, clerk_ctx, reviewer_ctx):
-    env.ctx = clerk_ctx
-    approved_on = (TODAY - dt.timedelta(days=200)).replace(day=1)
-    t, g = first_installment_paid(clerk_ctx, reviewer_ctx, approved_on=approved_on, 姓名="张伟")
-    return t, g, approved_on
 
 
 def _page(qtbot, env):
@@ -30,8 +21,8 @@ def _page(qtbot, env):
     return page
 
 
-def test_export_ledger_asks_where_and_offers_to_open(qtbot, env, seeded, tmp_path, monkeypatch):
-    t, g, approved_on = seeded
+def test_export_ledger_asks_where_and_offers_to_open(qtbot, env, paid_talent, tmp_path, monkeypatch):
+    t, g, approved_on = paid_talent
     page = _page(qtbot, env)
     page.apply_filters(ledger="disbursement", year=approved_on.year)
     assert page.current_key() == "disbursement"
@@ -58,8 +49,8 @@ def test_export_ledger_asks_where_and_offers_to_open(qtbot, env, seeded, tmp_pat
     assert "张伟" in text
 
 
-def test_recovery_notice_preview_and_print(qtbot, env, seeded, tmp_path):
-    t, g, approved_on = seeded
+def test_recovery_notice_preview_and_print(qtbot, env, paid_talent, tmp_path):
+    t, g, approved_on = paid_talent
     departures.record(env.ctx, t.id_number, TODAY, "个人原因辞职")
     page = _page(qtbot, env)
     page.apply_filters(form="recovery", talent=t.id_number)  # from 离职追回
@@ -73,8 +64,8 @@ def test_recovery_notice_preview_and_print(qtbot, env, seeded, tmp_path):
     assert page.print_to(writer) == page.page_count()
 
 
-def test_batch_form_saved_as_pdf(qtbot, env, seeded, tmp_path, monkeypatch):
-    t, g, approved_on = seeded
+def test_batch_form_saved_as_pdf(qtbot, env, paid_talent, tmp_path, monkeypatch):
+    t, g, approved_on = paid_talent
     page = _page(qtbot, env)
     page.apply_filters(form="batch", month=approved_on.isoformat()[:7])
     monkeypatch.setattr(widgets, "ask_save_file", lambda *a: str(tmp_path / "batch.pdf"))
@@ -86,7 +77,7 @@ def test_batch_form_saved_as_pdf(qtbot, env, seeded, tmp_path, monkeypatch):
     assert "页" in page.status.text()
 
 
-def test_ledger_preview_shows_first_rows(qtbot, env, seeded):
+def test_ledger_preview_shows_first_rows(qtbot, env, paid_talent):
     page = _page(qtbot, env)
     page.apply_filters(ledger="talents")
     page.preview_btn.click()
@@ -99,7 +90,7 @@ def test_ledger_preview_shows_first_rows(qtbot, env, seeded):
     assert any(page.ledger_model.columns[name_col].text(r) == "张伟" for r in page.ledger_model.rows)
 
 
-def test_forms_say_what_to_choose_first(qtbot, env, seeded, monkeypatch):
+def test_forms_say_what_to_choose_first(qtbot, env, paid_talent, monkeypatch):
     page = _page(qtbot, env)
     page.apply_filters(form="recovery")
     page.preview_btn.click()
