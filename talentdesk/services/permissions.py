@@ -95,6 +95,18 @@ def four_eyes_applies(ctx: ServiceContext) -> bool:
     return ctx.role is not None
 
 
+def approval_refusal(ctx: ServiceContext, action: str, proposers: list[str | None]) -> str | None:
+    """Why the acting user may approve none of the items proposed by ``proposers``
+    (a disabled 批准 button says this), or None when at least one may be approved."""
+    if not allowed(ctx, action):
+        return f"您的角色（{role_name(ctx.role)}）没有审核权限，请由审核人审核"
+    if not proposers:
+        return "请先选择待审核的申请"
+    if four_eyes_applies(ctx) and all(p is not None and p == ctx.actor for p in proposers):
+        return "您是提交人，不能批准本人提交的申请（双人复核），请由其他审核人审核"
+    return None
+
+
 def check_four_eyes(ctx: ServiceContext, proposed_by: str | None, what: str) -> None:
     """Refuse approval by the user who proposed ``what`` (e.g. “张伟的安家补贴申请”)."""
     if not four_eyes_applies(ctx):

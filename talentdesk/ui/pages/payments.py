@@ -314,10 +314,9 @@ class InstallmentsTab(QWidget):
         if self.level.currentData():
             self.totals.setText(self.totals.text() + tr("（{lvl}承担部分）").format(lvl=self.level.currentText()))
         st = {r.status for r in sel}
-        me = self.env.ctx.actor
         self.propose_btn.setEnabled("scheduled" in st and allowed(self.env, "payment.propose"))
-        self.approve_btn.setEnabled(any(r.status == "proposed" and (self.env.ctx.role is None or r.proposed_by != me)
-                                        for r in sel) and allowed(self.env, "payment.approve"))
+        widgets.set_approvable(self.approve_btn, self.env, "payment.approve",
+                               [r.proposed_by for r in sel if r.status == "proposed"], tr("审核人审核他人提交的发放"))
         self.reject_btn.setEnabled(bool(st & {"proposed", "approved"}) and allowed(self.env, "payment.approve"))
         self.paid_btn.setEnabled("approved" in st and allowed(self.env, "payment.paid"))
         self.import_btn.setEnabled(allowed(self.env, "payment.paid"))
@@ -332,17 +331,11 @@ class InstallmentsTab(QWidget):
 
     def _report(self, verb: str, result) -> None:
         done = len(result.done)
-        refused = result.refused
-        text = tr("{verb} {n} 笔。").format(verb=verb, n=done)
-        if refused:
-            text += "\n" + tr("以下 {n} 笔未处理：").format(n=len(refused)) + "\n" + "\n".join(
-                "· " + r.message for r in refused[:20])
-            if len(refused) > 20:
-                text += "\n" + tr("……另有 {n} 笔").format(n=len(refused) - 20)
-        self.env.info(text)
         if done:
             notify_changed(self.env, "installment")
         self.page.refresh()
+        widgets.report_batch(self.env, tr("{verb} {n} 笔。").format(verb=verb, n=done),
+                             [r.message for r in result.refused])
 
     def propose(self) -> None:
         ids = self._ids(("scheduled",))
@@ -355,12 +348,13 @@ class InstallmentsTab(QWidget):
         bad = [c for c in checks if not c.ok]
         total = sum(r.amount_fen for r in self.table.selected_rows() if r.id in {c.installment_id for c in good})
         if not good:
-            self.env.show_error(tr("选中的分期都不能提交：") + "\n" + "\n".join("· " + c.message for c in bad[:20]))
+            widgets.report_batch(self.env, "", [c.message for c in bad],
+                                 refused_head=tr("选中的 {n} 笔分期都不能提交：").format(n=len(bad)))
             return
         text = tr("提交 {n} 笔发放，合计 {a} 元？").format(n=len(good), a=money.yuan(total))
         if bad:
-            text += "\n\n" + tr("另有 {n} 笔不能提交：").format(n=len(bad)) + "\n" + "\n".join(
-                "· " + c.message for c in bad[:10])
+            text += "\n\n" + tr("另有 {n} 笔不能提交：").format(n=len(bad)) + "\n" + widgets.refusal_list(
+                [c.message for c in bad])
         if not self.env.confirm(text):
             return
         ok, result = call(self.env, payments.propose, self.env.ctx, [c.installment_id for c in good])
@@ -407,17 +401,13 @@ class InstallmentsTab(QWidget):
             return
         done, errors = 0, []
         for row, voucher in zip(rows, vouchers):
-            ok, _ = call(_Collect(errors), payments.record_paid, self.env.ctx, row.id, date, voucher or None)
+            ok, _ = call(widgets.Collect(errors), payments.record_paid, self.env.ctx, row.id, date, voucher or None)
             done += ok
-        text = tr("已登记发放 {n} 笔。").format(n=done)
-        if errors:
-            text += "\n" + tr("未登记：") + "\n" + "\n".join("· " + e for e in errors[:20])
-            self.env.show_error(text)
-        else:
-            self.env.info(text)
         if done:
             notify_changed(self.env, "installment")
         self.page.refresh()
+        widgets.report_batch(self.env, tr("已登记发放 {n} 笔。").format(n=done), errors,
+                             refused_head=tr("以下 {n} 笔未登记：").format(n=len(errors)))
 
     def import_confirmations(self) -> None:
         widgets.import_excel(self.env, self, "payments", tr("导入发放确认"), self._imported)
@@ -458,15 +448,6 @@ class InstallmentsTab(QWidget):
             notify_changed(self.env, "installment")
             self.page.refresh()
 
-
-class _Collect:
-    """An env stand-in for ``call`` that collects error messages instead of showing them."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-
-    def show_error(self, exc) -> None:
-        self.errors.append(getattr(exc, "message", str(exc)))
 
 
 class GrantsTab(QWidget):
@@ -558,9 +539,9 @@ class GrantsTab(QWidget):
 
     def _selection_changed(self) -> None:
         sel = self.table.selected_rows()
-        me = self.env.ctx.actor
-        self.approve_btn.setEnabled(allowed(self.env, "grant.approve") and any(
-            g.status == "proposed" and (self.env.ctx.role is None or g.proposed_by != me) for g in sel))
+        widgets.set_approvable(self.approve_btn, self.env, "grant.approve",
+                               [g.proposed_by for g in sel if g.status == "proposed"],
+                               tr("审核人批准他人提交的待遇申请；批准后各期进入待发放"))
         self.reject_btn.setEnabled(allowed(self.env, "grant.reject") and any(g.status == "proposed" for g in sel))
         self.cancel_btn.setEnabled(allowed(self.env, "grant.cancel") and len(sel) == 1
                                    and sel[0].status in ("proposed", "approved"))
@@ -587,16 +568,13 @@ class GrantsTab(QWidget):
     def _act(self, fn, ids, verb, *args) -> None:
         done, errors = 0, []
         for gid in ids:
-            ok, _ = call(_Collect(errors), fn, self.env.ctx, gid, *args)
+            ok, _ = call(widgets.Collect(errors), fn, self.env.ctx, gid, *args)
             done += ok
-        text = tr("{verb} {n} 项。").format(verb=verb, n=done)
-        if errors:
-            self.env.show_error(text + "\n" + "\n".join("· " + e for e in errors[:20]))
-        else:
-            self.env.info(text)
         if done:
             notify_changed(self.env, "grant")
         self.page.refresh()
+        widgets.report_batch(self.env, tr("{verb} {n} 项。").format(verb=verb, n=done), errors,
+                             refused_head=tr("以下 {n} 项未处理：").format(n=len(errors)))
 
     def approve(self) -> None:
         rows = [g for g in self.table.selected_rows() if g.status == "proposed"]

@@ -73,6 +73,49 @@ def call(env, fn: Callable, *args, **kwargs) -> tuple[bool, Any]:
         return False, None
 
 
+def refusal_list(messages: list[str], *, shown: int = 10) -> str:
+    """The first ``shown`` refusals as bullet lines, then "……另有 N 笔" for the rest."""
+    text = "\n".join("· " + m for m in messages[:shown])
+    if len(messages) > shown:
+        text += "\n" + tr("……另有 {n} 笔").format(n=len(messages) - shown)
+    return text
+
+
+def report_batch(env, done_text: str, refused: list[str], *, refused_head: str | None = None) -> None:
+    """Tell the clerk what a batch did: what was done, and what was refused and why.
+
+    A batch with refusals is an expected problem (the services' Chinese reasons), shown
+    through ``env.show_error`` like any other; a batch that did everything is a note."""
+    if refused:
+        head = refused_head or tr("以下 {n} 笔未处理：").format(n=len(refused))
+        text = (done_text + "\n" if done_text else "") + head + "\n" + refusal_list(refused)
+        env.show_error(TalentDeskError(text))
+    else:
+        env.info(done_text)
+
+
+def set_approvable(btn, env, action: str, proposers: list, tip: str) -> None:
+    """Enable an approve button when the services' four-eyes rule lets the user approve one of
+    the selected items; a disabled one says why in its tooltip (and the status bar)."""
+    from talentdesk.services import permissions
+
+    why = permissions.approval_refusal(env.ctx, action, proposers)
+    btn.setEnabled(why is None)
+    btn.setToolTip(tip if why is None else tr(why))
+    if why is not None and proposers:
+        env.notify(tr(why))
+
+
+class Collect:
+    """An env stand-in for ``call`` that collects the refusals' messages instead of showing them."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+
+    def show_error(self, exc) -> None:
+        self.errors.append(getattr(exc, "message", str(exc)))
+
+
 def allowed(env, action: str) -> bool:
     """Whether the current role may perform ``action`` (buttons are greyed otherwise)."""
     try:

@@ -23,6 +23,9 @@ def _install_recorders(env, monkeypatch):
     env.ops = []
 
     def show_error(exc, *a, **k):
+        # the real one formats the exception (a str there ended in 程序出错): refuse it here too
+        if not isinstance(exc, BaseException):
+            raise TypeError(f"show_error takes an exception, not {type(exc).__name__}")
         env.errors.append(getattr(exc, "message", None) or str(exc))
 
     def info(text, *a, **k):
