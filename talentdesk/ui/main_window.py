@@ -257,6 +257,37 @@ class MainWindow(QMainWindow):
         m_help = bar.addMenu(tr("帮助(&H)"))
         self._action(m_help, tr("关于人才服务台账"), self.about)
 
+    # -- 注销/切换用户 -------------------------------------------------------------------
+    def switch_user(self) -> bool:
+        """Log the current user out and let the next one log in on the same window (a shared
+        PC hands over to the second approver). 退出 in the log-in dialog closes the program,
+        so nobody goes on as the user who logged out."""
+        if not self._can_leave():
+            return False
+        security = importlib.import_module("talentdesk.ui.security")
+        ctx = security.ask_login(self.env, self)
+        if ctx is None:
+            self.close()
+            return False
+        self.set_context(ctx)
+        return True
+
+    def set_context(self, ctx) -> None:
+        """Work on as another user: pages, menus and status are built again for the new role."""
+        key = self._current_key or "dashboard"
+        self.env.ctx = ctx
+        for k, widget in list(self.pages.items()):
+            self._slots[k].layout().removeWidget(widget)
+            widget.deleteLater()
+        self.pages.clear()
+        self.failed_pages.clear()
+        self._current_key = None
+        self.menuBar().clear()
+        self._build_menus()
+        self._update_status()
+        self.show_page(key if key in PAGE_KEYS else PAGES[0].key)
+        self.env.notify(tr("已切换为用户：") + ctx.actor)
+
     def import_roster(self, path: str | None = None) -> None:
         try:
             from talentdesk.ui.importer import ImportWizard

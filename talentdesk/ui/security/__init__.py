@@ -53,6 +53,19 @@ def open_backups(env, parent=None):
     return dlg
 
 
+def ask_login(env, parent=None):
+    """The log-in dialog on the open database (注销/切换用户): the new user's context, or
+    None when the dialog was closed with 退出."""
+    from talentdesk.ui.i18n import tr
+    from talentdesk.ui.security.dialogs import LoginDialog
+
+    dlg = LoginDialog(env.ctx.db, _parent(env, parent))
+    dlg.setWindowTitle(tr("切换用户 — 人才服务台账"))
+    if dlg.exec() and dlg.ctx is not None:
+        return dlg.ctx
+    return None
+
+
 open_audit = open_audit_viewer  # the settings page looks for these names
 open_users = open_user_admin
 
@@ -80,4 +93,8 @@ def install_menu(window, env) -> None:
     act = menu.addAction(tr("备份与恢复…"))
     act.setObjectName("act_backups")
     act.triggered.connect(lambda: open_backups(env))
+    if env.ctx.role is not None:
+        act = menu.addAction(tr("注销/切换用户(&L)…"))
+        act.setObjectName("act_switch_user")
+        act.triggered.connect(lambda: window.switch_user())
     menu.addSeparator()
