@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
                                QSizePolicy, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
-from talentdesk.domain import idcard, money
+from talentdesk.domain import idcard, money, roster
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import FUNDING_LEVELS
 from talentdesk.services import decisions, grants, settings, talents
@@ -50,6 +50,16 @@ FACT_KINDS = {
     "approval_level": ((tr("盟级"), "league"), (tr("旗（区）级"), "banner")),
 }
 _MISSING_FACT = re.compile(r"^(?P<label>.+?)（facts\.(?P<name>\w+)）$")
+
+
+def missing_roster_fields(benefits) -> list[str]:
+    """Roster columns (by their Chinese label) the engine said it is missing, in order."""
+    out: list[str] = []
+    for b in benefits:
+        for m in b.missing:
+            if m in roster.BY_LABEL and m not in out:
+                out.append(m)
+    return out
 
 
 def missing_facts(benefits) -> dict[str, str]:
@@ -218,7 +228,7 @@ class GrantDialog(QDialog):
         self.proposed = []  # GrantViews created in this dialog
         self._dirty = False
         self.setWindowTitle(tr("待遇审批"))
-        self.resize(1160, 820)
+        widgets.fit_to_screen(self, 1160, 820)
         office = settings.get_settings(env.ctx)
 
         lay = QVBoxLayout(self)
@@ -242,6 +252,9 @@ class GrantDialog(QDialog):
 
         inputs = QHBoxLayout()
         self.policy = QComboBox()
+        # long policy titles must not widen the dialog past a 1024-pixel screen
+        self.policy.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.policy.setMinimumContentsLength(18)
         try:
             from talentdesk import paths, rules
 
@@ -280,6 +293,16 @@ class GrantDialog(QDialog):
         self.fact_labels: dict[str, QLabel] = {}
         self.facts_box.setVisible(False)
         lay.addWidget(self.facts_box)
+        # roster facts the engine is missing (合同期限, 院校类别 …): filled in here and saved to
+        # the talent's record (audited like any edit), then evaluated again
+        self.roster_box = QGroupBox(tr("补充人才信息（花名册缺项，保存到人才信息后重新计算）"))
+        self.roster_grid = QGridLayout(self.roster_box)
+        self.roster_grid.setContentsMargins(8, 4, 8, 4)
+        self.roster_grid.setVerticalSpacing(4)
+        self.roster_editors: dict[str, QWidget] = {}
+        self.roster_save_btn = button(tr("保存并重新计算"), self.save_roster_fields)
+        self.roster_box.setVisible(False)
+        lay.addWidget(self.roster_box)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -313,7 +336,15 @@ class GrantDialog(QDialog):
         split.addWidget(self.explain)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        lay.addWidget(split, 1)
+        # the evaluation above, the talent's grants below: one vertical splitter, so that a
+        # 768-pixel screen keeps the buttons on it and the clerk chooses what gets the room
+        self.vsplit = QSplitter(Qt.Orientation.Vertical)
+        self.vsplit.setChildrenCollapsible(False)
+        upper = QWidget()
+        upper_lay = QVBoxLayout(upper)
+        upper_lay.setContentsMargins(0, 0, 0, 0)
+        upper_lay.addWidget(split, 1)
+        lay.addWidget(self.vsplit, 1)
 
         actions = QHBoxLayout()
         self.decision_btn = button(tr("登记一事一议决定…"), self.add_decision)
@@ -323,7 +354,8 @@ class GrantDialog(QDialog):
         actions.addStretch(1)
         actions.addWidget(self.summary)
         actions.addWidget(self.propose_btn)
-        lay.addLayout(actions)
+        upper_lay.addLayout(actions)
+        self.vsplit.addWidget(upper)
 
         box = QGroupBox(tr("已有待遇申请"))
         box_lay = QVBoxLayout(box)
@@ -338,8 +370,7 @@ class GrantDialog(QDialog):
             Col(tr("审核人"), "approved_by", width=4),
         ], self, muted=lambda g: g.status in ("rejected", "cancelled"))
         self.grants_table = DataTable(self.grants_model, self)
-        self.grants_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.grants_table.setFixedHeight(self.grants_table.verticalHeader().defaultSectionSize() * 4 + 30)
+        self.grants_table.setMinimumHeight(self.grants_table.verticalHeader().defaultSectionSize() * 2 + 30)
         self.grants_table.selection_changed.connect(self._grant_selected)
         box_lay.addWidget(self.grants_table)
         row = QHBoxLayout()
@@ -351,8 +382,9 @@ class GrantDialog(QDialog):
         row.addWidget(self.approve_btn)
         row.addWidget(self.reject_btn)
         box_lay.addLayout(row)
-        box.setSizePolicy(box.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Maximum)
-        lay.addWidget(box)
+        self.vsplit.addWidget(box)
+        self.vsplit.setStretchFactor(0, 4)
+        self.vsplit.setStretchFactor(1, 1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("关闭"))
@@ -418,6 +450,7 @@ class GrantDialog(QDialog):
         self.warnings.setText("；".join(warn))
         self.warnings.setVisible(bool(warn))
         self._update_fact_editors(missing_facts(ev.benefits))
+        self._update_roster_editors(missing_roster_fields(ev.benefits))
         for b in ev.benefits:
             r = self.benefits.rowCount()
             self.benefits.insertRow(r)
@@ -485,6 +518,47 @@ class GrantDialog(QDialog):
             editor.setVisible(shown)
             self.fact_labels[name].setVisible(shown)
         self.facts_box.setVisible(any(n in needed or n in self.facts for n in self.fact_editors))
+
+    def _update_roster_editors(self, labels: list[str]) -> None:
+        while self.roster_grid.count():
+            item = self.roster_grid.takeAt(0)
+            if item.widget() is not None and item.widget() is not self.roster_save_btn:
+                item.widget().deleteLater()
+        self.roster_editors = {}
+        for n, label in enumerate(labels):
+            col = roster.BY_LABEL[label]
+            if col.choices:
+                editor = widgets.combo([(tr("（未填）"), None)] + [(c, c) for c in col.choices])
+            else:
+                editor = line({"date": tr("日期，如 2025-06-30"), "decimal": tr("数字，如 5")}.get(col.kind, ""))
+            self.roster_grid.addWidget(QLabel(label + tr("：")), n // 2, (n % 2) * 2)
+            self.roster_grid.addWidget(editor, n // 2, (n % 2) * 2 + 1)
+            self.roster_editors[label] = editor
+        if labels:
+            self.roster_grid.addWidget(self.roster_save_btn, (len(labels) + 1) // 2, 3)
+        self.roster_box.setVisible(bool(labels))
+
+    def set_roster_field(self, label: str, value: str) -> None:
+        """Fill one missing roster field as the clerk would (tests)."""
+        editor = self.roster_editors[label]
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(editor.findData(value))
+        else:
+            editor.setText(value)
+
+    def save_roster_fields(self) -> bool:
+        raw = {}
+        for label, editor in self.roster_editors.items():
+            value = editor.currentData() if isinstance(editor, QComboBox) else editor.text().strip()
+            if value:
+                raw[label] = value
+        if not raw:
+            return False
+        ok, _ = call(self.env, talents.update, self.env.ctx, self.id_number, raw, by="label")
+        if ok:
+            notify_changed(self.env, "talent")
+            self.evaluate()
+        return ok
 
     def _fact_changed(self, name: str) -> None:
         editor = self.fact_editors[name]

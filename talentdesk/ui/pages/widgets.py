@@ -94,6 +94,19 @@ def report_batch(env, done_text: str, refused: list[str], *, refused_head: str |
         env.info(done_text)
 
 
+def fit_to_screen(widget, width: int, height: int, *, margin: int = 48) -> None:
+    """Resize a dialog to ``width`` × ``height`` or to what the screen has free (a 1366×768
+    laptop leaves about 1366×728 below the taskbar), whichever is smaller."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        free = screen.availableGeometry()
+        width = min(width, free.width() - margin)
+        height = min(height, free.height() - margin)
+    widget.resize(width, height)
+
+
 def set_approvable(btn, env, action: str, proposers: list, tip: str) -> None:
     """Enable an approve button when the services' four-eyes rule lets the user approve one of
     the selected items; a disabled one says why in its tooltip (and the status bar)."""
