@@ -21,13 +21,24 @@ def fold_width(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# Full-width digits, Latin letters and the signs numbers and dates are written with (＋－．／％＃＠,
+# and the ideographic space) fold to ASCII in free text;
+# Chinese punctuation (，。；：（）) stays: a 离职原因 keeps its commas in the ledger and the 追回通知书.
+_FOLD_ALNUM = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+               for cp in range(r[0], r[1] + 1)} | {0x3000: 0x20, 0xFF0B: 0x2B, 0xFF0D: 0x2D, 0xFF0E: 0x2E,
+                                                   0xFF0F: 0x2F, 0xFF05: 0x25, 0xFF03: 0x23, 0xFF20: 0x40}
+
+
 def clean_text(value: object) -> str | None:
-    """Trimmed text with widths folded; blank is None."""
+    """Trimmed text, full-width digits and letters folded (Chinese punctuation kept); blank is None."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = fold_width(str(value)).strip()
+    text = str(value)
+    if not text.isascii():
+        text = text.translate(_FOLD_ALNUM)
+    text = text.strip()
     if not text.isalnum():  # only text with spaces or punctuation can hold runs of whitespace
         text = _SPACES.sub(" ", text)
     return text or None
@@ -192,20 +203,31 @@ def parse_year(value: object) -> int | None:
 
 
 _PHONE_NOISE = re.compile(r"[\s\-()（）]")
-_PHONE = re.compile(r"1[0-9]{10}|0[0-9]{9,11}|[0-9]{7,8}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_LANDLINE = re.compile(r"0[1-9][0-9]{1,2}[-－—\s]?[0-9]{7,8}")
 
 
 def parse_phone(value: object) -> str | None:
+    """A mobile number (手机号码): 11 digits from 13… to 19…; +86 and spaces or dashes between
+    the groups are dropped. A landline (0483-8321234) or a 7-digit number is refused by name,
+    never folded into something that looks like a mobile number."""
     if value.__class__ is str and len(value) == 11 and value[0] == "1" and value.isascii() and value.isdigit():
-        return value  # a plain mobile number, the common case
-    text = clean_text(value)
-    if text is None:
+        if _MOBILE.fullmatch(value):
+            return value  # a plain mobile number, the common case
+    text = fold_width(clean_text(value) or "")
+    if not text:
         return None
+    if _LANDLINE.fullmatch(text.strip()):
+        raise ValueError(f"“{value}”是固定电话号码，手机号码栏请填写11位手机号")
     digits = _PHONE_NOISE.sub("", text)
     if digits.startswith("+86"):
         digits = digits[3:]
-    if not _PHONE.fullmatch(digits):
-        raise ValueError(f"“{value}”不是有效的电话号码（手机号应为11位数字）")
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not _MOBILE.fullmatch(digits):
+        if digits.isdigit() and len(digits) != 11:
+            raise ValueError(f"“{value}”不是有效的手机号码（应为11位数字，实为{len(digits)}位）")
+        raise ValueError(f"“{value}”不是有效的手机号码（应为11位数字）")
     return digits
 
 

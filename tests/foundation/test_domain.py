@@ -199,3 +199,28 @@ class TestCrossCheckColumns:
         errors = roster.cross_check_columns(columns, 2, today=dt.date(2026, 1, 1), partial=True)
         assert columns["birth_date"] == [dt.date(1990, 5, 1), None] and columns["sex"] == ["男", None]
         assert list(errors) == [1] and errors[1][0].field == "id_number" and "校验位错误" in errors[1][0].message
+
+
+# -- issue 21: input that must not pass silently ------------------------------------------
+
+@pytest.mark.parametrize("raw", ["8321234", "83212345", "1380013800", "12345678901", "138001380001"])
+def test_a_mobile_number_has_eleven_digits_from_13_to_19(raw):
+    with pytest.raises(ValueError, match="手机号码"):
+        values.parse_phone(raw)
+
+
+@pytest.mark.parametrize("raw", ["0483-8321234", "0483 8321234", "010-12345678"])
+def test_a_landline_is_named_not_folded_into_a_mobile_number(raw):
+    with pytest.raises(ValueError, match="固定电话"):
+        values.parse_phone(raw)
+
+
+@pytest.mark.parametrize("raw", ["13800138000", "138 0013 8000", "+86 138-0013-8000", "１３８００１３８０００",
+                                 "8613800138000"])
+def test_mobile_numbers_as_clerks_write_them(raw):
+    assert values.parse_phone(raw) == "13800138000"
+
+
+def test_free_text_keeps_chinese_punctuation_and_folds_digits():
+    assert values.clean_text("因家庭原因，回原籍工作（已批准）。") == "因家庭原因，回原籍工作（已批准）。"
+    assert values.clean_text("　ＡＢＣ１２３－４　") == "ABC123-4"
