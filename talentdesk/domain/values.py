@@ -47,6 +47,11 @@ def clean_text(value: object) -> str | None:
 _SPACES = re.compile(r"\s+")
 
 
+def cn_date(d: dt.date | None) -> str:
+    """2026年12月3日: a date the Chinese way (no leading zeros); "" for None."""
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),

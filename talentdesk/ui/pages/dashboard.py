@@ -5,13 +5,15 @@ charts: payments by month, talents by education, by field (专业) and by employ
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
-from talentdesk.domain import money
+from talentdesk.domain import money, values
 from talentdesk.domain.status import FUNDING_LEVELS
 from talentdesk.services import dashboard, grants, settings
 from talentdesk.ui.i18n import tr
@@ -203,11 +205,37 @@ def _short(text: str, n: int = 12) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+@dataclass
+class DashboardData:
+    """Everything the 首页 shows, gathered in one background job."""
+    today: dt.date
+    office: Any
+    attention: Any
+    pending: list
+    budget: list
+    by_month: list
+    by_education: list
+    by_major: list
+    by_employer: list
+
+
+def gather(ctx, today: dt.date) -> DashboardData:
+    """The 首页's figures from the services (runs off the GUI thread)."""
+    year = today.year
+    return DashboardData(
+        today, settings.get_settings(ctx), dashboard.attention(ctx, today),
+        grants.list_grants(ctx, status="proposed"), dashboard.budget(ctx, [year, year + 1]),
+        dashboard.payments_by_month(ctx, year), dashboard.talents_by(ctx, "education", status="active"),
+        dashboard.talents_by(ctx, "major", status="active", limit=8),
+        dashboard.talents_by(ctx, "employer", status="active", limit=8))
+
+
 class Page(PageBase):
     title = tr("首页")
 
     def __init__(self, env, parent=None):
         super().__init__(env, parent)
+        self._generation = 0
         self.subtitle = QLabel("")
         self.subtitle.setStyleSheet("color: #555;")
         self.title_row.addWidget(self.subtitle)
@@ -278,11 +306,26 @@ class Page(PageBase):
     # -------------------------------------------------------------- data
 
     def reload(self) -> None:
-        today = dt.date.today()
+        """Gather every figure off the GUI thread (a league database takes seconds), then show
+        them; a reload asked for while one runs supersedes it (only the newest is shown)."""
+        self._generation += 1
+        generation = self._generation
         ctx = self.env.ctx
-        office = settings.get_settings(ctx)
-        self.subtitle.setText(f"{office.office_name}　{today:%Y年%m月%d日}")
-        a = dashboard.attention(ctx, today)
+        today = dt.date.today()
+        self.subtitle.setText(tr("正在统计……"))
+
+        def work(progress, cancelled):
+            return gather(ctx, today)
+
+        def done(data):
+            if generation == self._generation:
+                self.show_data(data)
+
+        self.env.run_op(tr("首页统计"), work, done, write=False, cancellable=False, dialog=False)
+
+    def show_data(self, data: "DashboardData") -> None:
+        today, office, a, pending, rows = data.today, data.office, data.attention, data.pending, data.budget
+        self.subtitle.setText(f"{office.office_name}　{values.cn_date(today)}")
         self.attention_data = a
         self.cards["due"].set_value(a.due_this_month.count, tr("合计 {a} 元").format(a=money.yuan(a.due_this_month.amount_fen)))
         self.cards["overdue"].set_value(a.overdue.count, tr("合计 {a} 元").format(a=money.yuan(a.overdue.amount_fen)))
@@ -291,12 +334,10 @@ class Page(PageBase):
         self.cards["reviews"].set_value(a.reviews_missing.count, tr("负有服务义务的人才"))
         self.cards["recoveries"].set_value(a.outstanding_recoveries.count,
                                            tr("尚欠 {a} 元").format(a=money.yuan(a.outstanding_recoveries.amount_fen)))
-        pending = grants.list_grants(ctx, status="proposed")
         self.cards["grants"].set_value(len(pending), tr("合计 {a} 元").format(
             a=money.yuan(sum(g.total_fen or 0 for g in pending))))
 
         year = today.year
-        rows = dashboard.budget(ctx, [year, year + 1])
         lines = budget_lines(rows, year)
         self.budget_model.columns[2].title = tr("{y}年已发（元）").format(y=year)
         self.budget_model.columns[3].title = tr("{y}年待发（元）").format(y=year)
@@ -314,14 +355,14 @@ class Page(PageBase):
         else:
             self.budget_note.setText(tr("尚无已批准的待遇。在人才库中选择人才，点“待遇审批”计算并提交。"))
 
-        fill_month_chart(self.month_chart, dashboard.payments_by_month(ctx, year), year)
-        fill_pie(self.education_chart, dashboard.talents_by(ctx, "education", status="active"), tr("在岗人才学历结构"),
+        fill_month_chart(self.month_chart, data.by_month, year)
+        fill_pie(self.education_chart, data.by_education, tr("在岗人才学历结构"),
                  lambda v: self.env.navigate("talents", education=v, status="active"))
-        fill_hbar(self.major_chart, dashboard.talents_by(ctx, "major", status="active", limit=8),
-                  tr("在岗人才专业领域（前8）"), PALETTE[3])
-        fill_hbar(self.employer_chart, dashboard.talents_by(ctx, "employer", status="active", limit=8),
+        fill_hbar(self.major_chart, data.by_major, tr("在岗人才专业领域（前8）"), PALETTE[3])
+        fill_hbar(self.employer_chart, data.by_employer,
                   tr("各用人单位在岗人才（前8）"), PALETTE[1],
                   lambda v: self.env.navigate("talents", employer=v, status="active"))
+
 
     # -------------------------------------------------------------- navigation
 

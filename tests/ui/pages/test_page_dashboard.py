@@ -6,6 +6,7 @@ import pytest
 
 from talentdesk.services import agreements, grants
 from talentdesk.ui.pages import dashboard as page_mod
+from tests.ui.pages.conftest import wait_for_ops
 from tests.ui.pages.seeding import approved_settlement, talent
 
 pytestmark = pytest.mark.gui
@@ -31,6 +32,7 @@ def test_counts_and_navigation(qtbot, env, seeded, clerk_ctx):
     qtbot.addWidget(page)
     page.resize(1200, 900)
     page.refresh()
+    wait_for_ops(qtbot, env)  # the figures are gathered off the GUI thread
     # 李娜 approved this month, and 王芳's proposed grant (the service counts it too)
     assert page.cards["due"].value_label.text() == "2"
     assert page.cards["due"].detail_label.text() == "合计 120,000.00 元"  # 40% of 100,000 + 40% of 200,000
@@ -62,6 +64,7 @@ def test_due_card_matches_payments_page(qtbot, env, seeded, clerk_ctx):
     dash = page_mod.Page(env)
     qtbot.addWidget(dash)
     dash.refresh()
+    wait_for_ops(qtbot, env)
     pay = payments_page.Page(env)
     qtbot.addWidget(pay)
     for key in ("due", "overdue"):
@@ -76,6 +79,7 @@ def test_chart_slices_open_the_talents_behind_them(qtbot, env, seeded, clerk_ctx
     page = page_mod.Page(env)
     qtbot.addWidget(page)
     page.refresh()
+    wait_for_ops(qtbot, env)  # the figures are gathered off the GUI thread
     [pie] = page.education_chart.chart().series()
     doctor = next(s for s in pie.slices() if s.label().startswith("博士研究生"))
     doctor.clicked.emit()
@@ -84,3 +88,26 @@ def test_chart_slices_open_the_talents_behind_them(qtbot, env, seeded, clerk_ctx
     bars.clicked.emit(0, bars.barSets()[0])
     key, filters = env.navigations[-1]
     assert key == "talents" and filters["employer"] == "阿拉善盟农牧科学研究所"
+
+
+def test_figures_are_gathered_off_the_gui_thread(qtbot, env, seeded, clerk_ctx, monkeypatch):
+    import threading
+
+    threads = []
+    real = page_mod.dashboard.attention
+
+    def attention(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(page_mod.dashboard, "attention", attention)
+    env.ctx = clerk_ctx
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.subtitle.text() == "正在统计……"  # the window is not blocked meanwhile
+    wait_for_ops(qtbot, env)
+    assert threads and threads[0] is not threading.main_thread()
+    assert page.cards["grants"].value_label.text() == "1"
+    today = dt.date.today()
+    assert page.subtitle.text().endswith(f"{today.year}年{today.month}月{today.day}日")  # no leading zeros

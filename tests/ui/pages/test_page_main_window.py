@@ -26,6 +26,7 @@ def test_every_page_loads_and_cards_navigate(qtbot, main_window, ui_env, db):
     assert not main_window.failed_pages, main_window.failed_pages
     main_window.show_page("dashboard")
     dash = main_window.pages["dashboard"]
+    qtbot.waitUntil(lambda: dash.cards["overdue"].value_label.text().isdigit(), timeout=20000)  # off the GUI thread
     overdue = int(dash.cards["overdue"].value_label.text())
     assert overdue == 2
     qtbot.mouseClick(dash.cards["overdue"], Qt.MouseButton.LeftButton)
