@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(rounds):
             app.processEvents()
         env.runner.wait()
-        app.processEvents()
+        for _ in range(rounds):  # the results of background jobs, then the layouts they change
+            app.processEvents()
 
     def shot(widget, name: str) -> None:
         settle()
