@@ -117,8 +117,8 @@ class MainWindow(QMainWindow):
         env.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         env.data_changed.connect(self._on_data_changed)
         self._restore_state()
-        start = str(env.qsettings.value("window/page", "talents"))
-        self.show_page(start if start in PAGE_KEYS else "talents")
+        start = str(env.qsettings.value("window/page", "dashboard"))
+        self.show_page(start if start in PAGE_KEYS else "dashboard")
 
     # -- pages ------------------------------------------------------------------------
     def spec(self, key: str) -> PageSpec:
@@ -346,7 +346,9 @@ class MainWindow(QMainWindow):
         from talentdesk.domain.status import ROLES
 
         role = ROLES.get(ctx.role or "", "")
-        self.lbl_user.setText(tr("用户：") + ctx.actor + (f"（{role}）" if role else ""))
+        who = ctx.extra.get("display_name") or ctx.actor  # the person's name, not the log-in code
+        self.lbl_user.setText(tr("用户：") + who + (f"（{role}）" if role else ""))
+        self.lbl_user.setToolTip(tr("登录名：") + ctx.actor)
         self.lbl_policy.setText(tr("政策：") + (self._policy_text() if policy else "…"))
 
     def _policy_text(self) -> str:
@@ -357,7 +359,17 @@ class MainWindow(QMainWindow):
         except Exception:
             log.warning("could not read the default policy:\n%s", traceback.format_exc())
             return tr("未设置")
-        return policy_id or tr("未设置")
+        if not policy_id:
+            return tr("未设置")
+        try:  # the policy's name as the office knows it, its id in the tooltip
+            from talentdesk import paths, rules
+
+            pack = rules.get_pack(policy_id, extra_dirs=(paths.user_policy_dir(),))
+        except Exception:
+            log.warning("could not load the default policy %s:\n%s", policy_id, traceback.format_exc())
+            return policy_id
+        self.lbl_policy.setToolTip(f"{pack.title}（{policy_id}）")
+        return pack.title if len(pack.title) <= 20 else pack.title[:19] + "…"
 
     # -- geometry -----------------------------------------------------------------------
     def _restore_state(self) -> None:

@@ -35,6 +35,20 @@ def test_status_bar_shows_database_user_policy(main_window, ui_env):
     assert main_window.lbl_policy.text().startswith("政策：")
 
 
+def test_first_start_opens_on_the_dashboard(main_window):
+    assert main_window.current_key() == "dashboard"
+
+
+def test_status_bar_names_the_person_and_the_policy(qtbot, main_window, ui_env):
+    from talentdesk.services import settings
+
+    ui_env.ctx.extra["display_name"] = "王芳"
+    settings.save_settings(ui_env.ctx, default_policy_id="alxa-2023")
+    main_window._update_status()
+    assert "王芳" in main_window.lbl_user.text() and "tester" in main_window.lbl_user.toolTip()
+    assert "阿拉善盟" in main_window.lbl_policy.text() and "alxa-2023" in main_window.lbl_policy.toolTip()
+
+
 def test_geometry_remembered(qtbot, ui_env, main_window):
     main_window.show_page("employers")
     main_window.close()
