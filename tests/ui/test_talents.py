@@ -360,3 +360,22 @@ def test_empty_detail_pane_shows_no_validation_errors(main_window, qtbot):
     assert detail.form.errors == {}
     assert not detail.form.summary.isVisible()
     assert not detail.form.isEnabled()
+
+
+def test_an_empty_register_offers_import_and_new(qtbot, main_window, monkeypatch):
+    main_window.show_page("talents")
+    page = main_window.pages["talents"]
+    assert page.table_stack.currentWidget() is page.empty_panel
+    page.empty_new.click()  # the form for a new talent opens in the detail pane
+    assert page.detail.creating and page.detail.form.isEnabled()
+    opened = []
+    monkeypatch.setattr(main_window, "import_roster", lambda *a, **k: opened.append("import"))
+    page.empty_import.click()
+    assert opened == ["import"]  # the main window's 导入花名册 (its wizard)
+
+
+def test_the_table_replaces_the_empty_panel_once_there_is_someone(qtbot, page):
+    assert page.table_stack.currentWidget() is page.table
+    page.search.setText("没有这个人")
+    page.run_search()
+    assert page.table_stack.currentWidget() is page.table  # a search with no hit is not an empty register

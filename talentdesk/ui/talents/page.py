@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+                               QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from talentdesk.domain import roster
 from talentdesk.domain.status import TALENT_STATUS
@@ -135,7 +135,30 @@ class Page(QWidget):
         self.table = TalentTable(self.model)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self._after_reload())
-        self.splitter.addWidget(self.table)
+        # an empty register says how to fill it, instead of an empty grid
+        self.empty_panel = QWidget()
+        self.empty_panel.setObjectName("talents_empty")
+        empty_lay = QVBoxLayout(self.empty_panel)
+        empty_lay.addStretch(1)
+        note = QLabel(tr("人才库中还没有人才。可以导入用人单位报送的 Excel 花名册，或逐个新增。"))
+        note.setWordWrap(True)
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_lay.addWidget(note)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.empty_import = QPushButton(tr("导入花名册(&I)…"))
+        self.empty_import.clicked.connect(self._import)
+        self.empty_new = QPushButton(tr("新增人才(&N)"))
+        self.empty_new.clicked.connect(self.new_talent)
+        buttons.addWidget(self.empty_import)
+        buttons.addWidget(self.empty_new)
+        buttons.addStretch(1)
+        empty_lay.addLayout(buttons)
+        empty_lay.addStretch(2)
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.empty_panel)
+        self.splitter.addWidget(self.table_stack)
         self.detail = TalentDetail(env)
         self.detail.saved.connect(self._on_saved)
         self.detail.deleted.connect(lambda _tid: self.reload())
@@ -329,6 +352,8 @@ class Page(QWidget):
         if flt.short_id_fragment:
             text += "　" + tr("（按身份证号查找请至少输入{k}位）").format(k=talent_query.MIN_ID_FRAGMENT)
         self.count_label.setText(text)
+        empty = n == 0 and flt.is_empty()
+        self.table_stack.setCurrentWidget(self.empty_panel if empty else self.table)
 
     def _on_saved(self, talent_id: int, created: bool) -> None:
         if created:
