@@ -378,7 +378,7 @@ class BackupDialog(QDialog):
             return
         folder = backup.backup_folder(self.ctx)
         self.folder_label.setText(tr("备份文件夹：") + str(folder) + tr("（可在系统设置中改为 U 盘或第二块硬盘）"))
-        self.entries = backup.list_backups(folder)
+        self.entries = backup.list_backups(folder, database_id=backup.database_id(self.ctx.db))  # this database's
         self.table.setRowCount(len(self.entries))
         for r, b in enumerate(self.entries):
             for c, value in enumerate((f"{b.created:%Y-%m-%d %H:%M:%S}", tr(b.kind_label), _size(b.size),
@@ -411,7 +411,11 @@ class BackupDialog(QDialog):
         self.status.setText(tr("校验通过：人才 %d 人，审计记录 %d 条") % (counts["talent"], counts["audit_event"]))
         return True
 
-    def restore_selected(self, _checked=False, *, path=None, confirmed: bool | None = None) -> bool:
+    def restore_selected(self, _checked=False, *, path=None, confirmed: bool | None = None,
+                         confirmed_other: bool | None = None) -> bool:
+        """Restore the selected backup (or a chosen file): the backup is checked first (audit
+        chain, register, database) and what restoring loses is shown in the confirmation;
+        another database's backup, or one that cannot be checked, asks a second time."""
         if path is None:
             b = self.selected()
             if b is None:
@@ -421,16 +425,37 @@ class BackupDialog(QDialog):
                     return False
             else:
                 path = b.path
+        try:
+            plan = backup.restore_plan(self.ctx, path)
+        except TalentDeskError as exc:
+            self.status.setText(exc.message)
+            return False
+        refusal = plan.refusal()
+        if refusal:
+            self.status.setText(tr(refusal))
+            return False
         if confirmed is None:
             answer = QMessageBox.question(
                 self, tr("恢复数据库"),
-                tr("将用备份 %s 替换当前数据库。\n恢复前会先自动备份当前数据库。\n"
-                   "其他电脑上打开的台账将看到恢复后的数据。确定恢复吗？") % str(path))
+                tr(plan.describe()) + "\n\n" + tr("恢复前会先自动备份当前数据库。\n"
+                                                   "其他电脑上打开的台账将看到恢复后的数据。确定恢复吗？"))
             confirmed = answer == QMessageBox.StandardButton.Yes
         if not confirmed:
             return False
+        unverified = not plan.other_database and plan.register == "unknown"
+        if plan.other_database or unverified:
+            if confirmed_other is None:
+                warning = (tr("该备份不是当前数据库的备份（属于另一个数据库，或没有记录来源）。\n"
+                              "恢复后，当前数据库的全部内容（包括用户账户）将被它替换。")
+                           if plan.other_database else
+                           tr("该备份不在当前数据库的备份登记中，无法核对它在备份之后是否被改动过。"))
+                answer = QMessageBox.question(self, tr("再次确认"), warning + "\n\n" + tr("确实要用它恢复吗？"))
+                confirmed_other = answer == QMessageBox.StandardButton.Yes
+            if not confirmed_other:
+                return False
         try:
-            result = backup.restore(self.ctx, path)
+            result = backup.restore(self.ctx, path, accept_loss=True, other_database=plan.other_database,
+                                    unverified=unverified)
         except TalentDeskError as exc:
             self.status.setText(exc.message)
             return False
