@@ -91,13 +91,13 @@ def cmd_restore(args, app) -> int:
     ctx = app.context()
     plan = backup.restore_plan(ctx, Path(args.path))
     refusal = plan.refusal()
+    if not app.json:
+        app.out(plan.describe())  # what is checked and what restoring loses, before anything happens
     if refusal or not args.yes:
         message = refusal or ("尚未恢复：请核对恢复将丢失的内容，确认后加 --yes 再运行"
                               + ("（另一个数据库的备份还需加 --other-database）" if plan.other_database else ""))
         if app.json:
             app.print_json({"restored": False, "error": message, "plan": plan.as_dict()})
-        else:
-            app.out(plan.describe())
         sys.stderr.write(f"错误：{message}\n")
         return 1
     result = backup.restore(ctx, Path(args.path), accept_loss=True, other_database=args.other_database,
@@ -105,7 +105,6 @@ def cmd_restore(args, app) -> int:
     if app.json:
         app.print_json(result)
     else:
-        app.out(plan.describe())
         app.out(f"已从 {args.path} 恢复；恢复前的数据库已备份到 {result['safety_backup']}")
     return 0
 
