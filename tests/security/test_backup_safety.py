@@ -171,7 +171,8 @@ def test_check_restore_last_good_restores_its_own(tmp_path, capsys):
     backup.backup_now(office)
     office.db.dispose()
     training = _office(tmp_path / "training.sqlite3")
-    backup.backup_now(training)  # newest in the folder, another database
+    theirs = backup.backup_now(training).path  # the newest in the folder, another database's
+    theirs.rename(theirs.with_name("talentdesk-daily-20991231-000000.sqlite3"))
     training.db.dispose()
     _checkpoint_and_wreck(office.db.path)
     code, out, _ = run(capsys, "--db", office.db.path, "check", "--restore-last-good", "--json")
@@ -367,7 +368,6 @@ def test_concurrent_pre_import_backups_all_succeed(tmp_path):
 
     with ctx.write() as s:  # some megabytes, so that the copies overlap in time
         s.add(Setting(key="test_padding", value=json.dumps(os.urandom(3_000_000).hex())))
-    backup.database_id(ctx.db)
     ctx.db.dispose()
     start = time.time() + 4  # every process starts copying at the same moment, the clock frozen
     procs = []
@@ -384,7 +384,7 @@ def test_concurrent_pre_import_backups_all_succeed(tmp_path):
         assert backup.verify_file(p)["talent"] == 40
     folder = backup.backup_folder(ctx)
     assert not [f for f in folder.iterdir() if f.name.endswith(".part")]
-    assert len(backup.backups_of(ctx)) == 6
+    assert len(backup.list_backups(folder)) == 6
 
 
 _KILLED = """
@@ -394,13 +394,10 @@ from talentdesk.models.db import open_database
 from talentdesk.services import backup
 from talentdesk.services.context import ServiceContext
 
-real = backup.verify_file
-def stop(path):
-    if str(path).endswith(".part"):
-        print("MID", flush=True)
-        import time
-        time.sleep(600)
-    return real(path)
+def stop(path):  # the copy is written, not yet checked nor renamed: kill it here
+    print("MID", flush=True)
+    import time
+    time.sleep(600)
 backup.verify_file = stop
 db = open_database({db!r})
 backup.backup_now(ServiceContext(db, user="clerk"))
