@@ -428,3 +428,28 @@ def test_a_killed_backups_part_file_is_cleaned_up_by_the_next_backup(tmp_path):
     assert backup.verify_file(info.path)["talent"] == 1
     assert audit.verify(ctx).ok
     ctx.db.dispose()
+
+
+@pytest.mark.gui
+def test_gui_backup_to_a_file_asks_before_replacing_and_never_overwrites_a_database(qtbot, admin, tmp_path,
+                                                                                   monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from talentdesk.ui.security.dialogs import BackupDialog
+
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answer[0])
+    dlg = BackupDialog(admin)
+    qtbot.addWidget(dlg)
+    usb = tmp_path / "U盘备份.sqlite3"
+    usb.write_text("上次的说明", encoding="utf-8")
+    assert not dlg.backup_to(path=usb) and "已存在" in asked[0]
+    assert usb.read_text(encoding="utf-8") == "上次的说明"
+    answer[0] = QMessageBox.StandardButton.Yes
+    assert dlg.backup_to(path=usb) and _is_sqlite(usb)
+    asked.clear()
+    live = admin.db.path
+    assert not dlg.backup_to(path=live, confirmed=True) and "数据库" in dlg.status.text()
+    assert not dlg.backup_to(path=usb) and "数据库" in dlg.status.text()  # now a database: never replaced
+    assert asked == []

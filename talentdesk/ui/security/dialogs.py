@@ -345,6 +345,9 @@ class BackupDialog(QDialog):
         self.backup_button = QPushButton(tr("立即备份"))
         self.backup_button.setObjectName("backup_now")
         self.backup_button.clicked.connect(self.backup_now)
+        self.backup_to_button = QPushButton(tr("备份到文件…"))
+        self.backup_to_button.setObjectName("backup_to")
+        self.backup_to_button.clicked.connect(self.backup_to)
         self.verify_button = QPushButton(tr("校验所选备份"))
         self.verify_button.setObjectName("verify")
         self.verify_button.clicked.connect(self.verify_selected)
@@ -357,7 +360,7 @@ class BackupDialog(QDialog):
             self.restore_button.setEnabled(False)
             self.restore_button.setToolTip(tr("只有管理员可以恢复数据库"))
         row = QHBoxLayout()
-        for b in (self.backup_button, self.verify_button, self.restore_button):
+        for b in (self.backup_button, self.backup_to_button, self.verify_button, self.restore_button):
             row.addWidget(b)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -373,7 +376,7 @@ class BackupDialog(QDialog):
     def refresh(self) -> None:
         if self.server:
             self.folder_label.setText(tr(backup.PG_MESSAGE))
-            for b in (self.backup_button, self.verify_button, self.restore_button):
+            for b in (self.backup_button, self.backup_to_button, self.verify_button, self.restore_button):
                 b.setEnabled(False)
             return
         folder = backup.backup_folder(self.ctx)
@@ -392,6 +395,38 @@ class BackupDialog(QDialog):
     def backup_now(self) -> bool:
         try:
             info = backup.backup_now(self.ctx)
+        except TalentDeskError as exc:
+            self.status.setText(exc.message)
+            return False
+        self.status.setText(tr("已备份并校验通过：") + str(info.path))
+        self.refresh()
+        return True
+
+    def backup_to(self, _checked=False, *, path=None, confirmed: bool | None = None) -> bool:
+        """A backup to a file the user names (a USB stick). Never onto a database file; an
+        existing other file is replaced only after a yes."""
+        from pathlib import Path
+
+        from talentdesk.fileio import is_database_file
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("备份到文件"), str(backup.backup_folder(self.ctx)),
+                                                  tr("数据库备份 (*.sqlite3)"),
+                                                  options=QFileDialog.Option.DontConfirmOverwrite)
+            if not path:
+                return False
+        path = Path(path)
+        overwrite = False
+        if path.is_file() and not is_database_file(path):  # a database: backup_now refuses it, with the reason
+            if confirmed is None:
+                answer = QMessageBox.question(self, tr("替换文件"),
+                                              tr("文件 %s 已存在。要用备份替换它吗？") % str(path))
+                confirmed = answer == QMessageBox.StandardButton.Yes
+            if not confirmed:
+                return False
+            overwrite = True
+        try:
+            info = backup.backup_now(self.ctx, path, overwrite=overwrite)
         except TalentDeskError as exc:
             self.status.setText(exc.message)
             return False
