@@ -785,7 +785,6 @@ def _working_copy(ctx: ServiceContext, source: Path) -> Iterator[tuple[Path, Res
     """A private copy of ``source``, checked, upgraded and compared with the live database;
     what is checked is what gets restored. Removed afterwards."""
     from talentdesk.models.db import open_database
-    from talentdesk.services import audit as audit_service
 
     current = _require_sqlite(ctx.db)
     source = Path(source)
@@ -814,7 +813,7 @@ def _working_copy(ctx: ServiceContext, source: Path) -> Iterator[tuple[Path, Res
         meta = file_meta(work)
         wdb = open_database(work, backup_dir=tmpdir / "upgrade")
         try:
-            chain = audit_service.verify(ServiceContext(wdb))
+            chain = audit.verify(ServiceContext(wdb))
         finally:
             wdb.dispose()
         con = sqlite3.connect(str(work))
