@@ -35,6 +35,10 @@ def cmd_init(args, app) -> int:
         if users.has_accounts(db):
             raise TalentDeskError("此数据库已有用户账户；添加用户请用 talentdesk --user 管理员 user add")
         admin = users.create_first_admin(db, args.admin, new_password(args.admin), args.display_name)
+    if db.path is not None:
+        from talentdesk.services import backup
+
+        backup.database_id(db)  # made once, here or by the first backup: every backup carries it
     if app.json:
         app.print_json({"database": db.describe(), "revision": db.current_revision(),
                         "admin": admin.username if admin else None})
@@ -59,18 +63,21 @@ def cmd_backup(args, app) -> int:
     ctx = app.context()
     if args.list:
         folder = Path(args.path) if args.path else backup.backup_folder(ctx)
-        entries = backup.list_backups(folder, verify=args.verify)
+        own = backup.database_id(ctx.db) if ctx.db.path is not None else None
+        entries = backup.list_backups(folder, verify=args.verify, database_id=None if args.all else own)
         if app.json:
-            app.print_json({"folder": str(folder), "backups": [b.as_dict() | (
-                {"ok": bool(b.counts)} if args.verify else {}) for b in entries]})
+            app.print_json({"folder": str(folder), "database": own, "backups": [b.as_dict() | (
+                {"ok": bool(b.counts)} if args.verify else {}) | {"own": b.belongs_to(own)} for b in entries]})
         else:
-            app.out(f"备份文件夹：{folder}（共 {len(entries)} 个备份）")
+            scope = "（含其他数据库的备份）" if args.all else "（仅当前数据库的备份；--all 列出全部）"
+            app.out(f"备份文件夹：{folder}{scope}（共 {len(entries)} 个备份）")
             for b in entries:
                 state = ("  校验通过" if b.counts else "  已损坏") if args.verify else ""
+                other = "" if b.belongs_to(own) else "  [其他数据库]"
                 app.out(f"{b.created:%Y-%m-%d %H:%M:%S}  {_human_size(b.size):>10}  {b.kind_label:<8}  "
-                        f"{b.path.name}{state}")
+                        f"{b.path.name}{state}{other}")
         return 0
-    info = backup.backup_now(ctx, Path(args.path) if args.path else None)
+    info = backup.backup_now(ctx, Path(args.path) if args.path else None, overwrite=args.force)
     if app.json:
         app.print_json(info.as_dict())
     else:
@@ -81,7 +88,20 @@ def cmd_backup(args, app) -> int:
 def cmd_restore(args, app) -> int:
     from talentdesk.services import backup
 
-    result = backup.restore(app.context(), Path(args.path))
+    ctx = app.context()
+    plan = backup.restore_plan(ctx, Path(args.path))
+    refusal = plan.refusal()
+    if not app.json:
+        app.out(plan.describe())  # what is checked and what restoring loses, before anything happens
+    if refusal or not args.yes:
+        message = refusal or ("尚未恢复：请核对恢复将丢失的内容，确认后加 --yes 再运行"
+                              + ("（另一个数据库的备份还需加 --other-database）" if plan.other_database else ""))
+        if app.json:
+            app.print_json({"restored": False, "error": message, "plan": plan.as_dict()})
+        sys.stderr.write(f"错误：{message}\n")
+        return 1
+    result = backup.restore(ctx, Path(args.path), accept_loss=True, other_database=args.other_database,
+                            unverified=args.unverified)
     if app.json:
         app.print_json(result)
     else:
@@ -161,6 +181,9 @@ def cmd_audit_list(args, app) -> int:
 def cmd_audit_export(args, app) -> int:
     from talentdesk.services import audit_export
 
+    from talentdesk.fileio import check_output
+
+    check_output(args.out, force=args.force)
     ctx = app.context()
     result = audit_export.export_xlsx(ctx, Path(args.out), user=args.by, talent_id=_talent_id(ctx, args.talent),
                                       since=_date(args.since), until=_date(args.until), mask=args.mask)
@@ -188,10 +211,18 @@ def register(sub) -> None:
     b.add_argument("path", nargs="?", help="备份文件路径（默认：备份文件夹）；与 --list 同用时为要列出的文件夹")
     b.add_argument("--list", action="store_true", help="列出备份文件夹中的备份（时间、大小、类型）")
     b.add_argument("--verify", action="store_true", help="与 --list 同用：逐个校验备份")
+    b.add_argument("--all", action="store_true", help="与 --list 同用：也列出同一文件夹中其他数据库的备份")
+    b.add_argument("--force", action="store_true", help="备份文件已存在时替换它（数据库文件永远不会被覆盖）")
     b.set_defaults(func=cmd_backup)
 
-    r = sub.add_parser("restore", help="从备份恢复数据库（需管理员；先自动备份当前数据库）")
+    r = sub.add_parser("restore", help="从备份恢复数据库（需管理员；先显示恢复将丢失的内容，先自动备份当前数据库）")
     r.add_argument("path")
+    r.add_argument("--yes", "--force", dest="yes", action="store_true",
+                   help="确认恢复（不加时只显示备份的校验结果和恢复将丢失的内容）")
+    r.add_argument("--other-database", action="store_true",
+                   help="明确确认：用另一个数据库（或没有记录来源）的备份替换当前数据库")
+    r.add_argument("--unverified", action="store_true",
+                   help="明确确认：恢复不在当前数据库备份登记中的备份（无法核对是否被改动过）")
     r.set_defaults(func=cmd_restore)
 
     c = sub.add_parser("check", help="检查数据库文件是否完好（不需登录）")
@@ -211,4 +242,5 @@ def register(sub) -> None:
     ex.add_argument("out", metavar="OUT.xlsx")
     _filters(ex)
     ex.add_argument("--mask", action="store_true", help="遮盖身份证号和手机号")
+    ex.add_argument("--force", action="store_true", help="文件已存在时替换它")
     ex.set_defaults(func=cmd_audit_export)

@@ -17,8 +17,10 @@ def _progress(app):
 
 
 def cmd_ledger(args, app) -> int:
+    from talentdesk.fileio import check_output
     from talentdesk.services import reports
 
+    check_output(args.out, force=args.force)
     result = reports.export_ledger(app.context(), args.kind, args.out, year=args.year, employer=args.employer,
                                    district=args.district, status=args.status, mask=args.mask,
                                    progress=_progress(app))
@@ -43,5 +45,6 @@ def register(sub) -> None:
     led.add_argument("--district", help="人才信息台账：只导出该所属地区")
     led.add_argument("--status", choices=["active", "departed"], help="人才信息台账：在岗或已离职")
     led.add_argument("--mask", action="store_true", help="身份证号、手机号脱敏（对外报送的副本）")
+    led.add_argument("--force", action="store_true", help="文件已存在时替换它（数据库文件永远不会被覆盖）")
     led.add_argument("out", metavar="OUT.xlsx")
     led.set_defaults(func=cmd_ledger)

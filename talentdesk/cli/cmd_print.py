@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def _check(args) -> None:
+    from talentdesk.fileio import check_output
+
+    check_output(args.out, force=args.force)
+
+
 def _done(app, result, what: str) -> int:
     if app.json:
         app.print_json(result.as_dict())
@@ -14,6 +20,7 @@ def _done(app, result, what: str) -> int:
 def cmd_approval(args, app) -> int:
     from talentdesk.services import reports
 
+    _check(args)
     r = reports.print_forms(app.context(), "approval", args.out, talent=args.talent, benefit=args.benefit,
                             mask=args.mask)
     return _done(app, r, "人才待遇审批表")
@@ -22,6 +29,7 @@ def cmd_approval(args, app) -> int:
 def cmd_batch(args, app) -> int:
     from talentdesk.services import reports
 
+    _check(args)
     r = reports.print_forms(app.context(), "batch", args.out, month=args.month, mask=args.mask)
     return _done(app, r, "补贴发放审批表")
 
@@ -29,6 +37,7 @@ def cmd_batch(args, app) -> int:
 def cmd_review(args, app) -> int:
     from talentdesk.services import reports
 
+    _check(args)
     r = reports.print_forms(app.context(), "review", args.out, year=args.year, talent=args.talent, mask=args.mask)
     return _done(app, r, "年度考核汇总报告和登记表" if not args.talent else "年度考核登记表")
 
@@ -36,6 +45,7 @@ def cmd_review(args, app) -> int:
 def cmd_recovery(args, app) -> int:
     from talentdesk.services import reports
 
+    _check(args)
     r = reports.print_forms(app.context(), "recovery", args.out, talent=args.talent, mask=args.mask)
     return _done(app, r, "追回通知书")
 
@@ -64,4 +74,5 @@ def register(sub) -> None:
 
     for sp in (a, b, r, c):
         sp.add_argument("--mask", action="store_true", help="身份证号、手机号脱敏")
+        sp.add_argument("--force", action="store_true", help="文件已存在时替换它（数据库文件永远不会被覆盖）")
         sp.add_argument("out", metavar="OUT.pdf")

@@ -190,20 +190,22 @@ class Database:
 def sqlite_backup(source: Path, target: Path) -> None:
     """A consistent copy through SQLite's online backup API (safe while the app runs)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
-    src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_S)
+    # One temporary per call (pid + random): two processes copying at once never share one.
+    tmp = target.with_name(f".{target.name}.{os.getpid():x}{os.urandom(2).hex()}.part")
     try:
-        dst = sqlite3.connect(str(tmp))
+        src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_S)
         try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst = sqlite3.connect(str(tmp))
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
+            src.close()
+        os.replace(tmp, target)
     finally:
-        src.close()
-    os.replace(tmp, target)
+        tmp.unlink(missing_ok=True)
 
 
 def open_database(target: str | os.PathLike | None = None, *, migrate: bool = True,

@@ -10,8 +10,13 @@ it (``*.damaged-YYYYMMDD-HHMMSS``), never deleted.
 
 Restoring at start does not ask for a log-in: the accounts table of a damaged database
 cannot be trusted, the backup restored is the office's own automatic backup from the
-configured folder, and nothing is lost (the damaged file is kept). Restoring any other
-file goes through ``backup.restore`` and needs the admin.
+configured folder, and nothing is lost (the damaged file is kept). Only a backup of
+*this* database is ever used: its id (``backup.database_id``, read from the damaged
+file when it can be read) must match the id inside the backup; when the damaged file's
+id cannot be read, the backup must record this file's path as its source. Another
+database's backup sharing the folder, or an old backup that records neither, is never
+restored here. Restoring any other file goes through ``backup.restore`` and needs the
+admin.
 
 Server databases (PostgreSQL) are checked by the server; ``check`` only tests the
 connection.
@@ -93,9 +98,20 @@ def check_file(path: Path, *, full: bool = False) -> list[str]:
     return problems
 
 
+def _own_id(db_path: Path | None, database_id: str | None) -> str | None:
+    if database_id or db_path is None:
+        return database_id
+    ident = backup.file_meta(Path(db_path)).get("database_id")
+    return ident if isinstance(ident, str) else None
+
+
 def last_good_backup(folder: Path | None = None, *, db: Database | None = None,
-                     db_path: Path | None = None) -> backup.BackupInfo | None:
-    """The newest backup in ``folder`` (default: the database's backup folder) that verifies."""
+                     db_path: Path | None = None, database_id: str | None = None) -> backup.BackupInfo | None:
+    """The newest backup of this database (``database_id``, else the id read from
+    ``db_path``, else backups recording ``db_path`` as their source) in ``folder``
+    (default: the database's backup folder) that verifies."""
+    if db_path is None and db is not None:
+        db_path = db.path
     if folder is None:
         if db is not None:
             folder = backup.backup_folder(db)
@@ -103,7 +119,10 @@ def last_good_backup(folder: Path | None = None, *, db: Database | None = None,
             folder = Path(db_path).parent / "backups"
         else:
             return None
-    for entry in backup.list_backups(folder):
+    ident = _own_id(db_path, database_id)
+    for entry in backup.list_backups(folder, database_id=ident):
+        if not backup.belongs_to(entry.path, ident, db_path):
+            continue
         try:
             entry.counts = backup.verify_file(entry.path)
         except TalentDeskError:
@@ -149,6 +168,10 @@ def restore_last_good(db_path: Path, backup_file: Path) -> Path:
     """
     db_path = Path(db_path)
     backup.verify_file(Path(backup_file))
+    if not backup.belongs_to(Path(backup_file), _own_id(db_path, None), db_path):
+        raise TalentDeskError(f"备份 {Path(backup_file).name} 不是数据库 {db_path.name} 的备份（属于另一个数据库，"
+                              f"或是旧版本制作、没有记录来源的备份），不能在启动时自动恢复；"
+                              f"请由管理员用 talentdesk restore 恢复")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     kept = db_path.with_name(f"{db_path.name}.damaged-{stamp}")
     tmp = db_path.with_name(db_path.name + ".restoring")
@@ -160,6 +183,15 @@ def restore_last_good(db_path: Path, backup_file: Path) -> Path:
         if side.exists():
             os.replace(side, Path(str(kept) + suffix))
     os.replace(tmp, db_path)
+    try:  # the copy's own note of where it came from is not part of the restored database
+        con = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_S)
+        try:
+            con.execute("DELETE FROM setting WHERE key = ?", (backup.SOURCE_KEY,))
+            con.commit()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        pass
     try:
         backup.sync_attachments(Path(backup_file).parent / backup.ATTACHMENTS, db_path.parent / backup.ATTACHMENTS)
     except OSError:

@@ -71,7 +71,10 @@ def test_backup_and_restore(tmp_path, capsys):
     assert code == 0 and info["counts"]["talent"] == 1
     assert run(capsys, "--db", dbfile, "talent", "delete", row["身份证号"], "--yes")[0] == 0
     assert json.loads(run(capsys, "--db", dbfile, "talent", "list", "--json")[1])["total"] == 0
-    code, out, _ = run(capsys, "--db", dbfile, "restore", str(tmp_path / "copy.sqlite3"), "--json")
+    code, out, err = run(capsys, "--db", dbfile, "restore", str(tmp_path / "copy.sqlite3"))
+    assert code == 1 and "--yes" in err and "恢复将丢失" in out and "重新出现" in out  # shown, not done
+    assert json.loads(run(capsys, "--db", dbfile, "talent", "list", "--json")[1])["total"] == 0
+    code, out, _ = run(capsys, "--db", dbfile, "restore", str(tmp_path / "copy.sqlite3"), "--yes", "--json")
     assert code == 0
     assert json.loads(run(capsys, "--db", dbfile, "talent", "list", "--json")[1])["total"] == 1
 

@@ -47,7 +47,7 @@ def test_export_ledgers(tmp_path, capsys):
     assert code == 0 and "已导出人才信息台账" in stdout and "脱敏" in stdout
     cells = [c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row]
     assert ids["zhang"] not in cells
-    code, _, err = run(capsys, "--db", db, "export", "ledger", "--kind", "disbursement", str(out))
+    code, _, err = run(capsys, "--db", db, "export", "ledger", "--kind", "disbursement", str(out), "--force")
     assert code == 1 and "年度" in err
 
 

@@ -158,7 +158,10 @@ def test_restore_needs_admin_backs_up_first_and_restores(sqlite_db):
     # Another connection is open while the admin restores (the GUI of a colleague).
     other = ServiceContext(sqlite_db, user="viewer")
     assert talents.list_talents(other)[0] == 2
-    result = backup.restore(admin, saved)
+    with pytest.raises(backup.RestoreLoses, match="1 名人才"):
+        backup.restore(admin, saved)  # what it loses is said first; nothing changed yet
+    assert talents.list_talents(other)[0] == 2
+    result = backup.restore(admin, saved, accept_loss=True)
     names = [r.name for r in talents.list_talents(other)[1]]
     assert names == ["备份前"]
     safety = Path(result["safety_backup"])
@@ -170,7 +173,7 @@ def test_restore_needs_admin_backs_up_first_and_restores(sqlite_db):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     talents.add(clerk, talent_row(姓名="恢复之后"))  # writable again
     # The safety backup brings the later state back.
-    backup.restore(admin, safety)
+    backup.restore(admin, safety, accept_loss=True)  # registered before the restore: still known
     assert sorted(r.name for r in talents.list_talents(other)[1]) == ["备份前", "备份后"]
 
 
@@ -197,7 +200,7 @@ def test_restore_of_an_older_schema_upgrades_it(sqlite_db, tmp_path):
             conn.commit()
     odb.dispose()
     ctx = ServiceContext(sqlite_db)
-    backup.restore(ctx, old)
+    backup.restore(ctx, old, other_database=True, accept_loss=True)  # an old file records no database
     assert sqlite_db.current_revision() == sqlite_db.head_revision()
 
 
@@ -267,7 +270,7 @@ def test_backups_carry_the_scanned_attachments(sqlite_db, tmp_path):
     import shutil
 
     shutil.rmtree(sqlite_db.path.parent / "attachments")
-    result = backup.restore(ctx, info.path)
+    result = backup.restore(ctx, info.path, accept_loss=True)
     assert result["attachments_restored"] == 1
     assert (sqlite_db.path.parent / "attachments" / a.sha256[:2] / a.sha256).read_bytes() == scan.read_bytes()
 

@@ -118,7 +118,7 @@ def test_restore_needs_the_admin(cli, tmp_path):
     assert cli("backup", bk, user="wang", password="Clerk-pass-1")[0] == 0
     code, _, err = cli("restore", bk, user="wang", password="Clerk-pass-1")
     assert code == 1 and "管理员" in err
-    code, out, err = cli("restore", bk, "--json", **admin)
+    code, out, err = cli("restore", bk, "--yes", "--json", **admin)
     assert code == 0, err and json.loads(out)["safety_backup"]
 
 

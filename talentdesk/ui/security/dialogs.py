@@ -345,6 +345,9 @@ class BackupDialog(QDialog):
         self.backup_button = QPushButton(tr("立即备份"))
         self.backup_button.setObjectName("backup_now")
         self.backup_button.clicked.connect(self.backup_now)
+        self.backup_to_button = QPushButton(tr("备份到文件…"))
+        self.backup_to_button.setObjectName("backup_to")
+        self.backup_to_button.clicked.connect(self.backup_to)
         self.verify_button = QPushButton(tr("校验所选备份"))
         self.verify_button.setObjectName("verify")
         self.verify_button.clicked.connect(self.verify_selected)
@@ -357,7 +360,7 @@ class BackupDialog(QDialog):
             self.restore_button.setEnabled(False)
             self.restore_button.setToolTip(tr("只有管理员可以恢复数据库"))
         row = QHBoxLayout()
-        for b in (self.backup_button, self.verify_button, self.restore_button):
+        for b in (self.backup_button, self.backup_to_button, self.verify_button, self.restore_button):
             row.addWidget(b)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -373,12 +376,12 @@ class BackupDialog(QDialog):
     def refresh(self) -> None:
         if self.server:
             self.folder_label.setText(tr(backup.PG_MESSAGE))
-            for b in (self.backup_button, self.verify_button, self.restore_button):
+            for b in (self.backup_button, self.backup_to_button, self.verify_button, self.restore_button):
                 b.setEnabled(False)
             return
         folder = backup.backup_folder(self.ctx)
         self.folder_label.setText(tr("备份文件夹：") + str(folder) + tr("（可在系统设置中改为 U 盘或第二块硬盘）"))
-        self.entries = backup.list_backups(folder)
+        self.entries = backup.list_backups(folder, database_id=backup.database_id(self.ctx.db))  # this database's
         self.table.setRowCount(len(self.entries))
         for r, b in enumerate(self.entries):
             for c, value in enumerate((f"{b.created:%Y-%m-%d %H:%M:%S}", tr(b.kind_label), _size(b.size),
@@ -399,6 +402,38 @@ class BackupDialog(QDialog):
         self.refresh()
         return True
 
+    def backup_to(self, _checked=False, *, path=None, confirmed: bool | None = None) -> bool:
+        """A backup to a file the user names (a USB stick). Never onto a database file; an
+        existing other file is replaced only after a yes."""
+        from pathlib import Path
+
+        from talentdesk.fileio import is_database_file
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("备份到文件"), str(backup.backup_folder(self.ctx)),
+                                                  tr("数据库备份 (*.sqlite3)"),
+                                                  options=QFileDialog.Option.DontConfirmOverwrite)
+            if not path:
+                return False
+        path = Path(path)
+        overwrite = False
+        if path.is_file() and not is_database_file(path):  # a database: backup_now refuses it, with the reason
+            if confirmed is None:
+                answer = QMessageBox.question(self, tr("替换文件"),
+                                              tr("文件 %s 已存在。要用备份替换它吗？") % str(path))
+                confirmed = answer == QMessageBox.StandardButton.Yes
+            if not confirmed:
+                return False
+            overwrite = True
+        try:
+            info = backup.backup_now(self.ctx, path, overwrite=overwrite)
+        except TalentDeskError as exc:
+            self.status.setText(exc.message)
+            return False
+        self.status.setText(tr("已备份并校验通过：") + str(info.path))
+        self.refresh()
+        return True
+
     def verify_selected(self) -> bool:
         b = self.selected()
         if b is None:
@@ -411,7 +446,11 @@ class BackupDialog(QDialog):
         self.status.setText(tr("校验通过：人才 %d 人，审计记录 %d 条") % (counts["talent"], counts["audit_event"]))
         return True
 
-    def restore_selected(self, _checked=False, *, path=None, confirmed: bool | None = None) -> bool:
+    def restore_selected(self, _checked=False, *, path=None, confirmed: bool | None = None,
+                         confirmed_other: bool | None = None) -> bool:
+        """Restore the selected backup (or a chosen file): the backup is checked first (audit
+        chain, register, database) and what restoring loses is shown in the confirmation;
+        another database's backup, or one that cannot be checked, asks a second time."""
         if path is None:
             b = self.selected()
             if b is None:
@@ -421,16 +460,37 @@ class BackupDialog(QDialog):
                     return False
             else:
                 path = b.path
+        try:
+            plan = backup.restore_plan(self.ctx, path)
+        except TalentDeskError as exc:
+            self.status.setText(exc.message)
+            return False
+        refusal = plan.refusal()
+        if refusal:
+            self.status.setText(tr(refusal))
+            return False
         if confirmed is None:
             answer = QMessageBox.question(
                 self, tr("恢复数据库"),
-                tr("将用备份 %s 替换当前数据库。\n恢复前会先自动备份当前数据库。\n"
-                   "其他电脑上打开的台账将看到恢复后的数据。确定恢复吗？") % str(path))
+                tr(plan.describe()) + "\n\n" + tr("恢复前会先自动备份当前数据库。\n"
+                                                   "其他电脑上打开的台账将看到恢复后的数据。确定恢复吗？"))
             confirmed = answer == QMessageBox.StandardButton.Yes
         if not confirmed:
             return False
+        unverified = not plan.other_database and plan.register == "unknown"
+        if plan.other_database or unverified:
+            if confirmed_other is None:
+                warning = (tr("该备份不是当前数据库的备份（属于另一个数据库，或没有记录来源）。\n"
+                              "恢复后，当前数据库的全部内容（包括用户账户）将被它替换。")
+                           if plan.other_database else
+                           tr("该备份不在当前数据库的备份登记中，无法核对它在备份之后是否被改动过。"))
+                answer = QMessageBox.question(self, tr("再次确认"), warning + "\n\n" + tr("确实要用它恢复吗？"))
+                confirmed_other = answer == QMessageBox.StandardButton.Yes
+            if not confirmed_other:
+                return False
         try:
-            result = backup.restore(self.ctx, path)
+            result = backup.restore(self.ctx, path, accept_loss=True, other_database=plan.other_database,
+                                    unverified=unverified)
         except TalentDeskError as exc:
             self.status.setText(exc.message)
             return False
