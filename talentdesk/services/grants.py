@@ -227,6 +227,21 @@ def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None
     elif talent.agreement_signed_date and talent.contract_years:
         # the roster says an agreement was signed (协议签订日期) with this term (合同期限)
         facts["service_agreement_years"] = int(talent.contract_years)
+    # facts recorded per service year after approval (the talent's grants, oldest first;
+    # evaluating one grant passes that grant's own facts through ``grant_facts``)
+    from talentdesk.models.entities import GrantYearFact
+
+    per_year: dict[int, dict[str, Any]] = {}
+    for year, key, value in session.execute(
+            select(GrantYearFact.year, GrantYearFact.key, GrantYearFact.value)
+            .join(BenefitGrant, GrantYearFact.grant_id == BenefitGrant.id)
+            .where(BenefitGrant.talent_id == talent.id, BenefitGrant.status.in_(ACTIVE_GRANT))
+            .order_by(BenefitGrant.id, GrantYearFact.year)):
+        try:
+            per_year.setdefault(int(year), {})[key] = json.loads(value)
+        except ValueError:
+            continue
+    facts = with_per_year(facts, per_year)
     return EngineInputs(talent.id, pid, profile, reviews, decisions, office.extra_holidays, office.extra_workdays,
                         facts)
 
@@ -269,7 +284,40 @@ def grant_facts(g: BenefitGrant) -> dict[str, Any]:
             except ValueError:
                 return v
         return v
-    return {k: conv(v) for k, v in raw.items()}
+    out = {k: conv(v) for k, v in raw.items()}
+    # always set, so that another grant's years (merged in engine_inputs) never leak into this one
+    return with_per_year(out, per_year_facts(g), always=True)
+
+
+def per_year_facts(g: BenefitGrant) -> dict[int, dict[str, Any]]:
+    """The facts recorded for the grant's service years after approval
+    (``talentdesk.services.grant_facts``): {service year (1 = the first): {key: value}}."""
+    out: dict[int, dict[str, Any]] = {}
+    for f in g.year_facts:
+        try:
+            value = json.loads(f.value)
+        except ValueError:
+            continue
+        out.setdefault(int(f.year), {})[f.key] = value
+    return out
+
+
+def with_per_year(facts: dict[str, Any], per_year: dict[int, dict[str, Any]], *,
+                  always: bool = False) -> dict[str, Any]:
+    """``facts`` with ``per_year`` as the engine receives it: ``facts["per_year"][year][key]``,
+    and ``facts["months_served"]`` ({year: months}) kept in step for packs that read it."""
+    if not per_year and not always:
+        return facts
+    out = dict(facts)
+    merged: dict[int, dict[str, Any]] = {int(k): dict(v) for k, v in (facts.get("per_year") or {}).items()}
+    for year, values in per_year.items():
+        merged.setdefault(int(year), {}).update(values)
+    out["per_year"] = merged
+    months = {int(k): v for k, v in (facts.get("months_served") or {}).items()}
+    months.update({y: v["months_served"] for y, v in merged.items() if v.get("months_served") is not None})
+    if months or always:
+        out["months_served"] = months
+    return out
 
 
 def policy_of(ctx: ServiceContext, id_number: str) -> str:

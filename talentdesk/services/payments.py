@@ -459,6 +459,13 @@ def _mark_paid(session: Session, ctx: ServiceContext, inst: Installment, g: Bene
     return audit.Change("pay", "installment", inst.id, g.talent_id, b, a)
 
 
+def _refresh_refunds(session: Session, ctx: ServiceContext, talent_ids) -> None:
+    """A departed talent's refund basis follows the payments recorded after the departure."""
+    from talentdesk.services import departures
+
+    departures.refresh_after_payments(session, ctx.actor, talent_ids, reason="发放记录变更")
+
+
 def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | str,
                 voucher_no: str | None) -> InstallmentRow:
     """Record that an approved installment was paid (date and accounting voucher number)."""
@@ -477,6 +484,7 @@ def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | s
         change = _mark_paid(session, ctx, inst, g, d, voucher)
         session.flush()
         audit.record_many(session, ctx.actor, [change])
+        _refresh_refunds(session, ctx, [g.talent_id])
         return _row(inst, g, name, idn, emp)
 
 
@@ -599,6 +607,7 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing) -> ConfirmResult:
             raise _Abort()  # rolls the transaction back
         session.flush()
         audit.record_many(session, ctx.actor, changes)
+        _refresh_refunds(session, ctx, [c.talent_id for c in changes])
         return ConfirmResult(results, True)
 
 
@@ -633,6 +642,7 @@ def reverse(ctx: ServiceContext, installment_id: int, reason: str, *, reversed_o
         audit.record(session, ctx.actor, "reverse", "installment", rev.id, talent_id=g.talent_id,
                      after={"reverses_id": inst.id, "amount_fen": rev.amount_fen, "reason": reason,
                             "paid_date": on, "voucher_no": rev.voucher_no})
+        _refresh_refunds(session, ctx, [g.talent_id])
         return _row(rev, g, name, idn, emp)
 
 
