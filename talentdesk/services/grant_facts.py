@@ -486,16 +486,22 @@ class FactRowResult:
     ok: bool
     message: str
     outcome: FactOutcome | None = None
+    errors: list[dict] = field(default_factory=list)  # {field (import key), column, value, message}
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "身份证号": self.id_number, "姓名": self.name, "ok": self.ok,
-                "message": self.message, "outcome": self.outcome.as_dict() if self.outcome else None}
+                "message": self.message, "outcome": self.outcome.as_dict() if self.outcome else None,
+                "errors": list(self.errors)}
 
 
 @dataclass
 class FactBatch:
     results: list[FactRowResult]
     committed: bool
+
+    @property
+    def rows(self) -> list[FactRowResult]:
+        return self.results
 
     @property
     def recorded(self) -> int:
@@ -568,8 +574,19 @@ def record_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bo
             return FactRowResult(n, idn, t.name, True, f"{t.name}：{out.facts.text()}", out)
         except _Rollback:
             return FactRowResult(n, idn, t.name, True, f"{t.name}：检查通过")
+        except NotFoundError as exc:
+            where = "id_number" if "身份证号" in exc.message or "找不到" in exc.message else "benefit"
+            return FactRowResult(n, idn, None, False, exc.message,
+                                 errors=[{"field": where, "column": _COLUMN[where], "value": None,
+                                          "message": exc.message}])
+        except ValidationError as exc:
+            return FactRowResult(n, idn, None, False, _message(exc), errors=[
+                {"field": _FIELD.get(e.field, e.field), "column": e.label, "value": e.value, "message": e.message}
+                for e in exc.errors])
         except TalentDeskError as exc:
-            return FactRowResult(n, idn, None, False, _message(exc))
+            return FactRowResult(n, idn, None, False, exc.message,
+                                 errors=[{"field": "benefit", "column": "待遇项目", "value": None,
+                                          "message": exc.message}])
 
     if all_or_nothing or dry_run:
         class _Abort(Exception):
@@ -587,6 +604,10 @@ def record_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bo
         with ctx.write() as session:
             results.append(one(session, n, row))
     return FactBatch(results, True)
+
+
+_FIELD = {"身份证号": "id_number", "待遇项目": "benefit", "服务月数": "months_served", "key": None}
+_COLUMN = {"id_number": "身份证号", "benefit": "待遇项目"}
 
 
 def _message(exc: TalentDeskError) -> str:
