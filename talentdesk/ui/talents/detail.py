@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, Q
 from talentdesk.domain import money, roster
 from talentdesk.domain.errors import ConflictError, NotFoundError
 from talentdesk.domain.status import AGREEMENT_STATUS, GRANT_STATUS, INSTALLMENT_STATUS, TALENT_STATUS
-from talentdesk.services import attachments, audit, talent_query, talents
+from talentdesk.services import agreements, attachments, audit, grant_facts, talent_query, talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages.widgets import Col, DataTable, RowsModel
 from talentdesk.ui.talents.form import TalentForm, to_text
@@ -88,6 +88,12 @@ def describe_event(e: audit.AuditEntry) -> str:
 
 def local_time(at: dt.datetime) -> str:
     return at.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def agreement_state(a) -> str:
+    """履行中 / 期满待处理 / 已期满 / 已解除 (the one definition: ``agreements.state_of``)."""
+    state = agreements.state_of(a.status, agreements.end_date(a.start_date, a.term_years))
+    return agreements.STATE_LABELS.get(state, state)
 
 
 class AttachmentsTab(QWidget):
@@ -344,7 +350,7 @@ class TalentDetail(QWidget):
             Col(tr("起始日期"), "start_date", "date", 8),
             Col(tr("期限（年）"), lambda a: to_text(a.term_years), width=5),
             Col(tr("服务期（年）"), "required_service_years", "int", 5),
-            Col(tr("状态"), lambda a: AGREEMENT_STATUS.get(a.status, a.status), width=5)])
+            Col(tr("状态"), agreement_state, width=5)])
         self.agreements_table = DataTable(self.agreements_model)
         self.agreements_table.setMaximumHeight(110)
         lay.addWidget(self.agreements_table)
@@ -358,6 +364,18 @@ class TalentDetail(QWidget):
         self.grants_table = DataTable(self.grants_model)
         self.grants_table.setMaximumHeight(150)
         lay.addWidget(self.grants_table)
+        facts_row = QHBoxLayout()
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pending_facts")
+        self.pending_label.setWordWrap(True)
+        self.pending_label.setStyleSheet("color: #b8560c;")
+        self.btn_facts = QPushButton(tr("登记服务年度情况(&Y)…"))
+        self.btn_facts.setToolTip(tr("批准后逐年补充：服务月数、在岗天数、是否返岗（选中一项待遇）"))
+        self.btn_facts.clicked.connect(lambda *_: self.open_facts_dialog())
+        facts_row.addWidget(self.pending_label, 1)
+        facts_row.addWidget(self.btn_facts)
+        lay.addLayout(facts_row)
+        self.grants_table.selection_changed.connect(lambda *_: self._update_facts_button())
         lay.addWidget(QLabel(tr("发放计划与记录")))
         self.schedule_model = RowsModel([
             Col(tr("待遇"), "benefit_name", width=8), Col(tr("期次"), "seq", "int", 3),
@@ -448,6 +466,9 @@ class TalentDetail(QWidget):
                       self.departures_model, self.history_model):
                 m.set_rows([])
             self.benefit_totals.clear()
+            self.pending_label.clear()
+            self.pending_label.setVisible(False)
+            self._update_facts_button()
             self.attachments.load(None)
             return
         ov = talent_query.overview(self.env.ctx, view.id)
@@ -459,8 +480,57 @@ class TalentDetail(QWidget):
         total = sum(g.total_fen or 0 for g in ov.grants if g.status == "approved")
         self.benefit_totals.setText(tr("已批准合计 {a} 元，已发放 {b} 元").format(a=money.yuan(total),
                                                                              b=money.yuan(ov.paid_fen)))
+        self._show_pending(view.id_number)
+        self._update_facts_button()
         self.attachments.load(view.id_number)
         self.history_model.set_rows(audit.list_events(self.env.ctx, talent_id=view.id, limit=500))
+
+    def _show_pending(self, id_number: str) -> None:
+        """What the engine waits for (“待补充：…” with the article)."""
+        from talentdesk.domain.errors import TalentDeskError
+
+        try:
+            pending = grant_facts.pending(self.env.ctx, id_number)
+        except TalentDeskError:
+            pending = []
+        self.pending_texts = [p.text for p in pending]
+        shown = self.pending_texts[:6]
+        if len(self.pending_texts) > 6:
+            shown.append(tr("另有 {n} 项待补充").format(n=len(self.pending_texts) - 6))
+        self.pending_label.setText("\n".join(shown))
+        self.pending_label.setToolTip("\n".join(self.pending_texts))
+        self.pending_label.setVisible(bool(shown))
+
+    def _selected_grant(self):
+        g = self.grants_table.current_row()
+        if g is None and len(self.grants_model.rows) == 1:
+            g = self.grants_model.rows[0]
+        return g
+
+    def _update_facts_button(self) -> None:
+        from talentdesk.ui.pages.widgets import allowed
+
+        g = self._selected_grant() if self.talent_id is not None else None
+        self.btn_facts.setEnabled(g is not None and g.status in ("proposed", "approved")
+                                  and allowed(self.env, "grant.facts"))
+
+    def open_facts_dialog(self, year: int | None = None):
+        """Record a service year's facts for the selected grant; returns the dialog."""
+        from talentdesk.ui.pages.widgets import exec_dialog
+        from talentdesk.ui.talents.facts import YearFactsDialog, outcome_text
+
+        g = self._selected_grant()
+        if g is None:
+            return None
+        if year is None:
+            waiting = [p.year for p in grant_facts.pending(self.env.ctx, self.id_number)
+                       if p.grant_id == g.id and p.year]
+            year = waiting[0] if waiting else 1
+        dlg = YearFactsDialog(self.env, g, year=year, parent=self)
+        if exec_dialog(dlg) and dlg.outcome is not None:
+            self.env.info(outcome_text(dlg.outcome))
+            self.reload()
+        return dlg
 
     # -- state ------------------------------------------------------------------------------
     def is_dirty(self) -> bool:
