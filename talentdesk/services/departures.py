@@ -152,10 +152,11 @@ class DepartureView:
 # ---------------------------------------------------------------- computing
 
 def _compute(session: Session, t: Talent, departed_on: dt.date) -> DeparturePreview:
-    from talentdesk.services import grants, payments
+    from talentdesk.services import grants
+    from talentdesk.services.paid import paid_map
 
     inputs = grants.engine_inputs(session, t)
-    paid = payments.paid_map(session, t.id)
+    paid = paid_map(session, t.id)
     gs = session.execute(select(BenefitGrant).where(BenefitGrant.talent_id == t.id)
                          .options(selectinload(BenefitGrant.installments))
                          .order_by(BenefitGrant.id)).scalars().all()

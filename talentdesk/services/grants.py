@@ -359,7 +359,7 @@ def evaluate_talent(ctx: ServiceContext, id_number: str, *, approved_on: dt.date
     recorded departure, if any (then what was actually paid drives the refund).
     ``.to_json()`` gives plain JSON."""
     from talentdesk.models.entities import Departure
-    from talentdesk.services import payments
+    from talentdesk.services import paid as paid_records
 
     paid = None
     with ctx.read() as session:
@@ -371,7 +371,7 @@ def evaluate_talent(ctx: ServiceContext, id_number: str, *, approved_on: dt.date
         if departed_on is not None:
             # benefits never granted were never paid (the engine would otherwise assume the schedule was)
             paid = {code: [] for code in load_pack(inputs.policy_id).benefit_codes}
-            paid.update(payments.paid_map(session, t.id))
+            paid.update(paid_records.paid_map(session, t.id))
     return run_engine(inputs, approved_on=approved_on, as_of=as_of, departed_on=departed_on, paid=paid, facts=facts)
 
 

@@ -674,20 +674,8 @@ def _set_status(ctx, installment_ids, from_statuses, to_status, reason, action, 
     return _batch(ctx, installment_ids, action, done_word, step)
 
 
-def paid_map(session: Session, talent_id: int) -> dict[str, list[dt.date]]:
-    """{benefit code: [due dates actually paid and not reversed]} for the engine's ``paid``."""
-    rows = session.execute(
-        select(BenefitGrant.benefit_code, Installment.id, Installment.due_date, Installment.status,
-               Installment.reverses_id)
-        .join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
-        .where(BenefitGrant.talent_id == talent_id, BenefitGrant.status.in_(("approved", "cancelled")))).all()
-    reversed_ids = {r.reverses_id for r in rows if r.reverses_id}
-    out: dict[str, list[dt.date]] = {}
-    for code, iid, due, status, rev in rows:
-        out.setdefault(code, [])
-        if status == "paid" and iid not in reversed_ids:
-            out[code].append(due)
-    return out
+# what was actually paid lives in its own module (grants and departures use it without importing payments)
+from talentdesk.services.paid import paid_map  # noqa: E402
 
 
 __all__ = ["InstallmentRow", "ItemResult", "BatchResult", "RowResult", "ConfirmResult", "list_installments",
