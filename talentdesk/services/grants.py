@@ -204,7 +204,10 @@ class EngineInputs:
     decisions: list[rules.Decision]
     extra_holidays: list[dt.date]
     extra_workdays: list[dt.date]
-    facts: dict[str, Any] = field(default_factory=dict)  # from stored records (agreements)
+    facts: dict[str, Any] = field(default_factory=dict)  # from stored records (agreements, service years)
+    # keys of ``facts`` merged from all the talent's grants' service years; dropped when one
+    # grant is evaluated with its own facts (``grant_facts``), so years never cross grants
+    per_year_keys: tuple[str, ...] = ()
 
 
 def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None) -> EngineInputs:
@@ -241,19 +244,22 @@ def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None
             per_year.setdefault(int(year), {})[key] = json.loads(value)
         except ValueError:
             continue
-    facts = with_per_year(facts, per_year)
+    merged = with_per_year(facts, per_year)
     return EngineInputs(talent.id, pid, profile, reviews, decisions, office.extra_holidays, office.extra_workdays,
-                        facts)
+                        merged, tuple(k for k in ("per_year", "months_served") if k in merged and k not in facts))
 
 
 def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | None = None,
                departed_on: dt.date | None = None, reviews: dict[int, str] | None = None, paid: Any = None,
                facts: dict | None = None) -> rules.Evaluation:
     pack = load_pack(inputs.policy_id)
+    base = inputs.facts
+    if facts is not None and inputs.per_year_keys:  # one grant's case: only its own service years
+        base = {k: v for k, v in base.items() if k not in inputs.per_year_keys}
     return rules.evaluate(pack, inputs.profile, approved_on=approved_on, as_of=as_of, departed_on=departed_on,
                           reviews=inputs.reviews if reviews is None else reviews, decisions=inputs.decisions,
                           paid=paid, extra_holidays=inputs.extra_holidays, extra_workdays=inputs.extra_workdays,
-                          facts=inputs.facts | (facts or {}))
+                          facts=base | (facts or {}))
 
 
 def _facts_json(facts: dict | None) -> dict:
@@ -285,8 +291,7 @@ def grant_facts(g: BenefitGrant) -> dict[str, Any]:
                 return v
         return v
     out = {k: conv(v) for k, v in raw.items()}
-    # always set, so that another grant's years (merged in engine_inputs) never leak into this one
-    return with_per_year(out, per_year_facts(g), always=True)
+    return with_per_year(out, per_year_facts(g))
 
 
 def per_year_facts(g: BenefitGrant) -> dict[int, dict[str, Any]]:
@@ -302,11 +307,10 @@ def per_year_facts(g: BenefitGrant) -> dict[int, dict[str, Any]]:
     return out
 
 
-def with_per_year(facts: dict[str, Any], per_year: dict[int, dict[str, Any]], *,
-                  always: bool = False) -> dict[str, Any]:
+def with_per_year(facts: dict[str, Any], per_year: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """``facts`` with ``per_year`` as the engine receives it: ``facts["per_year"][year][key]``,
     and ``facts["months_served"]`` ({year: months}) kept in step for packs that read it."""
-    if not per_year and not always:
+    if not per_year:
         return facts
     out = dict(facts)
     merged: dict[int, dict[str, Any]] = {int(k): dict(v) for k, v in (facts.get("per_year") or {}).items()}
@@ -315,7 +319,7 @@ def with_per_year(facts: dict[str, Any], per_year: dict[int, dict[str, Any]], *,
     out["per_year"] = merged
     months = {int(k): v for k, v in (facts.get("months_served") or {}).items()}
     months.update({y: v["months_served"] for y, v in merged.items() if v.get("months_served") is not None})
-    if months or always:
+    if months:
         out["months_served"] = months
     return out
 

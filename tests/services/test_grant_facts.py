@@ -117,3 +117,23 @@ def test_import_rows_dry_run_and_errors(ctx, expert):
     batch = grant_facts.record_many(ctx, rows)
     assert batch.recorded == 1 and batch.errors == 1
     assert [f.values for f in grant_facts.list_facts(ctx, g.id)] == [{"months_served": 9}]
+
+
+def test_engine_inputs_carry_per_year_and_one_grant_sees_only_its_own(ctx, expert):
+    idn, g = expert
+    grant_facts.record(ctx, g.id, 1, {"months_served": 7, "returned_to_post": True})
+    with ctx.read() as session:
+        from talentdesk.models.entities import BenefitGrant
+
+        t = grants.load_talent(session, idn)
+        inputs = grants.engine_inputs(session, t)
+        assert inputs.facts["per_year"] == {1: {"months_served": 7, "returned_to_post": True}}
+        assert inputs.facts["months_served"] == {1: 7}
+        own = grants.grant_facts(session.get(BenefitGrant, g.id))
+        assert own["per_year"] == {1: {"months_served": 7, "returned_to_post": True}}
+    # evaluated with its own facts the grant sees its years; with facts that are not its own, none
+    ev = grants.run_engine(inputs, approved_on=D(2020, 1, 10), as_of=D(2021, 6, 1), facts=own)
+    assert ev.benefit(CODE).installments[0].status == "due"
+    other = grants.run_engine(inputs, approved_on=D(2020, 1, 10), as_of=D(2021, 6, 1),
+                              facts={"alashankou_expert": True})
+    assert other.benefit(CODE).installments[0].status == "awaiting_fact"

@@ -26,10 +26,12 @@ log = logging.getLogger("talentdesk.ui")
 
 ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "approve": "批准",
            "propose": "提交", "reject": "退回", "pay": "发放", "cancel": "取消", "export": "导出", "print": "打印",
-           "suspend": "暂停", "resume": "恢复", "reverse": "冲销"}
+           "suspend": "暂停", "resume": "恢复", "reverse": "冲销", "restore": "恢复", "recompute": "重新测算",
+           "conclude": "期满考核", "renew": "续签", "terminate": "解除"}
 ENTITIES = {"talent": "人才信息", "attachment": "附件", "benefit_grant": "待遇", "grant": "待遇",
             "installment": "发放", "annual_review": "年度考核", "review": "年度考核", "departure": "离职登记",
-            "service_agreement": "服务协议", "agreement": "服务协议", "recovery": "追回款", "case_decision": "一事一议"}
+            "service_agreement": "服务协议", "agreement": "服务协议", "recovery": "追回款", "case_decision": "一事一议",
+            "grant_year_fact": "服务年度情况"}
 OPERATIONS = {("pay", "installment"): "登记发放", ("approve", "installment"): "审核发放",
               ("propose", "installment"): "提交发放", ("cancel", "installment"): "取消发放",
               ("propose", "benefit_grant"): "申请待遇", ("approve", "benefit_grant"): "批准待遇",
@@ -37,14 +39,17 @@ OPERATIONS = {("pay", "installment"): "登记发放", ("approve", "installment")
               ("create", "talent"): "登记人才", ("create", "annual_review"): "登记考核",
               ("create", "departure"): "离职登记", ("create", "recovery"): "登记追回",
               ("create", "service_agreement"): "登记协议", ("create", "attachment"): "添加附件",
-              ("delete", "attachment"): "删除附件"}
+              ("delete", "attachment"): "删除附件", ("update", "grant_year_fact"): "登记服务年度情况",
+              ("recompute", "departure"): "重新测算应退回", ("conclude", "service_agreement"): "期满考核",
+              ("renew", "service_agreement"): "续签协议", ("terminate", "service_agreement"): "解除协议"}
 FIELD_LABELS = {"status": "状态", "paid_date": "发放日期", "voucher_no": "凭证号", "status_reason": "说明",
                 "approval_date": "批准日期", "approval_doc_no": "批准文号", "benefit_name": "待遇",
                 "total_fen": "总额", "amount_fen": "金额", "kind": "类型", "year": "年度", "result": "结果",
                 "departed_on": "离职日期", "reason": "原因", "refund_due_fen": "应退回", "recovered_on": "追回日期",
                 "file_name": "文件", "signed_date": "签订日期", "start_date": "起始日期", "term_years": "期限（年）",
                 "required_service_years": "服务期（年）", "policy_id": "适用政策", "review_date": "考核日期",
-                "remarks": "备注", "number": "决定文号"}
+                "remarks": "备注", "number": "决定文号", "months_served": "服务月数", "onsite_days": "在岗天数",
+                "returned_to_post": "是否返岗", "note": "说明"}
 HIDDEN = {"approved_by", "proposed_by", "installments", "talent_id", "explanation", "basis", "decision_id",
           "cancelled", "sha256", "size", "departure_id", "benefit_code", "recorded_by", "grant_id", "funding"}
 STATUS_NAMES = {"installment": INSTALLMENT_STATUS, "benefit_grant": GRANT_STATUS,
