@@ -378,7 +378,7 @@ class TalentDetail(QWidget):
         self.btn_facts.setToolTip(tr("批准后逐年补充：服务月数、在岗天数、是否返岗（选中一项待遇）"))
         self.btn_facts.clicked.connect(lambda *_: self.open_facts_dialog())
         facts_row.addWidget(self.pending_label, 1)
-        facts_row.addWidget(self.btn_facts)
+        facts_row.addWidget(self.btn_facts, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         lay.addLayout(facts_row)
         self.grants_table.selection_changed.connect(lambda *_: self._update_facts_button())
         lay.addWidget(QLabel(tr("发放计划与记录")))

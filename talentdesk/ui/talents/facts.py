@@ -37,6 +37,7 @@ class YearFactsDialog(FormDialog):
         self.year.setRange(1, grant_facts.MAX_YEAR)
         self.year.setPrefix(tr("第 "))
         self.year.setSuffix(tr(" 个服务年度"))
+        self.year.setMinimumWidth(170)
         self.year.setToolTip(tr("自待遇起算的第几年（1 为第一年），不是公历年份"))
         self.months = _spin(12, tr(" 个月"))
         self.days = _spin(366, tr(" 天"))
