@@ -1,4 +1,4 @@
-"""``talentdesk depart preview|record|recover|list|show``."""
+"""``talentdesk depart preview|record|recover|list|show|recompute``."""
 
 from __future__ import annotations
 
@@ -95,6 +95,20 @@ def cmd_show(args, app) -> int:
     return 0
 
 
+def cmd_recompute(args, app) -> int:
+    from talentdesk.domain import money
+    from talentdesk.services import departures
+
+    changed = departures.recompute(app.context(), args.departure_id)
+    if app.json:
+        app.print_json({"changed": [d.as_dict() for d in changed]})
+        return 0
+    for d in changed:
+        app.out(f"{d.name}（离职记录{d.id}）：应退回 {money.yuan(d.refund_due_fen)} 元；依据：{d.basis}")
+    app.out(f"重新测算完成，{len(changed)} 条离职记录的应退回金额或依据有变化（已追回结清的不再变动）")
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("depart", help="离职登记和追回")
     s = p.add_subparsers(dest="depart_command", metavar="操作", required=True)
@@ -127,3 +141,7 @@ def register(sub) -> None:
     sh = s.add_parser("show", help="显示一条离职记录及追回明细")
     sh.add_argument("departure_id", type=int, metavar="离职记录编号")
     sh.set_defaults(func=cmd_show)
+
+    rp = s.add_parser("recompute", help="按实际发放重新测算应退回金额和依据（未结清的离职记录；记入审计）")
+    rp.add_argument("departure_id", type=int, nargs="?", metavar="离职记录编号", help="默认：全部未结清的")
+    rp.set_defaults(func=cmd_recompute)

@@ -1,4 +1,4 @@
-"""``talentdesk grant evaluate|propose|approve|reject|cancel|list|show``."""
+"""``talentdesk grant evaluate|propose|approve|reject|cancel|list|show`` (and ``grant fact``, cmd_grant_fact)."""
 
 from __future__ import annotations
 
@@ -201,3 +201,7 @@ def register(sub) -> None:
     sh = s.add_parser("show", help="显示一项待遇申请（含测算说明）")
     sh.add_argument("grant_id", type=int, metavar="申请编号")
     sh.set_defaults(func=cmd_show)
+
+    from talentdesk.cli import cmd_grant_fact
+
+    cmd_grant_fact.register(s)

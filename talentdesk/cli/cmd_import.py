@@ -1,4 +1,4 @@
-"""``talentdesk import roster|reviews|payments FILE`` and ``talentdesk template KIND OUT``."""
+"""``talentdesk import roster|reviews|payments|facts FILE`` and ``talentdesk template KIND OUT``."""
 
 from __future__ import annotations
 
@@ -82,8 +82,8 @@ def _print_text(app, s) -> None:
 
 def register(sub) -> None:
     p = sub.add_parser("import", help="导入花名册、年度考核结果或发放确认（Excel/WPS/CSV）")
-    p.add_argument("kind", choices=["roster", "reviews", "payments"],
-                   help="roster 花名册；reviews 年度考核结果；payments 待遇发放确认")
+    p.add_argument("kind", choices=["roster", "reviews", "payments", "facts"],
+                   help="roster 花名册；reviews 年度考核结果；payments 待遇发放确认；facts 服务年度情况")
     p.add_argument("file", help="表格文件：.xlsx .xlsm .xls .ods .csv")
     p.add_argument("--sheet", help="工作表名称（默认：自动选择含表头的工作表）")
     p.add_argument("--header-row", type=int, help="表头所在行号（默认：自动识别）")

@@ -1,4 +1,4 @@
-"""``talentdesk template roster|reviews|payments OUT.xlsx``: the blank templates."""
+"""``talentdesk template roster|reviews|payments|facts OUT.xlsx``: the blank templates."""
 
 from __future__ import annotations
 
@@ -16,6 +16,6 @@ def cmd_template(args, app) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("template", help="生成标准导入模板（花名册、年度考核结果、发放确认）")
-    p.add_argument("kind", choices=["roster", "reviews", "payments"])
+    p.add_argument("kind", choices=["roster", "reviews", "payments", "facts"])
     p.add_argument("out", metavar="OUT.xlsx")
     p.set_defaults(func=cmd_template)

@@ -133,7 +133,28 @@ class BenefitGrant(Timestamps, Versioned, Base):
 
     talent: Mapped[Talent] = relationship(back_populates="grants")
     installments: Mapped[list["Installment"]] = relationship(back_populates="grant", order_by="Installment.seq")
+    year_facts: Mapped[list["GrantYearFact"]] = relationship(order_by="(GrantYearFact.year, GrantYearFact.key)",
+                                                             cascade="all, delete-orphan", passive_deletes=True)
 
+
+
+class GrantYearFact(Timestamps, Base):
+    """A fact about one service year of a grant that arrives after approval (months
+    served, on-site days, return to post …): one row per grant, service year (1 = the
+    first year from the grant's start) and key; ``value`` is JSON (int or bool).
+    ``talentdesk.services.grant_facts`` records them; the engine receives them as
+    ``facts["per_year"][year][key]``."""
+
+    __tablename__ = "grant_year_fact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("benefit_grant.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (UniqueConstraint("grant_id", "year", "key"),)
 
 
 class Installment(Timestamps, Versioned, Base):

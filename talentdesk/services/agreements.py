@@ -16,6 +16,18 @@ Public API::
     get_agreement(ctx, agreement_id) -> AgreementView
     required_service_years(ctx, id_number, *, start_date=None, policy_id=None) -> (years | None, basis)
     ending_within(ctx, days=90, *, today=None) -> list[AgreementView]
+    expired(ctx, *, today=None) -> list[AgreementView]          # 期满待处理, longest past first
+    state_of(status, end_date, today) -> str                      # THE definition of "expired"
+    conclude(ctx, agreement_id, *, note=None, today=None) -> AgreementView    # 期满考核 → 已期满
+    renew(ctx, agreement_id, *, term_years, start_date=None, signed_date=None,
+          required_service_years=None) -> AgreementView          # 续签: a new agreement, the old one 已期满
+    terminate(ctx, agreement_id, reason) -> AgreementView         # 解除 → 已解除
+
+期满待处理 (``EXPIRED_PENDING``) is derived, not stored: an agreement whose status is still
+``active`` (履行中) and whose end date has passed. Computed from the calendar each time it
+is asked for, it cannot go stale the way a stored status would (nothing would move it on
+the day the term ends, and a backup restored later would carry yesterday's truth); the
+stored status changes only when the office acts: 期满考核, 续签 or 解除.
 """
 
 from __future__ import annotations
@@ -44,6 +56,19 @@ def end_date(start: dt.date | None, term_years: Decimal | None) -> dt.date | Non
     return dates.add_months(start, months)
 
 
+EXPIRED_PENDING = "expired_pending"
+STATE_LABELS = dict(AGREEMENT_STATUS, **{EXPIRED_PENDING: "期满待处理"})
+
+
+def state_of(status: str, end: dt.date | None, today: dt.date | None = None) -> str:
+    """The agreement's state as every page, report and command shows it: the stored status,
+    except that an active agreement past its end date is ``expired_pending`` (期满待处理)."""
+    today = today or dt.date.today()
+    if status == "active" and end is not None and end < today:
+        return EXPIRED_PENDING
+    return status
+
+
 @dataclass
 class AgreementView:
     id: int
@@ -67,6 +92,20 @@ class AgreementView:
     def status_label(self) -> str:
         return AGREEMENT_STATUS.get(self.status, self.status)
 
+    @property
+    def state(self) -> str:
+        """``status``, or ``expired_pending`` for an active agreement past its end (today)."""
+        return state_of(self.status, self.end_date)
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def days_past_end(self) -> int | None:
+        e = self.end_date
+        return (dt.date.today() - e).days if e and self.state == EXPIRED_PENDING else None
+
     def as_dict(self) -> dict[str, Any]:
         e = self.end_date
         return {"id": self.id, "version": self.version, "talent_id": self.talent_id, "身份证号": self.id_number,
@@ -75,7 +114,8 @@ class AgreementView:
                 "start_date": self.start_date.isoformat() if self.start_date else None,
                 "term_years": str(self.term_years.normalize()) if self.term_years is not None else None,
                 "end_date": e.isoformat() if e else None, "required_service_years": self.required_service_years,
-                "status": self.status, "status_label": self.status_label}
+                "status": self.status, "status_label": self.status_label, "state": self.state,
+                "state_label": self.state_label, "days_past_end": self.days_past_end}
 
 
 def _view(a: ServiceAgreement, t: Talent, employer: str | None) -> AgreementView:
@@ -223,6 +263,9 @@ def list_agreements(ctx: ServiceContext, id_number: str | None = None, *,
     with ctx.read() as session:
         if id_number:
             stmt = stmt.where(ServiceAgreement.talent_id == grants.load_talent(session, id_number).id)
+        if status == EXPIRED_PENDING:
+            stmt = stmt.where(ServiceAgreement.status == "active")
+            return [v for v in _query(session, stmt) if v.state == EXPIRED_PENDING]
         if status:
             stmt = stmt.where(ServiceAgreement.status == status)
         return _query(session, stmt)
@@ -241,3 +284,102 @@ def ending_within(ctx: ServiceContext, days: int = 90, *, today: dt.date | None 
         rows = [v for v in _query(session, stmt) if v.end_date and today <= v.end_date <= horizon]
     rows.sort(key=lambda v: (v.end_date, v.name))
     return rows
+
+
+# ---------------------------------------------------------------- 期满待处理 and the ways out
+
+def expired(ctx: ServiceContext, *, today: dt.date | None = None) -> list[AgreementView]:
+    """Active agreements past their end date (期满待处理), the longest past first."""
+    today = today or dt.date.today()
+    stmt = _base().where(ServiceAgreement.status == "active", ServiceAgreement.start_date.is_not(None),
+                         ServiceAgreement.term_years.is_not(None), ServiceAgreement.start_date < today)
+    with ctx.read() as session:
+        rows = [v for v in _query(session, stmt) if state_of(v.status, v.end_date, today) == EXPIRED_PENDING]
+    rows.sort(key=lambda v: (v.end_date, v.name))
+    return rows
+
+
+def _load_active(session, agreement_id: int, expected_version: int | None) -> ServiceAgreement:
+    a = session.get(ServiceAgreement, agreement_id)
+    if a is None:
+        raise NotFoundError(f"找不到编号为{agreement_id}的服务协议")
+    if expected_version is not None and a.version != expected_version:
+        raise ConflictError(f"服务协议{agreement_id}已被其他用户修改，请刷新后重试")
+    if a.status != "active":
+        raise ConflictError(f"该服务协议当前状态为“{AGREEMENT_STATUS.get(a.status, a.status)}”，只能处理履行中的协议")
+    return a
+
+
+def conclude(ctx: ServiceContext, agreement_id: int, *, note: str | None = None, today: dt.date | None = None,
+             expected_version: int | None = None) -> AgreementView:
+    """期满考核: the term has ended and the office has done the end-of-term review; the
+    agreement becomes 已期满. Refused before the end date."""
+    from talentdesk.domain import values
+
+    permissions.require(ctx, "agreement.write")
+    today = today or dt.date.today()
+    with ctx.write() as session:
+        a = _load_active(session, agreement_id, expected_version)
+        t = session.get(Talent, a.talent_id)
+        end = end_date(a.start_date, a.term_years)
+        if end is None or end >= today:
+            raise ConflictError(f"{t.name}的{a.kind}" + (f"{end}才到期" if end else "没有约定期限")
+                                + "，尚未期满，不能办理期满考核")
+        before = _snap(a)
+        a.status = "ended"
+        session.flush()
+        audit.record(session, ctx.actor, "conclude", "service_agreement", a.id, talent_id=t.id, before=before,
+                     after=_snap(a) | {"end_date": end, "note": values.clean_text(note) or "期满考核"})
+        return _view(a, t, _employer(session, t))
+
+
+def renew(ctx: ServiceContext, agreement_id: int, *, term_years: Decimal | int | str, start_date: dt.date | None = None,
+          signed_date: dt.date | None = None, required_service_years: int | None = None,
+          expected_version: int | None = None) -> AgreementView:
+    """续签: a new agreement of the same kind from ``start_date`` (default: the old end
+    date) for ``term_years``; the old one becomes 已期满. Returns the new agreement."""
+    permissions.require(ctx, "agreement.write")
+    if term_years in (None, ""):
+        raise ValidationError([FieldError("term_years", "期限（年）", term_years, "期限（年）：续签必须填写新的期限")])
+    with ctx.write() as session:
+        a = _load_active(session, agreement_id, expected_version)
+        t = session.get(Talent, a.talent_id)
+        start = start_date or end_date(a.start_date, a.term_years)
+        if start is None:
+            raise ValidationError([FieldError("start_date", "起始日期", None, "起始日期：原协议没有到期日期，请填写续签起始日期")])
+        data = _validate({"start_date": start, "term_years": term_years, "signed_date": signed_date,
+                          "required_service_years": required_service_years})
+        before = _snap(a)
+        a.status = "ended"
+        session.flush()
+        new = ServiceAgreement(talent_id=t.id, kind=a.kind, signed_date=data["signed_date"], start_date=start,
+                               term_years=data["term_years"],
+                               required_service_years=data["required_service_years"] or int(data["term_years"]),
+                               status="active")
+        session.add(new)
+        session.flush()
+        audit.record_many(session, ctx.actor, [
+            audit.Change("renew", "service_agreement", a.id, t.id, before, _snap(a) | {"renewed_by": new.id}),
+            audit.Change("create", "service_agreement", new.id, t.id, None, _snap(new) | {"renews": a.id})])
+        return _view(new, t, _employer(session, t))
+
+
+def terminate(ctx: ServiceContext, agreement_id: int, reason: str, *,
+              expected_version: int | None = None) -> AgreementView:
+    """解除: the agreement is ended early or not continued (已解除), with the reason. A
+    talent who leaves goes through 离职登记 (departures), which also ends the agreements."""
+    from talentdesk.domain import values
+
+    permissions.require(ctx, "agreement.write")
+    why = values.clean_text(reason)
+    if not why:
+        raise ValidationError([FieldError("reason", "解除原因", reason, "解除原因：必须填写")])
+    with ctx.write() as session:
+        a = _load_active(session, agreement_id, expected_version)
+        t = session.get(Talent, a.talent_id)
+        before = _snap(a)
+        a.status = "terminated"
+        session.flush()
+        audit.record(session, ctx.actor, "terminate", "service_agreement", a.id, talent_id=t.id, before=before,
+                     after=_snap(a) | {"reason": why})
+        return _view(a, t, _employer(session, t))

@@ -4,8 +4,9 @@ Public API::
 
     attention(ctx, today, *, limit=20) -> Attention
         counts + first ``limit`` rows of: installments due this month, overdue
-        installments, agreements ending within 90 days, reviews not yet entered for
-        last year, departures with money still to recover
+        installments, agreements ending within 90 days, agreements past their end
+        still 履行中 (期满待处理), reviews not yet entered for last year (the one
+        definition: ``reviews.must_review``), departures with money still to recover
     budget(ctx, years) -> list[BudgetRow]        # year × benefit × funding level (人才开发资金)
     payments_by_month(ctx, year) -> list[MonthRow]  # 12 rows: due / paid amounts per month
     talents_by(ctx, field, *, status=None, limit=None) -> list[tuple[str, int]]
@@ -52,12 +53,14 @@ class Attention:
     reviews_missing: Section  # for last year
     review_year: int
     outstanding_recoveries: Section
+    agreements_expired: Section = field(default_factory=lambda: Section(0))  # 期满待处理
 
     def as_dict(self) -> dict[str, Any]:
         return {"today": self.today.isoformat(), "due_this_month": self.due_this_month.as_dict(),
                 "overdue": self.overdue.as_dict(), "agreements_ending": self.agreements_ending.as_dict(),
                 "review_year": self.review_year, "reviews_missing": self.reviews_missing.as_dict(),
-                "outstanding_recoveries": self.outstanding_recoveries.as_dict()}
+                "outstanding_recoveries": self.outstanding_recoveries.as_dict(),
+                "agreements_expired": self.agreements_expired.as_dict()}
 
 
 @dataclass
@@ -124,7 +127,9 @@ def attention(ctx: ServiceContext, today: dt.date | None = None, *, limit: int =
     reviews_section = Section(n, 0, missing)
     outs = departures.list_departures(ctx, outstanding_only=True)
     rec = Section(len(outs), sum(d.outstanding_fen for d in outs), outs[:limit])
-    return Attention(today, due, overdue, agreements_section, reviews_section, year, rec)
+    gone = agreements.expired(ctx, today=today)
+    expired_section = Section(len(gone), 0, gone[:limit])
+    return Attention(today, due, overdue, agreements_section, reviews_section, year, rec, expired_section)
 
 
 def budget(ctx: ServiceContext, years: Iterable[int] | int) -> list[BudgetRow]:

@@ -152,10 +152,11 @@ class DepartureView:
 # ---------------------------------------------------------------- computing
 
 def _compute(session: Session, t: Talent, departed_on: dt.date) -> DeparturePreview:
-    from talentdesk.services import grants, payments
+    from talentdesk.services import grants
+    from talentdesk.services.paid import paid_map
 
     inputs = grants.engine_inputs(session, t)
-    paid = payments.paid_map(session, t.id)
+    paid = paid_map(session, t.id)
     gs = session.execute(select(BenefitGrant).where(BenefitGrant.talent_id == t.id)
                          .options(selectinload(BenefitGrant.installments))
                          .order_by(BenefitGrant.id)).scalars().all()
@@ -361,3 +362,86 @@ def list_departures(ctx: ServiceContext, outstanding_only: bool = False, *, tale
         return [DepartureView(dep.id, dep.version, dep.talent_id, idn, name, emp, dep.departed_on, dep.reason,
                               dep.refund_due_fen, int(r), dep.basis)
                 for dep, idn, name, emp, r in session.execute(stmt).all()]
+
+
+# ---------------------------------------------------------------- refund basis kept current
+
+def _recovered(session: Session, dep: Departure) -> int:
+    return int(session.execute(select(func.coalesce(func.sum(Recovery.amount_fen), 0))
+                               .where(Recovery.departure_id == dep.id)).scalar_one())
+
+
+def is_settled(refund_due_fen: int, recovered_fen: int) -> bool:
+    """A recovery is settled once something was recovered and nothing is outstanding; from
+    then on its refund due and basis are no longer recomputed."""
+    return recovered_fen > 0 and recovered_fen >= refund_due_fen
+
+
+def refresh_refund(session: Session, t: Talent, *, reason: str) -> list[audit.Change]:
+    """Recompute the refund due and its basis of the talent's unsettled departures from
+    what was really paid now (payments recorded or reversed after the departure, facts
+    recorded since); returns the audit changes (the caller records them). Never below
+    what was already recovered."""
+    changes: list[audit.Change] = []
+    for dep in session.execute(select(Departure).where(Departure.talent_id == t.id)
+                               .order_by(Departure.id)).scalars().all():
+        got = _recovered(session, dep)
+        if is_settled(dep.refund_due_fen, got):
+            continue
+        session.flush()
+        p = _compute(session, t, dep.departed_on)
+        due = max(p.refund_due_fen, got)
+        basis = p.basis_text
+        if due != p.refund_due_fen:
+            basis += f"；已追回{money.yuan(got)}元，多于重新测算的应退回{money.yuan(p.refund_due_fen)}元，按已追回计"
+        if due == dep.refund_due_fen and basis == dep.basis:
+            continue
+        before = {"refund_due_fen": dep.refund_due_fen, "basis": dep.basis}
+        dep.refund_due_fen, dep.basis = due, basis
+        changes.append(audit.Change("recompute", "departure", dep.id, t.id, before,
+                                    {"refund_due_fen": due, "basis": basis, "reason": reason}))
+    return changes
+
+
+def refresh_after_payments(session: Session, actor: str, talent_ids: Any, *, reason: str) -> int:
+    """``refresh_refund`` for each departed talent among ``talent_ids``, audited; the
+    payments service calls it after recording or reversing payments. Returns how many
+    departures changed."""
+    ids = sorted({int(i) for i in talent_ids if i is not None})
+    if not ids:
+        return 0
+    departed = session.execute(select(Talent).where(Talent.id.in_(ids), Talent.id.in_(
+        select(Departure.talent_id)))).scalars().all()
+    changes: list[audit.Change] = []
+    for t in departed:
+        changes += refresh_refund(session, t, reason=reason)
+    if changes:
+        session.flush()
+        audit.record_many(session, actor, changes)
+    return len(changes)
+
+
+def recompute(ctx: ServiceContext, departure_id: int | None = None) -> list[DepartureView]:
+    """Recompute the refund due and basis of one departure (or of every unsettled one),
+    audited; returns the departures that changed."""
+    permissions.require(ctx, "departure.record")
+    with ctx.write() as session:
+        stmt = select(Departure).order_by(Departure.id)
+        if departure_id is not None:
+            stmt = stmt.where(Departure.id == departure_id)
+        deps = session.execute(stmt).scalars().all()
+        if departure_id is not None and not deps:
+            raise NotFoundError(f"找不到编号为{departure_id}的离职记录")
+        changed: list[Departure] = []
+        changes: list[audit.Change] = []
+        for tid in dict.fromkeys(d.talent_id for d in deps):
+            t = session.get(Talent, tid)
+            c = refresh_refund(session, t, reason="重新测算应退回金额")
+            if departure_id is not None:
+                c = [x for x in c if x.entity_id == departure_id]
+            changes += c
+            changed += [d for d in deps if d.talent_id == tid and any(x.entity_id == d.id for x in c)]
+        if changes:
+            session.flush()
+            audit.record_many(session, ctx.actor, changes)
+        return [_view(session, d) for d in changed]

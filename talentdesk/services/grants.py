@@ -204,7 +204,10 @@ class EngineInputs:
     decisions: list[rules.Decision]
     extra_holidays: list[dt.date]
     extra_workdays: list[dt.date]
-    facts: dict[str, Any] = field(default_factory=dict)  # from stored records (agreements)
+    facts: dict[str, Any] = field(default_factory=dict)  # from stored records (agreements, service years)
+    # keys of ``facts`` merged from all the talent's grants' service years; dropped when one
+    # grant is evaluated with its own facts (``grant_facts``), so years never cross grants
+    per_year_keys: tuple[str, ...] = ()
 
 
 def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None) -> EngineInputs:
@@ -227,18 +230,36 @@ def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None
     elif talent.agreement_signed_date and talent.contract_years:
         # the roster says an agreement was signed (协议签订日期) with this term (合同期限)
         facts["service_agreement_years"] = int(talent.contract_years)
+    # facts recorded per service year after approval (the talent's grants, oldest first;
+    # evaluating one grant passes that grant's own facts through ``grant_facts``)
+    from talentdesk.models.entities import GrantYearFact
+
+    per_year: dict[int, dict[str, Any]] = {}
+    for year, key, value in session.execute(
+            select(GrantYearFact.year, GrantYearFact.key, GrantYearFact.value)
+            .join(BenefitGrant, GrantYearFact.grant_id == BenefitGrant.id)
+            .where(BenefitGrant.talent_id == talent.id, BenefitGrant.status.in_(ACTIVE_GRANT))
+            .order_by(BenefitGrant.id, GrantYearFact.year)):
+        try:
+            per_year.setdefault(int(year), {})[key] = json.loads(value)
+        except ValueError:
+            continue
+    merged = with_per_year(facts, per_year)
     return EngineInputs(talent.id, pid, profile, reviews, decisions, office.extra_holidays, office.extra_workdays,
-                        facts)
+                        merged, tuple(k for k in ("per_year", "months_served") if k in merged and k not in facts))
 
 
 def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | None = None,
                departed_on: dt.date | None = None, reviews: dict[int, str] | None = None, paid: Any = None,
                facts: dict | None = None) -> rules.Evaluation:
     pack = load_pack(inputs.policy_id)
+    base = inputs.facts
+    if facts is not None and inputs.per_year_keys:  # one grant's case: only its own service years
+        base = {k: v for k, v in base.items() if k not in inputs.per_year_keys}
     return rules.evaluate(pack, inputs.profile, approved_on=approved_on, as_of=as_of, departed_on=departed_on,
                           reviews=inputs.reviews if reviews is None else reviews, decisions=inputs.decisions,
                           paid=paid, extra_holidays=inputs.extra_holidays, extra_workdays=inputs.extra_workdays,
-                          facts=inputs.facts | (facts or {}))
+                          facts=base | (facts or {}))
 
 
 def _facts_json(facts: dict | None) -> dict:
@@ -269,7 +290,38 @@ def grant_facts(g: BenefitGrant) -> dict[str, Any]:
             except ValueError:
                 return v
         return v
-    return {k: conv(v) for k, v in raw.items()}
+    out = {k: conv(v) for k, v in raw.items()}
+    return with_per_year(out, per_year_facts(g))
+
+
+def per_year_facts(g: BenefitGrant) -> dict[int, dict[str, Any]]:
+    """The facts recorded for the grant's service years after approval
+    (``talentdesk.services.grant_facts``): {service year (1 = the first): {key: value}}."""
+    out: dict[int, dict[str, Any]] = {}
+    for f in g.year_facts:
+        try:
+            value = json.loads(f.value)
+        except ValueError:
+            continue
+        out.setdefault(int(f.year), {})[f.key] = value
+    return out
+
+
+def with_per_year(facts: dict[str, Any], per_year: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """``facts`` with ``per_year`` as the engine receives it: ``facts["per_year"][year][key]``,
+    and ``facts["months_served"]`` ({year: months}) kept in step for packs that read it."""
+    if not per_year:
+        return facts
+    out = dict(facts)
+    merged: dict[int, dict[str, Any]] = {int(k): dict(v) for k, v in (facts.get("per_year") or {}).items()}
+    for year, values in per_year.items():
+        merged.setdefault(int(year), {}).update(values)
+    out["per_year"] = merged
+    months = {int(k): v for k, v in (facts.get("months_served") or {}).items()}
+    months.update({y: v["months_served"] for y, v in merged.items() if v.get("months_served") is not None})
+    if months:
+        out["months_served"] = months
+    return out
 
 
 def policy_of(ctx: ServiceContext, id_number: str) -> str:
@@ -311,7 +363,7 @@ def evaluate_talent(ctx: ServiceContext, id_number: str, *, approved_on: dt.date
     recorded departure, if any (then what was actually paid drives the refund).
     ``.to_json()`` gives plain JSON."""
     from talentdesk.models.entities import Departure
-    from talentdesk.services import payments
+    from talentdesk.services import paid as paid_records
 
     paid = None
     with ctx.read() as session:
@@ -323,7 +375,7 @@ def evaluate_talent(ctx: ServiceContext, id_number: str, *, approved_on: dt.date
         if departed_on is not None:
             # benefits never granted were never paid (the engine would otherwise assume the schedule was)
             paid = {code: [] for code in load_pack(inputs.policy_id).benefit_codes}
-            paid.update(payments.paid_map(session, t.id))
+            paid.update(paid_records.paid_map(session, t.id))
     return run_engine(inputs, approved_on=approved_on, as_of=as_of, departed_on=departed_on, paid=paid, facts=facts)
 
 

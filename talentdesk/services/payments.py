@@ -459,6 +459,13 @@ def _mark_paid(session: Session, ctx: ServiceContext, inst: Installment, g: Bene
     return audit.Change("pay", "installment", inst.id, g.talent_id, b, a)
 
 
+def _refresh_refunds(session: Session, ctx: ServiceContext, talent_ids) -> None:
+    """A departed talent's refund basis follows the payments recorded after the departure."""
+    from talentdesk.services import departures
+
+    departures.refresh_after_payments(session, ctx.actor, talent_ids, reason="发放记录变更")
+
+
 def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | str,
                 voucher_no: str | None) -> InstallmentRow:
     """Record that an approved installment was paid (date and accounting voucher number)."""
@@ -477,6 +484,7 @@ def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | s
         change = _mark_paid(session, ctx, inst, g, d, voucher)
         session.flush()
         audit.record_many(session, ctx.actor, [change])
+        _refresh_refunds(session, ctx, [g.talent_id])
         return _row(inst, g, name, idn, emp)
 
 
@@ -599,6 +607,7 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing) -> ConfirmResult:
             raise _Abort()  # rolls the transaction back
         session.flush()
         audit.record_many(session, ctx.actor, changes)
+        _refresh_refunds(session, ctx, [c.talent_id for c in changes])
         return ConfirmResult(results, True)
 
 
@@ -633,6 +642,7 @@ def reverse(ctx: ServiceContext, installment_id: int, reason: str, *, reversed_o
         audit.record(session, ctx.actor, "reverse", "installment", rev.id, talent_id=g.talent_id,
                      after={"reverses_id": inst.id, "amount_fen": rev.amount_fen, "reason": reason,
                             "paid_date": on, "voucher_no": rev.voucher_no})
+        _refresh_refunds(session, ctx, [g.talent_id])
         return _row(rev, g, name, idn, emp)
 
 
@@ -664,20 +674,8 @@ def _set_status(ctx, installment_ids, from_statuses, to_status, reason, action, 
     return _batch(ctx, installment_ids, action, done_word, step)
 
 
-def paid_map(session: Session, talent_id: int) -> dict[str, list[dt.date]]:
-    """{benefit code: [due dates actually paid and not reversed]} for the engine's ``paid``."""
-    rows = session.execute(
-        select(BenefitGrant.benefit_code, Installment.id, Installment.due_date, Installment.status,
-               Installment.reverses_id)
-        .join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
-        .where(BenefitGrant.talent_id == talent_id, BenefitGrant.status.in_(("approved", "cancelled")))).all()
-    reversed_ids = {r.reverses_id for r in rows if r.reverses_id}
-    out: dict[str, list[dt.date]] = {}
-    for code, iid, due, status, rev in rows:
-        out.setdefault(code, [])
-        if status == "paid" and iid not in reversed_ids:
-            out[code].append(due)
-    return out
+# what was actually paid lives in its own module (grants and departures use it without importing payments)
+from talentdesk.services.paid import paid_map  # noqa: E402
 
 
 __all__ = ["InstallmentRow", "ItemResult", "BatchResult", "RowResult", "ConfirmResult", "list_installments",

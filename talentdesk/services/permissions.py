@@ -44,6 +44,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "grant.approve": ("批准待遇", _REVIEW),
     "grant.reject": ("退回待遇申请", _REVIEW),
     "grant.cancel": ("取消已批准的待遇", _REVIEW),
+    "grant.facts": ("登记服务年度情况（服务月数、在岗天数、返岗）", _ALL),
     "payment.propose": ("提交发放", _ALL),
     "payment.approve": ("审核发放", _REVIEW),
     "payment.paid": ("登记发放结果", _ALL),

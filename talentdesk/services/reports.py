@@ -569,9 +569,10 @@ def _review_rows(session: Session, year: int, talent_id: int | None):
     if talent_id is not None:
         stmt = stmt.where(T.id == talent_id)
     else:
-        # everyone reviewed that year, and active talents introduced by the year's end without a result
-        stmt = stmt.where((A.id.is_not(None)) | and_(T.status == "active",
-                                                    T.introduction_date <= dt.date(year, 12, 31)))
+        # the one definition of who must be reviewed that year (the 年度考核 page uses it too)
+        from talentdesk.services import reviews
+
+        stmt = stmt.where(T.id.in_(reviews.must_review(year)))
     return session.execute(stmt.order_by(E.name, T.name, T.id)).all()
 
 

@@ -17,6 +17,8 @@ Public API::
         (or id_number, year, result, review_date, remarks)
     consequences(ctx, id_number, year, result) -> list[Consequence]
     list_for_year(ctx, year) -> YearReviews        # the grid: everyone under obligation
+    missing_for_year(ctx, year, limit=20) -> (count, first rows)   # the dashboard card
+    must_review(year) -> Select of talent ids       # the one definition (also the printed report)
     list_for_talent(ctx, id_number) -> list[ReviewView]
     delete(ctx, review_id) -> None                  # an entry made by mistake
 """
@@ -427,6 +429,15 @@ def _obligation(year: int):
             .outerjoin(rv, rv.c.talent_id == Talent.id)
             .where(under | rv.c.id.is_not(None)))
     return stmt, rv
+
+
+def must_review(year: int):
+    """THE definition of who must be reviewed for ``year``, as a select of talent ids: the
+    年度考核 page, the dashboard card, the 考核汇总报告 and the 考核登记表 all use it (see
+    ``_obligation`` for the rule)."""
+    stmt, _ = _obligation(year)
+    sub = stmt.subquery()
+    return select(sub.c.id)
 
 
 def list_for_year(ctx: ServiceContext, year: int) -> YearReviews:

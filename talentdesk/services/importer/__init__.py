@@ -9,7 +9,7 @@ Step by step (the GUI wizard)::
 
     # 1. open the file: formats .xlsx .xlsm .xls .ods .csv (UTF-8/GBK); ImportFileError
     #    (a TalentDeskError with one Chinese message) if it cannot be read at all
-    f = importer.open_file(path, "roster", ctx=ctx)     # kind: roster | reviews | payments
+    f = importer.open_file(path, "roster", ctx=ctx)     # kind: roster | reviews | payments | facts
     f.sheets            # [SheetInfo(name, header_row (1-based guess or None), score)]
     f.best_sheet        # the sheet whose header matches best
     f.previous_imports  # the same file (sha256) imported before: [{"at", "user", "inserted", …}]

@@ -1,4 +1,5 @@
-"""What can be imported: the roster, annual review results, payment confirmations.
+"""What can be imported: the roster, annual review results, payment confirmations, and the
+facts per service year of grants (服务年度情况: months served, days on site, return to post).
 
 An ``ImportKind`` lists its fields (key, Chinese label, parser, required, the other
 header names seen in employers' files) and a row-level cross-check. The roster's fields
@@ -220,7 +221,58 @@ PAYMENTS = ImportKind("payments", "待遇发放确认", (
 ), row_by_row(_payments_check), "payment")
 
 
-KINDS: dict[str, ImportKind] = {k.name: k for k in (ROSTER, REVIEWS, PAYMENTS)}
+# -- facts per service year of a grant (grant_facts) -----------------------------------
+
+def _bounded_int(low: int, high: int, unit: str) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        text = values.fold_width(value) if isinstance(value, str) else value
+        n = values.parse_int(text, unit=unit)
+        if n is not None and not low <= n <= high:
+            raise ValueError(f"“{value}”应在{low}到{high}{unit}之间")
+        return n
+    return parse
+
+
+def _parse_service_year(value: Any) -> Any:
+    text = values.fold_width(value) if isinstance(value, str) else value
+    if isinstance(text, str):
+        text = text.strip().removeprefix("第").removesuffix("年度").removesuffix("年").removesuffix("个服务")
+    n = values.parse_int(text)
+    if n is not None and not 1 <= n <= 50:
+        raise ValueError(f"“{value}”应为第几个服务年度（1到50），不是公历年份")
+    return n
+
+
+FACT_VALUE_KEYS = ("months_served", "onsite_days", "returned_to_post")
+
+
+def _facts_check(record: dict[str, Any], failed: set[str]) -> list[FieldError]:
+    if failed & set(FACT_VALUE_KEYS):
+        return []
+    if all(record.get(k) is None for k in FACT_VALUE_KEYS):
+        return [FieldError("months_served", "服务月数", None,
+                           "服务月数：服务月数、在岗天数、是否返岗至少填写一项")]
+    return []
+
+
+FACTS = ImportKind("facts", "服务年度情况", (
+    _id_field(),
+    _name_field(),
+    FieldSpec("benefit", "待遇项目", roster.BY_KEY["remarks"].parse, True, "text",
+              aliases=("待遇名称", "补贴项目", "补贴名称", "项目"), width=14),
+    FieldSpec("year", "服务年度", _parse_service_year, True, "int",
+              aliases=("第几年", "服务年份", "年度序号"), width=10),
+    FieldSpec("months_served", "服务月数", _bounded_int(0, 12, "个月"), False, "int",
+              aliases=("累计服务月数", "服务时间（月）", "服务月份数"), width=10),
+    FieldSpec("onsite_days", "在岗天数", _bounded_int(0, 366, "天"), False, "int",
+              aliases=("驻地天数", "在岗（驻地）天数", "在岗时间（天）"), width=10),
+    FieldSpec("returned_to_post", "是否返岗", values.parse_bool, False, "bool",
+              aliases=("返岗", "已返岗"), width=10),
+    FieldSpec("remarks", "备注", roster.BY_KEY["remarks"].parse, False, "text", width=20),
+), row_by_row(_facts_check), "facts", ("id_number", "benefit", "year"))
+
+
+KINDS: dict[str, ImportKind] = {k.name: k for k in (ROSTER, REVIEWS, PAYMENTS, FACTS)}
 
 
 def get_kind(name: str) -> ImportKind:

@@ -1,4 +1,4 @@
-"""The blank templates employers fill in: 花名册, 年度考核结果, 待遇发放确认.
+"""The blank templates employers fill in: 花名册, 年度考核结果, 待遇发放确认, 服务年度情况.
 
 Header in row 1 (frozen, required columns marked and coloured), ID, phone and credit
 code columns formatted as text (so Excel cannot turn an ID into 1.52921E+17), a
@@ -89,7 +89,18 @@ def write_template(kind: str | ImportKind, out: str | os.PathLike) -> Path:
     return out
 
 
+# hints for columns whose kind alone says the wrong thing (labels are unique per template)
+_LABEL_HINTS = {
+    "服务年度": "第几个服务年度，填 1、2、3 …（1 为待遇起算后的第一年），不是公历年份",
+    "服务月数": "该服务年度内累计服务的月数，0到12的整数",
+    "在岗天数": "该服务年度内在岗（驻地）的天数，0到366的整数",
+    "待遇项目": "待遇名称或代码，如 特聘专家补贴 或 special_hire_subsidy",
+}
+
+
 def _hint(f) -> str:
+    if f.label in _LABEL_HINTS:
+        return _LABEL_HINTS[f.label]
     if f.choices:
         return "从下拉列表选择：" + "、".join(f.choices)
     if f.kind == "bool":

@@ -503,12 +503,39 @@ def _remember(session: Session, ctx: ServiceContext, v) -> None:
                  after={"import_mapping": e.import_mapping})
 
 
-# -- reviews and payments ---------------------------------------------------------------------
+# -- reviews, payments and service-year facts ---------------------------------------------------
+
+def _write_back(v, result) -> set[int]:
+    """The service's refusals as cell errors of the validation (the report paints them)."""
+    col = {k: c for k, c in v.layout.field_columns().items()}
+    bad = set()
+    for rr in result.rows:
+        if rr.ok:
+            continue
+        bad.add(rr.row)
+        for e in rr.errors or [{"field": None, "column": "", "value": None, "message": rr.message}]:
+            c = col.get(e.get("field"))
+            v.check.errors.append(CellIssue(rr.row, c.index if c else None, c.header if c else e.get("column", ""),
+                                            e.get("field"), e.get("value"), e.get("message", rr.message)))
+    v.check.error_rows |= bad
+    v.check.errors.sort(key=lambda e: (e.row, e.col if e.col is not None else 10_000))
+    return bad
+
 
 def _commit_other(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool, progress: Callable | None):
     """Hand the parsed rows to the service that owns the rules (it writes one transaction)."""
     rows = [v.check.record(vals) for _, vals in v.check.valid]
     numbers = [r for r, _ in v.check.valid]
+    if v.kind.name == "facts" and dry_run and rows:
+        # the dry run asks the service too (which grant, its state), so that errors reach the cells now
+        from talentdesk.services import grant_facts
+
+        checked = grant_facts.record_many(ctx, [dict(r) for r in rows], row_numbers=numbers, dry_run=True)
+        bad = _write_back(v, checked)
+        s = _summary(v, None, dry_run=True, committed=False, inserted=len(rows) - len(bad), updated=0,
+                     unchanged=0, message="试导入：未写入数据库")
+        s.valid = len(v.check.valid) - len(bad)
+        return s
     if dry_run or (all_or_nothing and v.errors) or not rows:
         msg = "试导入：未写入数据库" if dry_run else (
             "文件中有错误，按“全部成功才导入”的要求未写入任何数据" if v.errors and all_or_nothing else "没有可导入的有效行")
@@ -523,22 +550,15 @@ def _commit_other(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool
         from talentdesk.services import reviews
 
         result = reviews.record_many(ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers)
+    elif v.kind.name == "facts":
+        from talentdesk.services import grant_facts
+
+        result = grant_facts.record_many(ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers)
     else:
         from talentdesk.services import payments
 
         result = payments.confirm_many(ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers)
-    col = {k: c for k, c in v.layout.field_columns().items()}
-    bad = set()
-    for rr in result.rows:
-        if rr.ok:
-            continue
-        bad.add(rr.row)
-        for e in rr.errors or [{"field": None, "column": "", "value": None, "message": rr.message}]:
-            c = col.get(e.get("field"))
-            v.check.errors.append(CellIssue(rr.row, c.index if c else None, c.header if c else e.get("column", ""),
-                                            e.get("field"), e.get("value"), e.get("message", rr.message)))
-    v.check.error_rows |= bad
-    v.check.errors.sort(key=lambda e: (e.row, e.col if e.col is not None else 10_000))
+    bad = _write_back(v, result)
     written = sum(1 for rr in result.rows if rr.ok) if result.committed else 0
     batch_id = None
     if result.committed and written:

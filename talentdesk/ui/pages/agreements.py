@@ -1,7 +1,9 @@
 """服务协议: the agreements (服务期协议 / 聘用合同 / 三方协议) with their end dates; a filter
-for those ending within N days; add, edit, delete.
+for those ending within N days and for those past their end still 履行中 (期满待处理, the
+derived state ``agreements.state_of``); add, edit, delete; the ways out of 期满待处理:
+期满考核 (→ 已期满), 续签 (a new agreement), 解除 (→ 已解除).
 
-Filters from ``env.navigate("agreements", ending_within=90)`` or ``talent=ID``.
+Filters from ``env.navigate("agreements", ending_within=90)``, ``expired=True`` or ``talent=ID``.
 """
 
 from __future__ import annotations
@@ -129,6 +131,14 @@ class AgreementDialog(FormDialog):
         return ok
 
 
+def _tint(a) -> QColor | None:
+    if a.state == agreements.EXPIRED_PENDING:
+        return QColor("#fbe3e3")
+    if a.status == "active" and _days_left(a) is not None and 0 <= _days_left(a) <= 90:
+        return QColor("#fff4d6")
+    return None
+
+
 class Page(PageBase):
     title = tr("服务协议")
     watches = ("agreement", "talent", "departure", "import")
@@ -141,12 +151,19 @@ class Page(PageBase):
         self.days.setRange(1, 3650)
         self.days.setValue(90)
         self.days.setSuffix(tr(" 天内"))
-        self.status = widgets.combo([(tr("全部状态"), None)] + [(v, k) for k, v in AGREEMENT_STATUS.items()])
+        self.status = widgets.combo([(tr("全部状态"), None)] + [(v, k) for k, v in AGREEMENT_STATUS.items()]
+                                    + [(agreements.STATE_LABELS[agreements.EXPIRED_PENDING], agreements.EXPIRED_PENDING)])
         self.status.setCurrentIndex(1)
         self.search = line(tr("姓名 / 身份证号 / 单位"))
         self.add_btn = button(tr("登记协议(&A)…"), self.add_agreement)
         self.edit_btn = button(tr("修改(&M)…"), self.edit_agreement)
         self.delete_btn = button(tr("删除…"), self.delete_agreement)
+        self.conclude_btn = button(tr("期满考核(&C)"), self.conclude_agreement,
+                                   tip=tr("服务期已满、期满考核已办：协议转为“已期满”"))
+        self.renew_btn = button(tr("续签(&N)…"), self.renew_agreement,
+                                tip=tr("自原协议到期日起续签新的协议，原协议转为“已期满”"))
+        self.terminate_btn = button(tr("解除(&T)…"), self.terminate_agreement,
+                                    tip=tr("解除协议（需填写原因）；人才离开请办理离职登记"))
         bar.addWidget(self.ending)
         bar.addWidget(self.days)
         bar.addWidget(self.status)
@@ -155,6 +172,12 @@ class Page(PageBase):
         bar.addWidget(self.edit_btn)
         bar.addWidget(self.delete_btn)
         self.outer.addLayout(bar)
+        ways = QHBoxLayout()
+        ways.addWidget(QLabel(tr("期满待处理：")))
+        for b in (self.conclude_btn, self.renew_btn, self.terminate_btn):
+            ways.addWidget(b)
+        ways.addStretch(1)
+        self.outer.addLayout(ways)
         self.model = RowsModel([
             Col(tr("姓名"), "name", width=4),
             Col(tr("身份证号"), lambda a: idcard.mask(a.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
@@ -166,10 +189,8 @@ class Page(PageBase):
             Col(tr("到期日期"), "end_date", kind="date", width=6),
             Col(tr("剩余天数"), _days_left, kind="int", width=4),
             Col(tr("服务年限"), "required_service_years", kind="int", width=4),
-            Col(tr("状态"), "status_label", width=4),
-        ], self, muted=lambda a: a.status != "active",
-            tint=lambda a: QColor("#fff4d6") if a.status == "active" and (_days_left(a) is not None
-                                                                          and 0 <= _days_left(a) <= 90) else None)
+            Col(tr("状态"), "state_label", width=5),
+        ], self, muted=lambda a: a.status != "active", tint=_tint)
         self.table = DataTable(self.model, self)
         self.table.activated_row.connect(lambda a: self.edit_agreement())
         self.table.delete_pressed.connect(self.delete_agreement)
@@ -177,7 +198,8 @@ class Page(PageBase):
         self.outer.addWidget(self.table, 1)
         self.totals = hint("")
         self.outer.addWidget(self.totals)
-        self.outer.addWidget(hint(tr("黄色为 90 天内到期的协议。回车或双击修改，Delete 删除，Alt+A 登记，Ctrl+F 查找。")))
+        self.outer.addWidget(hint(tr("黄色为 90 天内到期的协议，红色为已过到期日仍在履行（期满待处理）的协议。"
+                                     "回车或双击修改，Delete 删除，Alt+A 登记，Ctrl+F 查找。")))
         self.ending.toggled.connect(lambda *_: self.reload())
         self.days.valueChanged.connect(lambda *_: self.ending.isChecked() and self.reload())
         self.status.currentIndexChanged.connect(lambda *_: self.reload())
@@ -194,6 +216,10 @@ class Page(PageBase):
             self.days.blockSignals(True)
             self.days.setValue(int(filters["ending_within"] or 90))
             self.days.blockSignals(False)
+        if filters.get("expired"):
+            self.status.blockSignals(True)
+            self.status.setCurrentIndex(self.status.findData(agreements.EXPIRED_PENDING))
+            self.status.blockSignals(False)
         self._talent = filters.get("talent")
         self.refresh()
 
@@ -215,7 +241,9 @@ class Page(PageBase):
                 or text in (a.employer or "").lower()]
         self.model.set_rows(rows)
         soon = sum(1 for a in rows if a.status == "active" and _days_left(a) is not None and 0 <= _days_left(a) <= 90)
-        self.totals.setText(tr("共 {n} 份协议，其中 90 天内到期 {k} 份").format(n=len(rows), k=soon))
+        past = sum(1 for a in rows if a.state == agreements.EXPIRED_PENDING)
+        self.totals.setText(tr("共 {n} 份协议，其中 90 天内到期 {k} 份，期满待处理 {p} 份").format(
+            n=len(rows), k=soon, p=past))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -224,6 +252,15 @@ class Page(PageBase):
         self.add_btn.setEnabled(can)
         self.edit_btn.setEnabled(has and can)
         self.delete_btn.setEnabled(has and can)
+        a = self.table.current_row()
+        state = a.state if a is not None else None
+        self.conclude_btn.setEnabled(can and state == agreements.EXPIRED_PENDING)
+        self.renew_btn.setEnabled(can and state in ("active", agreements.EXPIRED_PENDING))
+        self.terminate_btn.setEnabled(can and state in ("active", agreements.EXPIRED_PENDING))
+        if a is not None and state != agreements.EXPIRED_PENDING:
+            self.conclude_btn.setToolTip(tr("只有已过到期日、仍在履行的协议可以办理期满考核"))
+        else:
+            self.conclude_btn.setToolTip(tr("服务期已满、期满考核已办：协议转为“已期满”"))
 
     def add_agreement(self) -> None:
         dlg = AgreementDialog(self.env, None, self._talent, self)
@@ -248,6 +285,46 @@ class Page(PageBase):
                 name=a.name, kind=a.kind, s=a.start_date or "")):
             return
         ok, _ = call(self.env, agreements.delete, self.env.ctx, a.id)
+        if ok:
+            notify_changed(self.env, "agreement")
+            self.refresh()
+
+    def conclude_agreement(self) -> None:
+        a = self.table.current_row()
+        if a is None:
+            return
+        note = widgets.ask_text(self, tr("期满考核"), tr("{name} 的{kind}已于 {e} 期满。期满考核结论（可不填）：").format(
+            name=a.name, kind=a.kind, e=a.end_date), tr("期满考核合格"))
+        if note is None:
+            return
+        ok, _ = call(self.env, agreements.conclude, self.env.ctx, a.id, note=note, expected_version=a.version)
+        if ok:
+            notify_changed(self.env, "agreement")
+            self.refresh()
+
+    def renew_agreement(self) -> None:
+        a = self.table.current_row()
+        if a is None:
+            return
+        text = widgets.ask_text(self, tr("续签"), tr("{name} 的{kind}自 {e} 起续签，期限（年）：").format(
+            name=a.name, kind=a.kind, e=a.end_date or ""), _years(a.term_years))
+        if text is None:
+            return
+        ok, new = call(self.env, agreements.renew, self.env.ctx, a.id, term_years=text.replace("年", "").strip(),
+                       expected_version=a.version)
+        if ok:
+            notify_changed(self.env, "agreement")
+            self.refresh()
+            self.select(new.id)
+
+    def terminate_agreement(self) -> None:
+        a = self.table.current_row()
+        if a is None:
+            return
+        reason = widgets.ask_text(self, tr("解除协议"), tr("解除 {name} 的{kind}，原因：").format(name=a.name, kind=a.kind))
+        if reason is None:
+            return
+        ok, _ = call(self.env, agreements.terminate, self.env.ctx, a.id, reason, expected_version=a.version)
         if ok:
             notify_changed(self.env, "agreement")
             self.refresh()

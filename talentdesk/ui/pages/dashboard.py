@@ -257,6 +257,7 @@ class Page(PageBase):
             ("due", tr("本月应发分期"), "#1f6fb2"),
             ("overdue", tr("往月逾期未发"), "#c94a4a"),
             ("agreements", tr("90天内到期的协议"), "#e07b39"),
+            ("expired", tr("期满待处理的协议"), "#a33b3b"),
             ("reviews", tr("上年度考核未录入"), "#8e5cb5"),
             ("recoveries", tr("离职待追回"), "#b8560c"),
             ("grants", tr("待审批的待遇申请"), "#3a9d5d"),
@@ -266,7 +267,7 @@ class Page(PageBase):
             card.setObjectName("StatCard")
             card.clicked.connect(lambda key=key: self.open_list(key))
             self.cards[key] = card
-            cards.addWidget(card, i // 3, i % 3)
+            cards.addWidget(card, i // 4, i % 4)
         lay.addLayout(cards)
 
         budget_head = QHBoxLayout()
@@ -330,6 +331,7 @@ class Page(PageBase):
         self.cards["due"].set_value(a.due_this_month.count, tr("合计 {a} 元").format(a=money.yuan(a.due_this_month.amount_fen)))
         self.cards["overdue"].set_value(a.overdue.count, tr("合计 {a} 元").format(a=money.yuan(a.overdue.amount_fen)))
         self.cards["agreements"].set_value(a.agreements_ending.count, tr("服务期满前请提醒续签或考核"))
+        self.cards["expired"].set_value(a.agreements_expired.count, tr("已过到期日仍在履行：期满考核、续签或解除"))
         self.cards["reviews"].caption_label.setText(tr("{y}年度考核未录入").format(y=a.review_year))
         self.cards["reviews"].set_value(a.reviews_missing.count, tr("负有服务义务的人才"))
         self.cards["recoveries"].set_value(a.outstanding_recoveries.count,
@@ -374,6 +376,7 @@ class Page(PageBase):
             "due": ("payments", {"month": first.isoformat()[:7], "status": ["scheduled", "proposed", "approved"]}),
             "overdue": ("payments", {"overdue": True}),
             "agreements": ("agreements", {"ending_within": 90}),
+            "expired": ("agreements", {"expired": True}),
             "reviews": ("reviews", {"year": year, "missing": True}),
             "recoveries": ("departures", {"outstanding": True}),
             "grants": ("payments", {"tab": "grants", "status": "proposed"}),

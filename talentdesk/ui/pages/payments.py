@@ -152,6 +152,7 @@ class InstallmentsTab(QWidget):
         lay.addLayout(bar)
         self._overdue = False
         self._talent: str | None = None
+        self._waiting: dict[int, str] = {}  # installment id → “待补充：…” (what the engine waits for)
         self.talent_label = QLabel("")
         self.talent_label.setStyleSheet("color: #1f6fb2;")
         self.talent_label.setVisible(False)
@@ -167,7 +168,7 @@ class InstallmentsTab(QWidget):
             Col(tr("金额（元）"), "amount_fen", kind="money", width=6),
             Col(tr("资金来源"), lambda r: funding_text(r.funding), width=11),
             Col(tr("状态"), "status_label", width=5),
-            Col(tr("说明 / 原因"), reason_text, width=14),
+            Col(tr("说明 / 原因"), self._reason, width=14, tip=self._reason),
             Col(tr("凭证号"), "voucher_no", width=6),
             Col(tr("发放日期"), "paid_date", kind="date", width=6),
             Col(tr("提交人"), "proposed_by", width=4),
@@ -287,9 +288,23 @@ class InstallmentsTab(QWidget):
 
     # ------------------------------------------------------------ data
 
+    def _reason(self, r) -> str:
+        return "；".join(x for x in (self._waiting.get(r.id), reason_text(r)) if x)
+
+    def _find_waiting(self, rows) -> None:
+        """Ask the engine which due, not yet proposed installments wait for a fact (first 200)."""
+        from talentdesk.services import grant_facts
+
+        today = dt.date.today()
+        ids = [r.id for r in rows if r.status == "scheduled" and r.grant_status == "approved"
+               and r.due_date <= today][:200]
+        ok, found = call(self.env, grant_facts.pending_for_installments, self.env.ctx, ids) if ids else (True, {})
+        self._waiting = found if ok else {}
+
     def reload(self) -> None:
         ok, rows = call(self.env, payments.list_installments, self.env.ctx, **self.filters())
         self._all = rows if ok else []
+        self._find_waiting(self._all)
         self.date_from.setEnabled(not self._overdue)
         self.date_to.setEnabled(not self._overdue)
         self.overdue.setStyleSheet("font-weight: bold; color: #b00020;" if self._overdue else "")

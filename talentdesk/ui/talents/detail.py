@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, Q
 from talentdesk.domain import money, roster
 from talentdesk.domain.errors import ConflictError, NotFoundError
 from talentdesk.domain.status import AGREEMENT_STATUS, GRANT_STATUS, INSTALLMENT_STATUS, TALENT_STATUS
-from talentdesk.services import attachments, audit, talent_query, talents
+from talentdesk.services import agreements, attachments, audit, grant_facts, talent_query, talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages.widgets import Col, DataTable, RowsModel
 from talentdesk.ui.talents.form import TalentForm, to_text
@@ -26,10 +26,12 @@ log = logging.getLogger("talentdesk.ui")
 
 ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "approve": "批准",
            "propose": "提交", "reject": "退回", "pay": "发放", "cancel": "取消", "export": "导出", "print": "打印",
-           "suspend": "暂停", "resume": "恢复", "reverse": "冲销"}
+           "suspend": "暂停", "resume": "恢复", "reverse": "冲销", "restore": "恢复", "recompute": "重新测算",
+           "conclude": "期满考核", "renew": "续签", "terminate": "解除"}
 ENTITIES = {"talent": "人才信息", "attachment": "附件", "benefit_grant": "待遇", "grant": "待遇",
             "installment": "发放", "annual_review": "年度考核", "review": "年度考核", "departure": "离职登记",
-            "service_agreement": "服务协议", "agreement": "服务协议", "recovery": "追回款", "case_decision": "一事一议"}
+            "service_agreement": "服务协议", "agreement": "服务协议", "recovery": "追回款", "case_decision": "一事一议",
+            "grant_year_fact": "服务年度情况"}
 OPERATIONS = {("pay", "installment"): "登记发放", ("approve", "installment"): "审核发放",
               ("propose", "installment"): "提交发放", ("cancel", "installment"): "取消发放",
               ("propose", "benefit_grant"): "申请待遇", ("approve", "benefit_grant"): "批准待遇",
@@ -37,14 +39,17 @@ OPERATIONS = {("pay", "installment"): "登记发放", ("approve", "installment")
               ("create", "talent"): "登记人才", ("create", "annual_review"): "登记考核",
               ("create", "departure"): "离职登记", ("create", "recovery"): "登记追回",
               ("create", "service_agreement"): "登记协议", ("create", "attachment"): "添加附件",
-              ("delete", "attachment"): "删除附件"}
+              ("delete", "attachment"): "删除附件", ("update", "grant_year_fact"): "登记服务年度情况",
+              ("recompute", "departure"): "重新测算应退回", ("conclude", "service_agreement"): "期满考核",
+              ("renew", "service_agreement"): "续签协议", ("terminate", "service_agreement"): "解除协议"}
 FIELD_LABELS = {"status": "状态", "paid_date": "发放日期", "voucher_no": "凭证号", "status_reason": "说明",
                 "approval_date": "批准日期", "approval_doc_no": "批准文号", "benefit_name": "待遇",
                 "total_fen": "总额", "amount_fen": "金额", "kind": "类型", "year": "年度", "result": "结果",
                 "departed_on": "离职日期", "reason": "原因", "refund_due_fen": "应退回", "recovered_on": "追回日期",
                 "file_name": "文件", "signed_date": "签订日期", "start_date": "起始日期", "term_years": "期限（年）",
                 "required_service_years": "服务期（年）", "policy_id": "适用政策", "review_date": "考核日期",
-                "remarks": "备注", "number": "决定文号"}
+                "remarks": "备注", "number": "决定文号", "months_served": "服务月数", "onsite_days": "在岗天数",
+                "returned_to_post": "是否返岗", "note": "说明"}
 HIDDEN = {"approved_by", "proposed_by", "installments", "talent_id", "explanation", "basis", "decision_id",
           "cancelled", "sha256", "size", "departure_id", "benefit_code", "recorded_by", "grant_id", "funding"}
 STATUS_NAMES = {"installment": INSTALLMENT_STATUS, "benefit_grant": GRANT_STATUS,
@@ -88,6 +93,12 @@ def describe_event(e: audit.AuditEntry) -> str:
 
 def local_time(at: dt.datetime) -> str:
     return at.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def agreement_state(a) -> str:
+    """履行中 / 期满待处理 / 已期满 / 已解除 (the one definition: ``agreements.state_of``)."""
+    state = agreements.state_of(a.status, agreements.end_date(a.start_date, a.term_years))
+    return agreements.STATE_LABELS.get(state, state)
 
 
 class AttachmentsTab(QWidget):
@@ -344,7 +355,7 @@ class TalentDetail(QWidget):
             Col(tr("起始日期"), "start_date", "date", 8),
             Col(tr("期限（年）"), lambda a: to_text(a.term_years), width=5),
             Col(tr("服务期（年）"), "required_service_years", "int", 5),
-            Col(tr("状态"), lambda a: AGREEMENT_STATUS.get(a.status, a.status), width=5)])
+            Col(tr("状态"), agreement_state, width=5)])
         self.agreements_table = DataTable(self.agreements_model)
         self.agreements_table.setMaximumHeight(110)
         lay.addWidget(self.agreements_table)
@@ -358,6 +369,18 @@ class TalentDetail(QWidget):
         self.grants_table = DataTable(self.grants_model)
         self.grants_table.setMaximumHeight(150)
         lay.addWidget(self.grants_table)
+        facts_row = QHBoxLayout()
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pending_facts")
+        self.pending_label.setWordWrap(True)
+        self.pending_label.setStyleSheet("color: #b8560c;")
+        self.btn_facts = QPushButton(tr("登记服务年度情况(&Y)…"))
+        self.btn_facts.setToolTip(tr("批准后逐年补充：服务月数、在岗天数、是否返岗（选中一项待遇）"))
+        self.btn_facts.clicked.connect(lambda *_: self.open_facts_dialog())
+        facts_row.addWidget(self.pending_label, 1)
+        facts_row.addWidget(self.btn_facts, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(facts_row)
+        self.grants_table.selection_changed.connect(lambda *_: self._update_facts_button())
         lay.addWidget(QLabel(tr("发放计划与记录")))
         self.schedule_model = RowsModel([
             Col(tr("待遇"), "benefit_name", width=8), Col(tr("期次"), "seq", "int", 3),
@@ -448,6 +471,9 @@ class TalentDetail(QWidget):
                       self.departures_model, self.history_model):
                 m.set_rows([])
             self.benefit_totals.clear()
+            self.pending_label.clear()
+            self.pending_label.setVisible(False)
+            self._update_facts_button()
             self.attachments.load(None)
             return
         ov = talent_query.overview(self.env.ctx, view.id)
@@ -459,8 +485,57 @@ class TalentDetail(QWidget):
         total = sum(g.total_fen or 0 for g in ov.grants if g.status == "approved")
         self.benefit_totals.setText(tr("已批准合计 {a} 元，已发放 {b} 元").format(a=money.yuan(total),
                                                                              b=money.yuan(ov.paid_fen)))
+        self._show_pending(view.id_number)
+        self._update_facts_button()
         self.attachments.load(view.id_number)
         self.history_model.set_rows(audit.list_events(self.env.ctx, talent_id=view.id, limit=500))
+
+    def _show_pending(self, id_number: str) -> None:
+        """What the engine waits for (“待补充：…” with the article)."""
+        from talentdesk.domain.errors import TalentDeskError
+
+        try:
+            pending = grant_facts.pending(self.env.ctx, id_number)
+        except TalentDeskError:
+            pending = []
+        self.pending_texts = [p.text for p in pending]
+        shown = self.pending_texts[:6]
+        if len(self.pending_texts) > 6:
+            shown.append(tr("另有 {n} 项待补充").format(n=len(self.pending_texts) - 6))
+        self.pending_label.setText("\n".join(shown))
+        self.pending_label.setToolTip("\n".join(self.pending_texts))
+        self.pending_label.setVisible(bool(shown))
+
+    def _selected_grant(self):
+        g = self.grants_table.current_row()
+        if g is None and len(self.grants_model.rows) == 1:
+            g = self.grants_model.rows[0]
+        return g
+
+    def _update_facts_button(self) -> None:
+        from talentdesk.ui.pages.widgets import allowed
+
+        g = self._selected_grant() if self.talent_id is not None else None
+        self.btn_facts.setEnabled(g is not None and g.status in ("proposed", "approved")
+                                  and allowed(self.env, "grant.facts"))
+
+    def open_facts_dialog(self, year: int | None = None):
+        """Record a service year's facts for the selected grant; returns the dialog."""
+        from talentdesk.ui.pages.widgets import exec_dialog
+        from talentdesk.ui.talents.facts import YearFactsDialog, outcome_text
+
+        g = self._selected_grant()
+        if g is None:
+            return None
+        if year is None:
+            waiting = [p.year for p in grant_facts.pending(self.env.ctx, self.id_number)
+                       if p.grant_id == g.id and p.year]
+            year = waiting[0] if waiting else 1
+        dlg = YearFactsDialog(self.env, g, year=year, parent=self)
+        if exec_dialog(dlg) and dlg.outcome is not None:
+            self.env.info(outcome_text(dlg.outcome))
+            self.reload()
+        return dlg
 
     # -- state ------------------------------------------------------------------------------
     def is_dirty(self) -> bool:
