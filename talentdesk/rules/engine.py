@@ -142,6 +142,8 @@ class Evaluation:
     service_note: str = ""
     departed_on: dt.date | None = None
     service_status: str = "none"  # fixed / none (no obligation) / undetermined
+    service_years: int | None = None  # the binding period, whatever its source
+    service_source: str | None = None  # "policy" / "agreement" / "contract" (合同期限, 第十九条 fallback)
     review_passing: list[str] = field(default_factory=list)  # the pack's passing review results
 
     @property
@@ -176,13 +178,14 @@ class Evaluation:
                 "service_basis": list(self.service_basis), "service_note": self.service_note,
                 "benefits": [b.to_json() for b in self.benefits], "refund_fen": self.refund_fen,
                 "warnings": list(self.warnings), "service_status": self.service_status,
+                "service_years": self.service_years, "service_source": self.service_source,
                 "refund_status": self.refund_status, "review_passing": list(self.review_passing)}
 
     def summary_text(self) -> str:
         """A readable Chinese summary (the CLI prints it without --json)."""
         lines = [f"政策：{self.title}（{self.policy}）  批准日期：{self.approved_on}  计算日期：{self.as_of}"]
-        if self.service_years_required is not None:
-            lines.append(f"服务期：{self.service_years_required}年，至{self.service_end}（{'；'.join(self.service_basis)}）"
+        if self.service_years is not None:
+            lines.append(f"服务期：{self.service_years}年，至{self.service_end}（{'；'.join(self.service_basis)}）"
                          + (f"；{self.service_note}" if self.service_note else ""))
         elif self.service_note:
             lines.append(f"服务期：{self.service_note}")
@@ -354,12 +357,16 @@ def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as
     results = [_benefit(pack, b, ctx, cal, reviews, departed_on) for b in pack.benefits]
     by_code = {r.code: r for r in results}
     _apply_exclusions(pack, by_code)
-    years, end, svc_basis, note, svc_status = _service(pack, ctx, departed_on, by_code, paid, decisions)
+    years, end, svc_basis, note, svc_status, source = _service(pack, ctx, departed_on, by_code, paid, decisions)
     for year in sorted(cal.uncovered_years):
         warnings.append(f"工作日日历未包含{year}年的法定节假日和调休安排，已按周一至周五计算；"
                         f"请在设置中补充{year}年的节假日和调休上班日")
     return Evaluation(policy=pack.id, title=pack.title, as_of=as_of, approved_on=approved_on,
-                      service_years_required=years, service_end=end, benefits=results, warnings=warnings,
+                      # the policy's or the recorded agreement's years; a period taken from the
+                      # contract term shows in service_years / service_source only
+                      service_years_required=None if source == "contract" else years,
+                      service_years=years, service_source=source,
+                      service_end=end, benefits=results, warnings=warnings,
                       service_basis=svc_basis, service_note=note, departed_on=departed_on,
                       service_status=svc_status, review_passing=list(_passing(pack)))
 
@@ -928,7 +935,8 @@ def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[s
     else the contract term (合同期限), and the note says so; if neither is known the
     obligation is undetermined and a refund on departure is 待定, never 0.
 
-    Returns (years, end, basis, note, status) with status fixed / none / undetermined."""
+    Returns (years, end, basis, note, status, source) with status fixed / none /
+    undetermined and source policy / agreement / contract / None."""
     svc = pack.data.get("service") or {}
     floors: list[tuple[int, str]] = []
     basis: list[str] = []
@@ -949,16 +957,17 @@ def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[s
         elif unknown_rule is None and not any(o.passed is False for o in outs):
             unknown_rule = next(o for o in outs if o.passed is None)
     years: int | None = None
+    source: str | None = None
     agreed = ctx.fact("service_agreement_years")
     agreed = int(agreed) if agreed else None
     if floors:
         years = max(y for y, _ in floors)
-        status = "fixed"
+        status, source = "fixed", "policy"
         if len({y for y, _ in floors}) > 1:
             note = f"同时适用多个服务年限，按最长的{years}年（{'、'.join(str(y) for y, _ in floors)}年取其长）"
         if agreed and agreed > years:
             note = (note + "；" if note else "") + f"服务期协议约定{agreed}年，长于政策规定的{years}年，按协议约定"
-            years = agreed
+            years, source = agreed, "agreement"
     elif rule_notes:
         note = rule_notes[0]
     else:
@@ -967,7 +976,7 @@ def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[s
         abasis = _basis(pack, acite)
         if not svc.get("agreement_when"):
             if agreed:
-                years, status = agreed, "fixed"
+                years, status, source = agreed, "fixed", "agreement"
                 note = f"按服务期协议约定的{years}年（facts.service_agreement_years）"
                 if refund_cite := (svc.get("refund") or {}).get("cite"):
                     basis.append(_basis(pack, refund_cite))
@@ -984,11 +993,11 @@ def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[s
             if abasis:
                 basis.append(abasis)
             if agreed:
-                years, status = agreed, "fixed"
+                years, status, source = agreed, "fixed", "agreement"
                 note = (f"政策未规定该类人才的服务年限，按服务期协议约定的{years}年"
                         f"（facts.service_agreement_years；{abasis}）")
             elif contract:
-                years, status = max(1, int(contract)), "fixed"
+                years, status, source = max(1, int(contract)), "fixed", "contract"
                 months_exact = int(contract * 12)
                 note = (f"政策未规定该类人才的服务年限，未登记服务期协议的年限，按聘用合同期限"
                         f"{format(contract.normalize(), 'f') if hasattr(contract, 'normalize') else contract}年计"
@@ -1004,11 +1013,11 @@ def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[s
         end = dates.add_months(start, months_exact)  # a contract of e.g. 2.5 years ends after 30 months
     refund = svc.get("refund") or {}
     if not departed_on:
-        return years, end, basis, note, status
+        return years, end, basis, note, status, source
     if end is not None and departed_on >= end:
-        return years, end, basis, note, status
+        return years, end, basis, note, status, source
     if end is None and status != "undetermined":
-        return years, end, basis, note, status
+        return years, end, basis, note, status, source
     mode = refund.get("mode", "none")
     rbasis = _basis(pack, refund.get("cite"))
     rquote = _quote(refund.get("cite"))
@@ -1076,7 +1085,7 @@ def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[s
         r.explanation.append(Step("refund", True, money.yuan(r.refund_fen), msg, rbasis, rquote,
                                   next((d.number for d in (decisions or []) if d.kind == "refund"
                                         and d.applies_to(code)), None) if r.refund_status == "decided" else None))
-    return years, end, basis, note, status
+    return years, end, basis, note, status, source
 
 
 def _paid_map(paid: Any) -> dict[str, set[dt.date]]:

@@ -14,6 +14,8 @@ Case file format::
         expect:
           service_years: 5
           service_status: fixed | none | undetermined
+          binding_years: 5             # service_years (policy, agreement or contract term)
+          service_source: policy | agreement | contract
           service_note_contains: 合同期限
           warning_contains: …
           <benefit code>:
@@ -99,6 +101,10 @@ def test_case(pack_id, defaults, case):
     expect = dict(case["expect"])
     if "service_years" in expect:
         assert data["service_years_required"] == expect.pop("service_years")
+    if "binding_years" in expect:  # the period that binds, also when taken from the contract term
+        assert data["service_years"] == expect.pop("binding_years"), data["service_note"]
+    if "service_source" in expect:
+        assert data["service_source"] == expect.pop("service_source")
     if "service_status" in expect:
         assert data["service_status"] == expect.pop("service_status"), data["service_note"]
     if "service_note_contains" in expect:
