@@ -443,6 +443,27 @@ class Pack:
     def benefit_codes(self) -> list[str]:
         return [b["code"] for b in self.data["benefits"]]
 
+    def facts_read(self) -> list[str]:
+        """The ``facts`` keys the pack's checks and schedules read (per-year ones too),
+        for the services that gather them; see resources/policies/README.md."""
+        found: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                for key in ("fact", "start_fact", "end_fact"):
+                    if isinstance(node.get(key), str) and node[key] not in found:
+                        found.append(node[key])
+                for v in node.values():
+                    walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+        walk({k: v for k, v in self.data.items() if k != "notes"})
+        for extra in ("service_agreement_years", "contract_end_date", "approval_level"):
+            if extra not in found:
+                found.append(extra)
+        return found
+
     def level_name(self, code: str) -> str:
         return (self.data.get("funding_levels") or {}).get(code) or FUNDING_LEVELS.get(code, code)
 

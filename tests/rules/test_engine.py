@@ -145,3 +145,34 @@ def test_cli_evaluate_talent(capsys, tmp_path, monkeypatch):
     sa = data["benefits"][0]
     assert sa["status"] == "undetermined" and sa["installments"] == []
     assert any("用人单位所属领域" in p and "第四十条" in p for p in sa["pending"])
+
+
+def test_added_json_keys_and_review_passing_is_the_packs():
+    data = evaluate(get_pack("alashankou-2014"), {**PROFILE, "学历": "博士研究生"}, approved_on=D(2015, 3, 1),
+                    as_of=D(2016, 6, 1)).to_json()
+    assert {"service_status", "service_years", "service_source", "refund_status", "review_passing"} <= set(data)
+    assert data["review_passing"] == ["优秀", "合格"]
+    b = data["benefits"][0]
+    assert {"refund_status", "refund_suggested_fen", "pending"} <= set(b)
+    ev = evaluate(get_pack("alxa-2023"), PROFILE, approved_on=D(2023, 6, 1), facts=FACTS)
+    assert ev.review_passes("基本合格") and not ev.review_passes("不合格")
+    ev = evaluate(get_pack("alashankou-2014"), PROFILE, approved_on=D(2015, 3, 1))
+    assert ev.review_passes("合格") and not ev.review_passes("基本合格")
+
+
+def test_facts_read_names_the_employer_attributes_and_per_year_facts():
+    assert {"employer_field", "employer_civil_service_managed"} <= set(get_pack("alxa-2023").facts_read())
+    assert {"employer_above_scale", "employer_high_tech", "employer_key_project_10bn", "employer_key_industry",
+            "recruited_from_outside_city", "last_year_taxed_pay_fen"} <= set(get_pack("baotou-2022").facts_read())
+    assert "months_served" in get_pack("alashankou-2014").facts_read()
+
+
+def test_undetermined_refund_is_not_a_silent_zero_in_the_summary():
+    prof = {k: v for k, v in PROFILE.items() if k != "合同期限（年）"}
+    prof["合同起始日期"] = D(2023, 6, 1)
+    ev = evaluate(get_pack("alxa-2023"), prof, approved_on=D(2023, 6, 1), as_of=D(2024, 7, 1),
+                  departed_on=D(2024, 3, 1), facts={**FACTS, "contract_end_date": D(2028, 5, 31)})
+    sa = ev.benefit("settlement_allowance")
+    assert ev.service_status == "undetermined" and ev.refund_status == "undetermined"
+    assert sa.refund_fen == 0 and sa.refund_status == "undetermined"
+    assert "应退回：待定" in ev.summary_text()
