@@ -765,6 +765,8 @@ def _schedule(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, res
             if used >= cap:
                 break
             kept.append(inst)
+            if inst.cancelled_by == "departure":
+                break  # the talent left: no later service years
             if inst.status != "cancelled":
                 used += inst.amount_fen
         res.installments = kept
