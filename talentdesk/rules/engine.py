@@ -5,6 +5,7 @@ each explained by the clauses it used. Pure: no I/O besides reading packs in loa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -839,7 +840,7 @@ def _split_by_decision(b: Mapping, ctx: _Ctx, res: BenefitResult, start: dt.date
     (阿拉善 第三十二条): the office's decision (``Decision.parts``) splits the amount into
     equal yearly parts from ``start_fact`` + ``after_years``; without it 待决定."""
     sched = b["schedule"]
-    dec = next((d for d in ctx.decisions if d.applies_to(ctx.code) and d.parts), None)
+    dec = next((d for d in ctx.decisions if d.applies_to(ctx.code) and _parts_of(d)), None)
     begin = start
     if sched.get("start_fact"):
         fact_day = ctx.fact(sched["start_fact"])
@@ -857,7 +858,7 @@ def _split_by_decision(b: Mapping, ctx: _Ctx, res: BenefitResult, start: dt.date
         res.explanation.append(Step("schedule", None, "分期待定", line, sbasis, _quote(sched.get("cite"))))
         res.taken = True
         return None
-    n = int(dec.parts)
+    n = _parts_of(dec)
     dues = []
     left = unit
     for k in range(n):
@@ -865,6 +866,20 @@ def _split_by_decision(b: Mapping, ctx: _Ctx, res: BenefitResult, start: dt.date
         left -= amount
         dues.append((dates.add_years(begin, k), amount, False, f"第{k + 1}期（共{n}期，决定{dec.number}）"))
     return dues, unit, f"自{begin}起分{n}期每年发放（决定{dec.number}）"
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _parts_of(d: Decision) -> int | None:
+    """The number of parts a decision fixes: ``Decision.parts``, else “分N期” in its note
+    (as the decision's text says it, e.g. “分3期发放”, “分两期”)."""
+    if d.parts:
+        return int(d.parts)
+    m = re.search(r"分\s*(\d+|[一二两三四五六七八九十])\s*期", d.note or "")
+    if not m:
+        return None
+    return int(m.group(1)) if m.group(1).isdigit() else _CN_DIGITS[m.group(1)]
 
 
 def _tier_extra(b: Mapping, ctx: _Ctx) -> tuple[dict, bool | None]:
@@ -1082,7 +1097,10 @@ def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[s
             r.refund_fen = 0
             r.refund_status = "none"
             rule = "政策未规定退回金额"
-        msg = f"服务期至{end}，{departed_on}提前离开：已领取{money.yuan(got)}元，{rule}，应退回{money.yuan(r.refund_fen)}元"
+        how_long = {"contract": "（政策未规定年限，按聘用合同期限）",
+                    "agreement": "（按服务期协议约定的年限）"}.get(source or "", "")
+        msg = (f"服务期至{end}{how_long}，{departed_on}提前离开：已领取{money.yuan(got)}元，{rule}，"
+               f"应退回{money.yuan(r.refund_fen)}元")
         r.reasons.append(msg + f"（{rbasis}）")
         r.explanation.append(Step("refund", True, money.yuan(r.refund_fen), msg, rbasis, rquote,
                                   next((d.number for d in (decisions or []) if d.kind == "refund"
