@@ -57,8 +57,31 @@ decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None) -> Ev
   ``last_year_taxed_pay_fen`` (int), ``months_served`` ({service year 1..5: months}),
   ``postdoc_exit_date`` (date), ``contract_end_date`` (date: measures 合同期限 exactly),
   ``alashankou_expert`` (bool, 第十条第一、二款), ``rare_earth_enterprise`` (bool), ``service_agreement_years``
-  (int: the agreed service period where the policy sets none), ``approval_level``
-  ("league"/"banner": which level approved, for “同级人才开发资金”).
+  (int: the agreed service period; binds where the policy sets none, or where it is
+  longer than the policy's floor), ``approval_level``
+  ("league"/"banner": which level approved, for “同级人才开发资金”); employer
+  attributes ``employer_civil_service_managed`` (参公管理; also read from 单位性质),
+  ``employer_field`` (教育/医疗卫生/…), ``employer_key_industry``,
+  ``employer_above_scale``, ``employer_high_tech``, ``employer_key_project_10bn``,
+  ``employer_rare_earth``; and more talent facts — the full table of keys, meanings,
+  clauses and who supplies them is in ``resources/policies/README.md``
+  (``Pack.facts_read()`` lists a pack's).
+  **Per-year facts** arrive as ``facts["per_year"][N][key]`` (N = 1, 2, … the service
+  year counted from the benefit's start; int or str keys): ``months_served``,
+  ``last_year_taxed_pay_fen``, ``local_contribution_fen``, ``medical_personal_share_fen``.
+  A fact that is missing is never met and never failed: the benefit is undetermined and
+  ``pending`` lists “待补充：…（article）”; where the text leaves the case to the office
+  (“另行规定”, “根据具体情况”, 分期) it lists “待决定：…”.
+- ``decisions`` kinds besides ``age_limit`` and ``amount``: ``refund`` (the amount to
+  recover where the text leaves it to the office), ``parts`` (``Decision.parts``: yearly
+  parts of a benefit paid 分期), ``defer`` (the office decided a case the text hands over).
+
+Service period: every matching floor of the pack applies and the longest binds; a
+recorded agreement that is longer binds. Where the text fixes none but makes the talent
+sign a service agreement (阿拉善 第十九条: every rigid talent), the agreement's length is
+used, else the contract term (合同期限), and ``service_note`` says so. Neither known →
+``service_status`` "undetermined" and an early departure's refund is 待定
+(``refund_status`` "undetermined"), never a silent 0.
 
 ``Evaluation.to_json()``::
 
@@ -73,7 +96,20 @@ decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None) -> Ev
         "in_kind": null, "basis": ["阿党人才字〔2023〕2号 第四十条"], "reasons": ["…"],
         "missing": [], "refund_fen": 0, "explanation": [{"check", "passed", "value",
         "message", "basis", "quote", "decision"}]}],
-     "refund_fen": 0, "warnings": ["…"]}
+     "refund_fen": 0, "warnings": ["…"],
+     "service_status": "fixed", "service_years": 5, "service_source": "policy",
+     "refund_status": "none", "review_passing": ["优秀", "合格", "基本合格"]}
+
+Added keys (backward compatible): per benefit ``refund_status`` (none / fixed /
+undetermined / decided), ``refund_suggested_fen`` (the engine's suggestion where the
+office decides the amount), ``pending`` (what the engine waits for: “待补充：…” /
+“待决定：…” with the article); per evaluation ``service_status``, ``service_years`` (the
+binding period, also when taken from the contract term — ``service_years_required`` is
+then null, as before, because the policy fixes none), ``service_source`` (policy /
+agreement / contract), ``refund_status`` and ``review_passing`` (the pack's passing
+review results: whether a review passes is the pack's, e.g. 阿拉山口 第十四条 基本合格
+does not; ``Evaluation.review_passes(result)``). ``refund_fen`` stays the firm amount:
+it is 0 while ``refund_status`` is "undetermined" — callers must show 待定, not 0.
 
 ``eligible`` is true/false, or null when ``status`` is ``undetermined`` (a fact or
 field is missing: see ``missing``) or ``not_covered`` (the date falls outside what the

@@ -167,11 +167,21 @@ def check_all_of(ctx, p: dict) -> Outcome:
 
 def check_fact(ctx, p: dict) -> Outcome:
     """A fact not in the roster, from the ``facts`` argument: ``{fact, label, min}`` for a
-    number at least ``min``, ``{fact, label, value}`` for an exact value (default true)."""
+    number at least ``min``, ``{fact, label, max}`` for at most ``max``, ``{fact, label,
+    in: [...]}`` for one of several values, ``{fact, label, value}`` for an exact value
+    (default true). A missing fact is undetermined (never met, never failed)."""
     name, label = p["fact"], p.get("label", p["fact"])
     value = ctx.fact(name)
     if value is None:
         return Outcome(None, "（空）", f"缺少事实“{label}”（facts.{name}），无法判断", missing=f"{label}（facts.{name}）")
+    if "in" in p:
+        allowed = list(p["in"])
+        ok = value in allowed
+        return Outcome(ok, _show(value), f"{label}：{_show(value)}，" + ("符合" if ok else "不符合") +
+                       f"（要求：{_show(allowed)}）")
+    if "max" in p:
+        ok = value <= p["max"]
+        return Outcome(ok, _show(value), f"{label}：{_show(value)}，" + ("符合" if ok else "不符合") + f"（至多{p['max']}）")
     if "min" in p:
         ok = value >= p["min"]
         return Outcome(ok, _show(value), f"{label}：{_show(value)}，" + ("符合" if ok else "不符合") + f"（至少{p['min']}）")
@@ -208,6 +218,35 @@ def check_years_since_fact(ctx, p: dict) -> Outcome:
                    (f"至{ctx.as_of.isoformat()}已满{years}年" if ok else f"到{reached.isoformat()}才满{years}年"))
 
 
+def check_defer(ctx, p: dict) -> Outcome:
+    """Where the text hands a case to the office or to “另行规定”: when every check in
+    ``when`` passes, the benefit is undetermined (待决定) with ``message``; when one
+    fails the clause does not apply (met); when one is undetermined, so is this."""
+    subs = [ctx.run_check(c) for c in p.get("when", []) or []]
+    if any(o.passed is False for o in subs):
+        o = next(o for o in subs if o.passed is False)
+        return Outcome(True, o.value, f"不属于“{p['label']}”：{o.message}")
+    if any(o.passed is None for o in subs):
+        o = next(o for o in subs if o.passed is None)
+        return Outcome(None, o.value, f"无法判断是否属于“{p['label']}”：{o.message}", missing=o.missing)
+    msg = p.get("message", f"属于“{p['label']}”，政策另行规定，待办公室决定")
+    dec = ctx.decision("defer")
+    if dec is not None:
+        return Outcome(True, "；".join(o.value for o in subs), f"{msg}；已经决定（{dec.number}）"
+                       + (f"：{dec.note}" if dec.note else ""), decision=dec.number)
+    return Outcome(None, "；".join(o.value for o in subs), msg, missing=f"待决定：{p['label']}")
+
+
+def check_not(ctx, p: dict) -> Outcome:
+    """The negation of one check (``of``); undetermined stays undetermined."""
+    o = ctx.run_check(p["of"])
+    if o.passed is None:
+        return o
+    label = p.get("label", "")
+    return Outcome(not o.passed, o.value, (f"{label}：" if label else "") + o.message +
+                   ("，符合" if not o.passed else "，不符合"))
+
+
 def _talent_class(ctx, p: dict) -> Outcome:
     """A blank 人才类别 means not (yet) recognised: recognition takes effect only once
     confirmed by the office, so blank is read as “无”."""
@@ -239,6 +278,8 @@ CHECKS: dict[str, Callable] = {
     "fact": check_fact,
     "date_on_or_after": check_date_on_or_after,
     "years_since_fact": check_years_since_fact,
+    "defer": check_defer,
+    "not": check_not,
 }
 
 # required parameters of each check (besides check/cite), for the schema checker
@@ -247,4 +288,5 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "university_tier": ("in",), "title": ("in",), "talent_class": ("in",),
     "contract_years": ("min",), "age_limit": ("limits",), "any_of": ("checks",), "all_of": ("checks",),
     "fact": ("fact",), "date_on_or_after": ("date",), "years_since_fact": ("fact", "years"),
+    "defer": ("when", "label"), "not": ("of",),
 }

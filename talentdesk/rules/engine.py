@@ -5,6 +5,7 @@ each explained by the clauses it used. Pure: no I/O besides reading packs in loa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -26,9 +27,12 @@ INSTALLMENT_STATUS = {"scheduled": "未到期", "due": "已到期应发", "await
 class Decision:
     """A case-by-case decision (一事一议) recorded by the office.
 
-    ``kind``: ``"age_limit"`` (relaxes an age limit) or ``"amount"`` (sets the amount:
+    ``kind``: ``"age_limit"`` (relaxes an age limit), ``"amount"`` (sets the amount:
     the total for one-time and fraction schedules, the amount per year or per month for
-    annual or monthly ones). ``benefit_code`` None applies to every benefit of the pack.
+    annual or monthly ones), ``"refund"`` (the amount to recover where the text leaves it
+    to the office, e.g. 包头 “根据具体情况，追回”), ``"parts"`` (with ``parts``: the number
+    of yearly parts of a benefit paid “分期”), ``"defer"`` (the office's decision on a case
+    the text hands over or leaves to “另行规定”: ``amount_fen`` None = not granted). ``benefit_code`` None applies to every benefit of the pack.
     """
     number: str
     kind: str = "amount"
@@ -36,6 +40,7 @@ class Decision:
     amount_fen: int | None = None
     date: dt.date | None = None
     note: str = ""
+    parts: int | None = None  # 分期: the number of yearly parts the office decided
 
     def applies_to(self, code: str) -> bool:
         return self.benefit_code in (None, code)
@@ -51,6 +56,7 @@ class Step:
     basis: str = ""
     quote: str = ""
     decision: str | None = None
+    missing: str | None = None  # the field or fact an undetermined step waits for
 
     def to_json(self) -> dict:
         return {"check": self.check, "passed": self.passed, "value": self.value, "message": self.message,
@@ -90,6 +96,11 @@ class BenefitResult:
     in_kind: dict | None = None
     tier: str | None = None
     taken: bool = False
+    # "none" (nothing to refund or the text fixes none) / "fixed" / "undetermined" (待定: the
+    # service period is unknown, or the amount is the office's to decide) / "decided"
+    refund_status: str = "none"
+    refund_suggested_fen: int | None = None
+    pending: list[str] = field(default_factory=list)  # "待补充：…" / "待决定：…" with the article
 
     @property
     def eligible(self) -> bool | None:
@@ -113,6 +124,8 @@ class BenefitResult:
                 "tier": self.tier, "installments": [i.to_json() for i in self.installments],
                 "in_kind": self.in_kind, "basis": list(self.basis), "reasons": list(self.reasons),
                 "missing": list(self.missing), "refund_fen": self.refund_fen,
+                "refund_status": self.refund_status, "refund_suggested_fen": self.refund_suggested_fen,
+                "pending": list(self.pending),
                 "explanation": [s.to_json() for s in self.explanation]}
 
 
@@ -129,6 +142,24 @@ class Evaluation:
     service_basis: list[str] = field(default_factory=list)
     service_note: str = ""
     departed_on: dt.date | None = None
+    service_status: str = "none"  # fixed / none (no obligation) / undetermined
+    service_years: int | None = None  # the binding period, whatever its source
+    service_source: str | None = None  # "policy" / "agreement" / "contract" (合同期限, 第十九条 fallback)
+    review_passing: list[str] = field(default_factory=list)  # the pack's passing review results
+
+    @property
+    def refund_status(self) -> str:
+        """"undetermined" when any benefit's refund is 待定, else "fixed" when a refund is due."""
+        states = {b.refund_status for b in self.benefits}
+        if "undetermined" in states:
+            return "undetermined"
+        if self.refund_fen:
+            return "fixed"
+        return "none"
+
+    def review_passes(self, result: str | None) -> bool:
+        """Whether a review result passes under this pack (e.g. 阿拉山口 第十四条: 基本合格 does not)."""
+        return result in self.review_passing
 
     def benefit(self, code: str) -> BenefitResult:
         for b in self.benefits:
@@ -147,17 +178,21 @@ class Evaluation:
                 "service_end": self.service_end.isoformat() if self.service_end else None,
                 "service_basis": list(self.service_basis), "service_note": self.service_note,
                 "benefits": [b.to_json() for b in self.benefits], "refund_fen": self.refund_fen,
-                "warnings": list(self.warnings)}
+                "warnings": list(self.warnings), "service_status": self.service_status,
+                "service_years": self.service_years, "service_source": self.service_source,
+                "refund_status": self.refund_status, "review_passing": list(self.review_passing)}
 
     def summary_text(self) -> str:
         """A readable Chinese summary (the CLI prints it without --json)."""
         lines = [f"政策：{self.title}（{self.policy}）  批准日期：{self.approved_on}  计算日期：{self.as_of}"]
-        if self.service_years_required is not None:
-            lines.append(f"服务期：{self.service_years_required}年，至{self.service_end}（{'；'.join(self.service_basis)}）")
+        if self.service_years is not None:
+            lines.append(f"服务期：{self.service_years}年，至{self.service_end}（{'；'.join(self.service_basis)}）"
+                         + (f"；{self.service_note}" if self.service_note else ""))
         elif self.service_note:
             lines.append(f"服务期：{self.service_note}")
         if self.departed_on:
-            lines.append(f"离开日期：{self.departed_on}，应退回合计：{money.yuan(self.refund_fen)}元")
+            lines.append(f"离开日期：{self.departed_on}，应退回合计：{money.yuan(self.refund_fen)}元"
+                         + ("（另有待定的退回，见下）" if self.refund_status == "undetermined" else ""))
         for b in self.benefits:
             total = "金额待定" if b.total_fen is None else f"{money.yuan(b.total_fen)}元"
             if b.in_kind:
@@ -170,6 +205,11 @@ class Evaluation:
                              + (f"  条件：{i.condition}" if i.condition else "") + (f"  {i.note}" if i.note else ""))
             if b.refund_fen:
                 lines.append(f"  应退回：{money.yuan(b.refund_fen)}元")
+            elif b.refund_status == "undetermined":
+                lines.append("  应退回：待定" + (f"（参考金额{money.yuan(b.refund_suggested_fen)}元）"
+                                               if b.refund_suggested_fen is not None else ""))
+            for p in b.pending:
+                lines.append(f"  {p}")
             if b.basis:
                 lines.append(f"  依据：{'；'.join(b.basis)}")
         for w in self.warnings:
@@ -205,6 +245,18 @@ def _record(profile: Mapping[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- context
 
+def _civil_service_from_kind(kind: str | None) -> bool | None:
+    """单位性质 read for 参照公务员法管理: “参公…”/“参照公务员法…” → True, an enterprise
+    (“…企业”, “公司”) → False; anything else (e.g. plain “事业单位”) tells nothing."""
+    if not kind:
+        return None
+    if "参公" in kind or "参照公务员" in kind:
+        return True
+    if "企业" in kind or "公司" in kind:
+        return False
+    return None
+
+
 class _Ctx:
     def __init__(self, pack: Pack, record: dict, facts: Mapping[str, Any], decisions: list[Decision],
                  as_of: dt.date, approved_on: dt.date):
@@ -219,12 +271,27 @@ class _Ctx:
 
     def fact(self, name: str) -> Any:
         value = self.facts.get(name)
+        if value is None and name == "employer_civil_service_managed":
+            value = _civil_service_from_kind(self.record.get("employer_kind"))
         if isinstance(value, str) and len(value) == 10 and value[4] == "-":
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 return value
         return value
+
+    def year_fact(self, name: str, year: int) -> Any:
+        """A fact recorded for one service year: ``facts["per_year"][year][name]`` (year
+        1, 2, … counted from the benefit's start; keys may be int or str); the older
+        ``facts[name] = {year: value}`` form is read too."""
+        per_year = self.facts.get("per_year") or {}
+        entry = per_year.get(year, per_year.get(str(year))) if isinstance(per_year, Mapping) else None
+        if isinstance(entry, Mapping) and entry.get(name) is not None:
+            return entry[name]
+        old = self.facts.get(name)
+        if isinstance(old, Mapping):
+            return old.get(year, old.get(str(year)))
+        return None
 
     def decision(self, kind: str) -> Decision | None:
         for d in self.decisions:
@@ -234,6 +301,12 @@ class _Ctx:
 
     def run_check(self, cond: Mapping) -> Outcome:
         return CHECKS[cond["check"]](self, cond)
+
+
+def _passing(pack: Pack) -> tuple[str, ...]:
+    """The review results that pass under the pack (``review.passing``)."""
+    review_cfg = pack.data.get("review") or {}
+    return tuple(review_cfg.get("passing", ("优秀", "合格", "基本合格")))
 
 
 def _basis(pack: Pack, cite: Mapping | None) -> str:
@@ -285,13 +358,18 @@ def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as
     results = [_benefit(pack, b, ctx, cal, reviews, departed_on) for b in pack.benefits]
     by_code = {r.code: r for r in results}
     _apply_exclusions(pack, by_code)
-    years, end, svc_basis, note = _service(pack, ctx, departed_on, by_code, paid)
+    years, end, svc_basis, note, svc_status, source = _service(pack, ctx, departed_on, by_code, paid, decisions)
     for year in sorted(cal.uncovered_years):
         warnings.append(f"工作日日历未包含{year}年的法定节假日和调休安排，已按周一至周五计算；"
                         f"请在设置中补充{year}年的节假日和调休上班日")
     return Evaluation(policy=pack.id, title=pack.title, as_of=as_of, approved_on=approved_on,
-                      service_years_required=years, service_end=end, benefits=results, warnings=warnings,
-                      service_basis=svc_basis, service_note=note, departed_on=departed_on)
+                      # the policy's or the recorded agreement's years; a period taken from the
+                      # contract term shows in service_years / service_source only
+                      service_years_required=None if source == "contract" else years,
+                      service_years=years, service_source=source,
+                      service_end=end, benefits=results, warnings=warnings,
+                      service_basis=svc_basis, service_note=note, departed_on=departed_on,
+                      service_status=svc_status, review_passing=list(_passing(pack)))
 
 
 def _benefit(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, reviews: dict[int, str],
@@ -305,7 +383,7 @@ def _benefit(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, revi
     def run(cond: Mapping, label: str | None = None) -> Step:
         out = ctx.run_check(cond)
         step = Step(label or cond["check"], out.passed, out.value, out.message, _basis(pack, cond.get("cite")),
-                    _quote(cond.get("cite")), out.decision)
+                    _quote(cond.get("cite")), out.decision, out.missing)
         res.explanation.append(step)
         if out.passed is False:
             failed.append(step)
@@ -326,7 +404,7 @@ def _benefit(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, revi
     sched = b["schedule"]
     if basis_date is None and not failed:
         label = roster.BY_KEY[basis_field].label if basis_field in roster.BY_KEY else basis_field
-        undetermined.append(Step("date_basis", None, "（空）", f"缺少“{label}”，无法确定适用标准"))
+        undetermined.append(Step("date_basis", None, "（空）", f"缺少“{label}”，无法确定适用标准", missing=label))
         res.missing.append(label)
     elif basis_date is not None and not ctx.pack.covers(basis_date) and not failed:
         res.status = "not_covered"
@@ -350,6 +428,7 @@ def _benefit(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, revi
         res.status = "undetermined"
         for s in undetermined:
             res.reasons.append(f"待定：{s.message}" + (f"（{s.basis}）" if s.basis else ""))
+        _note_pending(res, undetermined, b, pack)
     if res.status != "eligible":
         return res
 
@@ -358,6 +437,21 @@ def _benefit(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, revi
             res.cite(s.basis)
     _schedule(pack, b, ctx, cal, res, unit, case_by_case, reviews, departed_on)
     return res
+
+
+def _note_pending(res: BenefitResult, steps: list[Step], b: Mapping, pack: Pack) -> None:
+    """What the engine waits for, as the clerk sees it: “待补充：<fact>（article）” for a
+    missing fact or field, “待决定：…” where the text leaves it to the office."""
+    for s in steps:
+        basis = s.basis or _basis(pack, b.get("cite"))
+        if (s.missing or "").startswith("待决定"):
+            line = f"{s.missing}——{s.message}（{basis}）"
+        elif s.missing:
+            line = f"待补充：{s.missing}（{basis}）"
+        else:
+            line = f"待定：{s.message}（{basis}）"
+        if line not in res.pending:
+            res.pending.append(line)
 
 
 def _amount(pack: Pack, b: Mapping, ctx: _Ctx, res: BenefitResult, basis_date: dt.date | None,
@@ -376,7 +470,7 @@ def _amount(pack: Pack, b: Mapping, ctx: _Ctx, res: BenefitResult, basis_date: d
         labels = "、".join(t["label"] for t in tiers)
         if tier_undetermined:
             o = tier_undetermined[0]
-            step = Step("amount_tier", None, o.value, f"无法确定补贴标准：{o.message}")
+            step = Step("amount_tier", None, o.value, f"无法确定补贴标准：{o.message}", missing=o.missing)
             undetermined.append(step)
             res.explanation.append(step)
             if o.missing and o.missing not in res.missing:
@@ -409,12 +503,28 @@ def _amount(pack: Pack, b: Mapping, ctx: _Ctx, res: BenefitResult, basis_date: d
         if v["from"] <= basis_date and (v.get("to") is None or basis_date <= v["to"]):
             value = v
             break
+    if value is None and tier_undetermined:
+        # an earlier tier that could still apply is waiting for a fact: not “not covered” yet
+        o = tier_undetermined[0]
+        step = Step("amount_tier", None, o.value, f"无法确定补贴标准：{o.message}", missing=o.missing)
+        undetermined.append(step)
+        res.explanation.append(step)
+        if o.missing and o.missing not in res.missing:
+            res.missing.append(o.missing)
+        return None, False
     if value is None:
         spans = "；".join(f"{v['from']}至{v.get('to') or '今'}" for v in chosen["values"])
         res.status = "not_covered"
         res.reasons.append(f"{chosen['label']}的标准只规定了{spans}，{basis_date}不在其内（{basis}），未作规定")
         return None, False
     span = f"{value['from']}至{value.get('to') or '今'}"
+    if b["schedule"]["kind"] == "claims":
+        # yearly claims: each year's amount comes from that year's fact (see _claims)
+        if value.get("max_yuan") is not None:
+            res.max_fen = value["max_yuan"] * 100
+        res.explanation.append(Step("amount", True, chosen["label"], f"{chosen['label']}（适用{span}的标准）",
+                                    basis, quote))
+        return 0, False
     if "yuan" in value:
         unit = value["yuan"] * 100
         if decision is not None and decision.amount_fen is not None:
@@ -433,7 +543,8 @@ def _amount(pack: Pack, b: Mapping, ctx: _Ctx, res: BenefitResult, basis_date: d
         base = ctx.fact(po["fact"])
         if base is None:
             label = po.get("label", po["fact"])
-            step = Step("amount", None, "（空）", f"缺少事实“{label}”（facts.{po['fact']}），无法计算金额", basis, quote)
+            step = Step("amount", None, "（空）", f"缺少事实“{label}”（facts.{po['fact']}），无法计算金额", basis, quote,
+                        missing=f"{label}（facts.{po['fact']}）")
             undetermined.append(step)
             res.explanation.append(step)
             res.missing.append(f"{label}（facts.{po['fact']}）")
@@ -475,7 +586,7 @@ def _schedule(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, res
         res.reasons.append(f"待定：缺少“{label}”，无法排定发放时间")
         return
     review_cfg = pack.data.get("review") or {}
-    passing = tuple(review_cfg.get("passing", ("优秀", "合格", "基本合格")))
+    passing = _passing(pack)
     review_basis = _basis(pack, review_cfg.get("cite"))
     if kind == "in_kind":
         years = sched.get("years")
@@ -535,19 +646,34 @@ def _schedule(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, res
         end = ctx.fact(end_fact) if end_fact else None
         if end is not None:
             months = min(months, dates.months_between(start, end))
+        review_each_year = sched.get("review") == "previous_year"
         for k in range(1, months + 1):
-            dues.append((dates.add_months(start, k), unit, False, f"第{k}个月"))
+            due_k = dates.add_months(start, k)
+            dues.append((due_k, unit, review_each_year and due_k.year - 1 >= start.year, f"第{k}个月"))
         total = unit * months
         msg = f"自{start}起每月{money.yuan(unit)}元，共{months}个月" + (f"（{end_fact}：{end}）" if end else "")
     elif kind == "annual":
-        years = int(sched["years"])
         first = int(sched.get("first_after_years", 0))
         review_from = sched.get("review_from")
+        cap = int(sched["cap_yuan"]) * 100 if sched.get("cap_yuan") is not None else None
+        term = None
+        if cap is not None:
+            # 累计不超过…: a year that does not qualify does not use up the ceiling; the
+            # years run as long as the agreement (合同期限) or, not known, up to the ceiling
+            contract = ctx.get(sched.get("term_field", "contract_years"))
+            term = int(contract) if contract else None
+            years = term if term is not None else MAX_CLAIM_YEARS
+            res.max_fen = cap
+        else:
+            years = int(sched["years"])
         for k in range(years):
             needs = review_from is not None and k + 1 >= int(review_from)
             dues.append((dates.add_years(start, k + first), unit, needs, f"第{k + 1}年"))
         total = unit * years
         msg = f"自{start}起每年{money.yuan(unit)}元，共{years}年"
+        if cap is not None:
+            msg = (f"自{start}起每个服务年度{money.yuan(unit)}元，累计不超过{money.yuan(cap)}元"
+                   + (f"，协议期{term}年" if term is not None else "（未登记协议期限，排至累计上限）"))
     elif kind == "after_first_year":
         dues.append((dates.add_years(start, 1), unit, bool(sched.get("review", True)), "工作满一年"))
         total = unit
@@ -558,6 +684,16 @@ def _schedule(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, res
         dues.append((due, unit, False, f"{start}后第{days}个工作日内"))
         total = unit
         msg = f"{start}后{days}个工作日内（至{due}）一次性发放"
+    elif kind == "claims":
+        claim = _claims(pack, b, ctx, res, start, unit)
+        if claim is None:
+            return
+        dues, total, msg = claim
+    elif kind == "split":
+        split = _split_by_decision(b, ctx, res, start, unit, sbasis)
+        if split is None:
+            return
+        dues, total, msg = split
     else:  # once
         dues.append((start, unit, False, "一次性"))
         total = unit
@@ -603,21 +739,147 @@ def _schedule(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, res
                 inst.note += f"；{inst.review_year}年度考核“{result}”，未达到合格（{review_basis}）"
         elif needs_review:
             inst.status = "awaiting_review" if due <= ctx.as_of else "scheduled"
+            if inst.status == "awaiting_review":
+                line = f"待补充：{inst.review_year}年度考核结果（{review_basis}）"
+                if line not in res.pending:
+                    res.pending.append(line)
         else:
             inst.status = "due" if due <= ctx.as_of else "scheduled"
         if per_year and inst.status != "cancelled":
-            served = ctx.facts.get(per_year["fact"]) or {}
-            months = served.get(str(idx + 1), served.get(idx + 1))
+            months = ctx.year_fact(per_year["fact"], idx + 1)
             if months is None:
                 if due <= ctx.as_of:
                     inst.status = "awaiting_fact"
+                    line = (f"待补充：第{idx + 1}服务年度{per_year.get('label', per_year['fact'])}"
+                            f"（facts.per_year.{idx + 1}.{per_year['fact']}；{sbasis}）")
+                    inst.note += "；" + line
+                    if line not in res.pending:
+                        res.pending.append(line)
             elif months < per_year["min"]:
                 inst.status, inst.cancelled_by = "cancelled", "service"
                 inst.note += f"；该年度服务{months}个月，不满{per_year['min']}个月"
         res.installments.append(inst)
+    cap = int(sched["cap_yuan"]) * 100 if kind == "annual" and sched.get("cap_yuan") is not None else None
+    if cap is not None:
+        kept, used = [], 0
+        for inst in res.installments:
+            if used >= cap:
+                break
+            kept.append(inst)
+            if inst.cancelled_by == "departure":
+                break  # the talent left: no later service years
+            if inst.status != "cancelled":
+                used += inst.amount_fen
+        res.installments = kept
+        res.total_fen = sum(i.amount_fen for i in kept)
     if departed_on and any(i.status == "cancelled" and i.due > departed_on for i in res.installments):
         res.reasons.append(f"{departed_on}离开，尚未到期的分期取消")
     res.taken = True
+
+
+MAX_CLAIM_YEARS = 50  # an open-ended yearly benefit is listed at most this many years ahead
+
+
+def _claims(pack: Pack, b: Mapping, ctx: _Ctx, res: BenefitResult, start: dt.date,
+            unit: int) -> tuple[list, int, str] | None:
+    """Yearly claims under a per-person ceiling (包头 若干措施 第五条 “同一人补助最高不超过10万元”,
+    第十三条 “连续3年…每人每年不超过50万元”).
+
+    Year k's amount is ``percent`` % of the per-year fact ``fact`` (``facts.per_year[k]``;
+    year 1 may also come from ``facts[fact]``), at most ``cap_per_year_yuan`` and at most
+    what is left of the tier's ``max_yuan`` ceiling across the years. A year whose fact is
+    not recorded is not scheduled and is listed as “待补充”. With ``within_effective`` no
+    claim falls after the pack's end date."""
+    sched = b["schedule"]
+    fact, percent = sched["fact"], int(sched.get("percent", 100))
+    label = sched.get("label", fact)
+    years = int(sched.get("years", MAX_CLAIM_YEARS))
+    first = int(sched.get("first_after_years", 0))
+    cap_year = int(sched["cap_per_year_yuan"]) * 100 if sched.get("cap_per_year_yuan") is not None else None
+    ceiling = res.max_fen
+    sbasis = _basis(pack, sched.get("cite"))
+    dues: list[tuple[dt.date, int, bool, str]] = []
+    used = 0
+    for k in range(1, years + 1):
+        due = dates.add_years(start, k - 1 + first)
+        if sched.get("within_effective") and pack.effective_to is not None and due > pack.effective_to:
+            break
+        if ceiling is not None and used >= ceiling:
+            break
+        base = ctx.year_fact(fact, k)
+        if base is None and k == 1 and ctx.fact(fact) is not None and not isinstance(ctx.fact(fact), Mapping):
+            base = ctx.fact(fact)
+        if base is None:
+            if due <= ctx.as_of or k == 1:
+                line = f"待补充：第{k}年{label}（facts.per_year.{k}.{fact}；{sbasis}）"
+                if line not in res.pending:
+                    res.pending.append(line)
+            continue
+        amount = int(base) * percent // 100
+        if cap_year is not None:
+            amount = min(amount, cap_year)
+        if ceiling is not None:
+            amount = min(amount, ceiling - used)
+        used += amount
+        dues.append((due, amount, False, f"第{k}年（{money.yuan(int(base))}元×{percent}%"
+                     + (f"，每年最高{money.yuan(cap_year)}元" if cap_year is not None else "") + "）"))
+    if not dues:
+        res.status = "undetermined"
+        res.reasons.append(f"待定：尚未登记任何年度的{label}（{sbasis}）")
+        res.missing.append(f"{label}（facts.per_year）")
+        return None
+    total = sum(d[1] for d in dues)
+    msg = (f"自{start}起按年度核定：" + "；".join(f"{d[3]}{money.yuan(d[1])}元" for d in dues)
+           + (f"，同一人累计最高{money.yuan(ceiling)}元" if ceiling is not None else ""))
+    return dues, total, msg
+
+
+def _split_by_decision(b: Mapping, ctx: _Ctx, res: BenefitResult, start: dt.date, unit: int,
+                       sbasis: str) -> tuple[list, int, str] | None:
+    """“分期给予” where the text fixes neither the number nor the timing of the parts
+    (阿拉善 第三十二条): the office's decision (``Decision.parts``) splits the amount into
+    equal yearly parts from ``start_fact`` + ``after_years``; without it 待决定."""
+    sched = b["schedule"]
+    dec = next((d for d in ctx.decisions if d.applies_to(ctx.code) and _parts_of(d)), None)
+    begin = start
+    if sched.get("start_fact"):
+        fact_day = ctx.fact(sched["start_fact"])
+        if fact_day is None:
+            res.status = "undetermined"
+            res.missing.append(sched["start_fact"])
+            res.reasons.append(f"待定：缺少事实“{sched['start_fact']}”，无法排定分期（{sbasis}）")
+            return None
+        begin = dates.add_years(fact_day, int(sched.get("after_years", 0)))
+    if dec is None:
+        res.total_fen = unit
+        line = f"待决定：{res.name}分期发放的期数（录入决定号和期数）（{sbasis}）"
+        res.pending.append(line)
+        res.reasons.append(f"{res.name}{money.yuan(unit)}元，政策规定“分期给予”，期数和时间待办公室决定（{sbasis}）")
+        res.explanation.append(Step("schedule", None, "分期待定", line, sbasis, _quote(sched.get("cite"))))
+        res.taken = True
+        return None
+    n = _parts_of(dec)
+    dues = []
+    left = unit
+    for k in range(n):
+        amount = left if k == n - 1 else unit // n
+        left -= amount
+        dues.append((dates.add_years(begin, k), amount, False, f"第{k + 1}期（共{n}期，决定{dec.number}）"))
+    return dues, unit, f"自{begin}起分{n}期每年发放（决定{dec.number}）"
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _parts_of(d: Decision) -> int | None:
+    """The number of parts a decision fixes: ``Decision.parts``, else “分N期” in its note
+    (as the decision's text says it, e.g. “分3期发放”, “分两期”)."""
+    if d.parts:
+        return int(d.parts)
+    m = re.search(r"分\s*(\d+|[一二两三四五六七八九十])\s*期", d.note or "")
+    if not m:
+        return None
+    return int(m.group(1)) if m.group(1).isdigit() else _CN_DIGITS[m.group(1)]
 
 
 def _tier_extra(b: Mapping, ctx: _Ctx) -> tuple[dict, bool | None]:
@@ -680,38 +942,103 @@ def _exclude(r: BenefitResult, reason: str, basis: str, quote: str) -> None:
 
 
 def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[str, BenefitResult],
-             paid: Any) -> tuple[int | None, dt.date | None, list[str], str]:
+             paid: Any, decisions: list[Decision] | None = None) -> tuple[int | None, dt.date | None, list[str], str, str]:
+    """The service obligation and, on an early departure, each refund.
+
+    Every rule whose conditions pass is a floor; the longest binds (阿拉善 第十九条). An
+    agreed service period (``facts.service_agreement_years``) longer than the floors
+    binds too. Where no rule fixes a period and ``agreement_when`` passes (the text
+    makes every such talent sign a service agreement), the agreement's length is used,
+    else the contract term (合同期限), and the note says so; if neither is known the
+    obligation is undetermined and a refund on departure is 待定, never 0.
+
+    Returns (years, end, basis, note, status, source) with status fixed / none /
+    undetermined and source policy / agreement / contract / None."""
     svc = pack.data.get("service") or {}
-    years = None
+    floors: list[tuple[int, str]] = []
     basis: list[str] = []
     note = ""
+    status = "none"
+    rule_notes: list[str] = []
+    unknown_rule: Outcome | None = None
     for rule in svc.get("rules", []) or []:
         outs = [ctx.run_check(c) for c in rule.get("when", []) or []]
         if all(o.passed for o in outs):
-            years = rule.get("years")
-            basis.append(_basis(pack, rule.get("cite")))
-            note = rule.get("note", "")
-            break
-    if years is None and not note:
-        agreed = ctx.fact("service_agreement_years")
-        if agreed:
-            years = int(agreed)
-            note = f"按服务期协议约定的{years}年（facts.service_agreement_years）"
-            if refund_cite := (svc.get("refund") or {}).get("cite"):
-                basis.append(_basis(pack, refund_cite))
+            b = _basis(pack, rule.get("cite"))
+            if rule.get("years"):
+                floors.append((int(rule["years"]), b))
+            elif rule.get("note"):
+                rule_notes.append(rule["note"])
+            if b and b not in basis:
+                basis.append(b)
+        elif unknown_rule is None and not any(o.passed is False for o in outs):
+            unknown_rule = next(o for o in outs if o.passed is None)
+    years: int | None = None
+    source: str | None = None
+    agreed = ctx.fact("service_agreement_years")
+    agreed = int(agreed) if agreed else None
+    if floors:
+        years = max(y for y, _ in floors)
+        status, source = "fixed", "policy"
+        if len({y for y, _ in floors}) > 1:
+            note = f"同时适用多个服务年限，按最长的{years}年（{'、'.join(str(y) for y, _ in floors)}年取其长）"
+        if agreed and agreed > years:
+            note = (note + "；" if note else "") + f"服务期协议约定{agreed}年，长于政策规定的{years}年，按协议约定"
+            years, source = agreed, "agreement"
+    elif rule_notes:
+        note = rule_notes[0]
+    else:
+        applies = [ctx.run_check(c) for c in svc.get("agreement_when", []) or []]
+        acite = svc.get("agreement_cite")
+        abasis = _basis(pack, acite)
+        if not svc.get("agreement_when"):
+            if agreed:
+                years, status, source = agreed, "fixed", "agreement"
+                note = f"按服务期协议约定的{years}年（facts.service_agreement_years）"
+                if refund_cite := (svc.get("refund") or {}).get("cite"):
+                    basis.append(_basis(pack, refund_cite))
+            else:
+                note = svc.get("default_note", "政策未规定该类人才的服务年限")
+        elif any(o.passed is False for o in applies):
+            note = svc.get("default_note", "政策未规定该类人才的服务年限")
+        elif any(o.passed is None for o in applies) or unknown_rule is not None:
+            o = next((o for o in applies if o.passed is None), unknown_rule)
+            status = "undetermined"
+            note = f"无法确定服务年限：{o.message}" + (f"（{abasis}）" if abasis else "")
         else:
-            note = svc.get("default_note", "政策未规定该类人才的服务年限，按服务期协议约定")
+            contract = ctx.get("contract_years")
+            if abasis:
+                basis.append(abasis)
+            if agreed:
+                years, status, source = agreed, "fixed", "agreement"
+                note = (f"政策未规定该类人才的服务年限，按服务期协议约定的{years}年"
+                        f"（facts.service_agreement_years；{abasis}）")
+            elif contract:
+                years, status, source = max(1, int(contract)), "fixed", "contract"
+                months_exact = int(contract * 12)
+                note = (f"政策未规定该类人才的服务年限，未登记服务期协议的年限，按聘用合同期限"
+                        f"{format(contract.normalize(), 'f') if hasattr(contract, 'normalize') else contract}年计"
+                        f"（{abasis}）")
+            else:
+                status = "undetermined"
+                note = (f"政策未规定该类人才的服务年限，须按服务期协议约定，但未登记服务期协议年限，"
+                        f"也没有合同期限：服务年限待定（{abasis}）")
     start_field = svc.get("start", "introduction_date")
     start = ctx.get(start_field) or ctx.approved_on
     end = dates.add_years(start, int(years)) if years else None
+    if end is not None and "months_exact" in locals() and months_exact != 12 * int(years):
+        end = dates.add_months(start, months_exact)  # a contract of e.g. 2.5 years ends after 30 months
     refund = svc.get("refund") or {}
-    if not (departed_on and end and departed_on < end):
-        return years, end, basis, note
+    if not departed_on:
+        return years, end, basis, note, status, source
+    if end is not None and departed_on >= end:
+        return years, end, basis, note, status, source
+    if end is None and status != "undetermined":
+        return years, end, basis, note, status, source
     mode = refund.get("mode", "none")
     rbasis = _basis(pack, refund.get("cite"))
+    rquote = _quote(refund.get("cite"))
     paid_map = _paid_map(paid)
-    total_days = (end - start).days
-    unserved = (end - departed_on).days
     for code in refund.get("benefits", []) or []:
         r = by_code.get(code)
         if r is None or r.status != "eligible" or not r.installments:
@@ -721,20 +1048,64 @@ def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[s
             got = sum(i.amount_fen for i in r.installments if i.due in dues)
         else:
             got = sum(i.amount_fen for i in r.installments if i.due <= departed_on and i.cancelled_by is None)
-        if mode == "all_paid":
+        r.cite(rbasis)
+        if status == "undetermined":
+            r.refund_fen = 0
+            r.refund_status = "undetermined"
+            msg = (f"{departed_on}离开，已领取{money.yuan(got)}元；{note}，是否退回及退回金额待定"
+                   "，请先登记服务期协议的服务年限")
+            r.reasons.append(f"待定：{msg}（{rbasis}）")
+            r.pending.append(f"待补充：服务期协议的服务年限（facts.service_agreement_years）或合同期限（{rbasis}）")
+            r.explanation.append(Step("refund", None, "待定", msg, rbasis, rquote))
+            continue
+        total_days = (end - start).days
+        unserved = (end - departed_on).days
+        if got == 0:
+            r.refund_fen = 0
+            r.refund_status = "fixed"
+            rule = "尚未领取，无需退回"
+        elif mode == "all_paid":
             r.refund_fen = got
+            r.refund_status = "fixed"
             rule = "退回已领取的全部金额"
         elif mode == "pro_rata":
             r.refund_fen = got * unserved // total_days
+            r.refund_status = "fixed"
             rule = f"按未服务天数{unserved}/{total_days}比例退回"
+        elif mode == "office_decides":
+            suggest = refund.get("suggest", "pro_rata")
+            suggested = got * unserved // total_days if suggest == "pro_rata" else got
+            r.refund_suggested_fen = suggested
+            dec = next((d for d in (decisions or []) if d.kind == "refund" and d.applies_to(code)
+                        and d.amount_fen is not None), None)
+            how = (f"按未服务天数{unserved}/{total_days}比例" if suggest == "pro_rata" else "按已领取全额")
+            if dec is not None:
+                r.refund_fen = min(int(dec.amount_fen), got)
+                r.refund_status = "decided"
+                rule = (f"政策规定“根据具体情况”追回，经决定（{dec.number}）追回{money.yuan(r.refund_fen)}元"
+                        f"（参考金额{money.yuan(suggested)}元）")
+            else:
+                r.refund_fen = 0
+                r.refund_status = "undetermined"
+                msg = (f"服务期至{end}，{departed_on}提前离开：已领取{money.yuan(got)}元；政策规定“根据具体情况”追回，"
+                       f"追回金额由办公室决定（参考：{how}为{money.yuan(suggested)}元），决定前待定")
+                r.reasons.append(f"待定：{msg}（{rbasis}）")
+                r.pending.append(f"待决定：追回金额（{rbasis}）")
+                r.explanation.append(Step("refund", None, money.yuan(suggested), msg, rbasis, rquote))
+                continue
         else:
             r.refund_fen = 0
+            r.refund_status = "none"
             rule = "政策未规定退回金额"
-        r.cite(rbasis)
-        msg = f"服务期至{end}，{departed_on}提前离开：已领取{money.yuan(got)}元，{rule}，应退回{money.yuan(r.refund_fen)}元"
+        how_long = {"contract": "（政策未规定年限，按聘用合同期限）",
+                    "agreement": "（按服务期协议约定的年限）"}.get(source or "", "")
+        msg = (f"服务期至{end}{how_long}，{departed_on}提前离开：已领取{money.yuan(got)}元，{rule}，"
+               f"应退回{money.yuan(r.refund_fen)}元")
         r.reasons.append(msg + f"（{rbasis}）")
-        r.explanation.append(Step("refund", True, money.yuan(r.refund_fen), msg, rbasis, _quote(refund.get("cite"))))
-    return years, end, basis, note
+        r.explanation.append(Step("refund", True, money.yuan(r.refund_fen), msg, rbasis, rquote,
+                                  next((d.number for d in (decisions or []) if d.kind == "refund"
+                                        and d.applies_to(code)), None) if r.refund_status == "decided" else None))
+    return years, end, basis, note, status, source
 
 
 def _paid_map(paid: Any) -> dict[str, set[dt.date]]:

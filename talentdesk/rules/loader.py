@@ -26,12 +26,17 @@ BENEFIT_NAMES = {
     "living_allowance": "生活补贴", "postdoc_living": "博士后生活补助", "spouse_living": "配偶生活补贴",
     "medical_subsidy": "医疗补助", "tuition_subsidy": "学费补助", "special_hire_subsidy": "特聘人才补贴",
     "introduction_subsidy": "博士硕士引进补贴", "migratory_engineer": "候鸟式工程师补助",
+    "contribution_award": "地方贡献奖励", "talent_programme_award": "人才计划配套资金",
+    "yingcai_project": "阿拉善英才项目资金", "teacher_honour_award": "优秀教师人才奖励",
+    "medical_honour_award": "医疗卫生人才奖励", "postdoc_stay_award": "博士后留盟配套资金",
+    "special_hire_medical": "特聘人才医疗费用",
 }
 FUNDING_LEVELS = {"league": "盟级", "banner": "旗级", "city": "市级", "local": "属地"}
 DATE_BASES = ("approved_on", "introduction_date", "agreement_signed_date", "postdoc_entry_date",
               "contract_start")
-SCHEDULE_KINDS = ("fractions", "monthly", "annual", "after_first_year", "working_days", "once", "in_kind")
-REFUND_MODES = ("all_paid", "pro_rata", "none")
+SCHEDULE_KINDS = ("fractions", "monthly", "annual", "after_first_year", "working_days", "once", "in_kind",
+                  "claims", "split")
+REFUND_MODES = ("all_paid", "pro_rata", "office_decides", "none")
 
 
 class PackError(TalentDeskError):
@@ -201,6 +206,11 @@ class _Checker:
         for p in PARAMS.get(name, ()):
             if p not in c:
                 self.err(c.line, f"{where}（{name}）缺少参数“{p}”")
+        if name == "defer" and isinstance(c.get("when"), list):
+            for i, sub in enumerate(c["when"]):
+                self.check(sub, c["when"].line_of(i), f"{where}的第{i + 1}个子条件", False)
+        if name == "not" and "of" in c:
+            self.check(c["of"], c.line_of("of"), f"{where}的否定条件", False)
         if name in ("any_of", "all_of") and isinstance(c.get("checks"), list):
             for i, sub in enumerate(c["checks"]):
                 self.check(sub, c["checks"].line_of(i), f"{where}的第{i + 1}个子条件", False)
@@ -231,6 +241,8 @@ class _Checker:
             elif start and end and end < start:
                 self.err(v.line_of("to"), f"{w}的结束日期早于开始日期")
             keys = [k for k in ("yuan", "max_yuan") if k in v]
+            if v.get("no_cap") is True and not keys:
+                continue  # yearly claims without a ceiling (the amount is each year's fact)
             if len(keys) != 1:
                 self.err(v.line, f"{w}应有且只有“yuan”或“max_yuan”之一")
             for k in keys:
@@ -276,7 +288,15 @@ class _Checker:
         elif kind == "monthly":
             self.need(sched, "months", int, f"{where}的发放方式")
         elif kind == "annual":
-            self.need(sched, "years", int, f"{where}的发放方式")
+            if "cap_yuan" in sched:
+                self.need(sched, "cap_yuan", int, f"{where}的发放方式")
+            else:
+                self.need(sched, "years", int, f"{where}的发放方式")
+        elif kind == "claims":
+            self.need(sched, "fact", str, f"{where}的发放方式")
+            for k in ("years", "cap_per_year_yuan", "percent", "first_after_years"):
+                if k in sched:
+                    self.need(sched, k, int, f"{where}的发放方式")
         elif kind == "working_days":
             self.need(sched, "days", int, f"{where}的发放方式")
         if "start" in sched and sched["start"] not in DATE_BASES:
@@ -422,6 +442,27 @@ class Pack:
     @property
     def benefit_codes(self) -> list[str]:
         return [b["code"] for b in self.data["benefits"]]
+
+    def facts_read(self) -> list[str]:
+        """The ``facts`` keys the pack's checks and schedules read (per-year ones too),
+        for the services that gather them; see resources/policies/README.md."""
+        found: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                for key in ("fact", "start_fact", "end_fact"):
+                    if isinstance(node.get(key), str) and node[key] not in found:
+                        found.append(node[key])
+                for v in node.values():
+                    walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+        walk({k: v for k, v in self.data.items() if k != "notes"})
+        for extra in ("service_agreement_years", "contract_end_date", "approval_level"):
+            if extra not in found:
+                found.append(extra)
+        return found
 
     def level_name(self, code: str) -> str:
         return (self.data.get("funding_levels") or {}).get(code) or FUNDING_LEVELS.get(code, code)

@@ -8,10 +8,15 @@ Case file format::
       - name: …           # what is being checked, in Chinese
         article: 第四十条   # the article the case exercises
         profile: {…}        # overrides of the default profile (roster labels, 是/否)
-        approved_on / as_of / departed_on / agreement / reviews / facts / decisions /
+        approved_on / as_of / departed_on / agreement / reviews / facts (merged over the
+        defaults' facts; null removes one) / decisions ({number, kind, benefit, amount_yuan, parts}) /
         paid / extra_holidays / extra_workdays
         expect:
           service_years: 5
+          service_status: fixed | none | undetermined
+          binding_years: 5             # service_years (policy, agreement or contract term)
+          service_source: policy | agreement | contract
+          service_note_contains: 合同期限
           warning_contains: …
           <benefit code>:
             status: eligible | ineligible | undetermined | not_covered
@@ -21,6 +26,9 @@ Case file format::
             statuses: [due, scheduled, cancelled]
             due: 2023-10-16                          # first installment's due date
             refund_yuan: 0
+            refund_status: none | fixed | undetermined | decided
+            refund_suggested_yuan: 15000
+            pending_contains: 待补充
             funding_yuan: {city: 100000, local: 100000}  # first installment
             reason_contains: 第十条                   # in reasons (any)
             basis_contains: 第四十条
@@ -76,8 +84,13 @@ def test_case(pack_id, defaults, case):
     profile = profile_from_json(raw)
     opts = {k: case.get(k, defaults.get(k)) for k in ("approved_on", "as_of", "departed_on", "reviews", "facts",
                                                       "paid", "extra_holidays", "extra_workdays")}
+    # facts merge: the defaults' facts (e.g. the employer's attributes), then the case's;
+    # a case sets a fact to null to leave it unrecorded
+    facts = {**(defaults.get("facts") or {}), **(case.get("facts") or {})}
+    opts["facts"] = {k: v for k, v in facts.items() if v is not None}
     decisions = [Decision(number=d["number"], kind=d["kind"], benefit_code=d.get("benefit"),
-                          amount_fen=d["amount_yuan"] * 100 if d.get("amount_yuan") is not None else None)
+                          amount_fen=d["amount_yuan"] * 100 if d.get("amount_yuan") is not None else None,
+                          parts=d.get("parts"))
                  for d in case.get("decisions", []) or []]
     ev = evaluate(pack, profile, approved_on=opts["approved_on"], as_of=opts["as_of"],
                   departed_on=opts["departed_on"], reviews=opts["reviews"], decisions=decisions,
@@ -88,9 +101,20 @@ def test_case(pack_id, defaults, case):
     expect = dict(case["expect"])
     if "service_years" in expect:
         assert data["service_years_required"] == expect.pop("service_years")
+    if "binding_years" in expect:  # the period that binds, also when taken from the contract term
+        assert data["service_years"] == expect.pop("binding_years"), data["service_note"]
+    if "service_source" in expect:
+        assert data["service_source"] == expect.pop("service_source")
+    if "service_status" in expect:
+        assert data["service_status"] == expect.pop("service_status"), data["service_note"]
+    if "service_note_contains" in expect:
+        needle = expect.pop("service_note_contains")
+        assert needle in data["service_note"], data["service_note"]
     if "warning_contains" in expect:
         needle = expect.pop("warning_contains")
         assert any(needle in w for w in data["warnings"]), data["warnings"]
+    if "review_passing" in expect:
+        assert data["review_passing"] == expect.pop("review_passing")
     if "no_warnings" in expect:
         expect.pop("no_warnings")
         assert data["warnings"] == []
@@ -118,6 +142,12 @@ def test_case(pack_id, defaults, case):
             assert got["installments"][0]["due"] == want["due"].isoformat(), ctx
         if "refund_yuan" in want:
             assert got["refund_fen"] == want["refund_yuan"] * 100, ctx
+        if "refund_status" in want:
+            assert got["refund_status"] == want["refund_status"], ctx
+        if "refund_suggested_yuan" in want:
+            assert got["refund_suggested_fen"] == want["refund_suggested_yuan"] * 100, ctx
+        if "pending_contains" in want:
+            assert any(want["pending_contains"] in p for p in got["pending"]), (ctx, got["pending"])
         if "payable_yuan" in want:
             assert got["payable_fen"] == want["payable_yuan"] * 100, ctx
         if "funding_yuan" in want:

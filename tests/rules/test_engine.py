@@ -40,14 +40,16 @@ def test_workdays_over_national_day_and_spring_festival():
     assert not cal.uncovered_years
 
 
+FACTS = {"employer_field": "绿色现代化工"}  # 第四十条: not 教育/医疗卫生 (单位性质 企业: not 参公, 第二条)
 PROFILE = {"姓名": "张三", "出生日期": D(1990, 5, 1), "学历": "博士研究生", "学位": "博士", "学习形式": "全日制",
-           "院校类别": "双一流", "引进方式": "招聘", "用人单位": "某医院", "引进日期": D(2023, 6, 1),
+           "院校类别": "双一流", "引进方式": "招聘", "用人单位": "某化工企业", "单位性质": "企业",
+           "引进日期": D(2023, 6, 1),
            "合同期限（年）": Decimal(5), "急需紧缺": True, "本地自有住房": False, "入住人才公寓": False}
 
 
 def test_to_json_shape_and_every_benefit_present():
     pack = get_pack("alxa-2023")
-    data = evaluate(pack, PROFILE, approved_on=D(2023, 6, 1), as_of=D(2023, 7, 1)).to_json()
+    data = evaluate(pack, PROFILE, approved_on=D(2023, 6, 1), as_of=D(2023, 7, 1), facts=FACTS).to_json()
     assert set(data) >= {"policy", "as_of", "service_years_required", "benefits", "warnings"}
     assert data["policy"] == "alxa-2023" and data["as_of"] == "2023-07-01"
     assert [b["code"] for b in data["benefits"]] == pack.benefit_codes
@@ -67,7 +69,7 @@ def test_to_json_shape_and_every_benefit_present():
 def test_odd_amount_fractions_sum_exactly():
     pack = get_pack("alxa-2023")
     prof = dict(PROFILE, 人才类别="B")
-    ev = evaluate(pack, prof, approved_on=D(2023, 6, 1), as_of=D(2023, 7, 1),
+    ev = evaluate(pack, prof, approved_on=D(2023, 6, 1), as_of=D(2023, 7, 1), facts=FACTS,
                   decisions=[Decision("议1号", "amount", "settlement_allowance", 10_000_001)])
     amounts = [i.amount_fen for i in ev.benefit("settlement_allowance").installments]
     assert amounts == [4_000_000, 3_000_000, 3_000_001] and sum(amounts) == 10_000_001
@@ -113,7 +115,7 @@ def test_cli_evaluate_profile(capsys, tmp_path, monkeypatch):
     prof = {k: (v.isoformat() if isinstance(v, D) else ("是" if v is True else "否" if v is False else str(v)))
             for k, v in PROFILE.items()}
     path = tmp_path / "p.json"
-    path.write_text(json.dumps({"profile": prof, "reviews": {"2023": "合格"}}, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps({"profile": prof, "reviews": {"2023": "合格"}, "facts": FACTS}, ensure_ascii=False), encoding="utf-8")
     args = ["evaluate", "--policy", "alxa-2023", "--profile", str(path), "--approved-on", "2023-06-01",
             "--as-of", "2024-07-01"]
     assert cli.main(args + ["--json"]) == 0
@@ -140,3 +142,43 @@ def test_cli_evaluate_talent(capsys, tmp_path, monkeypatch):
     data = json.loads(capsys.readouterr().out)
     assert data["policy"] == "alxa-2023"
     assert [i["status"] for i in data["benefits"][0]["installments"]] == ["due", "cancelled", "cancelled"]
+
+
+def test_added_json_keys_and_review_passing_is_the_packs():
+    data = evaluate(get_pack("alashankou-2014"), {**PROFILE, "学历": "博士研究生"}, approved_on=D(2015, 3, 1),
+                    as_of=D(2016, 6, 1)).to_json()
+    assert {"service_status", "service_years", "service_source", "refund_status", "review_passing"} <= set(data)
+    assert data["review_passing"] == ["优秀", "合格"]
+    b = data["benefits"][0]
+    assert {"refund_status", "refund_suggested_fen", "pending"} <= set(b)
+    ev = evaluate(get_pack("alxa-2023"), PROFILE, approved_on=D(2023, 6, 1), facts=FACTS)
+    assert ev.review_passes("基本合格") and not ev.review_passes("不合格")
+    ev = evaluate(get_pack("alashankou-2014"), PROFILE, approved_on=D(2015, 3, 1))
+    assert ev.review_passes("合格") and not ev.review_passes("基本合格")
+
+
+def test_facts_read_names_the_employer_attributes_and_per_year_facts():
+    assert {"employer_above_scale", "employer_high_tech", "employer_key_project_10bn", "employer_key_industry",
+            "recruited_from_outside_city", "last_year_taxed_pay_fen"} <= set(get_pack("baotou-2022").facts_read())
+    assert "months_served" in get_pack("alashankou-2014").facts_read()
+
+
+def test_undetermined_refund_is_not_a_silent_zero_in_the_summary():
+    prof = {k: v for k, v in PROFILE.items() if k != "合同期限（年）"}
+    prof["合同起始日期"] = D(2023, 6, 1)
+    ev = evaluate(get_pack("alxa-2023"), prof, approved_on=D(2023, 6, 1), as_of=D(2024, 7, 1),
+                  departed_on=D(2024, 3, 1), facts={**FACTS, "contract_end_date": D(2028, 5, 31)})
+    sa = ev.benefit("settlement_allowance")
+    assert ev.service_status == "undetermined" and ev.refund_status == "undetermined"
+    assert sa.refund_fen == 0 and sa.refund_status == "undetermined"
+    assert "应退回：待定" in ev.summary_text()
+
+
+def test_parts_of_a_split_benefit_from_the_decision_note():
+    facts = {**FACTS, "on_establishment": True, "study_leave": True, "degree_in_term": True,
+             "returned_to_post_date": D(2021, 9, 1), "study_programme": "博士", "study_urgent_major": True,
+             "study_domestic": True}
+    ev = evaluate(get_pack("alxa-2023"), PROFILE, approved_on=D(2024, 9, 1), as_of=D(2024, 9, 1), facts=facts,
+                  decisions=[Decision("议5号", "amount", "tuition_subsidy", 3_000_000, note="经研究，分两期发放")])
+    tb = ev.benefit("tuition_subsidy")
+    assert [(i.due, i.amount_fen) for i in tb.installments] == [(D(2024, 9, 1), 1_500_000), (D(2025, 9, 1), 1_500_000)]

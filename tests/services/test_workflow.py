@@ -230,7 +230,9 @@ def test_single_user_mode_allows_everything(ctx):
 
 
 def test_departure_without_service_years_warns(ctx):
-    row = talent_row()  # a PhD: Alxa art. 19 leaves the period to the agreement; none recorded
+    # a PhD: Alxa art. 19 leaves the period to the agreement; none recorded → the contract
+    # term (5 years) binds (issue 14: never a silent 0), and the clerk is told the source
+    row = talent_row()
     talents.add(ctx, row)
     g = grants.approve(ctx, grants.propose(ctx, row["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1),
                                            approval_doc_no="x").id)
@@ -238,9 +240,9 @@ def test_departure_without_service_years_warns(ctx):
     payments.approve(ctx, [g.installments[0].id])
     payments.record_paid(ctx, g.installments[0].id, D(2023, 6, 2), "V")
     p = departures.preview(ctx, row["身份证号"], D(2024, 1, 1))
-    assert p.refund_due_fen == 0
+    assert p.refund_due_fen == 8_000_000
     assert any("服务期协议" in w for w in p.warnings)
-    assert "服务期协议" in p.basis_text
+    assert "按聘用合同期限" in p.basis_text
 
 
 def test_roster_agreement_gives_service_years(ctx):
@@ -359,12 +361,13 @@ def test_facts_given_at_proposal_are_kept(office):
     """Alxa art. 32 tuition subsidy depends on facts outside the roster; they are stored with
     the grant so approval, reviews and departures evaluate the same case."""
     clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
-    facts = {"study_leave": True, "study_programme": "博士", "degree_in_term": True,
-             "returned_to_post_date": D(2022, 7, 1), "study_urgent_major": True}
+    facts = {"on_establishment": True, "study_leave": True, "study_programme": "博士", "degree_in_term": True,
+             "returned_to_post_date": D(2022, 7, 1), "study_urgent_major": True, "study_domestic": True}
     from talentdesk.services import decisions
 
+    # art. 32 pays “分期”: the decision fixes the parts (issue 14)
     decisions.record(clerk, idn, number="阿左人才议〔2023〕9号", decided_on=D(2025, 7, 20), override="amount",
-                     benefit_code="tuition_subsidy", amount_fen=3_000_000)
+                     benefit_code="tuition_subsidy", amount_fen=3_000_000, description="分3期发放")
     ev = grants.evaluate_talent(clerk, idn, approved_on=D(2025, 8, 1), facts=facts)
     tb = ev.benefit("tuition_subsidy")
     assert tb.status == "eligible" and tb.total_fen == 3_000_000 and tb.installments
