@@ -57,9 +57,11 @@ class CliApp:
     def context(self):
         """The service context for the acting user (login hooks in here)."""
         if self._ctx is None:
-            from talentdesk.services import auth_hook
+            from talentdesk.services import auth_hook, demo_mark
 
             self._ctx = auth_hook.cli_context(self)
+            if getattr(self.args, "command", None) != "demo" and demo_mark.is_demo(self._ctx):
+                sys.stderr.write(f"警告：{demo_mark.DEMO_WARNING}\n")
         return self._ctx
 
     def print_json(self, obj: Any) -> None:
