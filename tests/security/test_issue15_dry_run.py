@@ -20,7 +20,7 @@ from talentdesk.cli import main
 from talentdesk.models.base import Base
 from talentdesk.services import reviews, users
 from talentdesk.services.context import ServiceContext
-from test_issue15_payment_import import _two_approved
+from test_issue15_payment_import import two_approved
 
 D = dt.date
 PW = "Office-pass-1"
@@ -39,7 +39,7 @@ def _state(db) -> tuple:
 
 @pytest.fixture
 def office(db, tmp_path, monkeypatch, capsys):
-    idn, g, ids = _two_approved(db)
+    idn, g, ids = two_approved(db)
     reviews.record(ServiceContext(db, user="李审核", role="reviewer"), idn, 2024, "优秀", D(2025, 1, 15))
     users.create_first_admin(db, "admin", PW)
     admin = users.authenticate(db, "admin", PW)

@@ -28,7 +28,7 @@ def _people(db):
     return (ServiceContext(db, user="王经办", role="clerk"), ServiceContext(db, user="李审核", role="reviewer"))
 
 
-def _two_approved(db, 姓名="周敏"):
+def two_approved(db, 姓名="周敏"):
     """A settlement allowance (80,000 / 60,000 / 60,000 元) whose 2nd and 3rd installments are
     both approved for payment: same talent, same benefit, same amount."""
     clerk, reviewer = _people(db)
@@ -63,7 +63,7 @@ def _statuses(ctx, g):
 
 def test_importing_the_same_confirmation_three_times_pays_once(db, tmp_path):
     clerk, _ = _people(db)
-    idn, g, ids = _two_approved(db)
+    idn, g, ids = two_approved(db)
     path = _workbook(tmp_path / "回单.xlsx", [[idn, "周敏", "安家补贴", "第2期", "60000.00", "2025-06-20", "记-06-001"]])
     first = importer.run_import(clerk, path, "payments")
     assert first.committed and first.inserted == 1
@@ -78,7 +78,7 @@ def test_importing_the_same_confirmation_three_times_pays_once(db, tmp_path):
 
 def test_a_row_names_its_installment_never_the_next_one(db):
     clerk, _ = _people(db)
-    idn, g, ids = _two_approved(db)
+    idn, g, ids = two_approved(db)
     row = {"身份证号": idn, "待遇项目": "安家补贴", "金额": "60000元", "发放日期": "2025-06-20", "凭证号": "V1"}
     res = payments.confirm_many(clerk, [row])
     assert not res.committed and "第几期" in res.rows[0].message
@@ -94,7 +94,7 @@ def test_a_row_names_its_installment_never_the_next_one(db):
 
 def test_a_paid_installment_under_another_voucher_is_an_error(db):
     clerk, _ = _people(db)
-    idn, g, ids = _two_approved(db)
+    idn, g, ids = two_approved(db)
     row = {"身份证号": idn, "待遇项目": "安家补贴", "期次": 2, "金额": 6_000_000, "发放日期": "2025-06-20",
            "凭证号": "V1"}
     assert payments.confirm_many(clerk, [row]).confirmed == 1
@@ -110,7 +110,7 @@ def test_a_paid_installment_under_another_voucher_is_an_error(db):
 
 def test_the_database_refuses_a_second_installment_under_one_voucher(db):
     clerk, _ = _people(db)
-    idn, g, ids = _two_approved(db)
+    idn, g, ids = two_approved(db)
     payments.record_paid(clerk, ids[1], D(2025, 6, 20), "V1")
     with pytest.raises(IntegrityError):
         with db.write() as s:
@@ -124,7 +124,7 @@ def test_migration_keeps_existing_duplicates_out_of_the_index(tmp_path):
     from alembic import command
 
     db = open_database(tmp_path / "old.sqlite3")
-    idn, g, ids = _two_approved(db)
+    idn, g, ids = two_approved(db)
     with db.write_engine.connect() as conn:
         command.downgrade(db._alembic_config(conn), "0003")
         conn.commit()
@@ -149,7 +149,7 @@ def test_migration_keeps_existing_duplicates_out_of_the_index(tmp_path):
 def test_two_clerks_importing_one_file_at_once_pay_once(db):
     """Two threads (on PostgreSQL: two connections, row locks) confirm the same rows at the
     same moment: the installment is paid once, the other run reports it unchanged."""
-    idn, g, ids = _two_approved(db)
+    idn, g, ids = two_approved(db)
     rows = [{"身份证号": idn, "待遇项目": "安家补贴", "期次": 2, "金额": 6_000_000, "发放日期": "2025-06-20",
              "凭证号": "V1"}]
     start = threading.Barrier(2)
@@ -175,7 +175,7 @@ def test_two_clerks_importing_one_file_at_once_pay_once(db):
 
 def test_two_clerks_one_voucher_two_installments_at_once(db):
     """Different installments under one voucher from two processes at once: one is paid."""
-    idn, g, ids = _two_approved(db)
+    idn, g, ids = two_approved(db)
     row = {"身份证号": idn, "待遇项目": "安家补贴", "金额": 6_000_000, "发放日期": "2025-06-20", "凭证号": "V1"}
     start = threading.Barrier(2)
     out: list = []
@@ -222,7 +222,7 @@ KILLED = textwrap.dedent("""
 @pytest.mark.slow
 def test_kill_between_payments_and_import_batch_leaves_neither(db, tmp_path):
     clerk, _ = _people(db)
-    idn, g, ids = _two_approved(db)
+    idn, g, ids = two_approved(db)
     path = _workbook(tmp_path / "回单.xlsx", [[idn, "周敏", "安家补贴", 2, "60000.00", "2025-06-20", "V1"],
                                              [idn, "周敏", "安家补贴", 3, "60000.00", "2025-06-20", "V2"]])
     before = _statuses(clerk, g)
