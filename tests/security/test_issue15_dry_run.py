@@ -82,7 +82,7 @@ def _commands(o) -> dict[str, tuple[list[str], str, str]]:
                 "凭证号": "V1"}]
     return {
         "import payments": (["import", "payments", pay, "--dry-run"], "wangjb", "正式导入将登记2条"),
-        "import reviews": (["import", "reviews", rev, "--dry-run"], "lish", "试导入"),
+        "import reviews": (["import", "reviews", rev, "--dry-run"], "lish", "将取消"),
         "import roster": (["import", "roster", roster, "--dry-run"], "wangjb", "将新增1人"),
         "review record": (["review", "record", idn, "2024", "不合格", "--dry-run"], "lish", "取消"),
         "review record --from-json": (["review", "record", "--from-json", _json(d / "r.json", rows), "--dry-run"],

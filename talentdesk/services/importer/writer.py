@@ -570,6 +570,17 @@ def _commit_other(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool
                                             e.get("field"), e.get("value"), e.get("message", rr.message)))
     v.check.error_rows |= bad
     v.check.errors.sort(key=lambda e: (e.row, e.col if e.col is not None else 10_000))
+    if result.committed:  # what a review does to installments (cancel / restore), row by row
+        from talentdesk.domain import money
+
+        verb = "将" if dry_run else "已"
+        for rr in result.rows:
+            for c in getattr(rr, "applied", None) or []:
+                what = "取消" if c.action == "cancel" else "恢复待发放"
+                v.warnings.append(CellIssue(rr.row, None, "", None, None,
+                                            f"第{rr.row}行：{c.benefit_name or c.benefit_code}第{c.seq}期"
+                                            f"（{c.due_date}，{money.yuan(c.amount_fen)}元）{verb}{what}：{c.reason}",
+                                            "warning"))
     if progress:
         progress("write", len(rows), len(rows))
     tail = f"，{unchanged}条已登记、未改动" if unchanged else ""
