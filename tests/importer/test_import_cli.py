@@ -28,6 +28,10 @@ def test_cli_roster_json_exit_codes_and_report(tmp_path, capsys):
     rows = good_rows(4)
     rows[2]["学历"] = "小学"
     where = write_messy_xlsx(tmp_path / "r.xlsx", rows)
+    # a dry run never creates the database file (issue 15)
+    code, out, err = run(capsys, "--db", db, "import", "roster", tmp_path / "r.xlsx", "--dry-run", "--json")
+    assert code == 1 and "不会新建数据库" in err and not db.exists()
+    assert run(capsys, "--db", db, "init")[0] == 0
     code, out, err = run(capsys, "--db", db, "import", "roster", tmp_path / "r.xlsx", "--dry-run", "--json")
     assert code == 3, err
     data = json.loads(out)
