@@ -603,7 +603,7 @@ def _confirm_errors(raw: dict) -> tuple[dict, list[FieldError]]:
             "amount_raw": amount_raw, "paid_date": d, "voucher": voucher}, errors
 
 
-def _confirm_row(session: Session, r: dict, taken: dict[int, int], vouchers: dict[str, int], n: int,
+def _confirm_row(session: Session, r: dict, taken: dict[int, int], vouchers: dict[str, int],
                  ) -> tuple[FieldError | None, Installment | None, BenefitGrant | None, Talent | None]:
     """(error, installment, grant, talent) for one parsed row: the one installment it names."""
     from talentdesk.domain import idcard
@@ -688,7 +688,7 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing, finish) -> ConfirmResu
                 results.append(RowResult(n, False, None, "；".join(e.message for e in errors),
                                          [e.as_dict() for e in errors]))
                 continue
-            fe, inst, g, t = _confirm_row(session, r, taken, vouchers, n)
+            fe, inst, g, t = _confirm_row(session, r, taken, vouchers)
             if fe is not None:
                 results.append(RowResult(n, False, inst.id if inst else None, fe.message, [fe.as_dict()]))
                 continue

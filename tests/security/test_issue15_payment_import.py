@@ -213,8 +213,8 @@ KILLED = textwrap.dedent("""
 
     audit.record = paused
     db = open_database({url!r})
-    ctx = ServiceContext(db, user="王经办", role="clerk")
-    importer.run_import(ctx, {path!r}, "payments")
+    ctx = ServiceContext(db, user={user!r}, role={role!r})
+    importer.run_import(ctx, {path!r}, {kind!r})
     print("DONE", flush=True)
 """)
 
@@ -228,7 +228,8 @@ def test_kill_between_payments_and_import_batch_leaves_neither(db, tmp_path):
     before = _statuses(clerk, g)
     events = len(audit.list_events(clerk, limit=100000))
     script = tmp_path / "killed.py"
-    script.write_text(KILLED.format(url=db.url, path=str(path)), encoding="utf-8")
+    script.write_text(KILLED.format(url=db.url, path=str(path), user="王经办", role="clerk", kind="payments"),
+                      encoding="utf-8")
     kill_at_mid(script)
     db.dispose()
     reopened = open_database(db.url)
@@ -241,5 +242,27 @@ def test_kill_between_payments_and_import_batch_leaves_neither(db, tmp_path):
         s = importer.run_import(ctx, path, "payments")
         assert s.committed and s.inserted == 2 and s.batch_id
         assert importer.previous_imports(ctx, s.sha256, "payments")  # the "already imported" warning's source
+    finally:
+        reopened.dispose()
+
+
+@pytest.mark.slow
+def test_kill_between_reviews_and_import_batch_leaves_neither(db, tmp_path):
+    clerk, _ = _people(db)
+    idn, g, ids = two_approved(db)
+    path = _workbook(tmp_path / "考核.xlsx", [[idn, 2025, "合格"]], header=("身份证号", "年度", "考核结果"))
+    events = len(audit.list_events(clerk, limit=100000))
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED.format(url=db.url, path=str(path), user="李审核", role="reviewer", kind="reviews"),
+                      encoding="utf-8")
+    kill_at_mid(script)
+    db.dispose()
+    reopened = open_database(db.url)
+    try:
+        ctx = ServiceContext(reopened, user="李审核", role="reviewer")
+        assert [r.year for r in reviews.list_for_talent(ctx, idn)] == [2023, 2024]  # 2025 not half-recorded
+        with reopened.read() as s:
+            assert s.execute(select(func.count()).select_from(ImportBatch)).scalar() == 0
+        assert len(audit.list_events(ctx, limit=100000)) == events
     finally:
         reopened.dispose()
