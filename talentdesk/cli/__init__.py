@@ -31,19 +31,37 @@ class CliApp:
         self._db = None
         self._ctx = None
 
+    @property
+    def dry_run(self) -> bool:
+        """``--dry-run`` (试运行): the command runs its real path, every write rolled back."""
+        return bool(getattr(self.args, "dry_run", False))
+
     def database(self):
+        """The database; on a dry run a rehearsal of it (every write transaction rolled back),
+        never a new file and never an upgrade (they would write)."""
         if self._db is None:
             from talentdesk.models.db import open_database
 
-            self._db = open_database(self.args.db)
+            if self.dry_run:
+                self._db = _open_for_dry_run(self.args.db)
+            else:
+                self._db = open_database(self.args.db)
+        return self._db.rehearsal() if self.dry_run else self._db
+
+    def real_database(self):
+        """The database itself, also on a dry run (for what is recorded whatever the mode:
+        a failed log-in)."""
+        self.database()
         return self._db
 
     def context(self):
         """The service context for the acting user (login hooks in here)."""
         if self._ctx is None:
-            from talentdesk.services import auth_hook
+            from talentdesk.services import auth_hook, demo_mark
 
             self._ctx = auth_hook.cli_context(self)
+            if getattr(self.args, "command", None) != "demo" and demo_mark.is_demo(self._ctx):
+                sys.stderr.write(f"警告：{demo_mark.DEMO_WARNING}\n")
         return self._ctx
 
     def print_json(self, obj: Any) -> None:
@@ -57,6 +75,28 @@ class CliApp:
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()
+
+
+def _open_for_dry_run(target):
+    from pathlib import Path
+
+    from talentdesk.models.db import open_database
+
+    text = target or os.environ.get("TALENTDESK_DB") or None
+    if text is None:
+        from talentdesk import paths
+
+        text = str(paths.default_db_path())
+    if "://" not in str(text) and not Path(str(text)).expanduser().is_file():
+        raise TalentDeskError(f"试运行不会新建数据库：数据库文件 {text} 不存在")
+    db = open_database(text, migrate=False)
+    try:
+        if db.needs_upgrade():
+            raise TalentDeskError("试运行不会升级数据库：此数据库需先升级（不加 --dry-run 运行一次任意命令）")
+    except BaseException:
+        db.dispose()
+        raise
+    return db
 
 
 def _command_modules() -> list[str]:

@@ -106,8 +106,17 @@ def cmd_reverse(args, app) -> int:
 def cmd_confirm(args, app) -> int:
     from talentdesk.services import payments
 
-    rows = read_rows(args.from_json, "身份证号、待遇项目、金额（分）、发放日期、凭证号")
+    rows = read_rows(args.from_json, "身份证号、待遇项目、期次或应发日期、金额（分）、发放日期、凭证号")
     res = payments.confirm_many(app.context(), rows, all_or_nothing=not args.partial)
+    if app.dry_run:  # the real path ran on a rehearsal: nothing was saved
+        if app.json:
+            app.print_json(res.as_dict() | {"dry_run": True, "committed": False, "would_commit": res.committed})
+        else:
+            for r in res.rows:
+                app.out(f"第{r.row}行：" + ("✓ " if r.ok else "✗ ") + r.message)
+            app.out(f"试运行（未保存）：正式运行将登记 {res.confirmed} 行，未改动 {res.unchanged} 行，错误 {res.errors} 行"
+                    if res.committed else f"试运行（未保存）：正式运行时因有错误将全部不保存，错误 {res.errors} 行")
+        return 3 if res.errors else 0
     return report_rows(app, res, res.confirmed)
 
 
@@ -148,9 +157,10 @@ def register(sub) -> None:
     pd.add_argument("--voucher", help="会计凭证号")
     pd.set_defaults(func=cmd_paid)
 
-    cf = s.add_parser("confirm", help="批量登记发放结果（JSON 行：身份证号、待遇项目、金额（分）、发放日期、凭证号）")
+    cf = s.add_parser("confirm", help="批量登记发放结果（JSON 行：身份证号、待遇项目、期次或应发日期、金额（分）、发放日期、凭证号）")
     cf.add_argument("--from-json", required=True, help="JSON 文件")
     cf.add_argument("--partial", action="store_true", help="保存正确的行（默认：有错误则全部不保存）")
+    cf.add_argument("--dry-run", action="store_true", help="试运行：按正式登记检查并显示结果，不保存")
     cf.set_defaults(func=cmd_confirm)
 
     rv = s.add_parser("reverse", help="冲销已发放的分期（生成负数冲销记录，原记录不变）")

@@ -16,26 +16,37 @@ def _cons_lines(app, cons) -> None:
 def cmd_record(args, app) -> int:
     from talentdesk.services import reviews
 
-    ctx = app.context()
+    ctx = app.context()  # on --dry-run: a rehearsal, the real path runs and every write is rolled back
     if args.from_json:
         rows = read_rows(args.from_json, "身份证号、年度、考核结果、考核日期、备注")
         res = reviews.record_many(ctx, rows, all_or_nothing=not args.partial)
+        if app.dry_run:
+            return _report_dry_run(app, res)
         return report_rows(app, res, res.recorded)
     if not (args.id_number and args.year and args.result):
         raise TalentDeskError("请写明：身份证号 年度 考核结果，例如 review record 15292… 2024 合格")
+    if app.dry_run:
+        out = reviews.record(ctx, args.id_number, args.year, args.result, parse_date(args.date, "考核日期"),
+                             args.remarks)
+        if app.json:
+            app.print_json(out.as_dict() | {"dry_run": True, "recorded": False})
+        else:
+            r = out.review
+            app.out(f"试运行（未保存）：将{'登记' if out.created else '更新'}{r.talent_name} {r.year}年度考核“{r.result}”")
+            app.out("将影响以下分期：" if out.applied else "不影响任何分期")
+            _cons_lines(app, out.applied)
+        return 0
     cons = [c for c in reviews.consequences(ctx, args.id_number, args.year, args.result) if c.action == "cancel"]
-    if args.dry_run or (cons and not args.yes):
+    if cons and not args.yes:
         if app.json:
             out = {"consequences": [c.as_dict() for c in cons], "recorded": False}
-            if cons and not args.dry_run:
-                out["error"] = "登记该结果将取消分期，确认无误后加上 --yes 再执行"
+            out["error"] = "登记该结果将取消分期，确认无误后加上 --yes 再执行"
             app.print_json(out)
         else:
-            app.out("登记该结果将取消以下分期：" if cons else "登记该结果不影响任何分期")
+            app.out("登记该结果将取消以下分期：")
             _cons_lines(app, cons)
-            if cons and not args.dry_run:
-                app.out("确认无误后加上 --yes 再执行")
-        return 0 if args.dry_run else (1 if cons else 0)
+            app.out("确认无误后加上 --yes 再执行")
+        return 1
     out = reviews.record(ctx, args.id_number, args.year, args.result, parse_date(args.date, "考核日期"), args.remarks)
     if app.json:
         app.print_json(out.as_dict())
@@ -44,6 +55,20 @@ def cmd_record(args, app) -> int:
         app.out(f"已{'登记' if out.created else '更新'}：{r.talent_name} {r.year}年度考核“{r.result}”")
         _cons_lines(app, out.applied)
     return 0
+
+
+def _report_dry_run(app, res) -> int:
+    """What a real batch would record and cancel (the rehearsal was rolled back)."""
+    if app.json:
+        app.print_json(res.as_dict() | {"dry_run": True, "committed": False, "would_commit": res.committed})
+    else:
+        for r in res.rows:
+            app.out(f"第{r.row}行：" + ("✓ " if r.ok else "✗ ") + r.message)
+            _cons_lines(app, r.applied)
+        would = (f"正式运行将登记 {sum(1 for r in res.rows if r.ok)} 行" if res.committed
+                 else "正式运行时因有错误将全部不保存")
+        app.out(f"试运行（未保存）：{would}，错误 {res.errors} 行")
+    return 3 if res.errors else 0
 
 
 def cmd_list(args, app) -> int:

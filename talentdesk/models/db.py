@@ -25,7 +25,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Opening a database already at this revision needs no Alembic
 # import (it costs ~0.4 s of start-up); tests/foundation/test_migrations.py keeps this
 # equal to the head of the migrations folder.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 BUSY_TIMEOUT_S = 30
 
 
@@ -69,7 +69,13 @@ def _sqlite_connect_hooks(engine: Engine, *, immediate: bool) -> None:
 
 
 class Database:
-    """One database: a read engine and a write engine (the same one on PostgreSQL)."""
+    """One database: a read engine and a write engine (the same one on PostgreSQL).
+
+    ``rehearsal()`` gives the same database whose every write transaction is rolled back
+    at its end instead of committed: a dry run (试运行) runs the real code, checks and
+    all, and writes nothing."""
+
+    dry_run = False
 
     def __init__(self, url: str):
         self.url = url
@@ -109,10 +115,27 @@ class Database:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error
+        (and always rolled back on a rehearsal)."""
         with self._write() as session:
+            if self.dry_run:
+                session.begin()
+                try:
+                    yield session
+                    session.flush()
+                finally:
+                    session.rollback()
+                return
             with session.begin():
                 yield session
+
+    def rehearsal(self) -> "Database":
+        """This database, sharing its engines, with every write rolled back (a dry run)."""
+        import copy
+
+        twin = copy.copy(self)
+        twin.dry_run = True
+        return twin
 
     def dispose(self) -> None:
         self.engine.dispose()

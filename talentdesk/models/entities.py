@@ -10,10 +10,13 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentdesk.models.base import Base, Fen, Timestamps, Versioned, utcnow
+
+# Installments whose voucher must be unique (migration 0007): payments, not reversal entries.
+VOUCHER_UNIQUE_WHERE = "voucher_no IS NOT NULL AND reverses_id IS NULL AND voucher_duplicate IS NULL"
 
 
 class Employer(Timestamps, Versioned, Base):
@@ -175,8 +178,14 @@ class Installment(Timestamps, Versioned, Base):
     approved_by: Mapped[str | None] = mapped_column(String(40))
     # A reversal is a new entry pointing at the paid installment it reverses.
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("installment.id"))
+    # 1 on an installment that shares its voucher with an earlier one, found when migration
+    # 0007 made vouchers unique (paid twice before the fix; left for the office to reverse)
+    voucher_duplicate: Mapped[int | None] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_installment_status_due_date", "status", "due_date"),)
+    __table_args__ = (Index("ix_installment_status_due_date", "status", "due_date"),
+                      # a voucher pays exactly one installment (reversals carry their own voucher)
+                      Index("ux_installment_voucher_no", "voucher_no", unique=True,
+                            sqlite_where=text(VOUCHER_UNIQUE_WHERE), postgresql_where=text(VOUCHER_UNIQUE_WHERE)))
 
     grant: Mapped[BenefitGrant] = relationship(back_populates="installments")
     funding: Mapped[list["InstallmentFunding"]] = relationship(back_populates="installment",

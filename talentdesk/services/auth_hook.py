@@ -41,9 +41,29 @@ def login_context(db, username: str | None) -> ServiceContext:
 
 
 def cli_context(app) -> ServiceContext:
-    ctx = login_context(app.database(), getattr(app.args, "user", None))
+    """On a dry run (``app.database()`` is a rehearsal) the log-in's audit events are rolled
+    back with everything else, and no daily backup is made."""
+    db = app.database()
+    if db.dry_run:
+        return _dry_run_login(app, db, getattr(app.args, "user", None))
+    ctx = login_context(db, getattr(app.args, "user", None))
     _daily_backup(ctx)
     return ctx
+
+
+def _dry_run_login(app, rehearsal, username: str | None) -> ServiceContext:
+    """A successful log-in of a dry run leaves no trace; a failed one is recorded on the
+    real database as always (a dry run is no way round the lock-out)."""
+    from talentdesk.services import users
+
+    if not users.has_accounts(rehearsal) or not username:
+        return login_context(rehearsal, username)
+    password = read_password(username)
+    try:
+        return users.authenticate(rehearsal, username, password)
+    except PermissionDenied:
+        users.authenticate(app.real_database(), username, password)  # records the failure, raises again
+        raise
 
 
 def _daily_backup(ctx: ServiceContext) -> None:

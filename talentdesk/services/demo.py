@@ -21,8 +21,16 @@ does) with their audit events (``audit.record_many``); everything after goes thr
 ``talentdesk.services`` so the audit trail and every status are exactly what the
 application itself would write. The same seed on the same day gives the same database.
 
-If the database has user accounts, a clerk proposes and a reviewer approves (four-eyes);
-otherwise two named actors do it in single-user mode.
+Two named actors (演示经办人 proposes, 演示审核人 approves: four-eyes) sign everything; never
+a real account (issue 15: a clerk's demo run wrote approvals signed by a reviewer who had
+never logged in).
+
+Demo data is marked and never mixed with an office's real records: ``generate`` first
+writes the setting ``demo_database = true`` (not one of the office settings a user can
+change) and refuses a database holding anything real (talents, employers, grants, user
+accounts, imports, audit events). ``is_demo`` tells the window title and status bar, every
+printout and ledger (the office name reads “…（演示数据）”), and the CLI and the importer,
+which warn when real work is recorded into a demo database.
 """
 
 from __future__ import annotations
@@ -44,6 +52,7 @@ from talentdesk.models.base import utcnow
 from talentdesk.models.entities import Employer, Talent
 from talentdesk.services import audit
 from talentdesk.services.context import ServiceContext
+from talentdesk.services.demo_mark import DEMO_SETTING, is_demo, is_demo_session  # noqa: F401 (is_demo: API)
 
 # Share of the latest hires whose grants are still waiting for the reviewer.
 RECENT_SHARE = 0.05
@@ -348,20 +357,32 @@ def is_empty(ctx: ServiceContext) -> bool:
         return not session.execute(select(func.count(Talent.id))).scalar_one()
 
 
-def _contexts(ctx: ServiceContext) -> tuple[ServiceContext, ServiceContext]:
-    """(clerk, reviewer): real accounts when the database has them, else named actors."""
-    from talentdesk.models.entities import User
+def _real_records(session) -> list[str]:
+    """What real (non-demo) records the database holds, in Chinese ("人才 3 条" …)."""
+    from talentdesk.models.entities import AuditEvent, BenefitGrant, ImportBatch, User
 
-    with ctx.read() as session:
-        users = session.execute(select(User.username, User.role).where(User.active.is_(True))
-                                .order_by(User.id)).all()
-    clerk = next((u for u, r in users if r == "clerk"), None) or next((u for u, r in users if r == "admin"), None)
-    reviewer = next((u for u, r in users if r == "reviewer" and u != clerk), None) or \
-        next((u for u, r in users if r == "admin" and u != clerk), None)
-    if users and clerk and reviewer:
-        roles = dict(users)
-        return (ServiceContext(ctx.db, user=clerk, role=roles[clerk]),
-                ServiceContext(ctx.db, user=reviewer, role=roles[reviewer]))
+    out = []
+    for model, label in ((Talent, "人才"), (Employer, "用人单位"), (BenefitGrant, "待遇"), (User, "用户账户"),
+                         (ImportBatch, "导入记录"), (AuditEvent, "操作记录")):
+        n = session.execute(select(func.count()).select_from(model)).scalar_one()
+        if n:
+            out.append(f"{label}{n}条")
+    return out
+
+
+def _mark(ctx: ServiceContext) -> None:
+    """``demo_database = true``, before any demo row is written (a killed run is still marked)."""
+    from talentdesk.models.entities import Setting
+
+    with ctx.write() as session:
+        if session.get(Setting, DEMO_SETTING) is None:
+            session.add(Setting(key=DEMO_SETTING, value="true"))
+            session.flush()
+            audit.record(session, ctx.actor, "create", "setting", DEMO_SETTING, after={DEMO_SETTING: True})
+
+
+def _contexts(ctx: ServiceContext) -> tuple[ServiceContext, ServiceContext]:
+    """(clerk, reviewer): the two named demo actors, never a real account."""
     return ServiceContext(ctx.db, user=DEMO_CLERK), ServiceContext(ctx.db, user=DEMO_REVIEWER)
 
 
@@ -381,10 +402,20 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
     """Fill the database with ``size`` demo talents and their history (see module doc).
 
     Refuses (TalentDeskError) a database that already holds talents, unless ``if_empty``,
-    which then does nothing and returns ``existing=True``.
+    which then does nothing and returns ``existing=True``; refuses outright a database
+    that is not a demo database and holds any real record (accounts, imports, audit
+    events …): demo data never mixes with an office's own.
     """
     t0 = time.perf_counter()
     summary = DemoSummary(ctx.db.describe(), seed, size)
+    with ctx.read() as session:
+        demo_db, real = is_demo_session(session), _real_records(session)
+    if real and not demo_db:
+        if if_empty and not is_empty(ctx):
+            summary.existing = True
+            return summary
+        raise TalentDeskError("此数据库中已有正式记录（" + "、".join(real) + "），演示数据不能写入正式数据库；"
+                              "请用 --db 指定一个新的数据库文件")
     if not is_empty(ctx):
         if if_empty:
             summary.existing = True
@@ -392,6 +423,7 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
         raise TalentDeskError("数据库中已有人才数据，演示数据只能写入空数据库；请用 --db 指定一个新的数据库文件")
     if size < 1:
         raise TalentDeskError("演示人才数量至少为1")
+    _mark(ctx)
     today = today or dt.date.today()
     rng = random.Random(seed)
     clerk, reviewer = _contexts(ctx)

@@ -536,11 +536,13 @@ def _row_values(row: dict) -> dict[str, Any]:
 
 
 def record_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bool = False,
-                row_numbers: Sequence[int] | None = None, dry_run: bool = False) -> FactBatch:
+                row_numbers: Sequence[int] | None = None, dry_run: bool = False,
+                finish=None) -> FactBatch:
     """Record service-year facts row by row (the template import's ``facts`` kind): each row
     has 身份证号, 待遇项目 (name or code), 服务年度 and one or more of 服务月数 / 在岗天数 /
     是否返岗. ``all_or_nothing``: one transaction, nothing written if a row fails;
-    ``dry_run``: check every row and write nothing."""
+    ``dry_run``: check every row and write nothing. ``finish(session, n)`` runs in the
+    transaction of the last rows written (the import records its batch there)."""
     from talentdesk.services import grants
 
     permissions.require(ctx, "grant.facts")
@@ -597,12 +599,16 @@ def record_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bo
                     results.append(one(session, n, row))
                 if dry_run or any(not r.ok for r in results):
                     raise _Abort
+                if finish is not None:
+                    finish(session, sum(1 for r in results if r.ok))
         except _Abort:
             return FactBatch(results, False)
         return FactBatch(results, True)
-    for n, row in zip(numbers, rows):
+    for i, (n, row) in enumerate(zip(numbers, rows)):
         with ctx.write() as session:
             results.append(one(session, n, row))
+            if finish is not None and i == len(rows) - 1:
+                finish(session, sum(1 for r in results if r.ok))
     return FactBatch(results, True)
 
 

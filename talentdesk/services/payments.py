@@ -25,7 +25,7 @@ Public API::
     approve(ctx, installment_ids) -> BatchResult
     reject(ctx, installment_ids, reason) -> BatchResult      # proposed/approved → scheduled
     record_paid(ctx, installment_id, paid_date, voucher_no) -> InstallmentRow
-    confirm_many(ctx, rows, *, all_or_nothing=True) -> ConfirmResult
+    confirm_many(ctx, rows, *, all_or_nothing=True, finish=None) -> ConfirmResult  # rows name an installment
     reverse(ctx, installment_id, reason, *, reversed_on=None, voucher_no=None) -> InstallmentRow
     suspend(ctx, installment_ids, reason) / resume(ctx, installment_ids) -> BatchResult
 """
@@ -133,10 +133,11 @@ class RowResult:
     installment_id: int | None
     message: str
     errors: list[dict] = field(default_factory=list)  # FieldError.as_dict() items
+    changed: bool = True  # False: the installment was already paid under this voucher (已登记，未改动)
 
     def as_dict(self) -> dict:
         return {"row": self.row, "ok": self.ok, "installment_id": self.installment_id, "message": self.message,
-                "errors": list(self.errors)}
+                "errors": list(self.errors), "changed": self.changed}
 
 
 @dataclass
@@ -146,15 +147,21 @@ class ConfirmResult:
 
     @property
     def confirmed(self) -> int:
-        return sum(1 for r in self.rows if r.ok) if self.committed else 0
+        """Installments newly recorded paid."""
+        return sum(1 for r in self.rows if r.ok and r.changed) if self.committed else 0
+
+    @property
+    def unchanged(self) -> int:
+        """Rows naming an installment already paid under the same voucher."""
+        return sum(1 for r in self.rows if r.ok and not r.changed)
 
     @property
     def errors(self) -> int:
         return sum(1 for r in self.rows if not r.ok)
 
     def as_dict(self) -> dict:
-        return {"committed": self.committed, "confirmed": self.confirmed, "errors": self.errors,
-                "rows": [r.as_dict() for r in self.rows]}
+        return {"committed": self.committed, "confirmed": self.confirmed, "unchanged": self.unchanged,
+                "errors": self.errors, "rows": [r.as_dict() for r in self.rows]}
 
 
 # ---------------------------------------------------------------- helpers
@@ -492,10 +499,16 @@ def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | s
 CONFIRM_COLUMNS = {
     "id_number": ("身份证号", "身份证号码", "公民身份号码"),
     "benefit": ("待遇项目", "补贴项目", "项目"),
+    "seq": ("期次", "第几期", "分期"),
+    "due_date": ("应发日期", "计划发放日期"),
+    "installment_id": ("分期编号",),
     "amount_fen": ("金额", "金额（分）", "发放金额"),
     "paid_date": ("发放日期", "支付日期", "付款日期"),
     "voucher_no": ("凭证号", "会计凭证号", "凭证编号"),
 }
+
+# The message of a row that names an installment already paid under the same voucher.
+UNCHANGED = "已登记，未改动"
 
 
 def _pick(row: dict, key: str) -> Any:
@@ -508,99 +521,191 @@ def _pick(row: dict, key: str) -> Any:
 
 
 def confirm_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bool = True,
-                 row_numbers: Sequence[int] | None = None) -> ConfirmResult:
-    """Payment confirmations from Excel: each row 身份证号, 待遇项目 (name or code), 金额
-    (integer fen, or a yuan text like "40000.00元"), 发放日期, 凭证号 (English keys
-    id_number/benefit/amount_fen/paid_date/voucher_no also accepted). Each row must match
-    exactly one approved installment of that talent and benefit with that amount (the
-    earliest due first). ``all_or_nothing``: any error → nothing written."""
+                 row_numbers: Sequence[int] | None = None,
+                 finish: Callable[[Session, int], Any] | None = None) -> ConfirmResult:
+    """Payment confirmations from Excel: each row 身份证号, 待遇项目 (name or code), the
+    installment it pays — 期次 (the installment number of the ledger, "第2期" or 2) and/or
+    应发日期, or 分期编号 (the installment's id) — 金额 (integer fen, or a yuan text like
+    "40000.00元"), 发放日期 and 凭证号 (English keys id_number/benefit/seq/due_date/
+    installment_id/amount_fen/paid_date/voucher_no also accepted).
+
+    A row never pays "the next" installment: it names one. A voucher pays exactly one
+    installment (a unique index holds it too). A row naming an installment already paid
+    under the same voucher is ``已登记，未改动`` (importing a file twice changes nothing);
+    under another voucher it is an error. ``all_or_nothing``: any error → nothing written.
+    ``finish(session, paid)``: called inside the same transaction before it commits
+    (the importer records its import batch there: rows and batch commit together)."""
     permissions.require(ctx, "payment.paid")
     numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(rows) + 1))
     results: list[RowResult] = []
+    from sqlalchemy.exc import IntegrityError
+
     try:
-        return _confirm(ctx, rows, numbers, results, all_or_nothing)
+        return _confirm(ctx, rows, numbers, results, all_or_nothing, finish)
     except _Abort:
         return ConfirmResult(results, False)
+    except IntegrityError:
+        raise ConflictError("登记期间其他用户以相同凭证号登记了发放，本次未写入任何数据，请重新导入") from None
 
 
 class _Abort(Exception):
     pass
 
 
-def _confirm(ctx, rows, numbers, results, all_or_nothing) -> ConfirmResult:
-    with ctx.write() as session:
-        from talentdesk.domain import idcard
+def _confirm_amount(raw: Any) -> int | None:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if raw in (None, ""):
+        return None
+    try:
+        text = str(raw).strip()
+        return int(text) if text.isdigit() else money.parse_yuan(raw)
+    except Exception:
+        return None
 
-        taken: set[int] = set()
+
+def _confirm_seq(raw: Any) -> tuple[int | None, bool]:
+    """(installment number, ok): 2, "2", "第2期"; blank → (None, True)."""
+    if raw in (None, ""):
+        return None, True
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return (raw, True) if raw > 0 else (None, False)
+    if isinstance(raw, float) and raw.is_integer() and raw > 0:
+        return int(raw), True
+    m = re.fullmatch(r"第?\s*(\d{1,3})\s*期?", values.fold_width(str(raw)).strip())
+    return (int(m.group(1)), True) if m and int(m.group(1)) > 0 else (None, False)
+
+
+def _confirm_errors(raw: dict) -> tuple[dict, list[FieldError]]:
+    """The row's values, parsed, and its field errors (before the database is asked)."""
+    errors: list[FieldError] = []
+    idn = values.clean_text(_pick(raw, "id_number"))
+    benefit = values.clean_text(_pick(raw, "benefit"))
+    amount_raw = _pick(raw, "amount_fen")
+    amount = _confirm_amount(amount_raw)
+    seq_raw, due_raw, iid_raw = _pick(raw, "seq"), _pick(raw, "due_date"), _pick(raw, "installment_id")
+    seq, seq_ok = _confirm_seq(seq_raw)
+    due = values.date_or_none(due_raw) if due_raw not in (None, "") else None
+    iid, iid_ok = _confirm_seq(iid_raw) if not isinstance(iid_raw, str) or iid_raw.strip().isdigit() else (None,
+                                                                                                         False)
+    if not idn:
+        errors.append(FieldError("id_number", "身份证号", idn, "身份证号：必须填写"))
+    if not benefit:
+        errors.append(FieldError("benefit", "待遇项目", benefit, "待遇项目：必须填写"))
+    if not seq_ok:
+        errors.append(FieldError("seq", "期次", seq_raw, f"期次：“{seq_raw}”应写成 1、2 或 第2期"))
+    if due_raw not in (None, "") and due is None:
+        errors.append(FieldError("due_date", "应发日期", due_raw, f"应发日期：“{due_raw}”不是有效日期"))
+    if not iid_ok:
+        errors.append(FieldError("installment_id", "分期编号", iid_raw, f"分期编号：“{iid_raw}”不是有效编号"))
+    if seq_ok and iid_ok and seq is None and iid is None and due is None and due_raw in (None, ""):
+        errors.append(FieldError("seq", "期次", None, "期次：请写明本行发放的是第几期（或应发日期），"
+                                                     "不能按“下一期”自动匹配"))
+    if amount is None or amount <= 0:
+        errors.append(FieldError("amount_fen", "金额", amount_raw, f"金额：“{amount_raw or ''}”不是有效金额"))
+    d, voucher, e2 = _check_paid_input(_pick(raw, "paid_date"), _pick(raw, "voucher_no"))
+    errors += e2
+    if not voucher:
+        errors.append(FieldError("voucher_no", "凭证号", voucher, "凭证号：必须填写（一个凭证号对应一期发放）"))
+    return {"idn": idn, "benefit": benefit, "seq": seq, "due": due, "iid": iid, "amount": amount,
+            "amount_raw": amount_raw, "paid_date": d, "voucher": voucher}, errors
+
+
+def _confirm_row(session: Session, r: dict, taken: dict[int, int], vouchers: dict[str, int],
+                 ) -> tuple[FieldError | None, Installment | None, BenefitGrant | None, Talent | None]:
+    """(error, installment, grant, talent) for one parsed row: the one installment it names."""
+    from talentdesk.domain import idcard
+
+    number = idcard.normalize(r["idn"])
+    t = session.execute(select(Talent).where(Talent.id_number == number)).scalar_one_or_none()
+    if t is None:
+        return FieldError("id_number", "身份证号", r["idn"], f"身份证号：找不到身份证号为{number}的人才"), None, None, None
+    benefit = r["benefit"]
+    stmt = (select(Installment, BenefitGrant).join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
+            .where(BenefitGrant.talent_id == t.id, Installment.reverses_id.is_(None),
+                   (BenefitGrant.benefit_code == benefit) | (BenefitGrant.benefit_name == benefit))
+            .order_by(Installment.due_date, Installment.id).execution_options(populate_existing=True))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=Installment)
+    cands = session.execute(stmt).all()
+    if not cands:
+        return FieldError("benefit", "待遇项目", benefit, f"待遇项目：{t.name}没有“{benefit}”待遇"), None, None, t
+    which = []
+    if r["iid"] is not None:
+        cands = [(i, g) for i, g in cands if i.id == r["iid"]]
+        which.append(f"分期编号{r['iid']}")
+    if r["seq"] is not None:
+        cands = [(i, g) for i, g in cands if i.seq == r["seq"]]
+        which.append(f"第{r['seq']}期")
+    if r["due"] is not None:
+        cands = [(i, g) for i, g in cands if i.due_date == r["due"]]
+        which.append(f"应发日期{r['due']}")
+    if len(cands) > 1:  # the same benefit granted again after a cancelled grant: the live one
+        live = [(i, g) for i, g in cands if i.status != "cancelled"]
+        cands = live or cands
+    what = f"{t.name}的{benefit}" + "、".join(which)
+    if not cands:
+        return (FieldError("seq", "期次", r["seq"], f"期次：{what}不存在，请按台账中的期次或应发日期填写"),
+                None, None, t)
+    if len(cands) > 1:
+        return (FieldError("due_date", "应发日期", r["due"], f"应发日期：{what}对应{len(cands)}期，请写明应发日期"),
+                None, None, t)
+    inst, g = cands[0]
+    label = _label(inst, g, t.name)
+    voucher = r["voucher"]
+    if inst.id in taken:
+        return (FieldError("seq", "期次", r["seq"], f"期次：{label}与第{taken[inst.id]}行重复，请勿重复登记"),
+                inst, g, t)
+    if voucher in vouchers:
+        return (FieldError("voucher_no", "凭证号", voucher,
+                           f"凭证号：{voucher}与第{vouchers[voucher]}行重复，一个凭证号只能对应一期发放"), inst, g, t)
+    if inst.status == "paid":
+        if inst.voucher_no == voucher:
+            return None, inst, g, t  # already recorded: unchanged
+        return (FieldError("voucher_no", "凭证号", voucher,
+                           f"凭证号：{label}已按凭证号{inst.voucher_no or '（无）'}登记为已发放，与表中凭证号{voucher}不符，"
+                           f"请核对；确属错登请先冲销"), inst, g, t)
+    if inst.status != "approved":
+        return (FieldError("seq", "期次", r["seq"],
+                           f"期次：{label}当前状态为“{INSTALLMENT_STATUS.get(inst.status, inst.status)}”，"
+                           f"只能登记已审核待付的分期，请先提交并审核发放"), inst, g, t)
+    if inst.amount_fen != r["amount"]:
+        return (FieldError("amount_fen", "金额", r["amount_raw"],
+                           f"金额：{label}的金额为{money.yuan(inst.amount_fen)}元，与表中金额"
+                           f"{money.yuan(r['amount'])}元不符"), inst, g, t)
+    used = session.execute(
+        select(Installment.id, Installment.seq, BenefitGrant.benefit_name, Talent.name)
+        .join(BenefitGrant, Installment.grant_id == BenefitGrant.id).join(Talent, BenefitGrant.talent_id == Talent.id)
+        .where(Installment.voucher_no == voucher, Installment.reverses_id.is_(None), Installment.id != inst.id)
+        .limit(1)).first()
+    if used is not None:
+        return (FieldError("voucher_no", "凭证号", voucher,
+                           f"凭证号：{voucher}已用于{used.name}的{used.benefit_name}第{used.seq}期（分期编号{used.id}），"
+                           f"一个凭证号只能对应一期发放"), inst, g, t)
+    return None, inst, g, t
+
+
+def _confirm(ctx, rows, numbers, results, all_or_nothing, finish) -> ConfirmResult:
+    with ctx.write() as session:
+        taken: dict[int, int] = {}  # installment id → row
+        vouchers: dict[str, int] = {}  # voucher → row
         changes = []
         for n, raw in zip(numbers, rows):
-            errors: list[FieldError] = []
-            idn_raw = values.clean_text(_pick(raw, "id_number"))
-            benefit = values.clean_text(_pick(raw, "benefit"))
-            amount_raw = _pick(raw, "amount_fen")
-            amount = None
-            if isinstance(amount_raw, int) and not isinstance(amount_raw, bool):
-                amount = amount_raw
-            elif amount_raw not in (None, ""):
-                try:
-                    amount = money.parse_yuan(amount_raw) if not str(amount_raw).strip().isdigit() else int(
-                        str(amount_raw).strip())
-                except Exception:
-                    amount = None
-            if not idn_raw:
-                errors.append(FieldError("id_number", "身份证号", idn_raw, "身份证号：必须填写"))
-            if not benefit:
-                errors.append(FieldError("benefit", "待遇项目", benefit, "待遇项目：必须填写"))
-            if amount is None or amount <= 0:
-                errors.append(FieldError("amount_fen", "金额", amount_raw, f"金额：“{amount_raw or ''}”不是有效金额"))
-            d, voucher, e2 = _check_paid_input(_pick(raw, "paid_date"), _pick(raw, "voucher_no"))
-            errors += e2
+            r, errors = _confirm_errors(raw)
             if errors:
                 results.append(RowResult(n, False, None, "；".join(e.message for e in errors),
                                          [e.as_dict() for e in errors]))
                 continue
-            number = idcard.normalize(idn_raw)
-            t = session.execute(select(Talent).where(Talent.id_number == number)).scalar_one_or_none()
-            if t is None:
-                fe = FieldError("id_number", "身份证号", idn_raw, f"身份证号：找不到身份证号为{number}的人才")
-                results.append(RowResult(n, False, None, fe.message, [fe.as_dict()]))
+            fe, inst, g, t = _confirm_row(session, r, taken, vouchers)
+            if fe is not None:
+                results.append(RowResult(n, False, inst.id if inst else None, fe.message, [fe.as_dict()]))
                 continue
-            stmt = (select(Installment, BenefitGrant).join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
-                    .where(BenefitGrant.talent_id == t.id,
-                           (BenefitGrant.benefit_code == benefit) | (BenefitGrant.benefit_name == benefit))
-                    .order_by(Installment.due_date, Installment.id))
-            if session.get_bind().dialect.name == "postgresql":
-                stmt = stmt.with_for_update(of=Installment)
-            cands = session.execute(stmt).all()
-            if not cands:
-                fe = FieldError("benefit", "待遇项目", benefit, f"待遇项目：{t.name}没有“{benefit}”待遇")
-                results.append(RowResult(n, False, None, fe.message, [fe.as_dict()]))
+            taken[inst.id] = n
+            vouchers[r["voucher"]] = n
+            if inst.status == "paid":
+                results.append(RowResult(n, True, inst.id, f"{_label(inst, g, t.name)}{UNCHANGED}", changed=False))
                 continue
-            match = next(((i, g) for i, g in cands
-                          if i.status == "approved" and i.amount_fen == amount and i.id not in taken), None)
-            if match is None:
-                approved = [i for i, _ in cands if i.status == "approved" and i.id not in taken]
-                if approved:
-                    msg = (f"金额：{t.name}的{benefit}已审核待付的分期金额为"
-                           + "、".join(money.yuan(i.amount_fen) + "元" for i in approved)
-                           + f"，与表中金额{money.yuan(amount)}元不符")
-                    fe = FieldError("amount_fen", "金额", amount_raw, msg)
-                else:
-                    same = [i for i, _ in cands if i.status == "paid" and i.amount_fen == amount]
-                    if same and voucher and any(i.voucher_no == voucher for i in same):
-                        msg = f"凭证号：{t.name}的{benefit}已按凭证号{voucher}登记为已发放，请勿重复导入"
-                        fe = FieldError("voucher_no", "凭证号", voucher, msg)
-                    elif any(i.id in taken for i, _ in cands):
-                        msg = f"待遇项目：{t.name}的{benefit}已审核待付的分期已被表中前面的行全部匹配，请检查是否重复"
-                        fe = FieldError("benefit", "待遇项目", benefit, msg)
-                    else:
-                        msg = f"待遇项目：{t.name}的{benefit}没有已审核待付的分期，请先提交并审核发放"
-                        fe = FieldError("benefit", "待遇项目", benefit, msg)
-                results.append(RowResult(n, False, None, fe.message, [fe.as_dict()]))
-                continue
-            inst, g = match
-            taken.add(inst.id)
-            changes.append(_mark_paid(session, ctx, inst, g, d, voucher))
+            changes.append(_mark_paid(session, ctx, inst, g, r["paid_date"], r["voucher"]))
             results.append(RowResult(n, True, inst.id, f"{_label(inst, g, t.name)}已登记发放"))
         has_errors = any(not r.ok for r in results)
         if has_errors and all_or_nothing:
@@ -608,7 +713,10 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing) -> ConfirmResult:
         session.flush()
         audit.record_many(session, ctx.actor, changes)
         _refresh_refunds(session, ctx, [c.talent_id for c in changes])
-        return ConfirmResult(results, True)
+        result = ConfirmResult(results, True)
+        if finish is not None:
+            finish(session, result.confirmed)
+        return result
 
 
 def reverse(ctx: ServiceContext, installment_id: int, reason: str, *, reversed_on: dt.date | None = None,

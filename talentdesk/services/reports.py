@@ -78,8 +78,12 @@ def office(ctx: ServiceContext) -> Office:
     sig = {role: name for role, name in (("经办人", getattr(s, "signatory_clerk", "")),
                                          ("审核人", getattr(s, "signatory_reviewer", "")),
                                          ("负责人", getattr(s, "signatory_head", ""))) if name}
-    return Office(name=getattr(s, "office_name", "") or default.name,
-                  doc_prefix=getattr(s, "doc_prefix", "") or default.doc_prefix, signatories=sig)
+    name = getattr(s, "office_name", "") or default.name
+    from talentdesk.services import demo_mark
+
+    if demo_mark.DEMO_MARK not in name and demo_mark.is_demo(ctx):  # every printout and ledger of a demo database says so
+        name = f"{name}（{demo_mark.DEMO_MARK}）"
+    return Office(name=name, doc_prefix=getattr(s, "doc_prefix", "") or default.doc_prefix, signatories=sig)
 
 
 _PACKS: dict | None = None

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -350,10 +350,12 @@ class _Abort(Exception):
 
 
 def record_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bool = False,
-                row_numbers: Sequence[int] | None = None) -> ReviewBatch:
+                row_numbers: Sequence[int] | None = None,
+                finish: Callable[[Session, int], Any] | None = None) -> ReviewBatch:
     """Many results at once (the grid, the Excel import), one transaction; each row's
     errors are reported (FieldError dicts). Without ``all_or_nothing`` the good rows
-    are recorded and the bad ones skipped."""
+    are recorded and the bad ones skipped. ``finish(session, recorded)`` runs inside the
+    same transaction before it commits (the importer's batch record)."""
     from talentdesk.domain import idcard
 
     permissions.require(ctx, "review.record")
@@ -393,6 +395,8 @@ def record_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bo
                 raise _Abort()
             session.flush()
             audit.record_many(session, ctx.actor, changes)
+            if finish is not None:
+                finish(session, sum(1 for r in results if r.ok))
     except _Abort:
         return ReviewBatch(results, False)
     return ReviewBatch(results, True)

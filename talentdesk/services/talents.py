@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from talentdesk.domain import pinyin, roster
+from talentdesk.domain import money, pinyin, roster
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, CaseDecision, Departure, Employer,
@@ -239,7 +239,12 @@ def list_talents(ctx: ServiceContext, *, search: str | None = None, employer: st
 
 
 def delete(ctx: ServiceContext, id_number: str) -> None:
-    """Delete a talent registered by mistake; refused once anything was paid."""
+    """Delete a talent registered by mistake; refused once anything was paid, and while
+    anything a reviewer approved is live (an approved grant, an installment proposed or
+    approved for payment): a reviewer cancels the grant first (``grants.cancel``, with its
+    reason), which is the four-eyes step. Every row removed with the talent (grant,
+    installment, agreement, review, case decision, departure) gets its own audit event
+    holding what it was."""
     permissions.require(ctx, "talent.delete")
     with ctx.write() as session:
         t = _load(session, id_number, lock=True)
@@ -251,17 +256,49 @@ def delete(ctx: ServiceContext, id_number: str) -> None:
         if paid:
             raise ConflictError(f"{t.name}已有发放记录，不能删除；如已离职，请办理离职登记")
         before = snapshot(t)
-        grants = session.execute(select(BenefitGrant).where(BenefitGrant.talent_id == t.id)).scalars().all()
+        grants = session.execute(select(BenefitGrant).where(BenefitGrant.talent_id == t.id)
+                                 .order_by(BenefitGrant.id)).scalars().all()
+        approved = _approved_parts(grants)
+        if approved:
+            raise ConflictError(f"{t.name}的{'；'.join(approved)}，不能由经办人直接删除；"
+                                f"请先由审核人取消这些待遇（注明原因），再删除该人才")
+        removed: list[audit.Change] = []
         for g in grants:
             for inst in g.installments:
+                removed.append(audit.Change("delete", "installment", inst.id, t.id, _row_state(inst), None))
                 session.delete(inst)
+            removed.append(audit.Change("delete", "benefit_grant", g.id, t.id, _row_state(g), None))
             session.delete(g)
+        entity = {AnnualReview: "annual_review", CaseDecision: "case_decision", Departure: "departure"}
         for model in (AnnualReview, CaseDecision, Departure):
             for row in session.execute(select(model).where(model.talent_id == t.id)).scalars():
+                removed.append(audit.Change("delete", entity[model], row.id, t.id, _row_state(row), None))
                 session.delete(row)
         for agreement in t.agreements:
+            removed.append(audit.Change("delete", "agreement", agreement.id, t.id, _row_state(agreement), None))
             session.delete(agreement)
         session.flush()
+        audit.record_many(session, ctx.actor, removed)
         session.delete(t)
         session.flush()
         audit.record(session, ctx.actor, "delete", "talent", t.id, talent_id=t.id, before=before)
+
+
+def _approved_parts(grants) -> list[str]:
+    """What of these grants a reviewer approved and is still live (Chinese, one per grant)."""
+    out = []
+    for g in grants:
+        name = g.benefit_name or g.benefit_code
+        live = [i for i in g.installments if i.status in ("proposed", "approved") and i.reverses_id is None]
+        if g.status == "approved":
+            out.append(f"{name}已由{g.approved_by or '审核人'}批准" + (f"（文号{g.approval_doc_no}）"
+                                                                  if g.approval_doc_no else ""))
+        elif live:
+            out.append(f"{name}有{len(live)}期已提交或已审核发放（共{money.yuan(sum(i.amount_fen for i in live))}元）")
+    return out
+
+
+def _row_state(row) -> dict:
+    """Every column of a row removed with a talent, for its audit event."""
+    return {c.key: getattr(row, c.key) for c in row.__mapper__.column_attrs}
+

@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.env = env
         env.main_window = self
+        self.demo = False  # a demo database (演示数据): title and status bar say so
         self.setWindowTitle(tr("人才服务台账"))
         self.setMinimumSize(QSize(960, 600))
         self.pages: dict[str, QWidget] = {}
@@ -184,8 +185,11 @@ class MainWindow(QMainWindow):
         refresh = getattr(widget, "refresh", None)
         if callable(refresh) and not filters:
             refresh()
-        self.setWindowTitle(f"{tr(self.spec(key).title)} - {tr('人才服务台账')}")
+        self.setWindowTitle(self._title(f"{tr(self.spec(key).title)} - {tr('人才服务台账')}"))
         return True
+
+    def _title(self, text: str) -> str:
+        return f"{text}（{tr('演示数据')}）" if self.demo else text
 
     def _select_nav(self, key: str) -> None:
         row = PAGE_KEYS.index(key)
@@ -341,7 +345,9 @@ class MainWindow(QMainWindow):
         ctx = self.env.ctx
         db_text = ctx.db.describe()
         short = db_text if len(db_text) <= 60 else "…" + db_text[-58:]
-        self.lbl_db.setText(tr("数据库：") + short)
+        if policy:
+            self._check_demo()
+        self.lbl_db.setText((f"【{tr('演示数据')}】" if self.demo else "") + tr("数据库：") + short)
         self.lbl_db.setToolTip(db_text)
         from talentdesk.domain.status import ROLES
 
@@ -350,6 +356,20 @@ class MainWindow(QMainWindow):
         self.lbl_user.setText(tr("用户：") + who + (f"（{role}）" if role else ""))
         self.lbl_user.setToolTip(tr("登录名：") + ctx.actor)
         self.lbl_policy.setText(tr("政策：") + (self._policy_text() if policy else "…"))
+
+    def _check_demo(self) -> None:
+        from talentdesk.services import demo_mark
+
+        try:
+            demo = demo_mark.is_demo(self.env.ctx)
+        except Exception:
+            log.warning("could not read the demo mark:\n%s", traceback.format_exc())
+            return
+        if demo != self.demo:
+            self.demo = demo
+            title = self.windowTitle()
+            mark = f"（{tr('演示数据')}）"
+            self.setWindowTitle(title + mark if demo else title.replace(mark, ""))
 
     def _policy_text(self) -> str:
         try:

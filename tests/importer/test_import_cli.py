@@ -28,6 +28,10 @@ def test_cli_roster_json_exit_codes_and_report(tmp_path, capsys):
     rows = good_rows(4)
     rows[2]["学历"] = "小学"
     where = write_messy_xlsx(tmp_path / "r.xlsx", rows)
+    # a dry run never creates the database file (issue 15)
+    code, out, err = run(capsys, "--db", db, "import", "roster", tmp_path / "r.xlsx", "--dry-run", "--json")
+    assert code == 1 and "不会新建数据库" in err and not db.exists()
+    assert run(capsys, "--db", db, "init")[0] == 0
     code, out, err = run(capsys, "--db", db, "import", "roster", tmp_path / "r.xlsx", "--dry-run", "--json")
     assert code == 3, err
     data = json.loads(out)
@@ -129,9 +133,9 @@ def test_payments_import_through_the_engine(tmp_path):
     payments.approve(reviewer, [first])
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["身份证号", "姓名", "补贴项目", "发放金额（元）", "发放日期", "记账凭证号"])
-    ws.append([idn, "周敏", "安家补贴", "80,000.00", "2023.6.5", "V9"])
-    ws.append([idn, "周敏", "安家补贴", "abc", "2023.6.5", "V10"])
+    ws.append(["身份证号", "姓名", "补贴项目", "期次", "发放金额（元）", "发放日期", "记账凭证号"])
+    ws.append([idn, "周敏", "安家补贴", "第1期", "80,000.00", "2023.6.5", "V9"])
+    ws.append([idn, "周敏", "安家补贴", 2, "abc", "2023.6.5", "V10"])
     wb.save(tmp_path / "pay.xlsx")
     s = importer.run_import(clerk, tmp_path / "pay.xlsx", "payments", all_or_nothing=True)
     assert not s.committed and {(e.row, e.column) for e in s.errors} == {(3, "发放金额（元）")}

@@ -114,7 +114,7 @@ def _approved_installments(ctx, n: int) -> list[dict]:
         first = g.installments[0]
         payments.propose(clerk, [first.id], as_of=D(2023, 6, 10))
         payments.approve(reviewer, [first.id])
-        rows.append({"身份证号": row["身份证号"], "待遇项目": "settlement_allowance", "金额": first.amount_fen,
+        rows.append({"身份证号": row["身份证号"], "待遇项目": "settlement_allowance", "期次": 1, "金额": first.amount_fen,
                      "发放日期": "2023-06-20", "凭证号": f"记-2023-06-{i:03d}"})
     return rows
 

@@ -114,4 +114,4 @@ def test_cli_rows_from_json(tmp_path, capsys):
     assert code == 3 and res["committed"] is False and res["confirmed"] == 0 and not res["rows"][0]["ok"]
     (tmp_path / "bad.json").write_text('{"身份证号": "1"}', encoding="utf-8")
     code, _, err = run(capsys, *db, "pay", "confirm", "--from-json", str(tmp_path / "bad.json"))
-    assert code == 1 and "JSON 文件应为对象数组，每个对象含 身份证号、待遇项目、金额（分）、发放日期、凭证号" in err
+    assert code == 1 and "JSON 文件应为对象数组，每个对象含 身份证号、待遇项目、期次或应发日期、金额（分）、发放日期、凭证号" in err

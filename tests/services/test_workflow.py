@@ -172,8 +172,9 @@ def test_reverse_paid_installment(office, db):
 def test_confirm_many_all_or_nothing(office):
     clerk, idn = office["clerk"], office["idn"]
     g, first = _first_installment_approved(office)
-    good = {"身份证号": idn, "待遇项目": "安家补贴", "金额": 8_000_000, "发放日期": "2023-06-05", "凭证号": "V9"}
-    bad = {"身份证号": idn, "待遇项目": "安家补贴", "金额": 123, "发放日期": "2023-06-05", "凭证号": "V10"}
+    good = {"身份证号": idn, "待遇项目": "安家补贴", "期次": 1, "金额": 8_000_000, "发放日期": "2023-06-05",
+            "凭证号": "V9"}
+    bad = {"身份证号": idn, "待遇项目": "安家补贴", "期次": 1, "金额": 123, "发放日期": "2023-06-05", "凭证号": "V10"}
     res = payments.confirm_many(clerk, [bad, good], row_numbers=[2, 3])
     assert not res.committed and res.confirmed == 0
     assert [r.ok for r in res.rows] == [False, True]
@@ -183,12 +184,13 @@ def test_confirm_many_all_or_nothing(office):
     # partial mode writes the good rows
     res = payments.confirm_many(clerk, [good, bad], all_or_nothing=False)
     assert res.committed and res.confirmed == 1
-    assert "前面的行" in res.rows[1].message
+    assert "与第1行重复" in res.rows[1].message
     row = payments.list_installments(clerk, grant_id=g.id)[0]
     assert row.status == "paid" and row.voucher_no == "V9" and row.paid_date == D(2023, 6, 5)
-    # importing the same file again: refused with a clear reason
+    # importing the same file again changes nothing (issue 15): 已登记，未改动
     res = payments.confirm_many(clerk, [good | {"待遇项目": "settlement_allowance"}])
-    assert not res.committed and "重复" in res.rows[0].message
+    assert res.committed and res.confirmed == 0 and res.unchanged == 1
+    assert "已登记，未改动" in res.rows[0].message
 
 
 def test_ineligible_refused_with_reasons(office):
@@ -270,7 +272,7 @@ def test_refusals_name_the_problem(office):
         payments.record_paid(clerk, first, D(2023, 6, 5), "V")
     with pytest.raises(ValidationError, match="发放日期"):
         payments.record_paid(clerk, first, "昨天", "V")
-    res = payments.confirm_many(clerk, [{"身份证号": "110101199001011237", "待遇项目": "安家补贴", "金额": "80000元",
+    res = payments.confirm_many(clerk, [{"身份证号": "110101199001011237", "待遇项目": "安家补贴", "期次": 1, "金额": "80000元",
                                          "发放日期": "2023-06-05", "凭证号": "V"}])
     assert "找不到身份证号" in res.rows[0].message
     with pytest.raises(ValidationError, match="早于"):

@@ -206,19 +206,47 @@ def _payments_check(record: dict[str, Any], failed: set[str]) -> list[FieldError
     return errors
 
 
+def _parse_seq(value: Any) -> Any:
+    """The installment number as the ledger shows it: 2, "2", "第2期"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"“{value}”应写成 1、2 或 第2期")
+    if isinstance(value, (int, float)) and float(value).is_integer() and value > 0:
+        return int(value)
+    text = values.fold_width(str(value)).strip()
+    digits = text.removeprefix("第").removesuffix("期").strip()
+    if digits.isdigit() and 0 < int(digits) < 1000:
+        return int(digits)
+    raise ValueError(f"“{value}”应写成 1、2 或 第2期")
+
+
+def _payments_row_check(record: dict[str, Any], failed: set[str]) -> list[FieldError]:
+    errors = _payments_check(record, failed)
+    if record.get("seq") is None and record.get("due_date") is None and not failed & {"seq", "due_date"}:
+        errors.append(FieldError("seq", "期次", None, "期次：请写明本行发放的是第几期（或填写应发日期），"
+                                                     "不能按“下一期”自动匹配"))
+    return errors
+
+
 PAYMENTS = ImportKind("payments", "待遇发放确认", (
     _id_field(),
     _name_field(),
     FieldSpec("benefit", "待遇项目", roster.BY_KEY["remarks"].parse, True, "text",
               aliases=("待遇名称", "补贴项目", "补贴名称", "项目", "待遇类别", "补贴类别"), width=14),
+    # which installment the row pays: its number in the ledger and/or its due date (never "the next one")
+    FieldSpec("seq", "期次", _parse_seq, False, "int", aliases=("第几期", "分期", "发放期次", "期数"), width=8),
+    FieldSpec("due_date", "应发日期", lambda v: values.parse_date(v), False, "date",
+              aliases=("应发时间", "计划发放日期", "应发放日期"), width=12),
     FieldSpec("amount_fen", "金额", _parse_amount, True, "money",
               aliases=("发放金额", "金额元", "补贴金额", "实发金额", "金额(元)"), width=12),
     FieldSpec("paid_date", "发放日期", lambda v: values.parse_date(v), True, "date",
               aliases=("发放时间", "支付日期", "付款日期"), width=12),
-    FieldSpec("voucher_no", "凭证号", roster.BY_KEY["remarks"].parse, False, "text",
-              aliases=("凭证编号", "记账凭证号", "付款凭证号", "凭证号码"), cache=False, width=14),
+    # one voucher pays exactly one installment: required, and unique within the file
+    FieldSpec("voucher_no", "凭证号", roster.BY_KEY["remarks"].parse, True, "text",
+              aliases=("凭证编号", "记账凭证号", "付款凭证号", "凭证号码", "会计凭证号"), cache=False, width=14),
     FieldSpec("remarks", "备注", roster.BY_KEY["remarks"].parse, False, "text", width=20),
-), row_by_row(_payments_check), "payment")
+), row_by_row(_payments_row_check), "payment", ("voucher_no",))
 
 
 # -- facts per service year of a grant (grant_facts) -----------------------------------

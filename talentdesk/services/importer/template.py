@@ -54,7 +54,7 @@ def write_template(kind: str | ImportKind, out: str | os.PathLike) -> Path:
         cell.fill = req_fill if f.required else head_fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        hint = _hint(f)
+        hint = _hint(f, k.name)
         cell.comment = Comment(("必填。" if f.required else "") + hint, "人才服务台账")
         ws.column_dimensions[letter].width = max(f.width, len(f.label) * 2 + 2)
         rng = f"{letter}2:{letter}{ROWS + 1}"
@@ -89,7 +89,14 @@ def write_template(kind: str | ImportKind, out: str | os.PathLike) -> Path:
     return out
 
 
-# hints for columns whose kind alone says the wrong thing (labels are unique per template)
+# Column hints that say more than the value kind: the payments template's installment columns,
+# and columns whose kind alone says the wrong thing (labels are unique per template).
+_FIELD_HINTS = {
+    ("payments", "seq"): "本行发放的是第几期，与台账“期次”一致，如 1 或 第2期；期次和应发日期至少填一项",
+    ("payments", "due_date"): "该期的应发日期（台账“应发日期”），如 2024-06-01；期次和应发日期至少填一项",
+    ("payments", "voucher_no"): "会计凭证号；一个凭证号只对应一期发放，同一文件中不能重复。"
+                                "已按同一凭证号登记过的行再次导入时显示“已登记，未改动”",
+}
 _LABEL_HINTS = {
     "服务年度": "第几个服务年度，填 1、2、3 …（1 为待遇起算后的第一年），不是公历年份",
     "服务月数": "该服务年度内累计服务的月数，0到12的整数",
@@ -98,7 +105,9 @@ _LABEL_HINTS = {
 }
 
 
-def _hint(f) -> str:
+def _hint(f, kind: str = "") -> str:
+    if (kind, f.key) in _FIELD_HINTS:
+        return _FIELD_HINTS[(kind, f.key)]
     if f.label in _LABEL_HINTS:
         return _LABEL_HINTS[f.label]
     if f.choices:
@@ -123,6 +132,9 @@ def _instructions(wb, k: ImportKind) -> None:
         "4. 带下拉箭头的列请从下拉列表中选择；“是/否”列填“是”或“否”。",
         "5. 不要在表格末尾添加“合计”行；如需说明请写在本工作表中。",
     ]
+    if k.name == "payments":
+        general.append("6. 每行写明发放的是哪一期（期次或应发日期，与发放台账一致），不会按“下一期”自动匹配；"
+                       "一个凭证号只对应一期发放。同一文件再次导入不会重复发放：已登记的行显示“已登记，未改动”。")
     for line in general:
         ws.append([line])
     ws.append([])
@@ -130,7 +142,7 @@ def _instructions(wb, k: ImportKind) -> None:
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
     for f in k.fields:
-        ws.append([f.label, "必填" if f.required else "", _hint(f)])
+        ws.append([f.label, "必填" if f.required else "", _hint(f, k.name)])
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 10
     ws.column_dimensions["C"].width = 80

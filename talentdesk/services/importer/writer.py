@@ -523,60 +523,90 @@ def _write_back(v, result) -> set[int]:
 
 
 def _commit_other(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool, progress: Callable | None):
-    """Hand the parsed rows to the service that owns the rules (it writes one transaction)."""
+    """Hand the parsed rows to the service that owns the rules; the rows and the import
+    batch record are written in one transaction (the service's ``finish`` hook).
+
+    A dry run (试导入) runs exactly the same path on ``ctx.db.rehearsal()``: every check the
+    real run makes is made, and the transaction is rolled back at its end (no backup)."""
+    import dataclasses
+
     rows = [v.check.record(vals) for _, vals in v.check.valid]
     numbers = [r for r, _ in v.check.valid]
-    if v.kind.name == "facts" and dry_run and rows:
-        # the dry run asks the service too (which grant, its state), so that errors reach the cells now
-        from talentdesk.services import grant_facts
-
-        checked = grant_facts.record_many(ctx, [dict(r) for r in rows], row_numbers=numbers, dry_run=True)
-        bad = _write_back(v, checked)
-        s = _summary(v, None, dry_run=True, committed=False, inserted=len(rows) - len(bad), updated=0,
-                     unchanged=0, message="试导入：未写入数据库")
-        s.valid = len(v.check.valid) - len(bad)
-        return s
-    if dry_run or (all_or_nothing and v.errors) or not rows:
-        msg = "试导入：未写入数据库" if dry_run else (
-            "文件中有错误，按“全部成功才导入”的要求未写入任何数据" if v.errors and all_or_nothing else "没有可导入的有效行")
-        return _summary(v, None, dry_run=dry_run, committed=False, inserted=len(rows) if dry_run else 0,
-                        updated=0, unchanged=0, message=msg)
-    _backup_first(ctx)
+    if (all_or_nothing and v.errors) or not rows:
+        msg = ("文件中有错误，按“全部成功才导入”的要求未写入任何数据" if v.errors and all_or_nothing
+               else "没有可导入的有效行")
+        if dry_run:
+            msg = "试导入：未写入数据库。" + msg
+        return _summary(v, None, dry_run=dry_run, committed=False, inserted=0, updated=0, unchanged=0, message=msg)
+    run_ctx = dataclasses.replace(ctx, db=ctx.db.rehearsal()) if dry_run else ctx
+    if not dry_run:
+        _backup_first(ctx)
     if progress:
         progress("write", 0, len(rows))
     for r in rows:
         r.pop("name", None)
+    batch_ids: list[int] = []
+
+    def finish(session: Session, written: int) -> None:
+        """The import batch, in the service's own transaction (never rows without their batch)."""
+        if not written:
+            return
+        batch = ImportBatch(kind=v.kind.batch_kind, file_name=v.file.file_name[:260], sha256=v.file.sha256,
+                            rows=v.check.rows, inserted=written, updated=0, skipped=v.check.rows - written,
+                            errors=len(v.check.error_rows), user=ctx.actor, at=utcnow())
+        session.add(batch)
+        session.flush()
+        audit.record(session, ctx.actor, "import", "import_batch", batch.id,
+                     after={"kind": batch.kind, "file_name": batch.file_name, "sha256": batch.sha256,
+                            "rows": batch.rows, "inserted": written, "errors": batch.errors})
+        batch_ids.append(batch.id)
+
     if v.kind.name == "reviews":
         from talentdesk.services import reviews
 
-        result = reviews.record_many(ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers)
+        result = reviews.record_many(run_ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers,
+                                     finish=finish)
+        written = result.recorded
+        unchanged = 0
     elif v.kind.name == "facts":
         from talentdesk.services import grant_facts
 
-        result = grant_facts.record_many(ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers)
+        result = grant_facts.record_many(run_ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers,
+                                         finish=finish)
+        written = result.recorded
+        unchanged = 0
     else:
         from talentdesk.services import payments
 
-        result = payments.confirm_many(ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers)
+        result = payments.confirm_many(run_ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers,
+                                       finish=finish)
+        written = result.confirmed
+        unchanged = result.unchanged
     bad = _write_back(v, result)
-    written = sum(1 for rr in result.rows if rr.ok) if result.committed else 0
-    batch_id = None
-    if result.committed and written:
-        with ctx.write() as session:
-            batch = ImportBatch(kind=v.kind.batch_kind, file_name=v.file.file_name[:260], sha256=v.file.sha256,
-                                rows=v.check.rows, inserted=written, updated=0, skipped=v.check.rows - written,
-                                errors=len(v.check.error_rows), user=ctx.actor, at=utcnow())
-            session.add(batch)
-            session.flush()
-            audit.record(session, ctx.actor, "import", "import_batch", batch.id,
-                         after={"kind": batch.kind, "file_name": batch.file_name, "sha256": batch.sha256,
-                                "rows": batch.rows, "inserted": written, "errors": batch.errors})
-            batch_id = batch.id
+    if result.committed:  # what a review does to installments (cancel / restore), row by row
+        from talentdesk.domain import money
+
+        verb = "将" if dry_run else "已"
+        for rr in result.rows:
+            for c in getattr(rr, "applied", None) or []:
+                what = "取消" if c.action == "cancel" else "恢复待发放"
+                v.warnings.append(CellIssue(rr.row, None, "", None, None,
+                                            f"第{rr.row}行：{c.benefit_name or c.benefit_code}第{c.seq}期"
+                                            f"（{c.due_date}，{money.yuan(c.amount_fen)}元）{verb}{what}：{c.reason}",
+                                            "warning"))
     if progress:
         progress("write", len(rows), len(rows))
-    msg = (f"已登记{written}条" if written else
-           "文件中有错误，按“全部成功才导入”的要求未写入任何数据" if not result.committed else "没有写入任何记录")
-    s = _summary(v, None, dry_run=False, committed=bool(written), inserted=written, updated=0, unchanged=0,
-                 batch_id=batch_id, message=msg)
+    tail = f"，{unchanged}条已登记、未改动" if unchanged else ""
+    if dry_run:
+        msg = ("试导入：未写入数据库。" + (f"正式导入将登记{written}条{tail}" if result.committed else
+                                    "文件中有错误，正式导入时按“全部成功才导入”的要求不会写入任何数据"))
+        s = _summary(v, None, dry_run=True, committed=False, inserted=written if result.committed else 0,
+                     updated=0, unchanged=unchanged, message=msg)
+    else:
+        msg = (f"已登记{written}条{tail}" if written else
+               "文件中有错误，按“全部成功才导入”的要求未写入任何数据" if not result.committed else
+               f"没有写入任何记录{tail}")
+        s = _summary(v, None, dry_run=False, committed=bool(written), inserted=written, updated=0,
+                     unchanged=unchanged, batch_id=batch_ids[0] if batch_ids else None, message=msg)
     s.valid = len(v.check.valid) - len(bad)
     return s

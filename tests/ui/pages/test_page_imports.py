@@ -43,8 +43,8 @@ def approved_installment(env, clerk_ctx, reviewer_ctx):
 
 def test_import_payment_confirmations(qtbot, env, approved_installment, tmp_path, monkeypatch):
     t, g, first = approved_installment
-    path = _xlsx(tmp_path / "财务回单.xlsx", ["身份证号", "姓名", "待遇项目", "金额", "发放日期", "凭证号"],
-                 [t.id_number, "张伟", "安家补贴", "80000.00", f"{YEAR}-03-15", "记-2025-0315"])
+    path = _xlsx(tmp_path / "财务回单.xlsx", ["身份证号", "姓名", "待遇项目", "期次", "金额", "发放日期", "凭证号"],
+                 [t.id_number, "张伟", "安家补贴", 1, "80000.00", f"{YEAR}-03-15", "记-2025-0315"])
     monkeypatch.setattr(widgets, "ask_open_file", lambda *a: path)
     page = payments_page.Page(env)
     qtbot.addWidget(page)
