@@ -122,6 +122,10 @@ def test_import_rows_dry_run_and_errors(ctx, expert):
 def test_engine_inputs_carry_per_year_and_one_grant_sees_only_its_own(ctx, expert):
     idn, g = expert
     grant_facts.record(ctx, g.id, 1, {"months_served": 7, "returned_to_post": True})
+    # Alashankou 第十九条: a 特聘 year is paid 在考核合格的前提下 — the year's review passed
+    from talentdesk.services import reviews
+
+    reviews.record(ctx, idn, 2020, "合格")
     with ctx.read() as session:
         from talentdesk.models.entities import BenefitGrant
 
