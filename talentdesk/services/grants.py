@@ -205,6 +205,7 @@ class EngineInputs:
     extra_holidays: list[dt.date]
     extra_workdays: list[dt.date]
     facts: dict[str, Any] = field(default_factory=dict)  # from stored records (agreements)
+    departed_on: dt.date | None = None  # the recorded departure (run_engine uses it only when told)
 
 
 def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None) -> EngineInputs:
@@ -227,8 +228,22 @@ def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None
     elif talent.agreement_signed_date and talent.contract_years:
         # the roster says an agreement was signed (协议签订日期) with this term (合同期限)
         facts["service_agreement_years"] = int(talent.contract_years)
+    from talentdesk.models.entities import Departure
+
+    departed = session.execute(select(func.min(Departure.departed_on)).where(Departure.talent_id == talent.id)).scalar()
     return EngineInputs(talent.id, pid, profile, reviews, decisions, office.extra_holidays, office.extra_workdays,
-                        facts)
+                        facts, departed)
+
+
+def grant_case(inputs: EngineInputs, g: BenefitGrant) -> rules.payability.Case:
+    """The payability case of one grant: the talent's stored inputs (``engine_inputs``),
+    the grant's policy, benefit, approval date and the facts it was proposed with, and
+    the recorded departure."""
+    return rules.payability.Case(
+        pack=load_pack(g.policy_id), profile=inputs.profile, benefit_code=g.benefit_code,
+        approved_on=g.approval_date, reviews=dict(inputs.reviews), decisions=tuple(inputs.decisions),
+        facts=inputs.facts | grant_facts(g), departed_on=inputs.departed_on,
+        extra_holidays=tuple(inputs.extra_holidays), extra_workdays=tuple(inputs.extra_workdays))
 
 
 def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | None = None,
