@@ -208,12 +208,14 @@ class EngineInputs:
     departed_on: dt.date | None = None  # the recorded departure (run_engine uses it only when told)
 
 
-def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None) -> EngineInputs:
+def engine_inputs(session: Session, talent: Talent, policy_id: str | None = None, *, office: Any = None
+                  ) -> EngineInputs:
+    """``office``: the settings already read in this session (a batch reads them once)."""
     from talentdesk.domain import roster
     from talentdesk.models.entities import AnnualReview
     from talentdesk.services import settings, talents
 
-    office = settings.read_settings(session)
+    office = office or settings.read_settings(session)
     pid = policy_id or talent.policy_id or office.default_policy_id
     reviews = dict(session.execute(select(AnnualReview.year, AnnualReview.result)
                                    .where(AnnualReview.talent_id == talent.id)).all())

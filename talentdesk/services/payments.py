@@ -330,7 +330,8 @@ def decide(session: Session, items: Iterable[tuple[Installment, BenefitGrant]], 
     ``record_paid``, ``confirm_many``) acts on this answer and on nothing else."""
     from talentdesk.services import grants, settings
 
-    days = settings.read_settings(session).pay_before_due_days
+    office = settings.read_settings(session)
+    days = office.pay_before_due_days
     by_grant: dict[int, tuple[BenefitGrant, list[Installment]]] = {}
     for inst, g in items:
         by_grant.setdefault(g.id, (g, []))[1].append(inst)
@@ -345,7 +346,8 @@ def decide(session: Session, items: Iterable[tuple[Installment, BenefitGrant]], 
         needs_engine = any(payability.stored_refusal(st, action) is None for st in stored)
         if needs_engine and g.approval_date is not None:
             if g.talent_id not in inputs_of:
-                inputs_of[g.talent_id] = grants.engine_inputs(session, session.get(Talent, g.talent_id))
+                inputs_of[g.talent_id] = grants.engine_inputs(session, session.get(Talent, g.talent_id),
+                                                              office=office)
             case = grants.grant_case(inputs_of[g.talent_id], g)
         for st, a in zip(stored, payability.decide(case, stored, action, on, pay_before_due_days=days)):
             out[st.id] = a
