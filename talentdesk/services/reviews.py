@@ -209,7 +209,9 @@ def _consequences(session: Session, t: Talent, year: int, result: str) -> list[C
     gs = session.execute(select(BenefitGrant).where(BenefitGrant.talent_id == t.id,
                                                     BenefitGrant.status.in_(("proposed", "approved")))
                          .options(selectinload(BenefitGrant.installments))).scalars().all()
-    if not gs:
+    # only open installments (cancel) and ones a review cancelled (restore) can change
+    if not any(i.reverses_id is None and (i.status in OPEN or (i.status == "cancelled" and (
+            i.status_reason or "").startswith(REVIEW_MARK))) for g in gs for i in g.installments):
         return []
     inputs = grants.engine_inputs(session, t)
     reviews = dict(inputs.reviews)
