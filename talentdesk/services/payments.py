@@ -335,20 +335,22 @@ def decide(session: Session, items: Iterable[tuple[Installment, BenefitGrant]], 
     by_grant: dict[int, tuple[BenefitGrant, list[Installment]]] = {}
     for inst, g in items:
         by_grant.setdefault(g.id, (g, []))[1].append(inst)
-    inputs_of: dict[int, grants.EngineInputs] = {}
-    out: dict[int, payability.Answer] = {}
+    stored_of: dict[int, list[payability.StoredInstallment]] = {}
     for g, insts in by_grant.values():
         years = _review_years(g)
-        stored = [payability.StoredInstallment(
+        stored_of[g.id] = [payability.StoredInstallment(
             i.seq, i.due_date, i.amount_fen, i.status, g.status, years.get(i.seq), i.reverses_id is not None, i.id,
             (labels or {}).get(i.id, "")) for i in insts]
-        case = None
-        needs_engine = any(payability.stored_refusal(st, action) is None for st in stored)
-        if needs_engine and g.approval_date is not None:
-            if g.talent_id not in inputs_of:
-                inputs_of[g.talent_id] = grants.engine_inputs(session, session.get(Talent, g.talent_id),
-                                                              office=office)
-            case = grants.grant_case(inputs_of[g.talent_id], g)
+    engine_grants = [g for g, _ in by_grant.values() if g.approval_date is not None and any(
+        payability.stored_refusal(st, action) is None for st in stored_of[g.id])]
+    people = {g.talent_id for g in engine_grants}
+    inputs_of = grants.engine_inputs_many(session, session.execute(
+        select(Talent).where(Talent.id.in_(people)).options(selectinload(Talent.employer))).scalars(),
+        office=office) if people else {}
+    out: dict[int, payability.Answer] = {}
+    for g, _ in by_grant.values():
+        stored = stored_of[g.id]
+        case = grants.grant_case(inputs_of[g.talent_id], g) if g.talent_id in inputs_of and g.approval_date else None
         for st, a in zip(stored, payability.decide(case, stored, action, on, pay_before_due_days=days)):
             out[st.id] = a
     return out
