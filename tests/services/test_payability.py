@@ -157,3 +157,30 @@ def test_departure_cancellations_come_from_the_engine(ctx):
     with ctx.read() as session:
         ids = [r.id for r in session.execute(select(Installment).where(Installment.grant_id == g.id)).scalars()]
     assert len(ids) == 3
+
+
+def test_cli_future_as_of_is_refused(tmp_path, capsys):
+    """`pay propose --as-of <a future date>` (issue: one due 2027-11-11 was recorded paid on
+    2026-11-30): refused in Chinese; `pay paid` before the due date too."""
+    from talentdesk.cli import main
+
+    db = ["--db", str(tmp_path / "cli.sqlite3")]
+    today = dt.date.today()
+    approved = today - dt.timedelta(days=10)
+    row = talent_row(**{"引进日期": (approved - dt.timedelta(days=40)).isoformat(),
+                        "合同起始日期": (approved - dt.timedelta(days=40)).isoformat()})
+    assert main([*db, "talent", "add", *[f"{k}={v}" for k, v in row.items()]]) == 0
+    capsys.readouterr()
+    assert main([*db, "grant", "propose", row["身份证号"], "settlement_allowance", "--approved-on",
+                 approved.isoformat(), "--doc-no", "文1", "--json"]) == 0
+    import json
+
+    g = json.loads(capsys.readouterr().out)
+    assert main([*db, "grant", "approve", str(g["id"])]) == 0
+    second = g["installments"][1]
+    capsys.readouterr()
+    future = dt.date.fromisoformat(second["due_date"]) + dt.timedelta(days=19)
+    assert main([*db, "pay", "propose", str(second["id"]), "--as-of", future.isoformat()]) == 1
+    assert "晚于本月" in capsys.readouterr().err
+    assert main([*db, "pay", "propose", str(second["id"])]) == 3
+    assert "尚未到期" in capsys.readouterr().out
