@@ -103,11 +103,19 @@ def _agree(db, on: dt.date) -> tuple[int, dict[str, int]]:
 # ---------------------------------------------------------------- the demo database
 
 @pytest.fixture(scope="session")
-def demo_file(tmp_path_factory, _sqlite_template) -> Path:
+def empty_file(tmp_path_factory) -> Path:
+    """An empty, migrated SQLite database to copy (once per session)."""
+    path = tmp_path_factory.mktemp("empty") / "empty.sqlite3"
+    open_database(path).dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory, empty_file) -> Path:
     """A ``talentdesk demo --size 300`` database, generated once per test session (SQLite)."""
     folder = tmp_path_factory.mktemp("demo")
     path = folder / "demo.sqlite3"
-    shutil.copy(_sqlite_template, path)
+    shutil.copy(empty_file, path)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TALENTDESK_HOME", str(folder / "home"))
         db = open_database(path)
@@ -217,10 +225,10 @@ def _build(db, h) -> None:
 
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(h=histories())
-def test_generated_histories_agree(_sqlite_template, h):
+def test_generated_histories_agree(empty_file, h):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "h.sqlite3"
-        shutil.copy(_sqlite_template, path)
+        shutil.copy(empty_file, path)
         db = open_database(path)
         try:
             try:
