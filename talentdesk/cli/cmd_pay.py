@@ -59,7 +59,7 @@ def cmd_propose(args, app) -> int:
 def cmd_approve(args, app) -> int:
     from talentdesk.services import payments
 
-    return _batch(app, payments.approve(app.context(), args.ids))
+    return _batch(app, payments.approve(app.context(), args.ids, as_of=parse_date(args.as_of, "计算日期")))
 
 
 def cmd_reject(args, app) -> int:
@@ -137,13 +137,14 @@ def register(sub) -> None:
     ls.add_argument("--full", action="store_true", help="显示完整身份证号")
     ls.set_defaults(func=cmd_list)
 
-    pr = s.add_parser("propose", help="提交发放（经办人）：已批准、已到期且条件满足的分期")
+    pr = s.add_parser("propose", help="提交发放（经办人）：已批准、本月到期且按政策可发放的分期")
     pr.add_argument("ids", nargs="+", type=int, metavar="分期编号")
-    pr.add_argument("--as-of", help="按此日期判断是否到期（默认今天）")
+    pr.add_argument("--as-of", help="提交日期（默认今天；可提交该月及以前到期的分期，不能晚于本月）")
     pr.set_defaults(func=cmd_propose)
 
-    ap = s.add_parser("approve", help="审核发放（审核人，不能是提交人本人）")
+    ap = s.add_parser("approve", help="审核发放（审核人，不能是提交人本人）：本月到期且按政策可发放的分期")
     ap.add_argument("ids", nargs="+", type=int, metavar="分期编号")
+    ap.add_argument("--as-of", help="审核日期（默认今天；可审核该月及以前到期的分期，不能晚于本月）")
     ap.set_defaults(func=cmd_approve)
 
     rj = s.add_parser("reject", help="退回已提交或已审核、尚未发放的分期")
@@ -151,7 +152,8 @@ def register(sub) -> None:
     rj.add_argument("--reason", required=True, help="退回原因")
     rj.set_defaults(func=cmd_reject)
 
-    pd = s.add_parser("paid", help="登记已发放：分期编号 --date 发放日期 --voucher 凭证号")
+    pd = s.add_parser("paid", help="登记已发放：分期编号 --date 发放日期 --voucher 凭证号（发放日期不早于应发日期，"
+                                   "或按设置“提前登记发放天数”）")
     pd.add_argument("installment_id", type=int, metavar="分期编号")
     pd.add_argument("--date", required=True, help="发放日期")
     pd.add_argument("--voucher", help="会计凭证号")

@@ -17,7 +17,8 @@ INSTALLMENT_STATUS = {
 }
 
 REVIEW_RESULTS = ("优秀", "合格", "基本合格", "不合格")
-PASSING_RESULTS = ("优秀", "合格", "基本合格")
+# Which results pass is each pack's ``review.passing`` (Alashankou 第十四条: 优秀/合格 only),
+# asked through talentdesk.rules.payability.review_passes: there is no domain-wide pass list.
 
 AGREEMENT_KINDS = ("服务期协议", "聘用合同", "三方协议")
 AGREEMENT_STATUS = {"active": "履行中", "ended": "已期满", "terminated": "已解除"}

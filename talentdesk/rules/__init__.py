@@ -127,6 +127,8 @@ from talentdesk.rules.engine import (BenefitResult, Decision, Evaluation, Instal
                                      profile_from_json)
 from talentdesk.rules.loader import (BENEFIT_NAMES, FUNDING_LEVELS, Pack, PackError, check_pack_file,
                                      get_pack, load_packs)
+from talentdesk.rules import payability  # noqa: E402  (after the engine it builds on)
 
 __all__ = ["BENEFIT_NAMES", "FUNDING_LEVELS", "BenefitResult", "Decision", "Evaluation", "Installment", "Pack",
-           "PackError", "Step", "check_pack_file", "evaluate", "get_pack", "load_packs", "profile_from_json"]
+           "PackError", "Step", "check_pack_file", "evaluate", "get_pack", "load_packs", "payability",
+           "profile_from_json"]

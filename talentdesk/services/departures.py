@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from talentdesk.domain import money, values
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from talentdesk.rules import payability
 from talentdesk.models.entities import (BenefitGrant, Departure, Employer, Installment, Recovery, ServiceAgreement,
                                         Talent)
 from talentdesk.services import audit, permissions
@@ -207,16 +208,12 @@ def _compute(session: Session, t: Talent, departed_on: dt.date) -> DeparturePrev
         benefits.append(BenefitRefund(g.id, g.benefit_code, g.benefit_name, net, refund, rbasis, line))
         if g.status != "approved":
             continue
-        for i in g.installments:
-            if i.status not in OPEN or i.reverses_id is not None:
-                continue
-            if i.due_date > departed_on:
-                to_cancel.append(CancelItem(i.id, g.id, g.benefit_name, i.seq, i.due_date, i.amount_fen, i.status,
-                                            f"{departed_on}离开，未到期部分取消"))
-            elif refund > 0:
-                to_cancel.append(CancelItem(i.id, g.id, g.benefit_name, i.seq, i.due_date, i.amount_fen, i.status,
-                                            f"{departed_on}未满服务期离开，应退回已领取待遇，未发部分不再发放"
-                                            + (f"（{'；'.join(rbasis)}）" if rbasis else "")))
+        # what the departure cancels is the engine's answer (rules.payability)
+        stored = [payability.StoredInstallment(i.seq, i.due_date, i.amount_fen, i.status, g.status, None,
+                                               i.reverses_id is not None, i.id) for i in g.installments]
+        for c in payability.departure_cancellations(ev, g.benefit_code, stored, refund_fen=refund):
+            to_cancel.append(CancelItem(c.inst.id, g.id, g.benefit_name, c.inst.seq, c.inst.due, c.inst.amount_fen,
+                                        c.inst.status, c.reason))
     return DeparturePreview(t.id, t.id_number, t.name, departed_on, service_end, to_cancel, grants_to_cancel,
                             received_total, sum(b.refund_fen for b in benefits), benefits, basis, warnings)
 

@@ -3,9 +3,15 @@ Excel, reverse, suspend/resume.
 
 Installment lifecycle (codes in ``talentdesk.domain.status.INSTALLMENT_STATUS``)::
 
-    scheduled ─ propose (clerk; grant approved, due, condition holds) → proposed
+    scheduled ─ propose (clerk) → proposed
     proposed  ─ approve (reviewer ≠ proposer) → approved
     approved  ─ record_paid / confirm_many (paid date, voucher) → paid
+
+    propose, approve, record_paid and confirm_many each act on ``decide`` (the rules
+    engine's answer, ``talentdesk.rules.payability``): propose/approve cover the
+    installments due within the month of the day (按月提交、审核), paying needs the paid
+    date on or after the due date (or ``pay_before_due_days`` earlier, an office setting),
+    and the engine must say the installment is payable then. No rule lives here.
     paid      ─ reverse (reason) → stays paid; a NEW entry status ``reversed`` with the
                 negative amount and ``reverses_id`` pointing at it (both show in ledgers)
     scheduled/proposed/approved ─ suspend → suspended ─ resume → scheduled
@@ -20,9 +26,11 @@ Public API::
                       status=None, benefit_code=None, talent=None, grant_id=None,
                       limit=None, offset=0) -> list[InstallmentRow]
     count_installments(ctx, **same filters) -> (count, amount_fen)
+    decide(session, [(installment, grant)], action, on) -> {id: payability.Answer}   # THE decision
+    may_pay(session, installment, grant, paid_date) -> payability.Answer   # decide(…, "pay", …) for one
     check(ctx, installment_ids, *, as_of=None) -> list[ItemResult]   # would propose succeed?
     propose(ctx, installment_ids, *, as_of=None) -> BatchResult
-    approve(ctx, installment_ids) -> BatchResult
+    approve(ctx, installment_ids, *, as_of=None) -> BatchResult
     reject(ctx, installment_ids, reason) -> BatchResult      # proposed/approved → scheduled
     record_paid(ctx, installment_id, paid_date, voucher_no) -> InstallmentRow
     confirm_many(ctx, rows, *, all_or_nothing=True, finish=None) -> ConfirmResult  # rows name an installment
@@ -42,9 +50,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from talentdesk.domain import money, values
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS, PASSING_RESULTS
-from talentdesk.models.entities import (AnnualReview, BenefitGrant, Employer, Installment, InstallmentFunding,
+from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS
+from talentdesk.models.entities import (BenefitGrant, Employer, Installment, InstallmentFunding,
                                         Talent)
+from talentdesk.rules import payability
 from talentdesk.services import audit, permissions
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.grants import PAID_STATUSES, _review_years
@@ -102,10 +111,17 @@ class InstallmentRow:
 class ItemResult:
     installment_id: int
     ok: bool
-    message: str  # Chinese: what was done, or why it was refused
+    message: str  # Chinese: what was done, or why it was refused (with the articles)
+    verdict: str = "yes"  # the decision's yes / no / pending (待定)
+    articles: list[str] = field(default_factory=list)
+
+    @property
+    def pending(self) -> bool:
+        return self.verdict == payability.PENDING
 
     def as_dict(self) -> dict:
-        return {"installment_id": self.installment_id, "ok": self.ok, "message": self.message}
+        return {"installment_id": self.installment_id, "ok": self.ok, "message": self.message,
+                "verdict": self.verdict, "articles": list(self.articles)}
 
 
 @dataclass
@@ -308,76 +324,124 @@ def _snap(inst: Installment) -> dict:
             "voucher_no": inst.voucher_no, "proposed_by": inst.proposed_by, "approved_by": inst.approved_by}
 
 
-def _why_not_payable(session: Session, inst: Installment, g: BenefitGrant, name: str, as_of: dt.date,
-                     reviews_cache: dict[int, dict[int, str]]) -> str | None:
-    """None if the installment may be proposed for payment now, else the Chinese reason."""
-    what = _label(inst, g, name)
-    if inst.reverses_id is not None:
-        return f"{what}是冲销记录，不能发放"
-    if inst.status != "scheduled":
-        return f"{what}当前状态为“{INSTALLMENT_STATUS.get(inst.status, inst.status)}”，只能提交待发放的分期"
-    if g.status != "approved":
-        from talentdesk.domain.status import GRANT_STATUS
+def decide(session: Session, items: Iterable[tuple[Installment, BenefitGrant]], action: str, on: dt.date,
+           *, labels: dict[int, str] | None = None) -> dict[int, payability.Answer]:
+    """THE decision: may each installment be proposed / approved / paid (``action``
+    "propose" / "approve" / "pay") on ``on`` (for "pay": the paid date)? Asks the rules
+    engine (``talentdesk.rules.payability.decide``) with the stored facts (profile,
+    reviews, decisions, the grant's facts, the recorded departure) and the office's
+    ``pay_before_due_days``; one engine run per grant. Returns {installment id: Answer}
+    (``ok``, ``verdict`` yes/no/pending, ``message`` in Chinese with the articles).
 
-        return f"{what}所属待遇尚未批准（{GRANT_STATUS.get(g.status, g.status)}），不能提交发放"
-    if inst.due_date > as_of:
-        return f"{what}尚未到期（应发日期{inst.due_date}）"
-    year = _review_years(g).get(inst.seq)
-    if year is not None:
-        if g.talent_id not in reviews_cache:
-            reviews_cache[g.talent_id] = dict(session.execute(
-                select(AnnualReview.year, AnnualReview.result).where(AnnualReview.talent_id == g.talent_id)).all())
-        result = reviews_cache[g.talent_id].get(year)
-        if result is None:
-            return f"{what}需要{year}年度考核合格，尚未登记{year}年度考核结果"
-        if result not in PASSING_RESULTS:
-            return f"{what}需要{year}年度考核合格，{year}年度考核结果为“{result}”"
-    return None
+    Every path that proposes, approves or records a payment (``propose``, ``approve``,
+    ``record_paid``, ``confirm_many``) acts on this answer and on nothing else."""
+    from talentdesk.services import grants, settings
+
+    office = settings.read_settings(session)
+    days = office.pay_before_due_days
+    by_grant: dict[int, tuple[BenefitGrant, list[Installment]]] = {}
+    for inst, g in items:
+        by_grant.setdefault(g.id, (g, []))[1].append(inst)
+    stored_of: dict[int, list[payability.StoredInstallment]] = {}
+    for g, insts in by_grant.values():
+        years = _review_years(g)
+        stored_of[g.id] = [payability.StoredInstallment(
+            i.seq, i.due_date, i.amount_fen, i.status, g.status, years.get(i.seq), i.reverses_id is not None, i.id,
+            (labels or {}).get(i.id, "")) for i in insts]
+    engine_grants = [g for g, _ in by_grant.values() if g.approval_date is not None and any(
+        payability.stored_refusal(st, action) is None for st in stored_of[g.id])]
+    people = {g.talent_id for g in engine_grants}
+    inputs_of = grants.engine_inputs_many(session, session.execute(
+        select(Talent).where(Talent.id.in_(people)).options(selectinload(Talent.employer))).scalars(),
+        office=office) if people else {}
+    out: dict[int, payability.Answer] = {}
+    for g, _ in by_grant.values():
+        stored = stored_of[g.id]
+        case = grants.grant_case(inputs_of[g.talent_id], g) if g.talent_id in inputs_of and g.approval_date else None
+        for st, a in zip(stored, payability.decide(case, stored, action, on, pay_before_due_days=days)):
+            out[st.id] = a
+    return out
+
+
+def may_pay(session: Session, inst: Installment, g: BenefitGrant, paid_date: dt.date, *,
+            label: str = "") -> payability.Answer:
+    """May this installment be recorded paid on ``paid_date``? ``decide`` for one
+    installment and the action "pay" (stored status approved, and the engine says it is
+    payable by ``paid_date`` + the office's ``pay_before_due_days``)."""
+    return decide(session, [(inst, g)], payability.PAY, paid_date, labels={inst.id: label} if label else None)[inst.id]
+
+
+def _answers(session: Session, found: dict[int, tuple], action: str, on: dt.date) -> dict[int, Any]:
+    return decide(session, [(r[0], r[1]) for r in found.values()], action, on,
+                  labels={i: _label(r[0], r[1], r[2]) for i, r in found.items()})
+
+
+def _check_as_of(as_of: dt.date | None) -> dt.date:
+    """The day a batch is proposed or approved: today by default; a past day (entering
+    history) is fine, a later month is not (the month's installments are proposed in it)."""
+    from talentdesk.rules import payability
+
+    today = dt.date.today()
+    d = as_of or today
+    if d > payability.month_end(today):
+        raise ValidationError([FieldError("as_of", "计算日期", as_of,
+                                          f"计算日期：{d}晚于本月，只能提交和审核本月及以前到期的分期"
+                                          f"（按月提交发放，登记发放不早于应发日期）")])
+    return d
 
 
 # ---------------------------------------------------------------- use cases
 
 def check(ctx: ServiceContext, installment_ids: Iterable[int], *, as_of: dt.date | None = None) -> list[ItemResult]:
-    """Would ``propose`` accept these? (read-only; the GUI shows the reasons first)"""
-    as_of = as_of or dt.date.today()
+    """Would ``propose`` accept these on ``as_of`` (default today)? Read-only; the GUI
+    shows the answers (with their articles) first. ``ItemResult.verdict``: yes/no/pending."""
+    as_of = _check_as_of(as_of)
     ids = list(installment_ids)
     out = []
     with ctx.read() as session:
         found = _load_many(session, ids)
-        cache: dict = {}
+        answers = _answers(session, found, payability.PROPOSE, as_of)
         for i in ids:
             if i not in found:
-                out.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
+                out.append(ItemResult(i, False, f"找不到编号为{i}的分期", payability.NO))
                 continue
-            inst, g, name, _, _ = found[i]
-            why = _why_not_payable(session, inst, g, name, as_of, cache)
-            out.append(ItemResult(i, why is None, why or f"{_label(inst, g, name)}可以提交发放"))
+            a = answers[i]
+            out.append(ItemResult(i, a.ok, a.message, a.verdict, list(a.articles)))
     return out
 
 
 def _batch(ctx: ServiceContext, installment_ids: Iterable[int], action: str, done_word: str,
-           step: Callable[[Session, Installment, BenefitGrant, str], str | None]) -> BatchResult:
+           step: Callable[[Session, Installment, BenefitGrant, str], str | None], *,
+           decision: tuple[str, dt.date] | None = None) -> BatchResult:
     """Apply ``step`` to each installment, all in one transaction. ``step`` either returns a
     Chinese refusal (and changes nothing) or changes the installment and returns None;
-    every change is audited as ``action``, every refusal reported."""
+    every change is audited as ``action``, every refusal reported. ``decision`` (action,
+    day): first ask ``decide``; an installment it does not answer yes is refused with the
+    answer (``step`` is not called for it)."""
     ids = list(installment_ids)
     result = BatchResult()
     with ctx.write() as session:
         found = _load_many(session, ids)
+        answers = _answers(session, found, *decision) if decision else {}
         changes = []
         for i in ids:
             if i not in found:
-                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期"))
+                result.results.append(ItemResult(i, False, f"找不到编号为{i}的分期", payability.NO))
                 continue
             inst, g, name, _, _ = found[i]
+            a = answers.get(i)
+            if a is not None and not a.ok:
+                result.results.append(ItemResult(i, False, a.message, a.verdict, list(a.articles)))
+                continue
             before = _snap(inst)
             refusal = step(session, inst, g, name)
             if refusal:
-                result.results.append(ItemResult(i, False, refusal))
+                result.results.append(ItemResult(i, False, refusal, payability.NO))
                 continue
-            b, a = audit.diff(before, _snap(inst))
-            changes.append(audit.Change(action, "installment", inst.id, g.talent_id, b, a))
-            result.results.append(ItemResult(i, True, f"{_label(inst, g, name)}{done_word}"))
+            b, a2 = audit.diff(before, _snap(inst))
+            changes.append(audit.Change(action, "installment", inst.id, g.talent_id, b, a2))
+            result.results.append(ItemResult(i, True, f"{_label(inst, g, name)}{done_word}", payability.YES,
+                                             list(a.articles) if a else []))
         session.flush()
         audit.record_many(session, ctx.actor, changes)
     return result
@@ -390,32 +454,30 @@ def _state_refusal(inst: Installment, g: BenefitGrant, name: str, allowed: tuple
 
 
 def propose(ctx: ServiceContext, installment_ids: Iterable[int], *, as_of: dt.date | None = None) -> BatchResult:
-    """Propose due, scheduled installments of approved grants whose conditions hold
-    (e.g. the passing review of the year the engine named). Each refused one gets a
-    Chinese reason; the accepted ones are committed together."""
+    """Propose the installments ``decide`` answers yes for on ``as_of`` (default today; not
+    in a later month): scheduled, grant approved, due within the month of ``as_of``, and
+    the engine says payable then (e.g. the review the pack counts as passing is recorded,
+    the months served are known). Each refused one gets the answer's Chinese reason and
+    articles; the accepted ones are committed together."""
     permissions.require(ctx, "payment.propose")
-    as_of = as_of or dt.date.today()
-    cache: dict = {}
+    as_of = _check_as_of(as_of)
 
     def step(session, inst, g, name):
-        why = _why_not_payable(session, inst, g, name, as_of, cache)
-        if why:
-            return why
         inst.status, inst.proposed_by, inst.status_reason = "proposed", ctx.actor, None
         return None
 
-    return _batch(ctx, installment_ids, "propose", "已提交发放", step)
+    return _batch(ctx, installment_ids, "propose", "已提交发放", step, decision=(payability.PROPOSE, as_of))
 
 
-def approve(ctx: ServiceContext, installment_ids: Iterable[int]) -> BatchResult:
-    """Approve proposed installments (reviewer; never the proposer: four-eyes)."""
+def approve(ctx: ServiceContext, installment_ids: Iterable[int], *, as_of: dt.date | None = None) -> BatchResult:
+    """Approve proposed installments (reviewer; never the proposer: four-eyes) that
+    ``decide`` answers yes for on ``as_of`` (default today): due within its month and
+    payable by the engine as of then."""
     permissions.require(ctx, "payment.approve")
     ids = list(installment_ids)
+    as_of = _check_as_of(as_of)
 
     def step(session, inst, g, name):
-        refusal = _state_refusal(inst, g, name, ("proposed",), "只能审核已提交发放的分期")
-        if refusal:
-            return refusal
         try:
             permissions.check_four_eyes(ctx, inst.proposed_by, _label(inst, g, name))
         except permissions.PermissionDenied as exc:
@@ -423,7 +485,7 @@ def approve(ctx: ServiceContext, installment_ids: Iterable[int]) -> BatchResult:
         inst.status, inst.approved_by = "approved", ctx.actor
         return None
 
-    result = _batch(ctx, ids, "approve", "已审核", step)
+    result = _batch(ctx, ids, "approve", "已审核", step, decision=(payability.APPROVE, as_of))
     if ids and not result.done and all("双人复核" in r.message for r in result.refused):
         raise permissions.PermissionDenied(result.refused[0].message)
     return result
@@ -485,9 +547,9 @@ def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | s
         if installment_id not in found:
             raise NotFoundError(f"找不到编号为{installment_id}的分期")
         inst, g, name, idn, emp = found[installment_id]
-        if inst.status != "approved":
-            raise ConflictError(f"{_label(inst, g, name)}当前状态为“{INSTALLMENT_STATUS.get(inst.status)}”，"
-                                f"只能登记已审核待付的分期")
+        a = may_pay(session, inst, g, d, label=_label(inst, g, name))
+        if not a.ok:
+            raise ConflictError(a.message)
         change = _mark_paid(session, ctx, inst, g, d, voucher)
         session.flush()
         audit.record_many(session, ctx.actor, [change])
@@ -705,6 +767,11 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing, finish) -> ConfirmResu
             if inst.status == "paid":
                 results.append(RowResult(n, True, inst.id, f"{_label(inst, g, t.name)}{UNCHANGED}", changed=False))
                 continue
+            answer = may_pay(session, inst, g, r["paid_date"], label=_label(inst, g, t.name))
+            if not answer.ok:  # the one decision: paid only when the engine says payable
+                fe = FieldError("paid_date", "发放日期", r["paid_date"], f"发放日期：{answer.message}")
+                results.append(RowResult(n, False, inst.id, fe.message, [fe.as_dict()]))
+                continue
             changes.append(_mark_paid(session, ctx, inst, g, r["paid_date"], r["voucher"]))
             results.append(RowResult(n, True, inst.id, f"{_label(inst, g, t.name)}已登记发放"))
         has_errors = any(not r.ok for r in results)
@@ -787,5 +854,5 @@ from talentdesk.services.paid import paid_map  # noqa: E402
 
 
 __all__ = ["InstallmentRow", "ItemResult", "BatchResult", "RowResult", "ConfirmResult", "list_installments",
-           "count_installments", "check", "propose", "approve", "reject", "record_paid", "confirm_many",
+           "count_installments", "decide", "may_pay", "check", "propose", "approve", "reject", "record_paid", "confirm_many",
            "reverse", "suspend", "resume", "paid_map", "PAID_STATUSES"]

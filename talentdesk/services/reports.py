@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from talentdesk.domain import roster
 from talentdesk.domain.errors import NotFoundError, TalentDeskError
-from talentdesk.domain.status import (FUNDING_LEVELS, INSTALLMENT_STATUS, PASSING_RESULTS, REVIEW_RESULTS,
-                                      TALENT_STATUS)
+from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS, REVIEW_RESULTS, TALENT_STATUS
 from talentdesk.fileio import atomic_path
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Employer, Installment,
                                         InstallmentFunding, Recovery, ServiceAgreement, Talent)
@@ -612,6 +611,22 @@ def review_forms(ctx: ServiceContext, year: int, *, talent: str | None = None) -
 
 
 def _review_summary(session: Session, off: Office, year: int, rows) -> ReviewSummary:
+    from talentdesk.rules import payability
+    from talentdesk.services import grants, settings
+
+    default_policy = settings.read_settings(session).default_policy_id
+    packs: dict[str, Any] = {}
+
+    def passes(t: Talent, result: str) -> bool:
+        """Whether the talent's own pack counts the result as passing (Alashankou: 优秀/合格 only)."""
+        pid = t.policy_id or default_policy
+        if pid not in packs:
+            try:
+                packs[pid] = grants.load_pack(pid)
+            except TalentDeskError:
+                packs[pid] = None
+        return packs[pid] is not None and payability.review_passes(packs[pid], result)
+
     counts = {r: 0 for r in REVIEW_RESULTS}
     by_emp: dict[str, dict[str, int]] = {}
     not_passing = []
@@ -625,7 +640,7 @@ def _review_summary(session: Session, off: Office, year: int, rows) -> ReviewSum
         emp = e.name if e else "（未登记单位）"
         by_emp.setdefault(emp, {r: 0 for r in REVIEW_RESULTS})
         by_emp[emp][a.result] = by_emp[emp].get(a.result, 0) + 1
-        if a.result not in PASSING_RESULTS:
+        if not passes(t, a.result):
             not_passing.append((t.name, e.name if e else "", a.result, a.remarks or ""))
             failed_ids.append(t.id)
     suspended = []

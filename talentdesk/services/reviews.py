@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from talentdesk.domain import money, values
 from talentdesk.domain.errors import FieldError, NotFoundError, ValidationError
-from talentdesk.domain.status import INSTALLMENT_STATUS, PASSING_RESULTS, REVIEW_RESULTS
+from talentdesk.domain.status import INSTALLMENT_STATUS, REVIEW_RESULTS
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Employer, Installment,
                                         ServiceAgreement, Talent)
 from talentdesk.services import audit, permissions
@@ -208,13 +208,17 @@ def _consequences(session: Session, t: Talent, year: int, result: str) -> list[C
     for each open installment of the talent's active grants."""
     from talentdesk.services import grants
 
-    inputs = grants.engine_inputs(session, t)
-    reviews = dict(inputs.reviews)
-    reviews[year] = result
     gs = session.execute(select(BenefitGrant).where(BenefitGrant.talent_id == t.id,
                                                     BenefitGrant.status.in_(("proposed", "approved")))
                          .options(selectinload(BenefitGrant.installments))).scalars().all()
-    departed = session.execute(select(func.min(Departure.departed_on)).where(Departure.talent_id == t.id)).scalar()
+    # only open installments (cancel) and ones a review cancelled (restore) can change
+    if not any(i.reverses_id is None and (i.status in OPEN or (i.status == "cancelled" and (
+            i.status_reason or "").startswith(REVIEW_MARK))) for g in gs for i in g.installments):
+        return []
+    inputs = grants.engine_inputs(session, t)
+    reviews = dict(inputs.reviews)
+    reviews[year] = result
+    departed = inputs.departed_on
     out: list[Consequence] = []
     for g in gs:
         if g.approval_date is None:
@@ -288,8 +292,10 @@ def _record_one(session: Session, ctx: ServiceContext, t: Talent, year: int, res
         if a:
             session.flush()
             changes.append(audit.Change("update", "annual_review", r.id, t.id, b, a))
+    # what the result means is the pack's (e.g. Alashankou counts only 优秀/合格 as passing,
+    # 第十四条): the engine is asked for every result, not only for 不合格
     cons: list[Consequence] = []
-    if result not in PASSING_RESULTS or (old_result is not None and old_result != result):
+    if old_result != result:
         cons = _consequences(session, t, year, result)
         changes += _apply(session, t, cons)
     return r, created, cons, changes

@@ -16,6 +16,8 @@ Keys (``FIELDS``: key → Chinese label)::
     backup_dir          备份文件夹        "" = backups/ beside the database
     extra_holidays      补充节假日        list of dates, for the working-day calendar
     extra_workdays      补充调休上班日    list of dates
+    pay_before_due_days 提前登记发放天数  int ≥ 0, default 0: how many days before its due date an
+                                          installment may be recorded paid (0: on or after it)
 
 The CLI and the GUI may use either the key or the Chinese label (``parse_value``).
 """
@@ -49,9 +51,11 @@ FIELDS: dict[str, str] = {
     "backup_dir": "备份文件夹",
     "extra_holidays": "补充节假日",
     "extra_workdays": "补充调休上班日",
+    "pay_before_due_days": "提前登记发放天数",
 }
 BY_LABEL = {v: k for k, v in FIELDS.items()}
 DATE_LISTS = ("extra_holidays", "extra_workdays")
+INTS = {"pay_before_due_days": (0, 366)}  # key → (min, max)
 
 
 @dataclass
@@ -66,6 +70,7 @@ class OfficeSettings:
     backup_dir: str = ""
     extra_holidays: list[dt.date] = field(default_factory=list)
     extra_workdays: list[dt.date] = field(default_factory=list)
+    pay_before_due_days: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """Keyed by the English keys; dates as ISO text (JSON-ready)."""
@@ -106,9 +111,26 @@ def _dates(key: str, value: Any) -> list[dt.date]:
     return sorted(set(out))
 
 
+def _int(key: str, value: Any) -> int:
+    low, high = INTS[key]
+    if value is None or value == "":
+        return low
+    n = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        n = value
+    elif isinstance(value, str) and value.strip().removesuffix("天").strip().isdigit():
+        n = int(value.strip().removesuffix("天").strip())
+    if n is None or not (low <= n <= high):
+        raise ValidationError([FieldError(key, FIELDS[key], value,
+                                          f"{FIELDS[key]}：“{value}”应为{low}至{high}之间的整数（天）")])
+    return n
+
+
 def _normalise(key: str, value: Any) -> Any:
     if key in DATE_LISTS:
         return _dates(key, value)
+    if key in INTS:
+        return _int(key, value)
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -145,6 +167,8 @@ def _build(stored: dict[str, Any]) -> OfficeSettings:
                 v = [dt.date.fromisoformat(x) for x in v]
             except (TypeError, ValueError):
                 continue
+        if k in INTS and (not isinstance(v, int) or isinstance(v, bool)):
+            continue
         setattr(s, k, v)
     return s
 

@@ -360,13 +360,17 @@ class InstallmentsTab(QWidget):
         if not ok:
             return
         good = [c for c in checks if c.ok]
-        bad = [c for c in checks if not c.ok]
+        bad = [c for c in checks if not c.ok and not c.pending]
+        pending = [c for c in checks if c.pending]  # the engine waits for a review or a fact (待定)
         total = sum(r.amount_fen for r in self.table.selected_rows() if r.id in {c.installment_id for c in good})
         if not good:
-            widgets.report_batch(self.env, "", [c.message for c in bad],
-                                 refused_head=tr("选中的 {n} 笔分期都不能提交：").format(n=len(bad)))
+            widgets.report_batch(self.env, "", [c.message for c in pending + bad],
+                                 refused_head=tr("选中的 {n} 笔分期都不能提交：").format(n=len(pending + bad)))
             return
         text = tr("提交 {n} 笔发放，合计 {a} 元？").format(n=len(good), a=money.yuan(total))
+        if pending:
+            text += "\n\n" + tr("另有 {n} 笔待定（须先补充）：").format(n=len(pending)) + "\n" + widgets.refusal_list(
+                [c.message for c in pending])
         if bad:
             text += "\n\n" + tr("另有 {n} 笔不能提交：").format(n=len(bad)) + "\n" + widgets.refusal_list(
                 [c.message for c in bad])

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 
 from talentdesk.domain import idcard, money, values
 from talentdesk.domain.errors import TalentDeskError
-from talentdesk.domain.status import PASSING_RESULTS, REVIEW_RESULTS
+from talentdesk.domain.status import REVIEW_RESULTS
 from talentdesk.services import reviews
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
@@ -452,8 +452,8 @@ class Page(PageBase):
         # what the failing results will do to the installments
         effects: list[str] = []
         for row, v in changes:
-            if v["result"] in PASSING_RESULTS and row.result in (None, *PASSING_RESULTS):
-                continue
+            if v["result"] == row.result:
+                continue  # what a result means is the talent's pack's: the engine is asked for each
             ok, cons = call(self.env, reviews.consequences, self.env.ctx, row.id_number, self._year, v["result"])
             if not ok:
                 return
@@ -462,7 +462,7 @@ class Page(PageBase):
                 effects.append(tr("{name}：{verb} {b}第{s}期（{d}，{a} 元）").format(
                     name=row.name, verb=verb, b=c.benefit_name or c.benefit_code, s=c.seq, d=c.due_date,
                     a=money.yuan(c.amount_fen)))
-        failed = [row.name for row, v in changes if v["result"] not in PASSING_RESULTS]
+        failed = [row.name for row, v in changes if v["result"] == "不合格"]
         text = tr("保存 {y} 年度 {n} 条考核结果？").format(y=self._year, n=len(changes))
         if failed:
             text += "\n\n" + tr("不合格：{names}").format(names="、".join(failed))

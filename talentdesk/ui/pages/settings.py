@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit,
-                               QScrollArea, QVBoxLayout, QWidget)
+                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.services import settings
@@ -27,6 +27,7 @@ from talentdesk.ui.pages.widgets import PageBase, add_shortcut, allowed, button,
 TEXT_KEYS = ("office_name", "district", "signatory_clerk", "signatory_reviewer", "signatory_head", "doc_prefix",
              "backup_dir")
 DATE_KEYS = ("extra_holidays", "extra_workdays")
+INT_KEYS = ("pay_before_due_days",)
 DB_KEY = "database/url"
 
 
@@ -96,6 +97,18 @@ class Page(PageBase):
             form.addRow(label, edit)
         form.addRow("", hint(tr("“10个工作日内”等期限按国家节假日安排计算；软件尚未包含的年份，请在此补充当地公布的放假和调休日期。")))
         lay.addWidget(cal)
+
+        pay = QGroupBox(tr("待遇发放"))
+        form = QFormLayout(pay)
+        days = QSpinBox()
+        low, high = settings.INTS["pay_before_due_days"]
+        days.setRange(low, high)
+        days.setSuffix(tr(" 天"))
+        self.fields["pay_before_due_days"] = days
+        form.addRow(tr("提前登记发放天数："), days)
+        form.addRow("", hint(tr("按月提交和审核本月到期的分期；登记发放（含导入发放结果）的发放日期不得早于应发日期，"
+                                "除非在此设置可提前的天数（默认0：到期当日或以后）。")))
+        lay.addWidget(pay)
 
         data = QGroupBox(tr("数据与备份"))
         form = QFormLayout(data)
@@ -192,6 +205,8 @@ class Page(PageBase):
             self.fields[key].setText(getattr(s, key) or "")
         for key in DATE_KEYS:
             self.fields[key].setPlainText("\n".join(d.isoformat() for d in getattr(s, key)))
+        for key in INT_KEYS:
+            self.fields[key].setValue(int(getattr(s, key) or 0))
         self._loaded = self.values()
         self.db_target.setText(str(self.env.qsettings.value(DB_KEY, "") or ""))
         self._loaded_db = self.db_target.text()
@@ -206,6 +221,8 @@ class Page(PageBase):
         for key in DATE_KEYS:
             parts = self.fields[key].toPlainText().replace("\n", ",").split(",")
             out[key] = ",".join(p.strip() for p in parts if p.strip())
+        for key in INT_KEYS:
+            out[key] = self.fields[key].value()
         return out
 
     def changes(self) -> dict:
