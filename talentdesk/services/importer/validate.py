@@ -19,6 +19,7 @@ from talentdesk.domain import values
 from talentdesk.domain.errors import FieldError
 from talentdesk.services.importer.kinds import ImportKind
 from talentdesk.services.importer.mapping import Layout
+from talentdesk.services.importer.readers import MAX_ERRORS_KEPT
 
 _SKIP_PREFIXES = ("合计", "总计", "小计", "共计", "填表说明", "说明", "注:", "注：", "注1", "备注:", "备注：",
                   "填表人", "制表人", "审核人", "负责人", "单位负责人", "联系人", "填报人", "填报日期", "制表日期",
@@ -63,9 +64,21 @@ class RowCheck:
     error_rows: set[int] = field(default_factory=set)
     rows: int = 0  # data rows (not counting skipped lines)
     skipped_lines: list[tuple[int, str]] = field(default_factory=list)  # (row, why)
+    errors_omitted: int = 0  # errors counted but not kept (beyond MAX_ERRORS_KEPT)
 
     def record(self, values_: tuple) -> dict[str, Any]:
         return dict(zip(self.keys, values_))
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_omitted
+
+    def trim(self) -> None:
+        """Errors in sheet order, at most MAX_ERRORS_KEPT of them; the rest counted."""
+        self.errors.sort(key=lambda e: (e.row, e.col if e.col is not None else 10_000))
+        if len(self.errors) > MAX_ERRORS_KEPT:
+            self.errors_omitted += len(self.errors) - MAX_ERRORS_KEPT
+            del self.errors[MAX_ERRORS_KEPT:]
 
 
 def _skip_reason(row: list[Any]) -> str | None:
@@ -225,6 +238,9 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         errs = errors.get(i)
         if errs:
             out.error_rows.add(excel_row)
+            if len(out.errors) >= MAX_ERRORS_KEPT:  # rows come in order: the first ones are listed
+                out.errors_omitted += len(errs)
+                continue
             for e in errs:
                 value = raw_of[e.field][i] if e.field in raw_of else e.value
                 out.errors.append(CellIssue(excel_row, col_of.get(e.field), header_of.get(e.field, e.label), e.field,
@@ -254,7 +270,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                                         f"同一人{what[1:]}只能有一行"))
             out.error_rows.add(excel_row)
         out.valid = [v for v in out.valid if v[0] not in dup_rows]
-    out.errors.sort(key=lambda e: (e.row, e.col if e.col is not None else 10_000))
+    out.trim()
     if progress is not None:
         progress("validate", len(rows), len(rows))
     return out
