@@ -10,6 +10,7 @@ under the header, or 填表说明/填表人 lines are skipped, not errors.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import operator
 import re
 from dataclasses import dataclass, field
@@ -206,17 +207,26 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
             for i, v in enumerate(col):
                 if v.__class__ is _Failed:
                     bad_at.add(i)
+            if len(bad_at) > MAX_ERRORS_KEPT:
+                # rows past the first MAX_ERRORS_KEPT bad ones can never be listed: keep the
+                # fact that their cell failed, not a message each (memory bound with junk)
+                last_listed = heapq.nsmallest(MAX_ERRORS_KEPT, bad_at)[-1]
+                col[last_listed + 1:] = [_UNLISTED if v.__class__ is _Failed else v for v in col[last_listed + 1:]]
         columns[key] = col
         if progress is not None:
             progress("validate", n * (done + 1) // (len(plan) + 1), n)
     # cells that failed: an error each, blank for the cross-checks
     errors: dict[int, list[FieldError]] = {}
+    unlisted: dict[int, int] = {}  # row index: failed cells not listed
     failed: dict[int, set[str]] = {}
     for i in sorted(bad_at):
         for key, label, _, _, c, _ in plan:
             v = columns[key][i]
             if v.__class__ is _Failed:
-                errors.setdefault(i, []).append(FieldError(key, label, rows[i][c], v.message))
+                if v is _UNLISTED:
+                    unlisted[i] = unlisted.get(i, 0) + 1
+                else:
+                    errors.setdefault(i, []).append(FieldError(key, label, rows[i][c], v.message))
                 failed.setdefault(i, set()).add(key)
                 columns[key][i] = None
     for k, default in absent.items():
@@ -236,6 +246,10 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
     for i, values_ in enumerate(zip(*(columns[k] for k in keys))):
         excel_row = numbers[i]
         errs = errors.get(i)
+        if unlisted and i in unlisted:
+            out.error_rows.add(excel_row)
+            out.errors_omitted += unlisted[i] + (len(errs) if errs else 0)
+            continue
         if errs:
             out.error_rows.add(excel_row)
             if len(out.errors) >= MAX_ERRORS_KEPT:  # rows come in order: the first ones are listed
@@ -301,6 +315,9 @@ class _Failed:
 
     def __init__(self, message: str):
         self.message = message
+
+
+_UNLISTED = _Failed("")  # a failed cell in a row past the listed errors: counted, no message
 
 
 def _text(v: Any) -> str:
