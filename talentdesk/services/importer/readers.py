@@ -65,8 +65,10 @@ def _letters(col: int) -> str:
     return out
 
 
-def _limit_error(name: str, sheet: str, rows: int, cols: int, where: str = "") -> ImportLimitError:
+def _limit_error(name: str, sheet: str | None, rows: int, cols: int, where: str = "") -> ImportLimitError:
+    """``sheet`` None: a CSV file (no sheets)."""
     at = f"（最远的单元格在{where}）" if where else ""
+    of = f"的工作表“{sheet}”" if sheet is not None else ""
     if rows > MAX_ROWS:
         what = f"用到了第{rows:,}行，超过了导入上限{MAX_ROWS:,}行"
     elif cols > MAX_COLS:
@@ -74,7 +76,7 @@ def _limit_error(name: str, sheet: str, rows: int, cols: int, where: str = "") -
     else:
         what = (f"的使用范围为{rows:,}行×{cols:,}列（{rows * cols:,}个单元格），"
                 f"超过了导入上限{MAX_CELLS:,}个单元格")
-    return ImportLimitError(f"文件 {name} 的工作表“{sheet}”{what}{at}。花名册通常只有几千行、几十列："
+    return ImportLimitError(f"文件 {name} {of}{what}{at}。花名册通常只有几千行、几十列："
                             f"请删除表格下方和右侧多余的行列（或只把数据复制到新工作表）后另存，"
                             f"数据确实更多时请分成几个文件导入")
 
@@ -641,7 +643,7 @@ def _read_csv_as(path: Path, name: str, encoding: str, head: bytes) -> RawSheet:
                     width = n
                 cells += n
                 if len(grid) >= MAX_ROWS or width > MAX_COLS or cells > MAX_CELLS:
-                    raise _limit_error(path.name, name, len(grid) + 1, width)
+                    raise _limit_error(path.name, None, len(grid) + 1, width)
                 append([v if v.strip() else None for v in row])
         except csv.Error as exc:
             raise ImportFileError(f"CSV 文件 {path.name} 格式有误：{exc}") from None
