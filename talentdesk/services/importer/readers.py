@@ -314,6 +314,18 @@ _ODD_ROW = re.compile(rb'<row(?! r=")')
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 
 
+def _corrupt_zip_errors() -> tuple:
+    import zipfile
+    import zlib
+
+    # RuntimeError: an encrypted member; zlib.error: a damaged deflate stream
+    return (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, KeyError, RuntimeError,
+            zlib.error)
+
+
+_CORRUPT_ZIP = _corrupt_zip_errors()
+
+
 def _col_number(letters: bytes) -> int:
     n = 0
     for ch in letters.upper():
@@ -388,7 +400,7 @@ def check_xlsx_cells(path: Path) -> None:
                             _precise_xlsx_scan(path, sheet, again)
     except ImportFileError:
         raise
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, KeyError):
+    except _CORRUPT_ZIP:
         raise ImportFileError(f"文件 {path.name} 已损坏或不完整（可能未下载/复制完整），请让报送单位重新发送") from None
 
 
@@ -470,7 +482,7 @@ def check_ods_cells(path: Path) -> None:
                 _ods_scan(path, f)
     except ImportFileError:
         raise
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, KeyError):
+    except _CORRUPT_ZIP:
         raise ImportFileError(f"文件 {path.name} 已损坏或不完整（可能未下载/复制完整），请让报送单位重新发送") from None
 
 
