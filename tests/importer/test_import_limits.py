@@ -321,3 +321,15 @@ def test_error_report_writes_formula_text_as_quoted_text(ctx, tmp_path, monkeypa
     assert seen >= 2 * len(FORMULAS) + 1  # the roster sheet's cells and the 错误清单's 填写内容
     with zipfile.ZipFile(out) as z:
         assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist() if "worksheets" in n)
+
+
+def test_a_far_cell_split_across_read_pieces_is_still_seen(tmp_path, monkeypatch):
+    """The sheet is read in pieces cut before a '<': a padded tag over a piece boundary is
+    read whole, in both scans."""
+    monkeypatch.setattr(readers, "_CHUNK", 64, raising=False)
+    padded = '<row r="3"><c r="XFD3"' + " " * 500 + "><v>1</v></c></row>"
+    for fast in (False, True):
+        if fast:
+            monkeypatch.setattr(readers, "PRECISE_SCAN_BYTES", 0, raising=False)
+        with pytest.raises(LimitError, match="XFD"):
+            readers.check_xlsx_cells(crafted_xlsx(tmp_path / f"split{fast}.xlsx", padded))

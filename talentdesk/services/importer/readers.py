@@ -333,8 +333,12 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+_MAX_TAG = 16 << 20  # no tag of a sheet is 16 MB long
+
+
 def _chunks(f):
-    """The member's bytes in pieces cut before a '<', so that no tag spans two pieces."""
+    """The member's bytes in pieces cut before the last '<', so that no tag spans two
+    pieces (a piece without '<' is text and is passed on whole)."""
     carry = b""
     while True:
         data = f.read(_CHUNK)
@@ -344,8 +348,13 @@ def _chunks(f):
             return
         data = carry + data
         cut = data.rfind(b"<")
-        if cut <= 0 or len(data) - cut > 1 << 16:  # no '<' (or a tag longer than 64 KB): cut anyway
-            carry, data = b"", data
+        if cut < 0:
+            carry = b""
+        elif cut == 0:
+            if len(data) > _MAX_TAG:
+                raise ImportFileError("工作表中有异常巨大的标记（超过 16 MB），文件可能已损坏或是恶意构造的，已拒绝导入")
+            carry = data
+            continue
         else:
             carry, data = data[cut:], data[:cut]
         yield data
