@@ -74,8 +74,9 @@ def _print_text(app, s) -> None:
         head, _, rest = e.message.partition("：")
         text = rest if rest and len(head) <= 10 else e.message  # "学历：…" → "…" after the column name
         app.out(f"第{e.row}行“{e.column.replace(chr(10), '')}”列：{text}")
-    if len(s.errors) > 500:
-        app.out(f"……共{len(s.errors)}处错误，完整清单见错误报告（--report）")
+    if s.error_count > 500:
+        listed = "完整清单" if not s.errors_omitted else f"前{len(s.errors)}处"
+        app.out(f"……共{s.error_count}处错误，{listed}见错误报告（--report）")
     if s.report_path:
         app.out(f"错误报告：{s.report_path}")
 

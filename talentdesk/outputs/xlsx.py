@@ -15,7 +15,7 @@ writes it with 16 significant digits, so the file holds exactly ``123456.78`` (w
 Excel shows and sums). Reading back, ``round(Decimal(str(v)) * 100)`` is the fen.
 
 Safety: every string is written with ``write_string`` (never interpreted as a
-formula); a string starting with ``= + - @`` also gets Excel's quote prefix so that
+formula); a string starting with ``= + - @`` (or a tab/CR, ``is_formula_like``) also gets Excel's quote prefix so that
 editing the cell later keeps it text. Control characters that XML cannot hold are
 removed. ID numbers are always text cells (format ``@``).
 """
@@ -34,7 +34,7 @@ FONT = "宋体"
 FONT_SIZE = 11
 _EPOCH = dt.date(1899, 12, 30)
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_FORMULA_START = ("=", "+", "-", "@")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what Excel may take for a formula (or DDE)
 PROGRESS_EVERY = 1000
 MAX_WIDTH = 48  # characters; longer text is cut off on screen, wraps nowhere
 
@@ -44,6 +44,13 @@ ALIGN = {"text": "left", "id": "left", "phone": "left", "money": "right", "date"
 
 class CancelledWrite(Exception):
     """The cancel flag was set; the caller removes the partial file."""
+
+
+def is_formula_like(value: Any) -> bool:
+    """Text a spreadsheet would take for a formula (``=cmd|…``, ``=HYPERLINK(…)``, ``+1``,
+    ``@SUM``): write it as a string cell with the quote prefix, as the ledgers do. The one
+    test for every workbook the program writes (the ledger loop inlines it for speed)."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
 def _clean(text: str) -> str:
@@ -205,7 +212,7 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
                         w = (len(s.encode("utf-8")) + len(s)) // 2
                         if w > fit[c]:
                             fit[c] = w
-                    if s[0] in _FORMULA_START:
+                    if s[0] in FORMULA_START:
                         write_string(row, c, s, quote_fmt[c])
                     else:
                         write_string(row, c, s, None)

@@ -23,7 +23,8 @@ from talentdesk.services.context import ServiceContext
 from talentdesk.services.importer import mapping as mapping_mod
 from talentdesk.services.importer.kinds import ImportKind, get_kind
 from talentdesk.services.importer.mapping import HEADER_SCAN_ROWS, HeaderIndex, Layout
-from talentdesk.services.importer.readers import ImportFileError, SpreadsheetSource, open_source, sha256_of
+from talentdesk.services.importer.readers import (MAX_ERRORS_KEPT, ImportFileError, SpreadsheetSource, open_source,
+                                                  sha256_of)
 from talentdesk.services.importer.validate import CellIssue, RowCheck, check_rows
 
 Progress = Callable[[str, int, int], None]  # (phase: read|validate|write, done, total)
@@ -226,6 +227,14 @@ def remembered_mapping(ctx: ServiceContext, employer_name: str) -> dict[str, str
 
 # -- step 4: validate / preview -------------------------------------------------------------
 
+OMITTED_PREFIX = "另有"
+
+
+def omitted_text(check: RowCheck) -> str:
+    return (f"{OMITTED_PREFIX}{check.errors_omitted:,}处错误未列出（共{check.error_count:,}处错误，"
+            f"涉及{len(check.error_rows):,}行；只列出前{len(check.errors):,}处），请先改正已列出的错误后重新检查")
+
+
 @dataclass
 class Validation:
     """Everything the preview shows; the input of ``commit`` and ``write_report``."""
@@ -250,7 +259,24 @@ class Validation:
 
     @property
     def errors(self) -> list[CellIssue]:
+        """The errors listed: the first MAX_ERRORS_KEPT in sheet order (see ``error_count``)."""
         return self.check.errors
+
+    @property
+    def error_count(self) -> int:
+        """All errors found, listed or not."""
+        return self.check.error_count
+
+    @property
+    def errors_omitted(self) -> int:
+        return self.check.errors_omitted
+
+    def note_omitted(self) -> None:
+        """One warning saying how many errors are not listed (kept up to date)."""
+        self.check.trim()
+        self.warnings = [w for w in self.warnings if not w.message.startswith(OMITTED_PREFIX)]
+        if self.check.errors_omitted:
+            self.warnings.insert(0, CellIssue(0, None, "", None, None, omitted_text(self.check), "warning"))
 
     def errors_by_cell(self) -> dict[tuple[int, int | None], list[str]]:
         """{(excel row, 0-based column): [messages]} for painting the preview."""
@@ -307,6 +333,7 @@ def validate(ctx: ServiceContext, f: ImportFile, layout: Layout, *, progress: Pr
 
     if plan or k.name != "roster":
         commit_mod.plan_for_validation(ctx, v)
+    v.note_omitted()
     return v
 
 
@@ -332,6 +359,11 @@ class ImportSummary:
     report_path: Path | None = None
     message: str = ""
     ignored_lines: list[dict] = field(default_factory=list)  # [{"row", "why"}]: 合计, 填表说明 … lines skipped
+    errors_omitted: int = 0  # errors found but not listed in ``errors`` (beyond MAX_ERRORS_KEPT)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_omitted
 
     @property
     def exit_code(self) -> int:
@@ -342,6 +374,7 @@ class ImportSummary:
             "rows": self.rows, "valid": self.valid, "inserted": self.inserted, "updated": self.updated,
             "unchanged": self.unchanged, "skipped": self.skipped,
             "errors": [e.as_dict() for e in self.errors],
+            "error_count": self.error_count, "errors_not_listed": self.errors_omitted,
             "warnings": [w.as_dict() for w in self.warnings],
             "changes": self.changes, "ignored_lines": self.ignored_lines,
             "dry_run": self.dry_run, "committed": self.committed,
@@ -357,8 +390,13 @@ def commit(ctx: ServiceContext, v: Validation, *, all_or_nothing: bool = False, 
     row has an error, or with ``dry_run``). Cancel or any failure rolls everything back."""
     from talentdesk.services.importer import writer as commit_mod
 
-    return commit_mod.commit(ctx, v, all_or_nothing=all_or_nothing, dry_run=dry_run,
-                             remember_mapping=remember_mapping, progress=progress, cancelled=_cancel_fn(cancel))
+    summary = commit_mod.commit(ctx, v, all_or_nothing=all_or_nothing, dry_run=dry_run,
+                                remember_mapping=remember_mapping, progress=progress, cancelled=_cancel_fn(cancel))
+    if v.check.errors_omitted or len(v.check.errors) > MAX_ERRORS_KEPT:  # the commit may have added errors
+        v.note_omitted()
+        summary.errors, summary.warnings = list(v.errors), list(v.warnings)
+    summary.errors_omitted = v.check.errors_omitted
+    return summary
 
 
 def write_report(v: Validation, out: str | os.PathLike) -> Path:

@@ -4,6 +4,11 @@ comment holding the message, plus a sheet 错误清单 listing every error and w
 An .xlsx/.xlsm file is copied with openpyxl (formatting, other sheets and merged cells
 kept); for .xls, .ods and .csv input the report is a new .xlsx holding the same cells
 at the same positions.
+
+Values taken from the file are written as values: text that a spreadsheet would take for
+a formula (``=cmd|…``, ``=HYPERLINK(…)``; ``outputs.xlsx.is_formula_like``) becomes a text
+cell with the quote prefix, as in the ledgers. Only the clerk's own .xlsx keeps its own
+formula cells (the report is a copy of that workbook).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from talentdesk.fileio import atomic_path
+from talentdesk.outputs.xlsx import is_formula_like
 
 RED = "FFFF9999"
 SHEET = "错误清单"
@@ -26,6 +32,22 @@ def _clean(value: Any) -> Any:
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return str(value)
     return value
+
+
+def _set(ws, row: int, col: int, value: Any):
+    """Write a value with openpyxl so that it never becomes a formula."""
+    value = _clean(value)
+    cell = ws.cell(row=row, column=col, value=value)
+    if is_formula_like(value):
+        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+        cell.quotePrefix = True
+    return cell
+
+
+def _put_row(ws, row: int, values: list) -> None:
+    for col, value in enumerate(values, start=1):
+        if value is not None:
+            _set(ws, row, col, value)
 
 
 def _load_copy(v, out: Path):
@@ -61,7 +83,7 @@ def _rebuild(v):
         for c, value in enumerate(row):
             if value is None or (r, c) in seen_merged:
                 continue
-            cell = ws.cell(row=r + 1, column=c + 1, value=_clean(value))
+            cell = _set(ws, r + 1, c + 1, value)
             if isinstance(value, (dt.date, dt.datetime)):
                 cell.number_format = "yyyy-mm-dd"
     return wb
@@ -110,19 +132,15 @@ def write_report(v, out: Path) -> Path:
     if SHEET in wb.sheetnames:
         del wb[SHEET]
     es = wb.create_sheet(SHEET, 0)
-    es.append(["行号", "列", "列名", "填写内容", "错误说明", "类型"])
+    _put_row(es, 1, ["行号", "列", "列名", "填写内容", "错误说明", "类型"])
     for c in es[1]:
         c.font = Font(bold=True)
     from talentdesk.services.importer.mapping import column_letter
 
-    for e in v.errors:
-        es.append([e.row, column_letter(e.col) if e.col is not None else "", e.column.replace("\n", ""),
-                   _clean(_value_text(e.value)), e.message, "错误"])
-    for w in v.warnings:
-        es.append([w.row or None, column_letter(w.col) if w.col is not None else "", w.column.replace("\n", ""),
-                   None, w.message, "提示"])
+    for row, item in enumerate(_issues(v), start=2):
+        _put_row(es, row, item)
     if not v.errors and not v.warnings:
-        es.append([None, None, None, None, "没有发现错误", None])
+        _put_row(es, 2, [None, None, None, None, "没有发现错误", None])
     for letter, width in zip("ABCDEF", (8, 6, 16, 24, 70, 6)):
         es.column_dimensions[letter].width = width
     for row in es.iter_rows(min_row=2, min_col=5, max_col=5):
@@ -176,12 +194,18 @@ def _write_big(v, out: Path) -> Path:
         red = wb.add_format({"bg_color": "#FF9999"})
         date = wb.add_format({"num_format": "yyyy-mm-dd"})
         red_date = wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FF9999"})
+        text = wb.add_format({"quote_prefix": True})
+        red_text = wb.add_format({"quote_prefix": True, "bg_color": "#FF9999"})
         bold = wb.add_format({"bold": True})
         es = wb.add_worksheet(SHEET)
         es.write_row(0, 0, ["行号", "列", "列名", "填写内容", "错误说明", "类型"], bold)
         n = 0
         for n, item in enumerate(_issues(v), start=1):
-            es.write_row(n, 0, item)
+            for c, value in enumerate(item):
+                if is_formula_like(value):
+                    es.write_string(n, c, value, text)
+                elif value is not None:
+                    es.write(n, c, value)
         if n == 0:
             es.write(1, 4, "没有发现错误")
         for col, width in enumerate((8, 6, 16, 24, 70, 6)):
@@ -200,6 +224,8 @@ def _write_big(v, out: Path) -> Path:
                     ws.write_datetime(r, c, value, red_date if msgs else date)
                 elif value is None:
                     ws.write_blank(r, c, None, red)
+                elif is_formula_like(value):
+                    ws.write_string(r, c, value, red_text if msgs else text)
                 else:
                     ws.write(r, c, value, red if msgs else None)
                 if msgs:

@@ -10,6 +10,7 @@ under the header, or 填表说明/填表人 lines are skipped, not errors.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import operator
 import re
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from talentdesk.domain import values
 from talentdesk.domain.errors import FieldError
 from talentdesk.services.importer.kinds import ImportKind
 from talentdesk.services.importer.mapping import Layout
+from talentdesk.services.importer.readers import MAX_ERRORS_KEPT
 
 _SKIP_PREFIXES = ("合计", "总计", "小计", "共计", "填表说明", "说明", "注:", "注：", "注1", "备注:", "备注：",
                   "填表人", "制表人", "审核人", "负责人", "单位负责人", "联系人", "填报人", "填报日期", "制表日期",
@@ -63,9 +65,21 @@ class RowCheck:
     error_rows: set[int] = field(default_factory=set)
     rows: int = 0  # data rows (not counting skipped lines)
     skipped_lines: list[tuple[int, str]] = field(default_factory=list)  # (row, why)
+    errors_omitted: int = 0  # errors counted but not kept (beyond MAX_ERRORS_KEPT)
 
     def record(self, values_: tuple) -> dict[str, Any]:
         return dict(zip(self.keys, values_))
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_omitted
+
+    def trim(self) -> None:
+        """Errors in sheet order, at most MAX_ERRORS_KEPT of them; the rest counted."""
+        self.errors.sort(key=lambda e: (e.row, e.col if e.col is not None else 10_000))
+        if len(self.errors) > MAX_ERRORS_KEPT:
+            self.errors_omitted += len(self.errors) - MAX_ERRORS_KEPT
+            del self.errors[MAX_ERRORS_KEPT:]
 
 
 def _skip_reason(row: list[Any]) -> str | None:
@@ -193,17 +207,26 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
             for i, v in enumerate(col):
                 if v.__class__ is _Failed:
                     bad_at.add(i)
+            if len(bad_at) > MAX_ERRORS_KEPT:
+                # rows past the first MAX_ERRORS_KEPT bad ones can never be listed: keep the
+                # fact that their cell failed, not a message each (memory bound with junk)
+                last_listed = heapq.nsmallest(MAX_ERRORS_KEPT, bad_at)[-1]
+                col[last_listed + 1:] = [_UNLISTED if v.__class__ is _Failed else v for v in col[last_listed + 1:]]
         columns[key] = col
         if progress is not None:
             progress("validate", n * (done + 1) // (len(plan) + 1), n)
     # cells that failed: an error each, blank for the cross-checks
     errors: dict[int, list[FieldError]] = {}
+    unlisted: dict[int, int] = {}  # row index: failed cells not listed
     failed: dict[int, set[str]] = {}
     for i in sorted(bad_at):
         for key, label, _, _, c, _ in plan:
             v = columns[key][i]
             if v.__class__ is _Failed:
-                errors.setdefault(i, []).append(FieldError(key, label, rows[i][c], v.message))
+                if v is _UNLISTED:
+                    unlisted[i] = unlisted.get(i, 0) + 1
+                else:
+                    errors.setdefault(i, []).append(FieldError(key, label, rows[i][c], v.message))
                 failed.setdefault(i, set()).add(key)
                 columns[key][i] = None
     for k, default in absent.items():
@@ -223,8 +246,15 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
     for i, values_ in enumerate(zip(*(columns[k] for k in keys))):
         excel_row = numbers[i]
         errs = errors.get(i)
+        if unlisted and i in unlisted:
+            out.error_rows.add(excel_row)
+            out.errors_omitted += unlisted[i] + (len(errs) if errs else 0)
+            continue
         if errs:
             out.error_rows.add(excel_row)
+            if len(out.errors) >= MAX_ERRORS_KEPT:  # rows come in order: the first ones are listed
+                out.errors_omitted += len(errs)
+                continue
             for e in errs:
                 value = raw_of[e.field][i] if e.field in raw_of else e.value
                 out.errors.append(CellIssue(excel_row, col_of.get(e.field), header_of.get(e.field, e.label), e.field,
@@ -254,7 +284,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                                         f"同一人{what[1:]}只能有一行"))
             out.error_rows.add(excel_row)
         out.valid = [v for v in out.valid if v[0] not in dup_rows]
-    out.errors.sort(key=lambda e: (e.row, e.col if e.col is not None else 10_000))
+    out.trim()
     if progress is not None:
         progress("validate", len(rows), len(rows))
     return out
@@ -285,6 +315,9 @@ class _Failed:
 
     def __init__(self, message: str):
         self.message = message
+
+
+_UNLISTED = _Failed("")  # a failed cell in a row past the listed errors: counted, no message
 
 
 def _text(v: Any) -> str:

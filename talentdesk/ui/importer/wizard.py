@@ -512,10 +512,10 @@ class PreviewPage(QWizardPage):
         inserts = len(getattr(plan, "inserts", []) or [])
         updates = len(getattr(plan, "updates", []) or [])
         unchanged = len(getattr(plan, "unchanged", []) or [])
-        error_rows = len({e.row for e in v.errors})
+        error_rows = len(v.check.error_rows)
         text = tr("共 {rows} 行：可导入 {valid} 行（新增 {ins}，更新 {upd}，无变化 {same}），"
                   "有错误 {bad} 行（{n} 处）").format(rows=v.rows, valid=v.valid, ins=inserts, upd=updates,
-                                                  same=unchanged, bad=error_rows, n=len(v.errors))
+                                                  same=unchanged, bad=error_rows, n=v.error_count)
         self.counts.setText(text)
         self.counts.setStyleSheet("color: #c0392b;" if v.errors else "color: #1e7e34;")
         self.warnings.clear()
@@ -561,7 +561,7 @@ class PreviewPage(QWizardPage):
     def validatePage(self) -> bool:
         v = self.w.validation
         if v.errors and not self.all_or_nothing.isChecked():
-            bad = len({e.row for e in v.errors})
+            bad = len(v.check.error_rows)
             return self.w.env.confirm(tr("有 {bad} 行数据有错误，这些行不会导入。\n继续导入其余 {valid} 行吗？")
                                       .format(bad=bad, valid=v.valid))
         return True
