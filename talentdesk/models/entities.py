@@ -264,6 +264,9 @@ class AuditEvent(Base):
     after: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The operating-system account that ran the program (hashed when present; NULL on
+    # events written before revision 0004).
+    os_user: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_event_entity_entity_id", "entity", "entity_id"),)
 
