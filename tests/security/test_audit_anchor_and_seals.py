@@ -288,3 +288,32 @@ def test_os_user_has_a_safe_fallback(monkeypatch):
         assert name and len(name) <= 64
     finally:
         audit_chain.os_user.cache_clear()
+
+
+# -- for a restore: is a backup an earlier state of this database? ---------------------------
+
+def test_a_backups_head_is_found_in_the_live_chain_and_another_databases_is_not(sqlite_db, tmp_path):
+    from talentdesk.models.db import sqlite_backup
+
+    live = ServiceContext(sqlite_db)
+    _some_events(live, 3)
+    copy = tmp_path / "copy.sqlite3"
+    sqlite_backup(sqlite_db.path, copy)
+    _some_events(live, 2)  # the live database moved on after the backup
+    other = open_database(tmp_path / "other.sqlite3")
+    try:
+        _some_events(ServiceContext(other), 3)
+        backup_db = open_database(copy)
+        try:
+            bctx = ServiceContext(backup_db)
+            taken = audit.current_anchor(bctx)
+            assert audit.verify(bctx, anchor=taken, local=False).ok
+            assert audit.check_anchor(live, taken) == []
+            assert audit.current_anchor(live).count > taken.count
+        finally:
+            backup_db.dispose()
+        foreign = audit.current_anchor(ServiceContext(other))
+        problems = audit.check_anchor(live, foreign)
+        assert problems and "审计链被改写" in problems[0]
+    finally:
+        other.dispose()
