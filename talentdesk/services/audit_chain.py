@@ -252,18 +252,27 @@ def anchor_still_holds(session: Session, anchor: audit_anchor.Anchor, count: int
 
 def _after_flush(session: Session, _flush_context) -> None:
     touched = None
-    dirty = session.dirty
-    for obj in chain(session.new, dirty, session.deleted):
+    new, dirty, deleted = session.new, session.dirty, session.deleted  # each access builds a set
+    for obj in chain(new, dirty, deleted):
         cols = audit_seal.sealed_columns(type(obj))
         if cols is None:
             continue
-        if obj in dirty and obj not in session.deleted:
+        if obj in dirty and obj not in deleted and obj not in new:
             attrs = inspect(obj).attrs
             if not any(attrs[c].history.has_changes() for c in cols):
                 continue  # e.g. a failed log-in: only the attempt counter changed
         if touched is None:
             touched = session.info.setdefault(_TOUCHED, {})
         touched.setdefault(type(obj).__tablename__, set()).add(obj.id)
+
+
+def touch(session: Session, table: str, ids) -> None:
+    """Seal these rows of ``table`` at commit. ORM changes are found by themselves; code that
+    changes a sealed table (``audit_seal.TABLES``) with a Core INSERT/UPDATE/DELETE must call
+    this with the ids, or ``audit verify`` reports the rows as changed outside the program."""
+    if table not in audit_seal.TABLES:
+        raise ValueError(f"not a sealed table: {table}")
+    session.info.setdefault(_TOUCHED, {}).setdefault(table, set()).update(int(i) for i in ids)
 
 
 def _has_baseline(session: Session) -> bool:

@@ -317,3 +317,16 @@ def test_a_backups_head_is_found_in_the_live_chain_and_another_databases_is_not(
         assert problems and "审计链被改写" in problems[0]
     finally:
         other.dispose()
+
+
+def test_core_statements_seal_the_rows_they_touch(ctx, money):
+    from sqlalchemy import update
+
+    from talentdesk.models.entities import Installment
+
+    with ctx.write() as session:
+        session.execute(update(Installment).where(Installment.id == money["unpaid"])
+                        .values(status_reason="批量说明", due_date=D(2030, 1, 1)).execution_options(
+                            synchronize_session=False))
+        audit_chain.touch(session, "installment", [money["unpaid"]])
+    assert audit.verify(ctx).ok
