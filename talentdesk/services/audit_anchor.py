@@ -18,6 +18,7 @@ Pure file handling: no database, no Qt.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -53,18 +54,25 @@ class Anchor:
         return json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=True)
 
 
-def database_key(url) -> str:
-    """Which database an anchor belongs to: the SQLite file (resolved path) or the server
-    database (host, port, name; never the user or password)."""
+@functools.lru_cache(maxsize=64)
+def _key_of(text: str) -> str:
     from sqlalchemy.engine import make_url
 
-    u = make_url(str(url)) if not hasattr(url, "get_backend_name") else url
+    u = make_url(text)
     if u.get_backend_name() == "sqlite":
         name = u.database or ":memory:"
         if name != ":memory:":
             name = str(Path(name).expanduser().resolve())
         return f"sqlite:{name}"
     return f"{u.get_backend_name()}://{u.host or ''}:{u.port or ''}/{u.database or ''}"
+
+
+def database_key(url) -> str:
+    """Which database an anchor belongs to: the SQLite file (resolved path) or the server
+    database (host, port, name; never the user or password)."""
+    if hasattr(url, "render_as_string"):
+        url = url.render_as_string(hide_password=True)
+    return _key_of(str(url))
 
 
 def _folder() -> Path:

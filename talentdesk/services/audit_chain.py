@@ -127,6 +127,9 @@ class Change:
 
 
 def _lock_and_last_hash(session: Session) -> str:
+    known = session.info.get(_LAST)
+    if known is not None:  # appended earlier in this transaction, which holds the lock
+        return known
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
     last = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
@@ -140,6 +143,7 @@ _COLUMNS = ("at", "user", "action", "entity", "entity_id", "talent_id", "before"
 _WROTE = "audit_wrote"  # the actor of the last event appended in this transaction
 _TOUCHED = "audit_touched"  # sealed table -> ids added/changed/deleted
 _PENDING = "audit_anchor_pending"  # (database key, Anchor) to write after commit
+_LAST = "audit_last_hash"  # the hash of the last event appended in this transaction
 _REBASE = "audit_rebase"  # this transaction recorded a restore: the anchor follows the restored chain
 
 
@@ -169,6 +173,7 @@ def record_many(session: Session, user: str | None, changes: Iterable[Change]) -
     if rows:
         BulkInserter(session, AuditEvent.__table__, _COLUMNS).insert(rows)
         _mark_written(session, user)
+        session.info[_LAST] = rows[-1][9]
         if any(r[2] == "restore" and r[3] == "database" for r in rows):
             session.info[_REBASE] = True
     return len(rows)
@@ -200,6 +205,7 @@ def record_created_talents(session: Session, user: str | None, ids: list[int], a
     BulkInserter(session, AuditEventTalent.__table__, ("talent_id", "event_id")).insert(
         [(i, event_id) for i in ids])
     _mark_written(session, user)
+    session.info[_LAST] = row[9]
     return event_id
 
 
@@ -228,10 +234,15 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
 
 # -- the chain's head ---------------------------------------------------------------------
 
-def head(session: Session) -> audit_anchor.Anchor:
-    """The chain's head as an anchor of the database ``session`` is bound to."""
+def head(session: Session, since: audit_anchor.Anchor | None = None) -> audit_anchor.Anchor:
+    """The chain's head as an anchor of the database ``session`` is bound to. ``since``: an
+    anchor known to hold (``anchor_still_holds``): only the events after it are counted."""
     last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-    count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    if since is not None and since.head_id:
+        count = since.count + session.execute(select(func.count()).select_from(AuditEvent)
+                                              .where(AuditEvent.id > since.head_id)).scalar_one()
+    else:
+        count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
     at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     key = audit_anchor.database_key(session.get_bind().url)
     if last is None:
@@ -239,13 +250,13 @@ def head(session: Session) -> audit_anchor.Anchor:
     return audit_anchor.Anchor(int(last[0]), last[1], int(count), at, key)
 
 
-def anchor_still_holds(session: Session, anchor: audit_anchor.Anchor, count: int) -> bool:
-    """Whether the chain (``count`` events now) still has the anchored head: cheap, one
-    lookup by id (the full check is ``audit.verify``)."""
+def anchor_still_holds(session: Session, anchor: audit_anchor.Anchor) -> bool:
+    """Whether the chain still has the anchored head: cheap, one lookup by id (the full
+    check, counts included, is ``audit.verify``)."""
     if anchor.head_id == 0:
         return True
     found = session.execute(select(AuditEvent.hash).where(AuditEvent.id == anchor.head_id)).scalar()
-    return found == anchor.hash and count >= anchor.count
+    return found == anchor.hash
 
 
 # -- session hooks: seal money rows, move the anchor --------------------------------------
@@ -288,18 +299,20 @@ def _before_commit(session: Session) -> None:
     session.flush()
     touched = info.pop(_TOUCHED, None) or {}
     user = info.get(_WROTE) or "系统"
+    key = audit_anchor.database_key(session.get_bind().url)
     if not _has_baseline(session):
         record_many(session, user, [Change(audit_seal.SEAL_ACTION, audit_seal.SEAL_ENTITY, audit_seal.BASELINE,
                                            None, None, audit_seal.baseline_of(session))])
     elif touched:
         record_many(session, user, [Change(audit_seal.SEAL_ACTION, audit_seal.SEAL_ENTITY, None, None, None,
                                            audit_seal.seal_of(session, touched))])
-    new = head(session)
-    old = audit_anchor.load_local(new.database)
-    if old is not None and not info.get(_REBASE) and not anchor_still_holds(session, old, new.count):
-        log.warning("audit chain no longer matches this PC's anchor (head #%s); anchor kept", old.head_id)
-        return
-    info[_PENDING] = new
+    old = audit_anchor.load_local(key)
+    if old is not None and not anchor_still_holds(session, old):
+        if not info.get(_REBASE):
+            log.warning("audit chain no longer matches this PC's anchor (head #%s); anchor kept", old.head_id)
+            return
+        old = None
+    info[_PENDING] = head(session, since=old)
 
 
 def _after_commit(session: Session) -> None:
@@ -307,12 +320,18 @@ def _after_commit(session: Session) -> None:
     session.info.pop(_WROTE, None)
     session.info.pop(_TOUCHED, None)
     session.info.pop(_REBASE, None)
+    session.info.pop(_LAST, None)
     if pending is not None:
         audit_anchor.save_local(pending.database, pending)
 
 
+def _after_soft_rollback(session: Session, previous_transaction) -> None:
+    # A savepoint rolled back may have taken appended events with it: look the head up again.
+    session.info.pop(_LAST, None)
+
+
 def _after_rollback(session: Session) -> None:
-    for key in (_PENDING, _WROTE, _TOUCHED, _REBASE):
+    for key in (_PENDING, _WROTE, _TOUCHED, _REBASE, _LAST):
         session.info.pop(key, None)
 
 
@@ -321,3 +340,4 @@ if not event.contains(Session, "after_flush", _after_flush):
     event.listen(Session, "before_commit", _before_commit)
     event.listen(Session, "after_commit", _after_commit)
     event.listen(Session, "after_rollback", _after_rollback)
+    event.listen(Session, "after_soft_rollback", _after_soft_rollback)
