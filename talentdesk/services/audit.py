@@ -27,9 +27,11 @@ from sqlalchemy import or_, select
 from talentdesk.models.entities import AuditEvent, AuditEventTalent
 from talentdesk.services import audit_anchor, audit_seal
 from talentdesk.services.audit_anchor import Anchor
-from talentdesk.services.audit_chain import (CREATED_TALENTS, GENESIS, Change, JsonText, diff, dumps,  # noqa: F401
-                                             encode_created_talents, event_hash, json_default, os_user, record,
-                                             record_created_talents, record_many, record_update)
+# Appending lives in audit_chain; these names are re-exported for the services that record.
+from talentdesk.services.audit_chain import CREATED_TALENTS, GENESIS, event_hash, head, json_default, record
+from talentdesk.services.audit_chain import Change, JsonText, diff, dumps, os_user  # noqa: F401
+from talentdesk.services.audit_chain import encode_created_talents, record_created_talents  # noqa: F401
+from talentdesk.services.audit_chain import record_many, record_update  # noqa: F401
 from talentdesk.services.context import ServiceContext
 
 _default = json_default  # the JSON encoder's fallback, used by the CLI and the export
@@ -216,8 +218,6 @@ def _check_rows(session, sealed: dict[str, dict[str, str | None]], out: list[Row
 def current_anchor(ctx: ServiceContext) -> Anchor:
     """The chain's head now (id, hash, count, time, database): what ``audit anchor``
     prints, and what a backup should carry to be checked against on restore."""
-    from talentdesk.services.audit_chain import head
-
     with ctx.read() as session:
         return head(session)
 
