@@ -1,5 +1,5 @@
 """``talentdesk init [--admin NAME]``, ``backup [PATH] [--list]``, ``restore``,
-``check``, ``audit verify|list|export``."""
+``check``, ``audit verify|anchor|list|export``."""
 
 from __future__ import annotations
 
@@ -133,14 +133,43 @@ def cmd_check(args, app) -> int:
 
 
 def cmd_audit_verify(args, app) -> int:
-    from talentdesk.services import audit
+    from talentdesk.services import audit, audit_anchor
 
-    result = audit.verify(app.context())
+    anchor = audit_anchor.parse(args.anchor) if args.anchor else None
+    result = audit.verify(app.context(), anchor=anchor, local=not args.no_local)
     if app.json:
         app.print_json(result.as_dict())
     else:
         app.out(result.message)
+        if not result.ok:
+            for p in result.problems:
+                app.out(f"  - {p}")
     return 0 if result.ok else 1
+
+
+def cmd_audit_anchor(args, app) -> int:
+    from talentdesk.services import audit, permissions
+
+    ctx = app.context()
+    if args.accept:
+        anchor = audit.accept_anchor(ctx)
+    else:
+        permissions.require(ctx, "audit.view")
+        anchor = audit.current_anchor(ctx)
+    if args.out:
+        from talentdesk.fileio import atomic_path
+
+        out = Path(args.out)
+        with atomic_path(out) as tmp:
+            Path(tmp).write_text(anchor.to_json() + "\n", encoding="utf-8")
+    if app.json:
+        app.print_json(anchor.as_dict())
+    else:
+        app.out(f"审计锚点：第 #{anchor.head_id} 条记录，共 {anchor.count} 条，哈希 {anchor.hash}，"
+                f"时间（UTC）{anchor.at}" + ("（已设为本机锚点）" if args.accept else ""))
+        if args.out:
+            app.out(f"已写入 {args.out}；请将此文件或上面的哈希保存在数据库以外的地方（打印或另存）")
+    return 0
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -232,8 +261,15 @@ def register(sub) -> None:
 
     a = sub.add_parser("audit", help="审计记录")
     s = a.add_subparsers(dest="audit_command", metavar="操作", required=True)
-    v = s.add_parser("verify", help="校验审计链，报告第一处断开")
+    v = s.add_parser("verify", help="校验审计链、审计锚点和金额记录，报告发现的问题")
+    v.add_argument("--anchor", metavar="文件或JSON", help="另外核对一个导出的审计锚点（audit anchor 的输出）")
+    v.add_argument("--no-local", action="store_true", help="不核对本机记录的审计锚点（例如校验别处拷来的数据库）")
     v.set_defaults(func=cmd_audit_verify)
+    an = s.add_parser("anchor", help="显示或导出审计锚点（链头编号、哈希、条数、时间），供单位另行保存")
+    an.add_argument("--out", metavar="FILE.json", help="写入文件")
+    an.add_argument("--accept", action="store_true",
+                    help="把当前审计链设为本机锚点（管理员；仅在确认恢复了较旧的备份等情况后使用）")
+    an.set_defaults(func=cmd_audit_anchor)
     ls = s.add_parser("list", help="列出审计记录（最新在前）")
     _filters(ls)
     ls.add_argument("--limit", type=int, default=200)

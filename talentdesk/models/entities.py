@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talentdesk.models.base import Base, Fen, Timestamps, Versioned, utcnow
 
-# Installments whose voucher must be unique (migration 0007): payments, not reversal entries.
+# Installments whose voucher must be unique (migration 0006): payments, not reversal entries.
 VOUCHER_UNIQUE_WHERE = "voucher_no IS NOT NULL AND reverses_id IS NULL AND voucher_duplicate IS NULL"
 
 
@@ -294,6 +294,9 @@ class AuditEvent(Base):
     after: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The operating-system account that ran the program (hashed when present; NULL on
+    # events written before revision 0004).
+    os_user: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_event_entity_entity_id", "entity", "entity_id"),)
 

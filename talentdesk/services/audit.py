@@ -1,164 +1,58 @@
-"""The append-only, hash-chained audit trail.
+"""The append-only, hash-chained audit trail: reading and verifying it.
 
-Each event's ``hash`` is sha256 over the previous event's hash and this event's fields
-(time, user, action, entity, id, talent, before and after as canonical JSON), each
-length-prefixed. Editing or deleting
-any row breaks the chain from that row on; ``verify`` reports the first broken link.
-On PostgreSQL an advisory transaction lock serialises appends from several clerks; on
-SQLite the write transaction (BEGIN IMMEDIATE) already does.
+Appending (``record``, ``record_many``, …) lives in ``audit_chain`` and is re-exported
+here. ``verify`` checks, in one pass over the chain:
+
+1. every link and hash (an edit or deletion in the middle);
+2. the chain against an anchor kept outside the audit table (``audit_anchor``): this PC's
+   anchor of the database, and an exported one when given — fewer events than anchored,
+   no event at the anchored id or another hash there means events were deleted or the
+   chain was rewritten;
+3. the money rows and user accounts against the digests sealed in the chain
+   (``audit_seal``): a row changed, added or deleted by direct SQL is named.
+
+Functions for other code (e.g. a restore that checks a backup):
+``verify(ctx, anchor=…, local=False)``, ``current_anchor(ctx)``, ``check_anchor(ctx,
+anchor)`` and ``accept_anchor(ctx)`` (re-anchor this PC after a confirmed restore).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, Iterable
+from dataclasses import dataclass, field
 
-from sqlalchemy import insert, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
 
-from talentdesk.models.base import utcnow
-from talentdesk.models.bulk import BulkInserter
 from talentdesk.models.entities import AuditEvent, AuditEventTalent
+from talentdesk.services import audit_anchor, audit_seal
+from talentdesk.services.audit_anchor import Anchor
+# Appending lives in audit_chain; these names are re-exported for the services that record.
+from talentdesk.services.audit_chain import CREATED_TALENTS, GENESIS, event_hash, head, json_default, record
+from talentdesk.services.audit_chain import Change, JsonText, diff, dumps, os_user  # noqa: F401
+from talentdesk.services.audit_chain import encode_created_talents, record_created_talents  # noqa: F401
+from talentdesk.services.audit_chain import record_many, record_update  # noqa: F401
 from talentdesk.services.context import ServiceContext
 
-GENESIS = "0" * 64
-_LOCK_KEY = 7_301_984_512  # pg_advisory_xact_lock key for the audit chain
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-# Built once: json.dumps() with options builds a new encoder per call, which is a large
-# part of the cost of auditing a 100,000-row import.
-_SNAPSHOT = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default)
-
-
-class JsonText(str):
-    """A value already encoded by ``dumps`` (encoded ahead, e.g. while the database works)."""
-
-
-def dumps(value: Any) -> str | None:
-    if value is None:
-        return None
-    if value.__class__ is JsonText:
-        return value
-    return _SNAPSHOT.encode(value)
-
-
-def _part(value: str | None) -> str:
-    """Length-prefixed, so no choice of field contents can shift a boundary; None ≠ ''."""
-    return "~" if value is None else f"{len(value)}:{value}"
-
-
-def _digest(prev_hash: str, at: dt.datetime | str, user: str | None, action: str, entity: str,
-            entity_id: str | None, talent_id: int | None, before: str | None, after: str | None) -> str:
-    stamp = at if isinstance(at, str) else at.isoformat(timespec="microseconds")
-    body = "|".join((prev_hash, stamp, _part(user), _part(action), _part(entity), _part(entity_id),
-                     _part(None if talent_id is None else str(talent_id)), _part(before), _part(after)))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
+_default = json_default  # the JSON encoder's fallback, used by the CLI and the export
 
 @dataclass
-class Change:
-    action: str
-    entity: str
-    entity_id: Any = None
-    talent_id: int | None = None
-    before: Any = None
-    after: Any = None
+class RowProblem:
+    """A money row or user account that no longer matches its last sealed state."""
 
+    table: str
+    row_id: int
+    kind: str  # changed / added / deleted
 
-def _lock_and_last_hash(session: Session) -> str:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-    last = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
-    return last or GENESIS
+    @property
+    def message(self) -> str:
+        what = {"changed": "在程序之外被修改（与审计记录中最后登记的状态不符）",
+                "added": "在程序之外新增（审计记录中没有登记）",
+                "deleted": "在程序之外被删除（审计记录中登记为存在）"}[self.kind]
+        return f"{audit_seal.NAMES.get(self.table, self.table)} #{self.row_id}（{self.table}）{what}"
 
-
-_COLUMNS = ("at", "user", "action", "entity", "entity_id", "talent_id", "before", "after", "prev_hash", "hash")
-
-
-def _chained(prev: str, user: str | None, changes: Iterable[Change]) -> list[tuple]:
-    """The rows (in ``_COLUMNS`` order) of events appended after the event hashed ``prev``."""
-    rows = []
-    at = utcnow()
-    stamp = at.isoformat(timespec="microseconds")
-    for ch in changes:
-        before = dumps(ch.before)
-        after = dumps(ch.after)
-        entity_id = None if ch.entity_id is None else str(ch.entity_id)
-        h = _digest(prev, stamp, user, ch.action, ch.entity, entity_id, ch.talent_id, before, after)
-        rows.append((at, user, ch.action, ch.entity, entity_id, ch.talent_id, before, after, prev, h))
-        prev = h
-    return rows
-
-
-def record_many(session: Session, user: str | None, changes: Iterable[Change]) -> int:
-    """Append events in one Core insert. Returns how many."""
-    rows = _chained(_lock_and_last_hash(session), user, changes)
-    if rows:
-        BulkInserter(session, AuditEvent.__table__, _COLUMNS).insert(rows)
-    return len(rows)
-
-
-# Many new talents in one event (an import chunk): hashing and storing one event with a
-# compact table instead of one event per talent is what keeps a 100,000-row import fast.
-CREATED_TALENTS = "talent_batch"
-
-
-def encode_created_talents(columns: tuple[str, ...], rows: list[tuple]) -> JsonText:
-    """The ``after`` of the event for many new talents: {"columns": [...], "rows": [[talent
-    id, value, …], …]}, values JSON-ready (dates as ISO text, decimals as text). Pure, so
-    it can run while the database is busy with the rows themselves."""
-    return JsonText(dumps({"columns": list(columns), "rows": rows}))
-
-
-def record_created_talents(session: Session, user: str | None, ids: list[int], after: JsonText) -> int | None:
-    """One "create" event for many new talents (``after`` from ``encode_created_talents``),
-    each talent id linked to it so that ``list_events(talent_id=…)`` shows it as that
-    talent's own "create" event."""
-    if not ids:
-        return None
-    span = f"{min(ids)}-{max(ids)}"  # the ids, for a reader of the list (all of them are in ``after``)
-    (row,) = _chained(_lock_and_last_hash(session), user, [Change("create", CREATED_TALENTS, span, None, None,
-                                                                   after)])
-    event_id = session.execute(insert(AuditEvent).values(dict(zip(_COLUMNS, row))).returning(AuditEvent.id)
-                               ).scalar_one()
-    BulkInserter(session, AuditEventTalent.__table__, ("talent_id", "event_id")).insert(
-        [(i, event_id) for i in ids])
-    return event_id
-
-
-def record(session: Session, user: str | None, action: str, entity: str, entity_id: Any = None, *,
-           talent_id: int | None = None, before: Any = None, after: Any = None) -> None:
-    record_many(session, user, [Change(action, entity, entity_id, talent_id, before, after)])
-
-
-def record_update(session: Session, user: str | None, entity: str, entity_id: Any, before: dict, after: dict, *,
-                  talent_id: int | None = None) -> bool:
-    """An "update" event with only the fields that changed (``diff``), if any changed;
-    pending ORM changes are flushed first. Returns whether anything changed."""
-    b, a = diff(before, after)
-    if not a:
-        return False
-    session.flush()
-    record(session, user, "update", entity, entity_id, talent_id=talent_id, before=b, after=a)
-    return True
-
-
-def diff(before: dict, after: dict) -> tuple[dict, dict]:
-    """Only the fields that changed, as (before, after)."""
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+    def as_dict(self) -> dict:
+        return {"table": self.table, "id": self.row_id, "kind": self.kind, "message": self.message}
 
 
 @dataclass
@@ -167,47 +61,197 @@ class VerifyResult:
     checked: int
     broken_id: int | None = None
     message: str = ""
+    problems: list[str] = field(default_factory=list)  # every finding, in Chinese
+    rows: list[RowProblem] = field(default_factory=list)  # money rows / accounts that do not match
+    rows_checked: int = 0
+    head: Anchor | None = None  # the chain's head as verified
+    anchors: list[str] = field(default_factory=list)  # which anchors were checked (本机锚点 / 所给锚点)
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "checked": self.checked, "broken_id": self.broken_id, "message": self.message}
+        return {"ok": self.ok, "checked": self.checked, "broken_id": self.broken_id, "message": self.message,
+                "problems": list(self.problems), "rows": [r.as_dict() for r in self.rows],
+                "rows_checked": self.rows_checked, "head": self.head.as_dict() if self.head else None,
+                "anchors": list(self.anchors)}
 
 
-def verify(ctx: ServiceContext, *, batch: int = 5000) -> VerifyResult:
-    """Walk the chain in order; report the first event whose hash or link does not match."""
-    prev = GENESIS
-    checked = 0
-    last_id = 0
+LOCAL = "本机锚点"
+GIVEN = "所给锚点"
+_MAX_ROW_PROBLEMS = 50  # listed; the count is always exact
+_EVENT_COLUMNS = 'id, at, "user", action, entity, entity_id, talent_id, before, after, prev_hash, hash, os_user'
+_EVENTS_SQL = {  # by paramstyle: sqlite3 "?", psycopg "%(name)s"
+    True: f"SELECT {_EVENT_COLUMNS} FROM audit_event WHERE id > ? ORDER BY id LIMIT ?",
+    False: f"SELECT {_EVENT_COLUMNS} FROM audit_event WHERE id > %(after_id)s ORDER BY id LIMIT %(n)s",
+}
+
+
+def database_key(ctx: ServiceContext) -> str:
+    """The key of this database's anchor on this PC (``audit_anchor.database_key``)."""
+    return audit_anchor.database_key(ctx.db.url)
+
+
+def _anchor_problem(label: str, a: Anchor, checked: int, last_id: int) -> str:
+    return (f"审计记录被删除：{label}记录审计链到第 #{a.head_id} 条（共 {a.count} 条），"
+            f"现在审计链只有 {checked} 条" + (f"、最后一条是 #{last_id}" if checked else "")
+            + "（最后的记录或全部记录被删除，或数据库被换成了较旧的一份）")
+
+
+def verify(ctx: ServiceContext, *, anchor: Anchor | None = None, local: bool = True, rows: bool = True,
+           batch: int = 20000) -> VerifyResult:
+    """Check the chain, its anchors and the sealed rows (see the module docstring).
+
+    ``anchor``: an exported anchor to check as well. ``local``: check (and, when all is
+    well, move forward or first record) this PC's anchor of the database; pass False
+    for a database that is not the office's live one (a backup). ``rows``: compare the
+    money rows and accounts with their seals.
+    """
+    anchors: list[tuple[str, Anchor]] = []
+    key = database_key(ctx)
+    local_anchor = audit_anchor.load_local(key) if local else None
+    if local_anchor is not None:
+        anchors.append((LOCAL, local_anchor))
+    if anchor is not None:
+        anchors.append((GIVEN, anchor))
+    want: dict[int, list[tuple[str, Anchor]]] = {}
+    for label, a in anchors:
+        if a.head_id:
+            want.setdefault(a.head_id, []).append((label, a))
+    seen: set[str] = set()
+    problems: list[str] = []
+    prev, checked, last_id = GENESIS, 0, 0
+    sealed: dict[str, dict[str, str | None]] = {}
+    baseline = False
+    broken: int | None = None
+
     with ctx.read() as session:
-        while True:
-            rows = session.execute(
-                select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
-            ).scalars().all()
-            if not rows:
+        conn = session.connection()
+        sqlite = conn.dialect.name == "sqlite"
+        while broken is None:
+            # The driver's own rows (no ORM, no type processing): this loop is the cost of
+            # verifying a league's 100,000 events.
+            chunk = conn.exec_driver_sql(_EVENTS_SQL[sqlite], (last_id, batch) if sqlite else
+                                         {"after_id": last_id, "n": batch}).fetchall()
+            if not chunk:
                 break
-            for ev in rows:
-                if ev.prev_hash != prev:
-                    return VerifyResult(False, checked, ev.id,
-                                        f"审计记录 #{ev.id} 与上一条记录的链接断开（上一条记录被删除或修改）")
-                expected = _digest(prev, ev.at, ev.user, ev.action, ev.entity, ev.entity_id, ev.talent_id,
-                                   ev.before, ev.after)
-                if expected != ev.hash:
-                    return VerifyResult(False, checked, ev.id, f"审计记录 #{ev.id} 的内容被修改过（哈希不符）")
-                if ev.entity == CREATED_TALENTS and not _links_match(session, ev):
-                    return VerifyResult(False, checked, ev.id, f"审计记录 #{ev.id} 与人才的关联被修改过")
-                prev = ev.hash
+            for (eid, at, user, action, entity, entity_id, talent_id, before, after, prev_hash, h,
+                 osu) in chunk:
+                if prev_hash != prev:
+                    broken = eid
+                    problems.append(f"审计记录 #{eid} 与上一条记录的链接断开（上一条记录被删除或修改）")
+                    break
+                # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff"; the hash has the ISO form.
+                stamp = (at[:10] + "T" + at[11:]) if sqlite else at.isoformat(timespec="microseconds")
+                if event_hash(prev, stamp, user, action, entity, entity_id, talent_id, before, after, osu) != h:
+                    broken = eid
+                    problems.append(f"审计记录 #{eid} 的内容被修改过（哈希不符）")
+                    break
+                if entity == CREATED_TALENTS and not _links_match(session, eid, after):
+                    broken = eid
+                    problems.append(f"审计记录 #{eid} 与人才的关联被修改过")
+                    break
                 checked += 1
-                last_id = ev.id
-            session.expunge_all()
-    return VerifyResult(True, checked, None, f"审计链完整，共校验 {checked} 条记录")
+                if entity == audit_seal.SEAL_ENTITY:
+                    baseline = baseline or entity_id == audit_seal.BASELINE
+                    for table, digests in json.loads(after).items():
+                        sealed.setdefault(table, {}).update(digests)
+                if eid in want:
+                    for label, a in want[eid]:
+                        seen.add(label)
+                        if h != a.hash:
+                            problems.append(f"审计链被改写：第 #{eid} 条记录的哈希与{label}不符"
+                                            "（记录被修改后重新计算了哈希，或数据库被换成了另一份）")
+                        elif checked != a.count:
+                            problems.append(f"审计记录被删除或插入：{label}记录到第 #{eid} 条为止共 {a.count} 条，"
+                                            f"现在为 {checked} 条")
+                prev, last_id = h, eid
+        if broken is None:
+            for label, a in anchors:
+                if a.head_id and label not in seen:
+                    problems.append(_anchor_problem(label, a, checked, last_id))
+        row_problems: list[RowProblem] = []
+        rows_checked = 0
+        if rows and broken is None and baseline:
+            rows_checked = _check_rows(session, sealed, row_problems)
+    head = Anchor(last_id, prev, checked, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), key)
+    for r in row_problems[:_MAX_ROW_PROBLEMS]:
+        problems.append(r.message)
+    if len(row_problems) > _MAX_ROW_PROBLEMS:
+        problems.append(f"……共 {len(row_problems)} 行金额记录或账户与审计记录不符")
+    ok = not problems
+    labels = [label for label, _ in anchors]
+    if ok:
+        parts = [f"审计链校验通过：审计链完整，共校验 {checked} 条记录"]
+        if labels:
+            parts.append("与" + "、".join(labels) + "一致")
+        if rows and baseline:
+            parts.append(f"金额记录与账户 {rows_checked} 行与审计记录一致")
+        elif rows:
+            parts.append("金额记录尚无登记（此数据库升级后还没有写入过记录）")
+        if local and local_anchor is None:
+            parts.append("本机此前没有此数据库的审计锚点，已记下当前链头")
+        message = "；".join(parts)
+        if local:
+            audit_anchor.save_local(key, head)
+    else:
+        message = "审计校验发现问题：" + problems[0] + (f"（另有 {len(problems) - 1} 处，见详情）"
+                                                       if len(problems) > 1 else "")
+    return VerifyResult(ok, checked, broken, message, problems, row_problems, rows_checked, head, labels)
 
 
-def _links_match(session: Session, ev: AuditEvent) -> bool:
+def _check_rows(session, sealed: dict[str, dict[str, str | None]], out: list[RowProblem]) -> int:
+    count = 0
+    for table in sorted(audit_seal.TABLES):
+        expected = dict(sealed.get(table, {}))
+        for row_id, digest in audit_seal.row_digests(session, table):
+            count += 1
+            was = expected.pop(str(row_id), None)
+            if was is None:
+                out.append(RowProblem(table, row_id, "added"))
+            elif was != digest:
+                out.append(RowProblem(table, row_id, "changed"))
+        for row_id, was in expected.items():
+            if was is not None:
+                out.append(RowProblem(table, int(row_id), "deleted"))
+    out.sort(key=lambda r: (r.table, r.row_id))
+    return count
+
+
+def current_anchor(ctx: ServiceContext) -> Anchor:
+    """The chain's head now (id, hash, count, time, database): what ``audit anchor``
+    prints, and what a backup should carry to be checked against on restore."""
+    with ctx.read() as session:
+        return head(session)
+
+
+def check_anchor(ctx: ServiceContext, anchor: Anchor) -> list[str]:
+    """The problems (Chinese) of this database's chain against ``anchor`` — empty when
+    the chain holds the anchored head at the anchored position. E.g. a restore checks that
+    the live database's chain holds the backup's head (the same history), and that a
+    backup's chain matches the anchor written with it."""
+    result = verify(ctx, anchor=anchor, local=False, rows=False)
+    return list(result.problems)
+
+
+def accept_anchor(ctx: ServiceContext) -> Anchor:
+    """Make the chain as it is now this PC's anchor of the database (after an
+    administrator confirmed a restore of an older copy, or accepted a reported problem).
+    Administrators only; audited."""
+    from talentdesk.services import permissions
+
+    permissions.require(ctx, "users.manage")
+    with ctx.write() as session:
+        record(session, ctx.actor, "update", "audit_anchor", None, after={"accepted": True})
+    new = current_anchor(ctx)
+    audit_anchor.save_local(new.database, new)
+    return new
+
+
+def _links_match(session, event_id: int, after: str | None) -> bool:
     """The talents linked to an event about many talents are exactly those in it."""
     try:
-        ids = sorted(r[0] for r in json.loads(ev.after)["rows"])
+        ids = sorted(r[0] for r in json.loads(after)["rows"])
     except (TypeError, ValueError, KeyError, IndexError):
         return False
-    linked = session.execute(select(AuditEventTalent.talent_id).where(AuditEventTalent.event_id == ev.id)
+    linked = session.execute(select(AuditEventTalent.talent_id).where(AuditEventTalent.event_id == event_id)
                              .order_by(AuditEventTalent.talent_id)).scalars().all()
     return ids == list(linked)
 
@@ -223,11 +267,17 @@ class AuditEntry:
     talent_id: int | None
     before: dict | None
     after: dict | None
+    os_user: str | None = None  # the operating-system account (events from revision 0004 on)
 
 
 def list_events(ctx: ServiceContext, *, user: str | None = None, talent_id: int | None = None,
-                since: dt.date | None = None, until: dt.date | None = None, limit: int = 1000) -> list[AuditEntry]:
+                since: dt.date | None = None, until: dt.date | None = None, limit: int = 1000,
+                include_seals: bool = False) -> list[AuditEntry]:
+    """Events, newest first. The seals of money rows (``audit_seal``: digests, no news
+    for a reader) are left out unless ``include_seals``."""
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if not include_seals:
+        stmt = stmt.where(AuditEvent.entity != audit_seal.SEAL_ENTITY)
     if user:
         stmt = stmt.where(AuditEvent.user == user)
     if talent_id is not None:
@@ -250,7 +300,7 @@ def _entry(e: AuditEvent, talent_id: int | None) -> AuditEntry:
             for r in rows:
                 if r and r[0] == talent_id:
                     return AuditEntry(e.id, e.at, e.user, "create", "talent", str(talent_id), talent_id, None,
-                                      dict(zip(columns, r[1:])))
+                                      dict(zip(columns, r[1:])), e.os_user)
         ids = [r[0] for r in rows if r]
         after = {"count": len(ids), "first_id": min(ids, default=None), "last_id": max(ids, default=None)}
-    return AuditEntry(e.id, e.at, e.user, e.action, e.entity, e.entity_id, e.talent_id, before, after)
+    return AuditEntry(e.id, e.at, e.user, e.action, e.entity, e.entity_id, e.talent_id, before, after, e.os_user)

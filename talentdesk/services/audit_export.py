@@ -19,12 +19,12 @@ from talentdesk.services import audit, permissions
 from talentdesk.services.context import ServiceContext
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-HEADERS = ("序号", "时间（UTC）", "用户", "操作", "对象", "对象编号", "人才编号", "修改前", "修改后")
+HEADERS = ("序号", "时间（UTC）", "用户", "操作", "对象", "对象编号", "人才编号", "修改前", "修改后", "操作系统账户")
 ACTION_NAMES = {
     "create": "新增", "update": "修改", "delete": "删除", "export": "导出", "print": "打印",
     "login": "登录", "login_failed": "登录失败", "lock": "账户锁定", "unlock": "解锁", "disable": "停用",
     "enable": "启用", "password": "修改密码", "backup": "备份", "restore": "恢复", "import": "导入",
-    "approve": "审核通过", "reject": "退回", "reverse": "冲销",
+    "approve": "审核通过", "reject": "退回", "reverse": "冲销", "seal": "登记金额记录",
 }
 _ID_RE = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9])")
 _PHONE_RE = re.compile(r"(?<![0-9])(1\d{2})\d{4}(\d{4})(?![0-9])")
@@ -60,7 +60,7 @@ class ExportResult:
 def _fmt(value) -> str:
     if value is None:
         return ""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=audit._default)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=audit.json_default)
 
 
 def export_xlsx(ctx: ServiceContext, out: Path, *, user: str | None = None, talent_id: int | None = None,
@@ -84,11 +84,11 @@ def export_xlsx(ctx: ServiceContext, out: Path, *, user: str | None = None, tale
         if mask:
             before, after, entity_id = mask_text(before), mask_text(after), mask_text(entity_id)
         values = (e.id, e.at.replace(microsecond=0), e.user or "", ACTION_NAMES.get(e.action, e.action),
-                  e.entity, entity_id, e.talent_id, before, after)
+                  e.entity, entity_id, e.talent_id, before, after, e.os_user or "")
         for col, v in enumerate(values, 1):
             write_cell(ws, r, col, v)
     ws.freeze_panes = "A2"
-    for col, width in zip("ABCDEFGHI", (8, 20, 12, 10, 14, 20, 10, 60, 60)):
+    for col, width in zip("ABCDEFGHIJ", (8, 20, 12, 10, 14, 20, 10, 60, 60, 14)):
         ws.column_dimensions[col].width = width
     out = Path(out)
     with atomic_path(out) as tmp:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton,
+                               QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from talentdesk.ui.env import UiEnv
 from talentdesk.ui.i18n import tr
@@ -338,8 +338,18 @@ class MainWindow(QMainWindow):
         for lbl in (self.lbl_user, self.lbl_policy, self.lbl_db):
             lbl.setContentsMargins(8, 0, 8, 0)
             sb.addPermanentWidget(lbl)
+        # The audit check at start: chain, anchor and money rows, verified in the background.
+        self.btn_audit = QPushButton(tr("审计链校验中…"))
+        self.btn_audit.setObjectName("audit_status")
+        self.btn_audit.setFlat(True)
+        self.btn_audit.setEnabled(False)
+        self.btn_audit.clicked.connect(self.show_audit_details)
+        sb.addPermanentWidget(self.btn_audit)
+        self.audit_result = None
+        self.audit_box: QMessageBox | None = None
         self._update_status(policy=False)
         QTimer.singleShot(0, self._update_status)  # the policy needs a query: after the first paint
+        QTimer.singleShot(0, self.start_audit_check)
 
     def _update_status(self, policy: bool = True) -> None:
         ctx = self.env.ctx
@@ -390,6 +400,64 @@ class MainWindow(QMainWindow):
             return policy_id
         self.lbl_policy.setToolTip(f"{pack.title}（{policy_id}）")
         return pack.title if len(pack.title) <= 20 else pack.title[:19] + "…"
+
+    # -- audit check at start ------------------------------------------------------------
+    def start_audit_check(self) -> None:
+        """Verify the audit trail off the GUI thread; the result goes to the status bar."""
+        from talentdesk.services import audit
+
+        ctx = self.env.ctx
+        self.btn_audit.setText(tr("审计链校验中…"))
+        self.btn_audit.setEnabled(False)
+        self.btn_audit.setStyleSheet("")
+        self.env.run_op(tr("校验审计链"), lambda _progress, _cancelled: audit.verify(ctx),
+                        self._audit_checked, cancellable=False, dialog=False, on_error=self._audit_check_failed)
+
+    def _audit_checked(self, result) -> None:
+        try:
+            self.audit_result = result
+            if result.ok:
+                self.btn_audit.setText(tr("审计链校验通过"))
+                self.btn_audit.setToolTip(tr(result.message))
+                self.btn_audit.setStyleSheet("color: #2e7d32;")
+                self.btn_audit.setEnabled(True)
+                return
+            log.warning("audit check at start: %s", "; ".join(result.problems))
+            self.btn_audit.setText(tr("审计校验发现问题（点击查看）"))
+            self.btn_audit.setToolTip(tr(result.message))
+            self.btn_audit.setStyleSheet("color: white; background: #c62828; font-weight: bold; padding: 0 8px;")
+            self.btn_audit.setEnabled(True)
+        except RuntimeError:  # the window was closed before the check finished
+            pass
+
+    def _audit_check_failed(self, exc: BaseException) -> bool:
+        log.warning("audit check at start failed: %s", exc)
+        try:
+            self.btn_audit.setText(tr("审计链未能校验"))
+            self.btn_audit.setToolTip(getattr(exc, "message", None) or str(exc))
+            self.btn_audit.setStyleSheet("color: #c62828;")
+            self.btn_audit.setEnabled(False)
+        except RuntimeError:
+            pass
+        return True
+
+    def show_audit_details(self, _checked: bool = False) -> None:
+        result = self.audit_result
+        if result is None:
+            return
+        if result.ok:
+            box = QMessageBox(QMessageBox.Icon.Information, tr("审计链校验"), tr(result.message),
+                              QMessageBox.StandardButton.Ok, self)
+        else:
+            box = QMessageBox(QMessageBox.Icon.Warning, tr("审计校验发现问题"), tr(result.message),
+                              QMessageBox.StandardButton.Ok, self)
+            box.setInformativeText(tr("审计记录、金额记录或用户账户可能在程序之外被删除或修改。请通知管理员，"
+                                      "用单位另行保存的审计锚点核对（talentdesk audit verify --anchor 文件），"
+                                      "必要时从校验通过的备份恢复。"))
+            box.setDetailedText("\n".join(result.problems))
+        box.setObjectName("audit_details")
+        self.audit_box = box
+        box.open()
 
     # -- geometry -----------------------------------------------------------------------
     def _restore_state(self) -> None:

@@ -1,7 +1,7 @@
 """a voucher (凭证号) pays exactly one installment
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03
 
 A partial unique index on ``installment.voucher_no`` over the payments themselves
@@ -17,8 +17,8 @@ was paid twice. New code never sets the flag: every new payment is checked.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
