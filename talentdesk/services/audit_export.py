@@ -15,17 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from talentdesk.fileio import atomic_path
-from talentdesk.services import audit, permissions
+from talentdesk.services import audit, audit_text, permissions
 from talentdesk.services.context import ServiceContext
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADERS = ("序号", "时间（UTC）", "用户", "操作", "对象", "对象编号", "人才编号", "修改前", "修改后", "操作系统账户")
-ACTION_NAMES = {
-    "create": "新增", "update": "修改", "delete": "删除", "export": "导出", "print": "打印",
-    "login": "登录", "login_failed": "登录失败", "lock": "账户锁定", "unlock": "解锁", "disable": "停用",
-    "enable": "启用", "password": "修改密码", "backup": "备份", "restore": "恢复", "import": "导入",
-    "approve": "审核通过", "reject": "退回", "reverse": "冲销", "seal": "登记金额记录",
-}
+ACTION_NAMES = audit_text.ACTION_NAMES  # one list of the actions' Chinese names
 _ID_RE = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9])")
 _PHONE_RE = re.compile(r"(?<![0-9])(1\d{2})\d{4}(\d{4})(?![0-9])")
 

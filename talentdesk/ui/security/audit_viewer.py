@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QDialog,
 from PySide6.QtCore import Qt
 
 from talentdesk.domain.errors import TalentDeskError
-from talentdesk.services import audit, audit_export, permissions
+from talentdesk.services import audit, audit_export, audit_text, permissions
 from talentdesk.services.context import ServiceContext
 from talentdesk.ui.i18n import tr
 
@@ -21,10 +21,18 @@ COLUMNS = ("编号", "时间", "用户", "操作", "对象", "对象编号", "�
 
 
 def _summary(e: audit.AuditEntry) -> str:
+    """What changed, in field names and values: 状态：已审核 → 已发放；凭证号：（空） → 记-1."""
+    before = e.before if isinstance(e.before, dict) else ({} if e.before is None else {"value": e.before})
+    after = e.after if isinstance(e.after, dict) else ({} if e.after is None else {"value": e.after})
     parts = []
-    for label, value in (("前", e.before), ("后", e.after)):
-        if value:
-            parts.append(f"{label}：" + audit_export._fmt(value))
+    for key in list(dict.fromkeys([*before, *after])):
+        name = audit_text.fields_text({key: None}).split("：")[0]
+        if key in before and key in after:
+            parts.append(f"{name}：{audit_text.value_text(key, before[key])} → {audit_text.value_text(key, after[key])}")
+        elif key in after:
+            parts.append(f"{name}：{audit_text.value_text(key, after[key])}")
+        else:
+            parts.append(f"{name}：{audit_text.value_text(key, before[key])}（删除前）")
     return audit_export.mask_text("；".join(parts))[:2000]
 
 
@@ -127,8 +135,8 @@ class AuditViewer(QDialog):
             self.status.setText(tr("共 %d 条") % len(self.events) + more)
         self.table.setRowCount(len(self.events))
         for r, e in enumerate(self.events):
-            values = (str(e.id), f"{e.at:%Y-%m-%d %H:%M:%S}", e.user or "",
-                      tr(audit_export.ACTION_NAMES.get(e.action, e.action)), e.entity,
+            values = (str(e.id), audit_text.local_time(e.at), e.user or "",
+                      tr(audit_text.action_name(e.action)), tr(audit_text.entity_name(e.entity)),
                       audit_export.mask_text(e.entity_id or ""), _summary(e))
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))
@@ -139,9 +147,9 @@ class AuditViewer(QDialog):
             self.detail.clear()
             return
         e = self.events[row]
-        lines = [f"#{e.id}  {e.at:%Y-%m-%d %H:%M:%S} (UTC)  {e.user or ''}  "
-                 f"{audit_export.ACTION_NAMES.get(e.action, e.action)}  {e.entity} {e.entity_id or ''}",
-                 tr("修改前：") + audit_export._fmt(e.before), tr("修改后：") + audit_export._fmt(e.after)]
+        lines = [f"#{e.id}  {audit_text.local_time(e.at)}  {e.user or ''}  "
+                 f"{audit_text.action_name(e.action)}  {audit_text.entity_name(e.entity)} {e.entity_id or ''}",
+                 tr("修改前：") + audit_text.fields_text(e.before), tr("修改后：") + audit_text.fields_text(e.after)]
         self.detail.setPlainText("\n".join(lines))
 
     def verify(self) -> bool:

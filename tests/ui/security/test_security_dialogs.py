@@ -257,3 +257,24 @@ def test_server_database_notice_is_shown_once(qtbot, db, monkeypatch):
     assert login.daily_backup(ctx).kind == "server"
     login.daily_backup(ctx)
     assert len(shown) == 1 and "pg_dump" in shown[0]
+
+
+def test_audit_viewer_speaks_chinese(qtbot, office):
+    from talentdesk.services import audit_text
+    from talentdesk.ui.security.audit_viewer import AuditViewer
+
+    t = talents.add(office["clerk"], talent_row(姓名="张三"))
+    talents.update(office["clerk"], t.id_number, {"专业": "草原学"})
+    viewer = AuditViewer(office["admin"])
+    qtbot.addWidget(viewer)
+    rows = [[viewer.table.item(r, c).text() for c in range(viewer.table.columnCount())]
+            for r in range(viewer.table.rowCount())]
+    update = next(r for r in rows if r[3] == "修改")
+    assert update[4] == "人才"  # the record kind in Chinese, not "talent"
+    assert "专业：" in update[6] and "→ 草原学" in update[6]  # field names and values, before → after
+    [event] = [e for e in audit.list_events(office["admin"]) if e.action == "update" and e.entity == "talent"]
+    assert update[1] == audit_text.local_time(event.at) and len(update[1]) == 19  # full local time
+    viewer.table.setCurrentCell(rows.index(update), 0)
+    assert "修改后：专业：草原学" in viewer.detail.toPlainText()
+    assert audit_text.value_text("amount_fen", 8_000_000) == "80,000.00元"
+    assert audit_text.fields_text({"status": "paid", "returned_to_post": True}) == "状态：已发放；是否返岗：是"
