@@ -232,7 +232,7 @@ def engine_inputs_many(session: Session, talent_list: Iterable[Talent], *, offic
                        ) -> dict[int, EngineInputs]:
     """``engine_inputs`` for many talents at once (a few queries per 900 talents)."""
     from talentdesk.domain import roster
-    from talentdesk.models.entities import AnnualReview, Departure
+    from talentdesk.models.entities import AnnualReview, Departure, GrantYearFact
     from talentdesk.services import settings, talents
 
     office = office or settings.read_settings(session)
