@@ -750,7 +750,9 @@ def build_forms(ctx: ServiceContext, kind: str, *, talent: str | None = None, be
 
 def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, talent: str | None = None,
                 benefit: str | None = None, month: str | None = None, year: int | None = None,
-                mask: bool = False, progress=None, cancel=None) -> OutputResult:
+                mask: bool = False, progress=None, cancel=None, preview: bool = False) -> OutputResult:
+    """Write the forms as one PDF. ``preview``: a file for the screen, audited as 预览 (the
+    print itself is recorded by ``record_printed`` when the clerk prints it)."""
     from talentdesk.outputs import pdf
 
     permissions.require(ctx, "export")
@@ -763,8 +765,29 @@ def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, tale
     except pdf.CancelledWrite:
         raise Cancelled() from None
     talent_ids = sorted({f.talent_id for f in forms if getattr(f, "talent_id", None)})
-    _audit(ctx, "print", "form", kind,
+    _audit(ctx, "preview" if preview else "print", "form", kind,
            {"form": FORM_KINDS[kind], "file": path.name, "forms": len(forms), "pages": pages, "masked": mask,
             "talent": talent_ids[:50], "benefit": benefit, "month": month, "year": year},
            talent_ids[0] if len(talent_ids) == 1 else None)
     return OutputResult(path, kind, len(forms), pages, mask, time.perf_counter() - started)
+
+
+def save_preview(ctx: ServiceContext, result: OutputResult, out: str | os.PathLike) -> OutputResult:
+    """Save a previewed PDF as ``out`` without building it again (1,952 pages of a review
+    report take a while): the same file, copied in one rename, audited as 打印."""
+    import shutil
+
+    out = Path(out)
+    with atomic_path(out, hint=_OPEN_ELSEWHERE) as tmp:
+        shutil.copyfile(result.path, tmp)
+    record_printed(ctx, result, saved_as=out)
+    return OutputResult(out, result.kind, result.rows, result.pages, result.masked, 0.0)
+
+
+def record_printed(ctx: ServiceContext, result: OutputResult, *, saved_as: str | os.PathLike | None = None) -> None:
+    """A previewed PDF was printed (or saved as a file without being built again): audited
+    as 打印 with what it held."""
+    permissions.require(ctx, "export")
+    _audit(ctx, "print", "form", result.kind,
+           {"form": FORM_KINDS.get(result.kind, result.kind), "file": Path(saved_as or result.path).name,
+            "pages": result.pages, "masked": result.masked, "from_preview": True}, None)

@@ -102,6 +102,7 @@ class Page(PageBase):
         super().__init__(env, parent)
         self._tmp = Path(tempfile.mkdtemp(prefix="talentdesk-preview-"))
         self._preview_path: Path | None = None
+        self._preview_signature: tuple | None = None
         self.last_result = None
         split = QSplitter(Qt.Orientation.Horizontal)
         self.list = QListWidget()
@@ -383,7 +384,11 @@ class Page(PageBase):
             return False
         return True
 
-    def _job(self, key: str, path: Path):
+    def _signature(self, key: str) -> tuple:
+        """What a built file depends on: a preview with the same signature can be saved as is."""
+        return key, tuple(sorted((k, str(v)) for k, v in self.params(key).items())), self.mask.isChecked()
+
+    def _job(self, key: str, path: Path, *, preview: bool = False):
         _, kind, title, _ = self._spec(key)
         params = self.params(key)
         mask = self.mask.isChecked()
@@ -396,7 +401,7 @@ class Page(PageBase):
         else:
             def work(progress, cancelled):
                 return reports.print_forms(ctx, FORM_KIND[key], path, mask=mask, progress=_progress(progress, title),
-                                           cancel=cancelled, **params)
+                                           cancel=cancelled, preview=preview, **params)
         return work
 
     def save(self) -> None:
@@ -413,6 +418,12 @@ class Page(PageBase):
         suffix = ".xlsx" if kind == "ledger" else ".pdf"
         if not path.lower().endswith(suffix):
             path += suffix
+        if kind != "ledger" and self._preview_path is not None and self._preview_signature == self._signature(key):
+            # the preview on screen is the file: saved as it is, not built again
+            ok, result = widgets.call(self.env, reports.save_preview, self.env.ctx, self.last_result, path)
+            if ok:
+                self._saved(result)
+            return
         self.env.run_op(tr("正在生成 {t}").format(t=self._spec(key)[2]), self._job(key, Path(path)), self._saved,
                         write=True)
 
@@ -435,11 +446,14 @@ class Page(PageBase):
             return
         path = self._tmp / f"preview-{dt.datetime.now():%H%M%S%f}.pdf"
         self.status.setText(tr("正在生成预览……"))
-        self.env.run_op(tr("正在生成预览"), self._job(key, path), self._previewed, write=True)
+        signature = self._signature(key)
+        self.env.run_op(tr("正在生成预览"), self._job(key, path, preview=True),
+                        lambda result: self._previewed(result, signature), write=True)
 
-    def _previewed(self, result) -> None:
+    def _previewed(self, result, signature=None) -> None:
         self.last_result = result
         self._preview_path = Path(result.path)
+        self._preview_signature = signature
         self.status.setText(tr("预览：{n} 份，共 {p} 页。确认无误后可打印或另存为 PDF。").format(n=result.rows, p=result.pages))
         self.print_btn.setEnabled(True)
         self._show_pdf(self._preview_path)
@@ -546,6 +560,8 @@ class Page(PageBase):
                 painter.drawImage(0, 0, image)
         finally:
             painter.end()
+        if n and self.last_result is not None:
+            widgets.call(self.env, reports.record_printed, self.env.ctx, self.last_result)
         return n
 
     def closeEvent(self, event) -> None:  # noqa: N802

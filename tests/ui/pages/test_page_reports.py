@@ -99,3 +99,31 @@ def test_forms_say_what_to_choose_first(qtbot, env, paid_talent, monkeypatch):
     monkeypatch.setattr(widgets, "ask_save_file", lambda *a: pytest.fail("must not ask where to save"))
     page.save_btn.click()
     assert "待遇项目" in str(env.errors[-1])
+
+
+def test_preview_is_not_logged_as_print_and_save_reuses_the_preview(qtbot, env, paid_talent, tmp_path, monkeypatch):
+    from talentdesk.services import audit, reports
+
+    t, g, approved_on = paid_talent
+    departures.record(env.ctx, t.id_number, TODAY, "个人原因辞职")
+    page = _page(qtbot, env)
+    page.apply_filters(form="recovery", talent=t.id_number)  # previews at once
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    actions = [e.action for e in audit.list_events(env.ctx) if e.entity == "form"]
+    assert actions[0] == "preview" and "print" not in actions
+    built = []
+    real = reports.print_forms
+    monkeypatch.setattr(reports, "print_forms", lambda *a, **k: built.append(1) or real(*a, **k))
+    monkeypatch.setattr(widgets, "ask_save_file", lambda *a: str(tmp_path / "追回通知书.pdf"))
+    env.confirm_answer = False
+    page.save_btn.click()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert built == []  # saved from the preview, not built again
+    assert (tmp_path / "追回通知书.pdf").read_bytes() == page._preview_path.read_bytes()
+    from PySide6.QtGui import QPdfWriter
+
+    page.print_to(QPdfWriter(str(tmp_path / "printed.pdf")))
+    actions = [e.action for e in audit.list_events(env.ctx) if e.entity == "form"]
+    assert actions[:2] == ["print", "print"]  # newest first: printed, and saved as a file
