@@ -117,6 +117,8 @@ def test_one_far_cell_is_refused_with_a_message_not_a_crash(tmp_path, cell):
     script = tmp_path / "capped.py"
     script.write_text(CAPPED_CLI, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-m", "talentdesk", "--db", str(tmp_path / "t.sqlite3"), "init"],
+                   check=True, capture_output=True, env=env, cwd=tmp_path, timeout=120)  # a dry run makes none
     proc = subprocess.run([sys.executable, str(script), "1500", "--db", str(tmp_path / "t.sqlite3"),
                            "import", "roster", str(path), "--dry-run"],
                           capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
@@ -250,6 +252,7 @@ def test_errors_beyond_the_cap_are_counted_not_kept(ctx, tmp_path):
 
 def test_cli_says_how_many_errors_there_are(tmp_path, capsys):
     path = _junk_csv(tmp_path / "junk.csv", 2_500)
+    assert run(capsys, "--db", tmp_path / "t.sqlite3", "init")[0] == 0  # a dry run creates no database
     code, out, _ = run(capsys, "--db", tmp_path / "t.sqlite3", "import", "roster", path, "--dry-run")
     assert code == 3
     assert "提示：另有" in out and "处错误未列出" in out

@@ -296,11 +296,19 @@ def test_a_renamed_unregistered_backup_needs_unverified_and_its_chain_is_still_c
     copy = tmp_path / "从U盘拷来的.sqlite3"
     _tamper(Path(shutil.copy(saved, copy)), "UPDATE installment SET amount_fen = amount_fen * 50")
     plan = backup.restore_plan(admin, copy)
-    assert plan.register == "unknown" and plan.refusal() is None  # the chain alone cannot see this
+    # not in the register, but the sealed money rows in its own chain show the ×50
+    assert plan.register == "unknown" and "分期" in plan.refusal() and "被改动过" in plan.refusal()
+    with pytest.raises(TalentDeskError, match="改动过"):
+        backup.restore(admin, copy, accept_loss=True, unverified=True)
+    clean = tmp_path / "另一份拷贝.sqlite3"  # the same data in other bytes: not in the register
+    con = sqlite3.connect(saved)
+    con.execute("VACUUM INTO ?", (str(clean),))
+    con.close()
+    assert backup.restore_plan(admin, clean).refusal() is None
     with pytest.raises(backup.UnverifiedBackup, match="--unverified"):
-        backup.restore(admin, copy, accept_loss=True)
-    _tamper(copy, "UPDATE audit_event SET action = 'x' WHERE id = 1")
-    assert "审计链" in backup.restore_plan(admin, copy).refusal()
+        backup.restore(admin, clean, accept_loss=True)
+    _tamper(clean, "UPDATE audit_event SET action = 'x' WHERE id = 1")
+    assert "审计链" in backup.restore_plan(admin, clean).refusal()
 
 
 @pytest.mark.gui

@@ -89,7 +89,7 @@ def test_future_as_of_never_leads_to_an_early_payment(ctx):
     _set_status(ctx, second.id, "approved")
     with pytest.raises(ConflictError, match="尚未到期"):
         payments.record_paid(clerk, second.id, today, "记-001")
-    confirm = payments.confirm_many(clerk, [{"身份证号": idn, "待遇项目": "settlement_allowance",
+    confirm = payments.confirm_many(clerk, [{"身份证号": idn, "待遇项目": "settlement_allowance", "期次": second.seq,
                                              "金额": second.amount_fen, "发放日期": today, "凭证号": "记-002"}])
     assert not confirm.committed and "尚未到期" in confirm.rows[0].message
     assert payments.list_installments(clerk, grant_id=g.id)[1].status == "approved"

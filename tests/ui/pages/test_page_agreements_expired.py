@@ -11,6 +11,7 @@ from talentdesk.services import agreements
 from talentdesk.ui.pages import agreements as page_mod
 from talentdesk.ui.pages import dashboard as dash_mod
 from talentdesk.ui.pages import widgets
+from tests.ui.pages.conftest import wait_for_ops
 from tests.ui.pages.seeding import talent
 
 pytestmark = pytest.mark.gui
@@ -35,6 +36,7 @@ def test_dashboard_card_opens_the_expired_list(qtbot, env, seeded):
     qtbot.addWidget(page)
     page.resize(1200, 900)
     page.refresh()
+    wait_for_ops(qtbot, env)  # the dashboard's figures are gathered off the GUI thread
     assert page.cards["expired"].value_label.text() == "3"
     qtbot.mouseClick(page.cards["expired"], dash_mod.Qt.MouseButton.LeftButton)
     assert env.navigations[-1] == ("agreements", {"expired": True})

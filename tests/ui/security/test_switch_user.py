@@ -34,7 +34,7 @@ def _actions(menu):
 def test_switch_user_rebuilds_pages_menus_and_status(qtbot, window, monkeypatch):
     from talentdesk.ui.security import dialogs
 
-    assert "wang" in window.lbl_user.text()
+    assert "王芳" in window.lbl_user.text() and "wang" in window.lbl_user.toolTip()
     assert "act_audit_viewer" not in _actions(window.m_system)
     old_page = window.page("payments")
     window.show_page("payments")
@@ -48,7 +48,7 @@ def test_switch_user_rebuilds_pages_menus_and_status(qtbot, window, monkeypatch)
     monkeypatch.setattr(dialogs.LoginDialog, "exec", login_as_reviewer)
     _actions(window.m_system)["act_switch_user"].trigger()
     assert window.env.ctx.user == "li" and window.env.ctx.role == "reviewer"
-    assert "li" in window.lbl_user.text() and "审核人" in window.lbl_user.text()
+    assert "李审" in window.lbl_user.text() and "审核人" in window.lbl_user.text()
     assert "act_audit_viewer" in _actions(window.m_system)  # the reviewer's menu
     assert window.current_key() == "payments"
     assert window.page("payments") is not old_page  # built again for the new role
