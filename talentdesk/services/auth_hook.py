@@ -37,7 +37,8 @@ def login_context(db, username: str | None) -> ServiceContext:
         return ServiceContext(db, user=username or None)
     if not username:
         raise PermissionDenied("此数据库已启用用户账户：请用 --user 用户名（或环境变量 TALENTDESK_USER）登录")
-    return users.authenticate(db, username, read_password(username))
+    return users.authenticate(db, username, read_password(username),
+                              recovery_code=os.environ.get("TALENTDESK_RECOVERY_CODE") or None)
 
 
 def cli_context(app) -> ServiceContext:
