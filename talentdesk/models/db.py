@@ -1,5 +1,8 @@
 """Opening the database: SQLite (embedded default) or PostgreSQL by URL.
 
+Engines are made with ``hide_parameters=True``: an error's text (and so a traceback in
+the log) never carries the SQL parameters, which hold ID numbers.
+
 SQLite is opened with WAL, foreign keys on and a busy timeout; writes take the write
 lock up front (``BEGIN IMMEDIATE``) so two writers never deadlock on a lock upgrade.
 Opening a database older than the code upgrades it with Alembic after taking a backup
@@ -76,13 +79,14 @@ class Database:
         self.sa_url = make_url(url)
         self.is_sqlite = self.sa_url.get_backend_name() == "sqlite"
         if self.is_sqlite:
-            kw = {"connect_args": {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}}
+            kw = {"connect_args": {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+                  "hide_parameters": True}
             self.engine = create_engine(url, **kw)
             _sqlite_connect_hooks(self.engine, immediate=False)
             self.write_engine = create_engine(url, **kw)
             _sqlite_connect_hooks(self.write_engine, immediate=True)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True)
+            self.engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
             self.write_engine = self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
