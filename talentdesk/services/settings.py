@@ -16,6 +16,9 @@ Keys (``FIELDS``: key → Chinese label)::
     backup_dir          备份文件夹        "" = backups/ beside the database
     extra_holidays      补充节假日        list of dates, for the working-day calendar
     extra_workdays      补充调休上班日    list of dates
+    print_full_id       审批表打印完整身份证号  bool, default off: the approval forms
+                        (人才待遇审批表, 补贴发放审批表) print full ID numbers; every
+                        other ledger and form stays masked unless asked (``--full``)
 
 The CLI and the GUI may use either the key or the Chinese label (``parse_value``).
 """
@@ -49,9 +52,13 @@ FIELDS: dict[str, str] = {
     "backup_dir": "备份文件夹",
     "extra_holidays": "补充节假日",
     "extra_workdays": "补充调休上班日",
+    "print_full_id": "审批表打印完整身份证号",
 }
 BY_LABEL = {v: k for k, v in FIELDS.items()}
 DATE_LISTS = ("extra_holidays", "extra_workdays")
+BOOLS = ("print_full_id",)
+_YES = {"1", "true", "yes", "on", "是", "开", "开启", "打开"}
+_NO = {"", "0", "false", "no", "off", "否", "关", "关闭"}
 
 
 @dataclass
@@ -66,6 +73,7 @@ class OfficeSettings:
     backup_dir: str = ""
     extra_holidays: list[dt.date] = field(default_factory=list)
     extra_workdays: list[dt.date] = field(default_factory=list)
+    print_full_id: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """Keyed by the English keys; dates as ISO text (JSON-ready)."""
@@ -106,9 +114,22 @@ def _dates(key: str, value: Any) -> list[dt.date]:
     return sorted(set(out))
 
 
+def _bool(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValidationError([FieldError(key, FIELDS[key], value, f"{FIELDS[key]}：应为“是”或“否”")])
+
+
 def _normalise(key: str, value: Any) -> Any:
     if key in DATE_LISTS:
         return _dates(key, value)
+    if key in BOOLS:
+        return _bool(key, value)
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -145,6 +166,8 @@ def _build(stored: dict[str, Any]) -> OfficeSettings:
                 v = [dt.date.fromisoformat(x) for x in v]
             except (TypeError, ValueError):
                 continue
+        if k in BOOLS:
+            v = v is True
         setattr(s, k, v)
     return s
 
