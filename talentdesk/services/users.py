@@ -280,6 +280,36 @@ def new_recovery_code(ctx: ServiceContext) -> str:
     return code
 
 
+# -- single-user mode ---------------------------------------------------------------
+
+SINGLE_USER_KEY = "single_user_mode"
+
+
+def single_user_chosen(db: Database) -> bool:
+    """True once someone chose 单机单人使用，不设账户 at the first start (and no account
+    exists since)."""
+    with db.read() as session:
+        return session.get(Setting, SINGLE_USER_KEY) is not None
+
+
+def choose_single_user(db: Database) -> None:
+    """Record the explicit choice to work without accounts (an audit event and a setting,
+    so later starts do not ask again). Refused once accounts exist."""
+    import json
+
+    with db.write() as session:
+        if session.execute(select(User.id).limit(1)).first() is not None:
+            raise ConflictError("已经存在用户账户，不能改为单机模式")
+        value = json.dumps({"chosen_at": utcnow().isoformat(timespec="seconds")})
+        row = session.get(Setting, SINGLE_USER_KEY)
+        if row is None:
+            session.add(Setting(key=SINGLE_USER_KEY, value=value))
+        else:
+            row.value = value
+        audit.record(session, ServiceContext(db).actor, "single_user", "user", None,
+                     after={"choice": "单机单人使用，不设账户"})
+
+
 # -- creating accounts ------------------------------------------------------------
 
 def create_first_admin(db: Database, username: str, password: str, display_name: str | None = None) -> UserInfo:
@@ -495,4 +525,4 @@ __all__ = ["AuthError", "UserInfo", "TalentDeskError", "has_accounts", "create_f
            "authenticate", "change_password", "set_password", "disable_user", "enable_user", "unlock_user",
            "set_role", "set_display_name", "list_users", "get_user", "hash_password", "verify_password",
            "check_password_policy", "normalize_role", "MAX_FAILED", "LOCK_MINUTES", "needs_rehash",
-           "new_recovery_code", "wrong_message"]
+           "new_recovery_code", "wrong_message", "single_user_chosen", "choose_single_user"]

@@ -133,3 +133,36 @@ def test_cli_init_prints_the_recovery_code_and_the_cli_accepts_it(tmp_path, monk
     monkeypatch.setenv("TALENTDESK_RECOVERY_CODE", code)
     assert main(["--db", str(path), "--user", "admin", "user", "list"]) == 0
     assert "admin" in capsys.readouterr().out
+
+
+def test_single_user_mode_does_not_take_a_typed_user_name_as_the_actor(tmp_path, monkeypatch, capsys):
+    from factories import talent_row
+    from talentdesk.cli import main
+    from talentdesk.models.db import open_database
+    from talentdesk.services.context import ServiceContext
+
+    path = tmp_path / "single.sqlite3"
+    row = talent_row(姓名="单机")
+    args = [f"{k}={v}" for k, v in row.items() if v is not None]
+    assert main(["--db", str(path), "--user", "局长", "talent", "add", *args]) == 0
+    assert "未经验证" in capsys.readouterr().err
+    db = open_database(path)
+    try:
+        creators = {e.user for e in audit.list_events(ServiceContext(db)) if e.action == "create"}
+    finally:
+        db.dispose()
+    assert creators == {"单机用户"}
+
+
+def test_single_user_choice_is_recorded_and_refused_once_accounts_exist(db):
+    assert not users.single_user_chosen(db)
+    users.choose_single_user(db)
+    assert users.single_user_chosen(db)
+    from talentdesk.services.context import ServiceContext
+
+    assert [e.action for e in audit.list_events(ServiceContext(db))].count("single_user") == 1
+    users.create_first_admin(db, "admin", ADMIN_PW)
+    from talentdesk.domain.errors import ConflictError
+
+    with pytest.raises(ConflictError):
+        users.choose_single_user(db)
