@@ -685,6 +685,12 @@ def _audit(ctx: ServiceContext, action: str, entity: str, kind: str, after: dict
         audit.record(session, ctx.actor, action, entity, kind, talent_id=talent_id, after=after)
 
 
+def record_full_view(ctx: ServiceContext, what: str) -> None:
+    """Full ID numbers were shown on screen (a CLI list with ``--full``): an audit event
+    (action ``view``, entity ``personal_data``), as exports and prints are."""
+    _audit(ctx, "view", "personal_data", what[:40], {"what": what, "full_numbers": True}, None)
+
+
 def export_ledger(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, year: int | None = None,
                   employer: str | None = None, district: str | None = None, status: str | None = None,
                   mask: bool | None = None, progress=None, cancel=None) -> OutputResult:

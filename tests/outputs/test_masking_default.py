@@ -97,3 +97,22 @@ def test_cli_export_and_print_mask_by_default_and_full_on_request(tmp_path, caps
     assert number in _pdf(pdf)
     assert main(base + ["--full", "--mask", str(pdf)]) == 1
     capsys.readouterr()
+
+
+def test_cli_lists_with_full_numbers_are_audited(tmp_path, capsys):
+    path = tmp_path / "cli.sqlite3"
+    db = open_database(path)
+    ctx = ServiceContext(db)
+    ids = scenario(ctx)
+    number = _number(ctx, ids["zhang"])
+    db.dispose()
+    assert main(["--db", str(path), "talent", "list"]) == 0
+    assert number not in capsys.readouterr().out
+    assert main(["--db", str(path), "talent", "list", "--full"]) == 0
+    assert number in capsys.readouterr().out
+    db = open_database(path)
+    try:
+        views = [e for e in audit.list_events(ServiceContext(db)) if e.action == "view"]
+    finally:
+        db.dispose()
+    assert len(views) == 1 and views[0].entity == "personal_data" and views[0].entity_id == "talent list"
