@@ -5,11 +5,18 @@ overridden by an environment variable, for tests and portable installs:
 
 - ``TALENTDESK_HOME``: one folder holding data, config, logs and backups (portable mode).
 - ``TALENTDESK_DB``: a database file path or any SQLAlchemy URL.
+
+The data, config and log folders and the default backup folder hold personal data: on
+POSIX they are kept owner-only (0700, ``private_dir``), and the database file and its
+backups are created 0600 (``create_private_file``). On Windows the folders are in the
+user's profile (``%LOCALAPPDATA%``), whose default ACL already admits only that user,
+the administrators and SYSTEM; nothing is changed there.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from talentdesk import APP_NAME
@@ -31,13 +38,52 @@ def _platform(kind: str) -> Path:
     return Path(fn(APP_NAME, appauthor=False))
 
 
+PRIVATE_DIR_MODE, PRIVATE_FILE_MODE = 0o700, 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if missing; on POSIX make it owner-only (0700).
+    Only for TalentDesk's own folders, never a folder the user chose for other things."""
+    path.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix":
+        try:
+            if stat.S_IMODE(path.stat().st_mode) != PRIVATE_DIR_MODE and path.stat().st_uid == os.getuid():
+                os.chmod(path, PRIVATE_DIR_MODE)
+        except OSError:  # another user's folder, a FAT USB stick: leave it
+            pass
+    return path
+
+
+def create_private_file(path: Path) -> bool:
+    """Create an empty owner-only (0600 on POSIX) file at ``path`` unless it exists.
+    True if it was created. (An empty file is a valid empty SQLite database.)"""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def tighten_file(path: Path) -> None:
+    """An existing file of ours that every local user may read: take the others' rights
+    away (group rights stay: an office may share a database with a group on purpose)."""
+    if os.name != "posix":
+        return
+    try:
+        st = path.stat()
+        if st.st_uid == os.getuid() and st.st_mode & 0o007:
+            os.chmod(path, stat.S_IMODE(st.st_mode) & ~0o007)
+    except OSError:
+        pass
+
+
 def _dir(under_home: str, kind: str) -> Path:
     """The folder ``under_home`` of TALENTDESK_HOME when that is set, else the platform's
-    folder of this kind; created if missing."""
+    folder of this kind; created if missing, owner-only."""
     home = _home()
     path = home / under_home if home else _platform(kind)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
 def data_dir() -> Path:
@@ -57,9 +103,7 @@ def default_db_path() -> Path:
 
 
 def default_backup_dir() -> Path:
-    path = data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "backups")
 
 
 def user_policy_dir() -> Path:

@@ -129,6 +129,16 @@ def _names_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> bool:
     return any(a in commands for a in argv)
 
 
+def _record_full_view(app: CliApp) -> None:
+    """A list shown with ``--full`` (full ID numbers on screen) is audited; export and
+    print audit their own files."""
+    from talentdesk.services import reports
+
+    args = app.args
+    sub = getattr(args, f"{args.command}_command", None)
+    reports.record_full_view(app.context(), f"{args.command} {sub}" if sub else str(args.command))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     want_json = "--json" in argv
@@ -149,7 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     app = CliApp(args)
     try:
-        return int(args.func(args, app) or 0)
+        code = int(args.func(args, app) or 0)
+        if code == 0 and getattr(args, "full", False) and args.command not in ("export", "print"):
+            _record_full_view(app)
+        return code
     except TalentDeskError as exc:
         if app.json:
             app.print_json({"error": exc.message,

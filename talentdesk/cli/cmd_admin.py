@@ -26,6 +26,11 @@ def new_password(prompt_name: str, env: str = "TALENTDESK_PASSWORD") -> str:
     return first
 
 
+RECOVERY_NOTE = ("管理员恢复码：{code}\n"
+                 "请抄写或打印后锁进柜子，只显示这一次。账户因他人反复输错密码而被锁定时，"
+                 "用密码加恢复码仍可登录（命令行：环境变量 TALENTDESK_RECOVERY_CODE）。")
+
+
 def cmd_init(args, app) -> int:
     db = app.database()  # opening creates or upgrades the schema
     admin = None
@@ -41,11 +46,13 @@ def cmd_init(args, app) -> int:
         backup.database_id(db)  # made once, here or by the first backup: every backup carries it
     if app.json:
         app.print_json({"database": db.describe(), "revision": db.current_revision(),
-                        "admin": admin.username if admin else None})
+                        "admin": admin.username if admin else None,
+                        "recovery_code": admin.recovery_code if admin else None})
     else:
         app.out(f"数据库已就绪：{db.describe()}（结构版本 {db.current_revision()}）")
         if admin:
             app.out(f"已创建管理员账户“{admin.username}”；此后每个命令都需要登录（--user 和密码）")
+            app.out(RECOVERY_NOTE.format(code=admin.recovery_code))
     return 0
 
 

@@ -1,6 +1,11 @@
-"""``talentdesk print approval|batch|review|recovery … OUT.pdf``: the printed forms."""
+"""``talentdesk print approval|batch|review|recovery … [--full|--mask] OUT.pdf``: the printed forms.
+
+ID numbers and phones are masked unless ``--full``; the approval forms print them in
+full when the office setting 审批表打印完整身份证号 is on (``--mask`` masks anyway)."""
 
 from __future__ import annotations
+
+from talentdesk.cli.cmd_export import add_mask_options, mask_option
 
 
 def _check(args) -> None:
@@ -22,7 +27,7 @@ def cmd_approval(args, app) -> int:
 
     _check(args)
     r = reports.print_forms(app.context(), "approval", args.out, talent=args.talent, benefit=args.benefit,
-                            mask=args.mask)
+                            mask=mask_option(args))
     return _done(app, r, "人才待遇审批表")
 
 
@@ -30,7 +35,7 @@ def cmd_batch(args, app) -> int:
     from talentdesk.services import reports
 
     _check(args)
-    r = reports.print_forms(app.context(), "batch", args.out, month=args.month, mask=args.mask)
+    r = reports.print_forms(app.context(), "batch", args.out, month=args.month, mask=mask_option(args))
     return _done(app, r, "补贴发放审批表")
 
 
@@ -38,7 +43,7 @@ def cmd_review(args, app) -> int:
     from talentdesk.services import reports
 
     _check(args)
-    r = reports.print_forms(app.context(), "review", args.out, year=args.year, talent=args.talent, mask=args.mask)
+    r = reports.print_forms(app.context(), "review", args.out, year=args.year, talent=args.talent, mask=mask_option(args))
     return _done(app, r, "年度考核汇总报告和登记表" if not args.talent else "年度考核登记表")
 
 
@@ -46,7 +51,7 @@ def cmd_recovery(args, app) -> int:
     from talentdesk.services import reports
 
     _check(args)
-    r = reports.print_forms(app.context(), "recovery", args.out, talent=args.talent, mask=args.mask)
+    r = reports.print_forms(app.context(), "recovery", args.out, talent=args.talent, mask=mask_option(args))
     return _done(app, r, "追回通知书")
 
 
@@ -73,6 +78,6 @@ def register(sub) -> None:
     c.set_defaults(func=cmd_recovery)
 
     for sp in (a, b, r, c):
-        sp.add_argument("--mask", action="store_true", help="身份证号、手机号脱敏")
+        add_mask_options(sp)
         sp.add_argument("--force", action="store_true", help="文件已存在时替换它（数据库文件永远不会被覆盖）")
         sp.add_argument("out", metavar="OUT.pdf")

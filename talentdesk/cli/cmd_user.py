@@ -1,4 +1,4 @@
-"""``talentdesk user add|list|passwd|disable|enable|unlock|role``: user accounts (admin)."""
+"""``talentdesk user add|list|passwd|disable|enable|unlock|role|recovery-code``: user accounts (admin)."""
 
 from __future__ import annotations
 
@@ -76,6 +76,18 @@ def _simple(fn_name: str, done: str):
     return handler
 
 
+def cmd_recovery_code(args, app) -> int:
+    from talentdesk.cli.cmd_admin import RECOVERY_NOTE
+    from talentdesk.services import users
+
+    code = users.new_recovery_code(app.context())
+    if app.json:
+        app.print_json({"username": app.context().user, "recovery_code": code})
+    else:
+        app.out(RECOVERY_NOTE.format(code=code))
+    return 0
+
+
 def cmd_role(args, app) -> int:
     from talentdesk.services import users
 
@@ -110,6 +122,9 @@ def register(sub) -> None:
         c = s.add_parser(name, help=help_text)
         c.add_argument("username")
         c.set_defaults(func=_simple(fn, done))
+
+    rc = s.add_parser("recovery-code", help="为自己（管理员）生成新的恢复码，旧恢复码作废")
+    rc.set_defaults(func=cmd_recovery_code)
 
     r = s.add_parser("role", help="修改用户角色")
     r.add_argument("username")

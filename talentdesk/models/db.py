@@ -1,5 +1,8 @@
 """Opening the database: SQLite (embedded default) or PostgreSQL by URL.
 
+Engines are made with ``hide_parameters=True``: an error's text (and so a traceback in
+the log) never carries the SQL parameters, which hold ID numbers.
+
 SQLite is opened with WAL, foreign keys on and a busy timeout; writes take the write
 lock up front (``BEGIN IMMEDIATE``) so two writers never deadlock on a lock upgrade.
 Opening a database older than the code upgrades it with Alembic after taking a backup
@@ -68,6 +71,21 @@ def _sqlite_connect_hooks(engine: Engine, *, immediate: bool) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _private_sqlite_file(path: Path | None) -> None:
+    """A new database file is created owner-only (0600 on POSIX) before SQLite opens it;
+    SQLite gives its -wal and -shm files the database file's mode. An existing file that
+    every local user may read loses the others' rights (``paths.tighten_file``)."""
+    from talentdesk import paths
+
+    if path is None or str(path) == ":memory:":
+        return
+    if path.parent.is_dir() and paths.create_private_file(path):
+        return
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists():
+            paths.tighten_file(p)
+
+
 class Database:
     """One database: a read engine and a write engine (the same one on PostgreSQL).
 
@@ -82,13 +100,15 @@ class Database:
         self.sa_url = make_url(url)
         self.is_sqlite = self.sa_url.get_backend_name() == "sqlite"
         if self.is_sqlite:
-            kw = {"connect_args": {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}}
+            _private_sqlite_file(self.path)
+            kw = {"connect_args": {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+                  "hide_parameters": True}
             self.engine = create_engine(url, **kw)
             _sqlite_connect_hooks(self.engine, immediate=False)
             self.write_engine = create_engine(url, **kw)
             _sqlite_connect_hooks(self.write_engine, immediate=True)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True)
+            self.engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
             self.write_engine = self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
@@ -196,6 +216,10 @@ class Database:
         has_tables = bool(inspect(self.engine).get_table_names())
         if self.path is not None and has_tables:
             target_dir = backup_dir or self.path.parent / "backups"
+            if not target_dir.exists() and backup_dir is None:
+                from talentdesk import paths
+
+                paths.private_dir(target_dir)
             target_dir.mkdir(parents=True, exist_ok=True)
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             backup = target_dir / f"{self.path.stem}-before-upgrade-{current or 'none'}-{stamp}.sqlite3"
@@ -211,10 +235,14 @@ class Database:
 
 
 def sqlite_backup(source: Path, target: Path) -> None:
-    """A consistent copy through SQLite's online backup API (safe while the app runs)."""
+    """A consistent copy through SQLite's online backup API (safe while the app runs);
+    the copy is owner-only (0600 on POSIX), as the database."""
+    from talentdesk import paths
+
     target.parent.mkdir(parents=True, exist_ok=True)
     # One temporary per call (pid + random): two processes copying at once never share one.
     tmp = target.with_name(f".{target.name}.{os.getpid():x}{os.urandom(2).hex()}.part")
+    paths.create_private_file(tmp)
     try:
         src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_S)
         try:

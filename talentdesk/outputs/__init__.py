@@ -10,20 +10,24 @@ For the GUI (报表打印 page) — call the services, run them on a worker thre
 
     from talentdesk.services import reports
 
-    result = reports.export_ledger(ctx, "disbursement", "out.xlsx", year=2024, mask=False,
+    result = reports.export_ledger(ctx, "disbursement", "out.xlsx", year=2024,
                                    progress=lambda done, total: ..., cancel=event)
     result = reports.print_forms(ctx, "approval", "out.pdf", talent="1529…", benefit="settlement_allowance",
                                  progress=..., cancel=event)
 
 ``export_ledger(ctx, kind, path, *, year=None, employer=None, district=None, status=None,
-mask=False, progress=None, cancel=None) -> OutputResult``
+mask=None, progress=None, cancel=None) -> OutputResult``
     ``kind``: ``talents`` (人才信息台账; filters employer name, district, year of
     introduction, status code) | ``disbursement`` (待遇发放台账; installments due in
     ``year``, required) | ``recovery`` (追回台账; departures, optionally of ``year``) |
-    ``review`` (年度考核台账; ``year`` required). ``mask=True`` masks ID numbers and
-    phone numbers (152921********1234, 138****8000) for copies that leave the office.
+    ``review`` (年度考核台账; ``year`` required). ID numbers and phone numbers are
+    masked (152921********1234, 138****8000) unless ``mask=False`` asks for the full
+    numbers (CLI ``--full``); the audit event records ``full_numbers``.
 ``print_forms(ctx, kind, path, *, talent=None, benefit=None, month=None, year=None,
-mask=False, progress=None, cancel=None) -> OutputResult``
+mask=None, progress=None, cancel=None) -> OutputResult``
+    Masked as the ledgers; with ``mask=None`` the approval forms (``approval``,
+    ``batch``: ``reports.FULL_ID_FORMS``) print full numbers when the office setting
+    ``print_full_id`` (审批表打印完整身份证号) is on; ``mask=True`` masks anyway.
     ``kind``: ``approval`` (人才待遇审批表; ``talent`` ID number and ``benefit`` code;
     ``benefit=None`` prints every approved benefit of the talent; ``talent=None``
     with ``benefit`` prints all approved grants of that benefit, many forms in one

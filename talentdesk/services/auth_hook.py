@@ -1,7 +1,8 @@
 """How the CLI obtains its ServiceContext: single-user mode or a real log-in.
 
-- No accounts in the database yet: single-user mode, every command works as before
-  (``--user`` only names the actor in audit events).
+- No accounts in the database yet: single-user mode, every command works as before.
+  A typed ``--user`` (or ``TALENTDESK_USER``) is not checked by anything, so it is not
+  taken as the actor: the command runs as 单机用户 with a warning on stderr.
 - Once an account exists: ``--user`` (or ``TALENTDESK_USER``) is required, and the
   password comes from ``TALENTDESK_PASSWORD`` or, on a terminal, a hidden prompt.
   ``users.authenticate`` checks it (lock-out, audit events).
@@ -34,10 +35,14 @@ def login_context(db, username: str | None) -> ServiceContext:
     from talentdesk.services import users
 
     if not users.has_accounts(db):
-        return ServiceContext(db, user=username or None)
+        if username:
+            sys.stderr.write(f"提示：此数据库尚未启用用户账户（单机模式），--user “{username}”未经验证，"
+                             "操作记为“单机用户”。启用账户：talentdesk init --admin 用户名\n")
+        return ServiceContext(db)
     if not username:
         raise PermissionDenied("此数据库已启用用户账户：请用 --user 用户名（或环境变量 TALENTDESK_USER）登录")
-    return users.authenticate(db, username, read_password(username))
+    return users.authenticate(db, username, read_password(username),
+                              recovery_code=os.environ.get("TALENTDESK_RECOVERY_CODE") or None)
 
 
 def cli_context(app) -> ServiceContext:

@@ -383,6 +383,10 @@ def _make(db: Database, target: Path, label: str, now: dt.datetime | None = None
     source = _require_sqlite(db)
     now = now or dt.datetime.now()
     try:
+        if not target.parent.exists():  # a folder we create holds personal data: owner-only
+            from talentdesk import paths
+
+            paths.private_dir(target.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise TalentDeskError(f"备份文件夹 {target.parent} 不可用（{exc.strerror or exc}），"

@@ -41,6 +41,11 @@ PAID_STATUSES = ("paid", "refund_due", "refunded", "reversed")
 # What a monthly payment batch lists.
 BATCH_STATUSES = ("scheduled", "proposed", "approved", "paid")
 LEVEL_ORDER = tuple(FUNDING_LEVELS)
+# ID numbers and phones are masked in every ledger and form unless the caller asks for the
+# full numbers (``mask=False``: CLI ``--full``, the GUI's 完整号码 box), which the audit
+# event records. For these forms the office may require full numbers (setting
+# ``print_full_id``, 系统设置 → 审批表打印完整身份证号); then ``mask=None`` prints them.
+FULL_ID_FORMS = ("approval", "batch")
 _STREAM_BATCH = 2000
 
 
@@ -700,12 +705,20 @@ def _audit(ctx: ServiceContext, action: str, entity: str, kind: str, after: dict
         audit.record(session, ctx.actor, action, entity, kind, talent_id=talent_id, after=after)
 
 
+def record_full_view(ctx: ServiceContext, what: str) -> None:
+    """Full ID numbers were shown on screen (a CLI list with ``--full``): an audit event
+    (action ``view``, entity ``personal_data``), as exports and prints are."""
+    _audit(ctx, "view", "personal_data", what[:40], {"what": what, "full_numbers": True}, None)
+
+
 def export_ledger(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, year: int | None = None,
                   employer: str | None = None, district: str | None = None, status: str | None = None,
-                  mask: bool = False, progress=None, cancel=None) -> OutputResult:
+                  mask: bool | None = None, progress=None, cancel=None) -> OutputResult:
+    """``mask``: None or True mask ID and phone numbers; False writes them in full (audited)."""
     from talentdesk.outputs import xlsx
 
     permissions.require(ctx, "export")
+    mask = mask is not False
     started = time.perf_counter()
     path = Path(path)
     if kind == "talents":
@@ -724,7 +737,8 @@ def export_ledger(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, ye
     except xlsx.CancelledWrite:
         raise Cancelled() from None
     _audit(ctx, "export", "ledger", kind,
-           {"ledger": ledger.name, "file": path.name, "rows": rows, "masked": mask, "year": year,
+           {"ledger": ledger.name, "file": path.name, "rows": rows, "masked": mask,
+            "full_numbers": not mask, "year": year,
             "employer": employer, "district": district, "status": status}, None)
     return OutputResult(path, kind, rows, 0, mask, time.perf_counter() - started)
 
@@ -748,14 +762,28 @@ def build_forms(ctx: ServiceContext, kind: str, *, talent: str | None = None, be
     raise TalentDeskError(f"未知的表单种类“{kind}”，可选：{'、'.join(FORM_KINDS)}")
 
 
+def _form_mask(ctx: ServiceContext, kind: str, mask: bool | None) -> bool:
+    if mask is not None:
+        return bool(mask)
+    if kind not in FULL_ID_FORMS:
+        return True
+    from talentdesk.services import settings as settings_service
+
+    return not settings_service.get_settings(ctx).print_full_id
+
+
 def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, talent: str | None = None,
                 benefit: str | None = None, month: str | None = None, year: int | None = None,
-                mask: bool = False, progress=None, cancel=None, preview: bool = False) -> OutputResult:
-    """Write the forms as one PDF. ``preview``: a file for the screen, audited as 预览 (the
-    print itself is recorded by ``record_printed`` when the clerk prints it)."""
+                mask: bool | None = None, progress=None, cancel=None, preview: bool = False) -> OutputResult:
+    """``mask``: True masks ID and phone numbers; False prints them in full; None (the
+    default) masks, except the approval forms when the office's ``print_full_id`` is on.
+    Full numbers are recorded in the audit event (``full_numbers``). ``preview``: a file
+    for the screen, audited as 预览 (the print itself is recorded by ``record_printed``
+    when the clerk prints it)."""
     from talentdesk.outputs import pdf
 
     permissions.require(ctx, "export")
+    mask = _form_mask(ctx, kind, mask)
     started = time.perf_counter()
     path = Path(path)
     forms = build_forms(ctx, kind, talent=talent, benefit=benefit, month=month, year=year)
@@ -767,6 +795,7 @@ def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, tale
     talent_ids = sorted({f.talent_id for f in forms if getattr(f, "talent_id", None)})
     _audit(ctx, "preview" if preview else "print", "form", kind,
            {"form": FORM_KINDS[kind], "file": path.name, "forms": len(forms), "pages": pages, "masked": mask,
+            "full_numbers": not mask,
             "talent": talent_ids[:50], "benefit": benefit, "month": month, "year": year},
            talent_ids[0] if len(talent_ids) == 1 else None)
     return OutputResult(path, kind, len(forms), pages, mask, time.perf_counter() - started)

@@ -18,6 +18,9 @@ Keys (``FIELDS``: key → Chinese label)::
     extra_workdays      补充调休上班日    list of dates
     pay_before_due_days 提前登记发放天数  int ≥ 0, default 0: how many days before its due date an
                                           installment may be recorded paid (0: on or after it)
+    print_full_id       审批表打印完整身份证号  bool, default off: the approval forms
+                        (人才待遇审批表, 补贴发放审批表) print full ID numbers; every
+                        other ledger and form stays masked unless asked (``--full``)
 
 The CLI and the GUI may use either the key or the Chinese label (``parse_value``).
 """
@@ -56,6 +59,13 @@ FIELDS: dict[str, str] = {
 BY_LABEL = {v: k for k, v in FIELDS.items()}
 DATE_LISTS = ("extra_holidays", "extra_workdays")
 INTS = {"pay_before_due_days": (0, 366)}  # key → (min, max)
+    "print_full_id": "审批表打印完整身份证号",
+}
+BY_LABEL = {v: k for k, v in FIELDS.items()}
+DATE_LISTS = ("extra_holidays", "extra_workdays")
+BOOLS = ("print_full_id",)
+_YES = {"1", "true", "yes", "on", "是", "开", "开启", "打开"}
+_NO = {"", "0", "false", "no", "off", "否", "关", "关闭"}
 
 
 @dataclass
@@ -71,6 +81,7 @@ class OfficeSettings:
     extra_holidays: list[dt.date] = field(default_factory=list)
     extra_workdays: list[dt.date] = field(default_factory=list)
     pay_before_due_days: int = 0
+    print_full_id: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """Keyed by the English keys; dates as ISO text (JSON-ready)."""
@@ -124,6 +135,15 @@ def _int(key: str, value: Any) -> int:
         raise ValidationError([FieldError(key, FIELDS[key], value,
                                           f"{FIELDS[key]}：“{value}”应为{low}至{high}之间的整数（天）")])
     return n
+def _bool(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValidationError([FieldError(key, FIELDS[key], value, f"{FIELDS[key]}：应为“是”或“否”")])
 
 
 def _normalise(key: str, value: Any) -> Any:
@@ -131,6 +151,8 @@ def _normalise(key: str, value: Any) -> Any:
         return _dates(key, value)
     if key in INTS:
         return _int(key, value)
+    if key in BOOLS:
+        return _bool(key, value)
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -169,6 +191,8 @@ def _build(stored: dict[str, Any]) -> OfficeSettings:
                 continue
         if k in INTS and (not isinstance(v, int) or isinstance(v, bool)):
             continue
+        if k in BOOLS:
+            v = v is True
         setattr(s, k, v)
     return s
 

@@ -4,7 +4,6 @@ button and the log file's location. Expected problems never come here."""
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import traceback
 
@@ -25,12 +24,16 @@ def log_file():
 
 
 def setup_logging(level: int = logging.INFO) -> None:
-    """Log to a rotating file in the log folder (a windowed build has no stderr)."""
+    """Log to a rotating file in the log folder (a windowed build has no stderr): owner-only,
+    ID and phone numbers masked in every record and traceback (``talentdesk.logscrub``)."""
+    from talentdesk import logscrub
+
     root = logging.getLogger("talentdesk")
     if any(getattr(h, "_talentdesk", False) for h in root.handlers):
         return
-    handler = logging.handlers.RotatingFileHandler(log_file(), maxBytes=2_000_000, backupCount=3,
-                                                   encoding="utf-8")
+    handler = logscrub.PrivateRotatingFileHandler(log_file(), maxBytes=2_000_000, backupCount=3,
+                                                  encoding="utf-8")
+    logscrub.install(handler)
     handler._talentdesk = True
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
@@ -39,7 +42,10 @@ def setup_logging(level: int = logging.INFO) -> None:
 
 class ErrorDialog(QDialog):
     def __init__(self, exc: BaseException, details: str, parent=None):
+        from talentdesk.logscrub import scrub
+
         super().__init__(parent)
+        details = scrub(details)  # copied and sent to support: no ID or phone numbers
         self.setWindowTitle(tr("程序出错"))
         self.details = details
         lay = QVBoxLayout(self)
@@ -47,7 +53,7 @@ class ErrorDialog(QDialog):
                          "已保存的数据不受影响。请把下面的详细信息复制后发给技术支持人员。"))
         head.setWordWrap(True)
         lay.addWidget(head)
-        summary = QLabel(f"{type(exc).__name__}: {exc}")
+        summary = QLabel(scrub(f"{type(exc).__name__}: {exc}"))
         summary.setWordWrap(True)
         summary.setStyleSheet("font-weight: bold;")
         lay.addWidget(summary)

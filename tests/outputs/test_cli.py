@@ -40,7 +40,7 @@ def test_export_ledgers(tmp_path, capsys):
         code, stdout, err = run(capsys, "--db", db, "export", "ledger", "--kind", kind, *extra, str(out), "--json")
         assert code == 0, err
         data = json.loads(stdout)
-        assert data["path"] == str(out) and data["rows"] >= 1 and data["masked"] is False
+        assert data["path"] == str(out) and data["rows"] >= 1 and data["masked"] is True
         assert openpyxl.load_workbook(out).active["A3"].value == "序号"
     out = tmp_path / "masked.xlsx"
     code, stdout, _ = run(capsys, "--db", db, "export", "ledger", "--kind", "talents", "--mask", str(out))

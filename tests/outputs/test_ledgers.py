@@ -67,7 +67,7 @@ def test_disbursement_ledger_totals_to_the_fen(ctx, tmp_path):
     ids = scenario(ctx)
     settings.save_settings(ctx, office_name="阿拉善左旗人才工作领导小组办公室")
     out = tmp_path / "发放台账.xlsx"
-    result = reports.export_ledger(ctx, "disbursement", out, year=2024)
+    result = reports.export_ledger(ctx, "disbursement", out, year=2024, mask=False)
     ws = _load(out)
     header = [c.value for c in ws[HEADER_ROW]]
     assert header[:8] == ["序号", "姓名", "身份证号", "用人单位", "待遇项目", "期次", "应发日期", "金额（元）"]

@@ -33,7 +33,7 @@ def _events(db, action=None):
 
 def test_password_hash_is_scrypt_salted_and_never_clear():
     h1, h2 = users.hash_password("秘密-password-1"), users.hash_password("秘密-password-1")
-    assert h1.startswith("scrypt$16384$8$1$") and h1 != h2  # random salt
+    assert h1.startswith("scrypt$131072$8$1$") and h1 != h2  # random salt
     assert "password" not in h1
     assert users.verify_password("秘密-password-1", h1)
     assert not users.verify_password("秘密-password-2", h1)
@@ -73,11 +73,11 @@ def test_single_user_mode_can_add_only_the_first_admin(db):
 
 def test_login_success_and_failure_are_audited(db, admin):
     assert admin.user == "admin" and admin.role == "admin"
-    with pytest.raises(users.AuthError, match="用户名或密码错误"):
+    with pytest.raises(users.AuthError, match="用户名或密码错误") as known:
         users.authenticate(db, "admin", "wrong-password")
     with pytest.raises(users.AuthError, match="用户名或密码错误") as unknown:
         users.authenticate(db, "nobody", "wrong-password")
-    assert unknown.value.message == users.WRONG  # same words: names cannot be probed
+    assert unknown.value.message == known.value.message  # same words: names cannot be probed
     actions = [(e.user, e.action) for e in _events(db)]
     assert ("admin", "login") in actions
     assert actions.count(("admin", "login_failed")) == 1 and ("nobody", "login_failed") in actions
@@ -86,10 +86,10 @@ def test_login_success_and_failure_are_audited(db, admin):
 
 def test_lockout_after_repeated_failures_and_admin_unlock(db, admin):
     users.add_user(admin, "clerk", "Clerk-pass-1", "clerk")
-    for _ in range(users.MAX_FAILED - 1):
+    for n in range(users.MAX_FAILED - 1):
         with pytest.raises(users.AuthError) as refused:
             users.authenticate(db, "clerk", "bad-password")
-        assert refused.value.message == users.WRONG
+        assert refused.value.message == users.wrong_message(users.MAX_FAILED - 1 - n)
     with pytest.raises(users.AuthError, match="已锁定"):
         users.authenticate(db, "clerk", "bad-password")
     # Even the right password is refused while locked.

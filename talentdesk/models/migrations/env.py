@@ -11,7 +11,7 @@ if connection is None:  # offline use (alembic revision --autogenerate from a de
     from sqlalchemy import create_engine
 
     url = config.get_main_option("sqlalchemy.url") or "sqlite:///:memory:"
-    connection = create_engine(url).connect()
+    connection = create_engine(url, hide_parameters=True).connect()
 
 context.configure(
     connection=connection,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from talentdesk.domain.errors import TalentDeskError
@@ -84,6 +84,11 @@ class Page(PageBase):
                            ("signatory_head", tr("负责人："))):
             self.fields[key] = line(tr("打印在审批表上的姓名"))
             form.addRow(label, self.fields[key])
+        self.fields["print_full_id"] = QCheckBox(tr("审批表（人才待遇审批表、补贴发放审批表）打印完整身份证号"))
+        self.fields["print_full_id"].setObjectName("print_full_id")
+        form.addRow("", self.fields["print_full_id"])
+        form.addRow("", hint(tr("默认不勾选：所有台账和表单中的身份证号、手机号均脱敏显示。"
+                                "仅当上级或财务要求审批表上写完整号码时勾选；每次打印都记入审计。")))
         lay.addWidget(sign)
 
         cal = QGroupBox(tr("工作日历（补充国家法定节假日）"))
@@ -207,6 +212,7 @@ class Page(PageBase):
             self.fields[key].setPlainText("\n".join(d.isoformat() for d in getattr(s, key)))
         for key in INT_KEYS:
             self.fields[key].setValue(int(getattr(s, key) or 0))
+        self.fields["print_full_id"].setChecked(bool(getattr(s, "print_full_id", False)))
         self._loaded = self.values()
         self.db_target.setText(str(self.env.qsettings.value(DB_KEY, "") or ""))
         self._loaded_db = self.db_target.text()
@@ -223,6 +229,7 @@ class Page(PageBase):
             out[key] = ",".join(p.strip() for p in parts if p.strip())
         for key in INT_KEYS:
             out[key] = self.fields[key].value()
+        out["print_full_id"] = self.fields["print_full_id"].isChecked()
         return out
 
     def changes(self) -> dict:

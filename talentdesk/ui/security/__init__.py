@@ -22,7 +22,7 @@ def open_change_password(env, parent=None):
     from talentdesk.ui.security.dialogs import ChangePasswordDialog
 
     if env.ctx.role is None:
-        env.info("单机模式下没有用户账户。如需启用账户，请重新启动程序并创建管理员账户。")
+        env.info("单机模式下没有用户账户。如需启用账户，请在 系统 → 用户管理 中创建管理员账户。")
         return None
     dlg = ChangePasswordDialog(env.ctx, _parent(env, parent))
     dlg.exec()
@@ -30,8 +30,16 @@ def open_change_password(env, parent=None):
 
 
 def open_user_admin(env, parent=None):
-    from talentdesk.ui.security.dialogs import UserAdminDialog
+    """用户管理; in single-user mode it offers to create the first administrator."""
+    from talentdesk.services import users
+    from talentdesk.ui.security.dialogs import FirstAdminDialog, UserAdminDialog, show_recovery_code
 
+    if env.ctx.role is None and not users.has_accounts(env.ctx.db):
+        dlg = FirstAdminDialog(env.ctx.db, _parent(env, parent), allow_single=False)
+        if dlg.exec() == dlg.DialogCode.Accepted and dlg.created is not None:
+            show_recovery_code(_parent(env, parent), dlg.created.recovery_code)
+            env.info("已创建管理员账户，用户账户已启用。请退出并重新启动程序，用新账户登录。")
+        return dlg
     dlg = UserAdminDialog(env.ctx, _parent(env, parent))
     dlg.exec()
     return dlg

@@ -30,18 +30,24 @@ def _error_label() -> QLabel:
 
 
 class FirstAdminDialog(QDialog):
-    """Offered at start while the database has no accounts: create the first admin, or go
-    on in single-user mode."""
+    """Asked at the first start while the database has no accounts: create the first
+    administrator, or choose explicitly 单机单人使用，不设账户 (recorded: an audit event, and
+    later starts do not ask again). Closing the dialog decides nothing: the program quits.
+    ``allow_single=False`` (from 用户管理 in single-user mode) offers only the creation."""
 
-    def __init__(self, db, parent: QWidget | None = None):
+    SINGLE_USER = "单机单人使用，不设账户"
+
+    def __init__(self, db, parent: QWidget | None = None, *, allow_single: bool = True):
         super().__init__(parent)
         self.db = db
         self.created: users.UserInfo | None = None
-        self.ctx: ServiceContext | None = None  # the new admin, logged in
-        self.setWindowTitle(tr("创建管理员账户"))
-        intro = QLabel(tr("此数据库还没有用户账户，目前为单机模式（不需要登录，不区分经办人和审核人）。\n"
-                          "建议创建管理员账户：之后每个人用自己的账户登录，审批实行双人复核，"
-                          "所有操作记录到操作人名下。"))
+        self.ctx: ServiceContext | None = None  # the new admin logged in, or the single-user context
+        self.single_user = False
+        self.setWindowTitle(tr("首次使用：创建管理员账户"))
+        intro = QLabel(tr("此数据库还没有用户账户。请创建第一个管理员账户：之后每个人用自己的账户登录，"
+                          "审批实行双人复核，所有操作记录到操作人名下。\n"
+                          "只有一个人使用本程序时，也可以选择“单机单人使用，不设账户”：不需要登录，"
+                          "不区分经办人和审核人，没有双人复核；这一选择会记入审计记录。"))
         intro.setWordWrap(True)
         self.username = QLineEdit()
         self.username.setObjectName("username")
@@ -58,15 +64,39 @@ class FirstAdminDialog(QDialog):
         buttons = QDialogButtonBox()
         self.create_button = buttons.addButton(tr("创建管理员"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setObjectName("create")
-        self.skip_button = buttons.addButton(tr("暂不创建，以单机模式使用"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.skip_button.setObjectName("skip")
+        self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.create)
-        self.skip_button.clicked.connect(self.reject)
+        self.skip_button = buttons.addButton(tr(self.SINGLE_USER), QDialogButtonBox.ButtonRole.ActionRole)
+        self.skip_button.setObjectName("skip")
+        self.skip_button.clicked.connect(self.choose_single_user)
+        self.skip_button.setVisible(allow_single)
+        quit_button = buttons.addButton(tr("退出") if allow_single else tr("取消"),
+                                        QDialogButtonBox.ButtonRole.RejectRole)
+        quit_button.setObjectName("quit")
+        quit_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def choose_single_user(self) -> bool:
+        """The explicit choice to work without accounts; recorded."""
+        answer = QMessageBox.question(
+            self, tr(self.SINGLE_USER),
+            tr("确定不设账户吗？不设账户时任何能打开本程序的人都能审批和发放，操作记录只记为“单机用户”。\n"
+               "以后仍可在 系统 → 用户管理 中创建管理员账户。"))
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            users.choose_single_user(self.db)
+        except TalentDeskError as exc:
+            self.error.setText(exc.message)
+            return False
+        self.single_user = True
+        self.ctx = ServiceContext(self.db)
+        self.accept()
+        return True
 
     def create(self) -> bool:
         if self.password.text() != self.password2.text():
@@ -85,6 +115,19 @@ class FirstAdminDialog(QDialog):
         return True
 
 
+def recovery_code_text(code: str) -> str:
+    return (tr("管理员恢复码：") + code + "\n\n"
+            + tr("请抄写或打印后锁进柜子，只显示这一次。账户因他人反复输错密码而被锁定时，"
+                 "在登录窗口输入密码和恢复码仍可登录。"))
+
+
+def show_recovery_code(parent, code: str | None) -> None:
+    """The new admin's recovery code, shown once (the way in when a stranger has locked
+    the account by guessing passwords)."""
+    if code:
+        QMessageBox.information(parent, tr("管理员恢复码"), recovery_code_text(code))
+
+
 class LoginDialog(QDialog):
     """User name and password; wrong passwords count towards the lock-out."""
 
@@ -96,9 +139,17 @@ class LoginDialog(QDialog):
         self.username = QLineEdit(username)
         self.username.setObjectName("username")
         self.password = _password_edit("password")
+        # Shown once the account is locked: the admin's password plus recovery code still log in.
+        self.recovery_code = QLineEdit()
+        self.recovery_code.setObjectName("recovery_code")
+        self.recovery_code.setPlaceholderText(tr("管理员恢复码，如 ABCD-EFGH-JKLM-NPQR"))
+        self.recovery_label = QLabel(tr("恢复码"))
         form = QFormLayout()
         form.addRow(tr("用户名"), self.username)
         form.addRow(tr("密码"), self.password)
+        form.addRow(self.recovery_label, self.recovery_code)
+        self.recovery_label.setVisible(False)
+        self.recovery_code.setVisible(False)
         where = QLabel(tr("数据库：") + db.describe())
         where.setStyleSheet("color: gray;")
         where.setWordWrap(True)
@@ -117,13 +168,18 @@ class LoginDialog(QDialog):
 
     def try_login(self) -> bool:
         try:
-            self.ctx = users.authenticate(self.db, self.username.text(), self.password.text())
+            self.ctx = users.authenticate(self.db, self.username.text(), self.password.text(),
+                                          recovery_code=self.recovery_code.text().strip() or None)
         except TalentDeskError as exc:
             self.error.setText(exc.message)
+            if "已锁定" in exc.message:
+                self.recovery_label.setVisible(True)
+                self.recovery_code.setVisible(True)
             self.password.clear()
             self.password.setFocus()
             return False
         self.password.clear()
+        self.recovery_code.clear()
         self.accept()
         return True
 

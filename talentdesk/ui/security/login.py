@@ -5,8 +5,11 @@ opening the database; None means the user chose to quit.
 
 1. ``integrity.check(db)``: a damaged SQLite file gets a clear message and the offer to
    restore the last good backup (the damaged file is kept).
-2. No accounts yet: offer to create the first administrator (or go on single-user).
-   Accounts exist: the log-in dialog, until a log-in succeeds or the user quits.
+2. No accounts yet: ask for the first administrator (its recovery code is shown once);
+   working without accounts needs the explicit choice 单机单人使用，不设账户, which is
+   recorded (audit event, setting) so later starts go straight to single-user mode;
+   closing the dialog quits. Accounts exist: the log-in dialog, until a log-in succeeds
+   or the user quits.
 3. ``backup.auto_daily(ctx)``: the first start of the day makes a verified backup; a
    failure (USB stick missing) is shown as a warning, a server database gets a one-line
    note that backups are the server's job. The result is in ``ctx.extra["auto_backup"]``.
@@ -47,13 +50,17 @@ def check_at_start(db, parent: QWidget | None = None) -> bool:
     return True
 
 
-def _first_admin_or_single(db, parent) -> ServiceContext:
-    from talentdesk.ui.security.dialogs import FirstAdminDialog
+def _first_admin_or_single(db, parent) -> ServiceContext | None:
+    from talentdesk.ui.security.dialogs import FirstAdminDialog, show_recovery_code
 
+    if users.single_user_chosen(db):
+        return ServiceContext(db)
     dlg = FirstAdminDialog(db, parent)
     if dlg.exec() == QDialog.DialogCode.Accepted and dlg.ctx is not None:
+        if dlg.created is not None:
+            show_recovery_code(parent, dlg.created.recovery_code)
         return dlg.ctx
-    return ServiceContext(db)
+    return None  # closed without a choice: quit
 
 
 def _login(db, parent) -> ServiceContext | None:
@@ -97,5 +104,7 @@ def login(db, parent: QWidget | None = None) -> ServiceContext | None:
             return None
     else:
         ctx = _first_admin_or_single(db, parent)
+        if ctx is None:
+            return None
     daily_backup(ctx, parent)
     return ctx

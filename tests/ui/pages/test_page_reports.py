@@ -127,3 +127,30 @@ def test_preview_is_not_logged_as_print_and_save_reuses_the_preview(qtbot, env, 
     page.print_to(QPdfWriter(str(tmp_path / "printed.pdf")))
     actions = [e.action for e in audit.list_events(env.ctx) if e.entity == "form"]
     assert actions[:2] == ["print", "print"]  # newest first: printed, and saved as a file
+
+
+def test_ledgers_are_masked_unless_full_numbers_are_ticked(qtbot, env, paid_talent, tmp_path, monkeypatch):
+    import openpyxl
+
+    t, g, approved_on = paid_talent
+    page = _page(qtbot, env)
+    page.apply_filters(ledger="disbursement", year=approved_on.year)
+    assert not page.full.isChecked()  # masked by default
+    target = {"name": "masked"}
+    monkeypatch.setattr(widgets, "ask_save_file", lambda *a: str(tmp_path / target["name"]))
+    monkeypatch.setattr(widgets, "open_file", lambda p: True)
+
+    def text(name):
+        wb = openpyxl.load_workbook(tmp_path / f"{name}.xlsx", read_only=True)
+        return "".join(str(c) for row in wb.active.iter_rows(values_only=True) for c in row if c is not None)
+
+    page.save_btn.click()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert t.id_number not in text("masked") and t.id_number[:6] + "********" in text("masked")
+    page.full.setChecked(True)
+    target["name"] = "full"
+    page.save_btn.click()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert t.id_number in text("full")

@@ -86,3 +86,16 @@ def test_security_buttons_open_the_security_dialogs(qtbot, env, monkeypatch):
         assert not b.isHidden()
         b.click()
     assert opened == ["open_users", "open_backups", "open_audit", "open_change_password"]
+
+
+def test_full_id_on_approval_forms_is_an_office_setting_default_off(qtbot, env):
+    page = _page(qtbot, env)
+    box = page.fields["print_full_id"]
+    assert not box.isChecked() and not page.save_btn.isEnabled()
+    box.setChecked(True)
+    assert page.save_btn.isEnabled()
+    page.save_btn.click()
+    assert not env.errors, env.errors
+    assert settings.get_settings(env.ctx).print_full_id is True
+    page.refresh()
+    assert page.fields["print_full_id"].isChecked() and not page.has_unsaved_changes()

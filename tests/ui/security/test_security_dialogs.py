@@ -65,8 +65,11 @@ def test_login_flow_offers_first_admin_then_asks_for_login(qtbot, sqlite_db, mon
         return self.result()
 
     monkeypatch.setattr(dialogs.FirstAdminDialog, "exec", create)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
     ctx = login.login(sqlite_db)
     assert ctx.user == "boss" and ctx.role == "admin"
+    assert "恢复码" in shown[0]  # the recovery code, shown once
     assert ctx.extra["auto_backup"].kind == "made"  # first start of the day
 
     def log_in(self):
@@ -82,12 +85,88 @@ def test_login_flow_offers_first_admin_then_asks_for_login(qtbot, sqlite_db, mon
     assert login.login(sqlite_db) is None  # cancel = quit
 
 
-def test_single_user_mode_when_first_admin_is_declined(qtbot, sqlite_db, monkeypatch):
+def test_first_start_needs_an_explicit_single_user_choice_which_is_recorded(qtbot, sqlite_db, monkeypatch):
     from talentdesk.ui.security import dialogs, login
 
+    # Closing the first-administrator dialog decides nothing: the program quits.
     monkeypatch.setattr(dialogs.FirstAdminDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    assert login.login(sqlite_db) is None
+    assert not users.single_user_chosen(sqlite_db)
+
+    # The explicit button, confirmed: single-user mode, recorded.
+    dlg = dialogs.FirstAdminDialog(sqlite_db)
+    qtbot.addWidget(dlg)
+    assert dlg.skip_button.text() == "单机单人使用，不设账户"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    dlg.skip_button.click()
+    assert not dlg.single_user and not users.single_user_chosen(sqlite_db)  # "no" keeps asking
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dlg.skip_button.click()
+    assert dlg.single_user and dlg.result() == QDialog.DialogCode.Accepted and dlg.ctx.role is None
+    assert users.single_user_chosen(sqlite_db) and not users.has_accounts(sqlite_db)
+    events = [e for e in audit.list_events(ServiceContext(sqlite_db)) if e.action == "single_user"]
+    assert len(events) == 1 and "单机单人使用" in audit.dumps(events[0].after)
+
+    # Later starts do not ask again.
+    def must_not_ask(self):
+        raise AssertionError("asked again")
+
+    monkeypatch.setattr(dialogs.FirstAdminDialog, "exec", must_not_ask)
     ctx = login.login(sqlite_db)
-    assert ctx.role is None and not users.has_accounts(sqlite_db)
+    assert ctx.role is None
+
+
+def test_user_admin_in_single_user_mode_creates_the_first_admin(qtbot, sqlite_db, monkeypatch):
+    from talentdesk.ui import security
+    from talentdesk.ui.security import dialogs
+
+    def create(self):
+        assert not self.skip_button.isVisibleTo(self)  # no single-user choice here
+        self.username.setText("boss")
+        self.password.setText("Boss-pass-1")
+        self.password2.setText("Boss-pass-1")
+        self.create()
+        return self.result()
+
+    monkeypatch.setattr(dialogs.FirstAdminDialog, "exec", create)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+
+    class Env:
+        ctx = ServiceContext(sqlite_db)
+        said = []
+
+        def dialog_parent(self):
+            return None
+
+        def info(self, text):
+            self.said.append(text)
+
+    env = Env()
+    security.open_user_admin(env)
+    assert users.has_accounts(sqlite_db) and "重新启动" in env.said[0]
+
+
+def test_login_dialog_takes_the_recovery_code_when_the_account_is_locked(qtbot, sqlite_db):
+    from talentdesk.ui.security.dialogs import LoginDialog
+
+    code = users.create_first_admin(sqlite_db, "admin", "Admin-pass-1").recovery_code
+    dlg = LoginDialog(sqlite_db)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert not dlg.recovery_code.isVisible()
+    dlg.username.setText("admin")
+    for n in range(users.MAX_FAILED):
+        dlg.password.setText("stranger-guess")
+        assert not dlg.try_login()
+        if n < users.MAX_FAILED - 1:
+            assert f"还可再试 {users.MAX_FAILED - 1 - n} 次" in dlg.error.text()
+    assert "已锁定" in dlg.error.text() and "系统 → 用户管理" in dlg.error.text()
+    assert dlg.recovery_code.isVisible()
+    dlg.password.setText("Admin-pass-1")
+    assert not dlg.try_login()  # the right password alone: still locked
+    dlg.password.setText("Admin-pass-1")
+    dlg.recovery_code.setText(code)
+    assert dlg.try_login() and dlg.ctx.role == "admin"
 
 
 def test_damaged_database_offers_the_last_good_backup(qtbot, tmp_path, monkeypatch):
@@ -112,7 +191,8 @@ def test_damaged_database_offers_the_last_good_backup(qtbot, tmp_path, monkeypat
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
-    monkeypatch.setattr(dialogs.FirstAdminDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(dialogs.FirstAdminDialog, "exec",
+                        lambda self: self.choose_single_user() and self.result())
     ctx = login.login(db)
     assert "已损坏" in asked[0] and "恢复到最近一次完好的备份" in asked[0]
     assert talents.list_talents(ctx)[0] == 20
@@ -233,7 +313,7 @@ def test_menu_entries_follow_the_role(qtbot, office, monkeypatch):
 def test_settings_page_finds_and_opens_the_dialogs(qtbot, ui_env, monkeypatch):
     from talentdesk.ui.pages.settings import _security_entry
     from talentdesk.ui.security.audit_viewer import AuditViewer
-    from talentdesk.ui.security.dialogs import BackupDialog, UserAdminDialog
+    from talentdesk.ui.security.dialogs import BackupDialog, FirstAdminDialog
 
     opened = []
     monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(type(self)) or 0)
@@ -243,7 +323,8 @@ def test_settings_page_finds_and_opens_the_dialogs(qtbot, ui_env, monkeypatch):
         entry = _security_entry(*names)
         assert entry is not None
         entry(ui_env, None)
-    assert opened == [UserAdminDialog, BackupDialog, AuditViewer]
+    # ui_env is single-user: 用户管理 offers the first administrator.
+    assert opened == [FirstAdminDialog, BackupDialog, AuditViewer]
 
 
 def test_server_database_notice_is_shown_once(qtbot, db, monkeypatch):
