@@ -55,14 +55,11 @@ FIELDS: dict[str, str] = {
     "extra_holidays": "补充节假日",
     "extra_workdays": "补充调休上班日",
     "pay_before_due_days": "提前登记发放天数",
-}
-BY_LABEL = {v: k for k, v in FIELDS.items()}
-DATE_LISTS = ("extra_holidays", "extra_workdays")
-INTS = {"pay_before_due_days": (0, 366)}  # key → (min, max)
     "print_full_id": "审批表打印完整身份证号",
 }
 BY_LABEL = {v: k for k, v in FIELDS.items()}
 DATE_LISTS = ("extra_holidays", "extra_workdays")
+INTS = {"pay_before_due_days": (0, 366)}  # key → (min, max)
 BOOLS = ("print_full_id",)
 _YES = {"1", "true", "yes", "on", "是", "开", "开启", "打开"}
 _NO = {"", "0", "false", "no", "off", "否", "关", "关闭"}
