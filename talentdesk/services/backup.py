@@ -362,7 +362,11 @@ def _refuse_target(target: Path, overwrite: bool) -> None:
 
 
 def _copy(source: Path, tmp: Path, meta: dict) -> None:
-    """A consistent copy of ``source`` into ``tmp`` (online backup API), with ``meta`` recorded."""
+    """A consistent copy of ``source`` into ``tmp`` (online backup API), with ``meta`` recorded;
+    owner-only (0600 on POSIX), as the database it copies."""
+    from talentdesk import paths
+
+    paths.create_private_file(tmp)
     src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_S)
     try:
         dst = sqlite3.connect(str(tmp))

@@ -87,15 +87,15 @@ def test_cli_export_and_print_mask_by_default_and_full_on_request(tmp_path, caps
     out = tmp_path / "t.xlsx"
     assert main(["--db", str(path), "export", "ledger", "--kind", "talents", str(out)]) == 0
     assert "已脱敏" in capsys.readouterr().out and number not in _xlsx(out)
-    assert main(["--db", str(path), "export", "ledger", "--kind", "talents", "--full", str(out)]) == 0
+    assert main(["--db", str(path), "export", "ledger", "--kind", "talents", "--full", "--force", str(out)]) == 0
     assert "记入审计" in capsys.readouterr().out and number in _xlsx(out)
     pdf = tmp_path / "a.pdf"
     base = ["--db", str(path), "print", "approval", "--talent", number, "--benefit", "settlement_allowance"]
     assert main(base + [str(pdf)]) == 0
     assert number not in _pdf(pdf)
-    assert main(base + ["--full", str(pdf)]) == 0
+    assert main(base + ["--full", "--force", str(pdf)]) == 0
     assert number in _pdf(pdf)
-    assert main(base + ["--full", "--mask", str(pdf)]) == 1
+    assert main(base + ["--full", "--mask", "--force", str(pdf)]) == 1
     capsys.readouterr()
 
 

@@ -388,7 +388,7 @@ class Page(PageBase):
 
     def _signature(self, key: str) -> tuple:
         """What a built file depends on: a preview with the same signature can be saved as is."""
-        return key, tuple(sorted((k, str(v)) for k, v in self.params(key).items())), self.mask.isChecked()
+        return key, tuple(sorted((k, str(v)) for k, v in self.params(key).items())), self.full.isChecked()
 
     def _job(self, key: str, path: Path, *, preview: bool = False):
         _, kind, title, _ = self._spec(key)
