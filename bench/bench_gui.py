@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from talentdesk.models.db import open_database
     from talentdesk.services.context import ServiceContext
-    from talentdesk.services import talent_query
+    from talentdesk.services.register import talent_query
 
     db = open_database(db_path)
     ctx = ServiceContext(db)
@@ -260,7 +260,7 @@ def report_start(db_path, rows: int, home: str) -> None:
 
 
 def run_in_process(args, ctx, db, db_path, rows: int) -> None:
-    from talentdesk.services import talent_query
+    from talentdesk.services.register import talent_query
 
     from talentdesk.ui.app import make_application
     from talentdesk.ui.env import UiEnv, open_qsettings

@@ -127,7 +127,7 @@ def phase(name: str, path: str, db: str | None) -> dict:
         out["rows"] = len(pd.read_excel(path, engine="openpyxl", header=None))
     elif name in ("dry", "real"):
         from talentdesk.models.db import open_database
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
         from talentdesk.services.context import ServiceContext
 
         database = open_database(db)

@@ -166,7 +166,7 @@ def run_variant(name: str, rows: int, out: str, db: str | None) -> dict:
         wb.save(out)
     elif name == "export":
         from talentdesk.models.db import open_database
-        from talentdesk.services import reports
+        from talentdesk.services.exchange import reports
         from talentdesk.services.context import ServiceContext
 
         ctx = ServiceContext(open_database(db), user="bench")

@@ -4,7 +4,7 @@ QWidget.grab() from the real main window, pages and dialogs on a demo database.
     QT_QPA_PLATFORM=offscreen python scripts/manual_screenshots.py [--out docs/manual/screenshots]
                                                                    [--size 300] [--seed 2024]
 
-Makes a demo database (talentdesk.services.demo) in a temporary TALENTDESK_HOME, sets the
+Makes a demo database (talentdesk.services.exchange.demo) in a temporary TALENTDESK_HOME, sets the
 office settings, writes an employer's sample roster, and saves one PNG per step of the
 manual: first start, the home page, the talent library, the import wizard, the grant
 dialog, payments, annual review, departures, printing and backup. A shot that fails is
@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from talentdesk.models.db import open_database
-    from talentdesk.services import demo, settings
+    from talentdesk.services.exchange import demo
+    from talentdesk.services.office import settings
     from talentdesk.services.context import ServiceContext
     from talentdesk.ui.app import make_application
 
@@ -211,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     step("departures", departures_page)
 
     def departure_dialog():
-        from talentdesk.services import grants, talents
+        from talentdesk.services.benefits import grants
+        from talentdesk.services.register import talents
         from talentdesk.ui.pages.departures import DepartureDialog
 
         # someone with an Alxa settlement allowance partly paid: leaving early means a refund
@@ -237,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         win.show_page("reports")
         settle(env)
         shot(win, "09-报表打印", env)
-        from talentdesk.services import grants
+        from talentdesk.services.benefits import grants
 
         approved = grants.list_grants(ctx, status="approved", limit=1)
         talent = approved[0].id_number if approved else number
@@ -250,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     step("settings", page("settings", "10-系统设置"))
 
     def backup_dialog():
-        from talentdesk.services import backup
+        from talentdesk.services.office import backup
         from talentdesk.ui.security.dialogs import BackupDialog
 
         backup.backup_now(ctx)

@@ -2,7 +2,7 @@
 
     python scripts/screenshots.py OUT_DIR [--db PATH] [--size 300] [--width 1400 --height 860]
 
-Without ``--db`` a demo database (talentdesk.services.demo, ``--size`` talents) is made in
+Without ``--db`` a demo database (talentdesk.services.exchange.demo, ``--size`` talents) is made in
 OUT_DIR/screenshots.sqlite3 (kept and reused on the next run). Writes main-<page>.png for
 the nine pages, talent-<tab>.png for the detail pane's tabs, talent-new-invalid.png (live
 validation), import-<n>-<step>.png for the import wizard, and error-dialog.png.
@@ -51,7 +51,7 @@ def add_sample_attachments(ctx, id_number: str, folder: Path) -> None:
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor, QFont, QImage, QPageSize, QPainter, QPdfWriter
 
-    from talentdesk.services import attachments
+    from talentdesk.services.register import attachments
 
     if attachments.list_for(ctx, id_number):
         return
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.split(",")) if args.only else {"pages", "talent", "import", "error"}
 
     from talentdesk.models.db import open_database
-    from talentdesk.services import demo
+    from talentdesk.services.exchange import demo
     from talentdesk.services.context import ServiceContext
     from talentdesk.ui.app import make_application
 

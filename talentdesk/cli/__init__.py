@@ -1,6 +1,7 @@
 """The ``talentdesk`` command.
 
-Subcommands live in ``talentdesk/cli/cmd_*.py``; each module defines
+Subcommands live in ``talentdesk/cli/<group>/cmd_*.py``, grouped as the services are
+(register, benefits, office, exchange); each module defines
 ``register(subparsers)``, and each subcommand sets ``func=handler`` where
 ``handler(args, app) -> int``. ``--json`` may stand anywhere on the line.
 
@@ -57,7 +58,8 @@ class CliApp:
     def context(self):
         """The service context for the acting user (login hooks in here)."""
         if self._ctx is None:
-            from talentdesk.services import auth_hook, demo_mark
+            from talentdesk.services.office import auth_hook
+            from talentdesk.services.exchange import demo_mark
 
             self._ctx = auth_hook.cli_context(self)
             if getattr(self.args, "command", None) != "demo" and demo_mark.is_demo(self._ctx):
@@ -65,9 +67,9 @@ class CliApp:
         return self._ctx
 
     def print_json(self, obj: Any) -> None:
-        from talentdesk.services.audit import _default
+        from talentdesk.services.office.audit import json_default
 
-        sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_default) + "\n")
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=json_default) + "\n")
 
     def out(self, text: str = "") -> None:
         sys.stdout.write(text + "\n")
@@ -102,7 +104,8 @@ def _open_for_dry_run(target):
 def _command_modules() -> list[str]:
     import talentdesk.cli as pkg
 
-    return sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if m.name.startswith("cmd_"))
+    return sorted(m.name for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + ".")
+                  if m.name.rsplit(".", 1)[-1].startswith("cmd_"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="登录用户名（或环境变量 TALENTDESK_USER）")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for name in _command_modules():
-        module = importlib.import_module(f"talentdesk.cli.{name}")
+        module = importlib.import_module(name)
         module.register(sub)
     return parser
 
@@ -132,7 +135,7 @@ def _names_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> bool:
 def _record_full_view(app: CliApp) -> None:
     """A list shown with ``--full`` (full ID numbers on screen) is audited; export and
     print audit their own files."""
-    from talentdesk.services import reports
+    from talentdesk.services.exchange import reports
 
     args = app.args
     sub = getattr(args, f"{args.command}_command", None)

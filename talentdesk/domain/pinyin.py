@@ -10,7 +10,7 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
-def _lazy():
+def load():
     from pypinyin import Style, lazy_pinyin
 
     return lazy_pinyin, Style
@@ -25,6 +25,6 @@ def warm_up() -> None:
 def initials(name: str | None) -> str:
     if not name:
         return ""
-    lazy_pinyin, Style = _lazy()
+    lazy_pinyin, Style = load()
     parts = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
     return "".join(p[:1] for p in parts if p).lower()

@@ -145,7 +145,7 @@ class GrantYearFact(Timestamps, Base):
     """A fact about one service year of a grant that arrives after approval (months
     served, on-site days, return to post …): one row per grant, service year (1 = the
     first year from the grant's start) and key; ``value`` is JSON (int or bool).
-    ``talentdesk.services.grant_facts`` records them; the engine receives them as
+    ``talentdesk.services.benefits.grant_facts`` records them; the engine receives them as
     ``facts["per_year"][year][key]``."""
 
     __tablename__ = "grant_year_fact"

@@ -1,14 +1,14 @@
 """Excel ledgers (台账) and printed PDF forms (审批表, 登记表, 通知书).
 
 This package renders; it knows nothing of the database or Qt. The service layer
-(``talentdesk.services.reports``) reads the tables, builds the document model
+(``talentdesk.services.exchange.reports``) reads the tables, builds the document model
 (``talentdesk.outputs.model``), calls the renderers and writes the audit event.
 
 For the GUI (报表打印 page) — call the services, run them on a worker thread
 -------------------------------------------------------------------------------
 ::
 
-    from talentdesk.services import reports
+    from talentdesk.services.exchange import reports
 
     result = reports.export_ledger(ctx, "disbursement", "out.xlsx", year=2024,
                                    progress=lambda done, total: ..., cancel=event)

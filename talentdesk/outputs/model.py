@@ -1,6 +1,6 @@
 """The document model the renderers draw: plain dataclasses, no database, no Qt.
 
-``talentdesk.services.reports`` fills these from the database; ``xlsx`` and ``pdf``
+``talentdesk.services.exchange.reports`` fills these from the database; ``xlsx`` and ``pdf``
 render them. Money is integer fen everywhere here; dates are ``datetime.date``.
 """
 

@@ -144,7 +144,7 @@ def _offer_restore(target, message: str, parent) -> bool:
     from talentdesk.ui.i18n import tr
 
     try:
-        from talentdesk.services import integrity
+        from talentdesk.services.office import integrity
     except ModuleNotFoundError:
         return False
     try:

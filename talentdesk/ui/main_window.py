@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         self.lbl_policy.setText(tr("政策：") + (self._policy_text() if policy else "…"))
 
     def _check_demo(self) -> None:
-        from talentdesk.services import demo_mark
+        from talentdesk.services.exchange import demo_mark
 
         try:
             demo = demo_mark.is_demo(self.env.ctx)
@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
 
     def _policy_text(self) -> str:
         try:
-            from talentdesk.services import settings as settings_service
+            from talentdesk.services.office import settings as settings_service
 
             policy_id = settings_service.get_settings(self.env.ctx).default_policy_id
         except Exception:
@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
     # -- audit check at start ------------------------------------------------------------
     def start_audit_check(self) -> None:
         """Verify the audit trail off the GUI thread; the result goes to the status bar."""
-        from talentdesk.services import audit
+        from talentdesk.services.office import audit
 
         ctx = self.env.ctx
         self.btn_audit.setText(tr("审计链校验中…"))

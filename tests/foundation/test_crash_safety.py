@@ -8,7 +8,8 @@ import pytest
 from killing import kill_at_mid
 
 from talentdesk.models.db import open_database
-from talentdesk.services import audit, talents
+from talentdesk.services.office import audit
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
 WRITER = textwrap.dedent("""
@@ -17,10 +18,10 @@ WRITER = textwrap.dedent("""
     from factories import talent_row
     from talentdesk.models.db import open_database
     from talentdesk.domain import idcard
-    from talentdesk.services import talents
+    from talentdesk.services.register import talents
     from talentdesk.services.context import ServiceContext
     from talentdesk.models.entities import Talent
-    from talentdesk.services import audit
+    from talentdesk.services.office import audit
     db = open_database({url!r})
     ctx = ServiceContext(db, user="writer")
     with ctx.write() as s:

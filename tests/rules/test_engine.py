@@ -128,7 +128,7 @@ def test_cli_evaluate_profile(capsys, tmp_path, monkeypatch):
 
 
 def test_cli_evaluate_talent(capsys, tmp_path, monkeypatch):
-    talents = pytest.importorskip("talentdesk.services.talents")
+    talents = pytest.importorskip("talentdesk.services.register.talents")
     if not hasattr(talents, "get_profile"):
         pytest.skip("talents.get_profile not available yet")
     tp = talents.TalentProfile(1, "alxa-2023", dict(PROFILE), {2023: "不合格"},

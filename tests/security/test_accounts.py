@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from talentdesk.domain.errors import ConflictError, PermissionDenied, ValidationError
 from talentdesk.models.entities import User
-from talentdesk.services import audit, backup, settings, users
+from talentdesk.services.office import audit, backup, settings, users
 from talentdesk.services.context import ServiceContext
 
 ADMIN_PW = "Admin-pass-1"

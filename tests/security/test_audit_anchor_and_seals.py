@@ -19,8 +19,9 @@ from sqlalchemy import text
 from factories import talent_row
 from talentdesk.cli import main
 from talentdesk.models.db import open_database
-from talentdesk.services import (agreements, audit, audit_anchor, audit_chain, departures, grants, payments,
-                                 talents, users)
+from talentdesk.services.benefits import agreements, departures, grants, payments
+from talentdesk.services.office import audit, audit_anchor, audit_chain, users
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
 D = dt.date

@@ -21,10 +21,12 @@ from talentdesk import cli
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.db import open_database
 from talentdesk.models.entities import Installment
-from talentdesk.services import audit, backup, integrity, reports, talents, users
+from talentdesk.services.office import audit, backup, integrity, users
+from talentdesk.services.exchange import reports
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
-from outputs import seed
+from tests.services.exchange.outputs import seed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -348,7 +350,7 @@ _WORKER = """
 import datetime as dt, sys, time
 sys.path.insert(0, {root!r})
 from talentdesk.models.db import open_database
-from talentdesk.services import backup
+from talentdesk.services.office import backup
 from talentdesk.services.context import ServiceContext
 
 class Frozen(dt.datetime):
@@ -399,7 +401,7 @@ _KILLED = """
 import sys
 sys.path.insert(0, {root!r})
 from talentdesk.models.db import open_database
-from talentdesk.services import backup
+from talentdesk.services.office import backup
 from talentdesk.services.context import ServiceContext
 
 def stop(path):  # the copy is written, not yet checked nor renamed: kill it here

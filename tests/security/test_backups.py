@@ -10,7 +10,8 @@ import pytest
 
 from factories import talent_row
 from talentdesk.domain.errors import PermissionDenied, TalentDeskError
-from talentdesk.services import audit, backup, settings, talents, users
+from talentdesk.services.office import audit, backup, settings, users
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
 
@@ -238,7 +239,7 @@ def test_a_roster_import_is_preceded_by_a_verified_backup(sqlite_db, tmp_path):
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import hostile
-    from talentdesk.services import importer
+    from talentdesk.services.exchange import importer
 
     ctx = ServiceContext(sqlite_db, user="tester")
     talents.add(ctx, talent_row(姓名="导入前已有"))
@@ -253,7 +254,7 @@ def test_a_roster_import_is_preceded_by_a_verified_backup(sqlite_db, tmp_path):
 
 
 def test_backups_carry_the_scanned_attachments(sqlite_db, tmp_path):
-    from talentdesk.services import attachments
+    from talentdesk.services.register import attachments
 
     ctx = ServiceContext(sqlite_db, user="tester")
     row = talent_row(姓名="有附件")

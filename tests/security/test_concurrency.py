@@ -9,7 +9,8 @@ import pytest
 from factories import talent_row
 from talentdesk.domain.errors import ConflictError
 from talentdesk.models.db import Database
-from talentdesk.services import audit, talents
+from talentdesk.services.office import audit
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
 
@@ -148,6 +149,6 @@ def test_two_clerks_register_talents_of_the_same_new_employer_at_once(db, monkey
         other.dispose()
     assert outcome["王芳"] == "ok"
     assert outcome["李娜"] == "ok" or isinstance(outcome["李娜"], TalentDeskError), outcome["李娜"]
-    from talentdesk.services import employers
+    from talentdesk.services.register import employers
 
     assert [e.name for e in employers.list_all(a)].count("新成立的研究院") == 1

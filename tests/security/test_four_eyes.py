@@ -9,7 +9,9 @@ import pytest
 
 from factories import talent_row
 from talentdesk.domain.errors import ConflictError, PermissionDenied, ValidationError
-from talentdesk.services import agreements, audit, grants, payments, talents, users
+from talentdesk.services.benefits import agreements, grants, payments
+from talentdesk.services.office import audit, users
+from talentdesk.services.register import talents
 
 D = dt.date
 PW = {"admin": "Admin-pass-1", "wang": "Clerk-pass-1", "li": "Review-pass-1", "zhao": "Review-pass-2"}

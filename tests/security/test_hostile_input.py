@@ -32,7 +32,7 @@ CHILD = textwrap.dedent("""
     from talentdesk.domain.errors import TalentDeskError
     from talentdesk.models.db import open_database
     from talentdesk.models.entities import AuditEvent, ImportBatch, Talent
-    from talentdesk.services import importer
+    from talentdesk.services.exchange import importer
     from talentdesk.rules import loader
     from talentdesk.services.context import ServiceContext
     from sqlalchemy import func, select
@@ -134,7 +134,8 @@ def test_last_excel_row_is_handled_in_bounded_time(sqlite_db, tmp_path):
 
 
 def test_formulas_are_never_evaluated_or_kept_as_formulas(ctx, tmp_path):
-    from talentdesk.services import importer, talents
+    from talentdesk.services.exchange import importer
+    from talentdesk.services.register import talents
 
     path = hostile.formulas(tmp_path / "formulas.xlsx")
     try:
@@ -146,7 +147,7 @@ def test_formulas_are_never_evaluated_or_kept_as_formulas(ctx, tmp_path):
 
 
 def test_images_in_a_workbook_are_ignored(ctx, tmp_path):
-    from talentdesk.services import importer
+    from talentdesk.services.exchange import importer
 
     path = hostile.with_image(tmp_path / "image.xlsx")
     with importer.open_file(path, "roster", ctx=ctx) as f:
@@ -172,7 +173,7 @@ def test_fuzzed_workbooks_never_crash_and_never_write_on_refusal(data, sqlite_db
     from sqlalchemy import func, select
 
     from talentdesk.models.entities import Talent
-    from talentdesk.services import importer
+    from talentdesk.services.exchange import importer
 
     seed = bytearray(_valid_bytes(tmp_path))
     how = data.draw(st.sampled_from(["flip", "truncate", "splice", "random"]))
@@ -206,7 +207,7 @@ def test_fuzzed_workbooks_never_crash_and_never_write_on_refusal(data, sqlite_db
 @FUZZ
 @given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
 def test_fuzzed_csv_never_crashes(text, sqlite_db, tmp_path):
-    from talentdesk.services import importer
+    from talentdesk.services.exchange import importer
 
     path = tmp_path / "fuzz.csv"
     path.write_text("姓名,身份证号,学历\n" + text, encoding="utf-8")

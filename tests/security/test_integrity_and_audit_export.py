@@ -7,7 +7,8 @@ import pytest
 
 from factories import talent_row
 from talentdesk.models.db import open_database
-from talentdesk.services import audit, audit_export, backup, integrity, talents
+from talentdesk.services.office import audit, audit_export, backup, integrity
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
 
@@ -130,9 +131,9 @@ def test_gui_core_hooks_last_good_backup_and_restore_file(tmp_path):
     made = backup.backup_now(ctx).path
     db.dispose()
     path.write_bytes(b"\0" * 10000)
-    found = backup.last_good_backup(path)
+    found = integrity.last_good_backup_path(path)
     assert found == made
-    kept = backup.restore_file(path, found)
+    kept = integrity.restore_file(path, found)
     assert kept.exists()
     db = open_database(path)
     try:

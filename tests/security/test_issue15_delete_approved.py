@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from factories import talent_row
 from talentdesk.domain.errors import ConflictError
 from talentdesk.models.entities import AuditEvent, BenefitGrant, Installment
-from talentdesk.services import agreements, audit, grants, payments, reviews, talents
+from talentdesk.services.benefits import agreements, grants, payments, reviews
+from talentdesk.services.office import audit
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
 D = dt.date

@@ -12,7 +12,9 @@ from factories import talent_row
 from talentdesk.cli import main
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.entities import BenefitGrant, Setting, Talent
-from talentdesk.services import demo, employers, importer, reports, talents, users
+from talentdesk.services.exchange import demo, importer, reports
+from talentdesk.services.register import employers, talents
+from talentdesk.services.office import users
 from talentdesk.services.context import ServiceContext
 
 PW = "Office-pass-1"

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from factories import talent_row
 from talentdesk.cli import main
 from talentdesk.models.base import Base
-from talentdesk.services import reviews, users
+from talentdesk.services.benefits import reviews
+from talentdesk.services.office import users
 from talentdesk.services.context import ServiceContext
 from test_issue15_payment_import import two_approved
 

@@ -18,7 +18,10 @@ from factories import talent_row
 from killing import kill_at_mid
 from talentdesk.models.db import open_database
 from talentdesk.models.entities import ImportBatch, Installment
-from talentdesk.services import agreements, audit, grants, importer, payments, reviews, talents
+from talentdesk.services.benefits import agreements, grants, payments, reviews
+from talentdesk.services.office import audit
+from talentdesk.services.exchange import importer
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
 D = dt.date
@@ -200,7 +203,8 @@ def test_two_clerks_one_voucher_two_installments_at_once(db):
 KILLED = textwrap.dedent("""
     import sys, time
     from talentdesk.models.db import open_database
-    from talentdesk.services import audit, importer
+    from talentdesk.services.office import audit
+    from talentdesk.services.exchange import importer
     from talentdesk.services.context import ServiceContext
     original = audit.record
 

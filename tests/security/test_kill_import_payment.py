@@ -16,7 +16,9 @@ import hostile
 from factories import talent_row
 from talentdesk.domain import idcard
 from talentdesk.models.db import open_database
-from talentdesk.services import agreements, audit, grants, payments, talents
+from talentdesk.services.benefits import agreements, grants, payments
+from talentdesk.services.office import audit
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
 D = dt.date
@@ -25,7 +27,7 @@ TESTS = str(Path(__file__).resolve().parent.parent)
 IMPORTER = textwrap.dedent("""
     import sys, time
     from talentdesk.models.db import open_database
-    from talentdesk.services import importer
+    from talentdesk.services.exchange import importer
     from talentdesk.services.context import ServiceContext
     db = open_database({url!r})
     ctx = ServiceContext(db, user="importer")
@@ -42,7 +44,8 @@ IMPORTER = textwrap.dedent("""
 PAYER = textwrap.dedent("""
     import json, sys, time
     from talentdesk.models.db import open_database
-    from talentdesk.services import audit, payments
+    from talentdesk.services.office import audit
+    from talentdesk.services.benefits import payments
     from talentdesk.services.context import ServiceContext
     original = audit.record_many
 
@@ -89,8 +92,8 @@ def test_sigkill_during_roster_import(db, tmp_path):
         assert total == 1 and listed[0].name == "已有"
         assert len(audit.list_events(rctx, limit=100000)) == events_before
         assert audit.verify(rctx).ok
-        from talentdesk.services import importer
-        from talentdesk.services.importer.readers import sha256_of
+        from talentdesk.services.exchange import importer
+        from talentdesk.services.exchange.importer.readers import sha256_of
 
         assert importer.previous_imports(rctx, sha256_of(roster), "roster") == []  # no batch recorded
         talents.add(rctx, talent_row(姓名="之后"))  # writable again

@@ -107,7 +107,7 @@ def test_sigkill_during_migration(tmp_path, fresh_url):
     if url.startswith("sqlite"):
         made = list(backups.glob("*before-upgrade-0001*"))
         assert len(made) == 1
-        from talentdesk.services import backup
+        from talentdesk.services.office import backup
 
         assert backup.verify_file(made[0])["employer"] == 50
 

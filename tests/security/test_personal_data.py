@@ -9,7 +9,8 @@ import zipfile
 import pytest
 
 from factories import talent_row
-from talentdesk.services import audit, talents
+from talentdesk.services.office import audit
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+1+1", "-2+3", "@SUM(A1:A9)",
@@ -32,7 +33,7 @@ def test_cli_list_masks_id_and_phone(tmp_path, capsys):
 
 
 def test_list_rows_offer_masked_values(ctx):
-    from talentdesk.services import talent_query
+    from talentdesk.services.register import talent_query
 
     row = talent_row(姓名="列表", 手机号码="13912345678")
     talents.add(ctx, row)
@@ -53,7 +54,7 @@ def hostile_office(ctx):
 def test_ledger_export_never_writes_formulas_masks_and_is_audited(hostile_office, tmp_path, mask):
     from openpyxl import load_workbook
 
-    from talentdesk.services import reports
+    from talentdesk.services.exchange import reports
 
     out = tmp_path / f"台账-{mask}.xlsx"
     result = reports.export_ledger(hostile_office, "talents", str(out), mask=mask)
@@ -87,7 +88,8 @@ def test_database_lives_in_the_users_profile(monkeypatch, tmp_path):
 def test_printing_a_form_is_audited(ctx, tmp_path):
     import datetime as dt
 
-    from talentdesk.services import agreements, grants, reports
+    from talentdesk.services.benefits import agreements, grants
+    from talentdesk.services.exchange import reports
 
     D = dt.date
     clerk = ServiceContext(ctx.db, user="王经办", role="clerk")

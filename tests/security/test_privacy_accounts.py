@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from talentdesk.models.entities import Setting, User
-from talentdesk.services import audit, users
+from talentdesk.services.office import audit, users
 
 ADMIN_PW = "Admin-pass-1"
 

@@ -9,7 +9,7 @@ import pytest
 
 from talentdesk import paths
 from talentdesk.models.db import open_database
-from talentdesk.services import backup
+from talentdesk.services.office import backup
 from talentdesk.services.context import ServiceContext
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes; Windows keeps the profile's ACL")
@@ -31,7 +31,7 @@ def test_new_database_wal_shm_and_backups_are_owner_only(tmp_path, open_umask):
     db = open_database(path)
     try:
         ctx = ServiceContext(db)
-        from talentdesk.services import settings
+        from talentdesk.services.office import settings
 
         settings.save_settings(ctx, office_name="测试办公室")  # a write: -wal and -shm exist
         for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

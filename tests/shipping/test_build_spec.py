@@ -91,7 +91,7 @@ def test_data_and_imports(spec):
             "talentdesk/models/migrations/versions") in datas
     assert not any(src.endswith(".py") and dest.startswith("resources") for src, dest in datas)
     hidden = set(a.kwargs["hiddenimports"])
-    assert {"talentdesk.cli.cmd_demo", "talentdesk.cli.cmd_admin", "talentdesk.ui.app",
+    assert {"talentdesk.cli.exchange.cmd_demo", "talentdesk.cli.office.cmd_admin", "talentdesk.ui.app",
             "sqlalchemy.dialects.postgresql.psycopg", "psycopg_binary"} <= hidden
     excludes = set(a.kwargs["excludes"])
     assert {"PySide6.QtWebEngineCore", "PySide6.QtQuick", "PySide6.QtQml", "PySide6.Qt3DCore",

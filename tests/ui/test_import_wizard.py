@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QWizard
 
 from talentdesk.domain import idcard
-from talentdesk.services import talent_query, talents
+from talentdesk.services.register import talent_query, talents
 from talentdesk.ui.importer import ImportWizard
 
 pytestmark = pytest.mark.gui

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from talentdesk.services import demo
+from talentdesk.services.exchange import demo
 
 
 def test_demo_database_window_title_and_status_bar(qtbot, ui_env, ctx):

@@ -40,7 +40,7 @@ def test_first_start_opens_on_the_dashboard(main_window):
 
 
 def test_status_bar_names_the_person_and_the_policy(qtbot, main_window, ui_env):
-    from talentdesk.services import settings
+    from talentdesk.services.office import settings
 
     ui_env.ctx.extra["display_name"] = "王芳"
     settings.save_settings(ui_env.ctx, default_policy_id="alxa-2023")

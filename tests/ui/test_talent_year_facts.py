@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from talentdesk.services import grant_facts, grants, talents
+from talentdesk.services.benefits import grant_facts, grants
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 from tests.factories import talent_row
 
@@ -62,7 +63,7 @@ def test_record_a_years_facts_on_the_talent_page(qtbot, main_window, ui_env, ctx
 
 
 def test_out_of_range_values_cannot_be_typed(qtbot, ui_env, ctx, expert):
-    from talentdesk.services import talent_query
+    from talentdesk.services.register import talent_query
     from talentdesk.ui.talents.facts import YearFactsDialog
 
     t, g = expert

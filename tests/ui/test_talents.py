@@ -12,9 +12,10 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from talentdesk.domain import idcard
 from talentdesk.domain.errors import ConflictError
-from talentdesk.services import attachments, audit, talent_query, talents
+from talentdesk.services.register import attachments, talent_query, talents
+from talentdesk.services.office import audit
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.talent_query import TalentFilter
+from talentdesk.services.register.talent_query import TalentFilter
 from talentdesk.ui.talents.model import TalentTableModel
 from tests.factories import talent_row
 

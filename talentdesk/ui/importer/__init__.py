@@ -1,4 +1,4 @@
-"""The 导入花名册 wizard (wraps ``talentdesk.services.importer``)."""
+"""The 导入花名册 wizard (wraps ``talentdesk.services.exchange.importer``)."""
 
 from talentdesk.ui.importer.wizard import ImportWizard
 

@@ -1,4 +1,4 @@
-"""导入花名册 wizard over ``talentdesk.services.importer``:
+"""导入花名册 wizard over ``talentdesk.services.exchange.importer``:
 
 1. file (choose or drag and drop; .xlsx .xls .ods .csv) — opened on a worker thread;
 2. sheet and header row, with the first rows shown;
@@ -90,7 +90,7 @@ class FilePage(QWizardPage):
         row = QHBoxLayout()
         row.addWidget(QLabel(tr("导入内容：")))
         self.kind = QComboBox()
-        from talentdesk.services.importer import KINDS
+        from talentdesk.services.exchange.importer import KINDS
 
         for k in KINDS.values():
             self.kind.addItem(tr(k.title), k.name)
@@ -128,7 +128,7 @@ class FilePage(QWizardPage):
             self.set_path(path)
 
     def save_template(self) -> None:
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
 
         kind = self.kind.currentData()
         suggested = str(Path(self.w.env.last_folder()) / f"{importer.get_kind(kind).title}模板.xlsx")
@@ -140,7 +140,7 @@ class FilePage(QWizardPage):
 
     def set_path(self, path: str):
         """Open ``path`` on a worker thread; returns the Op."""
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
 
         self.w.close_file()
         self.path.setText(path)
@@ -227,7 +227,7 @@ class SheetPage(QWizardPage):
         self.grid.clear()
         self.grid.setRowCount(len(rows))
         self.grid.setColumnCount(width)
-        from talentdesk.services.importer.mapping import column_letter
+        from talentdesk.services.exchange.importer.mapping import column_letter
 
         self.grid.setHorizontalHeaderLabels([column_letter(i) for i in range(width)])
         for r, values in enumerate(rows):
@@ -251,7 +251,7 @@ class SheetPage(QWizardPage):
                     item.setFont(font)
 
     def validatePage(self) -> bool:
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
 
         try:
             self.w.layout = importer.detect_layout(self.w.file, self.sheet.currentData(),
@@ -301,7 +301,7 @@ class MappingPage(QWizardPage):
         self._combos: dict[int, QComboBox] = {}
 
     def initializePage(self) -> None:
-        from talentdesk.services import talent_query
+        from talentdesk.services.register import talent_query
 
         names = talent_query.employer_names(self.w.env.ctx)
         self.employer.blockSignals(True)
@@ -312,7 +312,7 @@ class MappingPage(QWizardPage):
         self.fill()
 
     def reapply_for_employer(self) -> None:
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
 
         layout = self.w.layout
         try:
@@ -325,7 +325,7 @@ class MappingPage(QWizardPage):
         self.fill()
 
     def fill(self) -> None:
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
 
         kind = importer.get_kind(self.w.file.kind)
         layout = self.w.layout
@@ -354,14 +354,14 @@ class MappingPage(QWizardPage):
         self.fill()
 
     def _update_missing(self) -> None:
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
 
         missing = self.w.layout.missing_required(importer.get_kind(self.w.file.kind))
         self.missing.setText(tr("缺少必填列：") + "、".join(missing) if missing else "")
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
 
         return self.w.layout is not None and not self.w.layout.missing_required(importer.get_kind(self.w.file.kind))
 
@@ -477,7 +477,7 @@ class PreviewPage(QWizardPage):
         self.op = None
 
     def initializePage(self) -> None:
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
 
         self.w.validation = None
         self.counts.setText(tr("正在检查……"))
@@ -608,7 +608,7 @@ class CommitPage(QWizardPage):
         self.finished = False
 
     def initializePage(self) -> None:
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
 
         self.finished = False
         self.summary = None
@@ -727,7 +727,7 @@ class ImportWizard(QWizard):
             self.file_page.set_path(path)
 
     def write_report(self, path: str, *, open_after: bool = False):
-        from talentdesk.services import importer
+        from talentdesk.services.exchange import importer
 
         v = self.validation
 

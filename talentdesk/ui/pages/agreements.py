@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
 from talentdesk.domain import idcard
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import AGREEMENT_KINDS, AGREEMENT_STATUS
-from talentdesk.services import agreements, talents
+from talentdesk.services.benefits import agreements
+from talentdesk.services.register import talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.widgets import (ID_SAMPLE, Col, DataTable, FormDialog, PageBase, RowsModel, allowed,

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QScroll
 
 from talentdesk.domain import money, values
 from talentdesk.domain.status import FUNDING_LEVELS
-from talentdesk.services import dashboard, grants, settings
+from talentdesk.services.overview import dashboard
+from talentdesk.services.benefits import grants
+from talentdesk.services.office import settings
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages.widgets import Col, DataTable, PageBase, RowsModel, StatCard, heading, hint
 

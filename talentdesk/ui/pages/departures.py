@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFormLayo
 
 from talentdesk.domain import idcard, money
 from talentdesk.domain.errors import TalentDeskError
-from talentdesk.services import departures, talents
+from talentdesk.services.benefits import departures
+from talentdesk.services.register import talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.widgets import (ID_SAMPLE, Col, DataTable, FormDialog, PageBase, RowsModel, TextView,

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel
 
 from talentdesk.domain import uscc as uscc_mod
 from talentdesk.domain.errors import FieldError, ValidationError
-from talentdesk.services import employers
+from talentdesk.services.register import employers
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.widgets import (Col, DataTable, FormDialog, PageBase, RowsModel, add_shortcut, allowed,

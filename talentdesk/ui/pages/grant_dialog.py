@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from talentdesk.domain import idcard, money, roster
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import FUNDING_LEVELS
-from talentdesk.services import decisions, grants, settings, talents
+from talentdesk.services.benefits import decisions, grants
+from talentdesk.services.office import settings
+from talentdesk.services.register import talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.widgets import (Col, DataTable, RowsModel, allowed, button, call, date_edit, from_qdate,

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayo
 from talentdesk.domain import idcard, money
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import FUNDING_LEVELS, GRANT_STATUS, INSTALLMENT_STATUS
-from talentdesk.services import grants, payments
+from talentdesk.services.benefits import grants, payments
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.widgets import (ID_SAMPLE, Col, DataTable, PageBase, RowsModel, TotalsLabel, add_shortcut,
@@ -293,7 +293,7 @@ class InstallmentsTab(QWidget):
 
     def _find_waiting(self, rows) -> None:
         """Ask the engine which due, not yet proposed installments wait for a fact (first 200)."""
-        from talentdesk.services import grant_facts
+        from talentdesk.services.benefits import grant_facts
 
         today = dt.date.today()
         ids = [r.id for r in rows if r.status == "scheduled" and r.grant_status == "approved"
@@ -529,7 +529,7 @@ class GrantsTab(QWidget):
 
     def new_grant(self) -> None:
         """Open the 待遇审批 dialog for the talents matching the search box."""
-        from talentdesk.services import talents
+        from talentdesk.services.register import talents
         from talentdesk.ui.pages.grant_dialog import GrantDialog
 
         text = self.find.text().strip()

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
 from talentdesk.domain import idcard
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import TALENT_STATUS
-from talentdesk.services import employers, grants, reports, talents
+from talentdesk.services.register import employers, talents
+from talentdesk.services.benefits import grants
+from talentdesk.services.exchange import reports
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.widgets import (Col, DataTable, PageBase, RowsModel, allowed, button, from_qdate, hint, line,
@@ -364,7 +366,7 @@ class Page(PageBase):
 
     def env_office_prefix(self) -> str:
         try:
-            from talentdesk.services import settings
+            from talentdesk.services.office import settings
 
             return settings.get_settings(self.env.ctx).district or ""
         except Exception:  # noqa: BLE001

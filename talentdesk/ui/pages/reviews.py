@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 from talentdesk.domain import idcard, money, values
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import REVIEW_RESULTS
-from talentdesk.services import reviews
+from talentdesk.services.benefits import reviews
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.widgets import PageBase, add_shortcut, allowed, button, call, hint, line, notify_changed

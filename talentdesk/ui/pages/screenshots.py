@@ -33,7 +33,8 @@ def _uscc(n: int) -> str:
 
 def seed_demo(clerk, reviewer, today: dt.date | None = None) -> None:
     """A small, realistic office: 8 talents at 4 employers, grants and payments."""
-    from talentdesk.services import agreements, departures, employers, grants, payments, reviews, talents
+    from talentdesk.services.benefits import agreements, departures, grants, payments, reviews
+    from talentdesk.services.register import employers, talents
 
     today = today or dt.date.today()
     units = [("阿拉善盟农牧科学研究所", "事业单位", "阿拉善左旗"), ("阿拉善盟中心医院", "事业单位", "阿拉善左旗"),

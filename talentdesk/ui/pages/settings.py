@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from talentdesk.domain.errors import TalentDeskError
-from talentdesk.services import settings
-from talentdesk.services.database import check_location
+from talentdesk.services.office import settings
+from talentdesk.services.office.database import check_location
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.widgets import PageBase, add_shortcut, allowed, button, call, hint, line, notify_changed
@@ -329,7 +329,7 @@ class Page(PageBase):
                         on_error=failed)
 
     def backup_now(self) -> None:
-        from talentdesk.services import backup
+        from talentdesk.services.office import backup
 
         def work(progress, cancelled):
             return backup.backup_now(self.env.ctx)

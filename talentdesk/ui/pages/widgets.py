@@ -110,7 +110,7 @@ def fit_to_screen(widget, width: int, height: int, *, margin: int = 48) -> None:
 def set_approvable(btn, env, action: str, proposers: list, tip: str) -> None:
     """Enable an approve button when the services' four-eyes rule lets the user approve one of
     the selected items; a disabled one says why in its tooltip (and the status bar)."""
-    from talentdesk.services import permissions
+    from talentdesk.services.office import permissions
 
     why = permissions.approval_refusal(env.ctx, action, proposers)
     btn.setEnabled(why is None)
@@ -132,7 +132,7 @@ class Collect:
 def allowed(env, action: str) -> bool:
     """Whether the current role may perform ``action`` (buttons are greyed otherwise)."""
     try:
-        from talentdesk.services import permissions
+        from talentdesk.services.office import permissions
     except ImportError:  # pragma: no cover - permissions always exists
         return True
     try:
@@ -660,7 +660,7 @@ def import_excel(env, parent: QWidget, kind: str, title: str, on_finished: Calla
     path = ask_open_file(env, parent, title, tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
     if not path:
         return
-    from talentdesk.services import importer
+    from talentdesk.services.exchange import importer
 
     def adapt(progress):
         return lambda phase, done, total: progress(done, total, tr(IMPORT_PHASES.get(phase, phase)))

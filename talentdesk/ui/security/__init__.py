@@ -31,7 +31,7 @@ def open_change_password(env, parent=None):
 
 def open_user_admin(env, parent=None):
     """用户管理; in single-user mode it offers to create the first administrator."""
-    from talentdesk.services import users
+    from talentdesk.services.office import users
     from talentdesk.ui.security.dialogs import FirstAdminDialog, UserAdminDialog, show_recovery_code
 
     if env.ctx.role is None and not users.has_accounts(env.ctx.db):
@@ -79,7 +79,7 @@ open_users = open_user_admin
 
 
 def install_menu(window, env) -> None:
-    from talentdesk.services import permissions
+    from talentdesk.services.office import permissions
     from talentdesk.ui.i18n import tr
 
     menu = window.m_system

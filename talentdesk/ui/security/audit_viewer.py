@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QDialog,
 from PySide6.QtCore import Qt
 
 from talentdesk.domain.errors import TalentDeskError
-from talentdesk.services import audit, audit_export, audit_text, permissions
+from talentdesk.services.office import audit, audit_export, audit_text, permissions
 from talentdesk.services.context import ServiceContext
 from talentdesk.ui.i18n import tr
 
@@ -114,7 +114,7 @@ class AuditViewer(QDialog):
         talent_id = None
         text = self.talent.text().strip()
         if text:
-            from talentdesk.services import talents
+            from talentdesk.services.register import talents
 
             talent_id = talents.get(self.ctx, text).id
         out = {"user": self.user.text().strip() or None, "talent_id": talent_id}

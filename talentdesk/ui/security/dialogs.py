@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import ROLES
-from talentdesk.services import backup, users
+from talentdesk.services.office import backup, users
 from talentdesk.services.context import ServiceContext
 from talentdesk.ui.i18n import tr
 
@@ -410,7 +410,7 @@ class BackupDialog(QDialog):
         self.restore_button = QPushButton(tr("从所选备份恢复…"))
         self.restore_button.setObjectName("restore")
         self.restore_button.clicked.connect(self.restore_selected)
-        from talentdesk.services import permissions
+        from talentdesk.services.office import permissions
 
         if not permissions.allowed(ctx, "backup.restore"):
             self.restore_button.setEnabled(False)

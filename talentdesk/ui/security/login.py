@@ -21,7 +21,7 @@ import logging
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from talentdesk.services import backup, integrity, users
+from talentdesk.services.office import backup, integrity, users
 from talentdesk.services.context import ServiceContext
 from talentdesk.ui.i18n import tr
 

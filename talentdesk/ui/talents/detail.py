@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, Q
 from talentdesk.domain import money, roster
 from talentdesk.domain.errors import ConflictError, NotFoundError
 from talentdesk.domain.status import AGREEMENT_STATUS, GRANT_STATUS, INSTALLMENT_STATUS, TALENT_STATUS
-from talentdesk.services import agreements, attachments, audit, grant_facts, talent_query, talents
+from talentdesk.services.benefits import agreements, grant_facts
+from talentdesk.services.register import attachments, talent_query, talents
+from talentdesk.services.office import audit
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages.widgets import Col, DataTable, RowsModel
 from talentdesk.ui.talents.form import TalentForm, to_text
@@ -622,7 +624,7 @@ class TalentDetail(QWidget):
 
     def _default_policy(self) -> str | None:
         try:
-            from talentdesk.services import settings as settings_service
+            from talentdesk.services.office import settings as settings_service
 
             return settings_service.get_settings(self.env.ctx).default_policy_id or None
         except Exception:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox
 
-from talentdesk.services import grant_facts
+from talentdesk.services.benefits import grant_facts
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages.widgets import FormDialog, call, hint, notify_changed
 

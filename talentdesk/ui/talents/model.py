@@ -1,6 +1,6 @@
 """The 人才库 table model: holds only the ordered ids of the current query and fetches
 rows by page (``PAGE_SIZE`` ids) on demand into a small LRU cache. Sorting and
-filtering re-run the SQL query (``talentdesk.services.talent_query``); there is no
+filtering re-run the SQL query (``talentdesk.services.register.talent_query``); there is no
 proxy model reading every row. ``rowCount()`` is the full count, so the scroll bar is
 right from the start and jumping to the bottom fetches one page.
 """
@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from talentdesk.services import talent_query
-from talentdesk.services.talent_query import PAGE_SIZE, TalentFilter, TalentRow
+from talentdesk.services.register import talent_query
+from talentdesk.services.register.talent_query import PAGE_SIZE, TalentFilter, TalentRow
 from talentdesk.ui.i18n import tr
 
 MAX_CACHED_PAGES = 40

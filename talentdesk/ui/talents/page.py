@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from talentdesk.domain import roster
 from talentdesk.domain.status import TALENT_STATUS
-from talentdesk.services import talent_query
-from talentdesk.services.talent_query import TalentFilter
+from talentdesk.services.register import talent_query
+from talentdesk.services.register.talent_query import TalentFilter
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.talents.detail import TalentDetail
 from talentdesk.ui.talents.model import COLUMNS, TalentTableModel

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from talentdesk.services import grants, talents
+from talentdesk.services.benefits import grants
+from talentdesk.services.register import talents
 from tests.factories import talent_row
 
 
@@ -24,7 +25,7 @@ def approved_settlement(clerk, reviewer, *, approved_on: dt.date, **row):
 def first_installment_paid(clerk, reviewer, *, approved_on: dt.date, **row):
     """``approved_settlement`` under a 5-year service agreement, with its first installment
     proposed, approved and paid (voucher 记-001) ten days after approval."""
-    from talentdesk.services import agreements, payments
+    from talentdesk.services.benefits import agreements, payments
 
     t, g = approved_settlement(clerk, reviewer, approved_on=approved_on, **row)
     agreements.add(clerk, t.id_number, kind="服务期协议", start_date=approved_on, term_years=5,

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from talentdesk.services import grants, payments
+from talentdesk.services.benefits import grants, payments
 from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.grant_dialog import GrantDialog
 from tests.factories import id_number

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from talentdesk.services import talents
+from talentdesk.services.register import talents
 from talentdesk.ui.pages.grant_dialog import GrantDialog
 from tests.ui.pages.seeding import talent
 
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from factories import talent_row
 from talentdesk.models.db import open_database
-from talentdesk.services import talents
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 from talentdesk.ui.env import UiEnv
 from talentdesk.ui.pages.grant_dialog import GrantDialog

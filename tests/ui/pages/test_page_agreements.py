@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from talentdesk.services import agreements
+from talentdesk.services.benefits import agreements
 from talentdesk.ui.pages import agreements as page_mod
 from talentdesk.ui.pages import widgets
 from tests.ui.pages.seeding import talent

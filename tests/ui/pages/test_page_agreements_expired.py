@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from talentdesk.services import agreements
+from talentdesk.services.benefits import agreements
 from talentdesk.ui.pages import agreements as page_mod
 from talentdesk.ui.pages import dashboard as dash_mod
 from talentdesk.ui.pages import widgets

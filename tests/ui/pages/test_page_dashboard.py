@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from talentdesk.services import agreements, grants
+from talentdesk.services.benefits import agreements, grants
 from talentdesk.ui.pages import dashboard as page_mod
 from tests.ui.pages.conftest import wait_for_ops
 from tests.ui.pages.seeding import approved_settlement, talent

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from talentdesk.services import departures, payments
+from talentdesk.services.benefits import departures, payments
 from talentdesk.ui.pages import departures as page_mod
 from talentdesk.ui.pages import widgets
 

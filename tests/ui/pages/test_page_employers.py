@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from talentdesk.services import employers, talents
+from talentdesk.services.register import employers, talents
 from talentdesk.ui.pages import employers as page_mod
 from talentdesk.ui.pages import widgets
 from tests.factories import credit_code, talent_row

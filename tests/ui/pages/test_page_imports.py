@@ -8,7 +8,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from talentdesk.services import payments, reviews
+from talentdesk.services.benefits import payments, reviews
 from talentdesk.ui.pages import payments as payments_page
 from talentdesk.ui.pages import reviews as reviews_page
 from talentdesk.ui.pages import widgets

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from PySide6.QtCore import Qt
 
-from talentdesk.services.reviews import ReviewRow
+from talentdesk.services.benefits.reviews import ReviewRow
 from talentdesk.ui.pages.reviews import ReviewGridModel, parse_result
 from talentdesk.ui.pages.widgets import Col, RowsModel
 

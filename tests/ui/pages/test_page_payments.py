@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from talentdesk.services import grants, payments
+from talentdesk.services.benefits import grants, payments
 from talentdesk.ui.pages import payments as page_mod
 from talentdesk.ui.pages import widgets
 from tests.ui.pages.seeding import approved_settlement, talent

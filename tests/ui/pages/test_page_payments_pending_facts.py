@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from talentdesk.services import grant_facts, grants, talents
+from talentdesk.services.benefits import grant_facts, grants
+from talentdesk.services.register import talents
 from talentdesk.ui.pages import payments as page_mod
 from tests.factories import talent_row
 

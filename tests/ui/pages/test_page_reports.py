@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from talentdesk.services import departures
+from talentdesk.services.benefits import departures
 from talentdesk.ui.pages import reports as page_mod
 from talentdesk.ui.pages import widgets
 from tests.ui.pages.conftest import wait_for_ops
@@ -102,7 +102,8 @@ def test_forms_say_what_to_choose_first(qtbot, env, paid_talent, monkeypatch):
 
 
 def test_preview_is_not_logged_as_print_and_save_reuses_the_preview(qtbot, env, paid_talent, tmp_path, monkeypatch):
-    from talentdesk.services import audit, reports
+    from talentdesk.services.office import audit
+    from talentdesk.services.exchange import reports
 
     t, g, approved_on = paid_talent
     departures.record(env.ctx, t.id_number, TODAY, "个人原因辞职")

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from talentdesk.services import payments, reviews
+from talentdesk.services.benefits import payments, reviews
 from talentdesk.ui.pages import reviews as page_mod
 from tests.ui.pages.seeding import approved_settlement, talent
 

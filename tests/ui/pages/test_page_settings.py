@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from talentdesk.services.database import check_location
+from talentdesk.services.office.database import check_location
 
-from talentdesk.services import settings
+from talentdesk.services.office import settings
 from talentdesk.ui.pages import settings as page_mod
 from tests.ui.pages.conftest import wait_for_ops
 

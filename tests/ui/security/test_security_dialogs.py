@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from factories import talent_row
-from talentdesk.services import audit, backup, talents, users
+from talentdesk.services.office import audit, backup, users
+from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
 pytestmark = pytest.mark.gui
@@ -341,7 +342,7 @@ def test_server_database_notice_is_shown_once(qtbot, db, monkeypatch):
 
 
 def test_audit_viewer_speaks_chinese(qtbot, office):
-    from talentdesk.services import audit_text
+    from talentdesk.services.office import audit_text
     from talentdesk.ui.security.audit_viewer import AuditViewer
 
     t = talents.add(office["clerk"], talent_row(姓名="张三"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
-from talentdesk.services import users
+from talentdesk.services.office import users
 
 pytestmark = pytest.mark.gui
 

@@ -1,0 +1,1 @@
+"""Commands of the benefits: grants and their facts, payments, reviews, departures, policy packs."""

@@ -1,0 +1,1 @@
+"""Commands that bring data in or out: imports, ledgers, printed forms, templates, the demo."""

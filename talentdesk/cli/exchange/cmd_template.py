@@ -1,0 +1,21 @@
+"""``talentdesk template roster|reviews|payments|facts OUT.xlsx``: the blank templates."""
+
+from __future__ import annotations
+
+
+def cmd_template(args, app) -> int:
+    from talentdesk.services.exchange.importer import write_template
+
+    path = write_template(args.kind, args.out)
+    if app.json:
+        app.print_json({"path": str(path), "kind": args.kind})
+    else:
+        app.out(f"已生成模板：{path}")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("template", help="生成标准导入模板（花名册、年度考核结果、发放确认）")
+    p.add_argument("kind", choices=["roster", "reviews", "payments", "facts"])
+    p.add_argument("out", metavar="OUT.xlsx")
+    p.set_defaults(func=cmd_template)

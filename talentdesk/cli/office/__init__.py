@@ -1,0 +1,1 @@
+"""Commands of the office: database set-up, users, settings, backups, audit."""

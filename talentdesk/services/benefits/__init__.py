@@ -1,0 +1,1 @@
+"""Benefits: policy packs, service agreements, grants and their installments and payments, annual reviews, departures and recoveries, 一事一议 decisions. Whether anything is payable is the rules engine's answer (talentdesk.rules); these modules gather facts and act on it."""

@@ -1,0 +1,517 @@
+"""Annual reviews (年度考核): record one or many, their consequences, the year's grid.
+
+A 不合格 (or a result the pack does not count as passing) affects installments the way
+the talent's policy pack says, decided by the rules engine: e.g. Alxa art. 36
+(``review.failed_cancels_rest``) cancels every later installment; other packs cancel
+only the installment that needed that year's review. ``consequences`` lists them
+before recording (the GUI asks for confirmation); ``record`` applies them in the same
+transaction: status ``cancelled`` with the reason citing the article. Correcting a
+review (e.g. 不合格 → 合格 after an appeal) restores installments that the earlier
+result had cancelled and that the engine no longer cancels.
+
+Public API::
+
+    record(ctx, id_number, year, result, review_date=None, remarks=None) -> RecordOutcome
+    record_many(ctx, rows, *, all_or_nothing=False, row_numbers=None) -> ReviewBatch
+        rows: dicts with 身份证号, 年度 (考核年度), 考核结果, 考核日期, 备注
+        (or id_number, year, result, review_date, remarks)
+    consequences(ctx, id_number, year, result) -> list[Consequence]
+    list_for_year(ctx, year) -> YearReviews        # the grid: everyone under obligation
+    missing_for_year(ctx, year, limit=20) -> (count, first rows)   # the dashboard card
+    must_review(year) -> Select of talent ids       # the one definition (also the printed report)
+    list_for_talent(ctx, id_number) -> list[ReviewView]
+    delete(ctx, review_id) -> None                  # an entry made by mistake
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from talentdesk.domain import money, values
+from talentdesk.domain.errors import FieldError, NotFoundError, ValidationError
+from talentdesk.domain.status import INSTALLMENT_STATUS, REVIEW_RESULTS
+from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Employer, Installment,
+                                        ServiceAgreement, Talent)
+from talentdesk.services.office import audit, permissions
+from talentdesk.services.context import ServiceContext
+
+# status_reason of an installment cancelled by a review starts with this marker
+REVIEW_MARK = "【年度考核】"
+OPEN = ("scheduled", "proposed", "approved", "suspended")
+DEFAULT_SERVICE_YEARS = 5
+
+
+@dataclass
+class ReviewView:
+    id: int
+    version: int
+    talent_id: int
+    talent_name: str
+    id_number: str
+    year: int
+    result: str
+    review_date: dt.date | None
+    remarks: str | None
+    recorded_by: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "talent_id": self.talent_id, "姓名": self.talent_name,
+                "身份证号": self.id_number, "year": self.year, "result": self.result,
+                "review_date": self.review_date.isoformat() if self.review_date else None,
+                "remarks": self.remarks, "recorded_by": self.recorded_by}
+
+
+@dataclass
+class Consequence:
+    """What recording a review does to one installment."""
+    installment_id: int
+    grant_id: int
+    benefit_code: str
+    benefit_name: str | None
+    seq: int
+    due_date: dt.date
+    amount_fen: int
+    current_status: str
+    action: str  # "cancel" | "restore"
+    reason: str  # Chinese, citing the article
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"installment_id": self.installment_id, "grant_id": self.grant_id,
+                "benefit_code": self.benefit_code, "benefit_name": self.benefit_name, "seq": self.seq,
+                "due_date": self.due_date.isoformat(), "amount_fen": self.amount_fen,
+                "amount": money.yuan(self.amount_fen), "current_status": self.current_status,
+                "current_status_label": INSTALLMENT_STATUS.get(self.current_status, self.current_status),
+                "action": self.action, "action_label": "取消" if self.action == "cancel" else "恢复待发放",
+                "reason": self.reason}
+
+
+@dataclass
+class RecordOutcome:
+    review: ReviewView
+    created: bool
+    applied: list[Consequence]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"review": self.review.as_dict(), "created": self.created,
+                "applied": [c.as_dict() for c in self.applied]}
+
+
+@dataclass
+class ReviewRowResult:
+    row: int
+    ok: bool
+    message: str
+    review_id: int | None = None
+    applied: list[Consequence] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "ok": self.ok, "message": self.message, "review_id": self.review_id,
+                "applied": [c.as_dict() for c in self.applied], "errors": list(self.errors)}
+
+
+@dataclass
+class ReviewBatch:
+    rows: list[ReviewRowResult]
+    committed: bool
+
+    @property
+    def recorded(self) -> int:
+        return sum(1 for r in self.rows if r.ok) if self.committed else 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.rows if not r.ok)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"committed": self.committed, "recorded": self.recorded, "errors": self.errors,
+                "rows": [r.as_dict() for r in self.rows]}
+
+
+@dataclass
+class ReviewRow:
+    """One line of the 年度考核 grid."""
+    talent_id: int
+    id_number: str
+    name: str
+    employer: str | None
+    service_start: dt.date | None
+    service_end: dt.date | None
+    result: str | None
+    review_date: dt.date | None
+    remarks: str | None
+    review_id: int | None
+    version: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"talent_id": self.talent_id, "身份证号": self.id_number, "姓名": self.name, "用人单位": self.employer,
+                "service_start": self.service_start.isoformat() if self.service_start else None,
+                "service_end": self.service_end.isoformat() if self.service_end else None,
+                "考核结果": self.result, "考核日期": self.review_date.isoformat() if self.review_date else None,
+                "备注": self.remarks, "review_id": self.review_id}
+
+
+@dataclass
+class YearReviews:
+    year: int
+    rows: list[ReviewRow]
+    counts: dict[str, int]  # 优秀/合格/基本合格/不合格/未登记 → n
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "counts": dict(self.counts), "rows": [r.as_dict() for r in self.rows]}
+
+
+# ---------------------------------------------------------------- helpers
+
+def _view(r: AnnualReview, t: Talent) -> ReviewView:
+    return ReviewView(r.id, r.version, t.id, t.name, t.id_number, r.year, r.result, r.review_date, r.remarks,
+                      r.recorded_by)
+
+
+def _snap(r: AnnualReview) -> dict:
+    return {"year": r.year, "result": r.result, "review_date": r.review_date, "remarks": r.remarks}
+
+
+def _check(year: Any, result: Any, review_date: Any) -> tuple[int | None, str | None, dt.date | None,
+                                                               list[FieldError]]:
+    errors = []
+    y = None
+    try:
+        y = values.parse_int(year, unit="年") if not isinstance(year, int) else year
+    except Exception:
+        y = None
+    this_year = dt.date.today().year
+    if y is None or not (1990 <= y <= this_year):
+        errors.append(FieldError("year", "考核年度", year, f"考核年度：“{year if year is not None else ''}”应为1990至{this_year}年之间的年份"))
+        y = None
+    res = values.clean_text(result)
+    if res not in REVIEW_RESULTS:
+        errors.append(FieldError("result", "考核结果", result,
+                                 f"考核结果：“{res or ''}”无法识别，应为：{'、'.join(REVIEW_RESULTS)}"))
+        res = None
+    d = None
+    if review_date not in (None, ""):
+        d = values.date_or_none(review_date)
+        if d is None:
+            errors.append(FieldError("review_date", "考核日期", review_date, f"考核日期：“{review_date}”不是有效日期"))
+    return y, res, d, errors
+
+
+def _consequences(session: Session, t: Talent, year: int, result: str) -> list[Consequence]:
+    """Ask the engine what the reviews (stored ones with ``year`` set to ``result``) mean
+    for each open installment of the talent's active grants."""
+    from talentdesk.services.benefits import grants
+
+    gs = session.execute(select(BenefitGrant).where(BenefitGrant.talent_id == t.id,
+                                                    BenefitGrant.status.in_(("proposed", "approved")))
+                         .options(selectinload(BenefitGrant.installments))).scalars().all()
+    # only open installments (cancel) and ones a review cancelled (restore) can change
+    if not any(i.reverses_id is None and (i.status in OPEN or (i.status == "cancelled" and (
+            i.status_reason or "").startswith(REVIEW_MARK))) for g in gs for i in g.installments):
+        return []
+    inputs = grants.engine_inputs(session, t)
+    reviews = dict(inputs.reviews)
+    reviews[year] = result
+    departed = inputs.departed_on
+    out: list[Consequence] = []
+    for g in gs:
+        if g.approval_date is None:
+            continue
+        inputs.policy_id = g.policy_id
+        ev = grants.run_engine(inputs, approved_on=g.approval_date, as_of=dt.date.today(), reviews=reviews,
+                               facts=grants.grant_facts(g),
+                               departed_on=departed)
+        try:
+            res = ev.benefit(g.benefit_code)
+        except KeyError:
+            continue
+        by_due = {i.due: i for i in res.installments}
+        for inst in g.installments:
+            if inst.reverses_id is not None:
+                continue
+            e = by_due.get(inst.due_date)
+            if e is None:
+                continue
+            by_review = e.status == "cancelled" and e.cancelled_by == "review"
+            if by_review and inst.status in OPEN:
+                why = e.note.split("；")[-1] if "；" in e.note else e.note
+                out.append(Consequence(inst.id, g.id, g.benefit_code, g.benefit_name, inst.seq, inst.due_date,
+                                       inst.amount_fen, inst.status, "cancel", why))
+            elif (not by_review and e.status != "cancelled" and inst.status == "cancelled"
+                  and (inst.status_reason or "").startswith(REVIEW_MARK)):
+                out.append(Consequence(inst.id, g.id, g.benefit_code, g.benefit_name, inst.seq, inst.due_date,
+                                       inst.amount_fen, inst.status, "restore",
+                                       f"{year}年度考核结果改为“{result}”，恢复待发放"))
+    return out
+
+
+def _apply(session: Session, t: Talent, cons: list[Consequence]) -> list[audit.Change]:
+    changes = []
+    for c in cons:
+        inst = session.get(Installment, c.installment_id)
+        before = {"status": inst.status, "status_reason": inst.status_reason}
+        if c.action == "cancel":
+            inst.status, inst.status_reason = "cancelled", REVIEW_MARK + c.reason
+            inst.proposed_by = inst.approved_by = None
+        else:
+            inst.status, inst.status_reason = "scheduled", c.reason
+        changes.append(audit.Change("cancel" if c.action == "cancel" else "restore", "installment", inst.id,
+                                    t.id, before, {"status": inst.status, "status_reason": inst.status_reason}))
+    return changes
+
+
+def _record_one(session: Session, ctx: ServiceContext, t: Talent, year: int, result: str,
+                review_date: dt.date | None, remarks: str | None) -> tuple[AnnualReview, bool, list[Consequence],
+                                                                          list[audit.Change]]:
+    r = session.execute(select(AnnualReview).where(AnnualReview.talent_id == t.id,
+                                                   AnnualReview.year == year)).scalar_one_or_none()
+    changes: list[audit.Change] = []
+    created = r is None
+    old_result = None if created else r.result
+    if created:
+        r = AnnualReview(talent_id=t.id, year=year, result=result, review_date=review_date, remarks=remarks,
+                         recorded_by=ctx.actor)
+        session.add(r)
+        session.flush()
+        changes.append(audit.Change("create", "annual_review", r.id, t.id, None, _snap(r)))
+    else:
+        before = _snap(r)
+        r.result = result
+        if review_date is not None:
+            r.review_date = review_date
+        if remarks is not None:
+            r.remarks = remarks
+        r.recorded_by = ctx.actor
+        b, a = audit.diff(before, _snap(r))
+        if a:
+            session.flush()
+            changes.append(audit.Change("update", "annual_review", r.id, t.id, b, a))
+    # what the result means is the pack's (e.g. Alashankou counts only 优秀/合格 as passing,
+    # 第十四条): the engine is asked for every result, not only for 不合格
+    cons: list[Consequence] = []
+    if old_result != result:
+        cons = _consequences(session, t, year, result)
+        changes += _apply(session, t, cons)
+    return r, created, cons, changes
+
+
+# ---------------------------------------------------------------- use cases
+
+def consequences(ctx: ServiceContext, id_number: str, year: int, result: str) -> list[Consequence]:
+    """What recording ``result`` for ``year`` would do to the talent's installments
+    (cancel, or restore after a corrected result). Read-only."""
+    from talentdesk.services.benefits import grants
+
+    y, res, _, errors = _check(year, result, None)
+    if errors:
+        raise ValidationError(errors)
+    with ctx.read() as session:
+        t = grants.load_talent(session, id_number)
+        return _consequences(session, t, y, res)
+
+
+def record(ctx: ServiceContext, id_number: str, year: int, result: str, review_date: dt.date | None = None,
+           remarks: str | None = None) -> RecordOutcome:
+    """Record (or correct) one talent's result for a year and apply its consequences."""
+    from talentdesk.services.benefits import grants
+
+    permissions.require(ctx, "review.record")
+    y, res, d, errors = _check(year, result, review_date)
+    if errors:
+        raise ValidationError(errors)
+    with ctx.write() as session:
+        t = grants.load_talent(session, id_number, lock=True)
+        r, created, cons, changes = _record_one(session, ctx, t, y, res, d, values.clean_text(remarks))
+        session.flush()
+        audit.record_many(session, ctx.actor, changes)
+        return RecordOutcome(_view(r, t), created, cons)
+
+
+_ROW_KEYS = {
+    "id_number": ("身份证号", "身份证号码", "公民身份号码"),
+    "year": ("年度", "考核年度"),
+    "result": ("考核结果", "结果", "考核等次"),
+    "review_date": ("考核日期",),
+    "remarks": ("备注",),
+}
+
+
+def _pick(row: dict, key: str) -> Any:
+    if key in row:
+        return row[key]
+    for name in _ROW_KEYS[key]:
+        if name in row:
+            return row[name]
+    return None
+
+
+class _Abort(Exception):
+    pass
+
+
+def record_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bool = False,
+                row_numbers: Sequence[int] | None = None,
+                finish: Callable[[Session, int], Any] | None = None) -> ReviewBatch:
+    """Many results at once (the grid, the Excel import), one transaction; each row's
+    errors are reported (FieldError dicts). Without ``all_or_nothing`` the good rows
+    are recorded and the bad ones skipped. ``finish(session, recorded)`` runs inside the
+    same transaction before it commits (the importer's batch record)."""
+    from talentdesk.domain import idcard
+
+    permissions.require(ctx, "review.record")
+    numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(rows) + 1))
+    results: list[ReviewRowResult] = []
+    try:
+        with ctx.write() as session:
+            changes: list[audit.Change] = []
+            seen: dict[tuple[int, int], int] = {}
+            for n, raw in zip(numbers, rows):
+                y, res, d, errors = _check(_pick(raw, "year"), _pick(raw, "result"), _pick(raw, "review_date"))
+                idn = values.clean_text(_pick(raw, "id_number"))
+                t = None
+                if not idn:
+                    errors.insert(0, FieldError("id_number", "身份证号", idn, "身份证号：必须填写"))
+                else:
+                    number = idcard.normalize(idn)
+                    t = session.execute(select(Talent).where(Talent.id_number == number)).scalar_one_or_none()
+                    if t is None:
+                        errors.insert(0, FieldError("id_number", "身份证号", idn,
+                                                    f"身份证号：找不到身份证号为{number}的人才"))
+                if not errors and (t.id, y) in seen:
+                    errors.append(FieldError("year", "考核年度", y, f"考核年度：与第{seen[(t.id, y)]}行重复（同一人同一年度）"))
+                if errors:
+                    results.append(ReviewRowResult(n, False, "；".join(e.message for e in errors),
+                                                   errors=[e.as_dict() for e in errors]))
+                    continue
+                seen[(t.id, y)] = n
+                r, created, cons, ch = _record_one(session, ctx, t, y, res, d,
+                                                   values.clean_text(_pick(raw, "remarks")))
+                changes += ch
+                msg = f"{t.name}{y}年度考核“{res}”已{'登记' if created else '更新'}"
+                if cons:
+                    msg += f"，{sum(c.action == 'cancel' for c in cons)}期待遇取消"
+                results.append(ReviewRowResult(n, True, msg, r.id, cons))
+            if all_or_nothing and any(not r.ok for r in results):
+                raise _Abort()
+            session.flush()
+            audit.record_many(session, ctx.actor, changes)
+            if finish is not None:
+                finish(session, sum(1 for r in results if r.ok))
+    except _Abort:
+        return ReviewBatch(results, False)
+    return ReviewBatch(results, True)
+
+
+def _obligation(year: int):
+    """(select of talents under obligation in ``year`` with their start, years, review
+    columns) — all in SQL, so the dashboard can count without loading rows.
+
+    Under obligation: start (合同起始日期, else 引进日期) ≤ 31 Dec; start + N years > 1 Jan
+    (N: the agreement's required service years, else 合同期限, else 5), i.e. start year + N
+    > year, or = year when the start is not 1 January; not departed before 31 Dec.
+    Anyone with a result recorded for the year is included as well.
+    """
+    last = dt.date(year, 12, 31)
+    ag = (select(ServiceAgreement.talent_id.label("tid"),
+                 func.max(ServiceAgreement.required_service_years).label("years"))
+          .group_by(ServiceAgreement.talent_id).subquery())
+    dep = (select(Departure.talent_id.label("tid"), func.min(Departure.departed_on).label("on"))
+           .group_by(Departure.talent_id).subquery())
+    rv = select(AnnualReview).where(AnnualReview.year == year).subquery()
+    start = func.coalesce(Talent.contract_start, Talent.introduction_date)
+    years = func.coalesce(ag.c.years, Talent.contract_years, DEFAULT_SERVICE_YEARS)
+    end_year = func.extract("year", start) + years
+    not_jan1 = (func.extract("month", start) > 1) | (func.extract("day", start) > 1)
+    under = ((start <= last) & ((end_year > year) | ((end_year == year) & not_jan1))
+             & ((dep.c.on.is_(None)) | (dep.c.on > last)))
+    cols = (Talent.id, Talent.id_number, Talent.name, Employer.name, start, ag.c.years, Talent.contract_years,
+            rv.c.result, rv.c.review_date, rv.c.remarks, rv.c.id, rv.c.version)
+    stmt = (select(*cols).select_from(Talent)
+            .outerjoin(Employer, Talent.employer_id == Employer.id)
+            .outerjoin(ag, ag.c.tid == Talent.id)
+            .outerjoin(dep, dep.c.tid == Talent.id)
+            .outerjoin(rv, rv.c.talent_id == Talent.id)
+            .where(under | rv.c.id.is_not(None)))
+    return stmt, rv
+
+
+def must_review(year: int):
+    """THE definition of who must be reviewed for ``year``, as a select of talent ids: the
+    年度考核 page, the dashboard card, the 考核汇总报告 and the 考核登记表 all use it (see
+    ``_obligation`` for the rule)."""
+    stmt, _ = _obligation(year)
+    sub = stmt.subquery()
+    return select(sub.c.id)
+
+
+def list_for_year(ctx: ServiceContext, year: int) -> YearReviews:
+    """Everyone under a service obligation in ``year`` with their result (None if not yet
+    entered), and counts by result (未登记 for the missing). See ``_obligation``."""
+    from talentdesk.services.benefits.agreements import end_date
+
+    stmt, _ = _obligation(year)
+    stmt = stmt.order_by(Employer.name, Talent.name, Talent.id)
+    rows: list[ReviewRow] = []
+    with ctx.read() as session:
+        for tid, idn, name, emp, start, ag_years, cyears, result, rdate, remarks, rid, version in session.execute(stmt):
+            years = ag_years or cyears or DEFAULT_SERVICE_YEARS
+            end = end_date(start, Decimal(years)) if start else None
+            rows.append(ReviewRow(tid, idn, name, emp, start, end, result, rdate, remarks, rid, version))
+    counts = {k: 0 for k in REVIEW_RESULTS}
+    counts["未登记"] = 0
+    for r in rows:
+        counts[r.result or "未登记"] += 1
+    return YearReviews(year, rows, counts)
+
+
+def missing_for_year(ctx: ServiceContext, year: int, *, limit: int = 20) -> tuple[int, list[ReviewRow]]:
+    """(how many under obligation have no result for ``year``, the first ``limit`` of them)."""
+    from talentdesk.services.benefits.agreements import end_date
+
+    stmt, rv = _obligation(year)
+    stmt = stmt.where(rv.c.id.is_(None))
+    with ctx.read() as session:
+        n = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+        rows = []
+        for tid, idn, name, emp, start, ag_years, cyears, *_ in session.execute(
+                stmt.order_by(Employer.name, Talent.name, Talent.id).limit(limit)):
+            years = ag_years or cyears or DEFAULT_SERVICE_YEARS
+            rows.append(ReviewRow(tid, idn, name, emp, start, end_date(start, Decimal(years)) if start else None,
+                                  None, None, None, None, None))
+        return int(n), rows
+
+
+def list_for_talent(ctx: ServiceContext, id_number: str) -> list[ReviewView]:
+    from talentdesk.services.benefits import grants
+
+    with ctx.read() as session:
+        t = grants.load_talent(session, id_number)
+        return [_view(r, t) for r in session.execute(
+            select(AnnualReview).where(AnnualReview.talent_id == t.id).order_by(AnnualReview.year)).scalars()]
+
+
+def delete(ctx: ServiceContext, review_id: int) -> None:
+    """Delete a review entered by mistake (installments it cancelled are restored when the
+    engine no longer cancels them)."""
+    permissions.require(ctx, "review.record")
+    with ctx.write() as session:
+        r = session.get(AnnualReview, review_id)
+        if r is None:
+            raise NotFoundError(f"找不到编号为{review_id}的考核记录")
+        t = session.get(Talent, r.talent_id)
+        changes = [audit.Change("delete", "annual_review", r.id, t.id, _snap(r), None)]
+        year = r.year
+        session.delete(r)
+        session.flush()
+        # with the review gone, nothing the review cancelled should stay cancelled
+        cons = [c for c in _consequences(session, t, year, "合格") if c.action == "restore"]
+        for c in cons:
+            c.reason = f"{year}年度考核记录已删除，恢复待发放"
+        changes += _apply(session, t, cons)
+        audit.record_many(session, ctx.actor, changes)

@@ -1,0 +1,1 @@
+"""The office itself: users and permissions, settings, the audit trail, backups, integrity and database locations."""

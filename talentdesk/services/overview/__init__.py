@@ -1,0 +1,1 @@
+"""Read-only figures for the 首页 (dashboard)."""
