@@ -41,7 +41,7 @@ timeout 300 "$CLI" --db "$DB" demo --size 40 --seed 1 || fail "talentdesk-cli de
 timeout 120 "$CLI" --db "$DB" audit verify || fail "talentdesk-cli audit verify failed"
 timeout 120 "$CLI" --db "$DB" --json talent list >/dev/null || fail "talentdesk-cli talent list failed"
 # the libraries behind the outputs and the import (xlsxwriter/openpyxl, reportlab + bundled font, calamine)
-timeout 120 "$CLI" --db "$DB" export ledger --kind talents "$TMP/talents.xlsx" || fail "export talents ledger failed"
+timeout 120 "$CLI" --db "$DB" export ledger --kind talents --full "$TMP/talents.xlsx" || fail "export talents ledger failed"  # full numbers: imported again below
 timeout 120 "$CLI" --db "$DB" export ledger --kind disbursement --year 2025 "$TMP/ledger.xlsx" \
   || fail "export disbursement ledger failed"
 timeout 120 "$CLI" --db "$DB" print approval --benefit settlement_allowance "$TMP/forms.pdf" || fail "print approval failed"
