@@ -18,7 +18,6 @@ from talentdesk.fileio import atomic_path
 from talentdesk.services.office import audit, audit_text, permissions
 from talentdesk.services.context import ServiceContext
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADERS = ("序号", "时间（UTC）", "用户", "操作", "对象", "对象编号", "人才编号", "修改前", "修改后", "操作系统账户")
 ACTION_NAMES = audit_text.ACTION_NAMES  # one list of the actions' Chinese names
 _ID_RE = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9])")
@@ -29,10 +28,6 @@ def mask_text(text: str) -> str:
     """Mask 18-digit ID numbers (keep 6 + 4) and 11-digit mobile numbers (keep 3 + 4)."""
     text = _ID_RE.sub(lambda m: m[1] + "*" * 8 + m[2], text)
     return _PHONE_RE.sub(lambda m: m[1] + "****" + m[2], text)
-
-
-def is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
 def write_cell(ws, row: int, col: int, value) -> None:
