@@ -27,7 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from talentdesk.domain import money, values
@@ -67,11 +67,38 @@ class BenefitRefund:
     refund_fen: int
     basis: list[str]
     explanation: str  # the engine's refund line, or why nothing is due
+    # the engine's refund_status: "undetermined" (待定: the service period is unknown, or the
+    # amount is the office's to decide) is never shown as 0; ``suggested_fen`` is its suggestion
+    refund_status: str = "none"
+    suggested_fen: int | None = None
+
+    @property
+    def undetermined(self) -> bool:
+        return self.refund_status == "undetermined"
+
+    @property
+    def refund_text(self) -> str:
+        return refund_text(self.refund_fen, self.undetermined, self.suggested_fen)
 
     def as_dict(self) -> dict[str, Any]:
         return {"grant_id": self.grant_id, "benefit_code": self.benefit_code, "benefit_name": self.benefit_name,
                 "received_fen": self.received_fen, "refund_fen": self.refund_fen, "basis": list(self.basis),
-                "explanation": self.explanation}
+                "explanation": self.explanation, "refund_status": self.refund_status,
+                "suggested_fen": self.suggested_fen, "refund_text": self.refund_text}
+
+
+# A departure whose refund the engine cannot fix (refund_status "undetermined") keeps the
+# firm part in refund_due_fen and starts its basis with this mark; written and read only here.
+UNDETERMINED_MARK = "【应退回金额待定】"
+
+
+def refund_text(refund_fen: int, undetermined: bool, suggested_fen: int | None = None) -> str:
+    """The refund as a clerk reads it: “1,000.00” or “待定（参考 1,000.00 元）”, never a silent 0."""
+    if not undetermined:
+        return money.yuan(refund_fen)
+    firm = f"，已确定{money.yuan(refund_fen)}元" if refund_fen else ""
+    ref = f"（参考{money.yuan(suggested_fen)}元{firm}）" if suggested_fen else (f"（{firm[1:]}）" if firm else "")
+    return f"待定{ref}"
 
 
 @dataclass
@@ -90,10 +117,27 @@ class DeparturePreview:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def undetermined(self) -> bool:
+        return any(b.undetermined for b in self.benefits)
+
+    @property
+    def suggested_fen(self) -> int | None:
+        """The engine's suggestion for the undetermined part (None where it has none)."""
+        s = [b.suggested_fen for b in self.benefits if b.undetermined and b.suggested_fen is not None]
+        return sum(s) if s else None
+
+    @property
+    def refund_text(self) -> str:
+        return refund_text(self.refund_due_fen, self.undetermined, self.suggested_fen)
+
+    @property
     def basis_text(self) -> str:
         lines = [b.explanation for b in self.benefits if b.refund_fen or b.explanation]
+        mark = UNDETERMINED_MARK if self.undetermined else ""
         if lines:
-            return "；".join(lines)
+            return mark + "；".join(lines)
+        if mark:
+            return mark + "；".join(self.warnings)
         if self.warnings:
             return "；".join(self.warnings)
         return "未在服务期内离开或政策未规定退回，无需退回"
@@ -105,7 +149,9 @@ class DeparturePreview:
                 "to_cancel": [c.as_dict() for c in self.to_cancel], "grants_to_cancel": list(self.grants_to_cancel),
                 "cancel_fen": sum(c.amount_fen for c in self.to_cancel),
                 "received_fen": self.received_fen, "refund_due_fen": self.refund_due_fen,
-                "refund_due": money.yuan(self.refund_due_fen), "benefits": [b.as_dict() for b in self.benefits],
+                "refund_due": money.yuan(self.refund_due_fen), "refund_undetermined": self.undetermined,
+                "refund_suggested_fen": self.suggested_fen, "refund_text": self.refund_text,
+                "benefits": [b.as_dict() for b in self.benefits],
                 "basis": list(self.basis), "basis_text": self.basis_text, "warnings": list(self.warnings)}
 
 
@@ -141,13 +187,28 @@ class DepartureView:
     def outstanding_fen(self) -> int:
         return max(self.refund_due_fen - self.recovered_fen, 0)
 
+    @property
+    def undetermined(self) -> bool:
+        """The engine could not fix the refund (待定 until the office decides or the facts arrive)."""
+        return is_undetermined(self.basis)
+
+    @property
+    def refund_text(self) -> str:
+        return refund_text(self.refund_due_fen, self.undetermined)
+
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "version": self.version, "talent_id": self.talent_id, "身份证号": self.id_number,
                 "姓名": self.name, "用人单位": self.employer, "departed_on": self.departed_on.isoformat(),
                 "reason": self.reason, "refund_due_fen": self.refund_due_fen, "recovered_fen": self.recovered_fen,
                 "outstanding_fen": self.outstanding_fen, "refund_due": money.yuan(self.refund_due_fen),
                 "recovered": money.yuan(self.recovered_fen), "outstanding": money.yuan(self.outstanding_fen),
-                "basis": self.basis, "recoveries": [r.as_dict() for r in self.recoveries]}
+                "basis": self.basis, "refund_undetermined": self.undetermined, "refund_text": self.refund_text,
+                "recoveries": [r.as_dict() for r in self.recoveries]}
+
+
+def is_undetermined(basis: str | None) -> bool:
+    """Whether a stored departure's refund is 待定 (its basis carries the mark)."""
+    return bool(basis) and basis.startswith(UNDETERMINED_MARK)
 
 
 # ---------------------------------------------------------------- computing
@@ -205,7 +266,11 @@ def _compute(session: Session, t: Talent, departed_on: dt.date) -> DeparturePrev
         for b in rbasis:
             if b not in basis:
                 basis.append(b)
-        benefits.append(BenefitRefund(g.id, g.benefit_code, g.benefit_name, net, refund, rbasis, line))
+        suggested = res.refund_suggested_fen
+        if suggested is not None and net >= 0:
+            suggested = min(suggested, net)
+        benefits.append(BenefitRefund(g.id, g.benefit_code, g.benefit_name, net, refund, rbasis, line,
+                                      res.refund_status, suggested))
         if g.status != "approved":
             continue
         # what the departure cancels is the engine's answer (rules.payability)
@@ -314,6 +379,11 @@ def record_recovery(ctx: ServiceContext, departure_id: int, amount_fen: int, rec
         if dep is None:
             raise NotFoundError(f"找不到编号为{departure_id}的离职记录")
         view = _view(session, dep)
+        if amount_fen > view.outstanding_fen and view.undetermined:
+            raise ValidationError([FieldError("amount_fen", "追回金额", amount_fen,
+                                              f"追回金额：{view.name}的应退回金额待定（{view.basis}），"
+                                              f"已确定尚未追回的只有{money.yuan(view.outstanding_fen)}元；"
+                                              "请先登记服务期协议或办公室的追回决定")])
         if amount_fen > view.outstanding_fen:
             raise ValidationError([FieldError("amount_fen", "追回金额", amount_fen,
                                               f"追回金额：{money.yuan(amount_fen)}元超过{view.name}尚未追回的"
@@ -349,7 +419,8 @@ def list_departures(ctx: ServiceContext, outstanding_only: bool = False, *, tale
             .outerjoin(recovered, recovered.c.departure_id == Departure.id)
             .order_by(Departure.departed_on.desc(), Departure.id.desc()))
     if outstanding_only:
-        stmt = stmt.where(Departure.refund_due_fen > rec)
+        # a 待定 refund stays on the outstanding list until it is fixed and recovered
+        stmt = stmt.where(or_(Departure.refund_due_fen > rec, Departure.basis.startswith(UNDETERMINED_MARK)))
     with ctx.read() as session:
         if talent:
             from talentdesk.services.benefits import grants
@@ -384,7 +455,7 @@ def refresh_refund(session: Session, t: Talent, *, reason: str) -> list[audit.Ch
     for dep in session.execute(select(Departure).where(Departure.talent_id == t.id)
                                .order_by(Departure.id)).scalars().all():
         got = _recovered(session, dep)
-        if is_settled(dep.refund_due_fen, got):
+        if is_settled(dep.refund_due_fen, got) and not is_undetermined(dep.basis):
             continue
         session.flush()
         p = _compute(session, t, dep.departed_on)

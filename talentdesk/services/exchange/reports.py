@@ -19,7 +19,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from talentdesk.domain import roster
-from talentdesk.domain.errors import NotFoundError, TalentDeskError
+from talentdesk.domain.errors import FieldError, NotFoundError, TalentDeskError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS, REVIEW_RESULTS, TALENT_STATUS
 from talentdesk.fileio import atomic_path
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Employer, Installment,
@@ -27,6 +27,7 @@ from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, E
 from talentdesk.outputs.model import (ApprovalForm, BatchForm, BatchLine, Heading, Ledger, LedgerColumn, Office,
                                       ReceivedLine, RecoveryNotice, ReviewForm, ReviewSummary, ScheduleLine,
                                       Subtotal, SuspendedLine, Total, is_cancelled)
+from talentdesk.services.benefits import departures
 from talentdesk.services.office import audit, permissions
 from talentdesk.services.context import ServiceContext
 
@@ -435,7 +436,10 @@ def recovery_ledger(ctx: ServiceContext, *, year: int | None = None) -> Ledger:
             t_paid += p
             t_due += due
             t_rec += got
-            yield (seq, r[0], r[1], r[2], r[3], r[4], p, due, got, due - got, r[8], vouchers.get(r[10]), r[9])
+            # a 待定 refund is never a silent 0: the cell stays blank unless a part is fixed,
+            # and 依据 starts with 【应退回金额待定】
+            shown = None if departures.is_undetermined(r[9]) and not due else due
+            yield (seq, r[0], r[1], r[2], r[3], r[4], p, shown, got, due - got, r[8], vouchers.get(r[10]), r[9])
         yield Total(("合计", f"{seq}人", None, None, None, None, t_paid, t_due, t_rec, t_due - t_rec, None, None,
                      None))
 
@@ -674,6 +678,10 @@ def recovery_notice(ctx: ServiceContext, talent: str) -> RecoveryNotice:
                             .order_by(Departure.departed_on.desc(), Departure.id.desc()).limit(1)).scalar_one_or_none()
         if d is None:
             raise NotFoundError(f"{t.name}没有离职记录，无法打印追回通知书")
+        if departures.is_undetermined(d.basis):
+            raise ValidationError([FieldError("talent", "追回通知书", talent,
+                                              f"{t.name}的应退回金额待定，不能出具追回通知书：{d.basis}。"
+                                              "请先登记服务期协议或办公室的追回决定，再重新测算")])
         e = session.get(Employer, t.employer_id) if t.employer_id else None
         I, G = Installment, BenefitGrant
         received = [ReceivedLine(_benefit_name(code, name), seq, paid_on, amount, voucher or "")

@@ -26,11 +26,15 @@ def preview_text(p) -> str:
     if p.service_end:
         lines.append(tr("服务期至 {d}").format(d=p.service_end))
     lines.append(tr("已领取待遇：{a} 元").format(a=money.yuan(p.received_fen)))
-    lines.append(tr("应退回：{a} 元（{c}）").format(a=money.yuan(p.refund_due_fen), c=money.capitals(p.refund_due_fen)))
+    if p.undetermined:
+        lines.append(tr("应退回：{t}，由办公室决定或补充服务期协议后确定").format(t=p.refund_text))
+    else:
+        lines.append(tr("应退回：{a} 元（{c}）").format(a=money.yuan(p.refund_due_fen),
+                                                  c=money.capitals(p.refund_due_fen)))
     for b in p.benefits:
-        lines.append(tr("  · {name}：已领 {r} 元，应退 {f} 元。{e}").format(
-            name=b.benefit_name or b.benefit_code, r=money.yuan(b.received_fen), f=money.yuan(b.refund_fen),
-            e=b.explanation or ""))
+        lines.append(tr("  · {name}：已领 {r} 元，应退 {f}。{e}").format(
+            name=b.benefit_name or b.benefit_code, r=money.yuan(b.received_fen),
+            f=b.refund_text if b.undetermined else money.yuan(b.refund_fen) + tr(" 元"), e=b.explanation or ""))
     if p.basis:
         lines.append(tr("依据：") + "；".join(p.basis))
     if p.to_cancel:
@@ -109,8 +113,9 @@ class DepartureDialog(FormDialog):
             self.env.show_error(TalentDeskError(tr("请先选择离职的人才")))
             return False
         p = self.preview
-        text = tr("为 {name} 登记离职（{d}）？应退回 {a} 元；{n} 期未发放的待遇将取消，人才状态改为已离职。").format(
-            name=p.name, d=p.departed_on, a=money.yuan(p.refund_due_fen), n=len(p.to_cancel))
+        due = p.refund_text if p.undetermined else tr("{a} 元").format(a=money.yuan(p.refund_due_fen))
+        text = tr("为 {name} 登记离职（{d}）？应退回 {a}；{n} 期未发放的待遇将取消，人才状态改为已离职。").format(
+            name=p.name, d=p.departed_on, a=due, n=len(p.to_cancel))
         if not self.env.confirm(text):
             return False
         ok, dep = call(self.env, departures.record, self.env.ctx, p.id_number, p.departed_on,
@@ -178,7 +183,7 @@ class Page(PageBase):
             Col(tr("身份证号"), lambda d: idcard.mask(d.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
             Col(tr("用人单位"), "employer", width=11),
             Col(tr("离职原因"), "reason", width=9),
-            Col(tr("应退回（元）"), "refund_due_fen", kind="money", width=7),
+            Col(tr("应退回（元）"), lambda d: d.refund_text, width=7),
             Col(tr("已追回（元）"), "recovered_fen", kind="money", width=7),
             Col(tr("尚欠（元）"), "outstanding_fen", kind="money", width=7),
             Col(tr("计算依据"), "basis", width=20, stretch=True),
@@ -264,7 +269,7 @@ class Page(PageBase):
     def _selected(self) -> None:
         d = self.table.current_row()
         self.recovery_btn.setEnabled(d is not None and d.outstanding_fen > 0 and allowed(self.env, "recovery.record"))
-        self.notice_btn.setEnabled(d is not None)
+        self.notice_btn.setEnabled(d is not None and not d.undetermined)
         self.talent_btn.setEnabled(d is not None)
         if d is None:
             self.detail_title.setText(tr("选中一条离职记录查看追回明细"))
@@ -274,9 +279,13 @@ class Page(PageBase):
         ok, full = call(self.env, departures.get_departure, self.env.ctx, d.id)
         if not ok:
             return
-        self.detail_title.setText(tr("{name}：应退回 {a} 元，已追回 {b} 元，尚欠 {c} 元").format(
-            name=full.name, a=money.yuan(full.refund_due_fen), b=money.yuan(full.recovered_fen),
-            c=money.yuan(full.outstanding_fen)))
+        if full.undetermined:
+            self.detail_title.setText(tr("{name}：应退回 {a}，已追回 {b} 元（请补充服务期协议或登记追回决定后重新测算）").format(
+                name=full.name, a=full.refund_text, b=money.yuan(full.recovered_fen)))
+        else:
+            self.detail_title.setText(tr("{name}：应退回 {a} 元，已追回 {b} 元，尚欠 {c} 元").format(
+                name=full.name, a=money.yuan(full.refund_due_fen), b=money.yuan(full.recovered_fen),
+                c=money.yuan(full.outstanding_fen)))
         self.basis.setText(tr("计算依据：") + (full.basis or ""))
         self.rec_model.set_rows(full.recoveries)
 
@@ -286,7 +295,9 @@ class Page(PageBase):
             self.refresh()
             self.select(dlg.saved.id)
             d = dlg.saved
-            if d.refund_due_fen:
+            if d.undetermined:
+                self.env.info(tr("已登记离职。应退回金额待定：请补充服务期协议或登记办公室的追回决定。"))
+            elif d.refund_due_fen:
                 self.env.info(tr("已登记离职。应退回 {a} 元，可打印追回通知书。").format(a=money.yuan(d.refund_due_fen)))
 
     def add_recovery(self) -> None:

@@ -62,3 +62,48 @@ def test_record_departure_shows_refund_and_records_recovery(qtbot, env, paid_tal
     departures.record_recovery(env.ctx, d.id, 5_000_000, TODAY, "收-02")
     page.refresh()
     assert page.model.rows == []
+
+
+def test_undetermined_refund_reads_daiding_not_zero(qtbot, env, clerk_ctx, reviewer_ctx, monkeypatch):
+    """阿拉善 第十九条 with no agreement and no contract term: the preview, the list, the
+    detail and the confirmation say 待定; the notice button stays off."""
+    from factories import talent_row
+    from talentdesk.services.benefits import grants
+    from talentdesk.services.register import talents
+
+    env.ctx = clerk_ctx
+    row = talent_row(**{"合同期限（年）": ""})
+    talents.add(clerk_ctx, row)
+    approved_on = (TODAY - dt.timedelta(days=200)).replace(day=1)
+    g = grants.approve(reviewer_ctx, grants.propose(clerk_ctx, row["身份证号"], "settlement_allowance",
+                                                    approved_on=approved_on, approval_doc_no="阿人才〔2025〕1号",
+                                                    facts={"contract_end_date": approved_on.replace(
+                                                        year=approved_on.year + 5)}).id)
+    first = g.installments[0].id
+    payments.propose(clerk_ctx, [first], as_of=approved_on)
+    payments.approve(reviewer_ctx, [first])
+    payments.record_paid(clerk_ctx, first, approved_on + dt.timedelta(days=5), "V1")
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    seen = {}
+
+    def depart(dlg):
+        dlg.search.setText("张伟")
+        seen["preview"] = dlg.preview_box.toPlainText()
+        dlg._ok()
+        return bool(dlg.result())
+
+    monkeypatch.setattr(widgets, "exec_dialog", depart)
+    page.record_btn.click()
+    assert "应退回：待定" in seen["preview"], seen["preview"]
+    assert "应退回：0.00" not in seen["preview"]
+    assert env.confirms and "待定" in env.confirms[-1]
+    assert not env.errors, env.errors
+    [d] = page.model.rows
+    assert d.undetermined
+    col = next(i for i, c in enumerate(page.model.columns) if c.title.startswith("应退回"))
+    assert page.model.index(0, col).data().startswith("待定")
+    page.table.selectRow(0)
+    assert "待定" in page.detail_title.text()
+    assert not page.notice_btn.isEnabled()
