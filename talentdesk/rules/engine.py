@@ -1041,6 +1041,18 @@ def _service(pack: Pack, ctx: _Ctx, departed_on: dt.date | None, by_code: dict[s
     paid_map = _paid_map(paid)
     for code in refund.get("benefits", []) or []:
         r = by_code.get(code)
+        if r is not None and r.status in ("undetermined", "not_covered") and paid_map.get(code):
+            # paid earlier, but whether the talent was entitled cannot be told now (a fact went
+            # missing, a recognition lapsed …): the refund is 待定, never a silent 0
+            r.cite(rbasis)
+            r.refund_fen = 0
+            r.refund_status = "undetermined"
+            why = "；".join(x.removeprefix("待定：") for x in r.reasons) or "享受条件待定"
+            msg = (f"{departed_on}在服务期内离开，{r.name}已发放{len(paid_map[code])}期，但现在无法判断是否符合享受条件"
+                   f"（{why}），是否退回及退回金额待定")
+            r.reasons.append(f"待定：{msg}（{rbasis}）")
+            r.explanation.append(Step("refund", None, "待定", msg, rbasis, rquote))
+            continue
         if r is None or r.status != "eligible" or not r.installments:
             continue
         if code in paid_map:

@@ -182,3 +182,21 @@ def test_parts_of_a_split_benefit_from_the_decision_note():
                   decisions=[Decision("议5号", "amount", "tuition_subsidy", 3_000_000, note="经研究，分两期发放")])
     tb = ev.benefit("tuition_subsidy")
     assert [(i.due, i.amount_fen) for i in tb.installments] == [(D(2024, 9, 1), 1_500_000), (D(2025, 9, 1), 1_500_000)]
+
+
+def test_a_paid_benefit_whose_entitlement_is_now_undetermined_has_a_daiding_refund():
+    """安家补贴 was paid; at the departure a fact it needs is missing (合同期限), so whether
+    it was due — and what comes back — is 待定, not a silent 0 (第十九条)."""
+    prof = {k: v for k, v in PROFILE.items() if k != "合同期限（年）"}
+    paid = {"settlement_allowance": [D(2023, 6, 1)]}
+    ev = evaluate(get_pack("alxa-2023"), prof, approved_on=D(2023, 6, 1), as_of=D(2024, 3, 1),
+                  departed_on=D(2024, 3, 1), facts=FACTS, paid=paid)
+    sa = ev.benefit("settlement_allowance")
+    assert sa.status == "undetermined"
+    assert sa.refund_fen == 0 and sa.refund_status == "undetermined"
+    assert any(s.check == "refund" and s.value == "待定" for s in sa.explanation)
+    assert ev.refund_status == "undetermined"
+    # nothing paid: nothing to ask back, and no 待定 refund either
+    ev = evaluate(get_pack("alxa-2023"), prof, approved_on=D(2023, 6, 1), as_of=D(2024, 3, 1),
+                  departed_on=D(2024, 3, 1), facts=FACTS, paid={"settlement_allowance": []})
+    assert ev.benefit("settlement_allowance").refund_status != "undetermined"
