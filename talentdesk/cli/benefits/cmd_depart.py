@@ -9,11 +9,9 @@ from talentdesk.domain.errors import TalentDeskError
 
 def _preview_text(app, p) -> None:
     app.out(f"{p.name}（{p.id_number}）{p.departed_on}离开" + (f"，服务期至{p.service_end}" if p.service_end else ""))
-    due = p.refund_text if p.undetermined else f"{money.yuan(p.refund_due_fen)}元"
-    app.out(f"已领取合计：{money.yuan(p.received_fen)}元；应退回：{due}")
+    app.out(f"已领取合计：{money.yuan(p.received_fen)}元；应退回：{p.refund_words('元')}")
     for b in p.benefits:
-        bdue = b.refund_text if b.undetermined else f"{money.yuan(b.refund_fen)}元"
-        app.out(f"  {b.benefit_name}：已领取{money.yuan(b.received_fen)}元，应退回{bdue}"
+        app.out(f"  {b.benefit_name}：已领取{money.yuan(b.received_fen)}元，应退回{b.refund_words('元')}"
                 + (f"（{b.explanation}）" if b.explanation else ""))
     if p.basis:
         app.out(f"  依据：{'；'.join(p.basis)}")
@@ -27,7 +25,7 @@ def _preview_text(app, p) -> None:
 
 def _view_text(app, d, full: bool = True) -> None:
     app.out(f"[{d.id}] {d.name}（{d.id_number if full else idcard.mask(d.id_number)}）{d.employer or ''} "
-            f"{d.departed_on}离开  应退回{d.refund_text if d.undetermined else money.yuan(d.refund_due_fen) + '元'}  已追回{money.yuan(d.recovered_fen)}元  "
+            f"{d.departed_on}离开  应退回{d.refund_words('元')}  已追回{money.yuan(d.recovered_fen)}元  "
             f"未追回{money.yuan(d.outstanding_fen)}元" + (f"  原因：{d.reason}" if d.reason else ""))
     for r in d.recoveries:
         app.out(f"    追回 {r.recovered_on} {money.yuan(r.amount_fen)}元 {r.voucher_no or ''}")
@@ -106,7 +104,7 @@ def cmd_recompute(args, app) -> int:
         app.print_json({"changed": [d.as_dict() for d in changed]})
         return 0
     for d in changed:
-        app.out(f"{d.name}（离职记录{d.id}）：应退回 {d.refund_text if d.undetermined else money.yuan(d.refund_due_fen) + ' 元'}；依据：{d.basis}")
+        app.out(f"{d.name}（离职记录{d.id}）：应退回 {d.refund_words(' 元')}；依据：{d.basis}")
     app.out(f"重新测算完成，{len(changed)} 条离职记录的应退回金额或依据有变化（已追回结清的不再变动）")
     return 0
 

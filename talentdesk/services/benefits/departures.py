@@ -78,7 +78,10 @@ class BenefitRefund:
 
     @property
     def refund_text(self) -> str:
-        return refund_text(self.refund_fen, self.undetermined, self.suggested_fen)
+        return self.refund_words()
+
+    def refund_words(self, unit: str = "") -> str:
+        return refund_text(self.refund_fen, self.undetermined, self.suggested_fen, unit=unit)
 
     def as_dict(self) -> dict[str, Any]:
         return {"grant_id": self.grant_id, "benefit_code": self.benefit_code, "benefit_name": self.benefit_name,
@@ -92,13 +95,17 @@ class BenefitRefund:
 UNDETERMINED_MARK = "【应退回金额待定】"
 
 
-def refund_text(refund_fen: int, undetermined: bool, suggested_fen: int | None = None) -> str:
-    """The refund as a clerk reads it: “1,000.00” or “待定（参考 1,000.00 元）”, never a silent 0."""
+def refund_text(refund_fen: int, undetermined: bool, suggested_fen: int | None = None, *, unit: str = "") -> str:
+    """The refund as a clerk reads it: “1,000.00” (+ ``unit``) or “待定（参考1,000.00元）”,
+    never a silent 0."""
     if not undetermined:
-        return money.yuan(refund_fen)
-    firm = f"，已确定{money.yuan(refund_fen)}元" if refund_fen else ""
-    ref = f"（参考{money.yuan(suggested_fen)}元{firm}）" if suggested_fen else (f"（{firm[1:]}）" if firm else "")
-    return f"待定{ref}"
+        return money.yuan(refund_fen) + unit
+    parts = []
+    if suggested_fen:
+        parts.append(f"参考{money.yuan(suggested_fen)}元")
+    if refund_fen:
+        parts.append(f"已确定{money.yuan(refund_fen)}元")
+    return "待定" + (f"（{'，'.join(parts)}）" if parts else "")
 
 
 @dataclass
@@ -128,7 +135,10 @@ class DeparturePreview:
 
     @property
     def refund_text(self) -> str:
-        return refund_text(self.refund_due_fen, self.undetermined, self.suggested_fen)
+        return self.refund_words()
+
+    def refund_words(self, unit: str = "") -> str:
+        return refund_text(self.refund_due_fen, self.undetermined, self.suggested_fen, unit=unit)
 
     @property
     def basis_text(self) -> str:
@@ -136,10 +146,8 @@ class DeparturePreview:
         mark = UNDETERMINED_MARK if self.undetermined else ""
         if lines:
             return mark + "；".join(lines)
-        if mark:
+        if mark or self.warnings:
             return mark + "；".join(self.warnings)
-        if self.warnings:
-            return "；".join(self.warnings)
         return "未在服务期内离开或政策未规定退回，无需退回"
 
     def as_dict(self) -> dict[str, Any]:
@@ -194,7 +202,10 @@ class DepartureView:
 
     @property
     def refund_text(self) -> str:
-        return refund_text(self.refund_due_fen, self.undetermined)
+        return self.refund_words()
+
+    def refund_words(self, unit: str = "") -> str:
+        return refund_text(self.refund_due_fen, self.undetermined, unit=unit)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "version": self.version, "talent_id": self.talent_id, "身份证号": self.id_number,
@@ -379,15 +390,12 @@ def record_recovery(ctx: ServiceContext, departure_id: int, amount_fen: int, rec
         if dep is None:
             raise NotFoundError(f"找不到编号为{departure_id}的离职记录")
         view = _view(session, dep)
-        if amount_fen > view.outstanding_fen and view.undetermined:
-            raise ValidationError([FieldError("amount_fen", "追回金额", amount_fen,
-                                              f"追回金额：{view.name}的应退回金额待定（{view.basis}），"
-                                              f"已确定尚未追回的只有{money.yuan(view.outstanding_fen)}元；"
-                                              "请先登记服务期协议或办公室的追回决定")])
         if amount_fen > view.outstanding_fen:
-            raise ValidationError([FieldError("amount_fen", "追回金额", amount_fen,
-                                              f"追回金额：{money.yuan(amount_fen)}元超过{view.name}尚未追回的"
-                                              f"{money.yuan(view.outstanding_fen)}元")])
+            why = (f"追回金额：{view.name}的应退回金额待定（{view.basis}），已确定尚未追回的只有"
+                   f"{money.yuan(view.outstanding_fen)}元；请先登记服务期协议或办公室的追回决定"
+                   if view.undetermined else
+                   f"追回金额：{money.yuan(amount_fen)}元超过{view.name}尚未追回的{money.yuan(view.outstanding_fen)}元")
+            raise ValidationError([FieldError("amount_fen", "追回金额", amount_fen, why)])
         rec = Recovery(departure_id=dep.id, amount_fen=amount_fen, recovered_on=recovered_on,
                        voucher_no=values.clean_text(voucher_no), remarks=values.clean_text(remarks))
         session.add(rec)

@@ -34,7 +34,7 @@ def preview_text(p) -> str:
     for b in p.benefits:
         lines.append(tr("  · {name}：已领 {r} 元，应退 {f}。{e}").format(
             name=b.benefit_name or b.benefit_code, r=money.yuan(b.received_fen),
-            f=b.refund_text if b.undetermined else money.yuan(b.refund_fen) + tr(" 元"), e=b.explanation or ""))
+            f=b.refund_words(tr(" 元")), e=b.explanation or ""))
     if p.basis:
         lines.append(tr("依据：") + "；".join(p.basis))
     if p.to_cancel:
@@ -113,9 +113,8 @@ class DepartureDialog(FormDialog):
             self.env.show_error(TalentDeskError(tr("请先选择离职的人才")))
             return False
         p = self.preview
-        due = p.refund_text if p.undetermined else tr("{a} 元").format(a=money.yuan(p.refund_due_fen))
         text = tr("为 {name} 登记离职（{d}）？应退回 {a}；{n} 期未发放的待遇将取消，人才状态改为已离职。").format(
-            name=p.name, d=p.departed_on, a=due, n=len(p.to_cancel))
+            name=p.name, d=p.departed_on, a=p.refund_words(tr(" 元")), n=len(p.to_cancel))
         if not self.env.confirm(text):
             return False
         ok, dep = call(self.env, departures.record, self.env.ctx, p.id_number, p.departed_on,

@@ -73,7 +73,7 @@ def test_the_refund_becomes_firm_when_the_agreement_is_recorded(ctx):
     assert reports.recovery_notice(clerk, idn).refund_due_fen == dep.refund_due_fen
 
 
-def test_cli_preview_and_list_say_daiding(ctx, tmp_path, capsys):
+def test_cli_preview_says_daiding(ctx, capsys):
     from talentdesk.cli import main
 
     clerk, idn, _ = _paid_talent(ctx)

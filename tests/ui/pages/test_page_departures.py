@@ -12,25 +12,32 @@ pytestmark = pytest.mark.gui
 TODAY = dt.date.today()
 
 
-def test_record_departure_shows_refund_and_records_recovery(qtbot, env, paid_talent, monkeypatch):
-    t, g, _ = paid_talent
-    page = page_mod.Page(env)
-    qtbot.addWidget(page)
-    page.refresh()
+def _record_through_dialog(monkeypatch, page, *, reason: str | None = None) -> str:
+    """办理离职登记 for 张伟 through the dialog (confirmed); returns the preview text shown."""
     seen = {}
 
     def depart(dlg):
         dlg.search.setText("张伟")
         assert dlg.talent.count() == 1
-        dlg.reason.setPlainText("个人原因辞职")
+        if reason:
+            dlg.reason.setPlainText(reason)
         seen["preview"] = dlg.preview_box.toPlainText()
         dlg._ok()
         return bool(dlg.result())
 
     monkeypatch.setattr(widgets, "exec_dialog", depart)
     page.record_btn.click()
-    assert "应退回：80,000.00 元" in seen["preview"], seen["preview"]
-    assert "依据" in seen["preview"]
+    return seen["preview"]
+
+
+def test_record_departure_shows_refund_and_records_recovery(qtbot, env, paid_talent, monkeypatch):
+    t, g, _ = paid_talent
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    preview = _record_through_dialog(monkeypatch, page, reason="个人原因辞职")
+    assert "应退回：80,000.00 元" in preview, preview
+    assert "依据" in preview
     assert env.confirms and "80,000.00" in env.confirms[-1]
     assert not env.errors, env.errors
     [d] = page.model.rows
@@ -67,37 +74,19 @@ def test_record_departure_shows_refund_and_records_recovery(qtbot, env, paid_tal
 def test_undetermined_refund_reads_daiding_not_zero(qtbot, env, clerk_ctx, reviewer_ctx, monkeypatch):
     """阿拉善 第十九条 with no agreement and no contract term: the preview, the list, the
     detail and the confirmation say 待定; the notice button stays off."""
-    from factories import talent_row
-    from talentdesk.services.benefits import grants
-    from talentdesk.services.register import talents
+    from tests.ui.pages.seeding import first_installment_paid
 
     env.ctx = clerk_ctx
-    row = talent_row(**{"合同期限（年）": ""})
-    talents.add(clerk_ctx, row)
     approved_on = (TODAY - dt.timedelta(days=200)).replace(day=1)
-    g = grants.approve(reviewer_ctx, grants.propose(clerk_ctx, row["身份证号"], "settlement_allowance",
-                                                    approved_on=approved_on, approval_doc_no="阿人才〔2025〕1号",
-                                                    facts={"contract_end_date": approved_on.replace(
-                                                        year=approved_on.year + 5)}).id)
-    first = g.installments[0].id
-    payments.propose(clerk_ctx, [first], as_of=approved_on)
-    payments.approve(reviewer_ctx, [first])
-    payments.record_paid(clerk_ctx, first, approved_on + dt.timedelta(days=5), "V1")
+    first_installment_paid(clerk_ctx, reviewer_ctx, approved_on=approved_on, service_agreement=False,
+                           facts={"contract_end_date": approved_on.replace(year=approved_on.year + 5)},
+                           **{"姓名": "张伟", "合同期限（年）": ""})
     page = page_mod.Page(env)
     qtbot.addWidget(page)
     page.refresh()
-    seen = {}
-
-    def depart(dlg):
-        dlg.search.setText("张伟")
-        seen["preview"] = dlg.preview_box.toPlainText()
-        dlg._ok()
-        return bool(dlg.result())
-
-    monkeypatch.setattr(widgets, "exec_dialog", depart)
-    page.record_btn.click()
-    assert "应退回：待定" in seen["preview"], seen["preview"]
-    assert "应退回：0.00" not in seen["preview"]
+    preview = _record_through_dialog(monkeypatch, page)
+    assert "应退回：待定" in preview, preview
+    assert "应退回：0.00" not in preview
     assert env.confirms and "待定" in env.confirms[-1]
     assert not env.errors, env.errors
     [d] = page.model.rows
