@@ -428,7 +428,7 @@ def recovery_ledger(ctx: ServiceContext, *, year: int | None = None) -> Ledger:
                LedgerColumn("凭证号", "text", 16), LedgerColumn("依据", "text", 28)]
 
     def rows() -> Iterator[tuple]:
-        seq = 0
+        seq = n_pending = 0
         t_paid = t_due = t_rec = 0
         for r in _stream(ctx, stmt, lambda r: r):
             seq += 1
@@ -436,12 +436,14 @@ def recovery_ledger(ctx: ServiceContext, *, year: int | None = None) -> Ledger:
             t_paid += p
             t_due += due
             t_rec += got
-            # a 待定 refund is never a silent 0: the cell stays blank unless a part is fixed,
-            # and 依据 starts with 【应退回金额待定】
-            shown = None if departures.is_undetermined(r[9]) and not due else due
-            yield (seq, r[0], r[1], r[2], r[3], r[4], p, shown, got, due - got, r[8], vouchers.get(r[10]), r[9])
-        yield Total(("合计", f"{seq}人", None, None, None, None, t_paid, t_due, t_rec, t_due - t_rec, None, None,
-                     None))
+            # a 待定 refund is never a silent 0: 应退回 and 未追回 stay blank unless a part is
+            # fixed, and 依据 starts with 【应退回金额待定】
+            pending = departures.is_undetermined(r[9]) and not due
+            n_pending += pending
+            yield (seq, r[0], r[1], r[2], r[3], r[4], p, None if pending else due, got,
+                   None if pending else due - got, r[8], vouchers.get(r[10]), r[9])
+        yield Total(("合计", f"{seq}人" + (f"（{n_pending}人待定，未计入）" if n_pending else ""), None, None, None,
+                     None, t_paid, t_due, t_rec, t_due - t_rec, None, None, None))
 
     return Ledger("recovery", LEDGER_KINDS["recovery"], office(ctx), year, columns, rows(), row_count=count,
                   notes=["说明：金额单位为元；未追回 = 应退回 − 已追回。"])

@@ -182,9 +182,11 @@ class Page(PageBase):
             Col(tr("身份证号"), lambda d: idcard.mask(d.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
             Col(tr("用人单位"), "employer", width=11),
             Col(tr("离职原因"), "reason", width=9),
-            Col(tr("应退回（元）"), lambda d: d.refund_text, width=7),
+            Col(tr("应退回（元）"), "refund_due_fen", kind="money", width=7,
+                display=lambda d: d.refund_text if d.undetermined else None),
             Col(tr("已追回（元）"), "recovered_fen", kind="money", width=7),
-            Col(tr("尚欠（元）"), "outstanding_fen", kind="money", width=7),
+            Col(tr("尚欠（元）"), "outstanding_fen", kind="money", width=7,
+                display=lambda d: tr("待定") if d.undetermined and not d.outstanding_fen else None),
             Col(tr("计算依据"), "basis", width=20, stretch=True),
         ], self, muted=lambda d: d.refund_due_fen and not d.outstanding_fen)
         self.table = DataTable(self.model, self)
@@ -254,9 +256,11 @@ class Page(PageBase):
         rows = [d for d in self._all if not text or text in d.name.lower() or text in d.id_number.lower()
                 or text in (d.employer or "").lower()]
         self.model.set_rows(rows)
+        pending = sum(1 for d in rows if d.undetermined)
         self.totals.setText(tr("共 {n} 人；应退回合计 {a} 元，已追回 {b} 元，尚欠 {c} 元").format(
             n=len(rows), a=money.yuan(sum(d.refund_due_fen for d in rows)),
-            b=money.yuan(sum(d.recovered_fen for d in rows)), c=money.yuan(sum(d.outstanding_fen for d in rows))))
+            b=money.yuan(sum(d.recovered_fen for d in rows)), c=money.yuan(sum(d.outstanding_fen for d in rows)))
+            + (tr("；另有 {p} 人应退回金额待定，未计入").format(p=pending) if pending else ""))
         self._selected()
 
     def select(self, departure_id: int) -> None:

@@ -163,6 +163,9 @@ class Col:
     tip: str | Callable[[Any], Any] | None = None
     stretch: bool = False  # takes the spare width (else the last column does)
     sample: str | None = None  # widest expected text (sizes the column to the real font)
+    # callable(row) → a text shown instead of the value (e.g. “待定” for a money cell), or
+    # None; the value still sorts and aligns the column
+    display: Callable[[Any], str | None] | None = None
 
     def value(self, row: Any) -> Any:
         if callable(self.get):
@@ -170,6 +173,10 @@ class Col:
         return attr(row, self.get)
 
     def text(self, row: Any) -> str:
+        if self.display is not None:
+            shown = self.display(row)
+            if shown is not None:
+                return shown
         v = self.value(row)
         if v is None:
             return ""

@@ -11,6 +11,7 @@ import pytest
 
 from factories import talent_row
 from talentdesk.domain.errors import ValidationError
+from talentdesk.outputs.model import Total
 from talentdesk.services.benefits import agreements, departures, grants, payments
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import reports
@@ -51,7 +52,10 @@ def test_undetermined_refund_is_daiding_in_preview_record_list_and_ledger(ctx):
     assert [d.id for d in departures.list_departures(clerk, outstanding_only=True)] == [dep.id]
     led = reports.recovery_ledger(clerk)
     row = next(r for r in led.rows if isinstance(r, tuple) and r[1] == "张伟")
-    assert row[6] == paid and row[7] is None and row[12].startswith(departures.UNDETERMINED_MARK)
+    assert row[6] == paid and row[7] is None and row[9] is None
+    assert row[12].startswith(departures.UNDETERMINED_MARK)
+    total = next(r for r in led.rows if isinstance(r, Total))
+    assert total[1] == "1人（1人待定，未计入）" and total[7] == 0
     with pytest.raises(ValidationError, match="待定"):
         reports.recovery_notice(clerk, idn)
     with pytest.raises(ValidationError, match="待定"):

@@ -93,6 +93,9 @@ def test_undetermined_refund_reads_daiding_not_zero(qtbot, env, clerk_ctx, revie
     assert d.undetermined
     col = next(i for i, c in enumerate(page.model.columns) if c.title.startswith("应退回"))
     assert page.model.index(0, col).data().startswith("待定")
+    owed = next(i for i, c in enumerate(page.model.columns) if c.title.startswith("尚欠"))
+    assert page.model.index(0, owed).data() == "待定"
+    assert "另有 1 人应退回金额待定" in page.totals.text()
     page.table.selectRow(0)
     assert "待定" in page.detail_title.text()
     assert not page.notice_btn.isEnabled()
