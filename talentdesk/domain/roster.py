@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
-from talentdesk.domain import idcard, uscc, values
+from talentdesk.domain import employer_attrs, idcard, uscc, values
 from talentdesk.domain.errors import FieldError
 
 EDUCATION = ("博士研究生", "硕士研究生", "大学本科", "大学专科", "其他")
@@ -50,6 +50,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
                      "c": "C", "d": "D", "e": "E", "-": "无"},
     "introduction_mode": {"公开招聘": "招聘", "招录": "招聘", "引进": "招聘", "工作调动": "调动", "调入": "调动"},
     "sex": {"男性": "男", "女性": "女", "M": "男", "F": "女"},
+    "employer_industry": employer_attrs.INDUSTRY_SYNONYMS,
     "review_result": {"称职": "合格", "基本称职": "基本合格", "不称职": "不合格", "优": "优秀",
                       "优秀等次": "优秀", "合格等次": "合格"},
 }
@@ -142,6 +143,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("employer_name", "用人单位", "text", required=True, width=24),
     Column("employer_uscc", "统一社会信用代码", "uscc", width=21),
     Column("employer_kind", "单位性质", "text", width=10),
+    # attributes of the employer that clauses read (talentdesk.domain.employer_attrs)
+    Column("employer_industry", "单位所属行业", "choice", employer_attrs.INDUSTRY_NAMES, width=14),
+    Column("employer_civil_service", "单位参公管理", "bool", width=10),
     Column("district", "所属地区", "text", width=12),
     Column("introduction_date", "引进日期", "date", required=True, width=12),
     Column("contract_start", "合同起始日期", "date", width=12),
@@ -159,7 +163,8 @@ BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 BY_LABEL: dict[str, Column] = {c.label: c for c in COLUMNS}
 LABELS: tuple[str, ...] = tuple(c.label for c in COLUMNS)
 KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
-EMPLOYER_KEYS = ("employer_name", "employer_uscc", "employer_kind", "district")
+EMPLOYER_KEYS = ("employer_name", "employer_uscc", "employer_kind", "district", "employer_industry",
+                 "employer_civil_service")
 
 
 def parse_record(raw: dict[str, Any], *, by: str = "key", partial: bool = False,

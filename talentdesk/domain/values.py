@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -113,6 +114,80 @@ def parse_date(value: object, *, allow_month: bool = False) -> dt.date | None:
     if text.isdigit() and len(text) <= 5:
         return parse_date(int(text))
     raise ValueError(f"“{value}”不是可识别的日期，请写成 2023-05-01 或 2023年5月1日")
+
+
+@dataclass(frozen=True, order=True)
+class YearMonth:
+    """A year and month without a day (毕业时间 2020年7月): its own value, never a made-up
+    first of the month. ISO form ``2020-07``; ``cn()`` 2020年7月."""
+    year: int
+    month: int
+
+    def __post_init__(self):
+        if not (1 <= self.month <= 12) or not (1 <= self.year <= 9999):
+            raise ValueError(f"“{self.year}年{self.month}月”不是有效的年月")
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    __str__ = isoformat
+
+    def cn(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    @classmethod
+    def fromisoformat(cls, text: str) -> "YearMonth":
+        m = re.fullmatch(r"(\d{4})-(\d{2})", text)
+        if not m:
+            raise ValueError(f"“{text}”不是 YYYY-MM 形式的年月")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+
+def parse_date_or_month(value: object) -> dt.date | YearMonth | None:
+    """A date, or a year-month where only the month is written (2020年7月, 2020.07, 2020-07,
+    202007, and the number 2020.07 Excel makes of “2020.07”). The number 2020.1 is refused:
+    it is what Excel keeps of both “2020.1” (January) and “2020.10” (October)."""
+    if value is None or isinstance(value, (dt.date, bool)):
+        return parse_date(value) if isinstance(value, bool) else (
+            value.date() if isinstance(value, dt.datetime) else value)
+    if isinstance(value, float) and math.isfinite(value) and 1900 <= value < 2101 and not value.is_integer():
+        year = int(value)
+        tenths = value * 10
+        if abs(tenths - round(tenths)) < 1e-6:  # one decimal: 2020.2 … 2020.9 (2020.1 is ambiguous)
+            month = int(round(tenths)) % 10
+            if month == 1:
+                raise ValueError(f"“{value}”可能是{year}年1月或{year}年10月（Excel 把 {year}.10 存成了数字 {year}.1），"
+                                 f"请把该列设为文本后写成 {year}.01 或 {year}.10")
+        else:
+            month = int(round(value * 100)) % 100
+        if not 1 <= month <= 12:
+            raise ValueError(f"“{value}”不是有效的年月")
+        return YearMonth(year, month)
+    if isinstance(value, int) and 190001 <= value <= 210012:
+        return parse_date_or_month(str(value))
+    if isinstance(value, str):
+        text = clean_text(value)
+        if text is None:
+            return None
+        compact = text.replace(" ", "")
+        for pattern in _MONTH_PATTERNS + (re.compile(r"^(\d{4})(\d{2})$"),):
+            m = pattern.match(compact)
+            if m:
+                y, mo = (int(g) for g in m.groups())
+                if 1 <= mo <= 12:
+                    return YearMonth(y, mo)
+                raise ValueError(f"“{value}”不是有效的年月（{y}年没有{mo}月）")
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise ValueError(f"“{value}”不是可识别的日期或年月，请写成 2020-07-15、2020年7月 或 2020.07") from None
+
+
+def cn_date_or_month(v: dt.date | YearMonth | None) -> str:
+    """2020年7月15日 or 2020年7月; "" for None."""
+    if v is None:
+        return ""
+    return v.cn() if isinstance(v, YearMonth) else cn_date(v)
 
 
 _TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "对"}

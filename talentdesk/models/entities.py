@@ -27,6 +27,14 @@ class Employer(Timestamps, Versioned, Base):
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     kind: Mapped[str | None] = mapped_column(String(40))
     district: Mapped[str | None] = mapped_column(String(60), index=True)
+    # Attributes policy clauses read (talentdesk.domain.employer_attrs); None = not recorded.
+    industry: Mapped[str | None] = mapped_column(String(1))  # GB/T 4754 门类 letter
+    civil_service_managed: Mapped[bool | None] = mapped_column(Boolean)
+    above_scale: Mapped[bool | None] = mapped_column(Boolean)
+    high_tech: Mapped[bool | None] = mapped_column(Boolean)
+    key_industry: Mapped[bool | None] = mapped_column(Boolean)
+    key_project_10bn: Mapped[bool | None] = mapped_column(Boolean)
+    rare_earth: Mapped[bool | None] = mapped_column(Boolean)
     # Column mapping remembered for this employer's rosters: JSON {file header: field key}.
     import_mapping: Mapped[str | None] = mapped_column(Text)
 

@@ -124,11 +124,11 @@ common year (民法典 第二百零二条), see ``talentdesk.rules.dates``.
 """
 
 from talentdesk.rules.engine import (BenefitResult, Decision, Evaluation, Installment, Step, evaluate,
-                                     profile_from_json)
+                                     parts_of, profile_from_json)
 from talentdesk.rules.loader import (BENEFIT_NAMES, FUNDING_LEVELS, Pack, PackError, check_pack_file,
                                      get_pack, load_packs)
 from talentdesk.rules import payability  # noqa: E402  (after the engine it builds on)
 
 __all__ = ["BENEFIT_NAMES", "FUNDING_LEVELS", "BenefitResult", "Decision", "Evaluation", "Installment", "Pack",
-           "PackError", "Step", "check_pack_file", "evaluate", "get_pack", "load_packs", "payability",
-           "profile_from_json"]
+           "PackError", "Step", "check_pack_file", "evaluate", "get_pack", "load_packs", "parts_of",
+           "payability", "profile_from_json"]

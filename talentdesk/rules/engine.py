@@ -840,7 +840,7 @@ def _split_by_decision(b: Mapping, ctx: _Ctx, res: BenefitResult, start: dt.date
     (阿拉善 第三十二条): the office's decision (``Decision.parts``) splits the amount into
     equal yearly parts from ``start_fact`` + ``after_years``; without it 待决定."""
     sched = b["schedule"]
-    dec = next((d for d in ctx.decisions if d.applies_to(ctx.code) and _parts_of(d)), None)
+    dec = next((d for d in ctx.decisions if d.applies_to(ctx.code) and parts_of(d)), None)
     begin = start
     if sched.get("start_fact"):
         fact_day = ctx.fact(sched["start_fact"])
@@ -858,7 +858,7 @@ def _split_by_decision(b: Mapping, ctx: _Ctx, res: BenefitResult, start: dt.date
         res.explanation.append(Step("schedule", None, "分期待定", line, sbasis, _quote(sched.get("cite"))))
         res.taken = True
         return None
-    n = _parts_of(dec)
+    n = parts_of(dec)
     dues = []
     left = unit
     for k in range(n):
@@ -871,7 +871,7 @@ def _split_by_decision(b: Mapping, ctx: _Ctx, res: BenefitResult, start: dt.date
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
-def _parts_of(d: Decision) -> int | None:
+def parts_of(d: Decision) -> int | None:
     """The number of parts a decision fixes: ``Decision.parts``, else “分N期” in its note
     (as the decision's text says it, e.g. “分3期发放”, “分两期”)."""
     if d.parts:

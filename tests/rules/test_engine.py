@@ -127,21 +127,30 @@ def test_cli_evaluate_profile(capsys, tmp_path, monkeypatch):
     assert "【安家补贴】符合" in text and "200,000.00元" in text
 
 
-def test_cli_evaluate_talent(capsys, tmp_path, monkeypatch):
-    talents = pytest.importorskip("talentdesk.services.register.talents")
-    if not hasattr(talents, "get_profile"):
-        pytest.skip("talents.get_profile not available yet")
-    tp = talents.TalentProfile(1, "alxa-2023", dict(PROFILE), {2023: "不合格"},
-                               [{"number": "议3号", "override": "age_limit", "benefit_code": None, "amount_fen": None,
-                                 "date": None, "description": ""}], None)
-    monkeypatch.setattr(talents, "get_profile", lambda ctx, id_number: tp)
-    monkeypatch.setattr(cli.CliApp, "context", lambda self: None)
-    monkeypatch.setenv("TALENTDESK_HOME", str(tmp_path))
-    assert cli.main(["evaluate", "--talent", "110101199005010011", "--approved-on", "2023-06-01",
-                     "--as-of", "2024-07-01", "--json"]) == 0
+def test_cli_evaluate_talent_reads_what_the_services_gather(ctx, capsys):
+    """``evaluate --talent`` evaluates a stored talent with what the services gather — the
+    recorded review and the employer's attributes (所属行业, 参公) — not a copy of them."""
+    from factories import talent_row
+    from talentdesk.services.benefits import reviews
+    from talentdesk.services.register import employers, talents
+
+    row = talent_row()
+    talents.add(ctx, row)
+    reviews.record(ctx, row["身份证号"], 2023, "不合格")
+    url = ctx.db.engine.url.render_as_string(hide_password=False)
+    args = ["--db", url, "evaluate", "--talent", row["身份证号"], "--approved-on", "2023-06-01",
+            "--as-of", "2024-07-01", "--json"]
+    assert cli.main(args) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["policy"] == "alxa-2023"
-    assert [i["status"] for i in data["benefits"][0]["installments"]] == ["due", "cancelled", "cancelled"]
+    sa = next(b for b in data["benefits"] if b["code"] == "settlement_allowance")
+    assert [i["status"] for i in sa["installments"]] == ["due", "cancelled", "cancelled"]
+    # the employer turns out to be a hospital: 第四十条 另行规定, 待定 until the office decides
+    e = next(e for e in employers.list_all(ctx) if e.name == row["用人单位"])
+    employers.update(ctx, e.id, industry="Q 卫生和社会工作")
+    assert cli.main(args) == 0
+    sa = next(b for b in json.loads(capsys.readouterr().out)["benefits"] if b["code"] == "settlement_allowance")
+    assert sa["status"] == "undetermined" and not sa["installments"]
 
 
 def test_added_json_keys_and_review_passing_is_the_packs():

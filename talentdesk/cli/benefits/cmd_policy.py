@@ -103,19 +103,19 @@ def cmd_evaluate(args, app) -> int:
             paid = raw.get("paid")
             raw = raw["profile"]
         profile = profile_from_json(raw)
-    else:
-        from talentdesk.services.register import talents
+    if args.talent:
+        # a stored talent: what the services gather (reviews, decisions, the employer's
+        # attributes, agreements, service-year facts, the departure and what was paid)
+        from talentdesk.services.benefits import grants
 
-        tp = talents.get_profile(app.context(), args.talent)
-        profile, reviews = tp.row, dict(tp.reviews)
-        decisions = _decisions(tp.decisions)
-        departed_on = departed_on or tp.departed_on
-        policy_id = policy_id or tp.policy_id
-    if not policy_id:
-        raise TalentDeskError("请用 --policy 指定政策编号（talentdesk policy list 可查看）")
-    pack = get_pack(policy_id, _extra_dirs())
-    ev = evaluate(pack, profile, approved_on=approved_on, as_of=as_of, departed_on=departed_on,
-                  reviews={int(k): v for k, v in reviews.items()}, decisions=decisions, paid=paid, facts=facts)
+        ev = grants.evaluate_talent(app.context(), args.talent, approved_on=approved_on, policy_id=policy_id,
+                                    as_of=as_of, departed_on=departed_on)
+    else:
+        if not policy_id:
+            raise TalentDeskError("请用 --policy 指定政策编号（talentdesk policy list 可查看）")
+        pack = get_pack(policy_id, _extra_dirs())
+        ev = evaluate(pack, profile, approved_on=approved_on, as_of=as_of, departed_on=departed_on,
+                      reviews={int(k): v for k, v in reviews.items()}, decisions=decisions, paid=paid, facts=facts)
     if app.json:
         app.print_json(ev.to_json())
     else:

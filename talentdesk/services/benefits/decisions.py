@@ -22,13 +22,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from talentdesk import rules
 from talentdesk.domain import money
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import BenefitGrant, CaseDecision, Talent
 from talentdesk.services.office import audit, permissions
 from talentdesk.services.context import ServiceContext
 
-OVERRIDES = {"age_limit": "放宽年龄限制", "amount": "核定金额", "other": "其他事项"}
+OVERRIDES = {"age_limit": "放宽年龄限制", "amount": "核定金额", "defer": "依另行规定决定",
+             "parts": "核定分期", "refund": "核定退回金额", "other": "其他事项"}
 
 
 @dataclass
@@ -84,6 +86,12 @@ def record(ctx: ServiceContext, id_number: str, *, number: str, decided_on: dt.d
     if override not in OVERRIDES:
         errors.append(FieldError("override", "事项", override,
                                  f"事项：“{override}”无法识别，可选：" + "、".join(f"{v}（{k}）" for k, v in OVERRIDES.items())))
+    if override == "parts" and not rules.parts_of(rules.Decision(number=number, kind="parts",
+                                                                   note=description or "")):
+        errors.append(FieldError("description", "说明", description,
+                                 "说明：核定分期的决定须在说明中写明期数，如“分3期发放”"))
+    if override == "refund" and (not isinstance(amount_fen, int) or amount_fen < 0):
+        errors.append(FieldError("amount_fen", "核定金额", amount_fen, "核定金额：核定退回金额的决定必须填写金额（可为0）"))
     if override == "amount" and (not isinstance(amount_fen, int) or amount_fen <= 0):
         errors.append(FieldError("amount_fen", "核定金额", amount_fen, "核定金额：核定金额的决定必须填写大于0的金额"))
     if override == "amount" and not benefit_code:

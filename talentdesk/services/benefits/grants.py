@@ -178,12 +178,16 @@ def load_talent(session: Session, id_number: str, *, lock: bool = False) -> Tale
     return talents.load(session, id_number, lock=lock)
 
 
+# decision kinds the rules engine reads (``rules.Decision.kind``); “other” is a record only
+ENGINE_DECISION_KINDS = ("age_limit", "amount", "defer", "parts", "refund")
+
+
 def engine_decisions(rows: Iterable[CaseDecision]) -> list[rules.Decision]:
     out = []
     for d in rows:
-        kind = d.override if d.override in ("age_limit", "amount") else "other"
-        if kind == "other":
-            continue
+        if d.override not in ENGINE_DECISION_KINDS:
+            continue  # “其他事项”: a record, nothing the engine reads
+        kind = d.override
         out.append(rules.Decision(number=d.number, kind=kind, benefit_code=d.benefit_code,
                                   amount_fen=d.amount_fen, date=d.decided_on, note=d.description or ""))
     return out
@@ -227,7 +231,8 @@ def engine_inputs_many(session: Session, talent_list: Iterable[Talent], *, offic
                        ) -> dict[int, EngineInputs]:
     """``engine_inputs`` for many talents at once (a few queries per 900 talents)."""
     from talentdesk.domain import roster
-    from talentdesk.models.entities import AnnualReview, Departure, GrantYearFact
+    from talentdesk.domain import employer_attrs
+    from talentdesk.models.entities import AnnualReview, Departure, Employer, GrantYearFact
     from talentdesk.services.office import settings
     from talentdesk.services.register import talents
 
@@ -239,6 +244,12 @@ def engine_inputs_many(session: Session, talent_list: Iterable[Talent], *, offic
     agreed: dict[int, Any] = {}
     departed: dict[int, dt.date] = {}
     per_year: dict[int, dict[int, dict[str, Any]]] = {i: {} for i in ids}
+    employer_facts: dict[int, dict[str, Any]] = {}
+    employer_ids = sorted({t.employer_id for t in people.values() if t.employer_id})
+    attr_cols = [getattr(Employer, k) for k in employer_attrs.ATTRIBUTE_KEYS]
+    for k in range(0, len(employer_ids), 900):
+        for row in session.execute(select(Employer.id, *attr_cols).where(Employer.id.in_(employer_ids[k:k + 900]))):
+            employer_facts[row[0]] = employer_attrs.engine_facts(dict(zip(employer_attrs.ATTRIBUTE_KEYS, row[1:])))
     for k in range(0, len(ids), 900):
         chunk = ids[k:k + 900]
         for tid, year, result in session.execute(select(AnnualReview.talent_id, AnnualReview.year,
@@ -265,7 +276,8 @@ def engine_inputs_many(session: Session, talent_list: Iterable[Talent], *, offic
                 continue
     out: dict[int, EngineInputs] = {}
     for tid, talent in people.items():
-        facts: dict[str, Any] = {}
+        # the employer's recorded attributes (参公, 所属行业, 规上 …; none recorded → none given)
+        facts: dict[str, Any] = dict(employer_facts.get(talent.employer_id, {}))
         if agreed.get(tid):
             facts["service_agreement_years"] = int(agreed[tid])
         elif talent.agreement_signed_date and talent.contract_years:

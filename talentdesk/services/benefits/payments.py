@@ -413,12 +413,14 @@ def check(ctx: ServiceContext, installment_ids: Iterable[int], *, as_of: dt.date
 
 def _batch(ctx: ServiceContext, installment_ids: Iterable[int], action: str, done_word: str,
            step: Callable[[Session, Installment, BenefitGrant, str], str | None], *,
-           decision: tuple[str, dt.date] | None = None) -> BatchResult:
+           decision: tuple[str, dt.date] | None = None,
+           finish: Callable[[Session, set[int]], Any] | None = None) -> BatchResult:
     """Apply ``step`` to each installment, all in one transaction. ``step`` either returns a
     Chinese refusal (and changes nothing) or changes the installment and returns None;
     every change is audited as ``action``, every refusal reported. ``decision`` (action,
     day): first ask ``decide``; an installment it does not answer yes is refused with the
-    answer (``step`` is not called for it)."""
+    answer (``step`` is not called for it). ``finish(session, talent ids changed)``: called
+    in the same transaction after the changes are written."""
     ids = list(installment_ids)
     result = BatchResult()
     with ctx.write() as session:
@@ -445,6 +447,8 @@ def _batch(ctx: ServiceContext, installment_ids: Iterable[int], action: str, don
                                              list(a.articles) if a else []))
         session.flush()
         audit.record_many(session, ctx.actor, changes)
+        if finish is not None and changes:
+            finish(session, {c.talent_id for c in changes})
     return result
 
 
@@ -850,10 +854,32 @@ def _set_status(ctx, installment_ids, from_statuses, to_status, reason, action, 
     return _batch(ctx, installment_ids, action, done_word, step)
 
 
+def record_paid_run(ctx: ServiceContext, vouchers: dict[int, str | None], paid_date: dt.date | str) -> BatchResult:
+    """A payment run: the installments ``vouchers`` names ({installment id: 凭证号}) recorded
+    paid on one date, in one transaction. Each is paid only where ``decide`` answers yes for
+    "pay" on that date (the same answer ``record_paid`` acts on); the others are refused with
+    the answer. Departed talents' refund bases follow (as for ``record_paid``)."""
+    permissions.require(ctx, "payment.paid")
+    d, _, errors = _check_paid_input(paid_date, None)
+    for voucher in vouchers.values():
+        errors += _check_paid_input(d, voucher)[2]
+    if errors:
+        raise ValidationError(errors)
+    checked = {i: _check_paid_input(d, v)[1] for i, v in vouchers.items()}
+
+    def step(session, inst, g, name):
+        inst.status, inst.paid_date, inst.voucher_no, inst.status_reason = "paid", d, checked[inst.id], None
+        return None
+
+    return _batch(ctx, list(vouchers), "pay", "已登记发放", step, decision=(payability.PAY, d),
+                  finish=lambda session, talent_ids: _refresh_refunds(session, ctx, talent_ids))
+
+
 # what was actually paid lives in its own module (grants and departures use it without importing payments)
 from talentdesk.services.benefits.paid import paid_map  # noqa: E402
 
 
 __all__ = ["InstallmentRow", "ItemResult", "BatchResult", "RowResult", "ConfirmResult", "list_installments",
-           "count_installments", "decide", "may_pay", "check", "propose", "approve", "reject", "record_paid", "confirm_many",
+           "count_installments", "decide", "may_pay", "check", "propose", "approve", "reject", "record_paid", "record_paid_run",
+           "confirm_many",
            "reverse", "suspend", "resume", "paid_map", "PAID_STATUSES"]

@@ -113,29 +113,53 @@ class DemoEmployer:
     field: str  # which majors it hires
     weight: int
     uscc_body: str  # 9 characters of the organisation code
+    # attributes policy clauses read (talentdesk.domain.employer_attrs); left out = 未登记
+    attributes: tuple[tuple[str, Any], ...] = ()
+
+    def attrs(self) -> dict[str, Any]:
+        return dict(self.attributes)
 
 
 # Synthetic employers (invented names in real districts).
 EMPLOYERS: tuple[DemoEmployer, ...] = (
-    DemoEmployer("阿拉善盟中心医院", "事业单位", "阿拉善左旗", "alxa-2023", "medical", 9, "MB1234561"),
-    DemoEmployer("阿拉善盟农牧业科学研究所", "事业单位", "阿拉善左旗", "alxa-2023", "agri", 6, "MB1234572"),
-    DemoEmployer("阿拉善左旗第一中学", "事业单位", "阿拉善左旗", "alxa-2023", "school", 5, "MB1234583"),
-    DemoEmployer("阿拉善高新区绿源化工有限公司", "民营企业", "阿拉善高新区", "alxa-2023", "industry", 6, "MA0KXY812"),
-    DemoEmployer("阿拉善右旗人民医院", "事业单位", "阿拉善右旗", "alxa-2023", "medical", 4, "MB1234594"),
-    DemoEmployer("额济纳旗胡杨林生态保护站", "事业单位", "额济纳旗", "alxa-2023", "agri", 3, "MB1234605"),
-    DemoEmployer("额济纳旗口岸物流有限公司", "国有企业", "额济纳旗", "alxa-2023", "gov", 3, "MA0KXY923"),
-    DemoEmployer("阿拉山口市人民医院", "事业单位", "阿拉山口市", "alashankou-2014", "medical", 6, "MB1987651"),
-    DemoEmployer("阿拉山口综合保税区服务中心", "事业单位", "阿拉山口市", "alashankou-2014", "gov", 5, "MB1987662"),
-    DemoEmployer("阿拉山口市第一中学", "事业单位", "阿拉山口市", "alashankou-2014", "school", 4, "MB1987673"),
-    DemoEmployer("阿拉山口中欧班列物流有限公司", "国有企业", "阿拉山口市", "alashankou-2014", "gov", 5, "MA7ABCD12"),
-    DemoEmployer("阿拉山口恒远能源有限公司", "民营企业", "阿拉山口市", "alashankou-2014", "industry", 4, "MA7ABCD23"),
-    DemoEmployer("包头市稀土新材料研究院", "事业单位", "稀土高新区", "baotou-2022", "industry", 6, "MB0246811"),
-    DemoEmployer("包头鑫源稀土材料有限公司", "民营企业", "稀土高新区", "baotou-2022", "industry", 7, "MA0BT1001"),
-    DemoEmployer("包头华晟永磁科技有限公司", "民营企业", "稀土高新区", "baotou-2022", "industry", 5, "MA0BT1002"),
-    DemoEmployer("包头北辰重型装备有限公司", "国有企业", "青山区", "baotou-2022", "industry", 5, "MA0BT1003"),
-    DemoEmployer("包头昆都仑特钢有限公司", "国有企业", "昆都仑区", "baotou-2022", "industry", 5, "MA0BT1004"),
-    DemoEmployer("包头九原新能源装备有限公司", "民营企业", "九原区", "baotou-2022", "industry", 3, "MA0BT1005"),
-    DemoEmployer("包头市第四人民医院", "事业单位", "昆都仑区", "baotou-2022", "medical", 3, "MB0246822"),
+    DemoEmployer("阿拉善盟中心医院", "事业单位", "阿拉善左旗", "alxa-2023", "medical", 9, "MB1234561",
+                 (("industry", "Q"), ("civil_service_managed", False))),
+    DemoEmployer("阿拉善盟农牧业科学研究所", "事业单位", "阿拉善左旗", "alxa-2023", "agri", 6, "MB1234572",
+                 (("industry", "M"), ("civil_service_managed", False))),
+    DemoEmployer("阿拉善左旗第一中学", "事业单位", "阿拉善左旗", "alxa-2023", "school", 5, "MB1234583",
+                 (("industry", "P"), ("civil_service_managed", False))),
+    DemoEmployer("阿拉善高新区绿源化工有限公司", "民营企业", "阿拉善高新区", "alxa-2023", "industry", 6, "MA0KXY812",
+                 (("industry", "C"), ("civil_service_managed", False), ("above_scale", True), ("high_tech", True))),
+    DemoEmployer("阿拉善右旗人民医院", "事业单位", "阿拉善右旗", "alxa-2023", "medical", 4, "MB1234594",
+                 (("industry", "Q"), ("civil_service_managed", False))),
+    DemoEmployer("额济纳旗胡杨林生态保护站", "事业单位", "额济纳旗", "alxa-2023", "agri", 3, "MB1234605",
+                 (("industry", "N"),)),
+    DemoEmployer("额济纳旗口岸物流有限公司", "国有企业", "额济纳旗", "alxa-2023", "gov", 3, "MA0KXY923",
+                 (("industry", "G"), ("civil_service_managed", False))),
+    DemoEmployer("阿拉山口市人民医院", "事业单位", "阿拉山口市", "alashankou-2014", "medical", 6, "MB1987651",
+                 (("industry", "Q"), ("civil_service_managed", False))),
+    DemoEmployer("阿拉山口综合保税区服务中心", "事业单位", "阿拉山口市", "alashankou-2014", "gov", 5, "MB1987662",
+                 (("industry", "S"), ("civil_service_managed", True))),
+    DemoEmployer("阿拉山口市第一中学", "事业单位", "阿拉山口市", "alashankou-2014", "school", 4, "MB1987673",
+                 (("industry", "P"), ("civil_service_managed", False))),
+    DemoEmployer("阿拉山口中欧班列物流有限公司", "国有企业", "阿拉山口市", "alashankou-2014", "gov", 5, "MA7ABCD12",
+                 (("industry", "G"), ("civil_service_managed", False), ("above_scale", True))),
+    DemoEmployer("阿拉山口恒远能源有限公司", "民营企业", "阿拉山口市", "alashankou-2014", "industry", 4, "MA7ABCD23",
+                 (("industry", "D"), ("civil_service_managed", False), ("above_scale", False))),
+    DemoEmployer("包头市稀土新材料研究院", "事业单位", "稀土高新区", "baotou-2022", "industry", 6, "MB0246811",
+                 (("industry", "M"), ("civil_service_managed", False), ("key_industry", True), ("above_scale", False), ("high_tech", False), ("key_project_10bn", False), ("rare_earth", True))),
+    DemoEmployer("包头鑫源稀土材料有限公司", "民营企业", "稀土高新区", "baotou-2022", "industry", 7, "MA0BT1001",
+                 (("industry", "C"), ("civil_service_managed", False), ("key_industry", True), ("above_scale", True), ("high_tech", True), ("key_project_10bn", False), ("rare_earth", True))),
+    DemoEmployer("包头华晟永磁科技有限公司", "民营企业", "稀土高新区", "baotou-2022", "industry", 5, "MA0BT1002",
+                 (("industry", "C"), ("civil_service_managed", False), ("key_industry", True), ("above_scale", True), ("high_tech", True), ("key_project_10bn", False), ("rare_earth", True))),
+    DemoEmployer("包头北辰重型装备有限公司", "国有企业", "青山区", "baotou-2022", "industry", 5, "MA0BT1003",
+                 (("industry", "C"), ("civil_service_managed", False), ("key_industry", True), ("above_scale", True), ("high_tech", False), ("key_project_10bn", False), ("rare_earth", False))),
+    DemoEmployer("包头昆都仑特钢有限公司", "国有企业", "昆都仑区", "baotou-2022", "industry", 5, "MA0BT1004",
+                 (("industry", "C"), ("civil_service_managed", False), ("key_industry", True), ("above_scale", True), ("high_tech", False), ("key_project_10bn", True), ("rare_earth", False))),
+    DemoEmployer("包头九原新能源装备有限公司", "民营企业", "九原区", "baotou-2022", "industry", 3, "MA0BT1005",
+                 (("industry", "C"), ("civil_service_managed", False), ("key_industry", True), ("above_scale", False), ("high_tech", True), ("key_project_10bn", False), ("rare_earth", False))),
+    DemoEmployer("包头市第四人民医院", "事业单位", "昆都仑区", "baotou-2022", "medical", 3, "MB0246822",
+                 (("industry", "Q"), ("civil_service_managed", False), ("key_industry", False), ("above_scale", False), ("high_tech", False), ("key_project_10bn", False), ("rare_earth", False))),
 )
 # Share of talents per policy.
 POLICY_SHARE = (("alxa-2023", 55), ("alashankou-2014", 13), ("baotou-2022", 32))
@@ -311,7 +335,7 @@ def _insert_employers(ctx: ServiceContext) -> dict[str, int]:
 
     ids = {}
     for e in EMPLOYERS:
-        view = employers.add(ctx, e.name, _employer_uscc(e), e.kind, e.district)
+        view = employers.add(ctx, e.name, _employer_uscc(e), e.kind, e.district, **e.attrs())
         ids[e.name] = view.id
     return ids
 
@@ -625,8 +649,13 @@ def _run_workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.R
             decision = None
             if r["talent_class"] in ("A", "B", "C", "D") and r["policy_id"] == "alxa-2023":
                 decision = _case_decision(clerk, r, p, skip)
-            for k, code in enumerate(_eligible(r, employers_by_id, p.approve_on, facts, known,
-                                               [decision] if decision else []), 1):
+            recorded = [decision] if decision else []
+            if (r["policy_id"] == "alxa-2023" and p.index % 3
+                    and employers_by_id[r["employer_id"]].attrs().get("industry") in ("P", "Q")):
+                # 第四十条: 教育、医疗卫生 另行规定 — the office decides two cases in three; the
+                # third stays 待定 (nothing proposed) until it does
+                recorded += [d for d in [_defer_decision(clerk, r, p, skip)] if d]
+            for k, code in enumerate(_eligible(r, employers_by_id, p.approve_on, facts, known, recorded), 1):
                 doc = f"{_DOC_PREFIX[r['policy_id']]}〔{p.approve_on.year}〕{p.index % 900 + 100}-{k}号"
                 number = decision.number if decision and decision.applies_to(code) else None
                 try:
@@ -683,10 +712,28 @@ def _run_workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.R
 
 
 def _facts(rec: dict[str, Any]) -> dict | None:
-    """Facts not in the roster: Baotou's rare-earth measures cover its later hires."""
-    if rec["policy_id"] == "baotou-2022" and rec["introduction_date"].year > 2022:
-        return {"rare_earth_enterprise": True}
+    """Facts about the talent not in the roster, given at proposal: Baotou's 市外 (recruited
+    from outside the city: most, one in seven from inside it)."""
+    if rec["policy_id"] == "baotou-2022":
+        return {"recruited_from_outside_city": int(rec["id_number"][-5:-1]) % 7 != 0}
     return None
+
+
+def _defer_decision(clerk: ServiceContext, rec: dict[str, Any], plan: "_Plan", skip):
+    """The office's decision on a case 阿拉善 第四十条 leaves to “另行规定” (教育、医疗卫生)."""
+    from talentdesk import rules
+    from talentdesk.services.benefits import decisions
+
+    on = plan.approve_on - dt.timedelta(days=10)
+    number = f"阿人才办〔{on.year}〕{plan.index + 200}号"
+    note = "依教育、医疗卫生领域刚性引进人才安家补贴的另行规定，按本办法标准发放"
+    try:
+        decisions.record(clerk, rec["id_number"], number=number, decided_on=on, override="defer",
+                         benefit_code="settlement_allowance", description=note)
+    except TalentDeskError as exc:
+        skip(exc)
+        return None
+    return rules.Decision(number=number, kind="defer", benefit_code="settlement_allowance", date=on, note=note)
 
 
 def _case_decision(clerk: ServiceContext, rec: dict[str, Any], plan: "_Plan", skip):
@@ -712,7 +759,7 @@ def _eligible(rec: dict[str, Any], employers_by_id: dict[int, DemoEmployer], app
               facts: dict | None, reviews: dict[int, str] | None = None, decisions=()) -> list[str]:
     """The money benefits the engine grants this talent (so the clerk proposes only those)."""
     from talentdesk import rules
-    from talentdesk.domain import roster
+    from talentdesk.domain import employer_attrs, roster
     from talentdesk.services.benefits import grants
     from talentdesk.services.register import talents
 
@@ -720,6 +767,8 @@ def _eligible(rec: dict[str, Any], employers_by_id: dict[int, DemoEmployer], app
     record = {k: rec.get(k) for k in talents.TALENT_KEYS} | {
         "employer_name": emp.name, "employer_uscc": _employer_uscc(emp), "employer_kind": emp.kind,
         "district": emp.district}
+    # the facts the services gather from the employer's recorded attributes, then the talent's
+    facts = employer_attrs.engine_facts(emp.attrs()) | (facts or {})
     ev = rules.evaluate(grants.load_pack(rec["policy_id"]), roster.to_row(record), approved_on=approved_on,
                         as_of=approved_on, reviews=reviews or {}, decisions=list(decisions), facts=facts)
     wanted = _BENEFITS[rec["policy_id"]]
@@ -728,32 +777,17 @@ def _eligible(rec: dict[str, Any], employers_by_id: dict[int, DemoEmployer], app
 
 
 def _pay(clerk: ServiceContext, rows: list[dict]) -> int:
-    """Record a payment run as paid (paid date, voucher); returns how many were refused.
-
-    One transaction through the payments service's own per-installment step (status,
-    paid date, voucher, audit event); ``confirm_many`` does the same but re-reads all of
-    a grant's installments for every row, which for 60 monthly installments is slow.
-    """
+    """Record a payment run as paid (one paid date, a voucher each) through the payments
+    service's run (the engine's answer for each, one transaction); returns how many were
+    refused."""
     from talentdesk.services.benefits import payments
-    from talentdesk.services.office import permissions
 
-    mark = getattr(payments, "_mark_paid", None)
-    load = getattr(payments, "_load_many", None)
-    if mark is None or load is None:  # pragma: no cover - the service changed: use the public API
-        return payments.confirm_many(clerk, rows, all_or_nothing=False).errors
-    permissions.require(clerk, "payment.paid")
     refused = 0
-    with clerk.write() as session:
-        found = load(session, [r["installment_id"] for r in rows])
-        changes = []
-        for r in rows:
-            inst, g, *_ = found[r["installment_id"]]
-            if inst.status != "approved":
-                refused += 1
-                continue
-            changes.append(mark(session, clerk, inst, g, r["paid_date"], r["voucher_no"]))
-        session.flush()
-        audit.record_many(session, clerk.actor, changes)
+    by_date: dict[dt.date, dict[int, str]] = {}
+    for r in rows:
+        by_date.setdefault(r["paid_date"], {})[r["installment_id"]] = r["voucher_no"]
+    for paid_date, vouchers in by_date.items():
+        refused += len(payments.record_paid_run(clerk, vouchers, paid_date).refused)
     return refused
 
 

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from talentdesk.domain import roster
+from talentdesk.domain import employer_attrs, roster
 from talentdesk.domain.errors import FieldError, NotFoundError, TalentDeskError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS, REVIEW_RESULTS, TALENT_STATUS
 from talentdesk.fileio import atomic_path
@@ -237,7 +237,8 @@ def talent_ledger(ctx: ServiceContext, *, employer: str | None = None, district:
                   year: int | None = None, status: str | None = None) -> Ledger:
     keys = [c.key for c in roster.COLUMNS]
     tcols = [getattr(Talent, k) for k in keys if k not in roster.EMPLOYER_KEYS]
-    stmt = (select(*tcols, Employer.name, Employer.uscc, Employer.kind, Employer.district, Talent.status)
+    stmt = (select(*tcols, Employer.name, Employer.uscc, Employer.kind, Employer.district, Employer.industry,
+                   Employer.civil_service_managed, Talent.status)
             .select_from(Talent).outerjoin(Employer, Talent.employer_id == Employer.id))
     cond = []
     if employer:
@@ -266,6 +267,7 @@ def talent_ledger(ctx: ServiceContext, *, employer: str | None = None, district:
     for k in keys:
         order.append(tkeys.index(k) if k in tkeys else n_t + roster.EMPLOYER_KEYS.index(k))
     bool_pos = {i for i, c in enumerate(roster.COLUMNS) if c.kind == "bool"}
+    industry_pos = keys.index("employer_industry")  # stored as the 门类 letter
     dec_pos = {i for i, c in enumerate(roster.COLUMNS) if c.kind == "decimal"}
 
     def rows() -> Iterator[tuple]:
@@ -275,7 +277,9 @@ def talent_ledger(ctx: ServiceContext, *, employer: str | None = None, district:
             out: list[Any] = [seq]
             for i, pos in enumerate(order):
                 v = r[pos]
-                if i in bool_pos:
+                if i == industry_pos:
+                    v = employer_attrs.INDUSTRIES.get(v)
+                elif i in bool_pos:
                     v = _yes_no(v)
                 elif i in dec_pos:
                     v = _dec(v)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from talentdesk.domain import employer_attrs
 from talentdesk.domain import uscc as uscc_mod
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import Employer, Talent
@@ -24,17 +25,76 @@ class EmployerView:
     district: str | None
     talents: int = 0
     version: int = 1
+    industry: str | None = None  # GB/T 4754 门类 letter
+    civil_service_managed: bool | None = None
+    above_scale: bool | None = None
+    high_tech: bool | None = None
+    key_industry: bool | None = None
+    key_project_10bn: bool | None = None
+    rare_earth: bool | None = None
+    # the attributes the packs of its talents' policies read (None: not worked out, all)
+    read_by_policies: tuple[str, ...] | None = None
+
+    @property
+    def industry_text(self) -> str:
+        return employer_attrs.industry_text(self.industry)
+
+    def attributes(self) -> dict:
+        return {k: getattr(self, k) for k in employer_attrs.ATTRIBUTE_KEYS}
+
+    def missing_attributes(self) -> list[str]:
+        """Labels of the attributes not recorded (the clauses reading them are 待补充)."""
+        keys = employer_attrs.ATTRIBUTE_KEYS if self.read_by_policies is None else self.read_by_policies
+        return [employer_attrs.LABELS[k] for k in keys if getattr(self, k) is None]
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 def _view(e: Employer, talents: int = 0) -> EmployerView:
-    return EmployerView(e.id, e.name, e.uscc, e.kind, e.district, talents, e.version)
+    return EmployerView(e.id, e.name, e.uscc, e.kind, e.district, talents, e.version,
+                        **{k: getattr(e, k) for k in employer_attrs.ATTRIBUTE_KEYS})
 
 
 def _snapshot(e: Employer) -> dict:
-    return {"name": e.name, "uscc": e.uscc, "kind": e.kind, "district": e.district}
+    return {"name": e.name, "uscc": e.uscc, "kind": e.kind, "district": e.district,
+            **{k: getattr(e, k) for k in employer_attrs.ATTRIBUTE_KEYS}}
+
+
+def roster_attributes(industry: str | None = None, civil_service: bool | None = None) -> dict:
+    """The attributes a roster row carries (单位所属行业 as its 门类 name, 单位参公管理)."""
+    return {"industry": employer_attrs.parse_industry(industry), "civil_service_managed": civil_service}
+
+
+def roster_values(e: Employer | None) -> tuple:
+    """The roster's employer columns (``roster.EMPLOYER_KEYS`` order) of a stored employer."""
+    if e is None:
+        return (None,) * 6
+    return (e.name, e.uscc, e.kind, e.district, employer_attrs.INDUSTRIES.get(e.industry), e.civil_service_managed)
+
+
+def ensure_from_roster(session: Session, user: str | None, key: tuple) -> Employer:
+    """``ensure`` from the roster's employer columns (``roster.EMPLOYER_KEYS`` order)."""
+    name, code, kind, district, industry, civil_service = key
+    return ensure(session, user, name, code, kind, district, roster_attributes(industry, civil_service))
+
+
+def parse_attributes(values: dict) -> dict:
+    """Typed attributes (``industry``: 门类 letter; flags: True/False/None) from what a clerk
+    typed (是/否, “P 教育”, blank = not recorded); a ValidationError names each bad value."""
+    out, errors = {}, []
+    for key, raw in values.items():
+        if key not in employer_attrs.ATTRIBUTE_KEYS:
+            continue
+        label = employer_attrs.LABELS[key]
+        try:
+            out[key] = (employer_attrs.parse_industry(raw) if key == "industry"
+                        else employer_attrs.parse_flag(raw))
+        except ValueError as exc:
+            errors.append(FieldError(key, label, raw, f"{label}：{exc}"))
+    if errors:
+        raise ValidationError(errors)
+    return out
 
 
 def _find(session: Session, name: str, uscc: str | None) -> Employer | None:
@@ -47,11 +107,11 @@ def _find(session: Session, name: str, uscc: str | None) -> Employer | None:
 
 
 def _insert_or_find(session: Session, name: str, uscc: str | None, kind: str | None,
-                    district: str | None) -> tuple[Employer, bool]:
+                    district: str | None, attributes: dict | None = None) -> tuple[Employer, bool]:
     """Insert a new employer inside a savepoint. If another clerk's transaction created the
     same employer meanwhile (PostgreSQL: the unique index waits for it, then refuses), use
     theirs instead of failing with a raw database error."""
-    employer = Employer(name=name, uscc=uscc, kind=kind, district=district)
+    employer = Employer(name=name, uscc=uscc, kind=kind, district=district, **(attributes or {}))
     try:
         with session.begin_nested():
             session.add(employer)
@@ -65,11 +125,12 @@ def _insert_or_find(session: Session, name: str, uscc: str | None, kind: str | N
 
 
 def ensure(session: Session, user: str | None, name: str, uscc: str | None = None, kind: str | None = None,
-           district: str | None = None) -> Employer:
-    """Find the employer by credit code or name, creating it if new; fills blank fields."""
+           district: str | None = None, attributes: dict | None = None) -> Employer:
+    """Find the employer by credit code or name, creating it if new; fills blank fields
+    (``attributes``: typed, as ``parse_attributes`` gives; a recorded one is never overwritten)."""
     employer = _find(session, name, uscc)
     if employer is None:
-        employer, created = _insert_or_find(session, name, uscc, kind, district)
+        employer, created = _insert_or_find(session, name, uscc, kind, district, attributes)
         if created:
             audit.record(session, user, "create", "employer", employer.id, after=_snapshot(employer))
             return employer
@@ -80,13 +141,21 @@ def ensure(session: Session, user: str | None, name: str, uscc: str | None = Non
     for attr, value in (("uscc", uscc), ("kind", kind), ("district", district)):
         if value and not getattr(employer, attr):
             setattr(employer, attr, value)
+    for attr, value in (attributes or {}).items():
+        if value is not None and getattr(employer, attr) is None:
+            setattr(employer, attr, value)
     audit.record_update(session, user, "employer", employer.id, before, _snapshot(employer))
     return employer
 
 
 def add(ctx: ServiceContext, name: str, uscc: str | None = None, kind: str | None = None,
-        district: str | None = None) -> EmployerView:
+        district: str | None = None, **attributes) -> EmployerView:
+    """A new employer; ``attributes``: 所属行业 and the yes/no attributes (``parse_attributes``)."""
     permissions.require(ctx, "talent.write")
+    bad = set(attributes) - set(employer_attrs.ATTRIBUTE_KEYS)
+    if bad:
+        raise ValidationError([FieldError(k, k, None, f"未知字段“{k}”") for k in sorted(bad)])
+    attributes = parse_attributes(attributes)
     name = (name or "").strip()
     errors = []
     if not name:
@@ -101,16 +170,17 @@ def add(ctx: ServiceContext, name: str, uscc: str | None = None, kind: str | Non
     with ctx.write() as session:
         if session.execute(select(Employer.id).where(Employer.name == name)).first():
             raise ConflictError(f"单位“{name}”已存在")
-        return _view(ensure(session, ctx.actor, name, uscc, kind, district))
+        return _view(ensure(session, ctx.actor, name, uscc, kind, district, attributes))
 
 
 def update(ctx: ServiceContext, employer_id: int, *, expected_version: int | None = None,
            **changes) -> EmployerView:
     permissions.require(ctx, "talent.write")
-    allowed = {"name", "uscc", "kind", "district"}
+    allowed = {"name", "uscc", "kind", "district", *employer_attrs.ATTRIBUTE_KEYS}
     bad = set(changes) - allowed
     if bad:
         raise ValidationError([FieldError(k, k, None, f"未知字段“{k}”") for k in sorted(bad)])
+    changes.update(parse_attributes(changes))
     if changes.get("uscc"):
         try:
             changes["uscc"] = uscc_mod.validate(changes["uscc"])
@@ -138,7 +208,38 @@ def list_all(ctx: ServiceContext, *, district: str | None = None) -> list[Employ
     if district:
         stmt = stmt.where(Employer.district == district)
     with ctx.read() as session:
-        return [_view(e, n) for e, n in session.execute(stmt)]
+        views = [_view(e, n) for e, n in session.execute(stmt)]
+        read, default = _attributes_read_by_policies(session)
+    for v in views:
+        v.read_by_policies = read.get(v.id, default)
+    return views
+
+
+def _attributes_read_by_policies(session: Session) -> tuple[dict[int, tuple[str, ...]], tuple[str, ...]]:
+    """({employer id: the attributes read by the packs its talents fall under (the talent's
+    policy, else the office's default)}, those the default policy's pack reads — for an
+    employer without talents yet)."""
+    from talentdesk.rules import PackError
+    from talentdesk.services.benefits.packs import load_pack
+    from talentdesk.services.office import settings
+
+    default = settings.read_settings(session).default_policy_id
+    by_pack: dict[str | None, tuple[str, ...]] = {}
+
+    def read_by(pid: str | None) -> tuple[str, ...]:
+        if pid not in by_pack:
+            try:
+                by_pack[pid] = employer_attrs.attributes_read(load_pack(pid).facts_read()) if pid else ()
+            except PackError:
+                by_pack[pid] = ()
+        return by_pack[pid]
+
+    out: dict[int, set[str]] = {}
+    for eid, pid in session.execute(select(Talent.employer_id, Talent.policy_id).distinct()
+                                    .where(Talent.employer_id.is_not(None))):
+        out.setdefault(eid, set()).update(read_by(pid or default))
+    return ({eid: tuple(k for k in employer_attrs.ATTRIBUTE_KEYS if k in keys) for eid, keys in out.items()},
+            read_by(default))
 
 
 def districts(ctx: ServiceContext) -> list[str]:

@@ -43,27 +43,9 @@ class TalentView:
         return roster.to_json_row(self.record)
 
 
-@dataclass
-class TalentProfile:
-    """What the policy engine needs about one stored talent."""
-
-    id: int
-    policy_id: str | None
-    row: dict[str, Any]  # label-keyed typed roster row (roster.to_row)
-    reviews: dict[int, str] = field(default_factory=dict)
-    decisions: list[dict] = field(default_factory=list)
-    departed_on: dt.date | None = None
-
-
 def record_of(t: Talent) -> dict[str, Any]:
     rec = {k: getattr(t, k) for k in TALENT_KEYS}
-    e = t.employer
-    rec.update({
-        "employer_name": e.name if e else None,
-        "employer_uscc": e.uscc if e else None,
-        "employer_kind": e.kind if e else None,
-        "district": e.district if e else None,
-    })
+    rec.update(zip(roster.EMPLOYER_KEYS, employers.roster_values(t.employer)))
     return rec
 
 
@@ -94,8 +76,7 @@ def apply_record(session: Session, user: str | None, talent: Talent, record: dic
     """
     employer = None
     if record.get("employer_name"):
-        employer = employers.ensure(session, user, record["employer_name"], record.get("employer_uscc"),
-                                    record.get("employer_kind"), record.get("district"))
+        employer = employers.ensure_from_roster(session, user, tuple(record.get(k) for k in roster.EMPLOYER_KEYS))
     for k in TALENT_KEYS:
         if k in record:
             setattr(talent, k, record[k])
@@ -171,21 +152,6 @@ def get_by_id(ctx: ServiceContext, talent_id: int) -> TalentView:
         if t is None:
             raise NotFoundError(f"找不到编号为{talent_id}的人才")
         return view_of(t)
-
-
-def get_profile(ctx: ServiceContext, id_number: str) -> TalentProfile:
-    with ctx.read() as session:
-        t = load(session, id_number)
-        reviews = dict(session.execute(select(AnnualReview.year, AnnualReview.result)
-                                       .where(AnnualReview.talent_id == t.id)).all())
-        decisions = [
-            {"number": d.number, "date": d.decided_on, "benefit_code": d.benefit_code, "override": d.override,
-             "amount_fen": d.amount_fen, "description": d.description}
-            for d in session.execute(select(CaseDecision).where(CaseDecision.talent_id == t.id)).scalars()
-        ]
-        departed = session.execute(select(func.max(Departure.departed_on))
-                                   .where(Departure.talent_id == t.id)).scalar()
-        return TalentProfile(t.id, t.policy_id, roster.to_row(record_of(t)), reviews, decisions, departed)
 
 
 @dataclass

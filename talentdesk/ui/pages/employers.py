@@ -1,10 +1,12 @@
 """用人单位: the employers with their talent counts; add and edit (credit code checked as
-typed); filter by district; double-click (or Enter) opens 人才库 filtered by the employer."""
+typed, and the attributes policy clauses read: 所属行业, 参公管理, 规上 …); filter by district;
+double-click (or Enter) opens 人才库 filtered by the employer."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel
 
+from talentdesk.domain import employer_attrs
 from talentdesk.domain import uscc as uscc_mod
 from talentdesk.domain.errors import FieldError, ValidationError
 from talentdesk.services.register import employers
@@ -45,11 +47,30 @@ class EmployerDialog(FormDialog):
         form.addRow("", self.uscc_state)
         form.addRow(tr("单位性质(&K)："), self.kind)
         form.addRow(tr("所属地区(&D)："), self.district)
+        self.industry = widgets.combo([(tr("（未登记）"), None)] +
+                                      [(employer_attrs.industry_text(c), c) for c in employer_attrs.INDUSTRIES])
+        if employer is not None and employer.industry:
+            self.industry.setCurrentIndex(max(self.industry.findData(employer.industry), 0))
+        form.addRow(tr("所属行业(&I)："), self.industry)
         self.body.addLayout(form)
+        # yes/no attributes: blank = not recorded (the clauses reading them stay 待补充)
+        box = QGroupBox(tr("政策条款所需的单位属性（未登记的，相关待遇为“待补充”）"))
+        grid = QGridLayout(box)
+        self.flags: dict[str, QComboBox] = {}
+        for n, flag in enumerate(employer_attrs.FLAGS):
+            editor = widgets.combo([(tr("（未登记）"), None), (tr("是"), True), (tr("否"), False)])
+            value = getattr(employer, flag.key) if employer is not None else None
+            editor.setCurrentIndex(editor.findData(value) if value is not None else 0)
+            editor.setToolTip(tr("依据：{cite}").format(cite=flag.cite))
+            editor.setAccessibleName(tr(flag.label))
+            self.flags[flag.key] = editor
+            grid.addWidget(QLabel(tr(flag.label) + "："), n // 2, (n % 2) * 2)
+            grid.addWidget(editor, n // 2, (n % 2) * 2 + 1)
+        self.body.addWidget(box)
         self.finish_layout()
         self.uscc.textChanged.connect(self._check_uscc)
         self._check_uscc(self.uscc.text())
-        self.watch(self.name, self.uscc, self.kind, self.district)
+        self.watch(self.name, self.uscc, self.kind, self.district, self.industry, *self.flags.values())
         self.resize(520, self.sizeHint().height())
 
     def _check_uscc(self, text: str) -> None:
@@ -76,11 +97,14 @@ class EmployerDialog(FormDialog):
             self.env.show_error(ValidationError([FieldError("name", "单位名称", name, tr("单位名称：必填项不能为空"))]))
             self.name.setFocus()
             return False
+        attributes = {"industry": self.industry.currentData(),
+                      **{k: editor.currentData() for k, editor in self.flags.items()}}
         if self.employer is None:
-            ok, result = call(self.env, employers.add, self.env.ctx, name, code, kind, district)
+            ok, result = call(self.env, employers.add, self.env.ctx, name, code, kind, district, **attributes)
         else:
             e = self.employer
-            changes = {k: v for k, v in (("name", name), ("uscc", code), ("kind", kind), ("district", district))
+            changes = {k: v for k, v in (("name", name), ("uscc", code), ("kind", kind), ("district", district),
+                                         *attributes.items())
                        if v != getattr(e, k)}
             if not changes:
                 return True
@@ -118,6 +142,10 @@ class Page(PageBase):
             Col(tr("统一社会信用代码"), "uscc", width=13),
             Col(tr("单位性质"), "kind", width=6),
             Col(tr("所属地区"), "district", width=7),
+            Col(tr("所属行业"), "industry_text", width=9),
+            Col(tr("参公管理"), lambda e: employer_attrs.flag_text(e.civil_service_managed), width=5),
+            Col(tr("未登记属性"), lambda e: "、".join(e.missing_attributes()), width=12,
+                tip=lambda e: tr("未登记的属性使读取它的待遇条款为“待补充”") if e.missing_attributes() else None),
             Col(tr("人才数"), "talents", kind="int", width=5),
         ], self)
         self.table = DataTable(self.model, self)

@@ -39,7 +39,10 @@ STATUS_TEXT = {"eligible": tr("符合"), "ineligible": tr("不符合"), "undeter
 STATUS_COLOR = {"eligible": "#1b7f3b", "ineligible": "#8a8a8a", "undetermined": "#b8560c", "not_covered": "#b8560c"}
 INST_STATUS = {"scheduled": tr("未到期"), "due": tr("已到期"), "awaiting_review": tr("待考核"),
                "awaiting_fact": tr("待核实"), "cancelled": tr("取消")}
-OVERRIDE_CHOICES = ((tr("核定金额"), "amount"), (tr("放宽年龄限制"), "age_limit"), (tr("其他事项"), "other"))
+OVERRIDE_CHOICES = ((tr("核定金额"), "amount"), (tr("放宽年龄限制"), "age_limit"),
+                    (tr("依另行规定决定（政策交由办公室决定的情形）"), "defer"), (tr("核定分期（在说明中写明“分N期”）"), "parts"),
+                    (tr("核定退回金额"), "refund"), (tr("其他事项"), "other"))
+_WITH_AMOUNT = ("amount", "refund")
 
 # Facts the policy engine may need that the roster does not hold (talentdesk.rules):
 # name → editor kind: bool, int, date, money, or a tuple of (label, value) choices.
@@ -50,6 +53,11 @@ FACT_KINDS = {
     "postdoc_exit_date": "date", "contract_end_date": "date", "alashankou_expert": "bool",
     "rare_earth_enterprise": "bool", "service_agreement_years": "int",
     "approval_level": ((tr("盟级"), "league"), (tr("旗（区）级"), "banner")),
+    # 包头 引进行动计划 三（一）: 从市外（含海外）引进
+    "recruited_from_outside_city": "bool",
+    # 包头 若干措施 第十三条: 《包头市高层次人才认定目录（2021年）》 level (一类 highest)
+    "baotou_talent_level": tuple((tr(f"{n}类"), k) for k, n in enumerate("一二三四五六七", 1))
+    + ((tr("未列入认定目录"), 8),),
 }
 _MISSING_FACT = re.compile(r"^(?P<label>.+?)（facts\.(?P<name>\w+)）$")
 
@@ -61,6 +69,20 @@ def missing_roster_fields(benefits) -> list[str]:
         for m in b.missing:
             if m in roster.BY_LABEL and m not in out:
                 out.append(m)
+    return out
+
+
+def missing_employer_facts(benefits) -> list[str]:
+    """Labels of the missing facts that are the employer's attributes (recorded on the
+    用人单位 page, not per grant), in order."""
+    from talentdesk.domain import employer_attrs
+
+    out: list[str] = []
+    for b in benefits:
+        for m in b.missing:
+            hit = _MISSING_FACT.match(m)
+            if hit and hit["name"] in employer_attrs.ATTRIBUTES_OF_FACT and hit["label"] not in out:
+                out.append(hit["label"])
     return out
 
 
@@ -201,11 +223,11 @@ class DecisionDialog(widgets.FormDialog):
         self.resize(480, self.sizeHint().height())
 
     def _kind_changed(self, *_):
-        self.amount.setEnabled(self.override.currentData() == "amount")
+        self.amount.setEnabled(self.override.currentData() in _WITH_AMOUNT)
 
     def accept_form(self) -> bool:
         amount = None
-        if self.override.currentData() == "amount":
+        if self.override.currentData() in _WITH_AMOUNT:
             try:
                 amount = money.parse_yuan(self.amount.text())
             except ValueError as exc:
@@ -295,6 +317,20 @@ class GrantDialog(QDialog):
         self.fact_labels: dict[str, QLabel] = {}
         self.facts_box.setVisible(False)
         lay.addWidget(self.facts_box)
+        # the employer's attributes the engine is missing (所属行业, 参公 …): recorded once for
+        # the employer, on its page, then evaluated again
+        self.employer_box = QWidget()
+        ebox = QHBoxLayout(self.employer_box)
+        ebox.setContentsMargins(0, 0, 0, 0)
+        self.employer_missing = QLabel("")
+        self.employer_missing.setWordWrap(True)
+        self.employer_missing.setStyleSheet("color: #b8560c;")
+        self.employer_btn = button(tr("登记单位属性(&U)…"), self.edit_employer,
+                                   tip=tr("在用人单位信息中登记所属行业、是否参公管理等，保存后重新计算"))
+        ebox.addWidget(self.employer_missing, 1)
+        ebox.addWidget(self.employer_btn)
+        self.employer_box.setVisible(False)
+        lay.addWidget(self.employer_box)
         # roster facts the engine is missing (合同期限, 院校类别 …): filled in here and saved to
         # the talent's record (audited like any edit), then evaluated again
         self.roster_box = QGroupBox(tr("补充人才信息（花名册缺项，保存到人才信息后重新计算）"))
@@ -452,6 +488,10 @@ class GrantDialog(QDialog):
         self.warnings.setText("；".join(warn))
         self.warnings.setVisible(bool(warn))
         self._update_fact_editors(missing_facts(ev.benefits))
+        emp_missing = missing_employer_facts(ev.benefits)
+        self.employer_missing.setText(tr("用人单位未登记：{what}（同一单位的人才共用，登记一次即可）").format(
+            what="、".join(emp_missing)))
+        self.employer_box.setVisible(bool(emp_missing))
         self._update_roster_editors(missing_roster_fields(ev.benefits))
         for b in ev.benefits:
             r = self.benefits.rowCount()
@@ -501,6 +541,22 @@ class GrantDialog(QDialog):
             self.benefits.setCurrentCell(0, 1)
         self._show_current()
         self._update_summary()
+
+    def edit_employer(self) -> None:
+        """Open the talent's employer (用人单位 page's dialog); evaluate again once saved."""
+        from talentdesk.services.register import employers
+        from talentdesk.ui.pages.employers import EmployerDialog
+
+        ok, t = call(self.env, talents.get, self.env.ctx, self.id_number)
+        if not ok:
+            return
+        name = t.record.get("employer_name")
+        view = next((e for e in employers.list_all(self.env.ctx) if e.name == name), None)
+        if view is None:
+            return
+        dlg = EmployerDialog(self.env, view, self)
+        if widgets.exec_dialog(dlg) and dlg.saved is not None:
+            self.evaluate()
 
     def _update_fact_editors(self, needed: dict[str, str]) -> None:
         """Show an editor for every fact the engine is missing, and keep those filled in."""

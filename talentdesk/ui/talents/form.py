@@ -21,8 +21,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("学历与职称", ("education", "degree", "study_mode", "university", "university_tier", "major",
                     "graduation_date", "title")),
     ("引进与单位", ("talent_class", "introduction_mode", "employer_name", "employer_uscc", "employer_kind",
-                    "district", "introduction_date", "contract_start", "contract_years", "agreement_signed_date",
-                    "postdoc_entry_date")),
+                    "employer_industry", "employer_civil_service", "district", "introduction_date",
+                    "contract_start", "contract_years", "agreement_signed_date", "postdoc_entry_date")),
     ("待遇相关", ("urgently_needed", "own_home", "talent_apartment", "remarks")),
 )
 PLACEHOLDERS = {"date": "例如 2023-05-01", "idcard": "18位居民身份证号", "phone": "11位手机号码",

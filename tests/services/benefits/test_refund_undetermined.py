@@ -85,3 +85,38 @@ def test_cli_preview_says_daiding(ctx, capsys):
     assert main(["--db", url, "depart", "preview", idn, "2024-03-01"]) == 0
     out = capsys.readouterr().out
     assert "应退回：待定" in out and "应退回0.00元" not in out
+
+
+def test_office_decides_the_refund_the_text_leaves_to_it(ctx):
+    """包头 六（三）“根据具体情况”: the refund is 待定 with the engine's suggestion until the
+    office records its decision (一事一议, 核定退回金额); then it is the decided amount."""
+    from factories import credit_code
+    from talentdesk.services.benefits import decisions
+    from talentdesk.services.register import employers
+
+    clerk = ServiceContext(ctx.db, user="王经办", role="clerk")
+    reviewer = ServiceContext(ctx.db, user="李审核", role="reviewer")
+    employers.add(clerk, "包头某新材料有限公司", credit_code(41), "民营企业", "稀土高新区", industry="C",
+                  key_industry=True, above_scale=True, rare_earth=False)
+    row = talent_row(用人单位="包头某新材料有限公司", 统一社会信用代码=credit_code(41), 单位性质="民营企业",
+                     单位所属行业="制造业", 引进日期="2022-06-01", 合同起始日期="2022-06-01", 协议签订日期="2022-09-28")
+    talents.add(clerk, row)
+    idn = row["身份证号"]
+    grants.ensure_policy(clerk, idn, "baotou-2022")
+    g = grants.approve(reviewer, grants.propose(clerk, idn, "introduction_subsidy", approved_on=D(2022, 9, 28),
+                                                approval_doc_no="包人才〔2022〕5号",
+                                                facts={"recruited_from_outside_city": True}).id)
+    [only] = g.installments
+    payments.propose(clerk, [only.id], as_of=D(2022, 10, 17))
+    payments.approve(reviewer, [only.id])
+    payments.record_paid(clerk, only.id, D(2022, 10, 17), "包V1")
+    p = departures.preview(clerk, idn, D(2023, 5, 1))
+    assert p.undetermined and p.suggested_fen and 0 < p.suggested_fen <= only.amount_fen
+    assert "参考" in p.refund_text
+    dep = departures.record(clerk, idn, D(2023, 5, 1), "调离")
+    assert dep.undetermined
+    decisions.record(clerk, idn, number="包人才办〔2023〕9号", decided_on=D(2023, 5, 20), override="refund",
+                     benefit_code="introduction_subsidy", amount_fen=15_000_000, description="根据具体情况，追回15万元")
+    departures.recompute(clerk, dep.id)
+    dep = departures.get_departure(clerk, dep.id)
+    assert not dep.undetermined and dep.refund_due_fen == 15_000_000

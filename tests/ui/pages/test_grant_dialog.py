@@ -147,3 +147,53 @@ def test_print_approval_form_goes_to_reports(qtbot, env, clerk_ctx, reviewer_ctx
     assert not dlg.isVisible()
     assert env.navigations[-1] == ("reports", {"form": "approval", "talent": t.id_number,
                                                "benefit": "settlement_allowance"})
+
+
+def test_baotou_subsidy_reads_the_employer_and_the_outside_city_fact(qtbot, env, clerk_ctx):
+    """包头 引进补贴: the employer's recorded 引进范围 attributes come from the 用人单位 page
+    (not typed per grant); 市外 is asked in the dialog; only both make it 符合."""
+    from tests.factories import credit_code
+    from talentdesk.services.register import employers
+
+    env.ctx = clerk_ctx
+    e = employers.add(clerk_ctx, "包头某新材料有限公司", credit_code(31), "民营企业", "稀土高新区")
+    t = talent(clerk_ctx, 姓名="王五", 用人单位="包头某新材料有限公司", 统一社会信用代码=credit_code(31),
+               单位性质="民营企业", 单位所属行业="制造业", 引进日期="2022-06-01", 协议签订日期="2022-09-28",
+               合同起始日期="2022-06-01")
+    grants.ensure_policy(clerk_ctx, t.id_number, "baotou-2022")
+    dlg = GrantDialog(env, t.id_number)
+    qtbot.addWidget(dlg)
+    dlg.approved_on.setDate(dt.date(2022, 9, 28))
+    dlg.policy.setCurrentIndex(dlg.policy.findData("baotou-2022"))
+    row = dlg.benefit_rows()["introduction_subsidy"]
+    assert dlg.benefits.item(row, 2).text() == "待定（缺少信息）"
+    assert "recruited_from_outside_city" in dlg.fact_editors
+    dlg.set_fact("recruited_from_outside_city", True)
+    assert dlg.benefits.item(dlg.benefit_rows()["introduction_subsidy"], 2).text() == "待定（缺少信息）"
+    employers.update(clerk_ctx, e.id, key_industry=True, above_scale=True)
+    dlg.evaluate()
+    assert dlg.benefits.item(dlg.benefit_rows()["introduction_subsidy"], 2).text() == "符合"
+    dlg.set_fact("recruited_from_outside_city", False)
+    assert dlg.benefits.item(dlg.benefit_rows()["introduction_subsidy"], 2).text() == "不符合"
+
+
+def test_missing_employer_attributes_are_recorded_from_the_dialog(qtbot, env, clerk_ctx, monkeypatch):
+    """阿拉善 第四十条 reads the employer's 所属行业: not recorded, 安家补贴 is 待定 and the dialog
+    offers 登记单位属性…, which opens the employer and evaluates again once saved."""
+    env.ctx = clerk_ctx
+    t = talent(clerk_ctx, 姓名="赵敏", 单位所属行业="")
+    dlg = GrantDialog(env, t.id_number)
+    qtbot.addWidget(dlg)
+    row = dlg.benefit_rows()["settlement_allowance"]
+    assert dlg.benefits.item(row, 2).text() == "待定（缺少信息）"
+    assert not dlg.employer_box.isHidden() and "所属领域" in dlg.employer_missing.text()
+
+    def fill(edit):
+        edit.industry.setCurrentIndex(edit.industry.findData("M"))
+        edit._ok()
+        return edit.result()
+
+    monkeypatch.setattr(widgets, "exec_dialog", fill)
+    dlg.edit_employer()
+    assert dlg.employer_box.isHidden()
+    assert dlg.benefits.item(dlg.benefit_rows()["settlement_allowance"], 2).text() == "符合"

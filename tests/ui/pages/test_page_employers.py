@@ -100,3 +100,37 @@ def test_shown_page_loads_and_follows_data_changed(qtbot, env, seeded):
     qtbot.waitUntil(lambda: len(page.model.rows) == 3)
     env.data_changed.emit("review")  # not watched: no reload needed
     assert page._stale is False
+
+
+def test_records_the_attributes_policy_clauses_read(qtbot, env, seeded, monkeypatch):
+    """所属行业 and the yes/no attributes are recorded from the dialog (blank = 未登记), shown
+    in the list with what is still missing, and read by the engine (阿拉善 第四十条)."""
+    from talentdesk.services.benefits import grants
+
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    hospital = next(r for r, e in enumerate(page.model.rows) if e.name == "额济纳旗人民医院")
+    assert "所属行业" in page.model.rows[hospital].missing_attributes()
+    page.table.selectRow(hospital)
+
+    def fill(dlg):
+        dlg.industry.setCurrentIndex(dlg.industry.findData("Q"))
+        dlg.flags["civil_service_managed"].setCurrentIndex(dlg.flags["civil_service_managed"].findData(False))
+        dlg._ok()
+
+    monkeypatch.setattr(widgets, "exec_dialog", lambda dlg: (fill(dlg), dlg.result())[1])
+    page.edit_employer()
+    e = next(e for e in employers.list_all(seeded) if e.name == "额济纳旗人民医院")
+    assert e.industry == "Q" and e.civil_service_managed is False and e.above_scale is None
+    row = next(r for r in page.model.rows if r.name == "额济纳旗人民医院")
+    # all the default policy (阿拉善) reads is recorded; 包头's 规上 etc. are not asked of it
+    assert row.missing_attributes() == [] and row.above_scale is None
+    # a talent of the hospital: 安家补贴 is 待定 (第四十条 另行规定), not a firm yes
+    t = talent_row(姓名="王芳", 用人单位="额济纳旗人民医院", 统一社会信用代码=credit_code(7))
+    del t["单位所属行业"], t["单位参公管理"]
+    talents.add(seeded, t)
+    import datetime as dt
+    ev = grants.evaluate_talent(seeded, t["身份证号"], approved_on=dt.date(2023, 6, 1))
+    sa = next(b for b in ev.benefits if b.code == "settlement_allowance")
+    assert sa.status == "undetermined" and "另行规定" in " ".join(sa.reasons + sa.pending)

@@ -167,9 +167,9 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
                     changes[k] = rec[k]
         elif changes.keys() & set(EMPLOYER_KEYS):
             # same employer: ensure() only fills its blank fields, never overwrites them
-            for k in ("employer_uscc", "employer_kind", "district"):
-                ek = {"employer_uscc": "uscc", "employer_kind": "kind", "district": "district"}[k]
-                if k in changes and t.employer is not None and getattr(t.employer, ek):
+            stored = dict(zip(EMPLOYER_KEYS, employers.roster_values(t.employer)))
+            for k in EMPLOYER_KEYS[1:]:
+                if k in changes and t.employer is not None and stored[k] is not None and stored[k] != "":
                     del changes[k]
         if not changes:
             plan.unchanged.append(row)
@@ -323,7 +323,7 @@ def _write_roster(ctx, v, *, remember_mapping, all_or_nothing, progress, cancell
                 return None
             e = emp_cache.get(key)
             if e is None:
-                e = employers.ensure(session, ctx.actor, *key)
+                e = employers.ensure_from_roster(session, ctx.actor, key)
                 emp_cache[key] = e
             return e
 
@@ -395,14 +395,14 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
     text = Memo(str)
     employer = Memo(employer_of)  # (name, uscc, kind, district) → Employer | None
     emp_id = Memo(lambda e: e.id)
-    tail = Memo(lambda e: (e.name, e.uscc, e.kind, e.district))
-    tail[None] = (None, None, None, None)
+    tail = Memo(employers.roster_values)
+    tail[None] = employers.roster_values(None)
     # every employer first, in the order of the file: while a chunk is being moved into
     # place nothing else may use the connection
     emp_key = operator.itemgetter(*(pos[k] for k in EMPLOYER_KEYS))
     for key in dict.fromkeys(emp_key(vals) for _, vals in plan.inserts):
         employer[key]
-    snap_keys = TALENT_KEYS + ("employer_name", "employer_uscc", "employer_kind", "district", "status", "policy_id")
+    snap_keys = TALENT_KEYS + EMPLOYER_KEYS + ("status", "policy_id")
     if writer.sqlite:
         writer.ready(k for k, kind in zip(TALENT_KEYS, kinds) if kind == "date")
     done = 0
@@ -462,7 +462,7 @@ def _update_talents(session, plan: RosterPlan, employer_of, initials, now, chang
             e = employer_of(rec)
             if e is not None:
                 values["employer_id"] = e.id
-                after.update(employer_name=e.name, employer_uscc=e.uscc, employer_kind=e.kind, district=e.district)
+                after.update(zip(EMPLOYER_KEYS, employers.roster_values(e)))
         values.update(_id=tid, _v=version, version=version + 1, updated_at=now)
         groups.setdefault(tuple(sorted(values)), []).append(values)
         b, a = audit.diff(before, after)
