@@ -60,7 +60,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
 class Column:
     key: str
     label: str
-    kind: str  # text, choice, date, bool, decimal, idcard, uscc, phone
+    kind: str  # text, choice, date, month_or_date (a date or a values.YearMonth), bool, decimal, idcard, uscc, phone
     choices: tuple[str, ...] = ()
     required: bool = False
     width: int = 12  # characters, for exports and tables
@@ -115,6 +115,7 @@ _PARSERS: dict[str, Callable[[Column, Any], Any]] = {
     "text": _parse_text,
     "choice": _parse_choice,
     "date": lambda col, v: values.parse_date(v),
+    "month_or_date": lambda col, v: values.parse_date_or_month(v),
     "bool": lambda col, v: values.parse_bool(v),
     "decimal": lambda col, v: values.parse_decimal(v, unit="年"),
     "idcard": _parse_idcard,
@@ -136,7 +137,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("university", "毕业院校", "text", width=18),
     Column("university_tier", "院校类别", "choice", UNIVERSITY_TIER, width=10),
     Column("major", "专业", "text", width=14),
-    Column("graduation_date", "毕业时间", "date", width=12),
+    Column("graduation_date", "毕业时间", "month_or_date", width=12),
     Column("title", "职称", "choice", TITLE, width=8),
     Column("talent_class", "人才类别", "choice", TALENT_CLASS, width=8),
     Column("introduction_mode", "引进方式", "choice", INTRODUCTION_MODE, required=True, width=10),
@@ -281,12 +282,12 @@ def cross_check_columns(columns: dict[str, list], n: int, *, raw_keys: set[str] 
         if col is None or keys is not None and key not in keys:
             continue
         for i in [i for i, (v, b) in enumerate(zip(col, births))
-                  if v is not None and (b is not None and v <= b or v.year > latest)]:
+                  if v is not None and (b is not None and _last_day(v) <= b or v.year > latest)]:
             value = col[i]
-            if births[i] is not None and value <= births[i]:
-                add(i, FieldError(key, label, value, f"{label}：{value:%Y-%m-%d}早于出生日期，不可能"))
+            if births[i] is not None and _last_day(value) <= births[i]:
+                add(i, FieldError(key, label, value, f"{label}：{value.isoformat()}早于出生日期，不可能"))
             else:
-                add(i, FieldError(key, label, value, f"{label}：{value:%Y-%m-%d}不合理"))
+                add(i, FieldError(key, label, value, f"{label}：{value.isoformat()}不合理"))
     intro = columns.get("introduction_date")
     if intro is not None:
         for i in [i for i, v in enumerate(intro) if v is not None and v > today]:
@@ -297,6 +298,14 @@ def cross_check_columns(columns: dict[str, list], n: int, *, raw_keys: set[str] 
         for i in [i for i, y in enumerate(years) if y is not None and not (0 < y <= _MAX_CONTRACT_YEARS)]:
             add(i, FieldError("contract_years", "合同期限（年）", years[i], "合同期限（年）：应在0到50年之间"))
     return errors
+
+
+def _last_day(v: dt.date | values.YearMonth) -> dt.date:
+    """A year-month's last day (a month is after a date only if all of it may be)."""
+    if isinstance(v, values.YearMonth):
+        nxt = dt.date(v.year + (v.month == 12), v.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return v
 
 
 _REQUIRED = tuple((c.key, c.label) for c in COLUMNS if c.required)
@@ -321,7 +330,7 @@ def to_json_row(record: dict[str, Any]) -> dict[str, Any]:
 def json_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dt.date):
+    if isinstance(value, (dt.date, values.YearMonth)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)

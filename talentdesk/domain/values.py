@@ -147,6 +147,8 @@ def parse_date_or_month(value: object) -> dt.date | YearMonth | None:
     """A date, or a year-month where only the month is written (2020年7月, 2020.07, 2020-07,
     202007, and the number 2020.07 Excel makes of “2020.07”). The number 2020.1 is refused:
     it is what Excel keeps of both “2020.1” (January) and “2020.10” (October)."""
+    if isinstance(value, YearMonth):
+        return value
     if value is None or isinstance(value, (dt.date, bool)):
         return parse_date(value) if isinstance(value, bool) else (
             value.date() if isinstance(value, dt.datetime) else value)

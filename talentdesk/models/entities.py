@@ -13,7 +13,8 @@ from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Num
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talentdesk.models.base import Base, Fen, Timestamps, Versioned, utcnow
+from talentdesk.domain.values import YearMonth
+from talentdesk.models.base import Base, DateOrMonth, Fen, Timestamps, Versioned, utcnow
 
 # Installments whose voucher must be unique (migration 0006): payments, not reversal entries.
 VOUCHER_UNIQUE_WHERE = "voucher_no IS NOT NULL AND reverses_id IS NULL AND voucher_duplicate IS NULL"
@@ -61,7 +62,8 @@ class Talent(Timestamps, Versioned, Base):
     university: Mapped[str | None] = mapped_column(String(100))
     university_tier: Mapped[str | None] = mapped_column(String(10))
     major: Mapped[str | None] = mapped_column(String(100))
-    graduation_date: Mapped[dt.date | None] = mapped_column(Date)
+    # a date, or a year-month where the roster gives only the month (毕业时间 2020年7月)
+    graduation_date: Mapped[dt.date | YearMonth | None] = mapped_column(DateOrMonth)
     title: Mapped[str | None] = mapped_column(String(10))
     talent_class: Mapped[str | None] = mapped_column(String(4))
     introduction_mode: Mapped[str | None] = mapped_column(String(10))

@@ -46,7 +46,7 @@ from typing import Any, Callable
 
 from sqlalchemy import func, insert, select
 
-from talentdesk.domain import idcard, pinyin, uscc
+from talentdesk.domain import idcard, pinyin, uscc, values
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import Employer, Talent
@@ -302,7 +302,10 @@ def _talent_records(rng: random.Random, size: int, employer_ids: dict[str, int])
             "political_status": _weighted(rng, POLITICAL), "native_place": native,
             "education": edu, "degree": degree, "study_mode": "全日制" if full_time or rng.random() < 0.5 else "非全日制",
             "university": rng.choice(UNIVERSITIES[tier]), "university_tier": tier,
-            "major": rng.choice(MAJORS[emp.field]), "graduation_date": grad, "title": title,
+            "major": rng.choice(MAJORS[emp.field]),
+            # most rosters give only the year and month of graduation
+            "graduation_date": values.YearMonth(grad.year, grad.month) if number[-2] in "0123456" else grad,
+            "title": title,
             "talent_class": "无", "introduction_mode": mode, "employer_id": employer_ids[emp.name],
             "introduction_date": intro, "contract_start": intro, "contract_years": years,
             "agreement_signed_date": signed, "urgently_needed": urgent, "own_home": own_home,

@@ -268,6 +268,7 @@ def talent_ledger(ctx: ServiceContext, *, employer: str | None = None, district:
         order.append(tkeys.index(k) if k in tkeys else n_t + roster.EMPLOYER_KEYS.index(k))
     bool_pos = {i for i, c in enumerate(roster.COLUMNS) if c.kind == "bool"}
     industry_pos = keys.index("employer_industry")  # stored as the 门类 letter
+    month_pos = {i for i, c in enumerate(roster.COLUMNS) if c.kind == "month_or_date"}
     dec_pos = {i for i, c in enumerate(roster.COLUMNS) if c.kind == "decimal"}
 
     def rows() -> Iterator[tuple]:
@@ -279,6 +280,8 @@ def talent_ledger(ctx: ServiceContext, *, employer: str | None = None, district:
                 v = r[pos]
                 if i == industry_pos:
                     v = employer_attrs.INDUSTRIES.get(v)
+                elif i in month_pos:
+                    v = v.isoformat() if v is not None else None  # 2020-07 or 2020-07-15
                 elif i in bool_pos:
                     v = _yes_no(v)
                 elif i in dec_pos:

@@ -38,6 +38,7 @@ from typing import Any, Iterable
 from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
+from talentdesk.domain.values import YearMonth
 from talentdesk.models.base import utcnow
 from talentdesk.models.bulk import BulkInserter
 from talentdesk.models.entities import AuditEvent, AuditEventTalent
@@ -50,7 +51,7 @@ _LOCK_KEY = 7_301_984_512  # pg_advisory_xact_lock key for the audit chain
 
 
 def json_default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, (dt.date, dt.datetime, YearMonth)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -25,7 +25,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                     "contract_start", "contract_years", "agreement_signed_date", "postdoc_entry_date")),
     ("待遇相关", ("urgently_needed", "own_home", "talent_apartment", "remarks")),
 )
-PLACEHOLDERS = {"date": "例如 2023-05-01", "idcard": "18位居民身份证号", "phone": "11位手机号码",
+PLACEHOLDERS = {"date": "例如 2023-05-01", "month_or_date": "例如 2020-07 或 2020-07-15", "idcard": "18位居民身份证号", "phone": "11位手机号码",
                 "uscc": "18位统一社会信用代码", "decimal": "例如 5"}
 ERROR_STYLE = "border: 1px solid #d9363e; border-radius: 2px; background: #fff1f0;"
 

@@ -17,12 +17,13 @@ from talentdesk.services.exchange.importer.kinds import ImportKind, get_kind
 from talentdesk.services.exchange.importer.mapping import column_letter
 
 ROWS = 2000  # rows prepared with formats and validations
-_TEXT_KINDS = {"idcard", "phone", "uscc"}
+_TEXT_KINDS = {"idcard", "phone", "uscc", "month_or_date"}  # month_or_date: so 2020.10 stays 2020.10
 _HINTS = {
     "idcard": "18位居民身份证号，末位X大小写均可；本列已设为文本格式，请勿改为数字",
     "phone": "11位手机号或带区号的固定电话",
     "uscc": "18位统一社会信用代码",
     "date": "日期，如 2023-05-01（也可写 2023/5/1、2023年5月1日）",
+    "month_or_date": "年月或日期，如 2020.07、2020年7月 或 2020-07-15（只写年月时按年月保存）",
     "bool": "填“是”或“否”",
     "decimal": "数字，如 5（可带“年”字）",
     "int": "年份，如 2023",

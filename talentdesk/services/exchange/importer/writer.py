@@ -35,6 +35,7 @@ from talentdesk.services.exchange.importer.validate import CellIssue
 CHUNK = 5000
 TALENT_KEYS = talents.TALENT_KEYS
 EMPLOYER_KEYS = roster.EMPLOYER_KEYS
+DATE_KINDS = ("date", "month_or_date")  # stored and audited as ISO text
 
 
 # -- pinyin initials in bulk ------------------------------------------------------------------
@@ -404,7 +405,7 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
         employer[key]
     snap_keys = TALENT_KEYS + EMPLOYER_KEYS + ("status", "policy_id")
     if writer.sqlite:
-        writer.ready(k for k, kind in zip(TALENT_KEYS, kinds) if kind == "date")
+        writer.ready(k for k, kind in zip(TALENT_KEYS, kinds) if kind in DATE_KINDS)
     done = 0
     pending = None  # (ids, encoded audit event) of the chunk being moved into place
     try:
@@ -414,7 +415,7 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
             columns = list(zip(*(vals for _, vals in part)))
             ids = writer.next_ids(n)
             talent = [columns[pos[k]] for k in TALENT_KEYS]
-            snap = [list(map(iso.__getitem__, c)) if kind == "date" else
+            snap = [list(map(iso.__getitem__, c)) if kind in DATE_KINDS else
                     list(map(text.__getitem__, c)) if kind == "decimal" else c for c, kind in zip(talent, kinds)]
             emps = list(map(employer.__getitem__, zip(*(columns[pos[k]] for k in EMPLOYER_KEYS))))
             tails = list(zip(*map(tail.__getitem__, emps)))
