@@ -283,11 +283,13 @@ def render_pdf_page(data: bytes, size: QSize) -> QImage:
 
 
 class TalentDetail(QWidget):
-    """Shows and edits one talent. ``saved(talent_id, created)``, ``deleted(talent_id)``."""
+    """Shows and edits one talent. ``saved(talent_id, created)``, ``deleted(talent_id)``;
+    ``occupied(bool)``: whether it shows a talent or a new one (false after ``clear()``)."""
 
     saved = Signal(int, bool)
     deleted = Signal(int)
     dirty_changed = Signal(bool)
+    occupied = Signal(bool)
 
     def __init__(self, env, parent=None):
         super().__init__(parent)
@@ -429,6 +431,10 @@ class TalentDetail(QWidget):
         self.title.setText(tr("未选择人才"))
         self._fill_related(None)
         self._update_buttons()
+        self.occupied.emit(False)
+
+    def is_occupied(self) -> bool:
+        return self.talent_id is not None or self.creating
 
     def new(self) -> None:
         self._ensure_employers()
@@ -440,6 +446,7 @@ class TalentDetail(QWidget):
         self._fill_related(None)
         self.tabs.setCurrentIndex(0)
         self._update_buttons()
+        self.occupied.emit(True)
         self.form.fields["name"].editor.setFocus()
 
     def load(self, talent_id: int) -> None:
@@ -462,6 +469,7 @@ class TalentDetail(QWidget):
                            f"{'　' + html.escape(view.policy_id) if view.policy_id else ''}</span>")
         self._fill_related(view)
         self._update_buttons()
+        self.occupied.emit(True)
 
     def reload(self) -> None:
         if self.talent_id is not None:
