@@ -95,3 +95,38 @@ def test_payments_and_departures_fit(qtbot, main_window, office, width, height):
     assert_fits(qtbot, page)
     # the list has most of the height; the recoveries of one departure take little
     assert page.table.height() > 2 * page.recoveries.height()
+
+
+def test_flow_layout_wraps_and_keeps_the_gap(qtbot):
+    from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
+
+    from talentdesk.ui.pages.widgets import FlowLayout
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    flow = FlowLayout(host)
+    left = [QPushButton(f"按钮{i}") for i in range(3)]
+    search = QLineEdit()
+    right = QPushButton("冲销…")
+    for b in left:
+        flow.addWidget(b)
+    flow.addWidget(search)
+    flow.addStretch(1)
+    flow.addWidget(right)
+    host.resize(1200, flow.heightForWidth(1200))
+    host.show()
+    qtbot.waitExposed(host)
+    flow.setGeometry(host.rect())
+    # wide: one line; the search box and the gap share the spare width, 冲销 at the right edge
+    tops = [w.y() for w in left + [search, right]]
+    assert max(tops) - min(tops) < left[0].height() // 2
+    assert right.geometry().right() == host.width() - 1 and search.width() > 200
+    assert search.geometry().right() < right.x() - 100
+    narrow = sum(b.sizeHint().width() for b in left) + 20
+    host.resize(narrow, flow.heightForWidth(narrow))
+    flow.setGeometry(host.rect())
+    # narrow: further lines, nothing outside the widget, nothing overlapping
+    assert search.y() >= left[0].geometry().bottom() and right.geometry().bottom() >= search.y()
+    shown = left + [search, right]
+    assert all(host.rect().contains(w.geometry()) for w in shown)
+    assert not any(a.geometry().intersects(b.geometry()) for i, a in enumerate(shown) for b in shown[i + 1:])

@@ -568,9 +568,9 @@ class FlowLayout(QLayout):
         lines: list[list[QLayoutItem]] = [[]]
         used = 0
         for item in self._live():
-            if item.isEmpty():
+            spacer = isinstance(item, QSpacerItem)  # empty to Qt, but it takes spare width here
+            if item.isEmpty() and not spacer:
                 continue
-            spacer = isinstance(item, QSpacerItem)
             w = 0 if spacer else min(item.sizeHint().width(), width)
             line = lines[-1]
             if line and not spacer and used + self.spacing() + w > width:
