@@ -58,6 +58,9 @@ STATUS_NAMES = {"installment": INSTALLMENT_STATUS, "benefit_grant": GRANT_STATUS
                 "service_agreement": AGREEMENT_STATUS, "talent": TALENT_STATUS}
 
 
+GRANT_BUTTON = tr("待遇申请…")  # the detail pane's button the 首页's hint names
+
+
 def operation(e: audit.AuditEntry) -> str:
     return OPERATIONS.get((e.action, e.entity)) or ACTIONS.get(e.action, e.action) + ENTITIES.get(e.entity, "")
 
@@ -309,7 +312,7 @@ class TalentDetail(QWidget):
         f.setBold(True)
         self.title.setFont(f)
         head.addWidget(self.title, 1)
-        self.btn_grant = QPushButton(tr("待遇申请…"))
+        self.btn_grant = QPushButton(GRANT_BUTTON)
         self.btn_grant.setToolTip(tr("按政策测算并提交待遇申请"))
         self.btn_grant.clicked.connect(self.open_grant_dialog)
         self.btn_delete = QPushButton(tr("删除…"))
