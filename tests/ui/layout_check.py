@@ -61,3 +61,52 @@ def assert_fits(qtbot, root: QWidget) -> None:
     except Exception:  # noqa: BLE001 - the assertion below says what is wrong
         pass
     assert layout_problems(root) == []
+
+
+def _mnemonic(text: str) -> str | None:
+    """The letter after a single & (Alt+letter), or None."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].upper()
+            i += 1
+        i += 1
+    return None
+
+
+def mnemonic_problems(root: QWidget, menu_titles=()) -> list[str]:
+    """Alt+letter keys on ``root`` (labels, buttons, group boxes) and the menu bar's: a label
+    whose & reaches no field (Qt then shows “(&B)” as typed), two keys with one letter
+    (Qt then only moves the focus between them), and one label text shown twice."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    problems, owners = [], {}
+    for title in menu_titles:
+        letter = _mnemonic(title)
+        if letter:
+            owners.setdefault(letter, []).append(f"menu {title}")
+    labels: dict[str, int] = {}
+    for w in root.findChildren(QWidget):
+        if not w.isVisible():
+            continue
+        if isinstance(w, QLabel):
+            text = w.text()
+            if text.strip():
+                labels[text] = labels.get(text, 0) + 1
+            letter = _mnemonic(text)
+            if letter and w.buddy() is None:
+                problems.append(f"label {text!r} has a mnemonic but no buddy")
+        elif isinstance(w, QAbstractButton):
+            text = w.text()
+            letter = _mnemonic(text)
+        elif isinstance(w, QGroupBox):
+            text = w.title()
+            letter = _mnemonic(text)
+        else:
+            continue
+        if letter:
+            owners.setdefault(letter, []).append(text)
+    problems += [f"Alt+{k} is shared by {v}" for k, v in owners.items() if len(v) > 1]
+    problems += [f"label {t!r} is shown {n} times" for t, n in labels.items() if n > 1]
+    return problems
