@@ -70,6 +70,7 @@ class OfficeDetailsDialog(FormDialog):
         self.blank_btn.clicked.connect(self.print_with_blanks)
         self.watch(*self.fields.values())
         self.dirty = False
+        self.setMinimumWidth(520)
         first = next((self.fields[k] for k in gaps if k in self.fields), None)
         if first is not None and self.can_write:
             first.setFocus()

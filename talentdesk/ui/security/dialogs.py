@@ -240,6 +240,7 @@ class _SubmitDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(380)
 
     def check(self) -> str | None:
         """A refusal found before calling the service, or None."""
