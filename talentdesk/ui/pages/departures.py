@@ -210,9 +210,9 @@ class Page(PageBase):
             Col(tr("备注"), "remarks", width=16, stretch=True),
         ], self)
         self.recoveries = DataTable(self.rec_model, self)
-        # a departure has a few recoveries: room for four, the rest of the height is the list's
+        # a departure has a few recoveries: room for three, the rest of the height is the list's
         rows_h = self.recoveries.verticalHeader().defaultSectionSize()
-        self.recoveries.setMaximumHeight(4 * rows_h + self.recoveries.horizontalHeader().sizeHint().height() + 4)
+        self.recoveries.setMaximumHeight(3 * rows_h + self.recoveries.horizontalHeader().sizeHint().height() + 4)
         dl.addWidget(self.recoveries, 1)
         row = QHBoxLayout()
         self.recovery_btn = button(tr("登记追回款(&R)…"), self.add_recovery)
