@@ -4,7 +4,7 @@
 
 Without ``--db`` a demo database (talentdesk.services.exchange.demo, ``--size`` talents) is made in
 OUT_DIR/screenshots.sqlite3 (kept and reused on the next run). Writes main-<page>.png for
-the nine pages, talent-<tab>.png for the detail pane's tabs, talent-new-invalid.png (live
+the nine pages (and main-<page>-bottom.png for a page that scrolls), talent-<tab>.png for the detail pane's tabs, talent-new-invalid.png (live
 validation), import-<n>-<step>.png for the import wizard, and error-dialog.png.
 """
 
@@ -132,9 +132,18 @@ def main(argv: list[str] | None = None) -> int:
         print(path)
 
     if "pages" in only:
+        from PySide6.QtWidgets import QScrollArea
+
         for spec in PAGES:
             win.show_page(spec.key)
             shot(win, f"main-{spec.key}")
+            page = win.pages.get(spec.key)
+            scroll = page.findChild(QScrollArea) if page is not None else None
+            bar = scroll.verticalScrollBar() if scroll is not None else None
+            if bar is not None and scroll.isVisible() and bar.maximum() > 0:  # a long page (首页, 系统设置): its bottom too
+                bar.setValue(bar.maximum())
+                shot(win, f"main-{spec.key}-bottom")
+                bar.setValue(0)
 
     if "talent" in only:
         win.show_page("talents")

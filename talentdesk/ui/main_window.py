@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.nav.setMinimumWidth(120)
         self.nav.setMaximumWidth(220)
         self.nav.setSpacing(2)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the titles fit
         nav_font = self.nav.font()
         nav_font.setPointSizeF(nav_font.pointSizeF() * 1.15)
         self.nav.setFont(nav_font)

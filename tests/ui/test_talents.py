@@ -16,7 +16,7 @@ from talentdesk.services.register import attachments, talent_query, talents
 from talentdesk.services.office import audit
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.register.talent_query import TalentFilter
-from talentdesk.ui.talents.model import TalentTableModel
+from talentdesk.ui.talents.model import COLUMN_KEYS, TalentTableModel
 from tests.factories import talent_row
 
 pytestmark = pytest.mark.gui
@@ -74,9 +74,9 @@ def test_id_fragment_search_and_masking(qtbot, page, people):
     number = people["zm"].id_number
     qtbot.keyClicks(page.search, number[-6:])
     qtbot.waitUntil(lambda: names(page) == ["赵敏"])
-    shown = page.model.data(page.model.index(0, 2))
+    shown = page.model.data(page.model.index(0, COLUMN_KEYS.index("id_number")))
     assert shown == idcard.mask(number) and number not in shown
-    phone = page.model.data(page.model.index(0, 11))
+    phone = page.model.data(page.model.index(0, COLUMN_KEYS.index("phone")))
     assert "*" in phone
 
 
@@ -140,7 +140,7 @@ def test_edit_and_history(qtbot, page, ui_env, ctx, people):
     assert talents.get(ctx, people["zw"].id_number).record["education"] == "硕士研究生"
     hist = page.detail.history_model.rows
     assert hist and hist[0].action == "update"
-    assert page.model.data(page.model.index(page.model.row_of(people["zw"].id), 4)) == "硕士研究生"
+    assert page.model.data(page.model.index(page.model.row_of(people["zw"].id), COLUMN_KEYS.index("education"))) == "硕士研究生"
 
 
 def test_conflict_shows_message_and_reloads(qtbot, page, ui_env, ctx, people):

@@ -8,10 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QEvent, QMargins, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QToolTip,
+                               QVBoxLayout, QWidget)
 
 from talentdesk.domain import money, values
 from talentdesk.domain.status import FUNDING_LEVELS
@@ -20,6 +20,7 @@ from talentdesk.services.benefits import grants
 from talentdesk.services.office import settings
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.pages.widgets import Col, DataTable, PageBase, RowsModel, StatCard, heading, hint
+from talentdesk.ui.talents.detail import GRANT_BUTTON
 
 PALETTE = ("#1f6fb2", "#e07b39", "#3a9d5d", "#8e5cb5", "#c94a4a", "#5aa6b8", "#b8a136", "#7a7a7a")
 
@@ -116,7 +117,9 @@ def fill_month_chart(view, rows, year: int) -> None:
     series.append(paid)
     chart.addSeries(series)
     axis_x = QBarCategoryAxis()
-    axis_x.append([tr("{m}月").format(m=r.month) for r in rows])
+    # bare month numbers: "12月" twelve times does not fit a half-width chart (QtCharts shows "…")
+    axis_x.append([str(r.month) for r in rows])
+    axis_x.setTitleText(tr("月份"))
     axis_y = QValueAxis()
     axis_y.setRange(0, _nice(top))
     axis_y.setTickCount(6)
@@ -144,7 +147,6 @@ def fill_pie(view, pairs, title: str, on_click=None) -> None:
     chart = _reset(view)
     chart.setTitle(title)
     series = QPieSeries()
-    total = sum(n for _, n in pairs) or 1
     shown = pairs[:6]
     rest = sum(n for _, n in pairs[6:])
     if rest:
@@ -152,7 +154,7 @@ def fill_pie(view, pairs, title: str, on_click=None) -> None:
     for i, (label, n) in enumerate(shown):
         s = series.append(f"{label} {n}人", n)
         s.setColor(QColor(PALETTE[i % len(PALETTE)]))
-        s.setLabelVisible(n / total >= 0.06)
+        s.setLabelVisible(False)  # the legend names every slice in full; a slice label is elided
         if on_click is not None and i < 6 and label != "未填写":
             s.clicked.connect(lambda label=label: on_click(label))
     series.setPieSize(0.62)
@@ -161,36 +163,129 @@ def fill_pie(view, pairs, title: str, on_click=None) -> None:
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
 
 
-def fill_hbar(view, pairs, title: str, color: str, on_click=None) -> None:
-    from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalBarSeries, QValueAxis
+class BarList(QWidget):
+    """A horizontal bar chart drawn row by row: the name on the left (shortened in the
+    middle only when the chart is narrow; the full name in the tooltip), the bar, the count.
+    QtCharts' category axis turns every label into "…" at a 1024-wide window.
 
-    chart = _reset(view)
-    chart.setTitle(title)
-    pairs = list(reversed(pairs[:8]))
-    bar = QBarSet(tr("人数"))
-    bar.setColor(QColor(color))
-    for _, n in pairs:
-        bar.append(n)
-    series = QHorizontalBarSeries()
-    series.append(bar)
-    series.setLabelsVisible(True)
-    if on_click is not None:
-        labels = [label for label, _ in pairs]
-        series.clicked.connect(lambda index, _set: 0 <= index < len(labels) and labels[index] != "未填写"
-                               and on_click(labels[index]))
-    chart.addSeries(series)
-    axis_y = QBarCategoryAxis()
-    axis_y.append([_short(label) for label, _ in pairs] or [""])
-    axis_x = QValueAxis()
-    upper, ticks = count_axis(max([n for _, n in pairs] + [1]))
-    axis_x.setRange(0, upper)
-    axis_x.setTickCount(ticks)
-    axis_x.setLabelFormat("%d")
-    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-    series.attachAxis(axis_y)
-    series.attachAxis(axis_x)
-    chart.legend().setVisible(False)
+    ``set_data(pairs, title, color, on_click)``; a click on a row calls ``on_click(name)``."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.pairs: list[tuple[str, int]] = []
+        self.title = ""
+        self.color = QColor(PALETTE[0])
+        self.on_click = None
+        self.setMouseTracking(True)
+        self.setMinimumHeight(260)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_data(self, pairs, title: str, color: str, on_click=None) -> None:
+        self.pairs = [(str(label), int(n)) for label, n in pairs[:8]]
+        self.title = title
+        self.color = QColor(color)
+        self.on_click = on_click
+        self.setAccessibleName(title)
+        self.update()
+
+    # -- geometry -----------------------------------------------------------------------
+    def _title_font(self) -> QFont:
+        f = QFont(self.font())
+        f.setPointSize(11)
+        f.setBold(True)
+        return f
+
+    INSET = 9  # the white card inside the cell, as a QChartView draws its chart
+
+    def _card(self) -> QRect:
+        return self.rect().adjusted(self.INSET, self.INSET, -self.INSET, -self.INSET)
+
+    def _rows_top(self) -> int:
+        return self._card().y() + 8 + QFontMetrics(self._title_font()).height() + 10
+
+    def _label_width(self) -> int:
+        """The name column: as wide as the longest name, at most 45% of the chart."""
+        fm = self.fontMetrics()
+        widest = max([fm.horizontalAdvance(label) for label, _ in self.pairs] + [0])
+        return min(widest, int((self._card().width() - 24) * 0.45))
+
+    def row_rects(self) -> list[QRect]:
+        top = self._rows_top()
+        n = max(1, len(self.pairs))
+        card = self._card()
+        step = max(self.fontMetrics().height() + 6, min(32, (card.bottom() - top - 10) // n))
+        return [QRect(card.x() + 12, top + i * step, card.width() - 24, step) for i in range(len(self.pairs))]
+
+    def shown_labels(self) -> list[str]:
+        """The names as drawn (elided in the middle to fit the name column)."""
+        fm, width = self.fontMetrics(), self._label_width()
+        return [fm.elidedText(label, Qt.TextElideMode.ElideMiddle, width) for label, _ in self.pairs]
+
+    def row_at(self, pos) -> int:
+        for i, rect in enumerate(self.row_rects()):
+            if rect.contains(pos):
+                return i
+        return -1
+
+    # -- events -------------------------------------------------------------------------
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        card = self._card()
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#ffffff"))
+        p.drawRoundedRect(card, 5, 5)
+        p.setFont(self._title_font())
+        p.setPen(QColor("#222"))
+        p.drawText(QRect(card.x(), card.y() + 4, card.width(), QFontMetrics(self._title_font()).height() + 4),
+                   Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, self.title)
+        p.setFont(self.font())
+        fm = self.fontMetrics()
+        if not self.pairs:
+            p.setPen(QColor("#888"))
+            p.drawText(card, Qt.AlignmentFlag.AlignCenter, tr("暂无数据"))
+            return
+        label_w = self._label_width()
+        count_w = fm.horizontalAdvance(str(max(n for _, n in self.pairs))) + 8
+        top = max(n for _, n in self.pairs) or 1
+        for rect, text, (_, n) in zip(self.row_rects(), self.shown_labels(), self.pairs):
+            p.setPen(QColor("#333"))
+            p.drawText(QRect(rect.x(), rect.y(), label_w, rect.height()),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+            bar_x = rect.x() + label_w + 8
+            room = max(0, rect.right() - bar_x - count_w)
+            bar_h = max(6, rect.height() - 8)
+            p.fillRect(QRect(bar_x, rect.y() + (rect.height() - bar_h) // 2, int(room * n / top), bar_h), self.color)
+            p.drawText(QRect(bar_x + int(room * n / top) + 4, rect.y(), count_w, rect.height()),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(n))
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            i = self.row_at(event.pos())
+            if i >= 0:
+                QToolTip.showText(event.globalPos(), self.tooltip_at(i), self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def tooltip_at(self, row: int) -> str:
+        label, n = self.pairs[row]
+        return tr("{name}：{n} 人").format(name=label, n=n)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt API
+        i = self.row_at(event.position().toPoint())
+        clickable = self.on_click is not None and i >= 0 and self.pairs[i][0] != "未填写"
+        self.setCursor(Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt API
+        i = self.row_at(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and self.on_click is not None and i >= 0 \
+                and self.pairs[i][0] != "未填写":
+            self.on_click(self.pairs[i][0])
+        super().mouseReleaseEvent(event)
 
 
 def count_axis(top: int) -> tuple[int, int]:
@@ -201,10 +296,6 @@ def count_axis(top: int) -> tuple[int, int]:
     step = next(m * 10 ** e for e in range(0, 9) for m in (1, 2, 5) if top / (m * 10 ** e) <= 8)
     upper = (top // step + 1) * step
     return upper, upper // step + 1
-
-
-def _short(text: str, n: int = 12) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 @dataclass
@@ -297,8 +388,10 @@ class Page(PageBase):
         charts.setSpacing(10)
         self.month_chart = _chart_view(tr("各月待遇发放"))
         self.education_chart = _chart_view(tr("人才学历结构"))
-        self.major_chart = _chart_view(tr("人才专业领域"))
-        self.employer_chart = _chart_view(tr("各用人单位人才数"))
+        self.major_chart = BarList()
+        self.major_chart.setObjectName("major_chart")
+        self.employer_chart = BarList()
+        self.employer_chart.setObjectName("employer_chart")
         charts.addWidget(self.month_chart, 0, 0)
         charts.addWidget(self.education_chart, 0, 1)
         charts.addWidget(self.major_chart, 1, 0)
@@ -357,15 +450,15 @@ class Page(PageBase):
                 y=year, a=money.yuan(total.this_total), c=money.capitals(total.this_total),
                 p=money.yuan(total.this_paid), n=year + 1, m=money.yuan(total.next_planned)))
         else:
-            self.budget_note.setText(tr("尚无已批准的待遇。在人才库中选择人才，点“待遇审批”计算并提交。"))
+            self.budget_note.setText(tr("尚无已批准的待遇。在人才库中选择人才，点“{b}”计算并提交审批。").format(
+                b=GRANT_BUTTON))
 
         fill_month_chart(self.month_chart, data.by_month, year)
         fill_pie(self.education_chart, data.by_education, tr("在岗人才学历结构"),
                  lambda v: self.env.navigate("talents", education=v, status="active"))
-        fill_hbar(self.major_chart, data.by_major, tr("在岗人才专业领域（前8）"), PALETTE[3])
-        fill_hbar(self.employer_chart, data.by_employer,
-                  tr("各用人单位在岗人才（前8）"), PALETTE[1],
-                  lambda v: self.env.navigate("talents", employer=v, status="active"))
+        self.major_chart.set_data(data.by_major, tr("在岗人才专业领域（前8）"), PALETTE[3])
+        self.employer_chart.set_data(data.by_employer, tr("各用人单位在岗人才（前8）"), PALETTE[1],
+                                     lambda v: self.env.navigate("talents", employer=v, status="active"))
 
 
     # -------------------------------------------------------------- navigation

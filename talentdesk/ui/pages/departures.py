@@ -7,8 +7,8 @@ Filters from ``env.navigate("departures", outstanding=True)`` or ``talent=ID``.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+                               QPlainTextEdit, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
 from talentdesk.domain import idcard, money
 from talentdesk.domain.errors import TalentDeskError
@@ -180,8 +180,8 @@ class Page(PageBase):
             Col(tr("离职日期"), "departed_on", kind="date", width=6),
             Col(tr("姓名"), "name", width=4),
             Col(tr("身份证号"), lambda d: idcard.mask(d.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
-            Col(tr("用人单位"), "employer", width=11),
-            Col(tr("离职原因"), "reason", width=9),
+            Col(tr("用人单位"), "employer", width=9),
+            Col(tr("离职原因"), "reason", width=7),
             Col(tr("应退回（元）"), "refund_due_fen", kind="money", width=7,
                 display=lambda d: d.refund_text if d.undetermined else None),
             Col(tr("已追回（元）"), "recovered_fen", kind="money", width=7),
@@ -210,6 +210,9 @@ class Page(PageBase):
             Col(tr("备注"), "remarks", width=16, stretch=True),
         ], self)
         self.recoveries = DataTable(self.rec_model, self)
+        # a departure has a few recoveries: room for three, the rest of the height is the list's
+        rows_h = self.recoveries.verticalHeader().defaultSectionSize()
+        self.recoveries.setMaximumHeight(3 * rows_h + self.recoveries.horizontalHeader().sizeHint().height() + 4)
         dl.addWidget(self.recoveries, 1)
         row = QHBoxLayout()
         self.recovery_btn = button(tr("登记追回款(&R)…"), self.add_recovery)
@@ -221,10 +224,15 @@ class Page(PageBase):
         row.addWidget(self.recovery_btn)
         dl.addLayout(row)
         split.addWidget(detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
+        split.setChildrenCollapsible(False)
+        detail.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.split = split
+        self.detail = detail
         self.outer.addWidget(split, 1)
         self.totals = hint("")
+        self.totals.setObjectName("departure_totals")
         self.outer.addWidget(self.totals)
         self.outstanding.toggled.connect(lambda *_: self.reload())
         self.search.textChanged.connect(lambda *_: self._apply_search())

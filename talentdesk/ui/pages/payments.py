@@ -132,7 +132,7 @@ class InstallmentsTab(QWidget):
         self.env = page.env
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 6, 0, 0)
-        bar = QHBoxLayout()
+        bar = widgets.FlowLayout()  # wraps onto a second line on a 1024-wide screen
         self.date_from = month_edit()
         self.date_to = month_edit()
         self.level = widgets.combo([(tr("全部资金来源"), None)] + [(v, k) for k, v in FUNDING_LEVELS.items()])
@@ -140,6 +140,7 @@ class InstallmentsTab(QWidget):
         self.overdue = button(tr("逾期未发"), self.show_overdue, tip=tr("应发日期在本月以前、尚未发放的分期"))
         self.this_month = button(tr("本月"), self.show_this_month)
         self.search = line(tr("姓名 / 身份证号 / 单位"))
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance("姓名 / 身份证号 / 单位") + 24)
         bar.addWidget(QLabel(tr("应发月份：")))
         bar.addWidget(self.date_from)
         bar.addWidget(QLabel(tr("至")))
@@ -148,7 +149,7 @@ class InstallmentsTab(QWidget):
         bar.addWidget(self.overdue)
         bar.addWidget(self.level)
         bar.addWidget(self.status)
-        bar.addWidget(self.search, 1)
+        bar.addWidget(self.search)
         lay.addLayout(bar)
         self._overdue = False
         self._talent: str | None = None
@@ -181,7 +182,7 @@ class InstallmentsTab(QWidget):
         self.totals = TotalsLabel()
         lay.addWidget(self.totals)
 
-        actions = QHBoxLayout()
+        actions = widgets.FlowLayout()
         self.propose_btn = button(tr("提交发放(&P)"), self.propose, tip=tr("把选中的到期分期提交审核"))
         self.approve_btn = button(tr("审核通过(&V)"), self.approve, tip=tr("审核人审核他人提交的发放"))
         self.reject_btn = button(tr("退回"), self.reject, tip=tr("退回已提交或已审核、尚未发放的分期"))

@@ -386,6 +386,10 @@ class Page(PageBase):
         if problem:
             self.env.show_error(TalentDeskError(problem))
             return False
+        if self._spec(key)[1] == "form":  # a form prints the office's name, 文号 and signatories
+            from talentdesk.ui.pages.print_setup import ensure_office_details
+
+            return ensure_office_details(self.env, self)
         return True
 
     def _signature(self, key: str) -> tuple:

@@ -45,6 +45,14 @@ def _security_entry(*names: str):
     return None
 
 
+def buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose mnemonic (&B) moves to ``buddy``: QFormLayout sets the buddy only
+    when the row's field is a widget, and a label without one shows “(&B)” as typed."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 class Page(PageBase):
     title = tr("系统设置")
     watches = ("settings",)
@@ -64,6 +72,8 @@ class Page(PageBase):
         self._loading = False
         self.dirty = False
 
+        # rows without a label take an empty QWidget, not "": QFormLayout makes an empty QLabel
+        # for "", and a wrapped note beside one is laid out twice as tall as its text
         office = QGroupBox(tr("单位信息（所有电脑共用）"))
         form = QFormLayout(office)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -75,7 +85,7 @@ class Page(PageBase):
         form.addRow(tr("单位名称(&O)："), self.fields["office_name"])
         form.addRow(tr("所属地区(&D)："), self.fields["district"])
         form.addRow(tr("默认政策(&P)："), self.policy)
-        form.addRow(tr("文号前缀："), self.fields["doc_prefix"])
+        form.addRow(tr("文号前缀(&N)："), self.fields["doc_prefix"])
         lay.addWidget(office)
 
         sign = QGroupBox(tr("审批表签字人"))
@@ -86,8 +96,8 @@ class Page(PageBase):
             form.addRow(label, self.fields[key])
         self.fields["print_full_id"] = QCheckBox(tr("审批表（人才待遇审批表、补贴发放审批表）打印完整身份证号"))
         self.fields["print_full_id"].setObjectName("print_full_id")
-        form.addRow("", self.fields["print_full_id"])
-        form.addRow("", hint(tr("默认不勾选：所有台账和表单中的身份证号、手机号均脱敏显示。"
+        form.addRow(QWidget(), self.fields["print_full_id"])
+        form.addRow(QWidget(), hint(tr("默认不勾选：所有台账和表单中的身份证号、手机号均脱敏显示。"
                                 "仅当上级或财务要求审批表上写完整号码时勾选；每次打印都记入审计。")))
         lay.addWidget(sign)
 
@@ -100,7 +110,7 @@ class Page(PageBase):
             edit.setFixedHeight(64)
             self.fields[key] = edit
             form.addRow(label, edit)
-        form.addRow("", hint(tr("“10个工作日内”等期限按国家节假日安排计算；软件尚未包含的年份，请在此补充当地公布的放假和调休日期。")))
+        form.addRow(QWidget(), hint(tr("“10个工作日内”等期限按国家节假日安排计算；软件尚未包含的年份，请在此补充当地公布的放假和调休日期。")))
         lay.addWidget(cal)
 
         pay = QGroupBox(tr("待遇发放"))
@@ -111,7 +121,7 @@ class Page(PageBase):
         days.setSuffix(tr(" 天"))
         self.fields["pay_before_due_days"] = days
         form.addRow(tr("提前登记发放天数："), days)
-        form.addRow("", hint(tr("按月提交和审核本月到期的分期；登记发放（含导入发放结果）的发放日期不得早于应发日期，"
+        form.addRow(QWidget(), hint(tr("按月提交和审核本月到期的分期；登记发放（含导入发放结果）的发放日期不得早于应发日期，"
                                 "除非在此设置可提前的天数（默认0：到期当日或以后）。")))
         lay.addWidget(pay)
 
@@ -123,7 +133,7 @@ class Page(PageBase):
         backup_row.addWidget(button(tr("选择…"), self.choose_backup_dir))
         self.backup_now_btn = button(tr("立即备份"), self.backup_now)
         backup_row.addWidget(self.backup_now_btn)
-        form.addRow(tr("备份文件夹(&B)："), backup_row)
+        form.addRow(buddy_label(tr("备份文件夹(&B)："), self.fields["backup_dir"]), backup_row)
         self.current_db = QLabel("")
         self.current_db.setWordWrap(True)
         form.addRow(tr("当前数据库："), self.current_db)
@@ -131,13 +141,14 @@ class Page(PageBase):
         self.db_target = line(tr("留空使用本机默认位置；或数据库文件路径；或 postgresql://用户:密码@服务器/talentdesk"))
         db_row.addWidget(self.db_target, 1)
         db_row.addWidget(button(tr("选择文件…"), self.choose_db_file))
-        self.test_btn = button(tr("测试连接(&T)"), self.test_db)
+        self.test_btn = button(tr("测试连接(&C)"), self.test_db)  # Alt+T is the 人才(&T) menu
         db_row.addWidget(self.test_btn)
-        form.addRow(tr("本机数据库位置："), db_row)
+        form.addRow(buddy_label(tr("本机数据库位置(&L)："), self.db_target), db_row)
         self.db_result = QLabel("")
         self.db_result.setWordWrap(True)
-        form.addRow("", self.db_result)
-        form.addRow("", hint(tr("数据库位置只保存在本机，下次启动时生效。多台电脑共用时，每台电脑填写同一个 PostgreSQL 地址。")))
+        self.db_result.setVisible(False)  # until a connection test says something
+        form.addRow(QWidget(), self.db_result)
+        form.addRow(QWidget(), hint(tr("数据库位置只保存在本机，下次启动时生效。多台电脑共用时，每台电脑填写同一个 PostgreSQL 地址。")))
         lay.addWidget(data)
 
         sec = QGroupBox(tr("用户与安全"))
@@ -167,7 +178,8 @@ class Page(PageBase):
         self.state = QLabel("")
         self.state.setStyleSheet("color: #b8560c;")
         self.reset_btn = button(tr("放弃修改"), self.discard)
-        self.save_btn = button(tr("保存(&S)"), self.save, default=True)
+        # no Alt+S: that opens the 系统(&S) menu; Ctrl+S saves
+        self.save_btn = button(tr("保存"), self.save, tip=tr("保存 (Ctrl+S)"), default=True)
         actions.addWidget(self.state, 1)
         actions.addWidget(self.reset_btn)
         actions.addWidget(self.save_btn)
@@ -312,6 +324,7 @@ class Page(PageBase):
 
     def test_db(self) -> None:
         target = self.db_target.text().strip()
+        self.db_result.setVisible(True)
         self.db_result.setText(tr("正在测试……"))
         self.db_result.setStyleSheet("color: #555;")
 

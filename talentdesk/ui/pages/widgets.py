@@ -14,12 +14,12 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from PySide6.QtCore import (QAbstractTableModel, QDate, QModelIndex,
+from PySide6.QtCore import (QAbstractTableModel, QDate, QModelIndex, QPoint, QRect, QSize,
                             Qt, QTimer, Signal)
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFrame,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-                               QSizePolicy, QTableView, QVBoxLayout, QWidget)
+                               QHBoxLayout, QHeaderView, QLabel, QLayout, QLayoutItem, QLineEdit, QPlainTextEdit,
+                               QPushButton, QSizePolicy, QSpacerItem, QTableView, QVBoxLayout, QWidget)
 
 from talentdesk.domain import money
 from talentdesk.domain.errors import TalentDeskError
@@ -487,12 +487,125 @@ class TotalsLabel(QLabel):
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setWordWrap(True)  # a long selection total wraps instead of widening the page
 
     def show_totals(self, shown: int, shown_fen: int, selected: int, selected_fen: int) -> None:
         text = tr("共 {n} 笔，合计 {a} 元").format(n=shown, a=money.yuan(shown_fen))
         if selected:
             text += tr("；已选 {n} 笔，合计 {a} 元").format(n=selected, a=money.yuan(selected_fen))
         self.setText(text)
+
+
+class FlowLayout(QLayout):
+    """A row of filters or buttons that wraps onto a further line when the window is too
+    narrow for it (a 1024×768 screen), instead of squeezing its widgets over each other.
+
+    In each line the spare width goes to the items that expand horizontally (a search
+    box); ``addStretch()`` adds a gap that takes spare width too (dropped where it would
+    start or end a line)."""
+
+    def __init__(self, parent: QWidget | None = None, *, spacing: int = 6):
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(spacing)
+
+    # -- QLayout API -------------------------------------------------------------------
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt API
+        self._items.append(item)
+
+    def addStretch(self, _stretch: int = 1) -> None:  # noqa: N802 - mirrors QBoxLayout
+        self.addItem(QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum))
+
+    def _live(self) -> list[QLayoutItem]:
+        """The items; while a page is destroyed Qt deletes some before asking for a size."""
+        import shiboken6
+
+        self._items = [i for i in self._items if shiboken6.isValid(i)]
+        return self._items
+
+    def count(self) -> int:
+        return len(self._live())
+
+    def itemAt(self, index: int):  # noqa: N802 - Qt API
+        items = self._live()
+        return items[index] if 0 <= index < len(items) else None
+
+    def takeAt(self, index: int):  # noqa: N802 - Qt API
+        items = self._live()
+        return items.pop(index) if 0 <= index < len(items) else None
+
+    def expandingDirections(self):  # noqa: N802 - Qt API
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        return self._arrange(QRect(0, 0, width, 0), apply=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt API
+        super().setGeometry(rect)
+        self._arrange(rect, apply=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        m = self.contentsMargins()
+        shown = [i for i in self._live() if not i.isEmpty() and not isinstance(i, QSpacerItem)]
+        width = sum(i.sizeHint().width() for i in shown) + self.spacing() * max(0, len(shown) - 1)
+        height = max([i.sizeHint().height() for i in shown] + [0])
+        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
+
+    def minimumSize(self) -> QSize:  # noqa: N802 - Qt API
+        m = self.contentsMargins()
+        size = QSize()
+        for item in self._live():
+            if not item.isEmpty():
+                size = size.expandedTo(item.minimumSize())
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    # -- layout ------------------------------------------------------------------------
+    def _lines(self, width: int) -> list[list[QLayoutItem]]:
+        lines: list[list[QLayoutItem]] = [[]]
+        used = 0
+        for item in self._live():
+            spacer = isinstance(item, QSpacerItem)  # empty to Qt, but it takes spare width here
+            if item.isEmpty() and not spacer:
+                continue
+            w = 0 if spacer else min(item.sizeHint().width(), width)
+            line = lines[-1]
+            if line and not spacer and used + self.spacing() + w > width:
+                lines.append([])
+                line, used = lines[-1], 0
+            if spacer and not line:
+                continue
+            used += (self.spacing() if line else 0) + w
+            line.append(item)
+        return [line for line in lines if line]
+
+    def _arrange(self, rect: QRect, *, apply: bool) -> int:
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        width = max(1, area.width())
+        y = area.y()
+        for line in self._lines(width):
+            while line and isinstance(line[-1], QSpacerItem):
+                line.pop()
+            widths = [0 if isinstance(i, QSpacerItem) else min(i.sizeHint().width(), width) for i in line]
+            spare = width - sum(widths) - self.spacing() * (len(line) - 1)
+            growing = [k for k, i in enumerate(line)
+                       if isinstance(i, QSpacerItem) or i.expandingDirections() & Qt.Orientation.Horizontal]
+            for n, k in enumerate(growing):
+                share = spare // len(growing) + (1 if n < spare % len(growing) else 0)
+                widths[k] += max(0, share)
+            height = max(i.sizeHint().height() for i in line)
+            x = area.x()
+            for item, w in zip(line, widths):
+                h = min(height, max(item.sizeHint().height(), item.minimumSize().height()))
+                if apply:
+                    item.setGeometry(QRect(QPoint(x, y + (height - h) // 2), QSize(w, h)))
+                x += w + self.spacing()
+            y += height + self.spacing()
+        return max(0, y - self.spacing() - area.y()) + m.top() + m.bottom()
 
 
 def date_edit(value: dt.date | None = None, *, parent=None) -> QDateEdit:

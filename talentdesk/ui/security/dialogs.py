@@ -220,10 +220,50 @@ class ChangePasswordDialog(QDialog):
         return True
 
 
-class NewUserDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None):
+class _SubmitDialog(QDialog):
+    """A small form whose OK runs ``submit()`` (a service call through ``on_submit``): a
+    refusal (a password too short, two entries that differ, a name taken) is shown in the
+    dialog, which stays open with everything the administrator typed."""
+
+    def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(tr("添加用户"))
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.error = _error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.on_submit = None  # callable() doing the work; raises TalentDeskError to refuse
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(380)
+
+    def check(self) -> str | None:
+        """A refusal found before calling the service, or None."""
+        return None
+
+    def submit(self) -> bool:
+        problem = self.check()
+        if problem is None and self.on_submit is not None:
+            try:
+                self.on_submit()
+            except TalentDeskError as exc:
+                problem = exc.message
+        if problem is not None:
+            self.error.setText(problem)
+            return False
+        self.error.clear()
+        self.accept()
+        return True
+
+
+class NewUserDialog(_SubmitDialog):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(tr("添加用户"), parent)
         self.username = QLineEdit()
         self.username.setObjectName("username")
         self.display_name = QLineEdit()
@@ -233,17 +273,48 @@ class NewUserDialog(QDialog):
         for code, name in ROLES.items():
             self.role.addItem(tr(name), code)
         self.password = _password_edit("password")
-        form = QFormLayout()
-        form.addRow(tr("用户名"), self.username)
-        form.addRow(tr("姓名"), self.display_name)
-        form.addRow(tr("角色"), self.role)
-        form.addRow(tr("初始密码（至少 8 位）"), self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        self.password2 = _password_edit("password2")
+        self.form.addRow(tr("用户名"), self.username)
+        self.form.addRow(tr("姓名"), self.display_name)
+        self.form.addRow(tr("角色"), self.role)
+        self.form.addRow(tr("初始密码（至少 8 位）"), self.password)
+        self.form.addRow(tr("再输入一次"), self.password2)
+
+    def check(self) -> str | None:
+        if self.password.text() != self.password2.text():
+            return tr("两次输入的密码不一致")
+        return None
+
+
+class PasswordDialog(_SubmitDialog):
+    """重置密码: the new password twice."""
+
+    def __init__(self, username: str, parent: QWidget | None = None):
+        super().__init__(tr("重置密码"), parent)
+        self.password = _password_edit("password")
+        self.password2 = _password_edit("password2")
+        self.form.addRow(tr("用户"), QLabel(username))
+        self.form.addRow(tr("新密码（至少 8 位）"), self.password)
+        self.form.addRow(tr("再输入一次"), self.password2)
+
+    def check(self) -> str | None:
+        if self.password.text() != self.password2.text():
+            return tr("两次输入的密码不一致")
+        return None
+
+
+class RoleDialog(_SubmitDialog):
+    """修改角色: the roles, the user's current one selected."""
+
+    def __init__(self, username: str, current: str, parent: QWidget | None = None):
+        super().__init__(tr("修改角色"), parent)
+        self.role = QComboBox()
+        self.role.setObjectName("role")
+        for code, name in ROLES.items():
+            self.role.addItem(tr(name), code)
+        self.role.setCurrentIndex(max(0, self.role.findData(current)))
+        self.form.addRow(tr("用户"), QLabel(username))
+        self.form.addRow(tr("角色"), self.role)
 
 
 class UserAdminDialog(QDialog):
@@ -321,10 +392,9 @@ class UserAdminDialog(QDialog):
                  role: str | None = None, display_name: str | None = None) -> bool:
         if username is None:
             dlg = NewUserDialog(self)
-            if dlg.exec() != QDialog.DialogCode.Accepted:
-                return False
-            username, password = dlg.username.text(), dlg.password.text()
-            role, display_name = dlg.role.currentData(), dlg.display_name.text().strip() or None
+            dlg.on_submit = lambda: self._run(users.add_user, dlg.username.text(), dlg.password.text(),
+                                              dlg.role.currentData(), dlg.display_name.text().strip() or None)
+            return self._ask(dlg, dlg.username.text)
         return self._do(users.add_user, username, password, role, display_name)
 
     def change_role(self, _checked=False, *, role: str | None = None) -> bool:
@@ -332,13 +402,10 @@ class UserAdminDialog(QDialog):
         if name is None:
             return False
         if role is None:
-            from PySide6.QtWidgets import QInputDialog
-
-            labels = list(ROLES.values())
-            label, ok = QInputDialog.getItem(self, tr("修改角色"), tr("“%s”的新角色") % name, labels, 0, False)
-            if not ok:
-                return False
-            role = label
+            current = next((u.role for u in self.rows if u.username == name), "")
+            dlg = RoleDialog(name, current, self)
+            dlg.on_submit = lambda: self._run(users.set_role, name, dlg.role.currentData())
+            return self._ask(dlg, lambda: name)
         return self._do(users.set_role, name, role)
 
     def reset_password(self, _checked=False, *, password: str | None = None) -> bool:
@@ -346,13 +413,23 @@ class UserAdminDialog(QDialog):
         if name is None:
             return False
         if password is None:
-            from PySide6.QtWidgets import QInputDialog
-
-            password, ok = QInputDialog.getText(self, tr("重置密码"), tr("“%s”的新密码（至少 8 位）") % name,
-                                                QLineEdit.EchoMode.Password)
-            if not ok:
-                return False
+            dlg = PasswordDialog(name, self)
+            dlg.on_submit = lambda: self._run(users.set_password, name, dlg.password.text())
+            return self._ask(dlg, lambda: name)
         return self._do(users.set_password, name, password)
+
+    def _run(self, fn, *args) -> None:
+        """A service call from one of the small dialogs: a refusal propagates to it."""
+        fn(self.ctx, *args)
+
+    def _ask(self, dlg: _SubmitDialog, chosen) -> bool:
+        """Run ``dlg`` (it does the work on OK and stays open on a refusal); then the list."""
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return False
+        self.error.clear()
+        self.refresh()
+        self.select(chosen())
+        return True
 
     def disable(self) -> bool:
         name = self.selected()

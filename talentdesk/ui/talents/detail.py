@@ -58,6 +58,9 @@ STATUS_NAMES = {"installment": INSTALLMENT_STATUS, "benefit_grant": GRANT_STATUS
                 "service_agreement": AGREEMENT_STATUS, "talent": TALENT_STATUS}
 
 
+GRANT_BUTTON = tr("待遇申请…")  # the detail pane's button the 首页's hint names
+
+
 def operation(e: audit.AuditEntry) -> str:
     return OPERATIONS.get((e.action, e.entity)) or ACTIONS.get(e.action, e.action) + ENTITIES.get(e.entity, "")
 
@@ -283,11 +286,13 @@ def render_pdf_page(data: bytes, size: QSize) -> QImage:
 
 
 class TalentDetail(QWidget):
-    """Shows and edits one talent. ``saved(talent_id, created)``, ``deleted(talent_id)``."""
+    """Shows and edits one talent. ``saved(talent_id, created)``, ``deleted(talent_id)``;
+    ``occupied(bool)``: whether it shows a talent or a new one (false after ``clear()``)."""
 
     saved = Signal(int, bool)
     deleted = Signal(int)
     dirty_changed = Signal(bool)
+    occupied = Signal(bool)
 
     def __init__(self, env, parent=None):
         super().__init__(parent)
@@ -307,7 +312,7 @@ class TalentDetail(QWidget):
         f.setBold(True)
         self.title.setFont(f)
         head.addWidget(self.title, 1)
-        self.btn_grant = QPushButton(tr("待遇申请…"))
+        self.btn_grant = QPushButton(GRANT_BUTTON)
         self.btn_grant.setToolTip(tr("按政策测算并提交待遇申请"))
         self.btn_grant.clicked.connect(self.open_grant_dialog)
         self.btn_delete = QPushButton(tr("删除…"))
@@ -429,6 +434,10 @@ class TalentDetail(QWidget):
         self.title.setText(tr("未选择人才"))
         self._fill_related(None)
         self._update_buttons()
+        self.occupied.emit(False)
+
+    def is_occupied(self) -> bool:
+        return self.talent_id is not None or self.creating
 
     def new(self) -> None:
         self._ensure_employers()
@@ -440,6 +449,7 @@ class TalentDetail(QWidget):
         self._fill_related(None)
         self.tabs.setCurrentIndex(0)
         self._update_buttons()
+        self.occupied.emit(True)
         self.form.fields["name"].editor.setFocus()
 
     def load(self, talent_id: int) -> None:
@@ -462,6 +472,7 @@ class TalentDetail(QWidget):
                            f"{'　' + html.escape(view.policy_id) if view.policy_id else ''}</span>")
         self._fill_related(view)
         self._update_buttons()
+        self.occupied.emit(True)
 
     def reload(self) -> None:
         if self.talent_id is not None:

@@ -36,13 +36,13 @@ class TableColumn:
 
 
 COLUMNS: tuple[TableColumn, ...] = (
-    TableColumn("name", "姓名", 7),
-    TableColumn("sex", "性别", 4),
+    TableColumn("name", "姓名", 6),
+    TableColumn("sex", "性别", 3),
+    TableColumn("employer", "用人单位", 14),  # early: visible beside the detail pane on a 1024 screen
     TableColumn("id_number", "身份证号", 17),
     TableColumn("birth_date", "出生日期", 10),
     TableColumn("education", "学历", 9),
     TableColumn("talent_class", "人才类别", 7),
-    TableColumn("employer", "用人单位", 20),
     TableColumn("district", "所属地区", 10),
     TableColumn("introduction_date", "引进日期", 10),
     TableColumn("policy_id", "适用政策", 11),

@@ -12,10 +12,13 @@ from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.services.register import talent_query
 from talentdesk.services.register.talent_query import TalentFilter
 from talentdesk.ui.i18n import tr
+from talentdesk.ui.pages.widgets import FlowLayout
 from talentdesk.ui.talents.detail import TalentDetail
 from talentdesk.ui.talents.model import COLUMNS, TalentTableModel
 
 ALL = ""  # the "全部" entry of a filter box
+SPLITTER_KEY = "talents/splitter"
+HEADER_KEY = "talents/header2"  # 2: 用人单位 moved next to 姓名 (an older state would misplace widths)
 
 
 def _combo(placeholder: str, name: str, width_chars: int = 8) -> QComboBox:
@@ -86,7 +89,7 @@ class Page(QWidget):
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 4)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # the filters wrap onto a second line on a narrow screen
         self.search = QLineEdit()
         self.search.setObjectName("talent_search")
         self.search.setClearButtonEnabled(True)
@@ -96,7 +99,7 @@ class Page(QWidget):
         self.search.returnPressed.connect(self._focus_table)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, self.search.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        bar.addWidget(self.search, 3)
+        bar.addWidget(self.search)
         self.f_district = _combo(tr("所属地区"), "filter_district", 7)
         self.f_employer = _combo(tr("用人单位"), "filter_employer", 12)
         self.f_employer.setEditable(True)
@@ -109,16 +112,17 @@ class Page(QWidget):
         _set_items(self.f_education, tr("全部学历"), [(e, e) for e in roster.EDUCATION])
         _set_items(self.f_status, tr("全部状态"), [(v, k) for k, v in TALENT_STATUS.items()])
         for box in (self.f_district, self.f_employer, self.f_education, self.f_policy, self.f_status, self.f_year):
-            bar.addWidget(box, 1)
+            bar.addWidget(box)
             box.currentIndexChanged.connect(self._schedule_search)
         self.btn_clear = QPushButton(tr("清除筛选"))
         self.btn_clear.clicked.connect(self.clear_filters)
-        bar.addWidget(self.btn_clear)
         lay.addLayout(bar)
 
         row2 = QHBoxLayout()
+        row2.addWidget(self.btn_clear)
         self.count_label = QLabel()
         self.count_label.setObjectName("talent_count")
+        self.count_label.setWordWrap(True)  # the short-ID hint wraps instead of widening the page
         row2.addWidget(self.count_label, 1)
         self.btn_new = QPushButton(tr("新增人才"))
         self.btn_new.setToolTip(tr("新增人才 (Ctrl+N)"))
@@ -161,12 +165,16 @@ class Page(QWidget):
         self.splitter.addWidget(self.table_stack)
         self.detail = TalentDetail(env)
         self.detail.saved.connect(self._on_saved)
-        self.detail.deleted.connect(lambda _tid: self.reload())
+        self.detail.deleted.connect(self._on_deleted)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([700, 520])
         lay.addWidget(self.splitter, 1)
+        # nothing selected: the detail pane is hidden and the list takes the whole width
+        self.detail.setVisible(self.detail.is_occupied())
+        self.detail.occupied.connect(self._show_detail)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -174,10 +182,12 @@ class Page(QWidget):
         self._search_timer.timeout.connect(self.run_search)
         self.model.reloaded.connect(self._update_count)
         env.data_changed.connect(self._on_data_changed)
-        state = env.qsettings.value("talents/splitter")
+        state = env.qsettings.value(SPLITTER_KEY)
         if state is not None:
             self.splitter.restoreState(state)
-        header = env.qsettings.value("talents/header")
+        self.detail.setVisible(self.detail.is_occupied())  # restoreState shows every pane
+        self._splitter_state = self.splitter.saveState() if self.detail.isVisible() else state
+        header = env.qsettings.value(HEADER_KEY)
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
 
@@ -216,8 +226,25 @@ class Page(QWidget):
         return self.detail.can_leave()
 
     def save_state(self) -> None:
-        self.env.qsettings.setValue("talents/splitter", self.splitter.saveState())
-        self.env.qsettings.setValue("talents/header", self.table.horizontalHeader().saveState())
+        if self.detail.isVisible():
+            self._splitter_state = self.splitter.saveState()
+        if self._splitter_state is not None:  # the list beside the detail pane, as last arranged
+            self.env.qsettings.setValue(SPLITTER_KEY, self._splitter_state)
+        self.env.qsettings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
+
+    def _show_detail(self, occupied: bool) -> None:
+        if occupied == self.detail.isVisible():
+            return
+        if not occupied:
+            self._splitter_state = self.splitter.saveState()
+            self.detail.setVisible(False)
+            return
+        self.detail.setVisible(True)
+        if self._splitter_state is not None:  # the widths the clerk gave the two panes
+            self.splitter.restoreState(self._splitter_state)
+        if self.splitter.sizes()[1] < self.detail.minimumSizeHint().width():
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -354,6 +381,10 @@ class Page(QWidget):
         self.count_label.setText(text)
         empty = n == 0 and flt.is_empty()
         self.table_stack.setCurrentWidget(self.empty_panel if empty else self.table)
+
+    def _on_deleted(self, _talent_id: int) -> None:
+        self._current_id = None
+        self.reload()
 
     def _on_saved(self, talent_id: int, created: bool) -> None:
         if created:

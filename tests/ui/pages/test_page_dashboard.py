@@ -84,10 +84,73 @@ def test_chart_slices_open_the_talents_behind_them(qtbot, env, seeded, clerk_ctx
     doctor = next(s for s in pie.slices() if s.label().startswith("博士研究生"))
     doctor.clicked.emit()
     assert env.navigations[-1] == ("talents", {"education": "博士研究生", "status": "active"})
-    [bars] = page.employer_chart.chart().series()
-    bars.clicked.emit(0, bars.barSets()[0])
+    bars = page.employer_chart
+    bars.resize(500, 300)
+    row = [label for label, _ in bars.pairs].index("阿拉善盟农牧科学研究所")
+    qtbot.mouseClick(bars, page_mod.Qt.MouseButton.LeftButton, pos=bars.row_rects()[row].center())
     key, filters = env.navigations[-1]
     assert key == "talents" and filters["employer"] == "阿拉善盟农牧科学研究所"
+
+
+EMPLOYERS = ["阿拉善盟农牧业科学研究所", "阿拉善高新技术产业开发区绿源化工有限责任公司", "阿拉善左旗第一中学",
+             "额济纳旗人民医院"]
+
+
+@pytest.mark.parametrize("width", [300, 420, 900])
+def test_bar_chart_names_stay_readable_when_narrow(qtbot, width):
+    bars = page_mod.BarList()
+    qtbot.addWidget(bars)
+    bars.set_data([(name, 10 - i) for i, name in enumerate(EMPLOYERS)], "各用人单位在岗人才（前8）", "#e07b39")
+    bars.resize(width, 300)
+    shown = bars.shown_labels()
+    fm = bars.fontMetrics()
+    for name, text in zip(EMPLOYERS, shown):
+        assert text == name or ("…" in text and len(text) >= 6), (width, text)
+        assert text.replace("…", "")[:2] == name[:2] and text[-1] == name[-1]  # its start and its end
+        row_room = bars.row_rects()[0].width() * 0.45 + 12
+        assert fm.horizontalAdvance(text) <= row_room + 1
+    assert len(set(shown)) == len(EMPLOYERS)  # still tells the employers apart
+    if width >= 900:
+        assert shown == EMPLOYERS
+    for row, name in enumerate(EMPLOYERS):  # the full name is one hover away
+        assert bars.row_at(bars.row_rects()[row].center()) == row
+        assert name in bars.tooltip_at(row)
+
+
+def test_month_labels_fit_a_half_width_chart(qtbot, env, seeded, clerk_ctx):
+    env.ctx = clerk_ctx
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.resize(860, 700)  # the page at a 1024-wide window
+    page.show()
+    page.refresh()
+    wait_for_ops(qtbot, env)
+    chart = page.month_chart.chart()
+    [axis] = [a for a in chart.axes() if a.orientation() == page_mod.Qt.Orientation.Horizontal]
+    qtbot.waitUntil(lambda: chart.plotArea().width() > 0)
+    slot = chart.plotArea().width() / len(axis.categories())
+    from PySide6.QtGui import QFontMetricsF
+
+    fm = QFontMetricsF(axis.labelsFont())
+    assert all(fm.horizontalAdvance(c) + 4 < slot for c in axis.categories()), (slot, axis.categories())
+
+
+def test_empty_budget_hint_names_the_real_button(qtbot, env):
+    import re
+
+    from PySide6.QtWidgets import QPushButton
+
+    from talentdesk.ui.talents.detail import TalentDetail
+
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    wait_for_ops(qtbot, env)
+    [name] = re.findall(r"点“([^”]+)”", page.budget_note.text())
+    detail = TalentDetail(env)
+    qtbot.addWidget(detail)
+    buttons = [b.text().replace("&", "") for b in detail.findChildren(QPushButton)]
+    assert name in buttons, (name, buttons)
 
 
 def test_figures_are_gathered_off_the_gui_thread(qtbot, env, seeded, clerk_ctx, monkeypatch):

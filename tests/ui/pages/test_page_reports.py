@@ -13,6 +13,15 @@ pytestmark = pytest.mark.gui
 TODAY = dt.date.today()
 
 
+@pytest.fixture(autouse=True)
+def office_details(ctx):
+    """The office has filled in what forms print (test_print_setup covers an office that has not)."""
+    from talentdesk.services.office import settings
+
+    settings.save_settings(ctx, office_name="阿拉善左旗人才工作领导小组办公室", doc_prefix="阿左人才字",
+                           signatory_clerk="王经办", signatory_reviewer="李审核", signatory_head="赵主任")
+
+
 def _page(qtbot, env):
     page = page_mod.Page(env)
     qtbot.addWidget(page)

@@ -99,3 +99,36 @@ def test_full_id_on_approval_forms_is_an_office_setting_default_off(qtbot, env):
     assert settings.get_settings(env.ctx).print_full_id is True
     page.refresh()
     assert page.fields["print_full_id"].isChecked() and not page.has_unsaved_changes()
+
+
+def test_every_mnemonic_reaches_its_field_and_none_is_shared(qtbot, main_window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel, QScrollArea
+
+    from tests.ui.layout_check import mnemonic_problems
+
+    main_window.resize(1366, 768)
+    assert main_window.show_page("settings")
+    page = main_window.pages["settings"]
+    menus = [a.text() for a in main_window.menuBar().actions()]
+    assert mnemonic_problems(page, menus) == []
+    backup = next(w for w in page.findChildren(QLabel) if w.text().startswith("备份文件夹"))
+    assert backup.buddy() is page.fields["backup_dir"]
+    # Alt+B (the label's key) puts the cursor into the backup folder box
+    page.findChild(QScrollArea).ensureWidgetVisible(backup)
+    page.fields["office_name"].setFocus()
+    qtbot.keyClick(page.fields["office_name"], "b", Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.fields["backup_dir"].hasFocus())
+
+
+def test_notes_take_the_height_of_their_text(qtbot, main_window):
+    from PySide6.QtWidgets import QLabel
+
+    main_window.resize(1024, 768)
+    assert main_window.show_page("settings")
+    page = main_window.pages["settings"]
+    notes = [w for w in page.findChildren(QLabel) if w.wordWrap() and w.isVisible() and w.text()]
+    assert len(notes) >= 4
+    qtbot.waitUntil(lambda: all(n.width() > 200 for n in notes))
+    for note in notes:  # no empty band above or below a one- or two-line note
+        assert note.height() <= note.heightForWidth(note.width()) + 2, (note.text(), note.height())
