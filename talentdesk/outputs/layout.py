@@ -63,9 +63,11 @@ class Pen:
             self._str_widths[text] = total
         return total * size
 
-    def new_form(self) -> None:
-        """Forget the wrap cache (it only serves layout and drawing of one form)."""
-        self._wraps.clear()
+    def new_form(self, wraps: dict | None = None) -> dict:
+        """Start a fresh wrap cache (it only serves layout and drawing of one form), or
+        take back ``wraps``, the cache a form was laid out with; returns the cache."""
+        self._wraps = {} if wraps is None else wraps
+        return self._wraps
 
     def wrap(self, text: str, width: float, size: float) -> list[str]:
         """Lines no wider than ``width`` (a single overlong token is split by characters)."""

@@ -590,10 +590,13 @@ def _review_rows(session: Session, year: int, talent_id: int | None):
     return session.execute(stmt.order_by(E.name, T.name, T.id)).all()
 
 
-def review_forms(ctx: ServiceContext, year: int, *, talent: str | None = None) -> list:
-    """年度考核汇总报告 (unless one talent is asked for) and one 年度考核登记表 per talent."""
+def review_forms(ctx: ServiceContext, year: int, *, talent: str | None = None, summary_only: bool = False) -> list:
+    """年度考核汇总报告 (unless one talent is asked for) and one 年度考核登记表 per talent;
+    ``summary_only``: the 汇总报告 alone, without the per-person 登记表."""
     if not year:
         raise TalentDeskError("请指定考核年度（--year）")
+    if summary_only and talent:
+        raise TalentDeskError("只打印汇总报告时不能指定人才：汇总报告统计全年度的考核结果")
     off = office(ctx)
     forms: list = []
     with ctx.read() as session:
@@ -601,6 +604,8 @@ def review_forms(ctx: ServiceContext, year: int, *, talent: str | None = None) -
         rows = _review_rows(session, year, tid)
         if not rows:
             raise NotFoundError(f"{year}年度没有需要考核的人才")
+        if summary_only:
+            return [_review_summary(session, off, year, rows)]
         grants: dict[int, list[str]] = {}
         ids = [t.id for t, _, _ in rows]
         for start in range(0, len(ids), 900):
@@ -755,7 +760,7 @@ def export_ledger(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, ye
 
 
 def build_forms(ctx: ServiceContext, kind: str, *, talent: str | None = None, benefit: str | None = None,
-                month: str | None = None, year: int | None = None) -> list:
+                month: str | None = None, year: int | None = None, summary_only: bool = False) -> list:
     if kind == "approval":
         if not talent and not benefit:
             raise TalentDeskError("请指定人才（--talent）或待遇项目（--benefit）")
@@ -765,7 +770,7 @@ def build_forms(ctx: ServiceContext, kind: str, *, talent: str | None = None, be
             raise TalentDeskError("请指定发放月份（--month YYYY-MM）")
         return [batch_form(ctx, month)]
     if kind == "review":
-        return review_forms(ctx, year, talent=talent)
+        return review_forms(ctx, year, talent=talent, summary_only=summary_only)
     if kind == "recovery":
         if not talent:
             raise TalentDeskError("请指定人才（--talent）")
@@ -785,19 +790,23 @@ def _form_mask(ctx: ServiceContext, kind: str, mask: bool | None) -> bool:
 
 def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, talent: str | None = None,
                 benefit: str | None = None, month: str | None = None, year: int | None = None,
-                mask: bool | None = None, progress=None, cancel=None, preview: bool = False) -> OutputResult:
+                mask: bool | None = None, progress=None, cancel=None, preview: bool = False,
+                summary_only: bool = False) -> OutputResult:
     """``mask``: True masks ID and phone numbers; False prints them in full; None (the
     default) masks, except the approval forms when the office's ``print_full_id`` is on.
     Full numbers are recorded in the audit event (``full_numbers``). ``preview``: a file
     for the screen, audited as 预览 (the print itself is recorded by ``record_printed``
-    when the clerk prints it)."""
+    when the clerk prints it). ``summary_only`` (``review``): the 年度考核汇总报告 alone,
+    without the per-person 登记表. ``progress(done, total)`` counts pages (see
+    ``pdf.write_forms``)."""
     from talentdesk.outputs import pdf
 
     permissions.require(ctx, "export")
     mask = _form_mask(ctx, kind, mask)
     started = time.perf_counter()
     path = Path(path)
-    forms = build_forms(ctx, kind, talent=talent, benefit=benefit, month=month, year=year)
+    forms = build_forms(ctx, kind, talent=talent, benefit=benefit, month=month, year=year,
+                        summary_only=summary_only)
     try:
         with atomic_path(path, hint=_OPEN_ELSEWHERE) as tmp:
             pages = pdf.write_forms(forms, tmp, mask=mask, progress=progress, cancel=cancel)
@@ -807,7 +816,8 @@ def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, tale
     _audit(ctx, "preview" if preview else "print", "form", kind,
            {"form": FORM_KINDS[kind], "file": path.name, "forms": len(forms), "pages": pages, "masked": mask,
             "full_numbers": not mask,
-            "talent": talent_ids[:50], "benefit": benefit, "month": month, "year": year},
+            "talent": talent_ids[:50], "benefit": benefit, "month": month, "year": year}
+           | ({"summary_only": True} if summary_only else {}),
            talent_ids[0] if len(talent_ids) == 1 else None)
     return OutputResult(path, kind, len(forms), pages, mask, time.perf_counter() - started)
 

@@ -11,12 +11,13 @@ import pytest
 from pypdf import PdfReader
 
 from talentdesk.domain import idcard
+from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.entities import Talent
 from talentdesk.outputs import pdf
 from talentdesk.services.office import audit, settings
 from talentdesk.services.exchange import reports
 
-from .seed import D, add_grant, add_talent, scenario
+from .seed import D, add_grant, add_review, add_talent, scenario
 
 
 def _text(path) -> list[str]:
@@ -153,6 +154,35 @@ def test_review_summary_and_registration(office, tmp_path):
     one = tmp_path / "one.pdf"
     res = reports.print_forms(ctx, "review", one, year=2024, talent=_idn(ctx, ids["li"]))
     assert res.rows == 1 and "李娜" in _flat(_text(one)[0]) and "汇总报告" not in _flat(_text(one)[0])
+
+
+def test_review_summary_only_has_just_the_summary_pages(office, tmp_path):
+    ctx = office
+    ids = scenario(ctx)
+    full, summary = tmp_path / "full.pdf", tmp_path / "summary.pdf"
+    for n in range(30):  # enough employers for a summary of more than one page
+        add_review(ctx, add_talent(ctx, f"考核{n}", f"用人单位{n:02d}"), 2024, "合格")
+    whole = reports.print_forms(ctx, "review", full, year=2024)
+    res = reports.print_forms(ctx, "review", summary, year=2024, summary_only=True)
+    registration = len(reports.review_forms(ctx, 2024)) - 1  # one 登记表 per talent, one page each
+    pages = [_flat(p) for p in _text(summary)]
+    assert res.rows == 1 and res.pages == len(pages) == whole.pages - registration >= 2
+    assert not any("考核登记表" in p for p in pages)
+
+    def body(p):  # the page without its 生成时间 footer
+        return re.sub(r"生成时间：[0-9:-]+", "", p)
+
+    assert [body(p) for p in pages] == [body(p) for p in _text_flat(full)[:res.pages]]  # the same totals
+    assert "已考核34人" in pages[0] and "合格31人" in pages[0]
+    ev = [e for e in audit.list_events(ctx) if e.action == "print"][0]
+    assert ev.after["summary_only"] is True and ev.after["pages"] == res.pages
+    with pytest.raises(TalentDeskError, match="汇总报告"):
+        reports.print_forms(ctx, "review", tmp_path / "x.pdf", year=2024, talent=_idn(ctx, ids["li"]),
+                            summary_only=True)
+
+
+def _text_flat(path) -> list[str]:
+    return [_flat(p) for p in _text(path)]
 
 
 def test_recovery_notice(office, tmp_path):
