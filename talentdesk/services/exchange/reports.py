@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from talentdesk.domain import roster
@@ -498,6 +498,31 @@ def _installment_funding(session: Session, ids: list[int], policy_ids: set[str])
     return out
 
 
+def _was_approved():
+    """Grants a reviewer approved (still in force, or cancelled since: their number stays taken)."""
+    return or_(BenefitGrant.status == "approved", BenefitGrant.approved_at.is_not(None))
+
+
+def _approval_numbers(session: Session, grants: list[BenefitGrant]) -> dict[int, tuple[int, int]]:
+    """grant id → (year, rank): the grant's place among the grants approved in the year of
+    its approval date, ordered by approval date then id (the 审批表's 2025-0012). Computed
+    from the stored approval dates, so it is the same on every printout; grants not
+    approved yet have none."""
+    G = BenefitGrant
+    out: dict[int, tuple[int, int]] = {}
+    approved = [g for g in grants if g.approval_date is not None and (g.status == "approved" or g.approved_at)]
+    for year in sorted({g.approval_date.year for g in approved}):
+        lo, hi = _year_range(year)
+        mine = {g.id for g in approved if g.approval_date.year == year}
+        ranked = session.execute(
+            select(G.id).where(G.approval_date.between(lo, hi), _was_approved())
+            .order_by(G.approval_date, G.id)).scalars()
+        for rank, gid in enumerate(ranked, 1):
+            if gid in mine:
+                out[gid] = (year, rank)
+    return out
+
+
 def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: str | None = None) -> list[ApprovalForm]:
     """人才待遇审批表 for approved (or proposed, awaiting approval) grants."""
     off = office(ctx)
@@ -514,6 +539,7 @@ def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: s
             who = f"{t_one.name}的" if t_one else ""
             what = f"“{benefit}”" if benefit else ""
             raise NotFoundError(f"没有找到{who}已批准或待审批的{what}待遇，无法打印审批表")
+        numbers = _approval_numbers(session, grants)
         forms = []
         for g in grants:
             t = session.get(Talent, g.talent_id)
@@ -527,9 +553,10 @@ def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: s
                                      INSTALLMENT_STATUS.get(i.status, i.status), i.condition or "") for i in inst]
             title, doc, basis, quotes = _cites(g.policy_id, [g.benefit_code], g.basis)
             amount = g.total_fen if g.total_fen is not None else sum(s.amount_fen for s in schedule)
-            year = (g.approval_date or dt.date.today()).year
+            number = numbers.get(g.id)
+            doc_no = off.serial_no(*number, "审") if number else f"{off.doc_prefix}审（批准后编号）"
             forms.append(ApprovalForm(
-                office=off, doc_no=off.doc_no(year, g.id, "审"), talent=_talent_details(t, e), agreement=agreement,
+                office=off, doc_no=doc_no, talent=_talent_details(t, e), agreement=agreement,
                 benefit_name=_benefit_name(g.benefit_code, g.benefit_name), policy_title=title,
                 policy_document=doc, amount_fen=amount, schedule=schedule, basis=basis, quotes=quotes,
                 approval_date=g.approval_date, approval_doc_no=g.approval_doc_no,

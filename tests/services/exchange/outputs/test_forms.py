@@ -53,7 +53,7 @@ def test_approval_form(office, tmp_path):
                    "200,000.00", "贰拾万元整", "阿党人才字〔2023〕2号第四十条", "刚性引进人才签订三年以上正式聘用合同",
                    "阿拉善盟人才引进培养和服务保障管理办法", "用人单位", "主管部门", "人才办", "审核意见",
                    "（盖章）", "年月日", "签字", "三方协议", "约定服务期5年", "第1期", "80,000.00", "60,000.00",
-                   "左人才办审〔2023〕", "阿拉善左旗人才工作领导小组办公室", "经办人：李明", "审核人：王芳",
+                   "左人才办审2023-0001", "阿拉善左旗人才工作领导小组办公室", "经办人：李明", "审核人：王芳",
                    "第1页共1页", "生成时间", "批准文号：阿盟人才审〔2023〕"):
         assert _flat(needle) in t, needle
     ev = [e for e in audit.list_events(ctx) if e.action == "print"][0]
@@ -217,6 +217,28 @@ def test_many_approval_forms_in_one_pdf_and_mask(ctx, tmp_path):
     assert any("伍万元整" in p for p in pages)
     ev = [e for e in audit.list_events(ctx) if e.action == "print"][0]
     assert ev.after["forms"] == 7 and ev.after["masked"] is True and ev.talent_id is None
+
+
+def test_approval_form_numbers_count_within_the_year(office, tmp_path):
+    """编号 is the grant's rank among the grants approved in its year (by approval date, then id)."""
+    ctx = office
+    plan = [(D(2026, 6, 1), 100000, "scheduled", {})]
+    names = {}
+    for name, approved, status in (("周二", D(2025, 9, 1), "approved"), ("吴三", D(2025, 3, 1), "approved"),
+                                   ("郑四", D(2026, 1, 5), "approved"), ("冯五", D(2025, 9, 1), "approved"),
+                                   ("陈六", D(2025, 1, 2), "proposed")):  # 陈六 awaits approval: no number
+        tid = add_talent(ctx, name)
+        names[add_grant(ctx, tid, "rent_subsidy", "租房补贴", plan, approved=approved, status=status)] = name
+    out = tmp_path / "numbers.pdf"
+    res = reports.print_forms(ctx, "approval", out, benefit="rent_subsidy")
+    assert res.rows == 5
+    number = {}
+    for page in _text(out):
+        flat = _flat(page)
+        name = next(n for n in names.values() if n in flat)
+        number[name] = re.search(r"编号：(\S+?)(姓名|$)", flat).group(1)
+    assert number == {"吴三": "左人才办审2025-0001", "周二": "左人才办审2025-0002", "冯五": "左人才办审2025-0003",
+                      "郑四": "左人才办审2026-0001", "陈六": "左人才办审（批准后编号）"}
 
 
 def test_long_schedule_is_grouped(ctx, tmp_path):
