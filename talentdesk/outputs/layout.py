@@ -205,6 +205,19 @@ class Block:
     keep_with_next: int = 0  # this many following blocks must share the page
 
 
+def _kept_until(blocks: list[Block], i: int) -> int:
+    """End (exclusive) of the run that must share a page with block ``i``: its
+    ``keep_with_next`` blocks, and theirs in turn (a total kept with the capitals kept
+    with the signatures kept with the note all move together)."""
+    n = len(blocks)
+    end = min(n, i + 1 + blocks[i].keep_with_next)
+    j = i + 1
+    while j < end:
+        end = min(n, max(end, j + 1 + blocks[j].keep_with_next))
+        j += 1
+    return end
+
+
 def paginate(blocks: list[Block], first: float, other: float) -> list[list[Block]]:
     """Split blocks into pages of ``first`` then ``other`` points of height."""
     pages: list[list[Block]] = [[]]
@@ -213,7 +226,7 @@ def paginate(blocks: list[Block], first: float, other: float) -> list[list[Block
     n = len(blocks)
     while i < n:
         b = blocks[i]
-        need = b.height + sum(blocks[j].height for j in range(i + 1, min(n, i + 1 + b.keep_with_next)))
+        need = b.height + sum(blocks[j].height for j in range(i + 1, _kept_until(blocks, i)))
         if need > room and pages[-1]:
             pages.append([])
             room = other

@@ -326,9 +326,13 @@ def batch_blocks(pen: Pen, form: BatchForm, mask: bool) -> list[Block]:
     rest = W - sum(w for _, w, _ in fixed)
     fixed[3] = ("用人单位", max(90.0, rest), "value")
     widths = [w for _, w, _ in fixed]
+    if sum(widths) > W:  # many funding levels: narrow every column so the table keeps to the margins
+        scale = W / sum(widths)
+        widths = [w * scale for w in widths]
+    widths[3] += W - sum(widths)  # the table is exactly as wide as the 大写 row and the signature boxes
     styles = [s for _, _, s in fixed]
     size = SMALL
-    header = grid_row(pen, [(w, lab, "label") for lab, w, _ in fixed], size=size, min_h=26)
+    header = grid_row(pen, [(w, lab, "label") for w, (lab, _, _) in zip(widths, fixed)], size=size, min_h=26)
 
     def row(values: list[str]) -> Block:
         return grid_row(pen, [(w, v, s) for w, v, s in zip(widths, values, styles)], size=size, min_h=20)
@@ -392,7 +396,7 @@ def batch_blocks(pen: Pen, form: BatchForm, mask: bool) -> list[Block]:
             p.text(xx + 8, y - 18, f"{role}（签字）：{name}", BODY)
             p.text(xx + third - 10, y - h + 10, "年      月      日", BODY, "right")
 
-    sigs = Block(66, draw_sigs, keep_with_next=1)
+    sigs = Block(72, draw_sigs, keep_with_next=1)  # 66 of boxes, a gap above the note
     blocks[-1].keep_with_next = 1
     blocks.append(sigs)
     blocks.append(text_block(pen, "说明：本表金额由系统按发放计划汇总，单位为元；请核对无误后签字盖章，随发放凭证报财政部门。",

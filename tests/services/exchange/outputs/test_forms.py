@@ -286,3 +286,53 @@ def test_wrap_keeps_punctuation_and_fits():
     lines, size = pen.fit("旗（区）级（元）", 60, 20, 9)
     assert size < 9 and all(pen.width(ln, size) <= 60.5 for ln in lines)
     assert pdf.PORTRAIT[0] < pdf.PORTRAIT[1]
+
+
+class _Recorder:
+    """A stand-in canvas that records the calls the renderer makes."""
+
+    def __init__(self):
+        self.ops = []
+
+    def __getattr__(self, name):
+        return lambda *a, **k: self.ops.append((name, a))
+
+
+def _page_rects(form) -> list[list[tuple[float, float, float, float]]]:
+    """The cell rectangles (x, y, w, h) drawn on each page."""
+    rec = _Recorder()
+    pdf.write_forms([form], "unused.pdf", canvas_factory=lambda path, title: rec)
+    pages = [[]]
+    for name, args in rec.ops:
+        if name == "showPage":
+            pages.append([])
+        elif name == "rect":
+            pages[-1].append(tuple(round(v, 2) for v in args[:4]))
+    return pages[:-1]
+
+
+@pytest.mark.parametrize("levels", [1, 2, 3])
+def test_batch_form_last_page_lines_up_with_the_first(levels):
+    """Whatever falls on the last page, the table's columns there are page 1's, the table
+    keeps to the margins, and the 合计 and the signatures never end up on a page alone."""
+    import datetime as dt
+
+    from talentdesk.outputs.model import BatchForm, BatchLine, Office
+
+    names = ["盟级", "旗（区）级", "自治区级"][:levels]
+    ncols = 9 + levels  # 序号 … 金额, one per level, 状态
+    left, right = pdf.MARGIN_X, pdf.LANDSCAPE[0] - pdf.MARGIN_X
+    for n in range(8, 40):
+        lines = [BatchLine(f"张{i}", "152921199005010012", "阿拉善盟农牧科学研究所", "生活补贴" if i < n // 2 else "租房补贴",
+                           1, dt.date(2024, 3, 1), 100000, {lv: 100000 // levels for lv in names}, "待发放")
+                 for i in range(n)]
+        pages = _page_rects(BatchForm(Office(), "人才办发〔2024〕3号", 2024, 3, lines, names))
+        if len(pages) < 2:
+            continue
+        header = [(x, w) for x, y, w, h in pages[0][:ncols]]
+        assert header[0][0] == left and round(header[-1][0] + header[-1][1], 1) == round(right, 1), (n, header)
+        for i, rects in enumerate(pages):
+            assert [(x, w) for x, y, w, h in rects[:ncols]] == header, (n, i)  # the header, column for column
+            assert all(left - 0.01 <= x and x + w <= right + 0.01 for x, y, w, h in rects), (n, i)
+        edges = {round(x + w, 1) for x, y, w, h in pages[-1]}
+        assert round(right, 1) in edges and max(edges) == round(right, 1), n  # 大写 row and signatures too
