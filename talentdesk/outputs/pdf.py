@@ -26,6 +26,9 @@ BODY = 10.5  # 五号
 SMALL = 9.0  # 小五
 TITLE = 18.0  # 小二
 ROW_H = 24.0
+# write_forms lays every form out first to know the page count; the layouts of this many
+# forms are kept for drawing (about 30 KB each), the others are laid out again.
+KEEP_LAID = 300
 
 
 class CancelledWrite(Exception):
@@ -668,12 +671,15 @@ def write_forms(forms: Iterable, path: str | Path, *, mask: bool = False, progre
     pen = Pen(c)
     if progress is not None:
         progress(0, None)
-    laid = []
-    for form in forms:
+    laid: list[_Laid | None] = []  # the first KEEP_LAID forms' layouts, drawn as they are
+    total = 0
+    for i, form in enumerate(forms):
         if is_cancelled(cancel):
             raise CancelledWrite()
-        laid.append(_layout(pen, form, mask))
-    total = sum(len(f.pages) for f in laid)
+        f = _layout(pen, form, mask)
+        total += len(f.pages)
+        if i < KEEP_LAID:
+            laid.append(f)
     done = 0
 
     def page_done() -> None:
@@ -684,7 +690,11 @@ def write_forms(forms: Iterable, path: str | Path, *, mask: bool = False, progre
         if is_cancelled(cancel):
             raise CancelledWrite()
 
-    for f in laid:
+    for i, form in enumerate(forms):
+        if i < len(laid):
+            f, laid[i] = laid[i], None  # drawn once: let it go
+        else:  # laid out again rather than kept: memory stays flat however many forms
+            f = _layout(pen, form, mask)
         _draw(pen, f, page_done)
     c.save()
     return total

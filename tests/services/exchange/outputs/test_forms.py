@@ -336,3 +336,24 @@ def test_batch_form_last_page_lines_up_with_the_first(levels):
             assert all(left - 0.01 <= x and x + w <= right + 0.01 for x, y, w, h in rects), (n, i)
         edges = {round(x + w, 1) for x, y, w, h in pages[-1]}
         assert round(right, 1) in edges and max(edges) == round(right, 1), n  # 大写 row and signatures too
+
+
+def test_progress_counts_pages_also_for_forms_laid_out_again(office, tmp_path, monkeypatch):
+    """Pages are counted before drawing; forms past KEEP_LAID are laid out again when drawn
+    (memory stays flat) and come out the same."""
+    ctx = office
+    scenario(ctx)
+    seen = []
+    kept = reports.print_forms(ctx, "review", tmp_path / "kept.pdf", year=2024,
+                               progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, None) and seen[1:] == [(n, kept.pages) for n in range(1, kept.pages + 1)]
+    monkeypatch.setattr(pdf, "KEEP_LAID", 1)
+    seen.clear()
+    again = reports.print_forms(ctx, "review", tmp_path / "again.pdf", year=2024,
+                                progress=lambda d, t: seen.append((d, t)))
+    assert again.pages == kept.pages and seen[-1] == (kept.pages, kept.pages)
+
+    def body(p):
+        return re.sub(r"生成时间：[0-9:-]+", "", p)
+
+    assert [body(p) for p in _text_flat(tmp_path / "again.pdf")] == [body(p) for p in _text_flat(tmp_path / "kept.pdf")]
