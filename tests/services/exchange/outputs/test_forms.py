@@ -241,6 +241,27 @@ def test_approval_form_numbers_count_within_the_year(office, tmp_path):
                       "郑四": "左人才办审2026-0001", "陈六": "左人才办审（批准后编号）"}
 
 
+def test_approval_form_numbers_stay_when_an_earlier_grant_is_cancelled(office, tmp_path):
+    """A grant cancelled after its approval keeps its place: the numbers printed after it
+    do not move (a rejected proposal was never approved and takes none)."""
+    import datetime as dt
+
+    from talentdesk.models.entities import BenefitGrant
+
+    ctx = office
+    plan = [(D(2026, 6, 1), 100000, "scheduled", {})]
+    cancelled = add_grant(ctx, add_talent(ctx, "钱一"), "rent_subsidy", "租房补贴", plan, approved=D(2025, 2, 1),
+                          status="cancelled")
+    add_grant(ctx, add_talent(ctx, "褚二"), "rent_subsidy", "租房补贴", plan, approved=D(2025, 2, 2), status="rejected")
+    with ctx.write() as s:
+        s.get(BenefitGrant, cancelled).approved_at = dt.datetime(2025, 2, 1, 9, 0)
+    add_grant(ctx, add_talent(ctx, "卫三"), "rent_subsidy", "租房补贴", plan, approved=D(2025, 3, 1))
+    out = tmp_path / "n.pdf"
+    reports.print_forms(ctx, "approval", out, benefit="rent_subsidy")
+    (page,) = _text_flat(out)
+    assert "卫三" in page and "编号：左人才办审2025-0002" in page
+
+
 def test_long_schedule_is_grouped(ctx, tmp_path):
     tid = add_talent(ctx, "钱多")
     add_grant(ctx, tid, "postdoc_living", "博士后生活补助",
