@@ -245,3 +245,17 @@ def test_commit_names_the_person_once_per_error_and_counts_rows(qtbot, wizard, u
     assert "✗ 第6行 赵坏：身份证号：校验位错误（应为5），请核对号码" in lines
     assert sum(line.startswith("✗ 第7行 孙错：") for line in lines) == 2
     assert not any(re.search(r"(身份证号|学历|引进日期)：\1", line) for line in lines), lines
+
+
+def test_preview_marks_rows_whose_errors_are_not_listed(qtbot, wizard, tmp_path, monkeypatch):
+    import importlib
+
+    check = importlib.import_module("talentdesk.services.exchange.importer.validate")
+    monkeypatch.setattr(check, "MAX_ERRORS_KEPT", 1)  # only the first error is listed
+    model = _to_preview(qtbot, wizard, make_clerks_roster(tmp_path / "花名册.xlsx"))
+    assert wizard.validation.errors_omitted == 2  # row 7's two errors are counted, not listed
+    by_row = {int(model.headerData(r, Qt.Orientation.Vertical)): r for r in range(model.rowCount())}
+    status, reason = (model.data(model.index(by_row[7], c)) for c in (0, 1))
+    assert status == "有错误" and "未逐条列出" in reason
+    wizard.preview_page.only_errors.setChecked(True)
+    assert [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())] == ["6", "7"]

@@ -399,9 +399,11 @@ class PreviewModel(QAbstractTableModel):
         self._grey = QBrush(QColor(140, 140, 140))
 
     def load(self, grid, header_row: int, headers: list[str], issues, only_errors: bool, *,
-             skipped: dict[int, str] | None = None, parsers: dict[int, Any] | None = None) -> None:
+             skipped: dict[int, str] | None = None, parsers: dict[int, Any] | None = None,
+             error_rows: set[int] | frozenset = frozenset()) -> None:
         """``skipped``: {excel row: why} of the non-blank lines the check left out (blank
-        lines are found here); ``parsers``: {file column: parse} for the date columns."""
+        lines are found here); ``parsers``: {file column: parse} for the date columns;
+        ``error_rows``: every row with an error, also those whose errors are not listed."""
         self.beginResetModel()
         self.grid = grid
         self.headers = list(self.LEAD) + list(headers)
@@ -409,12 +411,14 @@ class PreviewModel(QAbstractTableModel):
         self.width = len(self.headers)
         self.parsers = dict(parsers or {})
         start = header_row  # grid index of the first data row (header_row is 1-based)
-        bad_rows = {r for (r, _c) in issues}
+        bad_rows = {r for (r, _c) in issues} | set(error_rows)
         reasons: dict[int, list[str]] = {}
         for (r, c), messages in sorted(issues.items(), key=lambda kv: (kv[0][0], -1 if kv[0][1] is None
                                                                         else kv[0][1])):
             reasons.setdefault(r, []).extend(messages)
         self.reasons = {r: "；".join(m) for r, m in reasons.items()}
+        for r in error_rows:  # beyond the errors listed: counted, not described
+            self.reasons.setdefault(r, tr("（本行有错误，未逐条列出：请先改正已列出的错误后重新检查）"))
         self.skipped = {}
         for g in range(start, len(grid)):
             why = (skipped or {}).get(g + 1)
@@ -623,7 +627,7 @@ class PreviewPage(QWizardPage):
         parsers = {c.index: specs[c.field].parse for c in layout.columns
                    if c.field in specs and specs[c.field].kind == "date"}
         self.model.load(grid, layout.header_row, headers, v.errors_by_cell(), self.only_errors.isChecked(),
-                        skipped=dict(v.check.skipped_lines), parsers=parsers)
+                        skipped=dict(v.check.skipped_lines), parsers=parsers, error_rows=v.check.error_rows)
         fm = self.view.fontMetrics()
         model = self.model
         sample = range(min(50, model.rowCount()))
