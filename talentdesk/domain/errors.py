@@ -46,6 +46,15 @@ class FieldError:
     def as_dict(self) -> dict:
         return {"field": self.field, "column": self.label, "value": _show(self.value), "message": self.message}
 
+    @staticmethod
+    def labelled(label: str, detail: object) -> str:
+        """“label：detail”, the label said once: 身份证号：校验位错误（应为5）…, not
+        身份证号：身份证号校验位错误（应为5）… when the detail (a parser's message) starts with it."""
+        text = str(detail)
+        if text.startswith(label) and len(text) > len(label):
+            text = text[len(label):].lstrip("：:")
+        return f"{label}：{text}"
+
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"FieldError({self.field!r}, {self.value!r}, {self.message!r})"
 

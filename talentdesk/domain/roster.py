@@ -190,7 +190,7 @@ def parse_record(raw: dict[str, Any], *, by: str = "key", partial: bool = False,
         try:
             record[col.key] = col.parse(value)
         except ValueError as exc:
-            errors.append(FieldError(col.key, col.label, value, f"{col.label}：{exc}"))
+            errors.append(FieldError(col.key, col.label, value, FieldError.labelled(col.label, exc)))
     failed = {e.field for e in errors}
     errors.extend(cross_check(record, raw_keys=set(record), partial=partial, today=today, failed=failed))
     return record, errors
@@ -260,7 +260,7 @@ def cross_check_columns(columns: dict[str, list], n: int, *, raw_keys: set[str] 
             try:
                 info = parse(number)
             except ValueError as exc:  # a number that only looked right (the import's fast path)
-                add(i, FieldError("id_number", "身份证号", number, f"身份证号：{exc}"))
+                add(i, FieldError("id_number", "身份证号", number, FieldError.labelled("身份证号", exc)))
                 continue
             birth = births[i]
             if birth is None:

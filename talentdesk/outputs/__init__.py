@@ -33,11 +33,14 @@ mask=None, progress=None, cancel=None) -> OutputResult``
     with ``benefit`` prints all approved grants of that benefit, many forms in one
     PDF) | ``batch`` (补贴发放审批表; ``month`` "YYYY-MM") | ``review`` (年度考核汇总报告
     plus one 年度考核登记表 per talent for ``year``; with ``talent`` only that
-    talent's 登记表) | ``recovery`` (追回通知书 for the talent's departure).
+    talent's 登记表; ``summary_only=True`` the 汇总报告 alone) | ``recovery`` (追回通知书
+    for the talent's departure).
 
 Both write to a temporary file beside ``path`` and rename it at the end, so a
 cancelled or failed run leaves no half-written file. ``progress(done, total)`` is
-called every few hundred rows (ledgers) or every form (PDF); ``total`` may be None.
+called every few hundred rows (ledgers) or every page (PDF: every form is laid out
+first, with ``progress(0, None)``, then ``progress(page, pages)`` after each page drawn);
+``total`` may be None.
 ``cancel`` is a ``threading.Event`` (or any object with ``is_set()``, or a callable
 returning bool); when it is set the call raises ``reports.Cancelled`` (a
 ``TalentDeskError`` with the message “已取消”). Expected problems (nothing to print,

@@ -63,9 +63,11 @@ class Pen:
             self._str_widths[text] = total
         return total * size
 
-    def new_form(self) -> None:
-        """Forget the wrap cache (it only serves layout and drawing of one form)."""
-        self._wraps.clear()
+    def new_form(self, wraps: dict | None = None) -> dict:
+        """Start a fresh wrap cache (it only serves layout and drawing of one form), or
+        take back ``wraps``, the cache a form was laid out with; returns the cache."""
+        self._wraps = {} if wraps is None else wraps
+        return self._wraps
 
     def wrap(self, text: str, width: float, size: float) -> list[str]:
         """Lines no wider than ``width`` (a single overlong token is split by characters)."""
@@ -203,6 +205,19 @@ class Block:
     keep_with_next: int = 0  # this many following blocks must share the page
 
 
+def _kept_until(blocks: list[Block], i: int) -> int:
+    """End (exclusive) of the run that must share a page with block ``i``: its
+    ``keep_with_next`` blocks, and theirs in turn (a total kept with the capitals kept
+    with the signatures kept with the note all move together)."""
+    n = len(blocks)
+    end = min(n, i + 1 + blocks[i].keep_with_next)
+    j = i + 1
+    while j < end:
+        end = min(n, max(end, j + 1 + blocks[j].keep_with_next))
+        j += 1
+    return end
+
+
 def paginate(blocks: list[Block], first: float, other: float) -> list[list[Block]]:
     """Split blocks into pages of ``first`` then ``other`` points of height."""
     pages: list[list[Block]] = [[]]
@@ -211,7 +226,7 @@ def paginate(blocks: list[Block], first: float, other: float) -> list[list[Block
     n = len(blocks)
     while i < n:
         b = blocks[i]
-        need = b.height + sum(blocks[j].height for j in range(i + 1, min(n, i + 1 + b.keep_with_next)))
+        need = b.height + sum(blocks[j].height for j in range(i + 1, _kept_until(blocks, i)))
         if need > room and pages[-1]:
             pages.append([])
             room = other

@@ -45,6 +45,10 @@ class Office:
         """``人才办审〔2024〕12号`` from the prefix, a kind character, the year and a sequence."""
         return f"{self.doc_prefix}{kind}〔{year}〕{seq}号"
 
+    def serial_no(self, year: int, seq: int, kind: str = "") -> str:
+        """``人才办审2025-0012``: a form's number within its year (the 人才待遇审批表)."""
+        return f"{self.doc_prefix}{kind}{year}-{seq:04d}"
+
 
 # ------------------------------------------------------------------ ledgers
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -25,6 +26,9 @@ BODY = 10.5  # 五号
 SMALL = 9.0  # 小五
 TITLE = 18.0  # 小二
 ROW_H = 24.0
+# write_forms lays every form out first to know the page count; the layouts of this many
+# forms are kept for drawing (about 30 KB each), the others are laid out again.
+KEEP_LAID = 300
 
 
 class CancelledWrite(Exception):
@@ -142,28 +146,50 @@ def _footer(p: Pen, size: tuple[float, float], page: int, pages: int, generated:
         p.text(w - MARGIN_X, y, doc_no, SMALL, "right")
 
 
-def _render(pen: Pen, blocks: list[Block], size: tuple[float, float], generated: dt.datetime, doc_no: str,
-            cont_title: str = "") -> int:
-    """Paginate and draw one form; returns its page count."""
+@dataclass
+class _Laid:
+    """One form split into pages, ready to draw (its wrap cache kept for drawing)."""
+
+    pages: list[list[Block]]
+    size: tuple[float, float]
+    generated: dt.datetime
+    doc_no: str
+    cont: Block | None
+    wraps: dict
+
+
+def _layout(pen: Pen, form, mask: bool) -> _Laid:
+    """Build one form's blocks and paginate them (nothing is drawn yet)."""
+    wraps = pen.new_form()
+    blocks, size, doc_no, cont_title = form_blocks(pen, form, mask)
     w, h = size
     avail = h - MARGIN_TOP - MARGIN_BOTTOM
     cont = title_block(pen, cont_title + "（续）", w - 2 * MARGIN_X) if cont_title else None
     pages = paginate(blocks, avail, avail - (cont.height if cont else 0))
-    n = len(pages)
+    return _Laid(pages, size, form.generated_at, doc_no, cont, wraps)
+
+
+def _draw(pen: Pen, laid: _Laid, on_page: Callable[[], None] | None = None) -> int:
+    """Draw one laid-out form; returns its page count. ``on_page`` runs after each page."""
+    pen.new_form(laid.wraps)
+    w, h = laid.size
+    n = len(laid.pages)
     c = pen.c
-    for i, page in enumerate(pages, 1):
-        c.setPageSize(size)
+    for i, page in enumerate(laid.pages, 1):
+        c.setPageSize(laid.size)
         c.setLineWidth(0.8)
         y = h - MARGIN_TOP
-        if i > 1 and cont is not None:
-            cont.draw(pen, MARGIN_X, y)
-            y -= cont.height
+        if i > 1 and laid.cont is not None:
+            laid.cont.draw(pen, MARGIN_X, y)
+            y -= laid.cont.height
         for b in page:
             b.draw(pen, MARGIN_X, y)
             y -= b.height
-        _footer(pen, size, i, n, generated, doc_no)
+        _footer(pen, laid.size, i, n, laid.generated, laid.doc_no)
         c.showPage()
         pen._state = None
+        if on_page is not None:
+            on_page()
     return n
 
 
@@ -303,9 +329,13 @@ def batch_blocks(pen: Pen, form: BatchForm, mask: bool) -> list[Block]:
     rest = W - sum(w for _, w, _ in fixed)
     fixed[3] = ("用人单位", max(90.0, rest), "value")
     widths = [w for _, w, _ in fixed]
+    if sum(widths) > W:  # many funding levels: narrow every column so the table keeps to the margins
+        scale = W / sum(widths)
+        widths = [w * scale for w in widths]
+    widths[3] += W - sum(widths)  # the table is exactly as wide as the 大写 row and the signature boxes
     styles = [s for _, _, s in fixed]
     size = SMALL
-    header = grid_row(pen, [(w, lab, "label") for lab, w, _ in fixed], size=size, min_h=26)
+    header = grid_row(pen, [(w, lab, "label") for w, (lab, _, _) in zip(widths, fixed)], size=size, min_h=26)
 
     def row(values: list[str]) -> Block:
         return grid_row(pen, [(w, v, s) for w, v, s in zip(widths, values, styles)], size=size, min_h=20)
@@ -369,7 +399,7 @@ def batch_blocks(pen: Pen, form: BatchForm, mask: bool) -> list[Block]:
             p.text(xx + 8, y - 18, f"{role}（签字）：{name}", BODY)
             p.text(xx + third - 10, y - h + 10, "年      月      日", BODY, "right")
 
-    sigs = Block(66, draw_sigs, keep_with_next=1)
+    sigs = Block(72, draw_sigs, keep_with_next=1)  # 66 of boxes, a gap above the note
     blocks[-1].keep_with_next = 1
     blocks.append(sigs)
     blocks.append(text_block(pen, "说明：本表金额由系统按发放计划汇总，单位为元；请核对无误后签字盖章，随发放凭证报财政部门。",
@@ -628,22 +658,43 @@ def make_canvas(path: str | Path, title: str = "TalentDesk"):
 
 def write_forms(forms: Iterable, path: str | Path, *, mask: bool = False, progress=None, cancel=None,
                 canvas_factory: Callable | None = None) -> int:
-    """Draw every form into one PDF; returns the number of pages."""
+    """Draw every form into one PDF; returns the number of pages.
+
+    Every form is laid out first, so the page count is known before drawing:
+    ``progress(0, None)`` while laying out, then ``progress(page, pages)`` after each
+    page drawn (the GUI shows “正在生成第 N / M 页”)."""
     forms = list(forms)
     first = forms[0] if forms else None
     title = {ApprovalForm: "人才待遇审批表", BatchForm: "补贴发放审批表", ReviewForm: "年度考核登记表",
              ReviewSummary: "年度考核汇总报告", RecoveryNotice: "追回通知书"}.get(type(first), "TalentDesk")
     c = (canvas_factory or make_canvas)(path, title)
     pen = Pen(c)
-    pages = 0
-    total = len(forms)
-    for i, form in enumerate(forms, 1):
+    if progress is not None:
+        progress(0, None)
+    laid: list[_Laid | None] = []  # the first KEEP_LAID forms' layouts, drawn as they are
+    total = 0
+    for i, form in enumerate(forms):
         if is_cancelled(cancel):
             raise CancelledWrite()
-        pen.new_form()
-        blocks, size, doc_no, cont = form_blocks(pen, form, mask)
-        pages += _render(pen, blocks, size, form.generated_at, doc_no, cont)
+        f = _layout(pen, form, mask)
+        total += len(f.pages)
+        if i < KEEP_LAID:
+            laid.append(f)
+    done = 0
+
+    def page_done() -> None:
+        nonlocal done
+        done += 1
         if progress is not None:
-            progress(i, total)
+            progress(done, total)
+        if is_cancelled(cancel):
+            raise CancelledWrite()
+
+    for i, form in enumerate(forms):
+        if i < len(laid):
+            f, laid[i] = laid[i], None  # drawn once: let it go
+        else:  # laid out again rather than kept: memory stays flat however many forms
+            f = _layout(pen, form, mask)
+        _draw(pen, f, page_done)
     c.save()
-    return pages
+    return total

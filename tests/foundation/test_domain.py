@@ -224,3 +224,15 @@ def test_mobile_numbers_as_clerks_write_them(raw):
 def test_free_text_keeps_chinese_punctuation_and_folds_digits():
     assert values.clean_text("因家庭原因，回原籍工作（已批准）。") == "因家庭原因，回原籍工作（已批准）。"
     assert values.clean_text("　ＡＢＣ１２３－４　") == "ABC123-4"
+
+
+def test_field_messages_say_the_label_once():
+    from talentdesk.domain import roster
+    from talentdesk.domain.errors import FieldError
+
+    assert FieldError.labelled("身份证号", "身份证号校验位错误（应为5），请核对号码") == "身份证号：校验位错误（应为5），请核对号码"
+    assert FieldError.labelled("学历", "“小学”不是有效的学历") == "学历：“小学”不是有效的学历"
+    assert FieldError.labelled("身份证号", "身份证号") == "身份证号：身份证号"
+    record, errors = roster.parse_record({"姓名": "张伟", "身份证号": "15292119900101123X"}, by="label", partial=True)
+    message = next(e.message for e in errors if e.field == "id_number")
+    assert message.startswith("身份证号：") and "身份证号：身份证号" not in message

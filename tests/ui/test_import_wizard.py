@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from talentdesk.domain import idcard
@@ -161,3 +163,99 @@ def test_drop_a_file_and_ctrl_i(qtbot, main_window, ui_env, tmp_path):
     assert wizard.file_page.path.text() == str(path)
     assert wizard.file_page.isComplete()
     wizard.reject()
+
+
+def make_clerks_roster(path):
+    """What employers send: an Excel serial in a date column, blank lines, a 合计 and a
+    填表人 line under the table, and two bad rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "花名册"
+    ws.append(["阿拉善盟农牧科学研究所 2024年引进人才花名册"])
+    ws.append(HEADER)
+    for i, name in enumerate(["张伟", "李娜"]):
+        number = idcard.make("152921", dt.date(1990, 1, 1 + i), 101 + 2 * i)
+        ws.append([i + 1, name, number, "博士研究生", "博士", "招聘", "阿拉善盟农牧科学研究所", "阿拉善左旗",
+                   42552 + i, "13800138000", ""])  # row 3: 2016-07-01 as a plain number
+    ws.append([])  # row 5
+    ws.append([3, "赵坏", "15292119900101123X", "博士研究生", "博士", "招聘", "阿拉善盟农牧科学研究所", "阿拉善左旗",
+               "2024-03-01", "13800138000", ""])  # row 6: wrong check digit
+    ws.append([4, "孙错", idcard.make("152921", dt.date(1991, 1, 1), 111), "小学", "博士", "招聘",
+               "阿拉善盟农牧科学研究所", "阿拉善左旗", "2024-13-01", "13800138000", ""])  # row 7: two errors
+    ws.append([])  # row 8
+    ws.append(["合计", "4人"])  # row 9
+    ws.append(["填表人：李明", None, None, "填报日期：2024年3月5日"])  # row 10
+    wb.save(path)
+    return path
+
+
+def _to_preview(qtbot, wizard, path):
+    with qtbot.waitSignal(wizard.file_page.set_path(str(path)).finished, timeout=20000):
+        pass
+    wizard.next()
+    wizard.next()
+    wizard.next()
+    with qtbot.waitSignal(wizard.preview_page.op.finished, timeout=20000):
+        pass
+    return wizard.preview_page.model
+
+
+def _column(model, header):
+    return model.headers.index(header)
+
+
+def test_preview_shows_dates_skipped_lines_and_reasons(qtbot, wizard, tmp_path):
+    model = _to_preview(qtbot, wizard, make_clerks_roster(tmp_path / "花名册.xlsx"))
+    by_row = {int(model.headerData(r, Qt.Orientation.Vertical)): r for r in range(model.rowCount())}
+    assert sorted(by_row) == list(range(3, 11))
+
+    def cell(row, header):
+        return model.data(model.index(by_row[row], _column(model, header)))
+
+    assert cell(3, "引进日期") == "2016-07-01" and cell(4, "引进日期") == "2016-07-02"  # not 42552
+    assert cell(7, "引进日期") == "2024-13-01"  # not a date: as written
+    assert [cell(r, "检查结果") for r in range(3, 11)] == [
+        "可导入", "可导入", "跳过（空行）", "有错误", "有错误", "跳过（空行）", "跳过（合计行）", "跳过（说明或签字行）"]
+    assert cell(6, "错误原因") == "身份证号：校验位错误（应为5），请核对号码"  # the label once
+    reasons = cell(7, "错误原因")
+    assert "学历" in reasons and "引进日期" in reasons and "；" in reasons
+    assert cell(3, "错误原因") == "" and cell(9, "错误原因") == ""
+    grey = model.data(model.index(by_row[9], _column(model, "检查结果")), Qt.ItemDataRole.ForegroundRole)
+    assert grey is not None  # skipped lines are greyed out
+    wizard.preview_page.only_errors.setChecked(True)
+    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == ["有错误", "有错误"]
+
+
+def test_commit_names_the_person_once_per_error_and_counts_rows(qtbot, wizard, ui_env, tmp_path):
+    import threading
+
+    _to_preview(qtbot, wizard, make_clerks_roster(tmp_path / "花名册.xlsx"))
+    release = threading.Event()
+    ui_env.runner.write_pool.start(lambda: release.wait(30))  # hold the write thread
+    try:
+        wizard.next()
+        commit = wizard.commit_page
+        bar = commit.progress
+        assert (bar.minimum(), bar.maximum(), bar.value()) == (0, 2, 0)  # determinate: 2 rows to write
+    finally:
+        release.set()
+    with qtbot.waitSignal(commit.op.finished, timeout=30000):
+        pass
+    lines = [commit.details.item(i).text() for i in range(commit.details.count())]
+    assert "✗ 第6行 赵坏：身份证号：校验位错误（应为5），请核对号码" in lines
+    assert sum(line.startswith("✗ 第7行 孙错：") for line in lines) == 2
+    assert not any(re.search(r"(身份证号|学历|引进日期)：\1", line) for line in lines), lines
+
+
+def test_preview_marks_rows_whose_errors_are_not_listed(qtbot, wizard, tmp_path, monkeypatch):
+    import importlib
+
+    check = importlib.import_module("talentdesk.services.exchange.importer.validate")
+    monkeypatch.setattr(check, "MAX_ERRORS_KEPT", 1)  # only the first error is listed
+    model = _to_preview(qtbot, wizard, make_clerks_roster(tmp_path / "花名册.xlsx"))
+    assert wizard.validation.errors_omitted == 2  # row 7's two errors are counted, not listed
+    by_row = {int(model.headerData(r, Qt.Orientation.Vertical)): r for r in range(model.rowCount())}
+    status, reason = (model.data(model.index(by_row[7], c)) for c in (0, 1))
+    assert status == "有错误" and "未逐条列出" in reason
+    wizard.preview_page.only_errors.setChecked(True)
+    assert [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())] == ["6", "7"]

@@ -43,8 +43,11 @@ def cmd_review(args, app) -> int:
     from talentdesk.services.exchange import reports
 
     _check(args)
-    r = reports.print_forms(app.context(), "review", args.out, year=args.year, talent=args.talent, mask=mask_option(args))
-    return _done(app, r, "年度考核汇总报告和登记表" if not args.talent else "年度考核登记表")
+    r = reports.print_forms(app.context(), "review", args.out, year=args.year, talent=args.talent, mask=mask_option(args),
+                            summary_only=args.summary_only)
+    what = ("年度考核汇总报告" if args.summary_only else
+            "年度考核汇总报告和登记表" if not args.talent else "年度考核登记表")
+    return _done(app, r, what)
 
 
 def cmd_recovery(args, app) -> int:
@@ -71,6 +74,7 @@ def register(sub) -> None:
     r = s.add_parser("review", help="年度考核汇总报告和年度考核登记表")
     r.add_argument("--year", type=int, required=True, help="考核年度")
     r.add_argument("--talent", help="只打印这名人才的登记表（身份证号）")
+    r.add_argument("--summary-only", action="store_true", help="只打印汇总报告，不含每人一张的登记表")
     r.set_defaults(func=cmd_review)
 
     c = s.add_parser("recovery", help="追回人才补贴通知书")

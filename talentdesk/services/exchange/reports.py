@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from talentdesk.domain import employer_attrs, roster
@@ -505,6 +505,31 @@ def _installment_funding(session: Session, ids: list[int], policy_ids: set[str])
     return out
 
 
+def _was_approved():
+    """Grants a reviewer approved (still in force, or cancelled since: their number stays taken)."""
+    return or_(BenefitGrant.status == "approved", BenefitGrant.approved_at.is_not(None))
+
+
+def _approval_numbers(session: Session, grants: list[BenefitGrant]) -> dict[int, tuple[int, int]]:
+    """grant id → (year, rank): the grant's place among the grants approved in the year of
+    its approval date, ordered by approval date then id (the 审批表's 2025-0012). Computed
+    from the stored approval dates, so it is the same on every printout; grants not
+    approved yet have none."""
+    G = BenefitGrant
+    out: dict[int, tuple[int, int]] = {}
+    approved = [g for g in grants if g.approval_date is not None and (g.status == "approved" or g.approved_at)]
+    for year in sorted({g.approval_date.year for g in approved}):
+        lo, hi = _year_range(year)
+        mine = {g.id for g in approved if g.approval_date.year == year}
+        ranked = session.execute(
+            select(G.id).where(G.approval_date.between(lo, hi), _was_approved())
+            .order_by(G.approval_date, G.id)).scalars()
+        for rank, gid in enumerate(ranked, 1):
+            if gid in mine:
+                out[gid] = (year, rank)
+    return out
+
+
 def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: str | None = None) -> list[ApprovalForm]:
     """人才待遇审批表 for approved (or proposed, awaiting approval) grants."""
     off = office(ctx)
@@ -521,6 +546,7 @@ def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: s
             who = f"{t_one.name}的" if t_one else ""
             what = f"“{benefit}”" if benefit else ""
             raise NotFoundError(f"没有找到{who}已批准或待审批的{what}待遇，无法打印审批表")
+        numbers = _approval_numbers(session, grants)
         forms = []
         for g in grants:
             t = session.get(Talent, g.talent_id)
@@ -534,9 +560,10 @@ def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: s
                                      INSTALLMENT_STATUS.get(i.status, i.status), i.condition or "") for i in inst]
             title, doc, basis, quotes = _cites(g.policy_id, [g.benefit_code], g.basis)
             amount = g.total_fen if g.total_fen is not None else sum(s.amount_fen for s in schedule)
-            year = (g.approval_date or dt.date.today()).year
+            number = numbers.get(g.id)
+            doc_no = off.serial_no(*number, "审") if number else f"{off.doc_prefix}审（批准后编号）"
             forms.append(ApprovalForm(
-                office=off, doc_no=off.doc_no(year, g.id, "审"), talent=_talent_details(t, e), agreement=agreement,
+                office=off, doc_no=doc_no, talent=_talent_details(t, e), agreement=agreement,
                 benefit_name=_benefit_name(g.benefit_code, g.benefit_name), policy_title=title,
                 policy_document=doc, amount_fen=amount, schedule=schedule, basis=basis, quotes=quotes,
                 approval_date=g.approval_date, approval_doc_no=g.approval_doc_no,
@@ -597,10 +624,13 @@ def _review_rows(session: Session, year: int, talent_id: int | None):
     return session.execute(stmt.order_by(E.name, T.name, T.id)).all()
 
 
-def review_forms(ctx: ServiceContext, year: int, *, talent: str | None = None) -> list:
-    """年度考核汇总报告 (unless one talent is asked for) and one 年度考核登记表 per talent."""
+def review_forms(ctx: ServiceContext, year: int, *, talent: str | None = None, summary_only: bool = False) -> list:
+    """年度考核汇总报告 (unless one talent is asked for) and one 年度考核登记表 per talent;
+    ``summary_only``: the 汇总报告 alone, without the per-person 登记表."""
     if not year:
         raise TalentDeskError("请指定考核年度（--year）")
+    if summary_only and talent:
+        raise TalentDeskError("只打印汇总报告时不能指定人才：汇总报告统计全年度的考核结果")
     off = office(ctx)
     forms: list = []
     with ctx.read() as session:
@@ -608,6 +638,8 @@ def review_forms(ctx: ServiceContext, year: int, *, talent: str | None = None) -
         rows = _review_rows(session, year, tid)
         if not rows:
             raise NotFoundError(f"{year}年度没有需要考核的人才")
+        if summary_only:
+            return [_review_summary(session, off, year, rows)]
         grants: dict[int, list[str]] = {}
         ids = [t.id for t, _, _ in rows]
         for start in range(0, len(ids), 900):
@@ -762,7 +794,7 @@ def export_ledger(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, ye
 
 
 def build_forms(ctx: ServiceContext, kind: str, *, talent: str | None = None, benefit: str | None = None,
-                month: str | None = None, year: int | None = None) -> list:
+                month: str | None = None, year: int | None = None, summary_only: bool = False) -> list:
     if kind == "approval":
         if not talent and not benefit:
             raise TalentDeskError("请指定人才（--talent）或待遇项目（--benefit）")
@@ -772,7 +804,7 @@ def build_forms(ctx: ServiceContext, kind: str, *, talent: str | None = None, be
             raise TalentDeskError("请指定发放月份（--month YYYY-MM）")
         return [batch_form(ctx, month)]
     if kind == "review":
-        return review_forms(ctx, year, talent=talent)
+        return review_forms(ctx, year, talent=talent, summary_only=summary_only)
     if kind == "recovery":
         if not talent:
             raise TalentDeskError("请指定人才（--talent）")
@@ -792,19 +824,23 @@ def _form_mask(ctx: ServiceContext, kind: str, mask: bool | None) -> bool:
 
 def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, talent: str | None = None,
                 benefit: str | None = None, month: str | None = None, year: int | None = None,
-                mask: bool | None = None, progress=None, cancel=None, preview: bool = False) -> OutputResult:
+                mask: bool | None = None, progress=None, cancel=None, preview: bool = False,
+                summary_only: bool = False) -> OutputResult:
     """``mask``: True masks ID and phone numbers; False prints them in full; None (the
     default) masks, except the approval forms when the office's ``print_full_id`` is on.
     Full numbers are recorded in the audit event (``full_numbers``). ``preview``: a file
     for the screen, audited as 预览 (the print itself is recorded by ``record_printed``
-    when the clerk prints it)."""
+    when the clerk prints it). ``summary_only`` (``review``): the 年度考核汇总报告 alone,
+    without the per-person 登记表. ``progress(done, total)`` counts pages (see
+    ``pdf.write_forms``)."""
     from talentdesk.outputs import pdf
 
     permissions.require(ctx, "export")
     mask = _form_mask(ctx, kind, mask)
     started = time.perf_counter()
     path = Path(path)
-    forms = build_forms(ctx, kind, talent=talent, benefit=benefit, month=month, year=year)
+    forms = build_forms(ctx, kind, talent=talent, benefit=benefit, month=month, year=year,
+                        summary_only=summary_only)
     try:
         with atomic_path(path, hint=_OPEN_ELSEWHERE) as tmp:
             pages = pdf.write_forms(forms, tmp, mask=mask, progress=progress, cancel=cancel)
@@ -814,7 +850,8 @@ def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, tale
     _audit(ctx, "preview" if preview else "print", "form", kind,
            {"form": FORM_KINDS[kind], "file": path.name, "forms": len(forms), "pages": pages, "masked": mask,
             "full_numbers": not mask,
-            "talent": talent_ids[:50], "benefit": benefit, "month": month, "year": year},
+            "talent": talent_ids[:50], "benefit": benefit, "month": month, "year": year}
+           | ({"summary_only": True} if summary_only else {}),
            talent_ids[0] if len(talent_ids) == 1 else None)
     return OutputResult(path, kind, len(forms), pages, mask, time.perf_counter() - started)
 

@@ -35,6 +35,7 @@ HOW = {"standard": "标准列名", "synonym": "近义列名", "remembered": "按
 PHASES = {"read": "正在读取文件", "validate": "正在检查数据", "write": "正在写入数据库"}
 RED = QColor(255, 204, 204)
 PREVIEW_ROWS = 30
+SKIPPED = {"blank": "空行", "total": "合计行", "note": "说明或签字行", "numbers": "列序号行"}
 
 
 def _cell_text(value: Any) -> str:
@@ -377,26 +378,54 @@ class MappingPage(QWizardPage):
 # -- step 4: preview ------------------------------------------------------------------------
 
 class PreviewModel(QAbstractTableModel):
-    """The data rows of the sheet (already in memory), bad cells red, message as tooltip."""
+    """The rows under the header (already in memory): a 检查结果 column (可导入, 有错误, or
+    跳过 with why: blank, 合计 and 填表人 lines), an 错误原因 column, then the file's
+    columns; bad cells red with the message on hover; date columns shown as dates."""
+
+    LEAD = (tr("检查结果"), tr("错误原因"))
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.grid: list[list[Any]] = []
         self.rows: list[int] = []  # 0-based grid row of each table row
-        self.headers: list[str] = []
+        self.headers: list[str] = list(self.LEAD)
         self.issues: dict[tuple[int, int | None], list[str]] = {}
-        self.width = 0
+        self.width = len(self.LEAD)
+        self.skipped: dict[int, str] = {}  # excel row → why (合计行 …), for the rows not imported as data
+        self.reasons: dict[int, str] = {}  # excel row → its errors, one text
+        self.parsers: dict[int, Any] = {}  # file column → parser of a date field
         self._red = QBrush(RED)
         self._pink = QBrush(QColor(255, 235, 235))
+        self._grey = QBrush(QColor(140, 140, 140))
 
-    def load(self, grid, header_row: int, headers: list[str], issues, only_errors: bool) -> None:
+    def load(self, grid, header_row: int, headers: list[str], issues, only_errors: bool, *,
+             skipped: dict[int, str] | None = None, parsers: dict[int, Any] | None = None,
+             error_rows: set[int] | frozenset = frozenset()) -> None:
+        """``skipped``: {excel row: why} of the non-blank lines the check left out (blank
+        lines are found here); ``parsers``: {file column: parse} for the date columns;
+        ``error_rows``: every row with an error, also those whose errors are not listed."""
         self.beginResetModel()
         self.grid = grid
-        self.headers = headers
+        self.headers = list(self.LEAD) + list(headers)
         self.issues = issues
-        self.width = len(headers)
+        self.width = len(self.headers)
+        self.parsers = dict(parsers or {})
         start = header_row  # grid index of the first data row (header_row is 1-based)
-        bad_rows = {r for (r, _c) in issues}
+        bad_rows = {r for (r, _c) in issues} | set(error_rows)
+        reasons: dict[int, list[str]] = {}
+        for (r, c), messages in sorted(issues.items(), key=lambda kv: (kv[0][0], -1 if kv[0][1] is None
+                                                                        else kv[0][1])):
+            reasons.setdefault(r, []).extend(messages)
+        self.reasons = {r: "；".join(m) for r, m in reasons.items()}
+        for r in error_rows:  # beyond the errors listed: counted, not described
+            self.reasons.setdefault(r, tr("（本行有错误，未逐条列出：请先改正已列出的错误后重新检查）"))
+        self.skipped = {}
+        for g in range(start, len(grid)):
+            why = (skipped or {}).get(g + 1)
+            if why is None and g + 1 not in bad_rows and _blank(grid[g]):
+                why = "blank"
+            if why is not None:
+                self.skipped[g + 1] = tr(SKIPPED.get(why, why))
         if only_errors:
             self.rows = [r - 1 for r in sorted(bad_rows) if r - 1 >= start]
         else:
@@ -409,22 +438,53 @@ class PreviewModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else self.width
 
+    def status(self, excel_row: int) -> str:
+        if excel_row in self.reasons:
+            return tr("有错误")
+        if excel_row in self.skipped:
+            return tr("跳过（{why}）").format(why=self.skipped[excel_row])
+        return tr("可导入")
+
+    def _display(self, line: list[Any], c: int) -> str:
+        if c >= len(line):
+            return ""
+        value = line[c]
+        parse = self.parsers.get(c)
+        if parse is not None and value is not None and not isinstance(value, dt.date):
+            try:  # an Excel serial (42552) or a date written as text: shown as the date it is
+                parsed = parse(value)
+            except (ValueError, TypeError):
+                parsed = None
+            if isinstance(parsed, dt.date):
+                return parsed.isoformat()
+        return _cell_text(value)
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         g = self.rows[index.row()]
         excel_row = g + 1
-        c = index.column()
+        lead = len(self.LEAD)
+        c = index.column() - lead  # the file's column (negative: 检查结果, 错误原因)
         if role == Qt.ItemDataRole.DisplayRole:
-            line = self.grid[g]
-            return _cell_text(line[c]) if c < len(line) else ""
+            if c == -2:
+                return self.status(excel_row)
+            if c == -1:
+                return self.reasons.get(excel_row, "")
+            return self._display(self.grid[g], c)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if c < 0:
+                return self._pink if excel_row in self.reasons else None
             if (excel_row, c) in self.issues:
                 return self._red
             if (excel_row, None) in self.issues:
                 return self._pink
             return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._grey if excel_row in self.skipped and excel_row not in self.reasons else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if c < 0:
+                return self.reasons.get(excel_row) or None
             messages = self.issues.get((excel_row, c), []) + self.issues.get((excel_row, None), [])
             return "\n".join(messages) if messages else None
         return None
@@ -435,6 +495,33 @@ class PreviewModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             return self.headers[section] if 0 <= section < len(self.headers) else None
         return str(self.rows[section] + 1) if 0 <= section < len(self.rows) else None
+
+
+def _blank(line: list[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in line)
+
+
+def issue_text(issue) -> str:
+    """One error as a line: its message, which already names the column (身份证号：…),
+    or the column's header before a message that does not."""
+    head, sep, _ = issue.message.partition("：")
+    if (sep and len(head) <= 12) or not issue.column:
+        return issue.message
+    return f"{issue.column}：{issue.message}"
+
+
+def row_names(v, rows) -> dict[int, str]:
+    """{excel row: the person's name as written in the file} for ``rows`` of a validation."""
+    col = v.layout.field_columns().get("name")
+    if col is None:
+        return {}
+    grid = v.file.grid(v.layout.sheet)
+    out = {}
+    for r in rows:
+        line = grid[r - 1] if 0 < r <= len(grid) else []
+        if col.index < len(line) and line[col.index] is not None:
+            out[r] = _cell_text(line[col.index]).strip()
+    return out
 
 
 class PreviewPage(QWizardPage):
@@ -536,13 +623,18 @@ class PreviewPage(QWizardPage):
                     max((c.index + 1 for c in layout.columns), default=0))
         names = {c.index: c.header.replace("\n", " ") for c in layout.columns}
         headers = [names.get(i, "") for i in range(width)]
-        self.model.load(grid, layout.header_row, headers, v.errors_by_cell(), self.only_errors.isChecked())
+        specs = v.kind.by_key
+        parsers = {c.index: specs[c.field].parse for c in layout.columns
+                   if c.field in specs and specs[c.field].kind == "date"}
+        self.model.load(grid, layout.header_row, headers, v.errors_by_cell(), self.only_errors.isChecked(),
+                        skipped=dict(v.check.skipped_lines), parsers=parsers, error_rows=v.check.error_rows)
         fm = self.view.fontMetrics()
-        sample = grid[layout.header_row:layout.header_row + 50]
-        for i in range(width):
-            texts = [headers[i]] + [_cell_text(r[i]) for r in sample if i < len(r)]
+        model = self.model
+        sample = range(min(50, model.rowCount()))
+        for i in range(model.columnCount()):
+            texts = [model.headers[i]] + [model.data(model.index(r, i)) for r in sample]
             widest = max(fm.horizontalAdvance(t) for t in texts)
-            self.view.setColumnWidth(i, max(56, min(220, widest + 20)))
+            self.view.setColumnWidth(i, max(56, min(320 if i == 1 else 220, widest + 20)))
 
     def export_report(self):
         v = self.w.validation
@@ -619,8 +711,13 @@ class CommitPage(QWizardPage):
         self.cancel_button.setEnabled(True)
         self.progress.show()
         self.status.setText(tr("正在导入……"))
-        self.progress.setRange(0, 0)
         ctx, v = self.w.env.ctx, self.w.validation
+        # determinate from the start: the rows to write are known (the backup first holds it at 0)
+        plan = v.plan
+        total = (len(plan.inserts) + len(plan.updates)) if hasattr(plan, "inserts") else v.valid
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(0)
+        self.progress.setFormat(tr(PHASES["write"]) + " %v/%m")
         all_or_nothing = self.w.preview_page.all_or_nothing.isChecked()
 
         def work(progress, cancelled):
@@ -660,8 +757,11 @@ class CommitPage(QWizardPage):
         for change in (summary.changes or [])[:500]:
             fields = "；".join(f"{k}：{old or '（空）'} → {new}" for k, (old, new) in change.get("fields", {}).items())
             self.details.addItem(f"第{change.get('row')}行 {change.get('name', '')}：{fields}")
-        for e in summary.errors[:500]:
-            self.details.addItem(f"✗ 第{e.row}行 {e.column}：{e.message}")
+        shown = summary.errors[:500]
+        names = row_names(self.w.validation, {e.row for e in shown})
+        for e in shown:
+            who = names.get(e.row)
+            self.details.addItem(f"✗ 第{e.row}行" + (f" {who}" if who else "") + f"：{issue_text(e)}")
         self.report_button.setVisible(bool(summary.errors or summary.warnings))
         self.show_button.setVisible(bool(summary.inserted or summary.updated))
         self.w.env.data_changed.emit("import")

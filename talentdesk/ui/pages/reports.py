@@ -56,6 +56,16 @@ def _progress(progress, text: str):
     return lambda done, total=None: progress(int(done or 0), int(total or 0), text)
 
 
+def _page_progress(progress, title: str):
+    """print_forms' progress(page, pages|None) → run_op's progress with the page count."""
+    def report(done, total=None):
+        if not total:
+            progress(0, 0, tr("{t}：正在排版……").format(t=title))
+        else:
+            progress(int(done), int(total), tr("{t}：正在生成第 {n} / {m} 页").format(t=title, n=done, m=total))
+    return report
+
+
 def _wide_combo() -> QComboBox:
     box = QComboBox()
     box.setMinimumContentsLength(24)
@@ -230,8 +240,12 @@ class Page(PageBase):
         self._add("batch", page)
         # review forms
         page, form = self._page()
-        o["review_form"] = {"year": self._year(year - 1), "talent": TalentPicker(self.env)}
+        o["review_form"] = {"year": self._year(year - 1), "talent": TalentPicker(self.env),
+                            "summary_only": QCheckBox(tr("只打印汇总报告（不含每人一张的登记表）"))}
+        o["review_form"]["summary_only"].setObjectName("summary_only")
+        o["review_form"]["summary_only"].toggled.connect(lambda on: o["review_form"]["talent"].setEnabled(not on))
         form.addRow(tr("考核年度(&Y)："), o["review_form"]["year"])
+        form.addRow("", o["review_form"]["summary_only"])
         form.addRow(tr("只打印某人："), o["review_form"]["talent"])
         self._add("review_form", page)
         # recovery notice
@@ -348,6 +362,8 @@ class Page(PageBase):
         if key == "batch":
             return {"month": from_qdate(o["month"].date()).isoformat()[:7]}
         if key == "review_form":
+            if o["summary_only"].isChecked():
+                return {"year": o["year"].value(), "talent": None, "summary_only": True}
             return {"year": o["year"].value(), "talent": o["talent"].id_number()}
         if key == "recovery_notice":
             return {"talent": o["talent"].id_number()}
@@ -356,7 +372,7 @@ class Page(PageBase):
     def suggested_name(self, key: str) -> str:
         _, kind, title, _ = self._spec(key)
         p = self.params(key)
-        bits = [self.env_office_prefix(), title.split(" / ")[0]]
+        bits = [self.env_office_prefix(), tr("年度考核汇总报告") if p.get("summary_only") else title.split(" / ")[0]]
         if p.get("year"):
             bits.append(f"{p['year']}年")
         if p.get("month"):
@@ -408,8 +424,9 @@ class Page(PageBase):
                                              cancel=cancelled, **params)
         else:
             def work(progress, cancelled):
-                return reports.print_forms(ctx, FORM_KIND[key], path, mask=mask, progress=_progress(progress, title),
-                                           cancel=cancelled, preview=preview, **params)
+                return reports.print_forms(ctx, FORM_KIND[key], path, mask=mask,
+                                           progress=_page_progress(progress, title), cancel=cancelled,
+                                           preview=preview, **params)
         return work
 
     def save(self) -> None:

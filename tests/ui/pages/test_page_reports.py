@@ -164,3 +164,55 @@ def test_ledgers_are_masked_unless_full_numbers_are_ticked(qtbot, env, paid_tale
     wait_for_ops(qtbot, env)
     assert not env.errors, env.errors
     assert t.id_number in text("full")
+
+
+def test_form_progress_dialog_counts_pages(qtbot, env, paid_talent, monkeypatch):
+    """The progress dialog of a PDF says which page of how many is being drawn."""
+    import threading
+
+    from talentdesk.services.exchange import reports
+
+    t, g, approved_on = paid_talent
+    release = threading.Event()
+    real = reports.print_forms
+
+    def held(*a, progress=None, **k):
+        def report(done, total=None):
+            progress(done, total)
+            if done == 1:  # hold the worker on page 1 until the dialog was read
+                release.wait(30)
+        return real(*a, progress=report, **k)
+
+    monkeypatch.setattr(reports, "print_forms", held)
+    env.headless = False  # the real progress dialog
+    page = _page(qtbot, env)
+    page.apply_filters(form="review", year=approved_on.year)  # 汇总报告 + 张伟's 登记表
+    page.preview_btn.click()
+    op = env.ops[-1]
+    try:
+        qtbot.waitUntil(lambda: op._dialog is not None and "第 1 / 2 页" in op._dialog.labelText(), timeout=30000)
+        assert "正在生成第 1 / 2 页" in op._dialog.labelText()
+        assert (op._dialog.value(), op._dialog.maximum()) == (1, 2)
+    finally:
+        release.set()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert page.page_count() == 2
+
+
+def test_review_report_summary_only_box(qtbot, env, paid_talent):
+    t, g, approved_on = paid_talent
+    page = _page(qtbot, env)
+    page.apply_filters(form="review", year=approved_on.year)
+    page.preview_btn.click()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert page.page_count() == 2  # 汇总报告 and 张伟's 登记表
+    box = page.options["review_form"]["summary_only"]
+    box.setChecked(True)
+    assert not page.options["review_form"]["talent"].isEnabled()
+    page.preview_btn.click()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert page.page_count() == 1 and page.last_result.pages == 1
+    assert "汇总报告" in page.suggested_name("review_form")

@@ -155,7 +155,7 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
                 return parse(v)
             except ValueError as exc:
                 failures += 1
-                return _Failed(f"{label}：{exc}")
+                return _Failed(FieldError.labelled(label, exc))
 
         if fast is not None:
             # the common form straight through (the cross-check validates it); anything

@@ -72,3 +72,18 @@ def test_print_forms(tmp_path, capsys):
     code, stdout, _ = run(capsys, "--db", db, "print", "batch", "--month", "2024-06", "--mask", "--json",
                           str(tmp_path / "m.pdf"))
     assert code == 0 and json.loads(stdout)["masked"] is True and json.loads(stdout)["pages"] == 1
+
+
+def test_print_review_summary_only(tmp_path, capsys):
+    db, ids = _seeded(tmp_path)
+    out = tmp_path / "summary.pdf"
+    code, stdout, err = run(capsys, "--db", db, "print", "review", "--year", "2024", "--summary-only", str(out), "--json")
+    assert code == 0, err
+    data = json.loads(stdout)
+    reader = PdfReader(str(out))
+    assert data["rows"] == 1 and data["pages"] == len(reader.pages) == 1
+    text = reader.pages[0].extract_text().replace(" ", "").replace("\n", "")
+    assert "考核情况汇总报告" in text and "已考核4人" in text and "考核登记表" not in text
+    code, _, err = run(capsys, "--db", db, "print", "review", "--year", "2024", "--summary-only", "--talent", ids["li"],
+                       str(tmp_path / "x.pdf"))
+    assert code == 1 and "汇总报告" in err

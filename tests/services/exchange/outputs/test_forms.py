@@ -11,12 +11,13 @@ import pytest
 from pypdf import PdfReader
 
 from talentdesk.domain import idcard
+from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.entities import Talent
 from talentdesk.outputs import pdf
 from talentdesk.services.office import audit, settings
 from talentdesk.services.exchange import reports
 
-from .seed import D, add_grant, add_talent, scenario
+from .seed import D, add_grant, add_review, add_talent, scenario
 
 
 def _text(path) -> list[str]:
@@ -52,7 +53,7 @@ def test_approval_form(office, tmp_path):
                    "200,000.00", "贰拾万元整", "阿党人才字〔2023〕2号第四十条", "刚性引进人才签订三年以上正式聘用合同",
                    "阿拉善盟人才引进培养和服务保障管理办法", "用人单位", "主管部门", "人才办", "审核意见",
                    "（盖章）", "年月日", "签字", "三方协议", "约定服务期5年", "第1期", "80,000.00", "60,000.00",
-                   "左人才办审〔2023〕", "阿拉善左旗人才工作领导小组办公室", "经办人：李明", "审核人：王芳",
+                   "左人才办审2023-0001", "阿拉善左旗人才工作领导小组办公室", "经办人：李明", "审核人：王芳",
                    "第1页共1页", "生成时间", "批准文号：阿盟人才审〔2023〕"):
         assert _flat(needle) in t, needle
     ev = [e for e in audit.list_events(ctx) if e.action == "print"][0]
@@ -155,6 +156,35 @@ def test_review_summary_and_registration(office, tmp_path):
     assert res.rows == 1 and "李娜" in _flat(_text(one)[0]) and "汇总报告" not in _flat(_text(one)[0])
 
 
+def test_review_summary_only_has_just_the_summary_pages(office, tmp_path):
+    ctx = office
+    ids = scenario(ctx)
+    full, summary = tmp_path / "full.pdf", tmp_path / "summary.pdf"
+    for n in range(30):  # enough employers for a summary of more than one page
+        add_review(ctx, add_talent(ctx, f"考核{n}", f"用人单位{n:02d}"), 2024, "合格")
+    whole = reports.print_forms(ctx, "review", full, year=2024)
+    res = reports.print_forms(ctx, "review", summary, year=2024, summary_only=True)
+    registration = len(reports.review_forms(ctx, 2024)) - 1  # one 登记表 per talent, one page each
+    pages = [_flat(p) for p in _text(summary)]
+    assert res.rows == 1 and res.pages == len(pages) == whole.pages - registration >= 2
+    assert not any("考核登记表" in p for p in pages)
+
+    def body(p):  # the page without its 生成时间 footer
+        return re.sub(r"生成时间：[0-9:-]+", "", p)
+
+    assert [body(p) for p in pages] == [body(p) for p in _text_flat(full)[:res.pages]]  # the same totals
+    assert "已考核34人" in pages[0] and "合格31人" in pages[0]
+    ev = [e for e in audit.list_events(ctx) if e.action == "print"][0]
+    assert ev.after["summary_only"] is True and ev.after["pages"] == res.pages
+    with pytest.raises(TalentDeskError, match="汇总报告"):
+        reports.print_forms(ctx, "review", tmp_path / "x.pdf", year=2024, talent=_idn(ctx, ids["li"]),
+                            summary_only=True)
+
+
+def _text_flat(path) -> list[str]:
+    return [_flat(p) for p in _text(path)]
+
+
 def test_recovery_notice(office, tmp_path):
     ctx = office
     ids = scenario(ctx)
@@ -187,6 +217,49 @@ def test_many_approval_forms_in_one_pdf_and_mask(ctx, tmp_path):
     assert any("伍万元整" in p for p in pages)
     ev = [e for e in audit.list_events(ctx) if e.action == "print"][0]
     assert ev.after["forms"] == 7 and ev.after["masked"] is True and ev.talent_id is None
+
+
+def test_approval_form_numbers_count_within_the_year(office, tmp_path):
+    """编号 is the grant's rank among the grants approved in its year (by approval date, then id)."""
+    ctx = office
+    plan = [(D(2026, 6, 1), 100000, "scheduled", {})]
+    names = {}
+    for name, approved, status in (("周二", D(2025, 9, 1), "approved"), ("吴三", D(2025, 3, 1), "approved"),
+                                   ("郑四", D(2026, 1, 5), "approved"), ("冯五", D(2025, 9, 1), "approved"),
+                                   ("陈六", D(2025, 1, 2), "proposed")):  # 陈六 awaits approval: no number
+        tid = add_talent(ctx, name)
+        names[add_grant(ctx, tid, "rent_subsidy", "租房补贴", plan, approved=approved, status=status)] = name
+    out = tmp_path / "numbers.pdf"
+    res = reports.print_forms(ctx, "approval", out, benefit="rent_subsidy")
+    assert res.rows == 5
+    number = {}
+    for page in _text(out):
+        flat = _flat(page)
+        name = next(n for n in names.values() if n in flat)
+        number[name] = re.search(r"编号：(\S+?)(姓名|$)", flat).group(1)
+    assert number == {"吴三": "左人才办审2025-0001", "周二": "左人才办审2025-0002", "冯五": "左人才办审2025-0003",
+                      "郑四": "左人才办审2026-0001", "陈六": "左人才办审（批准后编号）"}
+
+
+def test_approval_form_numbers_stay_when_an_earlier_grant_is_cancelled(office, tmp_path):
+    """A grant cancelled after its approval keeps its place: the numbers printed after it
+    do not move (a rejected proposal was never approved and takes none)."""
+    import datetime as dt
+
+    from talentdesk.models.entities import BenefitGrant
+
+    ctx = office
+    plan = [(D(2026, 6, 1), 100000, "scheduled", {})]
+    cancelled = add_grant(ctx, add_talent(ctx, "钱一"), "rent_subsidy", "租房补贴", plan, approved=D(2025, 2, 1),
+                          status="cancelled")
+    add_grant(ctx, add_talent(ctx, "褚二"), "rent_subsidy", "租房补贴", plan, approved=D(2025, 2, 2), status="rejected")
+    with ctx.write() as s:
+        s.get(BenefitGrant, cancelled).approved_at = dt.datetime(2025, 2, 1, 9, 0)
+    add_grant(ctx, add_talent(ctx, "卫三"), "rent_subsidy", "租房补贴", plan, approved=D(2025, 3, 1))
+    out = tmp_path / "n.pdf"
+    reports.print_forms(ctx, "approval", out, benefit="rent_subsidy")
+    (page,) = _text_flat(out)
+    assert "卫三" in page and "编号：左人才办审2025-0002" in page
 
 
 def test_long_schedule_is_grouped(ctx, tmp_path):
@@ -234,3 +307,74 @@ def test_wrap_keeps_punctuation_and_fits():
     lines, size = pen.fit("旗（区）级（元）", 60, 20, 9)
     assert size < 9 and all(pen.width(ln, size) <= 60.5 for ln in lines)
     assert pdf.PORTRAIT[0] < pdf.PORTRAIT[1]
+
+
+class _Recorder:
+    """A stand-in canvas that records the calls the renderer makes."""
+
+    def __init__(self):
+        self.ops = []
+
+    def __getattr__(self, name):
+        return lambda *a, **k: self.ops.append((name, a))
+
+
+def _page_rects(form) -> list[list[tuple[float, float, float, float]]]:
+    """The cell rectangles (x, y, w, h) drawn on each page."""
+    rec = _Recorder()
+    pdf.write_forms([form], "unused.pdf", canvas_factory=lambda path, title: rec)
+    pages = [[]]
+    for name, args in rec.ops:
+        if name == "showPage":
+            pages.append([])
+        elif name == "rect":
+            pages[-1].append(tuple(round(v, 2) for v in args[:4]))
+    return pages[:-1]
+
+
+@pytest.mark.parametrize("levels", [1, 2, 3])
+def test_batch_form_last_page_lines_up_with_the_first(levels):
+    """Whatever falls on the last page, the table's columns there are page 1's, the table
+    keeps to the margins, and the 合计 and the signatures never end up on a page alone."""
+    import datetime as dt
+
+    from talentdesk.outputs.model import BatchForm, BatchLine, Office
+
+    names = ["盟级", "旗（区）级", "自治区级"][:levels]
+    ncols = 9 + levels  # 序号 … 金额, one per level, 状态
+    left, right = pdf.MARGIN_X, pdf.LANDSCAPE[0] - pdf.MARGIN_X
+    for n in range(8, 40):
+        lines = [BatchLine(f"张{i}", "152921199005010012", "阿拉善盟农牧科学研究所", "生活补贴" if i < n // 2 else "租房补贴",
+                           1, dt.date(2024, 3, 1), 100000, {lv: 100000 // levels for lv in names}, "待发放")
+                 for i in range(n)]
+        pages = _page_rects(BatchForm(Office(), "人才办发〔2024〕3号", 2024, 3, lines, names))
+        if len(pages) < 2:
+            continue
+        header = [(x, w) for x, y, w, h in pages[0][:ncols]]
+        assert header[0][0] == left and round(header[-1][0] + header[-1][1], 1) == round(right, 1), (n, header)
+        for i, rects in enumerate(pages):
+            assert [(x, w) for x, y, w, h in rects[:ncols]] == header, (n, i)  # the header, column for column
+            assert all(left - 0.01 <= x and x + w <= right + 0.01 for x, y, w, h in rects), (n, i)
+        edges = {round(x + w, 1) for x, y, w, h in pages[-1]}
+        assert round(right, 1) in edges and max(edges) == round(right, 1), n  # 大写 row and signatures too
+
+
+def test_progress_counts_pages_also_for_forms_laid_out_again(office, tmp_path, monkeypatch):
+    """Pages are counted before drawing; forms past KEEP_LAID are laid out again when drawn
+    (memory stays flat) and come out the same."""
+    ctx = office
+    scenario(ctx)
+    seen = []
+    kept = reports.print_forms(ctx, "review", tmp_path / "kept.pdf", year=2024,
+                               progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, None) and seen[1:] == [(n, kept.pages) for n in range(1, kept.pages + 1)]
+    monkeypatch.setattr(pdf, "KEEP_LAID", 1)
+    seen.clear()
+    again = reports.print_forms(ctx, "review", tmp_path / "again.pdf", year=2024,
+                                progress=lambda d, t: seen.append((d, t)))
+    assert again.pages == kept.pages and seen[-1] == (kept.pages, kept.pages)
+
+    def body(p):
+        return re.sub(r"生成时间：[0-9:-]+", "", p)
+
+    assert [body(p) for p in _text_flat(tmp_path / "again.pdf")] == [body(p) for p in _text_flat(tmp_path / "kept.pdf")]
