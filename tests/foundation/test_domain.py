@@ -112,6 +112,16 @@ class TestIdCard:
         assert idcard.mask_phone("13800138000") == "138****8000"
 
 
+class TestPinyinSortKey:
+    def test_full_pinyin_character_by_character_as_wps_and_excel(self):
+        from talentdesk.domain import pinyin
+
+        names = ["赵六", "张三丰", "王五", "卢俊", "张三", "吕布", "王伟", "张", "阿明", "Alice"]
+        assert sorted(names, key=pinyin.sort_key) == [
+            "Alice", "阿明", "卢俊", "吕布", "王伟", "王五", "张", "张三", "张三丰", "赵六"]
+        assert pinyin.sort_key(None) == pinyin.sort_key("") == ""
+
+
 class TestUscc:
     def test_known_valid_code(self):
         assert uscc.validate("91350100M000100Y43") == "91350100M000100Y43"

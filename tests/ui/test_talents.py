@@ -70,6 +70,20 @@ def test_search_zw_finds_zhang_wei(qtbot, page):
     assert "符合条件 1 人" in page.count_label.text()
 
 
+def test_names_sort_by_full_pinyin_as_in_wps_and_excel(qtbot, main_window, ctx):
+    for name in ("张三", "阿明", "李四", "王五", "王伟", "赵六"):
+        _add(ctx, 姓名=name)
+    main_window.show_page("talents")
+    page = main_window.pages["talents"]
+    # by initials, 赵六 (zl) came before 张三 (zs), and 王五, 王伟 (both ww) stayed as entered
+    assert names(page) == ["阿明", "李四", "王伟", "王五", "张三", "赵六"]
+    page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert names(page) == ["赵六", "张三", "王五", "王伟", "李四", "阿明"]
+    page.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    type_text(qtbot, page.search, "王")
+    qtbot.waitUntil(lambda: names(page) == ["王伟", "王五"])
+
+
 def test_id_fragment_search_and_masking(qtbot, page, people):
     number = people["zm"].id_number
     qtbot.keyClicks(page.search, number[-6:])
