@@ -141,6 +141,22 @@ def test_add_with_live_validation(qtbot, page, ui_env, ctx):
     assert not page.detail.is_dirty()
 
 
+def test_id_from_an_abolished_division_is_noted_without_blocking(qtbot, page):
+    page.new_talent()
+    form = page.detail.form
+    message = form.fields["id_number"].message
+    qtbot.keyClicks(form.fields["id_number"].editor, idcard.make("110103", dt.date(1985, 5, 1), 11))  # 崇文区
+    assert message.isVisible()
+    assert message.text() == "行政区划代码110103已撤销（北京市崇文区，2010年后停用），请核对"
+    assert "id_number" not in form.errors and form.fields["birth_date"].text() == "1985-05-01"
+    form.fields["id_number"].editor.clear()
+    qtbot.keyClicks(form.fields["id_number"].editor, idcard.make("999999", dt.date(1985, 5, 1), 11))
+    assert "不是有效的行政区划代码" in message.text() and "id_number" in form.errors
+    form.fields["id_number"].editor.clear()
+    qtbot.keyClicks(form.fields["id_number"].editor, idcard.make("152921", dt.date(1985, 5, 1), 11))
+    assert not message.isVisible()
+
+
 def test_edit_and_history(qtbot, page, ui_env, ctx, people):
     assert page.select_id(people["zw"].id)
     form = page.detail.form
