@@ -256,6 +256,9 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
     return out
 
 
+_OTHERS_LISTED = 5  # the other rows a duplicate's message compares it with
+
+
 def _duplicates(out: RowCheck, kind: ImportKind, dup_rows: dict[tuple, list[tuple[int, tuple]]], c: int | None,
                 header_of: dict[str, str], label_of: dict[str, str]) -> None:
     """Rows sharing a unique key (a 身份证号): identical copies import once, with a warning
@@ -275,8 +278,11 @@ def _duplicates(out: RowCheck, kind: ImportKind, dup_rows: dict[tuple, list[tupl
         number = key[0]
         same = "".join(f"、{label_of[k]}{key[n + 1]}" for n, k in enumerate(kind.unique[1:]))
         for excel_row, values_ in members:
+            rest = [(row, other) for row, other in members if row != excel_row]
             others = "；".join(f"第{row}行{_differences(out.keys, values_, other, header_of, label_of)}"
-                              for row, other in members if row != excel_row)
+                              for row, other in rest[:_OTHERS_LISTED])
+            if len(rest) > _OTHERS_LISTED:  # the same number pasted down a column: bounded text
+                others += f"；共{len(rest)}行"
             out.errors.append(CellIssue(excel_row, c, header, "id_number", number,
                                         f"身份证号：{number}{same}在本文件中重复出现（另见{others}），{tail}"))
             out.error_rows.add(excel_row)

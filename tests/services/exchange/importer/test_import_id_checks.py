@@ -69,3 +69,13 @@ def test_differing_rows_of_one_person_are_errors_naming_the_columns(ctx, tmp_pat
     assert "请核对后只保留一行" in msgs[first]
     assert not any("完全相同" in w.message for w in s.warnings)
     assert s.inserted == 2
+
+
+def test_one_number_pasted_down_many_rows_keeps_its_messages_short(ctx, tmp_path):
+    rows = good_rows(1)
+    rows += [dict(rows[0], 联系电话=f"1390013{9000 + i:04d}") for i in range(30)]
+    where = write_messy_xlsx(tmp_path / "pasted.xlsx", rows)
+    s = importer.run_import(ctx, tmp_path / "pasted.xlsx")
+    assert len(s.errors) == 31 and s.inserted == 0
+    first = next(e.message for e in s.errors if e.row == where[0])
+    assert first.count("联系电话不同") == 5 and "；共30行" in first
