@@ -106,11 +106,12 @@ def _place(province: str, name: str) -> str:
 
 # Numbers were first given with the first resident ID cards (居民身份证试行条例, 1984); from
 # then on a newborn's number carries the division of its first registration. Someone born
-# earlier carries the division of wherever the first card was issued, in 1984 or later (and
-# offices took up code revisions late). Most city districts' codes date from the 1983
-# revision of GB/T 2260, so comparing such a number with the birth year, as
-# ``stdnum.cn.ric`` does, would refuse a great many real ones: for those born before
-# FIRST_ISSUED the code must only have been a division at some time.
+# earlier carries the division of wherever the first card was issued, in 1984 or later.
+# Most city districts' codes date from the 1983 revision of GB/T 2260, so comparing such a
+# number with the birth year, as ``stdnum.cn.ric`` does, would refuse a great many real
+# ones (a 1975 number from 郑州金水区 410105, a 1983 code): for those born before
+# FIRST_ISSUED the code must only have been a division at some time. (FIRST_ISSUED = 0
+# would check every number as stdnum does.)
 FIRST_ISSUED = 1984
 
 
@@ -119,7 +120,7 @@ def _division_at(area: str, year: int) -> str | None:
     """Check that ``area`` was a division when a number with birth ``year`` was given.
     Returns a warning when the division has since been abolished (the number stays
     valid), None otherwise; raises ValueError (Chinese) for a code that never was a
-    division, or was not one then (born before it was set up, or after it was abolished)."""
+    division, or, for those born from FIRST_ISSUED on, was not one in the birth year."""
     found = _division(area)
     if found is None:
         raise ValueError(f"身份证号前6位{area}不是有效的行政区划代码，请核对号码")
