@@ -104,15 +104,16 @@ def _place(province: str, name: str) -> str:
     return name if not province or name.startswith(province) else province + name
 
 
-# Numbers were first given with the first resident ID cards (居民身份证试行条例, 1984); from
-# then on a newborn's number carries the division of its first registration. Someone born
-# earlier carries the division of wherever the first card was issued, in 1984 or later.
-# Most city districts' codes date from the 1983 revision of GB/T 2260, so comparing such a
-# number with the birth year, as ``stdnum.cn.ric`` does, would refuse a great many real
-# ones (a 1975 number from 郑州金水区 410105, a 1983 code): for those born before
-# FIRST_ISSUED the code must only have been a division at some time. (FIRST_ISSUED = 0
-# would check every number as stdnum does.)
-FIRST_ISSUED = 1984
+# Since the 公民身份号码 system (国发〔1999〕15号, from 1999-10-01, every registered person
+# numbered in 1999-2000) a number is given at the birth registration and carries the
+# division of that place and year. Someone born earlier got it with the first ID card
+# (1984 on) or in that 1999-2000 numbering, so the division can be newer than the birth:
+# most city districts' codes date from the 1983 revision of GB/T 2260, and many Inner
+# Mongolian ones from 1999-2003 (盟 → 市: 通辽 150502 in 1999, 临河 150802 in 2003).
+# Comparing such a number with the birth year, as ``stdnum.cn.ric`` does, would refuse a
+# great many real ones; for those born before NUMBERED_AT_BIRTH_FROM the code must only
+# have been a division at some time. (0 here would check every number as stdnum does.)
+NUMBERED_AT_BIRTH_FROM = 2000
 
 
 @lru_cache(maxsize=65536)
@@ -120,13 +121,13 @@ def _division_at(area: str, year: int) -> str | None:
     """Check that ``area`` was a division when a number with birth ``year`` was given.
     Returns a warning when the division has since been abolished (the number stays
     valid), None otherwise; raises ValueError (Chinese) for a code that never was a
-    division, or, for those born from FIRST_ISSUED on, was not one in the birth year."""
+    division, or, for those born from NUMBERED_AT_BIRTH_FROM on, was not one in the birth year."""
     found = _division(area)
     if found is None:
         raise ValueError(f"身份证号前6位{area}不是有效的行政区划代码，请核对号码")
     province, spans = found
     first, last = spans[0], spans[-1]
-    used = year < FIRST_ISSUED or any((span.start is None or year >= span.start)
+    used = year < NUMBERED_AT_BIRTH_FROM or any((span.start is None or year >= span.start)
                                       and (span.end is None or year <= span.end) for span in spans)
     if used:
         if last.end is None:

@@ -45,20 +45,22 @@ class TestIdCard:
         with pytest.raises(ValueError, match=f"前6位{area}不是有效的行政区划代码"):
             idcard.parse(idcard.make(area, dt.date(1990, 5, 1), 11))
 
-    def test_born_after_1984_before_the_division_existed_is_refused(self):
-        # 150602 东胜区 since 2001 (it was 伊克昭盟东胜市 152701 before)
-        with pytest.raises(ValueError, match=r"150602（内蒙古自治区东胜区）2001年才设立，而出生年份为1990年"):
-            idcard.parse(idcard.make("150602", dt.date(1990, 5, 1), 11))
-        assert idcard.region_warning(idcard.parse(idcard.make("150602", dt.date(2001, 5, 1), 11)).number) is None
+    def test_numbered_at_birth_before_the_division_existed_is_refused(self):
+        # 150603 康巴什区 since 2016
+        with pytest.raises(ValueError, match=r"150603（内蒙古自治区康巴什区）2016年才设立，而出生年份为2005年"):
+            idcard.parse(idcard.make("150603", dt.date(2005, 5, 1), 11))
+        assert idcard.region_warning(idcard.parse(idcard.make("150603", dt.date(2016, 5, 1), 11)).number) is None
 
     def test_born_after_the_division_was_abolished_is_refused(self):
         with pytest.raises(ValueError, match=r"110103（北京市崇文区）2010年后已撤销，不会出现在2015年出生者的号码中"):
             idcard.parse(idcard.make("110103", dt.date(2015, 5, 1), 11))
 
-    def test_born_before_numbers_were_given_carries_the_first_cards_division(self):
-        # most city districts' codes date from 1983: a 1975 number from 郑州金水区 is real
-        assert idcard.parse(idcard.make("410105", dt.date(1975, 5, 1), 11)).birth_date == dt.date(1975, 5, 1)
-        assert idcard.region_warning(idcard.make("410105", dt.date(1975, 5, 1), 11)) is None
+    def test_born_before_1999_numbering_may_carry_a_newer_division(self):
+        # the number came with the first card or the 1999-2000 numbering: a 1975 number from
+        # 郑州金水区 (a 1983 code), a 1990 one from 通辽科尔沁区 (1999) or 巴彦淖尔临河区 (2003)
+        for area, year in (("410105", 1975), ("150502", 1990), ("150802", 1995)):
+            number = idcard.make(area, dt.date(year, 5, 1), 11)
+            assert idcard.parse(number).number == number and idcard.region_warning(number) is None
 
     def test_abolished_division_stays_valid_with_a_warning(self):
         number = idcard.make("110103", dt.date(1985, 5, 1), 11)  # 崇文区, merged into 东城区 in 2010
@@ -73,7 +75,7 @@ class TestIdCard:
             assert idcard.parse(number).number == number and idcard.region_warning(number) is None
 
     def test_agrees_with_stdnum_for_numbers_given_at_birth(self):
-        """Born from FIRST_ISSUED on, a number is valid exactly when stdnum.cn.ric says so."""
+        """Born from NUMBERED_AT_BIRTH_FROM on, valid exactly when stdnum.cn.ric says so."""
         import random
         from importlib import resources
 
@@ -90,7 +92,7 @@ class TestIdCard:
         accepted = refused = 0
         for _ in range(20000):
             area = rnd.choice(areas) if rnd.random() < 0.9 else f"{rnd.randrange(10 ** 6):06d}"
-            birth = dt.date(idcard.FIRST_ISSUED, 1, 1) + dt.timedelta(days=rnd.randrange(40 * 365))
+            birth = dt.date(idcard.NUMBERED_AT_BIRTH_FROM, 1, 1) + dt.timedelta(days=rnd.randrange(26 * 365))
             number = idcard.make(area, birth, rnd.randrange(1000))
             try:
                 idcard.parse(number)

@@ -35,13 +35,13 @@ def test_abolished_division_imports_with_a_warning(ctx, tmp_path):
 def test_division_that_never_existed_or_not_yet_is_an_error(ctx, tmp_path):
     rows = good_rows(3)
     rows[0]["身份证号码"] = idcard.make("999999", dt.date(1990, 5, 1), 11)
-    rows[2]["身份证号码"] = idcard.make("150602", dt.date(1990, 5, 1), 11)  # 东胜区 since 2001
+    rows[2]["身份证号码"] = idcard.make("150603", dt.date(2002, 5, 1), 11)  # 康巴什区 since 2016
     where = write_messy_xlsx(tmp_path / "bad.xlsx", rows)
     s = importer.run_import(ctx, tmp_path / "bad.xlsx")
     msgs = {(e.row, e.column): e.message for e in s.errors}
     assert set(msgs) == {(where[0], "身份证号码"), (where[2], "身份证号码")}
     assert "999999不是有效的行政区划代码" in msgs[(where[0], "身份证号码")]
-    assert "150602（内蒙古自治区东胜区）2001年才设立，而出生年份为1990年" in msgs[(where[2], "身份证号码")]
+    assert "150603（内蒙古自治区康巴什区）2016年才设立，而出生年份为2002年" in msgs[(where[2], "身份证号码")]
     assert s.inserted == 1 and _count(ctx) == 1
 
 
