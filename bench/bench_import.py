@@ -38,6 +38,9 @@ from pathlib import Path
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉红建文斌宇浩凯晨瑞欣怡婷雪琳晓颖佳思雨梦嘉子轩博睿泽宁航天一诺"
+# Inner Mongolian GB/T 2260 codes in use for every birth year drawn (1975-1999)
+AREAS = ("152921", "152922", "152923", "150121", "150122", "150221", "150222", "152201", "152221", "152222",
+         "152223", "152224", "152501", "152522", "152523", "150102", "150203", "150402", "152502", "150204")
 EMPLOYERS = [f"阿拉善盟第{i}中学" for i in range(1, 41)] + [f"阿拉善左旗{n}公司" for n in "甲乙丙丁戊己庚辛壬癸"]
 
 
@@ -66,8 +69,8 @@ def build(path: Path, rows: int, seed: int = 7) -> None:
         r = i + 3
         birth = base + dt.timedelta(days=rnd.randrange(0, 9000))
         male = rnd.random() < 0.5
-        number = idcard.make(f"15{rnd.randrange(10, 99)}{rnd.randrange(10, 99)}", birth,
-                             (i % 500) * 2 + (1 if male else 0))
+        area = AREAS[(rnd.randrange(10, 99) * 89 + rnd.randrange(10, 99)) % len(AREAS)]  # same draws as before
+        number = idcard.make(area, birth, (i % 500) * 2 + (1 if male else 0))
         e, d, tier = edu[i % len(edu)]
         employer = EMPLOYERS[rnd.randrange(len(EMPLOYERS))]
         intro = dt.date(2015, 1, 1) + dt.timedelta(days=rnd.randrange(0, 3000))

@@ -1,14 +1,20 @@
-"""Unified social credit codes (统一社会信用代码, GB 32100-2015)."""
+"""Unified social credit codes (统一社会信用代码, GB 32100-2015), checked with python-stdnum's
+``stdnum.cn.uscc``.
+
+stdnum also wants the first two characters to be digits; GB 32100 lets the registration
+authority (the first) be a letter — N 农业, A 中央军委改革和编制办公室, Y 其他 — so those two
+are only checked against the code's alphabet here.
+"""
 
 from __future__ import annotations
 
+from stdnum.cn import uscc as _stdnum_uscc
+
 _CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def check_char(first17: str) -> str:
-    total = sum(_CHARS.index(c) * w for c, w in zip(first17, _WEIGHTS))
-    return _CHARS[(31 - total % 31) % 31]
+    return _stdnum_uscc.calc_check_digit(first17)
 
 
 def validate(raw: str) -> str:
@@ -21,8 +27,11 @@ def validate(raw: str) -> str:
     bad = [c for c in code if c not in _CHARS]
     if bad:
         raise ValueError(f"统一社会信用代码含有无效字符“{bad[0]}”（不使用I、O、Z、S、V）")
-    if code[17] != check_char(code[:17]):
-        raise ValueError(f"统一社会信用代码校验位错误（应为{check_char(code[:17])}）")
+    if not code[2:8].isdigit():
+        raise ValueError(f"统一社会信用代码第3至8位应为登记管理机关的行政区划代码（6位数字），实际为{code[2:8]}")
+    expected = check_char(code[:17])
+    if code[17] != expected:
+        raise ValueError(f"统一社会信用代码校验位错误（应为{expected}）")
     return code
 
 

@@ -40,9 +40,88 @@ class TestIdCard:
             total = sum(int(d) * w for d, w in zip(first17, weights))
             assert idcard.check_char(first17) == "10X98765432"[total % 11], first17
 
+    @pytest.mark.parametrize("area", ["000000", "999999", "152971"])  # 152971: a 高新区, no GB/T 2260 code
+    def test_region_code_that_never_existed_is_refused(self, area):
+        with pytest.raises(ValueError, match=f"前6位{area}不是有效的行政区划代码"):
+            idcard.parse(idcard.make(area, dt.date(1990, 5, 1), 11))
+
+    def test_numbered_at_birth_before_the_division_existed_is_refused(self):
+        # 150603 康巴什区 since 2016
+        with pytest.raises(ValueError, match=r"150603（内蒙古自治区康巴什区）2016年才设立，而出生年份为2005年"):
+            idcard.parse(idcard.make("150603", dt.date(2005, 5, 1), 11))
+        assert idcard.region_warning(idcard.parse(idcard.make("150603", dt.date(2016, 5, 1), 11)).number) is None
+
+    def test_born_after_the_division_was_abolished_is_refused(self):
+        with pytest.raises(ValueError, match=r"110103（北京市崇文区）2010年后已撤销，不会出现在2015年出生者的号码中"):
+            idcard.parse(idcard.make("110103", dt.date(2015, 5, 1), 11))
+
+    def test_born_before_1999_numbering_may_carry_a_newer_division(self):
+        # the number came with the first card or the 1999-2000 numbering: a 1975 number from
+        # 郑州金水区 (a 1983 code), a 1990 one from 通辽科尔沁区 (1999) or 巴彦淖尔临河区 (2003)
+        for area, year in (("410105", 1975), ("150502", 1990), ("150802", 1995)):
+            number = idcard.make(area, dt.date(year, 5, 1), 11)
+            assert idcard.parse(number).number == number and idcard.region_warning(number) is None
+
+    def test_abolished_division_stays_valid_with_a_warning(self):
+        number = idcard.make("110103", dt.date(1985, 5, 1), 11)  # 崇文区, merged into 东城区 in 2010
+        assert idcard.parse(number).number == number
+        assert idcard.region_warning(number) == "行政区划代码110103已撤销（北京市崇文区，2010年后停用），请核对"
+        assert idcard.region_warning(idcard.make("152921", dt.date(1985, 5, 1), 11)) is None
+
+    def test_reused_code_is_checked_against_the_use_at_birth(self):
+        # 120110: 东郊区 until 1991, 东丽区 since 1992 — still in use, no warning
+        for year in (1990, 1995):
+            number = idcard.make("120110", dt.date(year, 5, 1), 11)
+            assert idcard.parse(number).number == number and idcard.region_warning(number) is None
+
+    def test_agrees_with_stdnum_for_numbers_given_at_birth(self):
+        """Born from NUMBERED_AT_BIRTH_FROM on, valid exactly when stdnum.cn.ric says so."""
+        import random
+        from importlib import resources
+
+        from stdnum.cn import ric
+
+        areas, province = [], ""
+        for line in resources.files("stdnum").joinpath("cn/loc.dat").read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                if line.startswith(" "):
+                    areas.append(province + line.split()[0])
+                else:
+                    province = line.split()[0]
+        rnd = random.Random(2260)
+        accepted = refused = 0
+        for _ in range(20000):
+            area = rnd.choice(areas) if rnd.random() < 0.9 else f"{rnd.randrange(10 ** 6):06d}"
+            birth = dt.date(idcard.NUMBERED_AT_BIRTH_FROM, 1, 1) + dt.timedelta(days=rnd.randrange(26 * 365))
+            number = idcard.make(area, birth, rnd.randrange(1000))
+            try:
+                idcard.parse(number)
+            except ValueError:
+                ours = False
+            else:
+                ours = True
+            try:
+                theirs = ric.is_valid(number)
+            except KeyError:  # stdnum 2.2 on a province with no such county
+                theirs = False
+            assert ours == theirs, number
+            accepted += ours
+            refused += not ours
+        assert accepted > 1000 and refused > 1000
+
     def test_mask(self):
         assert idcard.mask("152921199005011232") == "152921********1232"
         assert idcard.mask_phone("13800138000") == "138****8000"
+
+
+class TestPinyinSortKey:
+    def test_full_pinyin_character_by_character_as_wps_and_excel(self):
+        from talentdesk.domain import pinyin
+
+        names = ["赵六", "张三丰", "王五", "卢俊", "张三", "吕布", "王伟", "张", "阿明", "Alice"]
+        assert sorted(names, key=pinyin.sort_key) == [
+            "Alice", "阿明", "卢俊", "吕布", "王伟", "王五", "张", "张三", "张三丰", "赵六"]
+        assert pinyin.sort_key(None) == pinyin.sort_key("") == ""
 
 
 class TestUscc:
@@ -56,6 +135,13 @@ class TestUscc:
     def test_forbidden_letter(self):
         with pytest.raises(ValueError, match="无效字符"):
             uscc.validate("91350100M000100I43")
+
+    def test_region_part_must_be_digits(self):
+        code = uscc.make("9135A100M000100Y4")
+        with pytest.raises(ValueError, match="第3至8位应为登记管理机关的行政区划代码"):
+            uscc.validate(code)
+        # a letter for the registration authority (N 农业) is GB 32100, though stdnum wants digits
+        assert uscc.validate(uscc.make("N2152900MF0000001"))[:2] == "N2"
 
 
 class TestValues:

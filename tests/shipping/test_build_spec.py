@@ -90,6 +90,9 @@ def test_data_and_imports(spec):
     assert ("talentdesk/models/migrations/versions/0001_initial_schema.py",
             "talentdesk/models/migrations/versions") in datas
     assert not any(src.endswith(".py") and dest.startswith("resources") for src, dest in datas)
+    # python-stdnum's GB/T 2260 division table, which the 身份证号 check reads at run time
+    assert any(src.replace("\\", "/").endswith("stdnum/cn/loc.dat") and dest.replace("\\", "/") == "stdnum/cn"
+               for src, dest in datas)
     hidden = set(a.kwargs["hiddenimports"])
     assert {"talentdesk.cli.exchange.cmd_demo", "talentdesk.cli.office.cmd_admin", "talentdesk.ui.app",
             "sqlalchemy.dialects.postgresql.psycopg", "psycopg_binary"} <= hidden

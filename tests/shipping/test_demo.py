@@ -39,7 +39,8 @@ def test_talents_and_employers_are_valid(demo_db):
     assert len(talents) == SIZE
     assert len({t[0] for t in talents}) == SIZE
     for number, birth, sex, policy, initials, employer, intro in talents:
-        info = idcard.parse(number)  # raises on a bad checksum
+        info = idcard.parse(number)  # raises on a bad checksum or a division not in use at birth
+        assert idcard.region_warning(number) is None  # no division since abolished
         assert info.birth_date == birth and info.sex == sex
         assert policy in {"alxa-2023", "alashankou-2014", "baotou-2022"}
         assert initials and employer

@@ -70,6 +70,20 @@ def test_search_zw_finds_zhang_wei(qtbot, page):
     assert "符合条件 1 人" in page.count_label.text()
 
 
+def test_names_sort_by_full_pinyin_as_in_wps_and_excel(qtbot, main_window, ctx):
+    for name in ("张三", "阿明", "李四", "王五", "王伟", "赵六"):
+        _add(ctx, 姓名=name)
+    main_window.show_page("talents")
+    page = main_window.pages["talents"]
+    # by initials, 赵六 (zl) came before 张三 (zs), and 王五, 王伟 (both ww) stayed as entered
+    assert names(page) == ["阿明", "李四", "王伟", "王五", "张三", "赵六"]
+    page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert names(page) == ["赵六", "张三", "王五", "王伟", "李四", "阿明"]
+    page.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    type_text(qtbot, page.search, "王")
+    qtbot.waitUntil(lambda: names(page) == ["王伟", "王五"])
+
+
 def test_id_fragment_search_and_masking(qtbot, page, people):
     number = people["zm"].id_number
     qtbot.keyClicks(page.search, number[-6:])
@@ -125,6 +139,22 @@ def test_add_with_live_validation(qtbot, page, ui_env, ctx):
     assert "王芳" in names(page)
     assert page.model.id_at(page.table.currentIndex().row()) == stored.id
     assert not page.detail.is_dirty()
+
+
+def test_id_from_an_abolished_division_is_noted_without_blocking(qtbot, page):
+    page.new_talent()
+    form = page.detail.form
+    message = form.fields["id_number"].message
+    qtbot.keyClicks(form.fields["id_number"].editor, idcard.make("110103", dt.date(1985, 5, 1), 11))  # 崇文区
+    assert message.isVisible()
+    assert message.text() == "行政区划代码110103已撤销（北京市崇文区，2010年后停用），请核对"
+    assert "id_number" not in form.errors and form.fields["birth_date"].text() == "1985-05-01"
+    form.fields["id_number"].editor.clear()
+    qtbot.keyClicks(form.fields["id_number"].editor, idcard.make("999999", dt.date(1985, 5, 1), 11))
+    assert "不是有效的行政区划代码" in message.text() and "id_number" in form.errors
+    form.fields["id_number"].editor.clear()
+    qtbot.keyClicks(form.fields["id_number"].editor, idcard.make("152921", dt.date(1985, 5, 1), 11))
+    assert not message.isVisible()
 
 
 def test_edit_and_history(qtbot, page, ui_env, ctx, people):

@@ -76,14 +76,14 @@ GIVEN_F = ("芳 娜 敏 静 丽 艳 娟 霞 燕 玲 婷 雪 琳 颖 洁 倩 丹 
            "春梅 文静 雅静 乌兰 其其格 萨仁 娜仁 高娃 托娅").split()
 ETHNICITY = (("汉族", 82), ("蒙古族", 12), ("回族", 3), ("满族", 2), ("维吾尔族", 1))
 POLITICAL = (("中共党员", 45), ("共青团员", 20), ("群众", 32), ("民主党派", 3))
-# (ID area code, 籍贯)
+# (ID area code, 籍贯): GB/T 2260 codes in use for every birth year the demo draws
 BIRTHPLACES = (
     ("152921", "内蒙古阿拉善左旗"), ("152922", "内蒙古阿拉善右旗"), ("150102", "内蒙古呼和浩特"),
-    ("150203", "内蒙古包头"), ("150602", "内蒙古鄂尔多斯"), ("152502", "内蒙古锡林浩特"),
-    ("150402", "内蒙古赤峰"), ("652701", "新疆博乐"), ("650102", "新疆乌鲁木齐"), ("620102", "甘肃兰州"),
-    ("640104", "宁夏银川"), ("610113", "陕西西安"), ("410105", "河南郑州"), ("370102", "山东济南"),
-    ("130102", "河北石家庄"), ("140105", "山西太原"), ("210102", "辽宁沈阳"), ("230102", "黑龙江哈尔滨"),
-    ("320102", "江苏南京"), ("420102", "湖北武汉"), ("510104", "四川成都"), ("110105", "北京"),
+    ("150203", "内蒙古包头"), ("152501", "内蒙古二连浩特"), ("152502", "内蒙古锡林浩特"),
+    ("150402", "内蒙古赤峰"), ("652722", "新疆精河"), ("650102", "新疆乌鲁木齐"), ("620102", "甘肃兰州"),
+    ("640121", "宁夏永宁"), ("610113", "陕西西安"), ("410105", "河南郑州"), ("370102", "山东济南"),
+    ("130102", "河北石家庄"), ("140121", "山西清徐"), ("210102", "辽宁沈阳"), ("230102", "黑龙江哈尔滨"),
+    ("320102", "江苏南京"), ("420102", "湖北武汉"), ("510121", "四川金堂"), ("110105", "北京"),
 )
 UNIVERSITIES = {
     "双一流": ("内蒙古大学", "兰州大学", "新疆大学", "中国农业大学", "西北农林科技大学", "北京科技大学",
@@ -166,6 +166,9 @@ POLICY_SHARE = (("alxa-2023", 55), ("alashankou-2014", 13), ("baotou-2022", 32))
 DISTRICT_AREA = {"阿拉善左旗": "152921", "阿拉善右旗": "152922", "额济纳旗": "152923", "阿拉善高新区": "152971",
                  "阿拉山口市": "652702", "稀土高新区": "150271", "青山区": "150204", "昆都仑区": "150203",
                  "九原区": "150207"}
+# The ID area code of someone born in an employer's district: 高新区 are no GB/T 2260
+# division, and 阿拉山口市 was set up in 2012, after the demo's talents were born.
+BIRTH_AREA = {**DISTRICT_AREA, "阿拉善高新区": "152921", "稀土高新区": "150203", "阿拉山口市": "652722"}
 
 
 # ---------------------------------------------------------------- result
@@ -270,7 +273,7 @@ def _talent_records(rng: random.Random, size: int, employer_ids: dict[str, int])
         age = rng.randint(age_lo, age_hi)
         birth = _date_between(rng, _add_years(intro, -age - 1) + dt.timedelta(days=1), _add_years(intro, -age))
         male = rng.random() < 0.56
-        area, native = rng.choice(BIRTHPLACES) if rng.random() < 0.8 else (DISTRICT_AREA[emp.district], emp.district)
+        area, native = rng.choice(BIRTHPLACES) if rng.random() < 0.8 else (BIRTH_AREA[emp.district], emp.district)
         while True:
             seq = rng.randrange(0, 500) * 2 + (1 if male else 0)
             number = idcard.make(area, birth, seq)

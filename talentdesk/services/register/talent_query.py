@@ -24,7 +24,7 @@ from typing import Iterable, Sequence
 
 from sqlalchemy import and_, bindparam, false, func, literal_column, or_, select
 
-from talentdesk.domain import idcard
+from talentdesk.domain import idcard, pinyin
 from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.models.entities import AnnualReview, BenefitGrant, Departure, Employer, ServiceAgreement, Talent
 from talentdesk.services.context import ServiceContext
@@ -65,7 +65,9 @@ class TalentFilter:
 
 
 # Sort keys the table offers → columns.
-# Names sort by pinyin initials (the order a clerk expects: 安, 白, 陈 …), via its index.
+# Names sort by full pinyin as WPS and Excel do (张三 before 赵六, 王伟 before 王五): the key
+# is worked out in Python (``pinyin.sort_key``), not stored; name_initials orders only a
+# caller that sorts by an unknown key.
 SORT_COLUMNS = {
     "name": Talent.name_initials,
     "sex": Talent.sex,
@@ -194,9 +196,9 @@ def ordered_ids(ctx: ServiceContext, flt: TalentFilter = TalentFilter(), *, sort
     """The ids of every talent matching ``flt``, in table order (ties by id).
 
     ``within``: the caller's cached ids of the whole table in this same order. A search
-    that must scan every row anyway (an ID fragment) then fetches the matching ids
-    unordered from the ID column's covering index and keeps ``within``'s order, instead
-    of sorting up to 100,000 rows in SQL on each keystroke.
+    that must scan every row anyway (an ID fragment), and any search in name order (which
+    is sorted in Python), then fetches the matching ids unordered and keeps ``within``'s
+    order, instead of sorting up to 100,000 rows on each keystroke.
     """
     column = SORT_COLUMNS.get(sort, Talent.name_initials)
     flt = flt.effective()
@@ -204,10 +206,20 @@ def ordered_ids(ctx: ServiceContext, flt: TalentFilter = TalentFilter(), *, sort
         sqlite = session.get_bind().dialect.name == "sqlite"
         conds, _ = _where(session, flt, sqlite)
         scan = bool(flt.search) and search_kind(flt.search) == "id"
-        if within is not None and scan:
+        if within is not None and (scan or sort == "name"):
+            # (names sort in Python: the cached order is the cheap one for every search)
             result = session.connection().execute(select(Talent.id).where(*conds))
             wanted = {row[0] for row in result.cursor.fetchall()}
             return [i for i in within if i in wanted]
+        if sort == "name":
+            # in id order, then a stable sort by the key alone: ties stay by id (~2x faster
+            # than sorting on (key, id) pairs)
+            stmt = select(Talent.id, Talent.name).order_by(Talent.id.desc() if descending else Talent.id)
+            if conds:
+                stmt = stmt.where(*conds)
+            rows = session.connection().execute(stmt).cursor.fetchall()
+            keys = list(map(pinyin.sort_key, [r[1] for r in rows]))
+            return [rows[i][0] for i in sorted(range(len(rows)), key=keys.__getitem__, reverse=descending)]
         stmt = select(Talent.id)
         if sort in _NEEDS_EMPLOYER:
             stmt = stmt.outerjoin(Employer, Talent.employer_id == Employer.id)

@@ -104,6 +104,7 @@ class FieldEditor(QWidget):
             self.editor.setText(text)
 
     def set_error(self, message: str | None) -> None:
+        self.message.setStyleSheet("color: #c0392b;")
         if message:
             self.message.setText(message)
             self.message.show()
@@ -114,6 +115,13 @@ class FieldEditor(QWidget):
             self.message.clear()
             self.editor.setStyleSheet("")
             self.editor.setToolTip("")
+
+
+    def set_notice(self, message: str) -> None:
+        """A note under a valid value that does not stop saving (amber, the field not red)."""
+        self.message.setText(message)
+        self.message.setStyleSheet("color: #a15c00;")
+        self.message.show()
 
 
 class TalentForm(QWidget):
@@ -240,12 +248,23 @@ class TalentForm(QWidget):
         self.errors = messages
         for key, editor in self.fields.items():
             editor.set_error(messages.get(key))
+        notice = None if "id_number" in messages else self._id_notice()
+        if notice:
+            self.fields["id_number"].set_notice(notice)
         if messages:
             self.summary.setText(tr("还有 {n} 处需要修改：").format(n=len(messages)) + "；".join(messages.values()))
             self.summary.show()
         else:
             self.summary.hide()
         return messages
+
+    def _id_notice(self) -> str | None:
+        """A valid ID number from a division since abolished: say so, without blocking."""
+        try:
+            number = idcard.parse(self.fields["id_number"].text()).number
+        except ValueError:
+            return None
+        return idcard.region_warning(number)
 
     def is_valid(self) -> bool:
         return not self.errors

@@ -325,6 +325,7 @@ def validate(ctx: ServiceContext, f: ImportFile, layout: Layout, *, progress: Pr
 
     if demo_mark.is_demo(ctx):  # real work into a demo database: say so (issue 15)
         v.warnings.append(CellIssue(0, None, "", None, None, demo_mark.DEMO_WARNING, "warning"))
+    v.warnings.extend(check.warnings)  # rows imported all the same: identical duplicates, abolished divisions
     from talentdesk.services.exchange.importer import writer as commit_mod
 
     if plan or k.name != "roster":

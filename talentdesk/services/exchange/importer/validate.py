@@ -36,6 +36,7 @@ class RowCheck:
     valid: list[tuple[int, tuple]] = field(default_factory=list)  # (excel row, values)
     errors: list[CellIssue] = field(default_factory=list)
     error_rows: set[int] = field(default_factory=set)
+    warnings: list[CellIssue] = field(default_factory=list)  # about rows imported all the same (row order)
     rows: int = 0  # data rows (not counting skipped lines)
     skipped_lines: list[tuple[int, str]] = field(default_factory=list)  # (row, why)
     errors_omitted: int = 0  # errors counted but not kept (beyond MAX_ERRORS_KEPT)
@@ -105,8 +106,8 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         if layout.unknown == "remarks" and "remarks" in label_of else []
     absent = {k: None for k in keys if k not in col_of}
     absent.update(layout.defaults(kind))
-    id_rows: dict[tuple, int] = {}
-    dup_rows: dict[int, tuple[tuple, int]] = {}
+    id_rows: dict[tuple, tuple[int, tuple]] = {}  # unique key: its first (excel row, values)
+    dup_rows: dict[tuple, list[tuple[int, tuple]]] = {}  # unique key: all its rows, when more than one
     unique = operator.itemgetter(*(keys.index(k) for k in kind.unique)) if kind.unique else None
     if unique is not None and len(kind.unique) == 1:
         single = unique
@@ -236,30 +237,78 @@ def check_rows(kind: ImportKind, layout: Layout, grid: list[list[Any]], *,
         if number and number[0]:
             first = id_rows.get(number)
             if first is None:
-                id_rows[number] = excel_row
+                id_rows[number] = (excel_row, values_)
             else:
-                dup_rows[excel_row] = (number, first)
-                dup_rows.setdefault(first, (number, -excel_row))
+                dup_rows.setdefault(number, [first]).append((excel_row, values_))
         valid_append((excel_row, values_))
     if dup_rows:
-        c = col_of.get("id_number")
-        what = "".join(f"、{label_of[k]}" for k in kind.unique[1:])
-        for excel_row in sorted(dup_rows):
-            key, other = dup_rows[excel_row]
-            number = key[0]
-            other_text = f"第{abs(other)}行"
-            same = "".join(f"、{label_of[k]}{key[n + 1]}" for n, k in enumerate(kind.unique[1:]))
-            out.errors.append(CellIssue(excel_row, c, header_of.get("id_number", "身份证号"), "id_number", number,
-                                        f"身份证号：{number}{same}在本文件中重复出现（另见{other_text}），"
-                                        f"请核对后只保留一行" if not what else
-                                        f"身份证号：{number}{same}在本文件中重复出现（另见{other_text}），"
-                                        f"同一人{what[1:]}只能有一行"))
-            out.error_rows.add(excel_row)
-        out.valid = [v for v in out.valid if v[0] not in dup_rows]
+        _duplicates(out, kind, dup_rows, col_of.get("id_number"), header_of, label_of)
+    if kind.name == "roster" and "id_number" in keys:
+        _region_warnings(out, col_of.get("id_number"), header_of.get("id_number", "身份证号"))
+    out.warnings.sort(key=lambda w: w.row)
+    if len(out.warnings) > MAX_ERRORS_KEPT:  # memory bound, as for errors
+        more = len(out.warnings) - MAX_ERRORS_KEPT
+        del out.warnings[MAX_ERRORS_KEPT:]
+        out.warnings.append(CellIssue(0, None, "", None, None, f"其余{more:,}条逐行提示未列出", "warning"))
     out.trim()
     if progress is not None:
         progress("validate", len(rows), len(rows))
     return out
+
+
+_OTHERS_LISTED = 5  # the other rows a duplicate's message compares it with
+
+
+def _duplicates(out: RowCheck, kind: ImportKind, dup_rows: dict[tuple, list[tuple[int, tuple]]], c: int | None,
+                header_of: dict[str, str], label_of: dict[str, str]) -> None:
+    """Rows sharing a unique key (a 身份证号): identical copies import once, with a warning
+    each; rows that differ are all errors, naming the columns that differ."""
+    header = header_of.get("id_number", "身份证号")
+    what = "".join(f"、{label_of[k]}" for k in kind.unique[1:])
+    tail = "请核对后只保留一行" if not what else f"同一人{what[1:]}只能有一行"
+    drop: set[int] = set()
+    for key, members in dup_rows.items():
+        first_row, first_values = members[0]
+        if all(values_ == first_values for _, values_ in members[1:]):
+            for excel_row, _ in members[1:]:
+                out.warnings.append(CellIssue(excel_row, c, header, "id_number", key[0],
+                                              f"第{excel_row}行与第{first_row}行完全相同，只导入一次", "warning"))
+                drop.add(excel_row)
+            continue
+        number = key[0]
+        same = "".join(f"、{label_of[k]}{key[n + 1]}" for n, k in enumerate(kind.unique[1:]))
+        for excel_row, values_ in members:
+            rest = [(row, other) for row, other in members if row != excel_row]
+            others = "；".join(f"第{row}行{_differences(out.keys, values_, other, header_of, label_of)}"
+                              for row, other in rest[:_OTHERS_LISTED])
+            if len(rest) > _OTHERS_LISTED:  # the same number pasted down a column: bounded text
+                others += f"；共{len(rest)}行"
+            out.errors.append(CellIssue(excel_row, c, header, "id_number", number,
+                                        f"身份证号：{number}{same}在本文件中重复出现（另见{others}），{tail}"))
+            out.error_rows.add(excel_row)
+            drop.add(excel_row)
+    out.valid = [v for v in out.valid if v[0] not in drop]
+
+
+def _differences(keys: tuple[str, ...], a: tuple, b: tuple, header_of: dict[str, str],
+                 label_of: dict[str, str]) -> str:
+    """'，学历、引进时间不同': the columns (as headed in the file) where two rows differ."""
+    differ = [header_of.get(k, label_of[k]) for k, x, y in zip(keys, a, b) if x != y]
+    return f"，{'、'.join(differ)}不同" if differ else "，与本行相同"
+
+
+def _region_warnings(out: RowCheck, c: int | None, header: str) -> None:
+    """A 身份证号 from a division since abolished stays valid: a warning for the clerk to check."""
+    from talentdesk.domain import idcard
+
+    idx = out.keys.index("id_number")
+    warning = idcard.region_warning
+    for excel_row, values_ in out.valid:
+        number = values_[idx]
+        note = warning(number) if number else None
+        if note:
+            out.warnings.append(CellIssue(excel_row, c, header, "id_number", number, f"第{excel_row}行：{note}",
+                                          "warning"))
 
 
 # Values memoised per column. Not int/float: 1, 1.0 and True are equal dict keys but
