@@ -226,6 +226,13 @@ def list_users(ctx: ServiceContext) -> list[UserInfo]:
         return [_info(u) for u in session.execute(select(User).order_by(User.id)).scalars()]
 
 
+def display_names(ctx: ServiceContext) -> dict[str, str]:
+    """{log-in name: the person's name} of every account, for tables that show who proposed or
+    approved (names, not log-in codes); an account without a name keeps its log-in name."""
+    with ctx.read() as session:
+        return {u: (d or u) for u, d in session.execute(select(User.username, User.display_name))}
+
+
 def get_user(ctx: ServiceContext, username: str) -> UserInfo:
     if username != ctx.user:
         permissions.require(ctx, "users.manage")

@@ -404,8 +404,8 @@ class GrantDialog(QDialog):
             Col(tr("批准日期"), "approval_date", kind="date", width=6),
             Col(tr("审批文号"), "approval_doc_no", width=10),
             Col(tr("状态"), "status_label", width=4),
-            Col(tr("提交人"), "proposed_by", width=4),
-            Col(tr("审核人"), "approved_by", width=4),
+            widgets.person_col(env, tr("提交人"), "proposed_by"),
+            widgets.person_col(env, tr("审核人"), "approved_by"),
         ], self, muted=lambda g: g.status in ("rejected", "cancelled"))
         self.grants_table = DataTable(self.grants_model, self)
         self.grants_table.setMinimumHeight(self.grants_table.verticalHeader().defaultSectionSize() * 2 + 30)

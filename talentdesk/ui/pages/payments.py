@@ -172,8 +172,8 @@ class InstallmentsTab(QWidget):
             Col(tr("说明 / 原因"), self._reason, width=14, tip=self._reason),
             Col(tr("凭证号"), "voucher_no", width=6),
             Col(tr("发放日期"), "paid_date", kind="date", width=6),
-            Col(tr("提交人"), "proposed_by", width=4),
-            Col(tr("审核人"), "approved_by", width=4),
+            widgets.person_col(self.env, tr("提交人"), "proposed_by"),
+            widgets.person_col(self.env, tr("审核人"), "approved_by"),
         ], self, muted=lambda r: r.status in MUTED or r.grant_status != "approved", tint=_tint)
         self.table = DataTable(self.model, self, multi=True)
         self.table.selection_changed.connect(self._selection_changed)
@@ -505,8 +505,8 @@ class GrantsTab(QWidget):
             Col(tr("审批文号"), "approval_doc_no", width=8),
             Col(tr("一事一议"), "decision_number", width=6),
             Col(tr("状态"), "status_label", width=4),
-            Col(tr("提交人"), "proposed_by", width=4),
-            Col(tr("审核人"), "approved_by", width=4),
+            widgets.person_col(self.env, tr("提交人"), "proposed_by"),
+            widgets.person_col(self.env, tr("审核人"), "approved_by"),
             Col(tr("依据"), lambda g: "；".join(g.basis), width=16),
         ], self, muted=lambda g: g.status in ("rejected", "cancelled"))
         self.table = DataTable(self.model, self, multi=True)

@@ -141,7 +141,34 @@ def allowed(env, action: str) -> bool:
         return True
 
 
+def person(env, user: str | None) -> str:
+    """The person's name for a log-in name (提交人, 审核人 columns); the log-in name itself for
+    an account without a name or an actor that is not an account (the demo's)."""
+    if not user:
+        return ""
+    names = getattr(env, "person_names", None)
+    if names is None:
+        from talentdesk.services.office import users
+
+        try:
+            names = users.display_names(env.ctx)
+        except Exception:  # no database yet, or an env stand-in in a test
+            names = {}
+        try:
+            env.person_names = names
+        except AttributeError:
+            pass
+    return names.get(user, user)
+
+
+def person_col(env, title: str, key: str, width: int = 4) -> "Col":
+    """A column of who did it: the person's name, the log-in name in the tooltip."""
+    return Col(title, lambda r: person(env, getattr(r, key)), width=width, tip=key)
+
+
 def notify_changed(env, what: str) -> None:
+    if what == "user" and hasattr(env, "person_names"):
+        env.person_names = None  # an account was added or renamed
     signal = getattr(env, "data_changed", None)
     if signal is not None:
         signal.emit(what)

@@ -21,6 +21,7 @@ from talentdesk.services.benefits import agreements, grant_facts
 from talentdesk.services.register import attachments, talent_query, talents
 from talentdesk.services.office import audit
 from talentdesk.ui.i18n import tr
+from talentdesk.ui.pages import widgets
 from talentdesk.ui.pages.widgets import Col, DataTable, RowsModel
 from talentdesk.ui.talents.form import TalentForm, to_text
 
@@ -340,7 +341,7 @@ class TalentDetail(QWidget):
         self.attachments = AttachmentsTab(self)
         self.tabs.addTab(self.attachments, tr("附件"))
         self.history_model = RowsModel([Col(tr("时间"), lambda e: local_time(e.at), width=8),
-                                        Col(tr("用户"), "user", width=5),
+                                        widgets.person_col(self.env, tr("用户"), "user", width=5),
                                         Col(tr("操作"), operation, width=5),
                                         Col(tr("内容"), describe_event, width=16, tip=describe_event)])
         self.history = DataTable(self.history_model)
