@@ -27,7 +27,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("employer") as batch:
-        for name in reversed(FLAGS):
-            batch.drop_column(name)
-        batch.drop_column("industry")
+    # plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy would drop and re-create
+    # the employer table, which every talent points at (foreign keys are on)
+    for name in reversed(("industry",) + FLAGS):
+        op.execute(f'ALTER TABLE employer DROP COLUMN "{name}"')
