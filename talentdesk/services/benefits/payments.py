@@ -40,10 +40,11 @@ Public API::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -533,6 +534,47 @@ def _mark_paid(session: Session, ctx: ServiceContext, inst: Installment, g: Bene
     return audit.Change("pay", "installment", inst.id, g.talent_id, b, a)
 
 
+def _voucher_holder(session: Session, voucher: str, exclude: Iterable[int] = ()):
+    """The payment (not a reversal entry) that already carries ``voucher``, other than the
+    installments ``exclude``: a row (id, seq, benefit_code, benefit_name, name) or None."""
+    stmt = (select(Installment.id, Installment.seq, BenefitGrant.benefit_code, BenefitGrant.benefit_name, Talent.name)
+            .join(BenefitGrant, Installment.grant_id == BenefitGrant.id).join(Talent, BenefitGrant.talent_id == Talent.id)
+            .where(Installment.voucher_no == voucher, Installment.reverses_id.is_(None)))
+    exclude = list(exclude)
+    if exclude:
+        stmt = stmt.where(Installment.id.not_in(exclude))
+    return session.execute(stmt.order_by(Installment.id).limit(1)).first()
+
+
+def _voucher_used(voucher: str, holder) -> str:
+    """"V1已用于周敏的安家补贴第2期（分期编号5），一个凭证号只能对应一期发放"."""
+    return (f"{voucher}已用于{holder.name}的{holder.benefit_name or holder.benefit_code}第{holder.seq}期"
+            f"（分期编号{holder.id}），一个凭证号只能对应一期发放")
+
+
+@contextlib.contextmanager
+def _voucher_guard(session: Session, installment_id: int, voucher: str | None, *,
+                   row: int | None = None) -> Iterator[None]:
+    """Mark an installment paid inside this block: it runs in a savepoint and is flushed at
+    its end. Another clerk's transaction may have given the voucher to another installment
+    after our check (PostgreSQL: the unique index ``ux_installment_voucher_no`` waits for
+    it, then refuses): a ConflictError naming the voucher and the installment carrying it.
+    Only the savepoint is rolled back, so the session can still be asked who that is."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except IntegrityError:
+        holder = _voucher_holder(session, voucher, [installment_id]) if voucher else None
+        if holder is None:
+            raise ConflictError("登记期间其他用户修改了相关分期，本次未写入任何数据，请刷新后重试") from None
+        where = f"第{row}行" if row is not None else ""
+        raise ConflictError(f"登记期间其他用户登记了相同凭证号：{where}凭证号{_voucher_used(voucher, holder)}。"
+                            f"本次未写入任何数据，请核对凭证号") from None
+
+
 def _refresh_refunds(session: Session, ctx: ServiceContext, talent_ids) -> None:
     """A departed talent's refund basis follows the payments recorded after the departure."""
     from talentdesk.services.benefits import departures
@@ -552,11 +594,14 @@ def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | s
         if installment_id not in found:
             raise NotFoundError(f"找不到编号为{installment_id}的分期")
         inst, g, name, idn, emp = found[installment_id]
+        holder = _voucher_holder(session, voucher, [inst.id]) if voucher else None
+        if holder is not None:
+            raise ConflictError(f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号")
         a = may_pay(session, inst, g, d, label=_label(inst, g, name))
         if not a.ok:
             raise ConflictError(a.message)
-        change = _mark_paid(session, ctx, inst, g, d, voucher)
-        session.flush()
+        with _voucher_guard(session, inst.id, voucher):
+            change = _mark_paid(session, ctx, inst, g, d, voucher)
         audit.record_many(session, ctx.actor, [change])
         _refresh_refunds(session, ctx, [g.talent_id])
         return _row(inst, g, name, idn, emp)
@@ -740,15 +785,9 @@ def _confirm_row(session: Session, r: dict, taken: dict[int, int], vouchers: dic
         return (FieldError("amount_fen", "金额", r["amount_raw"],
                            f"金额：{label}的金额为{money.yuan(inst.amount_fen)}元，与表中金额"
                            f"{money.yuan(r['amount'])}元不符"), inst, g, t)
-    used = session.execute(
-        select(Installment.id, Installment.seq, BenefitGrant.benefit_name, Talent.name)
-        .join(BenefitGrant, Installment.grant_id == BenefitGrant.id).join(Talent, BenefitGrant.talent_id == Talent.id)
-        .where(Installment.voucher_no == voucher, Installment.reverses_id.is_(None), Installment.id != inst.id)
-        .limit(1)).first()
+    used = _voucher_holder(session, voucher, [inst.id])
     if used is not None:
-        return (FieldError("voucher_no", "凭证号", voucher,
-                           f"凭证号：{voucher}已用于{used.name}的{used.benefit_name}第{used.seq}期（分期编号{used.id}），"
-                           f"一个凭证号只能对应一期发放"), inst, g, t)
+        return FieldError("voucher_no", "凭证号", voucher, f"凭证号：{_voucher_used(voucher, used)}"), inst, g, t
     return None, inst, g, t
 
 
@@ -777,7 +816,8 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing, finish) -> ConfirmResu
                 fe = FieldError("paid_date", "发放日期", r["paid_date"], f"发放日期：{answer.message}")
                 results.append(RowResult(n, False, inst.id, fe.message, [fe.as_dict()]))
                 continue
-            changes.append(_mark_paid(session, ctx, inst, g, r["paid_date"], r["voucher"]))
+            with _voucher_guard(session, inst.id, r["voucher"], row=n):  # flushed before the next row's queries
+                changes.append(_mark_paid(session, ctx, inst, g, r["paid_date"], r["voucher"]))
             results.append(RowResult(n, True, inst.id, f"{_label(inst, g, t.name)}已登记发放"))
         has_errors = any(not r.ok for r in results)
         if has_errors and all_or_nothing:
