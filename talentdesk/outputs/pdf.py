@@ -564,7 +564,8 @@ def recovery_blocks(pen: Pen, form: RecoveryNotice, mask: bool) -> list[Block]:
     t = form.talent
     ident = idcard.mask(t.get("身份证号")) if mask else t.get("身份证号", "")
     size = 12.0  # 小四 for the letter body
-    basis = "、".join(form.basis) if form.basis else "相关政策"
+    cited = form.articles or form.basis
+    basis = "、".join(cited) if cited else "相关政策"
     service = f"约定的{form.service_required}服务期" if form.service_required else "约定的服务期"
     employer = t.get("用人单位") or "用人单位"
     body = (f"你（身份证号：{ident}）于{_d(form.departed_on)}从{employer}离职"

@@ -741,9 +741,10 @@ def recovery_notice(ctx: ServiceContext, talent: str) -> RecoveryNotice:
         _, _, basis, quotes = _cites(t.policy_id, ["refund"], d.basis)
         # the stored refund explanation carries the engine's ISO dates: the letter writes 2025年3月1日
         basis, quotes = [values.cn_dates_in(b) for b in basis], [values.cn_dates_in(q) for q in quotes]
+        _, _, articles, _ = _cites(t.policy_id, ["refund"], None)  # the pack's refund articles
         return RecoveryNotice(off, off.doc_no(d.departed_on.year, d.id, "追"), _talent_details(t, e),
                               d.departed_on, d.reason or "", service, received, d.refund_due_fen, int(recovered),
-                              basis, quotes, talent_id=t.id)
+                              basis, quotes, talent_id=t.id, articles=articles)
 
 
 # ------------------------------------------------------------------ export / print entry points

@@ -48,6 +48,8 @@ def test_recovery_notice_dates_read_the_chinese_way(ctx, tmp_path):
     for needle in ("于2025年3月1日从", "服务期至2028年5月1日", "2025年3月1日提前离开", "2023年6月5日",
                    "自2023年5月1日起", "记-2023-06-001"):
         assert needle in text, needle
+    # the letter cites the policy article, not the refund explanation, in “根据…的规定”
+    assert "根据阿党人才字〔2023〕2号第十九条的规定，应退回已享受的人才补贴" in text
     for iso in ("2025-03-01", "2028-05-01", "2023-06-05", "2023-05-01", "2025-3-1"):
         assert iso not in text, iso
     assert re.search(r"生成时间：\d{4}年\d{1,2}月\d{1,2}日", text) and not re.search(r"(?<!-)\d{4}-\d{2}-\d{2}(?!\d)", text)
