@@ -131,3 +131,14 @@ def test_a_future_departure_is_asked_about_first(qtbot, env, paid_talent, monkey
     else:
         assert env.confirms == [question]
         assert departures.list_departures(env.ctx) == []
+
+
+def test_seeding_two_paid_talents_gives_each_its_own_voucher(env, clerk_ctx, reviewer_ctx):
+    from tests.ui.pages.seeding import first_installment_paid
+
+    on = (TODAY - dt.timedelta(days=200)).replace(day=1)
+    vouchers = set()
+    for name in ("张伟", "李娜"):
+        t, g = first_installment_paid(clerk_ctx, reviewer_ctx, approved_on=on, 姓名=name)
+        vouchers.add(payments.list_installments(clerk_ctx, grant_id=g.id)[0].voucher_no)
+    assert len(vouchers) == 2
