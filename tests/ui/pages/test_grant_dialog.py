@@ -222,3 +222,22 @@ def test_a_doc_no_without_its_number_is_refused_before_asking(qtbot, env, clerk_
     assert len(env.errors) == 2 and env.confirms
     [g] = grants.list_grants(clerk_ctx, t.id_number)
     assert g.approval_doc_no == f"阿左人才字〔{year}〕12号"
+
+
+def test_a_decision_number_without_its_number_is_refused(qtbot, env, clerk_ctx):
+    from talentdesk.services.benefits import decisions
+    from talentdesk.ui.pages.grant_dialog import DecisionDialog
+
+    env.ctx = clerk_ctx
+    t = talent(clerk_ctx, 姓名="周强")
+    dlg = DecisionDialog(env, t.id_number, [("settlement_allowance", "安家补贴")], "settlement_allowance")
+    qtbot.addWidget(dlg)
+    dlg.number.setText("阿左人才领字〔2026〕号")
+    dlg.override.setCurrentIndex(dlg.override.findData("age_limit"))
+    dlg._ok()
+    assert not dlg.result() and dlg.saved is None
+    assert env.errors == ["决定文号“阿左人才领字〔2026〕号”缺少序号，应如 阿左人才领字〔2026〕12号"]
+    assert decisions.list_decisions(clerk_ctx, t.id_number) == []
+    dlg.number.setText("阿左人才领字〔2026〕3号")
+    dlg._ok()
+    assert dlg.saved is not None and dlg.saved.number == "阿左人才领字〔2026〕3号"
