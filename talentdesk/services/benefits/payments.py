@@ -40,11 +40,10 @@ Public API::
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -552,27 +551,39 @@ def _voucher_used(voucher: str, holder) -> str:
             f"（分期编号{holder.id}），一个凭证号只能对应一期发放")
 
 
-@contextlib.contextmanager
-def _voucher_guard(session: Session, installment_id: int, voucher: str | None, *,
-                   row: int | None = None) -> Iterator[None]:
-    """Mark an installment paid inside this block: it runs in a savepoint and is flushed at
-    its end. Another clerk's transaction may have given the voucher to another installment
-    after our check (PostgreSQL: the unique index ``ux_installment_voucher_no`` waits for
-    it, then refuses): a ConflictError naming the voucher and the installment carrying it.
-    Only the savepoint is rolled back, so the session can still be asked who that is."""
+class _VoucherClash(Exception):
+    """The unique index refused a voucher at the flush (carried out of the transaction,
+    which is rolled back, to be named from a fresh session by ``_clash_error``)."""
+
+    def __init__(self, installment_id: int, voucher: str | None, row: int | None = None):
+        super().__init__(voucher)
+        self.installment_id, self.voucher, self.row = installment_id, voucher, row
+
+
+def _flush_paid(session: Session, installment_id: int, voucher: str | None, *, row: int | None = None) -> None:
+    """Flush the installment just marked paid. Another clerk's transaction may have given
+    the voucher to another installment after our check (PostgreSQL: the unique index
+    ``ux_installment_voucher_no`` waits for it, then refuses): ``_VoucherClash``. No
+    savepoint: the session's commit hooks (the audit seal and anchor) must see only the
+    real commit."""
     from sqlalchemy.exc import IntegrityError
 
     try:
-        with session.begin_nested():
-            yield
-            session.flush()
-    except IntegrityError:
-        holder = _voucher_holder(session, voucher, [installment_id]) if voucher else None
-        if holder is None:
-            raise ConflictError("登记期间其他用户修改了相关分期，本次未写入任何数据，请刷新后重试") from None
-        where = f"第{row}行" if row is not None else ""
-        raise ConflictError(f"登记期间其他用户登记了相同凭证号：{where}凭证号{_voucher_used(voucher, holder)}。"
-                            f"本次未写入任何数据，请核对凭证号") from None
+        session.flush()
+    except IntegrityError as exc:
+        raise _VoucherClash(installment_id, voucher, row) from exc
+
+
+def _clash_error(ctx: ServiceContext, clash: _VoucherClash) -> ConflictError:
+    """The ConflictError for a voucher refused at the flush, naming who carries it now
+    (asked in a new session: the refused transaction is rolled back)."""
+    with ctx.read() as session:
+        holder = _voucher_holder(session, clash.voucher, [clash.installment_id]) if clash.voucher else None
+    if holder is None:
+        return ConflictError("登记期间其他用户修改了相关分期，本次未写入任何数据，请刷新后重试")
+    where = f"第{clash.row}行" if clash.row is not None else ""
+    return ConflictError(f"登记期间其他用户登记了相同凭证号：{where}凭证号{_voucher_used(clash.voucher, holder)}。"
+                         f"本次未写入任何数据，请核对凭证号")
 
 
 def _refresh_refunds(session: Session, ctx: ServiceContext, talent_ids) -> None:
@@ -589,22 +600,25 @@ def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | s
     d, voucher, errors = _check_paid_input(paid_date, voucher_no)
     if errors:
         raise ValidationError(errors)
-    with ctx.write() as session:
-        found = _load_many(session, [installment_id])
-        if installment_id not in found:
-            raise NotFoundError(f"找不到编号为{installment_id}的分期")
-        inst, g, name, idn, emp = found[installment_id]
-        holder = _voucher_holder(session, voucher, [inst.id]) if voucher else None
-        if holder is not None:
-            raise ConflictError(f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号")
-        a = may_pay(session, inst, g, d, label=_label(inst, g, name))
-        if not a.ok:
-            raise ConflictError(a.message)
-        with _voucher_guard(session, inst.id, voucher):
+    try:
+        with ctx.write() as session:
+            found = _load_many(session, [installment_id])
+            if installment_id not in found:
+                raise NotFoundError(f"找不到编号为{installment_id}的分期")
+            inst, g, name, idn, emp = found[installment_id]
+            holder = _voucher_holder(session, voucher, [inst.id]) if voucher else None
+            if holder is not None:
+                raise ConflictError(f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号")
+            a = may_pay(session, inst, g, d, label=_label(inst, g, name))
+            if not a.ok:
+                raise ConflictError(a.message)
             change = _mark_paid(session, ctx, inst, g, d, voucher)
-        audit.record_many(session, ctx.actor, [change])
-        _refresh_refunds(session, ctx, [g.talent_id])
-        return _row(inst, g, name, idn, emp)
+            _flush_paid(session, inst.id, voucher)
+            audit.record_many(session, ctx.actor, [change])
+            _refresh_refunds(session, ctx, [g.talent_id])
+            return _row(inst, g, name, idn, emp)
+    except _VoucherClash as clash:
+        raise _clash_error(ctx, clash) from None
 
 
 # Column names the payment-confirmation import accepts (first is the standard one).
@@ -656,6 +670,8 @@ def confirm_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: b
         return _confirm(ctx, rows, numbers, results, all_or_nothing, finish)
     except _Abort:
         return ConfirmResult(results, False)
+    except _VoucherClash as clash:
+        raise _clash_error(ctx, clash) from None
     except IntegrityError:
         raise ConflictError("登记期间其他用户以相同凭证号登记了发放，本次未写入任何数据，请重新导入") from None
 
@@ -816,8 +832,8 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing, finish) -> ConfirmResu
                 fe = FieldError("paid_date", "发放日期", r["paid_date"], f"发放日期：{answer.message}")
                 results.append(RowResult(n, False, inst.id, fe.message, [fe.as_dict()]))
                 continue
-            with _voucher_guard(session, inst.id, r["voucher"], row=n):  # flushed before the next row's queries
-                changes.append(_mark_paid(session, ctx, inst, g, r["paid_date"], r["voucher"]))
+            changes.append(_mark_paid(session, ctx, inst, g, r["paid_date"], r["voucher"]))
+            _flush_paid(session, inst.id, r["voucher"], row=n)  # before the next row's queries autoflush it
             results.append(RowResult(n, True, inst.id, f"{_label(inst, g, t.name)}已登记发放"))
         has_errors = any(not r.ok for r in results)
         if has_errors and all_or_nothing:
