@@ -538,7 +538,10 @@ def _voucher_holder(session: Session, voucher: str, exclude: Iterable[int] = ())
     installments ``exclude``: a row (id, seq, benefit_code, benefit_name, name) or None."""
     stmt = (select(Installment.id, Installment.seq, BenefitGrant.benefit_code, BenefitGrant.benefit_name, Talent.name)
             .join(BenefitGrant, Installment.grant_id == BenefitGrant.id).join(Talent, BenefitGrant.talent_id == Talent.id)
-            .where(Installment.voucher_no == voucher, Installment.reverses_id.is_(None)))
+            # the unique index's own predicate (VOUCHER_UNIQUE_WHERE), so that it answers: an
+            # installment flagged voucher_duplicate shares its voucher with one this finds
+            .where(Installment.voucher_no == voucher, Installment.reverses_id.is_(None),
+                   Installment.voucher_duplicate.is_(None)))
     exclude = list(exclude)
     if exclude:
         stmt = stmt.where(Installment.id.not_in(exclude))
@@ -924,11 +927,19 @@ def record_paid_run(ctx: ServiceContext, vouchers: dict[int, str | None], paid_d
     checked = {i: _check_paid_input(d, v)[1] for i, v in vouchers.items()}
 
     def step(session, inst, g, name):
-        inst.status, inst.paid_date, inst.voucher_no, inst.status_reason = "paid", d, checked[inst.id], None
+        voucher = checked[inst.id]
+        holder = _voucher_holder(session, voucher, [inst.id]) if voucher else None  # earlier ones of the run too
+        if holder is not None:
+            return f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号"
+        inst.status, inst.paid_date, inst.voucher_no, inst.status_reason = "paid", d, voucher, None
+        _flush_paid(session, inst.id, voucher)  # before the next one's check autoflushes it
         return None
 
-    return _batch(ctx, list(vouchers), "pay", "已登记发放", step, decision=(payability.PAY, d),
-                  finish=lambda session, talent_ids: _refresh_refunds(session, ctx, talent_ids))
+    try:
+        return _batch(ctx, list(vouchers), "pay", "已登记发放", step, decision=(payability.PAY, d),
+                      finish=lambda session, talent_ids: _refresh_refunds(session, ctx, talent_ids))
+    except _VoucherClash as clash:
+        raise _clash_error(ctx, clash) from None
 
 
 # what was actually paid lives in its own module (grants and departures use it without importing payments)

@@ -167,3 +167,31 @@ def test_two_clerks_one_voucher_two_installments_at_once_by_hand(db):
     assert "凭证号V1已用于周敏的安家补贴" in errors[0].message
     paid = [s for s in _statuses(ServiceContext(db), g) if s[1] == "paid"]
     assert len(paid) == 1 and paid[0][2] == "V1"
+
+
+def test_a_payment_run_refuses_a_voucher_carried_elsewhere_or_twice(db):
+    clerk, _ = _people(db)
+    idn, g, ids = _approved(db)
+    _, g2, ids2 = _approved(db, 姓名="李娜")
+    payments.record_paid(clerk, ids2[1], D(2025, 6, 20), "V1")
+    res = payments.record_paid_run(clerk, {ids[1]: "V1", ids[2]: "V2", ids2[2]: "V2"}, D(2025, 6, 20))
+    assert res.done == [ids[2]]
+    by_id = {r.installment_id: r.message for r in res.refused}
+    assert f"凭证号V1已用于李娜的安家补贴第2期（分期编号{ids2[1]}）" in by_id[ids[1]] and "周敏" in by_id[ids[1]]
+    assert f"凭证号V2已用于周敏的安家补贴第3期（分期编号{ids[2]}）" in by_id[ids2[2]]  # the earlier one of the run
+    assert _statuses(clerk, g)[1:] == [(2, "approved", None), (3, "paid", "V2")]
+    assert _statuses(clerk, g2)[1:] == [(2, "paid", "V1"), (3, "approved", None)]
+
+
+def test_a_payment_run_caught_at_the_flush_names_the_voucher(db, monkeypatch):
+    clerk, _ = _people(db)
+    idn, g, ids = _approved(db)
+    _, g2, ids2 = _approved(db, 姓名="李娜")
+    _race(monkeypatch, db, ids2[1])
+    with pytest.raises(ConflictError) as exc:
+        payments.record_paid_run(clerk, {ids[1]: "V1", ids[2]: "V2"}, D(2025, 6, 20))
+    assert "其他用户" in exc.value.message and "本次未写入任何数据" in exc.value.message
+    if not db.is_sqlite:
+        assert "凭证号V1已用于李娜的安家补贴第2期" in exc.value.message
+    monkeypatch.undo()
+    assert _statuses(clerk, g)[1:] == [(2, "approved", None), (3, "approved", None)]
