@@ -53,6 +53,22 @@ def cn_date(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
+# an ISO date standing alone: not part of a voucher number such as 记-2023-06-001
+_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+
+
+def cn_dates_in(text: str) -> str:
+    """Text with its ISO dates (2028-05-01) written the Chinese way (2028年5月1日), for
+    prose built from messages that carry ISO dates (the refund explanation on a notice)."""
+    def one(m: re.Match) -> str:
+        try:
+            return cn_date(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            return m.group(0)
+
+    return _ISO_DATE.sub(one, text) if text else text
+
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),

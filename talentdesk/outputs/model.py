@@ -254,6 +254,9 @@ class RecoveryNotice:
     quotes: list[str]
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     talent_id: int | None = None
+    # the articles the refund rests on (阿党人才字〔2023〕2号 第十九条): the letter's “根据…的规定”;
+    # ``basis`` is the stored refund explanation, shown under 三、政策依据
+    articles: list[str] = field(default_factory=list)
 
     @property
     def received_fen(self) -> int:

@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 
 from talentdesk.domain import idcard
 from talentdesk.domain.money import capitals, yuan
+from talentdesk.domain.values import cn_date
 from talentdesk.outputs.layout import LEADING, Block, Pen, paginate
 from talentdesk.outputs.model import (ApprovalForm, BatchForm, RecoveryNotice, ReviewForm, ReviewSummary,
                                       is_cancelled)
@@ -35,8 +36,7 @@ class CancelledWrite(Exception):
     """The cancel flag was set; the caller removes the partial file."""
 
 
-def _d(d: dt.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+_d = cn_date  # 2026年12月3日
 
 
 def _money(fen: int) -> str:
@@ -140,7 +140,7 @@ def signature_row(pen: Pen, label_w: float, width: float, label: str, printed: s
 def _footer(p: Pen, size: tuple[float, float], page: int, pages: int, generated: dt.datetime, doc_no: str) -> None:
     w, _ = size
     y = MARGIN_BOTTOM - 26
-    p.text(MARGIN_X, y, f"生成时间：{generated:%Y-%m-%d %H:%M}", SMALL)
+    p.text(MARGIN_X, y, f"生成时间：{cn_date(generated.date())} {generated:%H:%M}", SMALL)
     p.text(w / 2, y, f"第 {page} 页  共 {pages} 页", SMALL, "center")
     if doc_no:
         p.text(w - MARGIN_X, y, doc_no, SMALL, "right")
@@ -564,7 +564,8 @@ def recovery_blocks(pen: Pen, form: RecoveryNotice, mask: bool) -> list[Block]:
     t = form.talent
     ident = idcard.mask(t.get("身份证号")) if mask else t.get("身份证号", "")
     size = 12.0  # 小四 for the letter body
-    basis = "、".join(form.basis) if form.basis else "相关政策"
+    cited = form.articles or form.basis
+    basis = "、".join(cited) if cited else "相关政策"
     service = f"约定的{form.service_required}服务期" if form.service_required else "约定的服务期"
     employer = t.get("用人单位") or "用人单位"
     body = (f"你（身份证号：{ident}）于{_d(form.departed_on)}从{employer}离职"

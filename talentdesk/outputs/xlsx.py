@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from talentdesk.domain import idcard
+from talentdesk.domain.values import cn_date
 from talentdesk.outputs.model import Heading, Ledger, Subtotal, is_cancelled
 
 FONT = "宋体"
@@ -126,7 +127,7 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
     mid = max(1, ncol // 2)
     ws.set_row(row, 20)
     left = f"填报单位：{ledger.office.name}（盖章）"
-    right = f"填报日期：{ledger.generated_on.year}年{ledger.generated_on.month}月{ledger.generated_on.day}日"
+    right = f"填报日期：{cn_date(ledger.generated_on)}"
     if mask:
         right = "（身份证号、手机号已脱敏）  " + right
     if mid - 1 > 0:

@@ -173,7 +173,7 @@ def money(ctx):
     agreements.add(clerk, idn, kind="服务期协议", start_date=D(2023, 5, 1), term_years=5,
                    signed_date=D(2023, 5, 1), required_service_years=5)
     g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
-                                                approval_doc_no="文1").id)
+                                                approval_doc_no="阿左人才字〔2023〕11号").id)
     first = g.installments[0].id
     payments.propose(clerk, [first], as_of=D(2023, 6, 2))
     payments.approve(reviewer, [first])

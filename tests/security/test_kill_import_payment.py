@@ -112,7 +112,7 @@ def _approved_installments(ctx, n: int) -> list[dict]:
         agreements.add(clerk, row["身份证号"], kind="服务期协议", start_date=D(2023, 5, 1), term_years=5,
                        signed_date=D(2023, 5, 1), required_service_years=5)
         g = grants.propose(clerk, row["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1),
-                           approval_doc_no=f"阿左人才字〔2023〕{i}号")
+                           approval_doc_no=f"阿左人才字〔2023〕{i + 1}号")
         g = grants.approve(reviewer, g.id)
         first = g.installments[0]
         payments.propose(clerk, [first.id], as_of=D(2023, 6, 10))

@@ -24,7 +24,7 @@ def expert(ctx):
     t = talents.add(ctx, row)
     talents.update(ctx, row["身份证号"], {}, policy_id="alashankou-2014")
     g = grants.propose(ctx, row["身份证号"], "special_hire_subsidy", approved_on=D(2020, 1, 10),
-                       approval_doc_no="x", facts={"alashankou_expert": True})
+                       approval_doc_no="阿左人才字〔2023〕11号", facts={"alashankou_expert": True})
     grants.approve(ServiceContext(ctx.db, user="李审核", role="reviewer"), g.id)
     return t, g
 

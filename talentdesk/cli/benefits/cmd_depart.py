@@ -44,15 +44,21 @@ def cmd_record(args, app) -> int:
 
     ctx = app.context()
     day = parse_date(args.date, "离职日期")
+    future = None if args.confirm_future else departures.future_question(day)
     if not args.yes:
         p = departures.preview(ctx, args.id_number, day)
+        ask = "请核对后加上 --yes" + (" --confirm-future" if future else "") + " 再执行离职登记"
         if app.json:
-            app.print_json(p.as_dict() | {"recorded": False, "error": "请核对后加上 --yes 再执行离职登记"})
+            app.print_json(p.as_dict() | {"recorded": False, "error": ask})
         else:
             _preview_text(app, p)
-            app.out("请核对后加上 --yes 再执行离职登记")
+            if future:
+                app.out(f"注意：{future.removesuffix('，确定登记？')}")
+            app.out(ask)
         return 1
-    d = departures.record(ctx, args.id_number, day, args.reason)
+    if future:
+        raise TalentDeskError(f"{future.removesuffix('，确定登记？')}：确需提前登记请加上 --confirm-future")
+    d = departures.record(ctx, args.id_number, day, args.reason, confirm_future=args.confirm_future)
     app.print_json(d.as_dict()) if app.json else _view_text(app, d)
     return 0
 
@@ -123,6 +129,7 @@ def register(sub) -> None:
     rc.add_argument("date", metavar="离职日期")
     rc.add_argument("--reason", help="离职原因")
     rc.add_argument("--yes", action="store_true", help="确认执行")
+    rc.add_argument("--confirm-future", action="store_true", help="离职日期晚于今天（已提出离职）时确认登记")
     rc.set_defaults(func=cmd_record)
 
     rv = s.add_parser("recover", help="登记追回款：离职记录编号 金额（元）")

@@ -166,7 +166,7 @@ def register(sub) -> None:
     pr.add_argument("id_number", metavar="身份证号")
     pr.add_argument("benefit", metavar="待遇代码", help="如 settlement_allowance（见 grant evaluate 的结果）")
     pr.add_argument("--approved-on", required=True, help="批准日期")
-    pr.add_argument("--doc-no", help="批准文号")
+    pr.add_argument("--doc-no", help="审批文号，须有序号，如 阿左人才字〔2025〕12号（可不填）")
     pr.add_argument("--policy", help="政策编号")
     pr.add_argument("--decision", help="所依据的一事一议决定文号")
     pr.add_argument("--facts", help="补充事实 JSON 文件")

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from talentdesk import rules
-from talentdesk.domain import money
+from talentdesk.domain import docno, money
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import BenefitGrant, CaseDecision, Talent
 from talentdesk.services.office import audit, permissions
@@ -81,6 +81,11 @@ def record(ctx: ServiceContext, id_number: str, *, number: str, decided_on: dt.d
     number = (number or "").strip()
     if not number:
         errors.append(FieldError("number", "决定文号", number, "决定文号：必须填写"))
+    else:
+        try:
+            number = docno.check(number, field="number", label="决定文号", example=docno.EXAMPLE_DECISION)
+        except ValidationError as exc:
+            errors += exc.errors
     if not isinstance(decided_on, dt.date):
         errors.append(FieldError("decided_on", "决定日期", decided_on, "决定日期：必须填写有效日期"))
     if override not in OVERRIDES:

@@ -15,7 +15,8 @@ basis. ``record`` does it in one transaction:
 Public API::
 
     preview(ctx, id_number, departed_on) -> DeparturePreview
-    record(ctx, id_number, departed_on, reason) -> DepartureView
+    record(ctx, id_number, departed_on, reason, *, confirm_future=False) -> DepartureView
+    future_question(departed_on) -> str | None   # what to ask before recording a date after today
     record_recovery(ctx, departure_id, amount_fen, recovered_on, voucher_no, remarks=None) -> DepartureView
     get_departure(ctx, departure_id) -> DepartureView
     list_departures(ctx, outstanding_only=False) -> list[DepartureView]
@@ -320,8 +321,19 @@ def _view(session: Session, dep: Departure, t: Talent | None = None) -> Departur
                          dep.refund_due_fen, sum(r.amount_fen for r in recs), dep.basis, views)
 
 
-def record(ctx: ServiceContext, id_number: str, departed_on: dt.date, reason: str | None) -> DepartureView:
-    """Record a departure: refund due and basis, cancellations, talent status departed."""
+def future_question(departed_on: dt.date) -> str | None:
+    """"离职日期 2027年1月5日 晚于今天，确定登记？" for a departure dated after today (a
+    talent who has given notice), None for today or earlier: ``record`` refuses such a
+    date unless the caller asked this and passes ``confirm_future=True``."""
+    if departed_on <= dt.date.today():
+        return None
+    return f"离职日期 {values.cn_date(departed_on)} 晚于今天，确定登记？"
+
+
+def record(ctx: ServiceContext, id_number: str, departed_on: dt.date, reason: str | None, *,
+           confirm_future: bool = False) -> DepartureView:
+    """Record a departure: refund due and basis, cancellations, talent status departed.
+    A date after today (``future_question``) is refused unless ``confirm_future``."""
     from talentdesk.services.benefits import grants
     from talentdesk.services.register import talents
 
@@ -329,6 +341,9 @@ def record(ctx: ServiceContext, id_number: str, departed_on: dt.date, reason: st
     d = _check_date(departed_on)
     if d > dt.date.today() + dt.timedelta(days=366):
         raise ValidationError([FieldError("departed_on", "离职日期", departed_on, f"离职日期：{d}太远，请核对")])
+    if not confirm_future and future_question(d):
+        raise ValidationError([FieldError("departed_on", "离职日期", d,
+                                          f"离职日期：{values.cn_date(d)}晚于今天，确需提前登记请先确认")])
     with ctx.write() as session:
         t = grants.load_talent(session, id_number, lock=True)
         if t.status == "departed":

@@ -17,6 +17,7 @@ Public API::
                     departed_on=None, facts=None) -> Evaluation   # rules.Evaluation (.to_json())
     propose(ctx, id_number, benefit_code, *, approved_on, approval_doc_no, policy_id=None,
             decision_number=None, facts=None) -> GrantView
+    check_approval_doc_no(value) -> str | None   # the 审批文号 must carry its sequence number
     approve(ctx, grant_id, *, expected_version=None) -> GrantView
     reject(ctx, grant_id, reason, *, expected_version=None) -> GrantView
     cancel(ctx, grant_id, reason, *, expected_version=None) -> GrantView
@@ -40,7 +41,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from talentdesk import rules
-from talentdesk.domain import money
+from talentdesk.domain import docno, money
 from talentdesk.domain.errors import ConflictError, NotFoundError, TalentDeskError, ValidationError, FieldError
 from talentdesk.domain.status import GRANT_STATUS, INSTALLMENT_STATUS
 from talentdesk.models.base import utcnow
@@ -440,6 +441,12 @@ def _snapshot(g: BenefitGrant) -> dict[str, Any]:
             "proposed_by": g.proposed_by, "approved_by": g.approved_by, "decision_id": g.decision_id}
 
 
+def check_approval_doc_no(value: str | None) -> str | None:
+    """The 审批文号 cleaned (None when blank), or a ValidationError when it has no sequence
+    number ("阿左人才字〔2025〕号" → 缺少序号，应如 阿左人才字〔2025〕12号)."""
+    return docno.check(value, field="approval_doc_no", label="审批文号", example=docno.EXAMPLE_APPROVAL)
+
+
 def propose(ctx: ServiceContext, id_number: str, benefit_code: str, *, approved_on: dt.date,
             approval_doc_no: str | None, policy_id: str | None = None, decision_number: str | None = None,
             facts: dict | None = None) -> GrantView:
@@ -453,6 +460,7 @@ def propose(ctx: ServiceContext, id_number: str, benefit_code: str, *, approved_
     permissions.require(ctx, "grant.propose")
     if approved_on is None:
         raise ValidationError([FieldError("approved_on", "批准日期", None, "批准日期：必须填写")])
+    approval_doc_no = check_approval_doc_no(approval_doc_no)
     with ctx.write() as session:
         t = load_talent(session, id_number, lock=True)
         if t.status == "departed":

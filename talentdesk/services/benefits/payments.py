@@ -533,6 +533,62 @@ def _mark_paid(session: Session, ctx: ServiceContext, inst: Installment, g: Bene
     return audit.Change("pay", "installment", inst.id, g.talent_id, b, a)
 
 
+def _voucher_holder(session: Session, voucher: str, exclude: Iterable[int] = ()):
+    """The payment (not a reversal entry) that already carries ``voucher``, other than the
+    installments ``exclude``: a row (id, seq, benefit_code, benefit_name, name) or None."""
+    stmt = (select(Installment.id, Installment.seq, BenefitGrant.benefit_code, BenefitGrant.benefit_name, Talent.name)
+            .join(BenefitGrant, Installment.grant_id == BenefitGrant.id).join(Talent, BenefitGrant.talent_id == Talent.id)
+            # the unique index's own predicate (VOUCHER_UNIQUE_WHERE), so that it answers: an
+            # installment flagged voucher_duplicate shares its voucher with one this finds
+            .where(Installment.voucher_no == voucher, Installment.reverses_id.is_(None),
+                   Installment.voucher_duplicate.is_(None)))
+    exclude = list(exclude)
+    if exclude:
+        stmt = stmt.where(Installment.id.not_in(exclude))
+    return session.execute(stmt.order_by(Installment.id).limit(1)).first()
+
+
+def _voucher_used(voucher: str, holder) -> str:
+    """"V1已用于周敏的安家补贴第2期（分期编号5），一个凭证号只能对应一期发放"."""
+    return (f"{voucher}已用于{holder.name}的{holder.benefit_name or holder.benefit_code}第{holder.seq}期"
+            f"（分期编号{holder.id}），一个凭证号只能对应一期发放")
+
+
+class _VoucherClash(Exception):
+    """The unique index refused a voucher at the flush (carried out of the transaction,
+    which is rolled back, to be named from a fresh session by ``_clash_error``)."""
+
+    def __init__(self, installment_id: int, voucher: str | None, row: int | None = None):
+        super().__init__(voucher)
+        self.installment_id, self.voucher, self.row = installment_id, voucher, row
+
+
+def _flush_paid(session: Session, installment_id: int, voucher: str | None, *, row: int | None = None) -> None:
+    """Flush the installment just marked paid. Another clerk's transaction may have given
+    the voucher to another installment after our check (PostgreSQL: the unique index
+    ``ux_installment_voucher_no`` waits for it, then refuses): ``_VoucherClash``. No
+    savepoint: the session's commit hooks (the audit seal and anchor) must see only the
+    real commit."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise _VoucherClash(installment_id, voucher, row) from exc
+
+
+def _clash_error(ctx: ServiceContext, clash: _VoucherClash) -> ConflictError:
+    """The ConflictError for a voucher refused at the flush, naming who carries it now
+    (asked in a new session: the refused transaction is rolled back)."""
+    with ctx.read() as session:
+        holder = _voucher_holder(session, clash.voucher, [clash.installment_id]) if clash.voucher else None
+    if holder is None:
+        return ConflictError("登记期间其他用户修改了相关分期，本次未写入任何数据，请刷新后重试")
+    where = f"第{clash.row}行" if clash.row is not None else ""
+    return ConflictError(f"登记期间其他用户登记了相同凭证号：{where}凭证号{_voucher_used(clash.voucher, holder)}。"
+                         f"本次未写入任何数据，请核对凭证号")
+
+
 def _refresh_refunds(session: Session, ctx: ServiceContext, talent_ids) -> None:
     """A departed talent's refund basis follows the payments recorded after the departure."""
     from talentdesk.services.benefits import departures
@@ -547,19 +603,25 @@ def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | s
     d, voucher, errors = _check_paid_input(paid_date, voucher_no)
     if errors:
         raise ValidationError(errors)
-    with ctx.write() as session:
-        found = _load_many(session, [installment_id])
-        if installment_id not in found:
-            raise NotFoundError(f"找不到编号为{installment_id}的分期")
-        inst, g, name, idn, emp = found[installment_id]
-        a = may_pay(session, inst, g, d, label=_label(inst, g, name))
-        if not a.ok:
-            raise ConflictError(a.message)
-        change = _mark_paid(session, ctx, inst, g, d, voucher)
-        session.flush()
-        audit.record_many(session, ctx.actor, [change])
-        _refresh_refunds(session, ctx, [g.talent_id])
-        return _row(inst, g, name, idn, emp)
+    try:
+        with ctx.write() as session:
+            found = _load_many(session, [installment_id])
+            if installment_id not in found:
+                raise NotFoundError(f"找不到编号为{installment_id}的分期")
+            inst, g, name, idn, emp = found[installment_id]
+            holder = _voucher_holder(session, voucher, [inst.id]) if voucher else None
+            if holder is not None:
+                raise ConflictError(f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号")
+            a = may_pay(session, inst, g, d, label=_label(inst, g, name))
+            if not a.ok:
+                raise ConflictError(a.message)
+            change = _mark_paid(session, ctx, inst, g, d, voucher)
+            _flush_paid(session, inst.id, voucher)
+            audit.record_many(session, ctx.actor, [change])
+            _refresh_refunds(session, ctx, [g.talent_id])
+            return _row(inst, g, name, idn, emp)
+    except _VoucherClash as clash:
+        raise _clash_error(ctx, clash) from None
 
 
 # Column names the payment-confirmation import accepts (first is the standard one).
@@ -611,6 +673,8 @@ def confirm_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: b
         return _confirm(ctx, rows, numbers, results, all_or_nothing, finish)
     except _Abort:
         return ConfirmResult(results, False)
+    except _VoucherClash as clash:
+        raise _clash_error(ctx, clash) from None
     except IntegrityError:
         raise ConflictError("登记期间其他用户以相同凭证号登记了发放，本次未写入任何数据，请重新导入") from None
 
@@ -740,15 +804,9 @@ def _confirm_row(session: Session, r: dict, taken: dict[int, int], vouchers: dic
         return (FieldError("amount_fen", "金额", r["amount_raw"],
                            f"金额：{label}的金额为{money.yuan(inst.amount_fen)}元，与表中金额"
                            f"{money.yuan(r['amount'])}元不符"), inst, g, t)
-    used = session.execute(
-        select(Installment.id, Installment.seq, BenefitGrant.benefit_name, Talent.name)
-        .join(BenefitGrant, Installment.grant_id == BenefitGrant.id).join(Talent, BenefitGrant.talent_id == Talent.id)
-        .where(Installment.voucher_no == voucher, Installment.reverses_id.is_(None), Installment.id != inst.id)
-        .limit(1)).first()
+    used = _voucher_holder(session, voucher, [inst.id])
     if used is not None:
-        return (FieldError("voucher_no", "凭证号", voucher,
-                           f"凭证号：{voucher}已用于{used.name}的{used.benefit_name}第{used.seq}期（分期编号{used.id}），"
-                           f"一个凭证号只能对应一期发放"), inst, g, t)
+        return FieldError("voucher_no", "凭证号", voucher, f"凭证号：{_voucher_used(voucher, used)}"), inst, g, t
     return None, inst, g, t
 
 
@@ -778,6 +836,7 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing, finish) -> ConfirmResu
                 results.append(RowResult(n, False, inst.id, fe.message, [fe.as_dict()]))
                 continue
             changes.append(_mark_paid(session, ctx, inst, g, r["paid_date"], r["voucher"]))
+            _flush_paid(session, inst.id, r["voucher"], row=n)  # before the next row's queries autoflush it
             results.append(RowResult(n, True, inst.id, f"{_label(inst, g, t.name)}已登记发放"))
         has_errors = any(not r.ok for r in results)
         if has_errors and all_or_nothing:
@@ -868,11 +927,19 @@ def record_paid_run(ctx: ServiceContext, vouchers: dict[int, str | None], paid_d
     checked = {i: _check_paid_input(d, v)[1] for i, v in vouchers.items()}
 
     def step(session, inst, g, name):
-        inst.status, inst.paid_date, inst.voucher_no, inst.status_reason = "paid", d, checked[inst.id], None
+        voucher = checked[inst.id]
+        holder = _voucher_holder(session, voucher, [inst.id]) if voucher else None  # earlier ones of the run too
+        if holder is not None:
+            return f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号"
+        inst.status, inst.paid_date, inst.voucher_no, inst.status_reason = "paid", d, voucher, None
+        _flush_paid(session, inst.id, voucher)  # before the next one's check autoflushes it
         return None
 
-    return _batch(ctx, list(vouchers), "pay", "已登记发放", step, decision=(payability.PAY, d),
-                  finish=lambda session, talent_ids: _refresh_refunds(session, ctx, talent_ids))
+    try:
+        return _batch(ctx, list(vouchers), "pay", "已登记发放", step, decision=(payability.PAY, d),
+                      finish=lambda session, talent_ids: _refresh_refunds(session, ctx, talent_ids))
+    except _VoucherClash as clash:
+        raise _clash_error(ctx, clash) from None
 
 
 # what was actually paid lives in its own module (grants and departures use it without importing payments)

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from talentdesk.domain import employer_attrs, roster
+from talentdesk.domain import employer_attrs, roster, values
 from talentdesk.domain.errors import FieldError, NotFoundError, TalentDeskError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS, REVIEW_RESULTS, TALENT_STATUS
 from talentdesk.fileio import atomic_path
@@ -154,8 +154,7 @@ def _cites(policy_id: str | None, codes: list[str], basis_text: str | None) -> t
 
 # ------------------------------------------------------------------ formatting helpers
 
-def cn_date(d: dt.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+cn_date = values.cn_date  # 2026年12月3日: the one Chinese-date formatter
 
 
 def _yes_no(v: bool | None) -> str:
@@ -740,9 +739,12 @@ def recovery_notice(ctx: ServiceContext, talent: str) -> RecoveryNotice:
         if years:
             service = f"{years}年" + (f"（自{cn_date(start)}起）" if start else "")
         _, _, basis, quotes = _cites(t.policy_id, ["refund"], d.basis)
+        # the stored refund explanation carries the engine's ISO dates: the letter writes 2025年3月1日
+        basis, quotes = [values.cn_dates_in(b) for b in basis], [values.cn_dates_in(q) for q in quotes]
+        _, _, articles, _ = _cites(t.policy_id, ["refund"], None)  # the pack's refund articles
         return RecoveryNotice(off, off.doc_no(d.departed_on.year, d.id, "追"), _talent_details(t, e),
                               d.departed_on, d.reason or "", service, received, d.refund_due_fen, int(recovered),
-                              basis, quotes, talent_id=t.id)
+                              basis, quotes, talent_id=t.id, articles=articles)
 
 
 # ------------------------------------------------------------------ export / print entry points

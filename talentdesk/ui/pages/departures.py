@@ -113,12 +113,15 @@ class DepartureDialog(FormDialog):
             self.env.show_error(TalentDeskError(tr("请先选择离职的人才")))
             return False
         p = self.preview
+        future = departures.future_question(p.departed_on)  # a talent who has given notice: ask first
+        if future and not self.env.confirm(future):
+            return False
         text = tr("为 {name} 登记离职（{d}）？应退回 {a}；{n} 期未发放的待遇将取消，人才状态改为已离职。").format(
             name=p.name, d=p.departed_on, a=p.refund_words(tr(" 元")), n=len(p.to_cancel))
         if not self.env.confirm(text):
             return False
         ok, dep = call(self.env, departures.record, self.env.ctx, p.id_number, p.departed_on,
-                       self.reason.toPlainText().strip() or None)
+                       self.reason.toPlainText().strip() or None, confirm_future=bool(future))
         if ok:
             self.saved = dep
             notify_changed(self.env, "departure")

@@ -698,7 +698,12 @@ class GrantDialog(QDialog):
         codes = self.selected_codes()
         if not codes:
             return
-        doc_no = self.doc_no.text().strip()
+        try:  # before asking: the pre-filled "…〔2026〕号" still lacks its sequence number
+            doc_no = grants.check_approval_doc_no(self.doc_no.text()) or ""
+        except TalentDeskError as exc:
+            self.env.show_error(exc)
+            self.doc_no.setFocus()
+            return
         approved_on = from_qdate(self.approved_on.date())
         names = "、".join(self.evaluation.benefit(c).name for c in codes)
         total = sum(self.evaluation.benefit(c).payable_fen for c in codes)

@@ -12,6 +12,7 @@ installments due before this month, as the dashboard counts them), ``funding_lev
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -78,8 +79,8 @@ class PaidDialog(QDialog):
         lay = QVBoxLayout(self)
         form = QFormLayout()
         self.paid_date = date_edit()
-        self.same = line(tr("同一凭证号可在此填写后点“全部填入”"))
-        fill = button(tr("全部填入"), self._fill_all)
+        self.same = line(tr("填写第一笔的凭证号后点“依次填入”，各笔按序号递增"))
+        fill = button(tr("依次填入"), self._fill_all, tip=tr("一个凭证号只对应一期发放：第一笔用所填凭证号，其后各笔序号依次加一"))
         same_row = QHBoxLayout()
         same_row.addWidget(self.same, 1)
         same_row.addWidget(fill)
@@ -115,8 +116,17 @@ class PaidDialog(QDialog):
         self.resize(620, 420)
 
     def _fill_all(self) -> None:
+        """记-2025-031 → 记-2025-031, 记-2025-032, …: a voucher pays exactly one installment."""
+        first = self.same.text().strip()
+        m = re.search(r"(\d+)$", first)
         for r in range(self.table.rowCount()):
-            self.table.item(r, 3).setText(self.same.text().strip())
+            if not first or r == 0:
+                text = first
+            elif m:
+                text = first[:m.start()] + str(int(m.group(1)) + r).zfill(len(m.group(1)))
+            else:
+                text = f"{first}-{r + 1}"
+            self.table.item(r, 3).setText(text)
 
     def vouchers(self) -> list[str]:
         return [self.table.item(r, 3).text().strip() for r in range(self.table.rowCount())]
@@ -416,6 +426,16 @@ class InstallmentsTab(QWidget):
             return
         date = dlg.date()
         vouchers = dlg.vouchers()
+        seen: dict[str, list[int]] = {}
+        for n, v in enumerate(vouchers, 1):
+            if v:
+                seen.setdefault(v, []).append(n)
+        twice = [(v, ns) for v, ns in seen.items() if len(ns) > 1]
+        if twice:
+            lines = [tr("凭证号 {v}：第 {rows} 笔").format(v=v, rows="、".join(map(str, ns))) for v, ns in twice]
+            self.env.show_error(TalentDeskError(tr("凭证号重复，一个凭证号只能对应一期发放，未登记任何一笔：")
+                                                + "\n" + "\n".join(lines)))
+            return
         blank = sum(1 for v in vouchers if not v)
         if blank and not self.env.confirm(tr("有 {n} 笔未填写凭证号，仍然登记为已发放吗？").format(n=blank)):
             return

@@ -55,7 +55,7 @@ def test_ending_within(ctx):
 def test_decision_sets_the_amount(ctx):
     idn = _talent(ctx, **{"人才类别": "B", "学历": "大学本科", "学位": "学士", "急需紧缺": "否"})
     with pytest.raises(ValidationError, match="没有可发放的金额"):
-        grants.propose(ctx, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+        grants.propose(ctx, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕11号")
     with pytest.raises(ValidationError, match="核定金额"):
         decisions.record(ctx, idn, number="阿左人才议〔2023〕1号", decided_on=D(2023, 5, 20), override="amount",
                          benefit_code="settlement_allowance")
@@ -68,7 +68,7 @@ def test_decision_sets_the_amount(ctx):
         decisions.record(ctx, idn, number="阿左人才议〔2023〕1号", decided_on=D(2023, 5, 20), override="other")
     ev = grants.evaluate_talent(ctx, idn, approved_on=D(2023, 6, 1))
     assert ev.benefit("settlement_allowance").total_fen == 30_000_000
-    g = grants.propose(ctx, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x",
+    g = grants.propose(ctx, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕12号",
                        decision_number="阿左人才议〔2023〕1号")
     assert g.decision_number == d.number and g.total_fen == 30_000_000
     assert [i.amount_fen for i in g.installments] == [12_000_000, 9_000_000, 9_000_000]
@@ -85,7 +85,7 @@ def test_decision_relaxes_the_age_limit(ctx):
     ev = grants.evaluate_talent(ctx, idn, approved_on=D(2023, 6, 1))
     assert ev.benefit("settlement_allowance").status == "ineligible"
     with pytest.raises(ValidationError, match="安家补贴"):
-        grants.propose(ctx, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+        grants.propose(ctx, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕13号")
     decisions.record(ctx, idn, number="阿左人才议〔2023〕2号", decided_on=D(2023, 5, 20), override="age_limit")
     ev = grants.evaluate_talent(ctx, idn, approved_on=D(2023, 6, 1))
     sa = ev.benefit("settlement_allowance")

@@ -28,7 +28,7 @@ def test_grant_fact_cli(tmp_path, capsys):
     idn = row["身份证号"]
     talents.add(ctx, row)
     talents.update(ctx, idn, {}, policy_id="alashankou-2014")
-    g = grants.propose(ctx, idn, "special_hire_subsidy", approved_on=dt.date(2020, 1, 10), approval_doc_no="x",
+    g = grants.propose(ctx, idn, "special_hire_subsidy", approved_on=dt.date(2020, 1, 10), approval_doc_no="阿左人才字〔2023〕11号",
                        facts={"alashankou_expert": True})
     grants.approve(ctx, g.id)
     database.dispose()

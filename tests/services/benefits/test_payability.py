@@ -137,7 +137,7 @@ def test_months_served_the_engine_waits_for(ctx):
     idn = row["身份证号"]
     talents.update(clerk, idn, {}, policy_id="alashankou-2014")
     g = grants.approve(reviewer, grants.propose(clerk, idn, "special_hire_subsidy", approved_on=D(2023, 2, 1),
-                                                approval_doc_no="x", facts={"alashankou_expert": True,
+                                                approval_doc_no="阿左人才字〔2023〕11号", facts={"alashankou_expert": True,
                                                                             "months_served": {1: 5}}).id)
     assert [i.due_date for i in g.installments][:2] == [D(2025, 1, 10), D(2026, 1, 10)]
     # service year 1 (5 months, due 2024-01-10) was cancelled at proposal: stored from year 2 on
@@ -174,7 +174,7 @@ def test_cli_future_as_of_is_refused(tmp_path, capsys):
     assert main([*db, "talent", "add", *[f"{k}={v}" for k, v in row.items()]]) == 0
     capsys.readouterr()
     assert main([*db, "grant", "propose", row["身份证号"], "settlement_allowance", "--approved-on",
-                 approved.isoformat(), "--doc-no", "文1", "--json"]) == 0
+                 approved.isoformat(), "--doc-no", "阿左人才字〔2023〕12号", "--json"]) == 0
     import json
 
     g = json.loads(capsys.readouterr().out)

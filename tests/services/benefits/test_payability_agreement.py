@@ -216,7 +216,7 @@ def _build(db, h) -> None:
     idn = row["身份证号"]
     if policy:
         talents.update(ctx, idn, {}, policy_id=policy)
-    g = grants.propose(ctx, idn, code, approved_on=h["approved"], approval_doc_no="文1", facts=facts)
+    g = grants.propose(ctx, idn, code, approved_on=h["approved"], approval_doc_no="阿左人才字〔2023〕11号", facts=facts)
     grants.approve(ctx, g.id)
     for year, result in h["reviews"].items():
         reviews.record(ctx, idn, year, result)

@@ -80,7 +80,7 @@ def test_failed_review_on_a_pack_without_cancel_rest(ctx):
     payable = [b for b in ev.benefits if b.status == "eligible" and b.installments]
     assert payable, ev.summary_text()
     code = next(b.code for b in payable if any(i.condition for i in b.installments))
-    g = grants.approve(ctx, grants.propose(ctx, idn, code, approved_on=D(2023, 6, 1), approval_doc_no="x").id)
+    g = grants.approve(ctx, grants.propose(ctx, idn, code, approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕11号").id)
     needing = [i for i in g.installments if i.review_year == 2023]
     cons = reviews.consequences(ctx, idn, 2023, "不合格")
     assert {c.installment_id for c in cons} >= {i.id for i in needing}

@@ -64,7 +64,7 @@ def test_full_path(office):
     assert g.status == "approved" and g.approved_by == "李审核" and g.approved_at is not None
     # 不重复享受
     with pytest.raises(ConflictError, match="不重复享受"):
-        grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 7, 1), approval_doc_no="x")
+        grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 7, 1), approval_doc_no="阿左人才字〔2023〕11号")
 
     first, second, third = (i.id for i in g.installments)
     # installment 2 needs the 2023 review: refused with a reason, installment 1 proposed
@@ -122,7 +122,7 @@ def _first_installment_approved(office):
     and approved for payment. Returns the grant and that installment's id."""
     clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
     g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
-                                                approval_doc_no="文1").id)
+                                                approval_doc_no="阿左人才字〔2023〕12号").id)
     first = g.installments[0].id
     payments.propose(clerk, [first], as_of=D(2023, 6, 2))
     payments.approve(reviewer, [first])
@@ -198,21 +198,21 @@ def test_confirm_many_all_or_nothing(office):
 def test_ineligible_refused_with_reasons(office):
     with pytest.raises(ValidationError, match="租房补贴"):
         grants.propose(office["clerk"], office["idn"], "rent_subsidy", approved_on=D(2023, 6, 1),
-                       approval_doc_no="x")
+                       approval_doc_no="阿左人才字〔2023〕13号")
     with pytest.raises(ValidationError, match="不属于政策"):
-        grants.propose(office["clerk"], office["idn"], "no_such", approved_on=D(2023, 6, 1), approval_doc_no="x")
+        grants.propose(office["clerk"], office["idn"], "no_such", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕14号")
 
 
 def test_reject_and_cancel(office):
     clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
-    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕15号")
     with pytest.raises(ValidationError):
         grants.reject(reviewer, g.id, " ")
     g = grants.reject(reviewer, g.id, "材料不全")
     assert g.status == "rejected" and g.reason == "材料不全"
     assert {i.status for i in g.installments} == {"cancelled"}
     # a rejected grant does not block a new proposal
-    g2 = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    g2 = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕16号")
     g2 = grants.cancel(reviewer, grants.approve(reviewer, g2.id).id, "重复申报")
     assert g2.status == "cancelled"
     assert [v.id for v in grants.list_grants(clerk, idn)] == [g2.id, g.id]
@@ -223,7 +223,7 @@ def test_single_user_mode_allows_everything(ctx):
     solo = ServiceContext(ctx.db)  # no accounts: role None
     row = talent_row()
     talents.add(solo, row)
-    g = grants.propose(solo, row["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    g = grants.propose(solo, row["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕17号")
     g = grants.approve(solo, g.id)  # same "user": four-eyes not applicable
     first = g.installments[0].id
     payments.propose(solo, [first], as_of=D(2023, 6, 1))
@@ -239,7 +239,7 @@ def test_departure_without_service_years_warns(ctx):
     row = talent_row()
     talents.add(ctx, row)
     g = grants.approve(ctx, grants.propose(ctx, row["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1),
-                                           approval_doc_no="x").id)
+                                           approval_doc_no="阿左人才字〔2023〕18号").id)
     payments.propose(ctx, [g.installments[0].id], as_of=D(2023, 6, 1))
     payments.approve(ctx, [g.installments[0].id])
     payments.record_paid(ctx, g.installments[0].id, D(2023, 6, 2), "V")
@@ -253,7 +253,7 @@ def test_roster_agreement_gives_service_years(ctx):
     row = talent_row(**{"协议签订日期": "2023-05-01"})  # 合同期限 5 years in the roster
     talents.add(ctx, row)
     g = grants.approve(ctx, grants.propose(ctx, row["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1),
-                                           approval_doc_no="x").id)
+                                           approval_doc_no="阿左人才字〔2023〕19号").id)
     payments.propose(ctx, [g.installments[0].id], as_of=D(2023, 6, 1))
     payments.approve(ctx, [g.installments[0].id])
     payments.record_paid(ctx, g.installments[0].id, D(2023, 6, 2), "V")
@@ -263,7 +263,7 @@ def test_roster_agreement_gives_service_years(ctx):
 
 def test_refusals_name_the_problem(office):
     clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
-    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕20号")
     first = g.installments[0].id
     res = payments.propose(clerk, [first, 999_999], as_of=D(2023, 6, 2))
     assert res.done == []
@@ -298,7 +298,7 @@ def test_policy_id_is_stored(ctx):
     assert talents.get(ctx, row["身份证号"]).policy_id == "alxa-2023"
     other = talent_row()
     talents.add(ctx, other)
-    grants.propose(ctx, other["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    grants.propose(ctx, other["身份证号"], "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕21号")
     assert talents.get(ctx, other["身份证号"]).policy_id == "alxa-2023"
     assert audit.verify(ctx).ok
 
@@ -316,7 +316,7 @@ def test_two_clerks_proposing_at_once_get_one_grant(office):
         barrier.wait()
         try:
             results.append(grants.propose(c, office["idn"], "settlement_allowance", approved_on=D(2023, 6, 1),
-                                          approval_doc_no="x").id)
+                                          approval_doc_no="阿左人才字〔2023〕22号").id)
         except ConflictError as exc:
             results.append(exc)
 
@@ -332,7 +332,7 @@ def test_two_clerks_proposing_at_once_get_one_grant(office):
 def test_evaluation_of_a_departed_talent_uses_the_record(office):
     clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
     g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
-                                                approval_doc_no="x").id)
+                                                approval_doc_no="阿左人才字〔2023〕23号").id)
     payments.propose(clerk, [g.installments[0].id], as_of=D(2023, 6, 1))
     payments.approve(reviewer, [g.installments[0].id])
     payments.record_paid(clerk, g.installments[0].id, D(2023, 6, 2), "V")
@@ -353,7 +353,7 @@ def test_departed_without_grants_owes_nothing(ctx):
 
 def test_approval_refused_when_the_talent_changed(office):
     clerk, reviewer, idn = office["clerk"], office["reviewer"], office["idn"]
-    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕24号")
     talents.update(clerk, idn, {"急需紧缺": "否"})  # no longer an urgently needed PhD (art. 40)
     with pytest.raises(ConflictError, match="人才信息有变化"):
         grants.approve(reviewer, g.id)
@@ -376,8 +376,8 @@ def test_facts_given_at_proposal_are_kept(office):
     tb = ev.benefit("tuition_subsidy")
     assert tb.status == "eligible" and tb.total_fen == 3_000_000 and tb.installments
     with pytest.raises(ValidationError):  # without the facts: undetermined
-        grants.propose(clerk, idn, "tuition_subsidy", approved_on=D(2025, 8, 1), approval_doc_no="x")
-    g = grants.propose(clerk, idn, "tuition_subsidy", approved_on=D(2025, 8, 1), approval_doc_no="x", facts=facts,
+        grants.propose(clerk, idn, "tuition_subsidy", approved_on=D(2025, 8, 1), approval_doc_no="阿左人才字〔2023〕25号")
+    g = grants.propose(clerk, idn, "tuition_subsidy", approved_on=D(2025, 8, 1), approval_doc_no="阿左人才字〔2023〕26号", facts=facts,
                        decision_number="阿左人才议〔2023〕9号")
     assert _stored_facts(clerk, g.id) == facts
     g = grants.approve(reviewer, g.id)

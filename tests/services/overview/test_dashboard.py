@@ -14,7 +14,7 @@ D = dt.date
 
 def _paid_first(ctx, idn, approved_on):
     g = grants.approve(ctx, grants.propose(ctx, idn, "settlement_allowance", approved_on=approved_on,
-                                           approval_doc_no="x").id)
+                                           approval_doc_no="阿左人才字〔2023〕11号").id)
     first = g.installments[0].id
     payments.propose(ctx, [first], as_of=approved_on)
     payments.approve(ctx, [first])
@@ -54,7 +54,7 @@ def test_attention(ctx):
     _paid_first(ctx, a["身份证号"], D(2024, 3, 1))
     # b: approved, first installment due 2025-01-10 never paid → overdue
     grants.approve(ctx, grants.propose(ctx, b["身份证号"], "settlement_allowance", approved_on=D(2025, 1, 10),
-                                       approval_doc_no="y").id)
+                                       approval_doc_no="阿左人才字〔2023〕12号").id)
     agreements.add(ctx, c["身份证号"], kind="服务期协议", start_date=D(2020, 4, 1), term_years=5)
     att = dashboard.attention(ctx, D(2025, 3, 15))
     assert att.due_this_month.count == 1 and att.due_this_month.amount_fen == 6_000_000

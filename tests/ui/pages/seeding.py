@@ -25,8 +25,9 @@ def approved_settlement(clerk, reviewer, *, approved_on: dt.date, facts: dict | 
 def first_installment_paid(clerk, reviewer, *, approved_on: dt.date, service_agreement: bool = True,
                            facts: dict | None = None, **row):
     """``approved_settlement`` under a 5-year service agreement (unless ``service_agreement``
-    is false), with its first installment proposed, approved and paid (voucher 记-001) ten
-    days after approval."""
+    is false), with its first installment proposed, approved and paid ten days after
+    approval (voucher 记-001 for the first talent, 记-002 … for the next: a voucher pays one
+    installment)."""
     from talentdesk.services.benefits import agreements, payments
 
     t, g = approved_settlement(clerk, reviewer, approved_on=approved_on, facts=facts, **row)
@@ -36,5 +37,5 @@ def first_installment_paid(clerk, reviewer, *, approved_on: dt.date, service_agr
     first = payments.list_installments(clerk, grant_id=g.id)[0]
     payments.propose(clerk, [first.id])
     payments.approve(reviewer, [first.id])
-    payments.record_paid(clerk, first.id, approved_on + dt.timedelta(days=10), "记-001")
+    payments.record_paid(clerk, first.id, approved_on + dt.timedelta(days=10), f"记-{t.id:03d}")
     return t, g

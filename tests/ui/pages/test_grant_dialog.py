@@ -136,7 +136,7 @@ def test_missing_facts_can_be_filled_in(qtbot, env, clerk_ctx):
 def test_print_approval_form_goes_to_reports(qtbot, env, clerk_ctx, reviewer_ctx):
     env.ctx = clerk_ctx
     t = talent(clerk_ctx, 姓名="张伟")
-    g = grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X")
+    g = grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="阿左人才字〔2023〕11号")
     grants.approve(reviewer_ctx, g.id)
     dlg = GrantDialog(env, t.id_number)
     qtbot.addWidget(dlg)
@@ -197,3 +197,47 @@ def test_missing_employer_attributes_are_recorded_from_the_dialog(qtbot, env, cl
     dlg.edit_employer()
     assert dlg.employer_box.isHidden()
     assert dlg.benefits.item(dlg.benefit_rows()["settlement_allowance"], 2).text() == "符合"
+
+
+def test_a_doc_no_without_its_number_is_refused_before_asking(qtbot, env, clerk_ctx):
+    from talentdesk.services.context import ServiceContext
+    from talentdesk.services.office import settings
+
+    settings.save_settings(ServiceContext(clerk_ctx.db), doc_prefix="阿左人才字")  # single-user: may set it
+    env.ctx = clerk_ctx
+    t = talent(clerk_ctx, 姓名="张伟")
+    dlg = GrantDialog(env, t.id_number)
+    qtbot.addWidget(dlg)
+    year = dt.date.today().year
+    assert dlg.doc_no.text() == f"阿左人才字〔{year}〕号"  # pre-filled: the clerk adds the number
+    dlg.set_checked("settlement_allowance")
+    dlg.propose_btn.click()
+    assert env.errors == [f"审批文号“阿左人才字〔{year}〕号”缺少序号，应如 阿左人才字〔{year}〕12号"]
+    assert not env.confirms and grants.list_grants(clerk_ctx, t.id_number) == []
+    dlg.doc_no.setText("x")
+    dlg.propose_btn.click()
+    assert env.errors[-1] == "审批文号“x”缺少序号，应如 阿左人才字〔2025〕12号" and not env.confirms
+    dlg.doc_no.setText(f"阿左人才字〔{year}〕12号")
+    dlg.propose_btn.click()
+    assert len(env.errors) == 2 and env.confirms
+    [g] = grants.list_grants(clerk_ctx, t.id_number)
+    assert g.approval_doc_no == f"阿左人才字〔{year}〕12号"
+
+
+def test_a_decision_number_without_its_number_is_refused(qtbot, env, clerk_ctx):
+    from talentdesk.services.benefits import decisions
+    from talentdesk.ui.pages.grant_dialog import DecisionDialog
+
+    env.ctx = clerk_ctx
+    t = talent(clerk_ctx, 姓名="周强")
+    dlg = DecisionDialog(env, t.id_number, [("settlement_allowance", "安家补贴")], "settlement_allowance")
+    qtbot.addWidget(dlg)
+    dlg.number.setText("阿左人才领字〔2026〕号")
+    dlg.override.setCurrentIndex(dlg.override.findData("age_limit"))
+    dlg._ok()
+    assert not dlg.result() and dlg.saved is None
+    assert env.errors == ["决定文号“阿左人才领字〔2026〕号”缺少序号，应如 阿左人才领字〔2026〕12号"]
+    assert decisions.list_decisions(clerk_ctx, t.id_number) == []
+    dlg.number.setText("阿左人才领字〔2026〕3号")
+    dlg._ok()
+    assert dlg.saved is not None and dlg.saved.number == "阿左人才领字〔2026〕3号"

@@ -21,7 +21,7 @@ def seeded(clerk_ctx, reviewer_ctx):
     approved_settlement(clerk_ctx, reviewer_ctx, approved_on=TODAY.replace(day=1), 姓名="李娜",
                         学历="硕士研究生", 学位="硕士", 专业="作物学")
     t = talent(clerk_ctx, 姓名="王芳")
-    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X")
+    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="阿左人才字〔2023〕11号")
     agreements.add(clerk_ctx, t.id_number, kind="服务期协议", start_date=TODAY.replace(year=TODAY.year - 5)
                    + dt.timedelta(days=30), term_years=5)
 

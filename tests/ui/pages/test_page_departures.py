@@ -99,3 +99,46 @@ def test_undetermined_refund_reads_daiding_not_zero(qtbot, env, clerk_ctx, revie
     page.table.selectRow(0)
     assert "待定" in page.detail_title.text()
     assert not page.notice_btn.isEnabled()
+
+
+@pytest.mark.parametrize("answer", [False, True])
+def test_a_future_departure_is_asked_about_first(qtbot, env, paid_talent, monkeypatch, answer):
+    """A talent who has given notice: 离职日期 after today asks “…晚于今天，确定登记？”
+    (the date the Chinese way) and is recorded only when the clerk says yes."""
+    from talentdesk.ui.pages.widgets import to_qdate
+
+    t, g, _ = paid_talent
+    later = TODAY + dt.timedelta(days=40)
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+
+    def depart(dlg):
+        dlg.search.setText("张伟")
+        dlg.departed_on.setDate(to_qdate(later))
+        dlg._ok()
+        return bool(dlg.result())
+
+    monkeypatch.setattr(widgets, "exec_dialog", depart)
+    env.confirm_answer = answer
+    page.record_btn.click()
+    question = f"离职日期 {later.year}年{later.month}月{later.day}日 晚于今天，确定登记？"
+    assert not env.errors, env.errors
+    if answer:
+        assert env.confirms[0] == question and len(env.confirms) == 2  # then the usual confirmation
+        [d] = departures.list_departures(env.ctx)
+        assert d.departed_on == later
+    else:
+        assert env.confirms == [question]
+        assert departures.list_departures(env.ctx) == []
+
+
+def test_seeding_two_paid_talents_gives_each_its_own_voucher(env, clerk_ctx, reviewer_ctx):
+    from tests.ui.pages.seeding import first_installment_paid
+
+    on = (TODAY - dt.timedelta(days=200)).replace(day=1)
+    vouchers = set()
+    for name in ("张伟", "李娜"):
+        t, g = first_installment_paid(clerk_ctx, reviewer_ctx, approved_on=on, 姓名=name)
+        vouchers.add(payments.list_installments(clerk_ctx, grant_id=g.id)[0].voucher_no)
+    assert len(vouchers) == 2

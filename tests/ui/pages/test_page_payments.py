@@ -98,7 +98,7 @@ def test_overdue_and_status_filters_show_reasons(qtbot, env, seeded, reviewer_ct
 def test_grant_approval_tab(qtbot, env, clerk_ctx, reviewer_ctx):
     env.ctx = clerk_ctx
     t = talent(clerk_ctx, 姓名="王芳")
-    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X1")
+    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="阿左人才字〔2023〕11号")
     page = _page(qtbot, env)
     page.apply_filters(tab="grants")
     assert page.tabs.currentWidget() is page.grants
@@ -139,7 +139,7 @@ def test_new_grant_from_search_opens_the_dialog(qtbot, env, clerk_ctx, monkeypat
 def test_reasons_are_asked_for_reject_and_suspend(qtbot, env, clerk_ctx, reviewer_ctx, monkeypatch):
     env.ctx = clerk_ctx
     t = talent(clerk_ctx, 姓名="王芳")
-    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X1")
+    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="阿左人才字〔2023〕12号")
     env.ctx = reviewer_ctx
     page = _page(qtbot, env)
     page.apply_filters(tab="grants")
@@ -160,7 +160,7 @@ def test_reasons_are_asked_for_reject_and_suspend(qtbot, env, clerk_ctx, reviewe
 def test_installments_of_unapproved_grants_say_so(qtbot, env, clerk_ctx):
     env.ctx = clerk_ctx
     t = talent(clerk_ctx, 姓名="王芳")
-    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X1")
+    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="阿左人才字〔2023〕13号")
     page = _page(qtbot, env)
     page.apply_filters(month=TODAY.isoformat()[:7])
     [row] = page.installments.model.rows

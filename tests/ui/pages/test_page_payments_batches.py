@@ -26,8 +26,8 @@ def _page(qtbot, env):
 def test_batch_approve_with_own_grant_says_what_was_refused(qtbot, env, clerk_ctx, reviewer_ctx):
     own = talent(reviewer_ctx, 姓名="李自提")
     other = talent(clerk_ctx, 姓名="王他提")
-    grants.propose(reviewer_ctx, own.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X1")
-    grants.propose(clerk_ctx, other.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X2")
+    grants.propose(reviewer_ctx, own.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="阿左人才字〔2023〕11号")
+    grants.propose(clerk_ctx, other.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="阿左人才字〔2023〕12号")
     env.ctx = reviewer_ctx
     page = _page(qtbot, env)
     page.apply_filters(tab="grants")
@@ -43,7 +43,7 @@ def test_batch_approve_with_own_grant_says_what_was_refused(qtbot, env, clerk_ct
 
 def test_disabled_approve_says_why(qtbot, env, clerk_ctx):
     t = talent(clerk_ctx, 姓名="王芳")
-    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X1")
+    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="阿左人才字〔2023〕13号")
     env.ctx = clerk_ctx
     page = _page(qtbot, env)
     page.apply_filters(tab="grants")
@@ -55,7 +55,7 @@ def test_disabled_approve_says_why(qtbot, env, clerk_ctx):
 
 def test_disabled_approve_for_own_proposal_names_the_rule(qtbot, env, reviewer_ctx):
     t = talent(reviewer_ctx, 姓名="王芳")
-    grants.propose(reviewer_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X1")
+    grants.propose(reviewer_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="阿左人才字〔2023〕14号")
     env.ctx = reviewer_ctx
     page = _page(qtbot, env)
     page.apply_filters(tab="grants")
@@ -67,7 +67,7 @@ def test_disabled_approve_for_own_proposal_names_the_rule(qtbot, env, reviewer_c
 
 def test_propose_when_every_selected_installment_is_refused(qtbot, env, clerk_ctx):
     t = talent(clerk_ctx, 姓名="王芳")
-    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="X1")
+    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no="阿左人才字〔2023〕15号")
     env.ctx = clerk_ctx
     page = _page(qtbot, env)
     page.apply_filters(month=TODAY.isoformat()[:7])

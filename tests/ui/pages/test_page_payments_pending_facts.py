@@ -23,7 +23,7 @@ def test_awaiting_fact_is_shown_on_the_payments_page(qtbot, env, clerk_ctx, revi
     talents.add(clerk_ctx, row)
     talents.update(clerk_ctx, row["身份证号"], {}, policy_id="alashankou-2014")
     g = grants.propose(clerk_ctx, row["身份证号"], "special_hire_subsidy", approved_on=D(2020, 1, 10),
-                       approval_doc_no="x", facts={"alashankou_expert": True})
+                       approval_doc_no="阿左人才字〔2023〕11号", facts={"alashankou_expert": True})
     grants.approve(reviewer_ctx, g.id)
     page = page_mod.Page(env)
     qtbot.addWidget(page)

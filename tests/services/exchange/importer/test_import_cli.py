@@ -129,7 +129,7 @@ def test_payments_import_through_the_engine(tmp_path):
     reviewer = ServiceContext(db, user="李审核", role="reviewer")
     clerk = ServiceContext(db, user="王经办", role="clerk")
     g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
-                                                approval_doc_no="文1").id)
+                                                approval_doc_no="阿左人才字〔2023〕11号").id)
     first = g.installments[0].id
     payments.propose(clerk, [first], as_of=D(2023, 6, 2))
     payments.approve(reviewer, [first])

@@ -21,7 +21,7 @@ def _expert(ctx):
     idn = row["身份证号"]
     talents.add(ctx, row)
     talents.update(ctx, idn, {}, policy_id="alashankou-2014")
-    g = grants.propose(ctx, idn, "special_hire_subsidy", approved_on=D(2020, 1, 10), approval_doc_no="x",
+    g = grants.propose(ctx, idn, "special_hire_subsidy", approved_on=D(2020, 1, 10), approval_doc_no="阿左人才字〔2023〕11号",
                        facts={"alashankou_expert": True})
     return idn, grants.approve(ServiceContext(ctx.db, user="李审核", role="reviewer"), g.id)
 
