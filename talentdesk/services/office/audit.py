@@ -28,6 +28,7 @@ from talentdesk.models.entities import AuditEvent, AuditEventTalent
 from talentdesk.services.office import audit_anchor, audit_seal
 from talentdesk.services.office.audit_anchor import Anchor
 # Appending lives in audit_chain; these names are re-exported for the services that record.
+from talentdesk.services.office.audit_chain import BATCH_ENTITIES, CREATED_AGREEMENTS  # noqa: F401
 from talentdesk.services.office.audit_chain import CREATED_TALENTS, GENESIS, event_hash, head, json_default, record
 from talentdesk.services.office.audit_chain import Change, JsonText, diff, dumps, os_user  # noqa: F401
 from talentdesk.services.office.audit_chain import encode_created_talents, record_created_talents  # noqa: F401
@@ -144,7 +145,7 @@ def verify(ctx: ServiceContext, *, anchor: Anchor | None = None, local: bool = T
                     broken = eid
                     problems.append(f"审计记录 #{eid} 的内容被修改过（哈希不符）")
                     break
-                if entity == CREATED_TALENTS and not _links_match(session, eid, after):
+                if entity in BATCH_ENTITIES and not _links_match(session, eid, after):
                     broken = eid
                     problems.append(f"审计记录 #{eid} 与人才的关联被修改过")
                     break
@@ -294,11 +295,15 @@ def list_events(ctx: ServiceContext, *, user: str | None = None, talent_id: int 
 def _entry(e: AuditEvent, talent_id: int | None) -> AuditEntry:
     before = json.loads(e.before) if e.before else None
     after = json.loads(e.after) if e.after else None
-    if e.entity == CREATED_TALENTS and isinstance(after, dict):
+    if e.entity in BATCH_ENTITIES and isinstance(after, dict):
         columns, rows = after.get("columns") or [], after.get("rows") or []
         if talent_id is not None:  # one talent's history: its own "create", as talents.add records it
             for r in rows:
                 if r and r[0] == talent_id:
+                    if e.entity == CREATED_AGREEMENTS:  # [talent id, agreement id, …]
+                        return AuditEntry(e.id, e.at, e.user, "create", "service_agreement", str(r[1]), talent_id,
+                                          None, dict(zip(columns[1:], r[2:]), origin=after.get("origin")),
+                                          e.os_user)
                     return AuditEntry(e.id, e.at, e.user, "create", "talent", str(talent_id), talent_id, None,
                                       dict(zip(columns, r[1:])), e.os_user)
         ids = [r[0] for r in rows if r]

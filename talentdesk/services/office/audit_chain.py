@@ -182,6 +182,10 @@ def record_many(session: Session, user: str | None, changes: Iterable[Change]) -
 # Many new talents in one event (an import chunk): hashing and storing one event with a
 # compact table instead of one event per talent is what keeps a 100,000-row import fast.
 CREATED_TALENTS = "talent_batch"
+# The same for the service agreements an import makes for its new talents (``roster_agreement``):
+# rows [talent id, agreement id, …].
+CREATED_AGREEMENTS = "service_agreement_batch"
+BATCH_ENTITIES = (CREATED_TALENTS, CREATED_AGREEMENTS)  # events whose rows are linked to their talents
 
 
 def encode_created_talents(columns: tuple[str, ...], rows: list[tuple]) -> JsonText:
@@ -191,14 +195,16 @@ def encode_created_talents(columns: tuple[str, ...], rows: list[tuple]) -> JsonT
     return JsonText(dumps({"columns": list(columns), "rows": rows}))
 
 
-def record_created_talents(session: Session, user: str | None, ids: list[int], after: JsonText) -> int | None:
+def record_created_talents(session: Session, user: str | None, ids: list[int], after: JsonText, *,
+                           entity: str = CREATED_TALENTS, span: str | None = None) -> int | None:
     """One "create" event for many new talents (``after`` from ``encode_created_talents``),
     each talent id linked to it so that ``list_events(talent_id=…)`` shows it as that
-    talent's own "create" event."""
+    talent's own "create" event. ``entity`` ``CREATED_AGREEMENTS``: many new agreements,
+    one per talent in ``ids`` (``span``: the agreements' ids)."""
     if not ids:
         return None
-    span = f"{min(ids)}-{max(ids)}"  # the ids, for a reader of the list (all of them are in ``after``)
-    (row,) = _chained(_lock_and_last_hash(session), user, [Change("create", CREATED_TALENTS, span, None, None,
+    span = span or f"{min(ids)}-{max(ids)}"  # the ids, for a reader of the list (all of them are in ``after``)
+    (row,) = _chained(_lock_and_last_hash(session), user, [Change("create", entity, span, None, None,
                                                                    after)])
     event_id = session.execute(insert(AuditEvent).values(dict(zip(_COLUMNS, row))).returning(AuditEvent.id)
                                ).scalar_one()
