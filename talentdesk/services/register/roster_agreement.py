@@ -53,6 +53,8 @@ CREATED_AGREEMENTS = audit.CREATED_AGREEMENTS
 DEFAULT_KIND = "服务期协议"
 KIND_BY_POLICY = {"baotou-2022": "三方协议"}  # 包头 2022 五（四）: 企业、属地政府与引进人才签订三方协议
 LABEL = "服务协议"  # the field name in an import's changes
+# A record (an import row, a talents.update) that gives one of these speaks of the agreement.
+CONTRACT_KEYS = ("contract_start", "contract_years", "agreement_signed_date")
 SNAPSHOT_KEYS = ("kind", "signed_date", "start_date", "term_years", "required_service_years", "status")
 _CHUNK = 900
 

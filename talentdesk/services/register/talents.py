@@ -139,7 +139,8 @@ def update(ctx: ServiceContext, id_number: str, raw: dict[str, Any], *, by: str 
         if policy_id is not None:
             t.policy_id = policy_id
         audit.record_update(session, ctx.actor, "talent", t.id, before, snapshot(t), talent_id=t.id)
-        _sync_agreement(session, ctx.actor, t)
+        if changes.keys() & set(roster_agreement.CONTRACT_KEYS):
+            _sync_agreement(session, ctx.actor, t)
         return view_of(t)
 
 
