@@ -28,7 +28,6 @@ from talentdesk.models.entities import AuditEvent, AuditEventTalent
 from talentdesk.services.office import audit_anchor, audit_seal
 from talentdesk.services.office.audit_anchor import Anchor
 # Appending lives in audit_chain; these names are re-exported for the services that record.
-from talentdesk.services.office.audit_chain import BATCH_ENTITIES, CREATED_AGREEMENTS  # noqa: F401
 from talentdesk.services.office.audit_chain import CREATED_TALENTS, GENESIS, event_hash, head, json_default, record
 from talentdesk.services.office.audit_chain import Change, JsonText, diff, dumps, os_user  # noqa: F401
 from talentdesk.services.office.audit_chain import encode_created_talents, record_created_talents  # noqa: F401
@@ -145,7 +144,7 @@ def verify(ctx: ServiceContext, *, anchor: Anchor | None = None, local: bool = T
                     broken = eid
                     problems.append(f"审计记录 #{eid} 的内容被修改过（哈希不符）")
                     break
-                if entity in BATCH_ENTITIES and not _links_match(session, eid, after):
+                if entity == CREATED_TALENTS and not _links_match(session, eid, after):
                     broken = eid
                     problems.append(f"审计记录 #{eid} 与人才的关联被修改过")
                     break
@@ -289,23 +288,31 @@ def list_events(ctx: ServiceContext, *, user: str | None = None, talent_id: int 
     if until:
         stmt = stmt.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
     with ctx.read() as session:
-        return [_entry(e, talent_id) for e in session.execute(stmt).scalars()]
+        return [x for e in session.execute(stmt).scalars() for x in _entries(e, talent_id)]
 
 
-def _entry(e: AuditEvent, talent_id: int | None) -> AuditEntry:
+def _entries(e: AuditEvent, talent_id: int | None) -> list[AuditEntry]:
     before = json.loads(e.before) if e.before else None
     after = json.loads(e.after) if e.after else None
-    if e.entity in BATCH_ENTITIES and isinstance(after, dict):
+    if e.entity == CREATED_TALENTS and isinstance(after, dict):
         columns, rows = after.get("columns") or [], after.get("rows") or []
+        made = after.get("agreements") or {}
         if talent_id is not None:  # one talent's history: its own "create", as talents.add records it
+            out = []
+            # and the 服务协议 made with it, as roster_agreement records one ([talent id, agreement id, …])
+            for r in made.get("rows") or []:
+                if r and r[0] == talent_id:
+                    out.append(AuditEntry(e.id, e.at, e.user, "create", "service_agreement", str(r[1]), talent_id,
+                                          None, dict(zip(made.get("columns", [])[2:], r[2:]),
+                                                     origin=made.get("origin")), e.os_user))
             for r in rows:
                 if r and r[0] == talent_id:
-                    if e.entity == CREATED_AGREEMENTS:  # [talent id, agreement id, …]
-                        return AuditEntry(e.id, e.at, e.user, "create", "service_agreement", str(r[1]), talent_id,
-                                          None, dict(zip(columns[1:], r[2:]), origin=after.get("origin")),
-                                          e.os_user)
-                    return AuditEntry(e.id, e.at, e.user, "create", "talent", str(talent_id), talent_id, None,
-                                      dict(zip(columns, r[1:])), e.os_user)
+                    out.append(AuditEntry(e.id, e.at, e.user, "create", "talent", str(talent_id), talent_id, None,
+                                          dict(zip(columns, r[1:])), e.os_user))
+            if out:
+                return out
         ids = [r[0] for r in rows if r]
         after = {"count": len(ids), "first_id": min(ids, default=None), "last_id": max(ids, default=None)}
-    return AuditEntry(e.id, e.at, e.user, e.action, e.entity, e.entity_id, e.talent_id, before, after, e.os_user)
+        if made.get("rows"):
+            after["agreements"] = len(made["rows"])
+    return [AuditEntry(e.id, e.at, e.user, e.action, e.entity, e.entity_id, e.talent_id, before, after, e.os_user)]

@@ -182,29 +182,29 @@ def record_many(session: Session, user: str | None, changes: Iterable[Change]) -
 # Many new talents in one event (an import chunk): hashing and storing one event with a
 # compact table instead of one event per talent is what keeps a 100,000-row import fast.
 CREATED_TALENTS = "talent_batch"
-# The same for the service agreements an import makes for its new talents (``roster_agreement``):
-# rows [talent id, agreement id, …].
-CREATED_AGREEMENTS = "service_agreement_batch"
-BATCH_ENTITIES = (CREATED_TALENTS, CREATED_AGREEMENTS)  # events whose rows are linked to their talents
 
 
-def encode_created_talents(columns: tuple[str, ...], rows: list[tuple]) -> JsonText:
+def encode_created_talents(columns: tuple[str, ...], rows: list[tuple], *,
+                           agreements: tuple[tuple[str, ...], list[tuple]] | None = None) -> JsonText:
     """The ``after`` of the event for many new talents: {"columns": [...], "rows": [[talent
     id, value, …], …]}, values JSON-ready (dates as ISO text, decimals as text). Pure, so
-    it can run while the database is busy with the rows themselves."""
-    return JsonText(dumps({"columns": list(columns), "rows": rows}))
+    it can run while the database is busy with the rows themselves. ``agreements``: the
+    service agreements made with them (columns, rows [[talent id, agreement id, value, …]]),
+    kept under "agreements" in the same form, with "origin": "roster"."""
+    data: dict = {"columns": list(columns), "rows": rows}
+    if agreements is not None and agreements[1]:
+        data["agreements"] = {"columns": list(agreements[0]), "rows": agreements[1], "origin": "roster"}
+    return JsonText(dumps(data))
 
 
-def record_created_talents(session: Session, user: str | None, ids: list[int], after: JsonText, *,
-                           entity: str = CREATED_TALENTS, span: str | None = None) -> int | None:
+def record_created_talents(session: Session, user: str | None, ids: list[int], after: JsonText) -> int | None:
     """One "create" event for many new talents (``after`` from ``encode_created_talents``),
     each talent id linked to it so that ``list_events(talent_id=…)`` shows it as that
-    talent's own "create" event. ``entity`` ``CREATED_AGREEMENTS``: many new agreements,
-    one per talent in ``ids`` (``span``: the agreements' ids)."""
+    talent's own "create" event."""
     if not ids:
         return None
-    span = span or f"{min(ids)}-{max(ids)}"  # the ids, for a reader of the list (all of them are in ``after``)
-    (row,) = _chained(_lock_and_last_hash(session), user, [Change("create", entity, span, None, None,
+    span = f"{min(ids)}-{max(ids)}"  # the ids, for a reader of the list (all of them are in ``after``)
+    (row,) = _chained(_lock_and_last_hash(session), user, [Change("create", CREATED_TALENTS, span, None, None,
                                                                    after)])
     event_id = session.execute(insert(AuditEvent).values(dict(zip(_COLUMNS, row))).returning(AuditEvent.id)
                                ).scalar_one()

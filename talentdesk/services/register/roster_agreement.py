@@ -23,8 +23,8 @@ recorded on the 服务协议 page.
 
 Roster-made: the last audit event about the agreement was written from a roster record —
 a ``service_agreement`` event whose ``after`` carries ``"origin": "roster"``, or the
-import's one event per chunk of new agreements (``CREATED_AGREEMENTS``, linked to each
-talent). No column marks it (no migration): any other event about the agreement
+import's one event per chunk of new talents (``audit.CREATED_TALENTS``, linked to each
+talent), which holds the agreements made with them under "agreements". No column marks it (no migration): any other event about the agreement
 (``agreements.update``, 续签, 期满考核, 解除, 离职) hands it to the clerk for good.
 
 A clerk entering an agreement by hand for a talent whose only agreements are roster-made
@@ -49,7 +49,9 @@ from talentdesk.services.office import audit
 
 ENTITY = "service_agreement"
 ORIGIN = "roster"  # the "origin" of an event written from a roster record
-CREATED_AGREEMENTS = audit.CREATED_AGREEMENTS
+# the import's new agreements, in the chunk's talent event: [talent id, agreement id, …]
+BATCH_COLUMNS = ("talent_id", "id", "kind", "signed_date", "start_date", "term_years", "required_service_years",
+                 "status")
 DEFAULT_KIND = "服务期协议"
 KIND_BY_POLICY = {"baotou-2022": "三方协议"}  # 包头 2022 五（四）: 企业、属地政府与引进人才签订三方协议
 LABEL = "服务协议"  # the field name in an import's changes
@@ -179,13 +181,14 @@ def roster_made(session: Session, agreements: Iterable[Stored]) -> set[int]:
     for k in range(0, len(talents), _CHUNK):
         batches.update(session.execute(
             select(AuditEventTalent.event_id).join(AuditEvent, AuditEvent.id == AuditEventTalent.event_id)
-            .where(AuditEventTalent.talent_id.in_(talents[k:k + _CHUNK]), AuditEvent.entity == CREATED_AGREEMENTS)
-        ).scalars())
+            .where(AuditEventTalent.talent_id.in_(talents[k:k + _CHUNK]),
+                   AuditEvent.entity == audit.CREATED_TALENTS)).scalars())
     for event_id in sorted(batches):
         after = session.execute(select(AuditEvent.after).where(AuditEvent.id == event_id)).scalar_one()
         try:
-            rows = json.loads(after)["rows"]
-        except (TypeError, ValueError, KeyError):
+            made = json.loads(after).get("agreements") or {}
+            rows = made.get("rows") or [] if made.get("origin") == ORIGIN else []
+        except (AttributeError, TypeError, ValueError):
             continue
         for r in rows:
             seen(int(r[1]), event_id, True)
@@ -257,39 +260,35 @@ def decide(session: Session, wanted: list[tuple[int, Terms | None, str | None]],
 
 # -- writing ------------------------------------------------------------------------------------
 
-def _inserter(session: Session, now: dt.datetime) -> BulkInserter:
-    return BulkInserter(session, ServiceAgreement.__table__,
-                        ("id", "talent_id", "kind", "signed_date", "start_date", "term_years"),
+INSERT_COLUMNS = ("id", "talent_id", "kind", "signed_date", "start_date", "term_years")
+
+
+def bulk_inserter(session: Session, now: dt.datetime) -> BulkInserter:
+    """Rows (agreement id, talent id, kind, signed, start, term) of new roster-made
+    agreements: 履行中, no 服务年限 of their own, version 1."""
+    return BulkInserter(session, ServiceAgreement.__table__, INSERT_COLUMNS,
                         constants={"required_service_years": None, "status": "active", "version": 1,
                                    "created_at": now, "updated_at": now})
 
 
 def insert_many(session: Session, actor: str | None, new: list[tuple[int, str, Terms]], *,
-                now: dt.datetime | None = None, one_event: bool = False) -> list[int]:
-    """Insert roster-made agreements (talent id, kind, terms) in one Core statement, with
-    their audit: one ``service_agreement`` event each, or (``one_event``: an import's new
-    talents) one ``CREATED_AGREEMENTS`` event for all, linked to each talent. Returns the ids."""
+                now: dt.datetime | None = None) -> list[int]:
+    """Insert roster-made agreements (talent id, kind, terms) in one Core statement, one
+    ``service_agreement`` event each (an import's new talents: ``bulk_inserter``, their
+    chunk's event). Returns the ids."""
     if not new:
         return []
-    writer = _inserter(session, now or utcnow())
+    writer = bulk_inserter(session, now or utcnow())
     ids = writer.next_ids(len(new))
     writer.insert([(aid, tid, kind, terms.signed_date, terms.start_date, terms.term_years)
                    for aid, (tid, kind, terms) in zip(ids, new)])
     snaps = [(tid, aid, kind, terms.signed_date, terms.start_date, str(terms.term_years))
              for aid, (tid, kind, terms) in zip(ids, new)]
-    if one_event:
-        columns = ["id", "kind", "signed_date", "start_date", "term_years", "required_service_years", "status"]
-        rows = [[tid, aid, kind, signed.isoformat() if signed else None, start.isoformat(), term, None, "active"]
-                for tid, aid, kind, signed, start, term in snaps]
-        after = audit.JsonText(audit.dumps({"columns": columns, "rows": rows, "origin": ORIGIN}))
-        audit.record_created_talents(session, actor, [s[0] for s in snaps], after, entity=CREATED_AGREEMENTS,
-                                     span=f"{min(ids)}-{max(ids)}")
-    else:
-        audit.record_many(session, actor, [
-            audit.Change("create", ENTITY, aid, tid, None,
-                         {"kind": kind, "signed_date": signed, "start_date": start, "term_years": term,
-                          "required_service_years": None, "status": "active", "origin": ORIGIN})
-            for tid, aid, kind, signed, start, term in snaps])
+    audit.record_many(session, actor, [
+        audit.Change("create", ENTITY, aid, tid, None,
+                     {"kind": kind, "signed_date": signed, "start_date": start, "term_years": term,
+                      "required_service_years": None, "status": "active", "origin": ORIGIN})
+        for tid, aid, kind, signed, start, term in snaps])
     return ids
 
 

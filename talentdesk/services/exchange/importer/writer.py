@@ -456,8 +456,9 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
     once): the talent rows, and the audit snapshot of each (``talents.snapshot()`` of the
     new row, dates and decimals as ``audit.dumps()`` writes them). Ids are taken first, so
     a chunk's audit event is encoded while the database moves the chunk into place. Once a
-    chunk is in place, the 服务协议 its rows describe (合同起始日期 + 合同期限, ``kind``)
-    go in, with one audit event (``roster_agreement.insert_many``)."""
+    chunk is in place, the 服务协议 its rows describe (合同起始日期 + 合同期限, ``kind``;
+    ``roster_agreement``) go in by one statement; the chunk's event holds them too, under
+    "agreements" (no event or link of their own: they cost a few per cent of the import)."""
     pos = {k: i for i, k in enumerate(keys)}
     kinds = [roster.BY_KEY[k].kind for k in TALENT_KEYS]
     iso = Memo(lambda d: d.isoformat())
@@ -475,13 +476,25 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
     if writer.sqlite:
         writer.ready(k for k, kind in zip(TALENT_KEYS, kinds) if kind == "date")
     done = 0
-    pending = None  # (ids, encoded audit event, agreements) of the chunk being moved into place
-    c_start, c_years, c_signed = pos["contract_start"], pos["contract_years"], pos["agreement_signed_date"]
-    Terms = roster_agreement.Terms
+    pending = None  # (ids, encoded audit event, agreement rows) of the chunk being moved into place
+    # the agreements: ids taken for all of them first (nothing may use the connection later, while a
+    # chunk is moved into place); dates in the form SQLite stores them, as the talents' own
+    c_start, c_years = pos["contract_start"], pos["contract_years"]
+    described = [j for j, (_, vals) in enumerate(plan.inserts)
+                 if vals[c_start] is not None and vals[c_years] is not None]
+    ag_writer = roster_agreement.bulk_inserter(session, now)
+    if writer.sqlite:
+        ag_writer.ready(("signed_date", "start_date"))
+    ag_ids = ag_writer.next_ids(len(described))
+    ag_next = 0
+    described_set = set(described)
+    t_start, t_years, t_signed = (TALENT_KEYS.index(k) for k in ("contract_start", "contract_years",
+                                                                  "agreement_signed_date"))
+    ag_columns = roster_agreement.BATCH_COLUMNS
 
-    def settle(ids, event, agreements) -> None:
+    def settle(ids, event, ag_rows) -> None:
         audit.record_created_talents(session, actor, ids, event)
-        roster_agreement.insert_many(session, actor, agreements, now=now, one_event=True)
+        ag_writer.insert(ag_rows)
 
     try:
         for start in range(0, len(plan.inserts), CHUNK):
@@ -498,17 +511,22 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
                 if writer.sqlite else talent
             params = list(zip(ids, *stored, map(initials.__getitem__, columns[pos["name"]]),
                               map(emp_id.__getitem__, emps)))
+            here = [j for j in range(n) if start + j in described_set]
+            aids = ag_ids[ag_next:ag_next + len(here)]
+            ag_next += len(here)
+            src = stored if writer.sqlite else talent
+            ag_rows = [(aid, ids[j], kind, src[t_signed][j], src[t_start][j], talent[t_years][j])
+                       for aid, j in zip(aids, here)]
+            ag_snap = [(ids[j], aid, kind, snap[t_signed][j], snap[t_start][j], snap[t_years][j], None, "active")
+                       for aid, j in zip(aids, here)]
             event = audit.encode_created_talents(snap_keys, list(zip(ids, *snap, *tails, repeat("active", n),
-                                                                     repeat(None, n))))
-            agreements = [(tid, kind, Terms(start_, years, signed))
-                          for tid, start_, years, signed in zip(ids, columns[c_start], columns[c_years],
-                                                                columns[c_signed])
-                          if start_ is not None and years is not None]
+                                                                     repeat(None, n))),
+                                                 agreements=(ag_columns, ag_snap))
             writer.wait()  # the previous chunk is in place: its audit event goes in before this chunk
             if pending:
                 settle(*pending)
             writer.insert(params, background=True)
-            pending = (ids, event, agreements)
+            pending = (ids, event, ag_rows)
             done += n
             tick(n)
         writer.wait()

@@ -59,11 +59,13 @@ def test_roster_with_contract_fields_makes_agreements_audited(ctx, tmp_path):
     (ag_b,) = _agreements(ctx, b)
     assert (ag_b.start_date, ag_b.term_years, ag_b.signed_date) == (dt.date(2024, 1, 1), Decimal(3), None)
     assert _agreements(ctx, c) == []
-    # one event for the chunk's agreements, linked to each talent; each talent's history shows its own
+    # the chunk's one event holds the agreements too; each talent's history shows its own
     with ctx.read() as session:
-        batch = session.execute(select(AuditEvent).where(AuditEvent.entity == audit.CREATED_AGREEMENTS)
-                                ).scalars().all()
-    assert len(batch) == 1
+        (batch,) = session.execute(select(AuditEvent.id).where(AuditEvent.entity == audit.CREATED_TALENTS)
+                                   ).scalars().all()
+        assert session.execute(select(func.count()).select_from(AuditEvent)
+                               .where(AuditEvent.entity == "service_agreement")).scalar_one() == 0
+    assert {e.id: e for e in audit.list_events(ctx)}[batch].after["agreements"] == 2
     ev = [e for e in audit.list_events(ctx, talent_id=ag_a.talent_id) if e.entity == "service_agreement"]
     assert [(e.action, e.entity_id) for e in ev] == [("create", str(ag_a.id))]
     assert ev[0].after == {"kind": "服务期协议", "signed_date": "2023-04-20",
