@@ -18,8 +18,7 @@ ACTION_NAMES = {
     "seal": "登记金额记录", "recover": "登记追回", "audit_anchor": "确认审计锚点",
 }
 ENTITY_NAMES = {
-    "talent": "人才", "talent_batch": "人才（批量导入）",
-    "service_agreement_batch": "服务协议（批量导入）", "employer": "用人单位", "attachment": "附件",
+    "talent": "人才", "talent_batch": "人才（批量导入）", "employer": "用人单位", "attachment": "附件",
     "service_agreement": "服务协议", "agreement": "服务协议", "benefit_grant": "待遇申请", "installment": "发放分期",
     "installment_funding": "资金来源", "annual_review": "年度考核", "departure": "离职", "recovery": "追回",
     "case_decision": "一事一议决定", "grant_year_fact": "服务年度情况", "import_batch": "导入批次",
@@ -39,7 +38,8 @@ FIELD_NAMES = {
     "description": "说明", "role": "角色", "active": "启用", "username": "用户名", "display_name": "姓名",
     "file_name": "文件名", "rows": "行数", "inserted": "新增", "updated": "修改", "errors": "错误",
     "name": "名称", "uscc": "统一社会信用代码", "months_served": "服务月数", "onsite_days": "在岗天数",
-    "returned_to_post": "是否返岗", "signed_date": "签订日期", "origin": "来源", "replaced_by": "替代的协议编号", "value": "值", "key": "项目", "os_user": "操作系统账户",
+    "returned_to_post": "是否返岗", "value": "值", "key": "项目", "os_user": "操作系统账户",
+    "signed_date": "签订日期", "origin": "来源", "replaced_by": "替代的协议编号",
 }
 _STATUS_WORDS = {
     "scheduled": "未到期", "proposed": "已提交", "approved": "已审核", "paid": "已发放", "cancelled": "已取消",
