@@ -42,6 +42,7 @@ from typing import Any, Iterable
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from talentdesk.domain.status import AGREEMENT_STATUS
 from talentdesk.models.base import utcnow
 from talentdesk.models.bulk import BulkInserter
 from talentdesk.models.entities import AuditEvent, AuditEventTalent, ServiceAgreement
@@ -57,7 +58,6 @@ KIND_BY_POLICY = {"baotou-2022": "三方协议"}  # 包头 2022 五（四）: �
 LABEL = "服务协议"  # the field name in an import's changes
 # A record (an import row, a talents.update) that gives one of these speaks of the agreement.
 CONTRACT_KEYS = ("contract_start", "contract_years", "agreement_signed_date")
-SNAPSHOT_KEYS = ("kind", "signed_date", "start_date", "term_years", "required_service_years", "status")
 _CHUNK = 900
 
 
@@ -115,9 +115,6 @@ class Stored:
         if t is not None:
             return t.text(self.kind)
         return self.kind + (f"，{self.start_date.isoformat()}起" if self.start_date else "")
-
-    def snapshot(self) -> dict[str, Any]:
-        return snapshot(self)
 
     def agrees(self, terms: Terms) -> bool:
         """Says what ``terms`` says (a roster without 协议签订日期 leaves the date as it is)."""
@@ -227,10 +224,7 @@ class Action:
     def warning(self) -> str:
         a = self.conflict
         return (f"{LABEL}：花名册为“{self.terms.text(a.kind)}”，已登记的{a.kind}"
-                f"（{_STATUS.get(a.status, a.status)}，非花名册生成）为“{a.text()}”，未按花名册修改，请核对")
-
-
-_STATUS = {"active": "履行中", "ended": "已期满", "terminated": "已解除"}
+                f"（{AGREEMENT_STATUS.get(a.status, a.status)}，非花名册生成）为“{a.text()}”，未按花名册修改，请核对")
 
 
 def decide(session: Session, wanted: list[tuple[int, Terms | None, str | None]],
