@@ -175,6 +175,13 @@ def test_the_engine_answers_as_without_the_agreement(ctx, tmp_path):
             answers[number] = (grants.engine_inputs(session, t).facts,
                                grants.evaluate_talent(ctx, number, approved_on=dt.date(2023, 6, 1)).to_json())
     assert answers[a][0].get("service_agreement_years") == 3  # from 协议签订日期 + 合同期限, as before
+    ev = grants.evaluate_talent(ctx, a, approved_on=dt.date(2023, 6, 1))
+    assert (ev.service_years, ev.service_source, ev.service_years_required, ev.service_end) == (
+        3, "agreement", 3, dt.date(2026, 5, 1))
+    # without 协议签订日期 the binding period is still the 合同期限 fallback (第十九条), not an agreement's
+    ev = grants.evaluate_talent(ctx, b, approved_on=dt.date(2023, 6, 1))
+    assert (ev.service_years, ev.service_source, ev.service_years_required, ev.service_end) == (
+        3, "contract", None, dt.date(2026, 5, 1))
     assert "service_agreement_years" not in answers[b][0]  # no 协议签订日期: none, as before
     with ctx.write() as session:
         session.execute(delete(ServiceAgreement))
