@@ -191,3 +191,24 @@ def test_the_engine_answers_as_without_the_agreement(ctx, tmp_path):
             without = (grants.engine_inputs(session, t).facts,
                        grants.evaluate_talent(ctx, number, approved_on=dt.date(2023, 6, 1)).to_json())
         assert without == answers[number]
+
+
+def test_agreements_follow_their_talents_across_chunks(ctx, tmp_path, monkeypatch):
+    from talentdesk.services.exchange.importer import writer
+
+    monkeypatch.setattr(writer, "CHUNK", 2)
+    numbers = ids(7, start=480)
+    years = ["5", None, "3", "2.5", None, None, "4"]
+    _write(tmp_path / "r.xlsx", [_row(n, f"张{'一二三四五六七'[i]}", f"2023-0{i + 1}-01", years[i])
+                                 for i, n in enumerate(numbers)])
+    s = importer.run_import(ctx, tmp_path / "r.xlsx")
+    assert s.inserted == 7
+    got = {n: [(x.start_date, x.term_years) for x in _agreements(ctx, n)] for n in numbers}
+    assert got == {n: ([(dt.date(2023, i + 1, 1), Decimal(years[i]))] if years[i] else [])
+                   for i, n in enumerate(numbers)}
+    for n in numbers:
+        t = talents.get(ctx, n)
+        made = [e for e in audit.list_events(ctx, talent_id=t.id) if e.entity == "service_agreement"]
+        assert [e.after["start_date"] for e in made] == ([t.record["contract_start"].isoformat()]
+                                                         if t.record["contract_years"] else [])
+    assert audit.verify(ctx).ok
