@@ -24,8 +24,9 @@ recorded on the 服务协议 page.
 Roster-made: the last audit event about the agreement was written from a roster record —
 a ``service_agreement`` event whose ``after`` carries ``"origin": "roster"``, or the
 import's one event per chunk of new talents (``audit.CREATED_TALENTS``, linked to each
-talent), which holds the agreements made with them under "agreements". No column marks it (no migration): any other event about the agreement
-(``agreements.update``, 续签, 期满考核, 解除, 离职) hands it to the clerk for good.
+talent), which holds the agreements made with them under "agreements". No column marks
+it (no migration): any other event about the agreement (``agreements.update``, 续签,
+期满考核, 解除, 离职) hands it to the clerk for good.
 
 A clerk entering an agreement by hand for a talent whose only agreements are roster-made
 and untouched (``agreements.add``) replaces them: ``superseded`` lists them to delete.

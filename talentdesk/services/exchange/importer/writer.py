@@ -9,8 +9,8 @@ bulk: 5,000 rows per ``executemany`` and one ``audit.record_many`` per chunk.
 
 A row that gives 合同起始日期 and 合同期限 also describes the talent's 服务协议
 (``register.roster_agreement``, the rule ``talents.add`` / ``talents.update`` follow):
-the new talents' agreements go in chunk by chunk with them (one Core statement and one
-audit event per chunk); a stored talent's agreement is created, or — made from a roster
+the new talents' agreements go in chunk by chunk with them (one Core statement per
+chunk, audited inside the chunk's own event); a stored talent's agreement is created, or — made from a roster
 and untouched since — updated and reported like any field ("服务协议"); a clerk's own
 agreement that says otherwise is left alone, with a warning.
 
