@@ -1,5 +1,9 @@
 """Service agreements (服务期协议 / 聘用合同 / 三方协议).
 
+Agreements are also made from a talent's roster record (合同起始日期 + 合同期限, see
+``register.roster_agreement``); ``add`` (a clerk's own agreement) replaces those while
+the roster still owns them.
+
 ``required_service_years`` defaults to what the talent's policy pack requires (the
 rules engine's ``service_years_required``, with the article), else the agreed term.
 End date = start date + term (years, fractions as months); ``ending_within`` lists
@@ -43,6 +47,7 @@ from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, V
 from talentdesk.domain.status import AGREEMENT_KINDS, AGREEMENT_STATUS
 from talentdesk.models.entities import Employer, ServiceAgreement, Talent
 from talentdesk.services.office import audit, permissions
+from talentdesk.services.register import roster_agreement
 from talentdesk.services.context import ServiceContext
 
 
@@ -196,12 +201,15 @@ def add(ctx: ServiceContext, id_number: str, *, kind: str, start_date: dt.date |
             rsy, _ = _pack_years(session, t, data["start_date"])
         if rsy is None and data["term_years"] is not None:
             rsy = int(data["term_years"])
+        # the clerk's own agreement replaces the ones made from the roster record (untouched since)
+        replaced = roster_agreement.superseded(session, t.id)
         a = ServiceAgreement(talent_id=t.id, kind=data["kind"], signed_date=data["signed_date"],
                              start_date=data["start_date"], term_years=data["term_years"],
                              required_service_years=rsy, status="active")
         session.add(a)
         session.flush()
         audit.record(session, ctx.actor, "create", "service_agreement", a.id, talent_id=t.id, after=_snap(a))
+        roster_agreement.delete_superseded(session, ctx.actor, replaced, a.id)
         return _view(a, t, _employer(session, t))
 
 

@@ -288,19 +288,31 @@ def list_events(ctx: ServiceContext, *, user: str | None = None, talent_id: int 
     if until:
         stmt = stmt.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
     with ctx.read() as session:
-        return [_entry(e, talent_id) for e in session.execute(stmt).scalars()]
+        return [x for e in session.execute(stmt).scalars() for x in _entries(e, talent_id)]
 
 
-def _entry(e: AuditEvent, talent_id: int | None) -> AuditEntry:
+def _entries(e: AuditEvent, talent_id: int | None) -> list[AuditEntry]:
     before = json.loads(e.before) if e.before else None
     after = json.loads(e.after) if e.after else None
     if e.entity == CREATED_TALENTS and isinstance(after, dict):
         columns, rows = after.get("columns") or [], after.get("rows") or []
+        made = after.get("agreements") or {}
         if talent_id is not None:  # one talent's history: its own "create", as talents.add records it
+            out = []
+            # and the 服务协议 made with it, as roster_agreement records one ([talent id, agreement id, …])
+            for r in made.get("rows") or []:
+                if r and r[0] == talent_id:
+                    out.append(AuditEntry(e.id, e.at, e.user, "create", "service_agreement", str(r[1]), talent_id,
+                                          None, dict(zip(made.get("columns", [])[2:], r[2:]),
+                                                     origin=made.get("origin")), e.os_user))
             for r in rows:
                 if r and r[0] == talent_id:
-                    return AuditEntry(e.id, e.at, e.user, "create", "talent", str(talent_id), talent_id, None,
-                                      dict(zip(columns, r[1:])), e.os_user)
+                    out.append(AuditEntry(e.id, e.at, e.user, "create", "talent", str(talent_id), talent_id, None,
+                                          dict(zip(columns, r[1:])), e.os_user))
+            if out:
+                return out
         ids = [r[0] for r in rows if r]
         after = {"count": len(ids), "first_id": min(ids, default=None), "last_id": max(ids, default=None)}
-    return AuditEntry(e.id, e.at, e.user, e.action, e.entity, e.entity_id, e.talent_id, before, after, e.os_user)
+        if made.get("rows"):
+            after["agreements"] = len(made["rows"])
+    return [AuditEntry(e.id, e.at, e.user, e.action, e.entity, e.entity_id, e.talent_id, before, after, e.os_user)]

@@ -185,11 +185,17 @@ def record_many(session: Session, user: str | None, changes: Iterable[Change]) -
 CREATED_TALENTS = "talent_batch"
 
 
-def encode_created_talents(columns: tuple[str, ...], rows: list[tuple]) -> JsonText:
+def encode_created_talents(columns: tuple[str, ...], rows: list[tuple], *,
+                           agreements: tuple[tuple[str, ...], list[tuple]] | None = None) -> JsonText:
     """The ``after`` of the event for many new talents: {"columns": [...], "rows": [[talent
     id, value, …], …]}, values JSON-ready (dates as ISO text, decimals as text). Pure, so
-    it can run while the database is busy with the rows themselves."""
-    return JsonText(dumps({"columns": list(columns), "rows": rows}))
+    it can run while the database is busy with the rows themselves. ``agreements``: the
+    service agreements made with them (columns, rows [[talent id, agreement id, value, …]]),
+    kept under "agreements" in the same form, with "origin": "roster"."""
+    data: dict = {"columns": list(columns), "rows": rows}
+    if agreements is not None and agreements[1]:
+        data["agreements"] = {"columns": list(agreements[0]), "rows": agreements[1], "origin": "roster"}
+    return JsonText(dumps(data))
 
 
 def record_created_talents(session: Session, user: str | None, ids: list[int], after: JsonText) -> int | None:

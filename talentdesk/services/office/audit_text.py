@@ -39,6 +39,7 @@ FIELD_NAMES = {
     "file_name": "文件名", "rows": "行数", "inserted": "新增", "updated": "修改", "errors": "错误",
     "name": "名称", "uscc": "统一社会信用代码", "months_served": "服务月数", "onsite_days": "在岗天数",
     "returned_to_post": "是否返岗", "value": "值", "key": "项目", "os_user": "操作系统账户",
+    "signed_date": "签订日期", "origin": "来源", "replaced_by": "替代的协议编号",
 }
 _STATUS_WORDS = {
     "scheduled": "未到期", "proposed": "已提交", "approved": "已审核", "paid": "已发放", "cancelled": "已取消",
@@ -68,6 +69,8 @@ def value_text(key: str, value: Any) -> str:
         return money.yuan(value) + "元"
     if key == "status" and isinstance(value, str):
         return _STATUS_WORDS.get(value, value)
+    if key == "origin" and value == "roster":
+        return "花名册"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)

@@ -14,8 +14,8 @@ from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, V
 from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, CaseDecision, Departure, Employer,
                                         Installment, Talent)
-from talentdesk.services.office import audit, permissions
-from talentdesk.services.register import employers
+from talentdesk.services.office import audit, permissions, settings
+from talentdesk.services.register import employers, roster_agreement
 from talentdesk.services.context import ServiceContext
 
 # Talent columns that mirror a roster field one to one (all but the employer's).
@@ -113,6 +113,7 @@ def add(ctx: ServiceContext, raw: dict[str, Any], *, by: str = "label", policy_i
         session.add(t)
         session.flush()
         audit.record(session, ctx.actor, "create", "talent", t.id, talent_id=t.id, after=snapshot(t))
+        _sync_agreement(session, ctx.actor, t)
         return view_of(t)
 
 
@@ -138,7 +139,16 @@ def update(ctx: ServiceContext, id_number: str, raw: dict[str, Any], *, by: str 
         if policy_id is not None:
             t.policy_id = policy_id
         audit.record_update(session, ctx.actor, "talent", t.id, before, snapshot(t), talent_id=t.id)
+        if changes.keys() & set(roster_agreement.CONTRACT_KEYS):
+            _sync_agreement(session, ctx.actor, t)
         return view_of(t)
+
+
+def _sync_agreement(session: Session, actor: str | None, t: Talent) -> None:
+    """The 服务协议 the record's 合同起始日期 and 合同期限 describe (``roster_agreement``):
+    created when the talent has none, a roster-made one kept in line, a clerk's left alone."""
+    policy = t.policy_id or settings.read_settings(session).default_policy_id
+    roster_agreement.sync_talent(session, actor, t.id, record_of(t), policy)
 
 
 def get(ctx: ServiceContext, id_number: str) -> TalentView:

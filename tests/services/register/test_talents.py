@@ -157,4 +157,6 @@ def test_two_sessions_edit_same_talent(db):
     with pytest.raises(ConflictError):
         talents.update(b, row["身份证号"], {"备注": "B"}, expected_version=seen_b.version)
     events = audit.list_events(a, talent_id=seen_a.id)
-    assert [e.user for e in events] == ["clerk_a", "clerk_a"]
+    # newest first: A's update, the 服务协议 the record's 合同 fields made, the registration
+    assert [(e.user, e.action, e.entity) for e in events] == [
+        ("clerk_a", "update", "talent"), ("clerk_a", "create", "service_agreement"), ("clerk_a", "create", "talent")]

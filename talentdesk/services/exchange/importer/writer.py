@@ -7,6 +7,13 @@ value), and every changed field is reported. The rows written are exactly what
 same audit snapshots; ``tests/importer/test_import_safety.py`` checks it), only in
 bulk: 5,000 rows per ``executemany`` and one ``audit.record_many`` per chunk.
 
+A row that gives 合同起始日期 and 合同期限 also describes the talent's 服务协议
+(``register.roster_agreement``, the rule ``talents.add`` / ``talents.update`` follow):
+the new talents' agreements go in chunk by chunk with them (one Core statement per
+chunk, audited inside the chunk's own event); a stored talent's agreement is created, or — made from a roster
+and untouched since — updated and reported like any field ("服务协议"); a clerk's own
+agreement that says otherwise is left alone, with a warning.
+
 Annual review results and payment confirmations are handed to
 ``reviews.record_many`` and ``payments.confirm_many``, which own those rules.
 """
@@ -27,8 +34,8 @@ from talentdesk.domain import pinyin, roster
 from talentdesk.models.base import utcnow
 from talentdesk.models.bulk import BulkInserter, Memo
 from talentdesk.models.entities import Employer, ImportBatch, Talent
-from talentdesk.services.office import audit, permissions
-from talentdesk.services.register import employers, talents
+from talentdesk.services.office import audit, permissions, settings
+from talentdesk.services.register import employers, roster_agreement, talents
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange.importer.validate import CellIssue
 
@@ -87,6 +94,14 @@ class RosterPlan:
     unchanged: list[int] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)  # for the summary
     errors: list[CellIssue] = field(default_factory=list)  # found against the database
+    # stored talents' 服务协议 to create or update: (excel row, roster_agreement.Action)
+    agreements: list[tuple[int, "roster_agreement.Action"]] = field(default_factory=list)
+    agreement_only: list[int] = field(default_factory=list)  # rows whose only change is the 服务协议
+    warnings: list[CellIssue] = field(default_factory=list)  # a clerk's 服务协议 the roster disagrees with
+
+    @property
+    def updated_rows(self) -> int:
+        return len(self.updates) + len(self.agreement_only)
 
 
 def _emp_tuple(rec: dict) -> tuple:
@@ -150,6 +165,7 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
             plan.errors.append(CellIssue(row, col.get("employer_uscc"), header.get("employer_uscc", "统一社会信用代码"),
                                          "employer_uscc", code, msg))
     label = {c.key: c.label for c in roster.COLUMNS}
+    stored_rows: list[tuple[int, Talent, dict, dict | None]] = []  # (row, talent, merged record, change entry)
     for item in check.valid:
         row, vals = item
         if row in bad_rows:
@@ -172,8 +188,12 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
             for k in EMPLOYER_KEYS[1:]:
                 if k in changes and t.employer is not None and stored[k] is not None and stored[k] != "":
                     del changes[k]
+        speaks = any(rec.get(k) is not None for k in roster_agreement.CONTRACT_KEYS)
         if not changes:
-            plan.unchanged.append(row)
+            if speaks:
+                stored_rows.append((row, t, talents.record_of(t), None))
+            else:
+                plan.unchanged.append(row)
             continue
         merged = talents.record_of(t) | changes
         errs = roster.cross_check(merged, raw_keys=set(changes), partial=True)
@@ -184,10 +204,52 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
                                              e.message + "（与已登记信息对照）"))
             continue
         plan.updates.append((row, t.id, t.version, changes, before))
-        plan.changes.append({"row": row, "id_number": t.id_number, "name": t.name,
-                             "fields": {label[k]: [roster.json_value(before.get(k)), roster.json_value(new)]
-                                        for k, new in changes.items()}})
+        entry = {"row": row, "id_number": t.id_number, "name": t.name,
+                 "fields": {label[k]: [roster.json_value(before.get(k)), roster.json_value(new)]
+                            for k, new in changes.items()}}
+        plan.changes.append(entry)
+        if speaks:
+            stored_rows.append((row, t, merged, entry))
+    if stored_rows:
+        _plan_agreements(session, plan, stored_rows, header, col)
     return plan
+
+
+def _plan_agreements(session: Session, plan: RosterPlan, stored_rows, header: dict, col: dict) -> None:
+    """The 服务协议 of the stored talents whose rows give their 合同 fields."""
+    default_policy = settings.read_settings(session).default_policy_id
+    actions = roster_agreement.decide(session, [(t.id, roster_agreement.terms_of(merged),
+                                                 t.policy_id or default_policy)
+                                                for _, t, merged, _ in stored_rows])
+    for row, t, merged, entry in stored_rows:
+        act = actions.get(t.id)
+        if act is None or not (act.writes or act.conflict):
+            if entry is None:
+                plan.unchanged.append(row)
+            continue
+        if act.conflict is not None:
+            plan.warnings.append(CellIssue(row, col.get("contract_years"),
+                                           header.get("contract_years", "合同期限（年）").replace("\n", ""),
+                                           "contract_years", merged.get("contract_years"), act.warning(), "warning"))
+            if entry is None:
+                plan.unchanged.append(row)
+            continue
+        plan.agreements.append((row, act))
+        change = [act.before_text(), act.after_text()]
+        if entry is None:
+            plan.agreement_only.append(row)
+            plan.changes.append({"row": row, "id_number": t.id_number, "name": t.name,
+                                 "fields": {roster_agreement.LABEL: change}})
+        else:
+            entry["fields"][roster_agreement.LABEL] = change
+    plan.unchanged.sort()
+    plan.changes.sort(key=lambda c: c["row"])
+
+
+def _merge_plan_warnings(v, plan: RosterPlan) -> None:
+    """The plan's warnings on the validation, once (the plan is made again when writing)."""
+    have = {(w.row, w.message) for w in v.warnings}
+    v.warnings.extend(w for w in plan.warnings if (w.row, w.message) not in have)
 
 
 def plan_for_validation(ctx: ServiceContext, v) -> None:
@@ -196,6 +258,7 @@ def plan_for_validation(ctx: ServiceContext, v) -> None:
         with ctx.read() as session:
             plan = plan_roster(session, v)
         _merge_plan_errors(v, plan)
+        _merge_plan_warnings(v, plan)
         v.plan = plan
     else:
         plan = RosterPlan()
@@ -276,7 +339,7 @@ def commit(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool, remem
         else:
             msg = "没有可导入的有效行"
         n_ins = len(plan.inserts) if plan else 0
-        n_upd = len(plan.updates) if plan else 0
+        n_upd = plan.updated_rows if plan else 0
         return _summary(v, plan, dry_run=dry_run, committed=False, inserted=n_ins if dry_run else 0,
                         updated=n_upd if dry_run else 0, unchanged=len(plan.unchanged) if plan else 0, message=msg)
     from sqlalchemy.exc import IntegrityError
@@ -303,6 +366,7 @@ def _write_roster(ctx, v, *, remember_mapping, all_or_nothing, progress, cancell
             _merge_plan_errors(v, plan)
             if all_or_nothing:
                 raise _AllOrNothing()
+        _merge_plan_warnings(v, plan)
         total = len(plan.inserts) + len(plan.updates)
         done = 0
         if progress:
@@ -330,11 +394,14 @@ def _write_roster(ctx, v, *, remember_mapping, all_or_nothing, progress, cancell
 
         keys = v.check.keys
         initials = Initials()  # worked out chunk by chunk, while the database moves the previous chunk
-        inserted = _insert_talents(session, ctx.actor, keys, plan, employer_of, initials, now, tick)
+        kind = roster_agreement.kind_for(settings.read_settings(session).default_policy_id)  # new talents' policy
+        inserted = _insert_talents(session, ctx.actor, keys, plan, employer_of, initials, now, tick, kind)
         changes: list[audit.Change] = []
         updated = _update_talents(session, plan, lambda rec: employer_of(_emp_tuple(rec)), initials, now,
                                   changes, tick)
         audit.record_many(session, ctx.actor, changes)
+        roster_agreement.apply(session, ctx.actor, [act for _, act in plan.agreements], now=now)
+        updated += len(plan.agreement_only)
         batch = ImportBatch(kind=v.kind.batch_kind, file_name=v.file.file_name[:260], sha256=v.file.sha256,
                             rows=v.check.rows, inserted=inserted, updated=updated,
                             skipped=v.check.rows - inserted - updated, errors=len(v.check.error_rows),
@@ -363,7 +430,7 @@ def _backup_first(ctx: ServiceContext) -> None:
     backup.before(ctx, "import")
 
 
-def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initials, now, tick) -> int:
+def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initials, now, tick, kind: str) -> int:
     """Insert new talents chunk by chunk; each chunk's audit events go in right after it
     (same transaction), so memory stays bounded by the chunk, not the file."""
     if not plan.inserts:
@@ -379,17 +446,20 @@ def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initial
         old_cache = raw.execute("PRAGMA cache_size").fetchone()[0]
         raw.execute("PRAGMA cache_size = -131072")  # 128 MB
         try:
-            return _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols)
+            return _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols, kind)
         finally:
             raw.execute(f"PRAGMA cache_size = {int(old_cache)}")
-    return _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols)
+    return _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols, kind)
 
 
-def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols) -> int:
+def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick, writer, cols, kind) -> int:
     """Chunk by chunk, a column at a time (each distinct date, number and employer converted
     once): the talent rows, and the audit snapshot of each (``talents.snapshot()`` of the
     new row, dates and decimals as ``audit.dumps()`` writes them). Ids are taken first, so
-    a chunk's audit event is encoded while the database moves the chunk into place."""
+    a chunk's audit event is encoded while the database moves the chunk into place. Once a
+    chunk is in place, the 服务协议 its rows describe (合同起始日期 + 合同期限, ``kind``;
+    ``roster_agreement``) go in by one statement; the chunk's event holds them too, under
+    "agreements" (no event or link of their own: they cost a few per cent of the import)."""
     pos = {k: i for i, k in enumerate(keys)}
     kinds = [roster.BY_KEY[k].kind for k in TALENT_KEYS]
     iso = Memo(lambda d: d.isoformat())
@@ -407,7 +477,26 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
     if writer.sqlite:
         writer.ready(k for k, kind in zip(TALENT_KEYS, kinds) if kind in DATE_KINDS)
     done = 0
-    pending = None  # (ids, encoded audit event) of the chunk being moved into place
+    pending = None  # (ids, encoded audit event, agreement rows) of the chunk being moved into place
+    # the agreements: ids taken for all of them first (nothing may use the connection later, while a
+    # chunk is moved into place); dates in the form SQLite stores them, as the talents' own
+    c_start, c_years = pos["contract_start"], pos["contract_years"]
+    described = [j for j, (_, vals) in enumerate(plan.inserts)
+                 if vals[c_start] is not None and vals[c_years] is not None]
+    ag_writer = roster_agreement.bulk_inserter(session, now)
+    if writer.sqlite:
+        ag_writer.ready(("signed_date", "start_date"))
+    ag_ids = ag_writer.next_ids(len(described))
+    ag_next = 0
+    described_set = set(described)
+    t_start, t_years, t_signed = (TALENT_KEYS.index(k) for k in ("contract_start", "contract_years",
+                                                                  "agreement_signed_date"))
+    ag_columns = roster_agreement.BATCH_COLUMNS
+
+    def settle(ids, event, ag_rows) -> None:
+        audit.record_created_talents(session, actor, ids, event)
+        ag_writer.insert(ag_rows)
+
     try:
         for start in range(0, len(plan.inserts), CHUNK):
             part = plan.inserts[start:start + CHUNK]
@@ -423,18 +512,27 @@ def _insert_chunks(session, actor, keys, plan, employer_of, initials, now, tick,
                 if writer.sqlite else talent
             params = list(zip(ids, *stored, map(initials.__getitem__, columns[pos["name"]]),
                               map(emp_id.__getitem__, emps)))
+            here = [j for j in range(n) if start + j in described_set]
+            aids = ag_ids[ag_next:ag_next + len(here)]
+            ag_next += len(here)
+            src = stored if writer.sqlite else talent
+            ag_rows = [(aid, ids[j], kind, src[t_signed][j], src[t_start][j], talent[t_years][j])
+                       for aid, j in zip(aids, here)]
+            ag_snap = [(ids[j], aid, kind, snap[t_signed][j], snap[t_start][j], snap[t_years][j], None, "active")
+                       for aid, j in zip(aids, here)]
             event = audit.encode_created_talents(snap_keys, list(zip(ids, *snap, *tails, repeat("active", n),
-                                                                     repeat(None, n))))
+                                                                     repeat(None, n))),
+                                                 agreements=(ag_columns, ag_snap))
             writer.wait()  # the previous chunk is in place: its audit event goes in before this chunk
             if pending:
-                audit.record_created_talents(session, actor, *pending)
+                settle(*pending)
             writer.insert(params, background=True)
-            pending = (ids, event)
+            pending = (ids, event, ag_rows)
             done += n
             tick(n)
         writer.wait()
         if pending:
-            audit.record_created_talents(session, actor, *pending)
+            settle(*pending)
     finally:
         try:
             writer.wait()  # never leave a statement running when the transaction ends (cancel, error)
