@@ -139,3 +139,20 @@ def test_grant_approved_before_the_entry_keeps_paying(office):
     # a new benefit decided now is barred
     with pytest.raises(ValidationError, match="阿信用字〔2023〕9号"):
         grants.propose(clerk, idn, "rent_subsidy", approved_on=D(2023, 6, 10), approval_doc_no="y")
+
+
+def test_the_database_keeps_exactly_one_subject(office):
+    from sqlalchemy.exc import IntegrityError
+
+    from talentdesk.models.entities import Employer, Talent
+
+    reviewer = office["reviewer"]
+    with reviewer.read() as s:
+        emp_id = s.execute(select(Employer.id)).scalars().first()
+        talent_id = s.execute(select(Talent.id)).scalars().first()
+    for talent_id, employer_id in ((None, None), (talent_id, emp_id)):
+        with pytest.raises(IntegrityError):
+            with reviewer.db.write() as s:
+                s.add(CreditEntry(talent_id=talent_id, employer_id=employer_id, start_date=D(2023, 1, 1),
+                                  basis="x", doc_no="y"))
+                s.flush()
