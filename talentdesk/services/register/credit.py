@@ -178,8 +178,8 @@ def _subjects(session: Session, e: CreditEntry) -> tuple[Talent | None, Employer
 
 def lift(ctx: ServiceContext, entry_id: int, reason: str, *, lifted_on: dt.date | None = None,
          expected_version: int | None = None) -> CreditEntryView:
-    """Lift (解除) an entry with its reason; the entry is kept as history. From ``lifted_on``
-    (default today) it bars nothing."""
+    """Lift (解除) an entry with its reason on ``lifted_on`` (default today); the entry is
+    kept as history. A lifted entry bars nothing (the engine: ``rules.CreditBar.covers``)."""
     permissions.require(ctx, "credit.write")
     if not _text(reason):
         raise ValidationError([FieldError("reason", "解除原因", reason, "解除原因：必须填写")])

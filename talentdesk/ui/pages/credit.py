@@ -178,7 +178,7 @@ class CreditListDialog(QDialog):
             self.env.show_error(TalentDeskError(tr("解除原因：必须填写")))
             return
         if not self.env.confirm(tr("确定解除{kind}{name}的失信名单记录（文号{doc}，{period}）吗？\n"
-                                   "解除原因：{reason}\n解除后记录保留，自今日起不再限制给予新的支持。").format(
+                                   "解除原因：{reason}\n解除后记录保留，不再限制给予新的支持。").format(
                 kind=v.kind_label, name=v.name, doc=v.doc_no, period=v.period, reason=reason)):
             return
         ok, lifted = call(self.env, credit.lift, self.env.ctx, v.id, reason, expected_version=v.version)

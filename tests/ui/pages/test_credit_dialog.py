@@ -110,3 +110,19 @@ def test_system_menu_opens_the_credit_list(qtbot, env, monkeypatch):
     assert act.text() == "失信名单…"
     act.trigger()
     assert shown and isinstance(shown[0], CreditListDialog) and shown[0].windowTitle() == "失信名单"
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1024, 768)])
+def test_dialogs_fit_an_office_screen(qtbot, env, reviewer_ctx, width, height):
+    from talentdesk.ui.pages.credit import CreditEntryDialog
+    from tests.ui.layout_check import assert_fits
+
+    env.ctx = reviewer_ctx
+    t = talent(reviewer_ctx, 姓名="张伟")
+    credit.add(reviewer_ctx, talent=t.id_number, start=TODAY, basis="提供虚假学历材料骗取人才补贴，经调查核实", doc_no=DOC)
+    for dlg in (CreditListDialog(env), CreditEntryDialog(env)):
+        qtbot.addWidget(dlg)
+        dlg.resize(min(dlg.width(), width - 48), min(dlg.height(), height - 48))
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        assert_fits(qtbot, dlg)
