@@ -23,7 +23,8 @@ the sentence quoted from the policy text).
 Evaluation
 ----------
 ``evaluate(pack, profile, *, approved_on, as_of=None, departed_on=None, reviews=None,
-decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None, credit=()) -> Evaluation``
+decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None, credit=(), decided_on=None)
+-> Evaluation``
 
 - ``profile``: dict keyed by the standard roster labels with typed values, as
   ``roster.to_row()`` gives (dates ``datetime.date``, 是/否 columns ``bool``,
@@ -52,6 +53,9 @@ decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None, credi
   entry (文号, period, 事由) and quoting 条例 第六十六条. Lifted entries and periods that do
   not cover ``approved_on`` bar nothing; a grant approved before an entry's start keeps
   its installments (the article bars new support).
+- ``decided_on``: the day the office takes the decision (a proposal or an approval is
+  taken today); an entry covering it bars too, so a back-dated 批准日期 does not get round
+  an entry in force on the day of the proposal or approval.
 - ``extra_holidays`` / ``extra_workdays``: dates the office adds to the Chinese working
   day calendar (``chinesecalendar``) for years it does not know; a warning names any
   year that was not covered.

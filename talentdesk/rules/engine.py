@@ -338,7 +338,7 @@ def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as
              departed_on: dt.date | None = None, reviews: Mapping[int, str] | None = None,
              decisions: Iterable[Decision] = (), paid: Any = None, extra_holidays: Iterable[dt.date] = (),
              extra_workdays: Iterable[dt.date] = (), facts: Mapping[str, Any] | None = None,
-             credit: Iterable[credit_list.CreditBar] = ()) -> Evaluation:
+             credit: Iterable[credit_list.CreditBar] = (), decided_on: dt.date | None = None) -> Evaluation:
     """Evaluate every benefit of ``pack`` for one talent. See ``talentdesk.rules``."""
     as_of = as_of or dt.date.today()
     reviews = {int(k): v for k, v in (reviews or {}).items()}
@@ -358,9 +358,13 @@ def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as
         warnings.append(f"批准日期{approved_on}不在政策有效期（{pack.effective_from}至{pack.effective_to or '今'}）内")
 
     results = [_benefit(pack, b, ctx, cal, reviews, departed_on) for b in pack.benefits]
-    # 失信名单 (条例 第六十六条): judged at the decision date only, so a grant approved before
-    # an entry's start keeps its installments (the bar is about new support)
+    # 失信名单 (条例 第六十六条): judged at the decision date (approved_on, and the day the
+    # office decides when given) only, so a grant approved before an entry's start keeps its
+    # installments (the bar is about new support)
+    credit = list(credit)
     barring = credit_list.bars_on(credit, approved_on)
+    if decided_on is not None:
+        barring += [b for b in credit_list.bars_on(credit, decided_on) if b not in barring]
     if barring:
         for r in results:
             _bar(r, barring)

@@ -100,3 +100,14 @@ def test_installments_of_a_grant_approved_before_the_entry_are_not_affected():
     inst2 = pay.StoredInstallment(seq=1, due=D(2023, 6, 10), amount_fen=8_000_000, status="scheduled")
     (b,) = pay.decide(barred, [inst2], pay.PROPOSE, D(2023, 6, 20))
     assert b.verdict == pay.NO and "阿信用字〔2023〕7号" in b.message
+
+
+def test_the_day_the_office_decides_is_checked_too():
+    """A back-dated 批准日期 (before the entry) does not get round an entry in force on the
+    day the proposal or approval is made."""
+    assert _settlement(D(2023, 6, 1), [BAR]).status == "eligible"
+    res = _settlement(D(2023, 6, 1), [BAR], decided_on=D(2023, 6, 10))
+    assert res.status == "ineligible" and "阿信用字〔2023〕7号" in res.reasons[0]
+    assert _settlement(D(2023, 6, 1), [BAR], decided_on=D(2024, 1, 1)).status == "eligible"
+    both = _settlement(D(2023, 6, 10), [BAR], decided_on=D(2023, 6, 11))
+    assert len([r for r in both.reasons if "失信名单" in r]) == 1  # one entry named once

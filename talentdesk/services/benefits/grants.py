@@ -330,15 +330,17 @@ def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | N
                facts: dict | None = None, new_support: bool = False) -> rules.Evaluation:
     """The engine on a stored talent's inputs. ``new_support``: the evaluation decides
     new support on ``approved_on`` (a proposal, its approval, the 待遇审批 dialog), so the
-    失信名单 applies (条例 第六十六条). Evaluations of grants already approved (reviews,
-    departures and their refunds, facts of service years) leave it out: the article bars
-    new support, not the consequences of support given."""
+    失信名单 applies (条例 第六十六条) on ``approved_on`` and on today, the day the decision
+    is taken. Evaluations of grants already approved (reviews, departures and their
+    refunds, facts of service years) leave it out: the article bars new support, not the
+    consequences of support given."""
     pack = load_pack(inputs.policy_id)
     base = inputs.base_facts(facts)  # one grant's case: only its own service years
     return rules.evaluate(pack, inputs.profile, approved_on=approved_on, as_of=as_of, departed_on=departed_on,
                           reviews=inputs.reviews if reviews is None else reviews, decisions=inputs.decisions,
                           paid=paid, extra_holidays=inputs.extra_holidays, extra_workdays=inputs.extra_workdays,
-                          facts=base | (facts or {}), credit=inputs.credit if new_support else ())
+                          facts=base | (facts or {}), credit=inputs.credit if new_support else (),
+                          decided_on=dt.date.today() if new_support else None)
 
 
 def _facts_json(facts: dict | None) -> dict:

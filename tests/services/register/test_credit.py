@@ -156,3 +156,15 @@ def test_the_database_keeps_exactly_one_subject(office):
                 s.add(CreditEntry(talent_id=talent_id, employer_id=employer_id, start_date=D(2023, 1, 1),
                                   basis="x", doc_no="y"))
                 s.flush()
+
+
+def test_approval_refused_while_an_entry_is_in_force_on_the_day_of_approval(office):
+    """The 批准日期 (2023-06-01) lies before the entry, but the entry is in force on the day
+    the reviewer approves: no new support is given."""
+    clerk, reviewer, reviewer2, idn = office["clerk"], office["reviewer"], office["reviewer2"], office["idn"]
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    credit.add(reviewer2, talent=idn, start=dt.date.today(), basis="违约", doc_no="阿信用字〔2026〕4号")
+    with pytest.raises(ConflictError, match="阿信用字〔2026〕4号"):
+        grants.approve(reviewer, g.id)
+    with pytest.raises(ValidationError, match="阿信用字〔2026〕4号"):
+        grants.propose(clerk, idn, "rent_subsidy", approved_on=D(2023, 6, 1), approval_doc_no="y")
