@@ -3,12 +3,12 @@
 from talentdesk.models.base import Base
 from talentdesk.models.db import Database, DatabaseError, open_database, resolve_url
 from talentdesk.models.entities import (AnnualReview, Attachment, AuditEvent, AuditEventTalent, BenefitGrant,
-                                        CaseDecision, Departure, Employer, ImportBatch, Installment, InstallmentFunding,
+                                        CaseDecision, CreditEntry, Departure, Employer, ImportBatch, Installment, InstallmentFunding,
                                         Recovery, ServiceAgreement, Setting, Talent, User)
 
 __all__ = [
     "Base", "Database", "DatabaseError", "open_database", "resolve_url",
-    "AnnualReview", "Attachment", "AuditEvent", "AuditEventTalent", "BenefitGrant", "CaseDecision", "Departure",
-    "Employer",    "ImportBatch", "Installment", "InstallmentFunding", "Recovery", "ServiceAgreement", "Setting",
+    "AnnualReview", "Attachment", "AuditEvent", "AuditEventTalent", "BenefitGrant", "CaseDecision", "CreditEntry",
+    "Departure",    "Employer",    "ImportBatch", "Installment", "InstallmentFunding", "Recovery", "ServiceAgreement", "Setting",
     "Talent", "User",
 ]

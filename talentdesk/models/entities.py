@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -122,6 +122,32 @@ class CaseDecision(Timestamps, Base):
     override: Mapped[str] = mapped_column(String(20))  # age_limit / amount / other
     amount_fen: Mapped[int | None] = mapped_column(Fen)
     description: Mapped[str | None] = mapped_column(Text)
+
+
+class CreditEntry(Timestamps, Versioned, Base):
+    """失信名单: a talent or an employer recorded as 失信 for a period (条例 第六十六条); no
+    new support may be given while it applies. Exactly one of ``talent_id`` /
+    ``employer_id``. ``end_date`` None = open-ended. A lifted entry (``lifted_on``) is kept
+    as history, never deleted (``talentdesk.services.register.credit``)."""
+
+    __tablename__ = "credit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    talent_id: Mapped[int | None] = mapped_column(ForeignKey("talent.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    basis: Mapped[str] = mapped_column(Text)  # 依据/事由
+    doc_no: Mapped[str] = mapped_column(String(60))  # 文号
+    recorded_by: Mapped[str | None] = mapped_column(String(40))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    lifted_on: Mapped[dt.date | None] = mapped_column(Date)
+    lifted_by: Mapped[str | None] = mapped_column(String(40))
+    lift_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("(talent_id IS NULL) <> (employer_id IS NULL)", name="one_subject"),
+    )
 
 
 class BenefitGrant(Timestamps, Versioned, Base):

@@ -23,7 +23,8 @@ the sentence quoted from the policy text).
 Evaluation
 ----------
 ``evaluate(pack, profile, *, approved_on, as_of=None, departed_on=None, reviews=None,
-decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None) -> Evaluation``
+decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None, credit=(), decided_on=None)
+-> Evaluation``
 
 - ``profile``: dict keyed by the standard roster labels with typed values, as
   ``roster.to_row()`` gives (dates ``datetime.date``, 是/否 columns ``bool``,
@@ -45,6 +46,16 @@ decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None) -> Ev
 - ``paid``: which installments were actually paid, ``{code: [due dates]}`` or
   ``[{"benefit": code, "due": date}]``; default: installments due on or before the
   departure date (and not cancelled by a review) count as paid.
+- ``credit``: the 失信名单 entries of the talent and of its employer
+  (``CreditBar(kind, name, doc_no, start, end, basis, lifted_on=None)``; ``talentdesk.rules.credit``).
+  Every benefit whose ``approved_on`` falls within an unlifted entry's period (start and
+  end days included, no end = open-ended) is ``ineligible``, its first reason naming the
+  entry (文号, period, 事由) and quoting 条例 第六十六条. Lifted entries and periods that do
+  not cover ``approved_on`` bar nothing; a grant approved before an entry's start keeps
+  its installments (the article bars new support).
+- ``decided_on``: the day the office takes the decision (a proposal or an approval is
+  taken today); an entry covering it bars too, so a back-dated 批准日期 does not get round
+  an entry in force on the day of the proposal or approval.
 - ``extra_holidays`` / ``extra_workdays``: dates the office adds to the Chinese working
   day calendar (``chinesecalendar``) for years it does not know; a warning names any
   year that was not covered.
@@ -123,12 +134,13 @@ until the day before the (N+1)th birthday; a 29 February birthday falls on 1 Mar
 common year (民法典 第二百零二条), see ``talentdesk.rules.dates``.
 """
 
+from talentdesk.rules.credit import CreditBar
 from talentdesk.rules.engine import (BenefitResult, Decision, Evaluation, Installment, Step, evaluate,
                                      parts_of, profile_from_json)
 from talentdesk.rules.loader import (BENEFIT_NAMES, FUNDING_LEVELS, Pack, PackError, check_pack_file,
                                      get_pack, load_packs)
 from talentdesk.rules import payability  # noqa: E402  (after the engine it builds on)
 
-__all__ = ["BENEFIT_NAMES", "FUNDING_LEVELS", "BenefitResult", "Decision", "Evaluation", "Installment", "Pack",
+__all__ = ["BENEFIT_NAMES", "FUNDING_LEVELS", "BenefitResult", "CreditBar", "Decision", "Evaluation", "Installment", "Pack",
            "PackError", "Step", "check_pack_file", "evaluate", "get_pack", "load_packs", "parts_of",
            "payability", "profile_from_json"]

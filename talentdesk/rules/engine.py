@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 
 from talentdesk.domain import money, roster
 from talentdesk.domain.errors import ValidationError
+from talentdesk.rules import credit as credit_list
 from talentdesk.rules import dates
 from talentdesk.rules.checks import CHECKS, Outcome
 from talentdesk.rules.loader import FUNDING_LEVELS, Pack
@@ -336,7 +337,8 @@ def _split(amount: int, shares: Mapping[str, int]) -> dict[str, int]:
 def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as_of: dt.date | None = None,
              departed_on: dt.date | None = None, reviews: Mapping[int, str] | None = None,
              decisions: Iterable[Decision] = (), paid: Any = None, extra_holidays: Iterable[dt.date] = (),
-             extra_workdays: Iterable[dt.date] = (), facts: Mapping[str, Any] | None = None) -> Evaluation:
+             extra_workdays: Iterable[dt.date] = (), facts: Mapping[str, Any] | None = None,
+             credit: Iterable[credit_list.CreditBar] = (), decided_on: dt.date | None = None) -> Evaluation:
     """Evaluate every benefit of ``pack`` for one talent. See ``talentdesk.rules``."""
     as_of = as_of or dt.date.today()
     reviews = {int(k): v for k, v in (reviews or {}).items()}
@@ -356,6 +358,16 @@ def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as
         warnings.append(f"批准日期{approved_on}不在政策有效期（{pack.effective_from}至{pack.effective_to or '今'}）内")
 
     results = [_benefit(pack, b, ctx, cal, reviews, departed_on) for b in pack.benefits]
+    # 失信名单 (条例 第六十六条): judged at the decision date (approved_on, and the day the
+    # office decides when given) only, so a grant approved before an entry's start keeps its
+    # installments (the bar is about new support)
+    credit = list(credit)
+    barring = credit_list.bars_on(credit, approved_on)
+    if decided_on is not None:
+        barring += [b for b in credit_list.bars_on(credit, decided_on) if b not in barring]
+    if barring:
+        for r in results:
+            _bar(r, barring)
     by_code = {r.code: r for r in results}
     _apply_exclusions(pack, by_code)
     years, end, svc_basis, note, svc_status, source = _service(pack, ctx, departed_on, by_code, paid, decisions)
@@ -938,6 +950,25 @@ def _exclude(r: BenefitResult, reason: str, basis: str, quote: str) -> None:
     r.explanation.append(Step("exclusion", False, "", reason, basis, quote))
     r.installments = []
     r.total_fen = None
+    r.taken = False
+
+
+def _bar(r: BenefitResult, bars: list[credit_list.CreditBar]) -> None:
+    """The benefit is not given: credit-list entries cover its decision date. Their
+    reasons come first; what else the benefit lacks stays listed after them."""
+    reasons = [bar.reason() for bar in bars]
+    if r.status != "ineligible":
+        r.reasons = []  # eligible / undetermined / not covered: the bar decides
+    r.pending = []  # nothing is waited for: no fact or decision would give the benefit now
+    r.missing = []
+    r.status = "ineligible"
+    r.reasons = reasons + r.reasons
+    r.cite(credit_list.BASIS)
+    for bar, reason in zip(bars, reasons):
+        r.explanation.append(Step("credit_list", False, bar.doc_no, reason, credit_list.BASIS, credit_list.QUOTE))
+    r.installments = []
+    r.total_fen = None
+    r.in_kind = None
     r.taken = False
 
 

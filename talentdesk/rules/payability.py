@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from talentdesk.domain import money
+from talentdesk.rules.credit import CreditBar
 from talentdesk.rules.engine import BenefitResult, Decision, Evaluation, Installment, evaluate
 from talentdesk.rules.loader import Pack
 
@@ -63,12 +64,16 @@ class Case:
     departed_on: dt.date | None = None
     extra_holidays: Sequence[dt.date] = ()
     extra_workdays: Sequence[dt.date] = ()
+    # 失信名单 entries of the talent and its employer; they bar only a grant whose approval
+    # date they cover, so the installments of a grant approved before an entry's start
+    # stay payable (条例 第六十六条 bars new support)
+    credit: Sequence[CreditBar] = ()
 
     def evaluate(self, as_of: dt.date, *, paid: Any = None) -> Evaluation:
         return evaluate(self.pack, self.profile, approved_on=self.approved_on, as_of=as_of,
                         departed_on=self.departed_on, reviews=dict(self.reviews), decisions=list(self.decisions),
                         paid=paid, extra_holidays=self.extra_holidays, extra_workdays=self.extra_workdays,
-                        facts=dict(self.facts))
+                        facts=dict(self.facts), credit=tuple(self.credit))
 
 
 @dataclass(frozen=True)

@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
             pass
         except Exception:
             log.error("security menu failed:\n%s", traceback.format_exc())
+        self._action(self.m_system, tr("失信名单…"), self.open_credit_list, name="act_credit_list")
         self._action(self.m_system, tr("系统设置"), lambda: self.show_page("settings"))
 
         m_help = bar.addMenu(tr("帮助(&H)"))
@@ -317,6 +318,12 @@ class MainWindow(QMainWindow):
             return
         if self.show_page("talents") and hasattr(self.pages["talents"], "focus_search"):
             self.pages["talents"].focus_search()
+
+    def open_credit_list(self):
+        """系统 → 失信名单… (条例 第六十六条)."""
+        from talentdesk.ui.pages.credit import open_credit_list
+
+        return open_credit_list(self.env, self)
 
     def open_log_folder(self) -> None:
         from talentdesk import paths

@@ -209,6 +209,9 @@ class EngineInputs:
     # grant is evaluated with its own facts (``grant_facts``), so years never cross grants
     per_year_keys: tuple[str, ...] = ()
     departed_on: dt.date | None = None  # the recorded departure (run_engine uses it only when told)
+    # 失信名单 entries of the talent and of its employer, lifted ones included (the engine
+    # decides which bar: 条例 第六十六条); read by run_engine(new_support=True) and grant_case
+    credit: tuple[rules.CreditBar, ...] = ()
 
     def base_facts(self, own: dict | None) -> dict[str, Any]:
         """The talent's facts for one grant's case: without other grants' service years when
@@ -233,7 +236,7 @@ def engine_inputs_many(session: Session, talent_list: Iterable[Talent], *, offic
     """``engine_inputs`` for many talents at once (a few queries per 900 talents)."""
     from talentdesk.domain import roster
     from talentdesk.domain import employer_attrs
-    from talentdesk.models.entities import AnnualReview, Departure, Employer, GrantYearFact
+    from talentdesk.models.entities import AnnualReview, CreditEntry, Departure, Employer, GrantYearFact
     from talentdesk.services.office import settings
     from talentdesk.services.register import talents
 
@@ -246,11 +249,17 @@ def engine_inputs_many(session: Session, talent_list: Iterable[Talent], *, offic
     departed: dict[int, dt.date] = {}
     per_year: dict[int, dict[int, dict[str, Any]]] = {i: {} for i in ids}
     employer_facts: dict[int, dict[str, Any]] = {}
+    talent_bars: dict[int, list[rules.CreditBar]] = {i: [] for i in ids}
+    employer_bars: dict[int, list[rules.CreditBar]] = {}
     employer_ids = sorted({t.employer_id for t in people.values() if t.employer_id})
     attr_cols = [getattr(Employer, k) for k in employer_attrs.ATTRIBUTE_KEYS]
     for k in range(0, len(employer_ids), 900):
         for row in session.execute(select(Employer.id, *attr_cols).where(Employer.id.in_(employer_ids[k:k + 900]))):
             employer_facts[row[0]] = employer_attrs.engine_facts(dict(zip(employer_attrs.ATTRIBUTE_KEYS, row[1:])))
+        for entry, name in session.execute(
+                select(CreditEntry, Employer.name).join(Employer, CreditEntry.employer_id == Employer.id)
+                .where(CreditEntry.employer_id.in_(employer_ids[k:k + 900])).order_by(CreditEntry.id)):
+            employer_bars.setdefault(entry.employer_id, []).append(credit_bar(entry, "employer", name))
     for k in range(0, len(ids), 900):
         chunk = ids[k:k + 900]
         for tid, year, result in session.execute(select(AnnualReview.talent_id, AnnualReview.year,
@@ -259,6 +268,9 @@ def engine_inputs_many(session: Session, talent_list: Iterable[Talent], *, offic
         for d in session.execute(select(CaseDecision).where(CaseDecision.talent_id.in_(chunk))
                                  .order_by(CaseDecision.id)).scalars():
             decisions[d.talent_id].append(d)
+        for entry in session.execute(select(CreditEntry).where(CreditEntry.talent_id.in_(chunk))
+                                     .order_by(CreditEntry.id)).scalars():
+            talent_bars[entry.talent_id].append(credit_bar(entry, "talent", people[entry.talent_id].name))
         agreed.update(session.execute(select(ServiceAgreement.talent_id, func.max(ServiceAgreement.required_service_years))
                                       .where(ServiceAgreement.talent_id.in_(chunk))
                                       .group_by(ServiceAgreement.talent_id)).all())
@@ -291,8 +303,15 @@ def engine_inputs_many(session: Session, talent_list: Iterable[Talent], *, offic
                                 merged,
                                 per_year_keys=tuple(k for k in ("per_year", "months_served")
                                                     if k in merged and k not in facts),
-                                departed_on=departed.get(tid))
+                                departed_on=departed.get(tid),
+                                credit=tuple(talent_bars[tid] + employer_bars.get(talent.employer_id, [])))
     return out
+
+
+def credit_bar(entry: Any, kind: str, name: str) -> rules.CreditBar:
+    """A stored 失信名单 entry (``models.CreditEntry``) as the engine reads it."""
+    return rules.CreditBar(kind=kind, name=name, doc_no=entry.doc_no, start=entry.start_date, end=entry.end_date,
+                           basis=entry.basis, lifted_on=entry.lifted_on, entry_id=entry.id)
 
 
 def grant_case(inputs: EngineInputs, g: BenefitGrant) -> rules.payability.Case:
@@ -303,18 +322,26 @@ def grant_case(inputs: EngineInputs, g: BenefitGrant) -> rules.payability.Case:
         pack=load_pack(g.policy_id), profile=inputs.profile, benefit_code=g.benefit_code,
         approved_on=g.approval_date, reviews=dict(inputs.reviews), decisions=tuple(inputs.decisions),
         facts=inputs.base_facts(own := grant_facts(g)) | own, departed_on=inputs.departed_on,
-        extra_holidays=tuple(inputs.extra_holidays), extra_workdays=tuple(inputs.extra_workdays))
+        extra_holidays=tuple(inputs.extra_holidays), extra_workdays=tuple(inputs.extra_workdays),
+        credit=inputs.credit)
 
 
 def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | None = None,
                departed_on: dt.date | None = None, reviews: dict[int, str] | None = None, paid: Any = None,
-               facts: dict | None = None) -> rules.Evaluation:
+               facts: dict | None = None, new_support: bool = False) -> rules.Evaluation:
+    """The engine on a stored talent's inputs. ``new_support``: the evaluation decides
+    new support on ``approved_on`` (a proposal, its approval, the 待遇审批 dialog), so the
+    失信名单 applies (条例 第六十六条) on ``approved_on`` and on today, the day the decision
+    is taken. Evaluations of grants already approved (reviews, departures and their
+    refunds, facts of service years) leave it out: the article bars new support, not the
+    consequences of support given."""
     pack = load_pack(inputs.policy_id)
     base = inputs.base_facts(facts)  # one grant's case: only its own service years
     return rules.evaluate(pack, inputs.profile, approved_on=approved_on, as_of=as_of, departed_on=departed_on,
                           reviews=inputs.reviews if reviews is None else reviews, decisions=inputs.decisions,
                           paid=paid, extra_holidays=inputs.extra_holidays, extra_workdays=inputs.extra_workdays,
-                          facts=base | (facts or {}))
+                          facts=base | (facts or {}), credit=inputs.credit if new_support else (),
+                          decided_on=dt.date.today() if new_support else None)
 
 
 def _facts_json(facts: dict | None) -> dict:
@@ -431,7 +458,8 @@ def evaluate_talent(ctx: ServiceContext, id_number: str, *, approved_on: dt.date
             # benefits never granted were never paid (the engine would otherwise assume the schedule was)
             paid = {code: [] for code in load_pack(inputs.policy_id).benefit_codes}
             paid.update(paid_records.paid_map(session, t.id))
-    return run_engine(inputs, approved_on=approved_on, as_of=as_of, departed_on=departed_on, paid=paid, facts=facts)
+    return run_engine(inputs, approved_on=approved_on, as_of=as_of, departed_on=departed_on, paid=paid, facts=facts,
+                      new_support=True)
 
 
 def _snapshot(g: BenefitGrant) -> dict[str, Any]:
@@ -483,7 +511,7 @@ def propose(ctx: ServiceContext, id_number: str, benefit_code: str, *, approved_
                 CaseDecision.talent_id == t.id, CaseDecision.number == decision_number)).scalars().first()
             if decision is None:
                 raise NotFoundError(f"{t.name}没有文号为“{decision_number}”的一事一议决定，请先登记决定")
-        ev = run_engine(inputs, approved_on=approved_on, as_of=approved_on, facts=facts)
+        ev = run_engine(inputs, approved_on=approved_on, as_of=approved_on, facts=facts, new_support=True)
         res = ev.benefit(benefit_code)
         if res.status != "eligible":
             why = "；".join(res.reasons) or "不符合条件"
@@ -578,7 +606,7 @@ def _still_as_proposed(session: Session, g: BenefitGrant, t: Talent) -> None:
     inputs = engine_inputs(session, t, g.policy_id)
     try:
         res = run_engine(inputs, approved_on=g.approval_date, as_of=g.approval_date, reviews={},
-                         facts=grant_facts(g)).benefit(g.benefit_code)
+                         facts=grant_facts(g), new_support=True).benefit(g.benefit_code)
     except KeyError:
         return
     what = _what(g, t)

@@ -16,13 +16,14 @@ ACTION_NAMES = {
     "cancel": "取消", "pay": "登记发放", "reverse": "冲销", "suspend": "暂停", "resume": "恢复待发放",
     "recompute": "重新计算", "renew": "续签", "conclude": "期满考核", "terminate": "解除", "role": "修改角色",
     "seal": "登记金额记录", "recover": "登记追回", "audit_anchor": "确认审计锚点",
+    "lift": "解除",
 }
 ENTITY_NAMES = {
     "talent": "人才", "talent_batch": "人才（批量导入）", "employer": "用人单位", "attachment": "附件",
     "service_agreement": "服务协议", "agreement": "服务协议", "benefit_grant": "待遇申请", "installment": "发放分期",
     "installment_funding": "资金来源", "annual_review": "年度考核", "departure": "离职", "recovery": "追回",
     "case_decision": "一事一议决定", "grant_year_fact": "服务年度情况", "import_batch": "导入批次",
-    "setting": "系统设置", "user": "用户", "database": "数据库", "backup": "备份", "report": "报表",
+    "credit_entry": "失信名单", "setting": "系统设置", "user": "用户", "database": "数据库", "backup": "备份", "report": "报表",
     "ledger": "台账", "row_digest": "金额记录校验", "audit": "审计记录",
 }
 # field names of the stored records; talents' fields use the roster's own labels
@@ -40,6 +41,8 @@ FIELD_NAMES = {
     "name": "名称", "uscc": "统一社会信用代码", "months_served": "服务月数", "onsite_days": "在岗天数",
     "returned_to_post": "是否返岗", "value": "值", "key": "项目", "os_user": "操作系统账户",
     "signed_date": "签订日期", "origin": "来源", "replaced_by": "替代的协议编号",
+    "doc_no": "文号", "recorded_by": "登记人", "lifted_on": "解除日期", "lifted_by": "解除人",
+    "lift_reason": "解除原因", "talent_id": "人才", "employer_id": "用人单位",
 }
 _STATUS_WORDS = {
     "scheduled": "未到期", "proposed": "已提交", "approved": "已审核", "paid": "已发放", "cancelled": "已取消",

@@ -40,6 +40,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "export": ("导出台账", _ALL),
     "agreement.write": ("登记服务协议", _ALL),
     "decision.write": ("登记一事一议决定", _ALL),
+    "credit.write": ("登记或解除失信名单", _REVIEW),
     "grant.propose": ("提交待遇审批", _ALL),
     "grant.approve": ("批准待遇", _REVIEW),
     "grant.reject": ("退回待遇申请", _REVIEW),

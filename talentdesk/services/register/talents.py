@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, joinedload
 from talentdesk.domain import money, pinyin, roster
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.domain.status import TALENT_STATUS
-from talentdesk.models.entities import (AnnualReview, BenefitGrant, CaseDecision, Departure, Employer,
-                                        Installment, Talent)
+from talentdesk.models.entities import (AnnualReview, BenefitGrant, CaseDecision, CreditEntry, Departure,
+                                        Employer, Installment, Talent)
 from talentdesk.services.office import audit, permissions, settings
 from talentdesk.services.register import employers, roster_agreement
 from talentdesk.services.context import ServiceContext
@@ -232,6 +232,10 @@ def delete(ctx: ServiceContext, id_number: str) -> None:
         ).scalar_one()
         if paid:
             raise ConflictError(f"{t.name}已有发放记录，不能删除；如已离职，请办理离职登记")
+        credit = session.execute(select(func.count(CreditEntry.id)).where(CreditEntry.talent_id == t.id)).scalar_one()
+        if credit:
+            # 失信名单 entries are kept, lifted ones too (条例 第六十六条): never deleted with the talent
+            raise ConflictError(f"{t.name}有{credit}条失信名单记录（含已解除的），记录须保留，不能删除该人才")
         before = snapshot(t)
         grants = session.execute(select(BenefitGrant).where(BenefitGrant.talent_id == t.id)
                                  .order_by(BenefitGrant.id)).scalars().all()

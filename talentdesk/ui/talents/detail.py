@@ -30,11 +30,11 @@ log = logging.getLogger("talentdesk.ui")
 ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "approve": "批准",
            "propose": "提交", "reject": "退回", "pay": "发放", "cancel": "取消", "export": "导出", "print": "打印",
            "suspend": "暂停", "resume": "恢复", "reverse": "冲销", "restore": "恢复", "recompute": "重新测算",
-           "conclude": "期满考核", "renew": "续签", "terminate": "解除"}
+           "conclude": "期满考核", "renew": "续签", "terminate": "解除", "lift": "解除"}
 ENTITIES = {"talent": "人才信息", "attachment": "附件", "benefit_grant": "待遇", "grant": "待遇",
             "installment": "发放", "annual_review": "年度考核", "review": "年度考核", "departure": "离职登记",
             "service_agreement": "服务协议", "agreement": "服务协议", "recovery": "追回款", "case_decision": "一事一议",
-            "grant_year_fact": "服务年度情况"}
+            "grant_year_fact": "服务年度情况", "credit_entry": "失信名单"}
 OPERATIONS = {("pay", "installment"): "登记发放", ("approve", "installment"): "审核发放",
               ("propose", "installment"): "提交发放", ("cancel", "installment"): "取消发放",
               ("propose", "benefit_grant"): "申请待遇", ("approve", "benefit_grant"): "批准待遇",
