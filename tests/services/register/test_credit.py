@@ -111,13 +111,13 @@ def test_proposal_refused_naming_the_entry_then_allowed_after_lift(office):
     assert grants.evaluate_talent(clerk, idn, approved_on=D(2024, 1, 1)).benefit("settlement_allowance").status \
         == "eligible"
     credit.lift(reviewer, e.id, "撤销认定")
-    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2025〕21号")
     assert g.status == "proposed"
 
 
 def test_approval_refused_when_the_employer_is_listed_after_proposal(office):
     clerk, reviewer, reviewer2, idn = office["clerk"], office["reviewer"], office["reviewer2"], office["idn"]
-    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2025〕21号")
     credit.add(reviewer2, employer=EMPLOYER, start=D(2023, 1, 1), basis="骗取人才补贴", doc_no="阿信用字〔2023〕2号")
     with pytest.raises(ConflictError) as err:
         grants.approve(reviewer, g.id)
@@ -132,13 +132,13 @@ def test_grant_approved_before_the_entry_keeps_paying(office):
 
     clerk, reviewer, reviewer2, idn = office["clerk"], office["reviewer"], office["reviewer2"], office["idn"]
     g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
-                                                approval_doc_no="x").id)
+                                                approval_doc_no="阿左人才字〔2025〕21号").id)
     credit.add(reviewer2, talent=idn, start=D(2023, 6, 2), basis="违约", doc_no="阿信用字〔2023〕9号")
     first = g.installments[0].id
     assert payments.propose(clerk, [first], as_of=D(2023, 6, 10)).done == [first]
     # a new benefit decided now is barred
     with pytest.raises(ValidationError, match="阿信用字〔2023〕9号"):
-        grants.propose(clerk, idn, "rent_subsidy", approved_on=D(2023, 6, 10), approval_doc_no="y")
+        grants.propose(clerk, idn, "rent_subsidy", approved_on=D(2023, 6, 10), approval_doc_no="阿左人才字〔2023〕6号")
 
 
 def test_the_database_keeps_exactly_one_subject(office):
@@ -162,9 +162,9 @@ def test_approval_refused_while_an_entry_is_in_force_on_the_day_of_approval(offi
     """The 批准日期 (2023-06-01) lies before the entry, but the entry is in force on the day
     the reviewer approves: no new support is given."""
     clerk, reviewer, reviewer2, idn = office["clerk"], office["reviewer"], office["reviewer2"], office["idn"]
-    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="x")
+    g = grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2025〕21号")
     credit.add(reviewer2, talent=idn, start=dt.date.today(), basis="违约", doc_no="阿信用字〔2026〕4号")
     with pytest.raises(ConflictError, match="阿信用字〔2026〕4号"):
         grants.approve(reviewer, g.id)
     with pytest.raises(ValidationError, match="阿信用字〔2026〕4号"):
-        grants.propose(clerk, idn, "rent_subsidy", approved_on=D(2023, 6, 1), approval_doc_no="y")
+        grants.propose(clerk, idn, "rent_subsidy", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕8号")
