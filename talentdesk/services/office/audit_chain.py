@@ -300,6 +300,8 @@ def _has_baseline(session: Session) -> bool:
 
 
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the seal and the anchor wait for the real commit
     info = session.info
     if not info.get(_TOUCHED) and not info.get(_WROTE):
         return
@@ -323,6 +325,8 @@ def _before_commit(session: Session) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # SQLAlchemy calls this for a released savepoint too: nothing is committed yet
     pending = session.info.pop(_PENDING, None)
     session.info.pop(_WROTE, None)
     session.info.pop(_TOUCHED, None)
