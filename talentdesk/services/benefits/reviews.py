@@ -554,6 +554,7 @@ def record_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bo
     statements and a flush per row).
     """
     from talentdesk.domain import idcard
+    from talentdesk.services.benefits import packs
 
     permissions.require(ctx, "review.record")
     numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(rows) + 1))
@@ -590,7 +591,8 @@ def record_many(ctx: ServiceContext, rows: Sequence[dict], *, all_or_nothing: bo
             _stored_reviews(session, planned)
             # what the result means is the pack's (e.g. Alashankou counts only 优秀/合格 as
             # passing, 第十四条): the engine is asked for every changed result, not only 不合格
-            _batch_consequences(session, planned)
+            with packs.held():
+                _batch_consequences(session, planned)
             new = [p for p in planned if p.stored is None]
             inserter = BulkInserter(session, AnnualReview.__table__, _NEW_COLUMNS,
                                     constants={"version": 1, "created_at": utcnow(), "updated_at": utcnow()})
