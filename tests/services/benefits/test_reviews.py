@@ -144,6 +144,7 @@ def test_a_batch_stores_what_the_rows_recorded_one_by_one_store(ctx):
     one, many = people("甲"), people("乙")
     singles = [reviews.record(ctx, r["身份证号"], r["年度"], r["考核结果"], D.fromisoformat(r["考核日期"])
                               if "考核日期" in r else None, r.get("备注")) for r in rows(one)]
+    preview = reviews.consequences_many(ctx, rows(many) + [{"身份证号": many["appeal"], "年度": 2024, "考核结果": "好"}])
     batch = reviews.record_many(ctx, rows(many))
     assert batch.committed and batch.recorded == len(singles) and batch.errors == 0
 
@@ -151,6 +152,10 @@ def test_a_batch_stores_what_the_rows_recorded_one_by_one_store(ctx):
         return [(c.action, c.benefit_code, c.seq, c.due_date, c.amount_fen, c.current_status, c.reason) for c in cons]
 
     assert [effect(r.applied) for r in batch.rows] == [effect(s.applied) for s in singles]
+    # the grid's question before saving: exactly what the batch then did (a bad row: nothing)
+    assert [effect(c) for c in preview] == [effect(r.applied) for r in batch.rows] + [[]]
+    assert [[c.installment_id for c in cs] for cs in preview[:-1]] == [[c.installment_id for c in r.applied]
+                                                                       for r in batch.rows]
     assert sum(len(s.applied) for s in singles) >= 4  # the scenario does cancel and restore
     assert ["已登记" in r.message for r in batch.rows] == [s.created for s in singles]
 
