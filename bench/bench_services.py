@@ -3,7 +3,7 @@ against the code before issue 20's work, on the same databases in the same run.
 
     python bench/bench_services.py [--talents 20000] [--seed-size 1000] [--search-talents 100000]
                                    [--db PATH] [--seed-db PATH] [--baseline REV] [--rounds 1]
-                                   [--only ending,reviews,search]
+                                   [--only ending,reviews,preview,search]
 
 Databases (built once in a temporary folder, or kept at ``--db``/``--db``.search):
 
@@ -21,7 +21,9 @@ of ``--baseline``, by default the commit before issue 20's work), alternately:
   history database each time — one call;
 - typing an employer fragment (阿拉善, 中学) into the 人才库 search: per keystroke,
   ``talent_query.ordered_ids`` with the cached whole-table order (``within``, as the table
-  model passes it) and the first page of rows — median and worst over 5 rounds.
+  model passes it) and the first page of rows — median and worst over 5 rounds;
+- the 年度考核 grid's question before saving those results: ``reviews.consequences_many``
+  (baseline: ``reviews.consequences`` per row, as the grid asked before) — one call.
 """
 
 from __future__ import annotations
@@ -196,6 +198,18 @@ def measure(what: str, db_path: Path, rows_path: Path | None) -> dict:
             wall, cpu = time.perf_counter() - t0, time.process_time() - cpu
             return {"wall": wall, "cpu": cpu, "recorded": batch.recorded,
                     "cancelled": sum(c.action == "cancel" for r in batch.rows for c in r.applied)}
+        if what == "preview":
+            # the 年度考核 grid before saving: what the batch would cancel or restore
+            from talentdesk.services.benefits import reviews
+
+            rows = json.loads(rows_path.read_text(encoding="utf-8"))
+            cpu, t0 = time.process_time(), time.perf_counter()
+            if hasattr(reviews, "consequences_many"):
+                effects = reviews.consequences_many(ctx, rows)
+            else:  # the code before: one consequences() per changed row
+                effects = [reviews.consequences(ctx, r["身份证号"], r["年度"], r["考核结果"]) for r in rows]
+            wall, cpu = time.perf_counter() - t0, time.process_time() - cpu
+            return {"wall": wall, "cpu": cpu, "cancelled": sum(c.action == "cancel" for e in effects for c in e)}
         if what == "search":
             from talentdesk.services.register import talent_query
             from talentdesk.services.register.talent_query import TalentFilter
@@ -256,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", type=Path, help="keep (or reuse) the history database here (search: PATH.search)")
     ap.add_argument("--baseline", default=BASELINE, help=f"git revision of the baseline code (default {BASELINE})")
     ap.add_argument("--rounds", type=int, default=1, help="record_many runs per code (each on a fresh copy)")
-    ap.add_argument("--only", help="comma-separated subset of: ending, reviews, search")
+    ap.add_argument("--only", help="comma-separated subset of: ending, reviews, preview, search")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     ap.add_argument("--rows-file", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -269,10 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["TALENTDESK_HOME"] = str(home)
     history = args.db or work / "history.sqlite3"
     search_db = Path(str(history) + ".search") if args.db else work / "search.sqlite3"
-    only = set((args.only or "ending,reviews,search").split(","))
+    only = set((args.only or "ending,reviews,preview,search").split(","))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} CPUs, load average {load:.1f}; baseline {args.baseline}")
-    if only & {"ending", "reviews"} and not history.exists():
+    if only & {"ending", "reviews", "preview"} and not history.exists():
         build_history(history, args.talents, args.seed_size, args.seed_db)
     if "search" in only and not search_db.exists():
         build_search(search_db, args.search_talents)
@@ -306,6 +320,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  record_many baseline   wall {old['wall']:6.2f} s  CPU {old['cpu']:6.2f} s")
             print(f"  record_many ratio      wall {new['wall'] / old['wall']:6.2f}x  CPU {new['cpu'] / old['cpu']:6.2f}x  "
                   f"(goal: 29,882 results ≤ 5 s)\n")
+        if "preview" in only:
+            rows_path = work / "rows.json"
+            n = review_rows(history, rows_path)
+            got = {name: run_measure(src, "preview", history, rows_path, home) for name, src in codes}
+            new, old = got["TalentDesk"], got["baseline"]
+            assert new["cancelled"] == old["cancelled"], got
+            print(f"the grid's preview of the same {n:,} results ({new['cancelled']} installments to cancel): "
+                  "consequences_many (baseline: consequences per row)")
+            print(f"  preview TalentDesk wall {new['wall']:6.2f} s  CPU {new['cpu']:6.2f} s")
+            print(f"  preview baseline   wall {old['wall']:6.2f} s  CPU {old['cpu']:6.2f} s")
+            print(f"  preview ratio      wall {new['wall'] / old['wall']:6.2f}x  CPU {new['cpu'] / old['cpu']:6.2f}x\n")
         if "search" in only:
             got = {name: run_measure(src, "search", search_db, None, home) for name, src in codes}
             new, old = got["TalentDesk"], got["baseline"]

@@ -242,6 +242,10 @@ def bench_services(quick: bool, timeout: int) -> tuple[list[Row], int]:
             _find(r"^\s+record_many baseline\s+wall\s+([\d.]+) s", out)]
     cpu = [_find(r"^\s+record_many TalentDesk\s+wall\s+[\d.]+ s\s+CPU\s+([\d.]+) s", out),
            _find(r"^\s+record_many baseline\s+wall\s+[\d.]+ s\s+CPU\s+([\d.]+) s", out)]
+    preview = [_find(r"^\s+preview TalentDesk\s+wall\s+([\d.]+) s", out),
+               _find(r"^\s+preview baseline\s+wall\s+([\d.]+) s", out)]
+    preview_cpu = [_find(r"^\s+preview TalentDesk\s+wall\s+[\d.]+ s\s+CPU\s+([\d.]+) s", out),
+                   _find(r"^\s+preview baseline\s+wall\s+[\d.]+ s\s+CPU\s+([\d.]+) s", out)]
     med = [_find(r"^\s+employer search median\s+" + pair.format("", "ms"), out, g) for g in (1, 2)]
     worst = [_find(r"^\s+employer search worst\s+" + pair.format("", "ms"), out, g) for g in (1, 2)]
     search_cpu = [_find(r"^\s+employer search CPU\s+" + pair.format("", "ms"), out, g) for g in (1, 2)]
@@ -253,6 +257,10 @@ def bench_services(quick: bool, timeout: int) -> tuple[list[Row], int]:
         Row("services", "agreements ending within 90 days", history, ending[0], "ms", base, ending[1]),
         Row("services", "annual review batch, record_many (wall)", batch, wall[0], "s", base, wall[1]),
         Row("services", "annual review batch, record_many (CPU)", batch, cpu[0], "s", base + " (CPU)", cpu[1]),
+        Row("services", "the grid's preview of that batch (wall)", batch, preview[0], "s",
+            base + ": consequences per row", preview[1]),
+        Row("services", "the grid's preview of that batch (CPU)", batch, preview_cpu[0], "s",
+            base + " (CPU)", preview_cpu[1]),
         Row("services", "employer fragment search, median keystroke", f"{search:,} talents", med[0], "ms", base,
             med[1], "≤ 50 ms"),
         Row("services", "employer fragment search, median keystroke (CPU)", f"{search:,} talents", search_cpu[0],
