@@ -421,7 +421,7 @@ class _Open:
     amount_fen: int
     status: str
     status_reason: str | None
-    reverses_id: None = None
+    reverses_id: int | None = None  # always None: only installments that are not reversals are read
 
 
 def _chunks(items: Sequence, n: int = _CHUNK):
