@@ -7,7 +7,7 @@ in the same run, and the ratio.
     python bench/run_all.py --only import,gui --markdown   # some of them; a Markdown table too
 
 Each benchmark is its owner's script (bench/bench_import.py, bench/bench_outputs.py,
-bench/bench_gui.py), run as a subprocess with its output shown as it comes; this script
+bench/bench_gui.py, bench/bench_services.py), run as a subprocess with its output shown as it comes; this script
 reads the figures back from that output. A figure it cannot find is reported as missing
 (the script's own output above still has it) and the exit code is 1.
 """
@@ -232,7 +232,45 @@ def bench_gui(quick: bool, timeout: int) -> tuple[list[Row], int]:
     ], code
 
 
-BENCHMARKS = {"import": bench_import, "outputs": bench_outputs, "gui": bench_gui}
+def bench_services(quick: bool, timeout: int) -> tuple[list[Row], int]:
+    talents, seed, search = (2_000, 200, 10_000) if quick else (20_000, 1_000, 100_000)
+    out, _, code = run("bench_services.py", ["--talents", str(talents), "--seed-size", str(seed),
+                                             "--search-talents", str(search)], timeout)
+    pair = r"TalentDesk\s+{0}([\d.]+) {1}\s+.*?baseline\s+{0}([\d.]+) {1}"
+    ending = [_find(r"^\s+ending_within\s+" + pair.format("", "ms"), out, g) for g in (1, 2)]
+    wall = [_find(r"^\s+record_many TalentDesk\s+wall\s+([\d.]+) s", out),
+            _find(r"^\s+record_many baseline\s+wall\s+([\d.]+) s", out)]
+    cpu = [_find(r"^\s+record_many TalentDesk\s+wall\s+[\d.]+ s\s+CPU\s+([\d.]+) s", out),
+           _find(r"^\s+record_many baseline\s+wall\s+[\d.]+ s\s+CPU\s+([\d.]+) s", out)]
+    preview = [_find(r"^\s+preview TalentDesk\s+wall\s+([\d.]+) s", out),
+               _find(r"^\s+preview baseline\s+wall\s+([\d.]+) s", out)]
+    preview_cpu = [_find(r"^\s+preview TalentDesk\s+wall\s+[\d.]+ s\s+CPU\s+([\d.]+) s", out),
+                   _find(r"^\s+preview baseline\s+wall\s+[\d.]+ s\s+CPU\s+([\d.]+) s", out)]
+    med = [_find(r"^\s+employer search median\s+" + pair.format("", "ms"), out, g) for g in (1, 2)]
+    worst = [_find(r"^\s+employer search worst\s+" + pair.format("", "ms"), out, g) for g in (1, 2)]
+    search_cpu = [_find(r"^\s+employer search CPU\s+" + pair.format("", "ms"), out, g) for g in (1, 2)]
+    results = _find(r"record_many, ([\d,]+) results", out)
+    history = f"{talents:,} talents, full history"
+    batch = f"{int(results):,} results, {talents:,} talents" if results else history
+    base = "the code before issue 20"
+    return [
+        Row("services", "agreements ending within 90 days", history, ending[0], "ms", base, ending[1]),
+        Row("services", "annual review batch, record_many (wall)", batch, wall[0], "s", base, wall[1]),
+        Row("services", "annual review batch, record_many (CPU)", batch, cpu[0], "s", base + " (CPU)", cpu[1]),
+        Row("services", "the grid's preview of that batch (wall)", batch, preview[0], "s",
+            base + ": consequences per row", preview[1]),
+        Row("services", "the grid's preview of that batch (CPU)", batch, preview_cpu[0], "s",
+            base + " (CPU)", preview_cpu[1]),
+        Row("services", "employer fragment search, median keystroke", f"{search:,} talents", med[0], "ms", base,
+            med[1], "≤ 50 ms"),
+        Row("services", "employer fragment search, median keystroke (CPU)", f"{search:,} talents", search_cpu[0],
+            "ms", base + " (CPU)", search_cpu[1]),
+        Row("services", "employer fragment search, worst keystroke", f"{search:,} talents", worst[0], "ms", base,
+            worst[1]),
+    ], code
+
+
+BENCHMARKS = {"import": bench_import, "outputs": bench_outputs, "gui": bench_gui, "services": bench_services}
 
 
 # ---------------------------------------------------------------- report

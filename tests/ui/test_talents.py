@@ -285,6 +285,28 @@ def test_talent_query_search_kinds(ctx, people):
     assert "额济纳旗" in opts.districts and 2021 in opts.years
 
 
+def test_search_within_the_cached_order_is_the_sql_order(ctx, people):
+    """A search that visits many rows (an employer or ID fragment) keeps the order of the
+    caller's cached whole table (``within``) instead of sorting in SQL: the same ids in the
+    same order as the sorted query, for every sort and direction."""
+    _add(ctx, 姓名="阿拉坦", 用人单位="额济纳旗第一中学", 统一社会信用代码=None, 所属地区="额济纳旗")
+    _add(ctx, 姓名="钱中", 用人单位="阿拉善盟第二中学", 统一社会信用代码=None, 所属地区="阿拉善左旗",
+         引进日期="2020-05-01", 合同起始日期="2020-05-01")
+    _add(ctx, 姓名="中原", 用人单位="额济纳旗人民医院", 统一社会信用代码=None, 所属地区="额济纳旗")
+    searches = {"阿拉善": {"张伟", "赵敏", "钱中"}, "阿拉": {"张伟", "赵敏", "钱中", "阿拉坦"},
+                "中学": {"阿拉坦", "钱中"}, "中": {"阿拉坦", "钱中", "中原"}, "医院": {"李娜", "中原"},
+                people["lw"].id_number[-6:]: {"李娜"}, "张": {"张伟"}, "zw": {"张伟"}}
+    for sort in ("name", "employer", "introduction_date", "id_number"):
+        for descending in (False, True):
+            everyone = talent_query.ordered_ids(ctx, sort=sort, descending=descending)
+            for text, expected in searches.items():
+                flt = TalentFilter(search=text)
+                sql = talent_query.ordered_ids(ctx, flt, sort=sort, descending=descending)
+                cached = talent_query.ordered_ids(ctx, flt, sort=sort, descending=descending, within=everyone)
+                assert cached == sql, (text, sort, descending)
+                assert {r.name for r in talent_query.rows_by_id(ctx, sql).values()} == expected, text
+
+
 def test_model_passes_qtmodeltester(qtmodeltester, ctx, people):
     model = TalentTableModel(ctx)
     model.reload()

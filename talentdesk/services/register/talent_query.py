@@ -150,27 +150,30 @@ def search_kind(text: str) -> str:
 
 
 def _search_clause(session, text: str, sqlite: bool):
+    """(the condition for a search box entry, whether it must visit many rows: an ID
+    fragment scans the ID column, an employer fragment takes every talent of the employers
+    it names — 阿拉善 or 中学 can name most of them)."""
     text = text.strip()
     if not text:
-        return None
+        return None, False
     kind = search_kind(text)
     if kind == "letters":
-        return or_(_prefix(Talent.name_initials, text.lower(), sqlite), _prefix(Talent.name, text, sqlite))
+        return or_(_prefix(Talent.name_initials, text.lower(), sqlite), _prefix(Talent.name, text, sqlite)), False
     if kind == "id":
-        return _contains(Talent.id_number, idcard.normalize(text))
+        return _contains(Talent.id_number, idcard.normalize(text)), True
     employer_ids = session.execute(select(Employer.id).where(_contains(Employer.name, text))).scalars().all()
     clauses = [_prefix(Talent.name, text, sqlite)]
     if employer_ids:
         clauses.append(Talent.employer_id.in_(employer_ids))
-    return or_(*clauses)
+    return or_(*clauses), bool(employer_ids)
 
 
 def _where(session, flt: TalentFilter, sqlite: bool) -> tuple[list, bool]:
-    """(conditions, whether the employer table must be joined)."""
+    """(conditions, whether the search must visit many rows — see ``_search_clause``)."""
     conds = []
-    join = False
+    many = False
     if flt.search:
-        clause = _search_clause(session, flt.search, sqlite)
+        clause, many = _search_clause(session, flt.search, sqlite)
         if clause is not None:
             conds.append(clause)
     if flt.employer:
@@ -188,7 +191,7 @@ def _where(session, flt: TalentFilter, sqlite: bool) -> tuple[list, bool]:
     if flt.year:
         conds.append(and_(Talent.introduction_date >= dt.date(flt.year, 1, 1),
                           Talent.introduction_date <= dt.date(flt.year, 12, 31)))
-    return conds, join
+    return conds, many
 
 
 def ordered_ids(ctx: ServiceContext, flt: TalentFilter = TalentFilter(), *, sort: str = "name",
@@ -196,17 +199,19 @@ def ordered_ids(ctx: ServiceContext, flt: TalentFilter = TalentFilter(), *, sort
     """The ids of every talent matching ``flt``, in table order (ties by id).
 
     ``within``: the caller's cached ids of the whole table in this same order. A search
-    that must scan every row anyway (an ID fragment), and any search in name order (which
-    is sorted in Python), then fetches the matching ids unordered and keeps ``within``'s
-    order, instead of sorting up to 100,000 rows on each keystroke.
+    that must visit many rows anyway (an ID fragment; an employer fragment such as 阿拉善
+    or 中学, which can match most of the table), and any search in name order (names sort
+    by full pinyin in Python), then fetches the matching ids unordered (the ID column's
+    covering index; the employer and name indexes) and keeps ``within``'s order, instead
+    of sorting up to 100,000 rows on each keystroke.
     """
     column = SORT_COLUMNS.get(sort, Talent.name_initials)
     flt = flt.effective()
     with ctx.read() as session:
         sqlite = session.get_bind().dialect.name == "sqlite"
-        conds, _ = _where(session, flt, sqlite)
+        conds, many = _where(session, flt, sqlite)
         scan = bool(flt.search) and search_kind(flt.search) == "id"
-        if within is not None and (scan or sort == "name"):
+        if within is not None and (many or sort == "name"):
             # (names sort in Python: the cached order is the cheap one for every search)
             result = session.connection().execute(select(Talent.id).where(*conds))
             wanted = {row[0] for row in result.cursor.fetchall()}

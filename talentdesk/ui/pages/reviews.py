@@ -451,12 +451,14 @@ class Page(PageBase):
             return
         # what the failing results will do to the installments
         effects: list[str] = []
-        for row, v in changes:
-            if v["result"] == row.result:
-                continue  # what a result means is the talent's pack's: the engine is asked for each
-            ok, cons = call(self.env, reviews.consequences, self.env.ctx, row.id_number, self._year, v["result"])
-            if not ok:
-                return
+        # what a result means is the talent's pack's: the engine is asked for each changed one
+        changed = [(row, v) for row, v in changes if v["result"] != row.result]
+        ok, effect_rows = call(self.env, reviews.consequences_many, self.env.ctx,
+                               [{"id_number": row.id_number, "year": self._year, "result": v["result"]}
+                                for row, v in changed])
+        if not ok:
+            return
+        for (row, v), cons in zip(changed, effect_rows):
             for c in cons:
                 verb = tr("取消") if c.action == "cancel" else tr("恢复")
                 effects.append(tr("{name}：{verb} {b}第{s}期（{d}，{a} 元）").format(

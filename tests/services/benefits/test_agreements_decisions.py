@@ -52,6 +52,45 @@ def test_ending_within(ctx):
     assert agreements.ending_within(ctx, 90, today=D(2026, 1, 15)) == []
 
 
+def test_ending_within_both_sides_of_the_window(ctx):
+    """The window [today, today + days] is closed at both ends; an end date is start + term
+    (fractions as months, clamped to the month's end); ended agreements never count."""
+    idn = _talent(ctx)
+    today = D(2026, 1, 15)  # + 45 days = 2026-03-01
+
+    def add(start, term):
+        return agreements.add(ctx, idn, kind="服务期协议", start_date=start, term_years=term).id
+
+    on_today = add(D(2021, 1, 15), 5)  # ends 2026-01-15: the first day of the window
+    yesterday = add(D(2021, 1, 14), 5)  # ends 2026-01-14: just before
+    on_horizon = add(D(2023, 3, 1), 3)  # ends 2026-03-01: the last day of the window
+    after_horizon = add(D(2023, 3, 2), 3)  # ends 2026-03-02: just after
+    month_end = add(D(2025, 8, 31), "0.5")  # 2025-08-31 + 6 months = 2026-02-28 (clamped)
+    fraction = add(D(2023, 7, 20), "2.5")  # 2.5 years = 30 months: 2026-01-20
+    concluded = add(D(2016, 2, 1), 10)  # ends 2026-02-01, but concluded: not active
+    agreements.update(ctx, concluded, status="ended")
+
+    rows = agreements.ending_within(ctx, 45, today=today)
+    got = {r.id: r.end_date for r in rows}
+    assert on_today in got and got[on_today] == D(2026, 1, 15)
+    assert on_horizon in got and got[on_horizon] == D(2026, 3, 1)
+    assert got[month_end] == D(2026, 2, 28) and got[fraction] == D(2026, 1, 20)
+    assert yesterday not in got and after_horizon not in got and concluded not in got
+    assert [r.end_date for r in rows] == sorted(r.end_date for r in rows)
+    # the same as checking every stored agreement by its end date, for windows of any length
+    everything = agreements.list_agreements(ctx, idn)
+    for start_day, days in ((today, 45), (today, 0), (D(2026, 1, 16), 44), (D(2025, 12, 31), 400),
+                            (D(2026, 2, 28), 1)):
+        expected = sorted(a.id for a in everything if a.status == "active" and a.end_date
+                          and start_day <= a.end_date <= start_day + dt.timedelta(days=days))
+        assert sorted(r.id for r in agreements.ending_within(ctx, days, today=start_day)) == expected
+    # and expired() agrees with the state every page shows
+    for day in (D(2026, 1, 15), D(2026, 1, 16), D(2026, 3, 2)):
+        expected = sorted(a.id for a in everything if agreements.state_of(a.status, a.end_date, day)
+                          == agreements.EXPIRED_PENDING)
+        assert sorted(r.id for r in agreements.expired(ctx, today=day)) == expected
+
+
 def test_decision_sets_the_amount(ctx):
     idn = _talent(ctx, **{"人才类别": "B", "学历": "大学本科", "学位": "学士", "急需紧缺": "否"})
     with pytest.raises(ValidationError, match="没有可发放的金额"):

@@ -93,3 +93,88 @@ def test_failed_review_on_a_pack_without_cancel_rest(ctx):
     reviews.delete(ctx, rid)
     after = {r.id: r for r in payments.list_installments(ctx, grant_id=g.id)}
     assert all(after[i.id].status == "scheduled" for i in needing)
+
+
+def test_a_batch_stores_what_the_rows_recorded_one_by_one_store(ctx):
+    """record_many(rows) leaves the same reviews, installment statuses, consequences and
+    audit events as record() called for each row in order — two rows of one talent, a
+    corrected result that restores, an unchanged result re-entered by another user, a pack
+    that cancels only the installment needing the review, a talent without grants."""
+    from sqlalchemy import select
+
+    from factories import id_number
+    from talentdesk.models.entities import BenefitGrant, Installment
+    from talentdesk.services.office import audit
+
+    other = ServiceContext(ctx.db, user="李审核", role="reviewer")
+
+    def people(group: str) -> dict[str, str]:
+        out = {}
+        for key, overrides in (("two_years", {}), ("appeal", {}), ("no_grant", {}), ("same", {}),
+                               ("reversed", {}),
+                               ("alashankou", {"学历": "硕士研究生", "学位": "硕士", "引进方式": "招聘"})):
+            idn = _talent(ctx, 姓名=f"{key}{group}", 身份证号=id_number(D(1990, 5, 1)), **overrides)
+            out[key] = idn
+        talents.update(ctx, out["alashankou"], {}, policy_id="alashankou-2014")
+        for key in ("two_years", "appeal", "same", "reversed"):
+            grants.approve(other, grants.propose(ctx, out[key], "settlement_allowance", approved_on=D(2023, 6, 1),
+                                                 approval_doc_no=f"文-{key}").id)
+        ev = grants.evaluate_talent(ctx, out["alashankou"], approved_on=D(2023, 6, 1))
+        code = next(b.code for b in ev.benefits if b.status == "eligible" and any(i.condition for i in b.installments))
+        grants.approve(other, grants.propose(ctx, out["alashankou"], code, approved_on=D(2023, 6, 1),
+                                             approval_doc_no="文-阿拉山口").id)
+        reviews.record(other, out["appeal"], 2024, "不合格")  # cancels the third installment
+        reviews.record(other, out["same"], 2023, "合格", D(2024, 1, 5))
+        return out
+
+    def rows(p: dict[str, str]) -> list[dict]:
+        return [
+            {"身份证号": p["two_years"], "年度": 2023, "考核结果": "合格", "考核日期": "2024-01-10"},
+            {"身份证号": p["appeal"], "年度": 2024, "考核结果": "合格", "备注": "复核更正"},
+            {"身份证号": p["two_years"], "年度": 2024, "考核结果": "不合格"},
+            {"身份证号": p["no_grant"], "年度": 2024, "考核结果": "优秀"},
+            {"身份证号": p["same"], "年度": 2023, "考核结果": "合格"},
+            {"身份证号": p["same"], "年度": 2024, "考核结果": "基本合格"},
+            {"身份证号": p["reversed"], "年度": 2024, "考核结果": "不合格"},
+            {"身份证号": p["reversed"], "年度": 2023, "考核结果": "不合格", "备注": "补录"},
+            {"身份证号": p["alashankou"], "年度": 2023, "考核结果": "不合格"},
+            {"身份证号": p["alashankou"], "年度": 2024, "考核结果": "合格"},  # 2023 stays 不合格: nothing restored
+        ]
+
+    one, many = people("甲"), people("乙")
+    singles = [reviews.record(ctx, r["身份证号"], r["年度"], r["考核结果"], D.fromisoformat(r["考核日期"])
+                              if "考核日期" in r else None, r.get("备注")) for r in rows(one)]
+    preview = reviews.consequences_many(ctx, rows(many) + [{"身份证号": many["appeal"], "年度": 2024, "考核结果": "好"}])
+    batch = reviews.record_many(ctx, rows(many))
+    assert batch.committed and batch.recorded == len(singles) and batch.errors == 0
+
+    def effect(cons):
+        return [(c.action, c.benefit_code, c.seq, c.due_date, c.amount_fen, c.current_status, c.reason) for c in cons]
+
+    assert [effect(r.applied) for r in batch.rows] == [effect(s.applied) for s in singles]
+    # the grid's question before saving: exactly what the batch then did (a bad row: nothing)
+    assert [effect(c) for c in preview] == [effect(r.applied) for r in batch.rows] + [[]]
+    assert [[c.installment_id for c in cs] for cs in preview[:-1]] == [[c.installment_id for c in r.applied]
+                                                                       for r in batch.rows]
+    assert sum(len(s.applied) for s in singles) >= 4  # the scenario does cancel and restore
+    assert ["已登记" in r.message for r in batch.rows] == [s.created for s in singles]
+
+    def state(p: dict[str, str]):
+        out = {}
+        for key, idn in p.items():
+            t = talents.get(ctx, idn)
+            with ctx.read() as session:
+                insts = session.execute(
+                    select(BenefitGrant.benefit_code, Installment.seq, Installment.status, Installment.status_reason,
+                           Installment.proposed_by, Installment.approved_by, Installment.version)
+                    .join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
+                    .where(BenefitGrant.talent_id == t.id).order_by(Installment.grant_id, Installment.seq)).all()
+            revs = [(v.year, v.result, v.review_date, v.remarks, v.recorded_by, v.version)
+                    for v in reviews.list_for_talent(ctx, idn)]
+            events = [(e.action, e.entity, e.before, e.after) for e in reversed(audit.list_events(ctx, talent_id=t.id))
+                      if e.entity in ("annual_review", "installment")]
+            out[key] = (revs, [tuple(i) for i in insts], events)
+        return out
+
+    assert state(many) == state(one)
+    assert audit.verify(ctx).ok
