@@ -116,13 +116,13 @@ def test_a_batch_stores_what_the_rows_recorded_one_by_one_store(ctx):
             idn = _talent(ctx, 姓名=f"{key}{group}", 身份证号=id_number(D(1990, 5, 1)), **overrides)
             out[key] = idn
         talents.update(ctx, out["alashankou"], {}, policy_id="alashankou-2014")
-        for key in ("two_years", "appeal", "same", "reversed"):
+        for n, key in enumerate(("two_years", "appeal", "same", "reversed"), 1):
             grants.approve(other, grants.propose(ctx, out[key], "settlement_allowance", approved_on=D(2023, 6, 1),
-                                                 approval_doc_no=f"文-{key}").id)
+                                                 approval_doc_no=f"阿左人才字〔2023〕{n}号").id)
         ev = grants.evaluate_talent(ctx, out["alashankou"], approved_on=D(2023, 6, 1))
         code = next(b.code for b in ev.benefits if b.status == "eligible" and any(i.condition for i in b.installments))
         grants.approve(other, grants.propose(ctx, out["alashankou"], code, approved_on=D(2023, 6, 1),
-                                             approval_doc_no="文-阿拉山口").id)
+                                             approval_doc_no="阿山人才字〔2023〕9号").id)
         reviews.record(other, out["appeal"], 2024, "不合格")  # cancels the third installment
         reviews.record(other, out["same"], 2023, "合格", D(2024, 1, 5))
         return out
