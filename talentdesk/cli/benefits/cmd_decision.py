@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from talentdesk.cli.args import parse_date
 from talentdesk.domain import money
 from talentdesk.domain.errors import TalentDeskError
 
 
 def _date(text: str | None) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text) if text else dt.date.today()
-    except ValueError:
-        raise TalentDeskError(f"决定日期“{text}”应写成 2025-06-30") from None
+    return parse_date(text, "决定日期") or dt.date.today()
 
 
 def cmd_add(args, app) -> int:

@@ -6,16 +6,10 @@ import json
 from pathlib import Path
 
 from talentdesk.domain import idcard, money, values
+from talentdesk.cli.args import parse_date  # noqa: F401  (the other commands take it from here too)
 from talentdesk.domain.errors import TalentDeskError
 
 
-def parse_date(text: str | None, label: str):
-    if text in (None, ""):
-        return None
-    d = values.date_or_none(text)
-    if d is None:
-        raise TalentDeskError(f"{label}：“{text}”不是有效日期，应写成 2024-06-01")
-    return d
 
 
 def read_json(path: str | None):

@@ -3,17 +3,7 @@ that get no new support for a period (talentdesk.services.register.credit)."""
 
 from __future__ import annotations
 
-from talentdesk.domain import values
-from talentdesk.domain.errors import TalentDeskError
-
-
-def _date(text: str | None, label: str):
-    if text in (None, ""):
-        return None
-    d = values.date_or_none(text)
-    if d is None:
-        raise TalentDeskError(f"{label}：“{text}”不是有效日期，应写成 2024-06-01")
-    return d
+from talentdesk.cli.args import parse_date
 
 
 def _line(v) -> str:
@@ -27,8 +17,8 @@ def _line(v) -> str:
 def cmd_add(args, app) -> int:
     from talentdesk.services.register import credit
 
-    v = credit.add(app.context(), talent=args.talent, employer=args.employer, start=_date(args.start, "开始日期"),
-                   end=_date(args.end, "结束日期"), basis=args.basis, doc_no=args.doc_no)
+    v = credit.add(app.context(), talent=args.talent, employer=args.employer, start=parse_date(args.start, "开始日期"),
+                   end=parse_date(args.end, "结束日期"), basis=args.basis, doc_no=args.doc_no)
     if app.json:
         app.print_json(v.as_dict())
     else:
@@ -39,7 +29,7 @@ def cmd_add(args, app) -> int:
 def cmd_lift(args, app) -> int:
     from talentdesk.services.register import credit
 
-    v = credit.lift(app.context(), args.entry_id, args.reason, lifted_on=_date(args.on, "解除日期"))
+    v = credit.lift(app.context(), args.entry_id, args.reason, lifted_on=parse_date(args.on, "解除日期"))
     if app.json:
         app.print_json(v.as_dict())
     else:
