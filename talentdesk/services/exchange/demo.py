@@ -662,7 +662,7 @@ def _run_workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.R
                 # third stays 待定 (nothing proposed) until it does
                 recorded += [d for d in [_defer_decision(clerk, r, p, skip)] if d]
             for k, code in enumerate(_eligible(r, employers_by_id, p.approve_on, facts, known, recorded), 1):
-                doc = f"{_DOC_PREFIX[r['policy_id']]}〔{p.approve_on.year}〕{p.index % 900 + 100}-{k}号"
+                doc = f"{_DOC_PREFIX[r['policy_id']]}〔{p.approve_on.year}〕{p.index * 10 + k}号"  # one number per grant
                 number = decision.number if decision and decision.applies_to(code) else None
                 try:
                     g = grants.propose(clerk, r["id_number"], code, approved_on=p.approve_on, approval_doc_no=doc,

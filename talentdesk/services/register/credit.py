@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from talentdesk.domain import docno
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import CreditEntry, Employer, Talent
@@ -139,6 +140,11 @@ def add(ctx: ServiceContext, *, talent: str | None = None, employer: str | None 
         errors.append(FieldError("basis", "事由", basis, "事由（依据）：必须填写"))
     if not _text(doc_no):
         errors.append(FieldError("doc_no", "文号", doc_no, "文号：必须填写"))
+    else:
+        try:  # a 文号 names a document only with its sequence number (…〔2023〕7号)
+            docno.check(doc_no, field="doc_no", label="文号", example="阿信用字〔2025〕3号")
+        except ValidationError as exc:
+            errors.extend(exc.errors)
     if errors:
         raise ValidationError(errors)
     with ctx.write() as session:

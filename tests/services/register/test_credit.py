@@ -81,7 +81,9 @@ def test_refusals(office):
         credit.add(reviewer, talent=idn, start=D(2023, 6, 1), end=D(2023, 5, 1), basis=" ", doc_no="")
     assert {f.field for f in err.value.errors} == {"end_date", "basis", "doc_no"}
     with pytest.raises(NotFoundError, match="找不到名称为“无此单位”的用人单位"):
-        credit.add(reviewer, employer="无此单位", start=D(2023, 6, 1), basis="x", doc_no="y")
+        credit.add(reviewer, employer="无此单位", start=D(2023, 6, 1), basis="x", doc_no="阿信用字〔2023〕1号")
+    with pytest.raises(ValidationError, match="文号“阿信用字〔2023〕号”缺少序号"):
+        credit.add(reviewer, talent=idn, start=D(2023, 6, 1), basis="x", doc_no="阿信用字〔2023〕号")
     e = credit.add(reviewer, talent=idn, start=D(2023, 6, 1), basis="x", doc_no="阿信用字〔2023〕7号")
     with pytest.raises(ConflictError, match="不能重复登记"):
         credit.add(reviewer, talent=idn, start=D(2023, 7, 1), basis="x", doc_no="阿信用字〔2023〕7号")
