@@ -79,23 +79,10 @@ FLAG_KEYS = tuple(f.key for f in FLAGS)
 ATTRIBUTE_KEYS = ("industry",) + FLAG_KEYS
 LABELS = {"industry": "所属行业", **{f.key: f.label for f in FLAGS}}
 
-_YES = {"是", "yes", "y", "true", "1", "√", "✓", "有"}
-_NO = {"否", "no", "n", "false", "0", "×", "无", "不是"}
-
-
-def parse_flag(value: Any) -> bool | None:
-    """是/否 (also yes/no, 1/0, True/False); blank is None (not recorded). Anything else is a
-    ValueError with a Chinese message."""
-    if value is None or isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if not text:
-        return None
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise ValueError(f"“{value}”应填 是 或 否")
+# the fact each yes/no attribute gives the engine (the same name the packs read)
+FACT_OF_FLAG = {"civil_service_managed": "employer_civil_service_managed", "above_scale": "employer_above_scale",
+                "high_tech": "employer_high_tech", "key_industry": "employer_key_industry",
+                "key_project_10bn": "employer_key_project_10bn", "rare_earth": "employer_rare_earth"}
 
 
 def parse_industry(value: Any) -> str | None:
@@ -131,10 +118,7 @@ def engine_facts(attrs: Mapping[str, Any]) -> dict[str, Any]:
     industry = attrs.get("industry")
     if industry in INDUSTRIES:
         out["employer_field"] = FIELD_OF_INDUSTRY.get(industry, INDUSTRIES[industry])
-    for key, fact in (("civil_service_managed", "employer_civil_service_managed"),
-                      ("above_scale", "employer_above_scale"), ("high_tech", "employer_high_tech"),
-                      ("key_industry", "employer_key_industry"),
-                      ("key_project_10bn", "employer_key_project_10bn"), ("rare_earth", "employer_rare_earth")):
+    for key, fact in FACT_OF_FLAG.items():
         value = attrs.get(key)
         if value is not None:
             out[fact] = bool(value)
@@ -149,12 +133,7 @@ def engine_facts(attrs: Mapping[str, Any]) -> dict[str, Any]:
 # which attributes each fact comes from (the reverse of ``engine_facts``)
 ATTRIBUTES_OF_FACT: dict[str, tuple[str, ...]] = {
     "employer_field": ("industry",),
-    "employer_civil_service_managed": ("civil_service_managed",),
-    "employer_above_scale": ("above_scale",),
-    "employer_high_tech": ("high_tech",),
-    "employer_key_industry": ("key_industry",),
-    "employer_key_project_10bn": ("key_project_10bn",),
-    "employer_rare_earth": ("rare_earth",),
+    **{fact: (key,) for key, fact in FACT_OF_FLAG.items()},
     "rare_earth_enterprise": ("rare_earth", "above_scale"),
 }
 

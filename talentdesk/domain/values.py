@@ -201,13 +201,6 @@ def parse_date_or_month(value: object) -> dt.date | YearMonth | None:
         raise ValueError(f"“{value}”不是可识别的日期或年月，请写成 2020-07-15、2020年7月 或 2020.07") from None
 
 
-def cn_date_or_month(v: dt.date | YearMonth | None) -> str:
-    """2020年7月15日 or 2020年7月; "" for None."""
-    if v is None:
-        return ""
-    return v.cn() if isinstance(v, YearMonth) else cn_date(v)
-
-
 _TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "对"}
 _FALSE = {"否", "×", "✗", "✘", "x", "n", "no", "false", "0", "无", "不是"}
 

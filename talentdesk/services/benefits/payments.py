@@ -525,10 +525,14 @@ def _check_paid_input(paid_date: Any, voucher_no: Any) -> tuple[dt.date, str | N
     return d, voucher, errors
 
 
+def _set_paid(inst: Installment, paid_date: dt.date, voucher: str | None) -> None:
+    inst.status, inst.paid_date, inst.voucher_no, inst.status_reason = "paid", paid_date, voucher, None
+
+
 def _mark_paid(session: Session, ctx: ServiceContext, inst: Installment, g: BenefitGrant, paid_date: dt.date,
                voucher: str | None) -> audit.Change:
     before = _snap(inst)
-    inst.status, inst.paid_date, inst.voucher_no, inst.status_reason = "paid", paid_date, voucher, None
+    _set_paid(inst, paid_date, voucher)
     b, a = audit.diff(before, _snap(inst))
     return audit.Change("pay", "installment", inst.id, g.talent_id, b, a)
 
@@ -552,6 +556,16 @@ def _voucher_used(voucher: str, holder) -> str:
     """"V1已用于周敏的安家补贴第2期（分期编号5），一个凭证号只能对应一期发放"."""
     return (f"{voucher}已用于{holder.name}的{holder.benefit_name or holder.benefit_code}第{holder.seq}期"
             f"（分期编号{holder.id}），一个凭证号只能对应一期发放")
+
+
+def _voucher_refusal(session: Session, voucher: str | None, inst: Installment, g: BenefitGrant,
+                     name: str) -> str | None:
+    """Why ``inst`` cannot be recorded paid under ``voucher``: another payment carries it
+    (the refusal names it); None when the voucher is free or blank."""
+    holder = _voucher_holder(session, voucher, [inst.id]) if voucher else None
+    if holder is None:
+        return None
+    return f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号"
 
 
 class _VoucherClash(Exception):
@@ -609,9 +623,9 @@ def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | s
             if installment_id not in found:
                 raise NotFoundError(f"找不到编号为{installment_id}的分期")
             inst, g, name, idn, emp = found[installment_id]
-            holder = _voucher_holder(session, voucher, [inst.id]) if voucher else None
-            if holder is not None:
-                raise ConflictError(f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号")
+            refusal = _voucher_refusal(session, voucher, inst, g, name)
+            if refusal:
+                raise ConflictError(refusal)
             a = may_pay(session, inst, g, d, label=_label(inst, g, name))
             if not a.ok:
                 raise ConflictError(a.message)
@@ -920,18 +934,19 @@ def record_paid_run(ctx: ServiceContext, vouchers: dict[int, str | None], paid_d
     the answer. Departed talents' refund bases follow (as for ``record_paid``)."""
     permissions.require(ctx, "payment.paid")
     d, _, errors = _check_paid_input(paid_date, None)
-    for voucher in vouchers.values():
-        errors += _check_paid_input(d, voucher)[2]
+    checked: dict[int, str | None] = {}
+    for i, voucher in vouchers.items():
+        _, checked[i], voucher_errors = _check_paid_input(d, voucher)
+        errors += voucher_errors
     if errors:
         raise ValidationError(errors)
-    checked = {i: _check_paid_input(d, v)[1] for i, v in vouchers.items()}
 
     def step(session, inst, g, name):
         voucher = checked[inst.id]
-        holder = _voucher_holder(session, voucher, [inst.id]) if voucher else None  # earlier ones of the run too
-        if holder is not None:
-            return f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号"
-        inst.status, inst.paid_date, inst.voucher_no, inst.status_reason = "paid", d, voucher, None
+        refusal = _voucher_refusal(session, voucher, inst, g, name)  # earlier ones of the run too
+        if refusal:
+            return refusal
+        _set_paid(inst, d, voucher)
         _flush_paid(session, inst.id, voucher)  # before the next one's check autoflushes it
         return None
 

@@ -516,10 +516,10 @@ def _approval_numbers(session: Session, grants: list[BenefitGrant]) -> dict[int,
     approved yet have none."""
     G = BenefitGrant
     out: dict[int, tuple[int, int]] = {}
-    approved = [g for g in grants if g.approval_date is not None and (g.status == "approved" or g.approved_at)]
-    for year in sorted({g.approval_date.year for g in approved}):
+    dated = [g for g in grants if g.approval_date is not None]  # which were approved: _was_approved
+    for year in sorted({g.approval_date.year for g in dated}):
         lo, hi = _year_range(year)
-        mine = {g.id for g in approved if g.approval_date.year == year}
+        mine = {g.id for g in dated if g.approval_date.year == year}
         ranked = session.execute(
             select(G.id).where(G.approval_date.between(lo, hi), _was_approved())
             .order_by(G.approval_date, G.id)).scalars()

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from talentdesk.domain import employer_attrs
+from talentdesk.domain import employer_attrs, values
 from talentdesk.domain import uscc as uscc_mod
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import Employer, Talent
@@ -38,9 +38,6 @@ class EmployerView:
     @property
     def industry_text(self) -> str:
         return employer_attrs.industry_text(self.industry)
-
-    def attributes(self) -> dict:
-        return {k: getattr(self, k) for k in employer_attrs.ATTRIBUTE_KEYS}
 
     def missing_attributes(self) -> list[str]:
         """Labels of the attributes not recorded (the clauses reading them are 待补充)."""
@@ -79,17 +76,18 @@ def ensure_from_roster(session: Session, user: str | None, key: tuple) -> Employ
     return ensure(session, user, name, code, kind, district, roster_attributes(industry, civil_service))
 
 
-def parse_attributes(values: dict) -> dict:
+def parse_attributes(given: dict) -> dict:
     """Typed attributes (``industry``: 门类 letter; flags: True/False/None) from what a clerk
-    typed (是/否, “P 教育”, blank = not recorded); a ValidationError names each bad value."""
+    typed (是/否 as every 是/否 column reads it, “P 教育”, blank = not recorded); a
+    ValidationError names each bad value."""
     out, errors = {}, []
-    for key, raw in values.items():
+    for key, raw in given.items():
         if key not in employer_attrs.ATTRIBUTE_KEYS:
             continue
         label = employer_attrs.LABELS[key]
         try:
             out[key] = (employer_attrs.parse_industry(raw) if key == "industry"
-                        else employer_attrs.parse_flag(raw))
+                        else values.parse_bool(raw))
         except ValueError as exc:
             errors.append(FieldError(key, label, raw, f"{label}：{exc}"))
     if errors:

@@ -42,7 +42,7 @@ def test_bad_values_are_refused_in_chinese(ctx):
     with pytest.raises(ValidationError) as err:
         employers.update(ctx, e.id, industry="火星", above_scale="大概")
     text = str(err.value)
-    assert "GB/T 4754" in text and "规模以上企业" in text and "是 或 否" in text
+    assert "GB/T 4754" in text and "规模以上企业" in text and "应填“是”或“否”" in text
 
 
 def test_update_is_audited_and_read_by_the_engine(ctx):
