@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def grant_dialog():
         from talentdesk.domain import idcard
-        from talentdesk.ui.pages.grant_dialog import GrantDialog
+        from talentdesk.ui.benefits.grant_dialog import GrantDialog
 
         number = idcard.make("152921", ROSTER_PEOPLE[0][5], ROSTER_PEOPLE[0][6])
         dlg = GrantDialog(env, number, win)
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     def departure_dialog():
         from talentdesk.services.benefits import grants
         from talentdesk.services.register import talents
-        from talentdesk.ui.pages.departures import DepartureDialog
+        from talentdesk.ui.benefits.departures import DepartureDialog
 
         # someone with an Alxa settlement allowance partly paid: leaving early means a refund
         pick = None

@@ -6,15 +6,15 @@ Contract for page authors
 The main window (``talentdesk.ui.main_window.MainWindow``) shows a navigation list on the
 left and one page at a time. Page keys, titles and modules::
 
-    dashboard   首页       talentdesk.ui.pages.dashboard
+    dashboard   首页       talentdesk.ui.overview.dashboard
     talents     人才库     talentdesk.ui.talents          (built in, by the shell)
-    employers   用人单位   talentdesk.ui.pages.employers
-    agreements  服务协议   talentdesk.ui.pages.agreements
-    payments    待遇发放   talentdesk.ui.pages.payments
-    reviews     年度考核   talentdesk.ui.pages.reviews
-    departures  离职追回   talentdesk.ui.pages.departures
-    reports     报表打印   talentdesk.ui.pages.reports
-    settings    系统设置   talentdesk.ui.pages.settings
+    employers   用人单位   talentdesk.ui.register.employers
+    agreements  服务协议   talentdesk.ui.benefits.agreements
+    payments    待遇发放   talentdesk.ui.benefits.payments
+    reviews     年度考核   talentdesk.ui.benefits.reviews
+    departures  离职追回   talentdesk.ui.benefits.departures
+    reports     报表打印   talentdesk.ui.overview.reports
+    settings    系统设置   talentdesk.ui.office.settings
 
 A page module exposes ``class Page(QWidget)``:
 

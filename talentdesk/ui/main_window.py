@@ -30,15 +30,15 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("dashboard", "首页", "talentdesk.ui.pages.dashboard"),
+    PageSpec("dashboard", "首页", "talentdesk.ui.overview.dashboard"),
     PageSpec("talents", "人才库", "talentdesk.ui.talents"),
-    PageSpec("employers", "用人单位", "talentdesk.ui.pages.employers"),
-    PageSpec("agreements", "服务协议", "talentdesk.ui.pages.agreements"),
-    PageSpec("payments", "待遇发放", "talentdesk.ui.pages.payments"),
-    PageSpec("reviews", "年度考核", "talentdesk.ui.pages.reviews"),
-    PageSpec("departures", "离职追回", "talentdesk.ui.pages.departures"),
-    PageSpec("reports", "报表打印", "talentdesk.ui.pages.reports"),
-    PageSpec("settings", "系统设置", "talentdesk.ui.pages.settings"),
+    PageSpec("employers", "用人单位", "talentdesk.ui.register.employers"),
+    PageSpec("agreements", "服务协议", "talentdesk.ui.benefits.agreements"),
+    PageSpec("payments", "待遇发放", "talentdesk.ui.benefits.payments"),
+    PageSpec("reviews", "年度考核", "talentdesk.ui.benefits.reviews"),
+    PageSpec("departures", "离职追回", "talentdesk.ui.benefits.departures"),
+    PageSpec("reports", "报表打印", "talentdesk.ui.overview.reports"),
+    PageSpec("settings", "系统设置", "talentdesk.ui.office.settings"),
 )
 PAGE_KEYS = tuple(p.key for p in PAGES)
 
@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
 
     def open_credit_list(self):
         """系统 → 失信名单… (条例 第六十六条)."""
-        from talentdesk.ui.pages.credit import open_credit_list
+        from talentdesk.ui.register.credit import open_credit_list
 
         return open_credit_list(self.env, self)
 

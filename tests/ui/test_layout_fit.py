@@ -100,7 +100,7 @@ def test_payments_and_departures_fit(qtbot, main_window, office, width, height):
 def test_flow_layout_wraps_and_keeps_the_gap(qtbot):
     from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
-    from talentdesk.ui.pages.widgets import FlowLayout
+    from talentdesk.ui.common.widgets import FlowLayout
 
     host = QWidget()
     qtbot.addWidget(host)

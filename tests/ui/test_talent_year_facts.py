@@ -50,7 +50,7 @@ def test_record_a_years_facts_on_the_talent_page(qtbot, main_window, ui_env, ctx
         dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
         return dlg.result()
 
-    monkeypatch.setattr("talentdesk.ui.pages.widgets.exec_dialog", fill)
+    monkeypatch.setattr("talentdesk.ui.common.widgets.exec_dialog", fill)
     qtbot.mouseClick(detail.btn_facts, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.MouseButton.LeftButton)
     assert not ui_env.errors
     assert ui_env.infos and "服务月数：4个月" in ui_env.infos[-1] and "取消" in ui_env.infos[-1]

@@ -21,8 +21,8 @@ from talentdesk.services.benefits import agreements, grant_facts
 from talentdesk.services.register import attachments, talent_query, talents
 from talentdesk.services.office import audit
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import Col, DataTable, RowsModel
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import Col, DataTable, RowsModel
 from talentdesk.ui.talents.form import TalentForm, to_text
 
 log = logging.getLogger("talentdesk.ui")
@@ -527,7 +527,7 @@ class TalentDetail(QWidget):
         return g
 
     def _update_facts_button(self) -> None:
-        from talentdesk.ui.pages.widgets import allowed
+        from talentdesk.ui.common.widgets import allowed
 
         g = self._selected_grant() if self.talent_id is not None else None
         self.btn_facts.setEnabled(g is not None and g.status in ("proposed", "approved")
@@ -535,7 +535,7 @@ class TalentDetail(QWidget):
 
     def open_facts_dialog(self, year: int | None = None):
         """Record a service year's facts for the selected grant; returns the dialog."""
-        from talentdesk.ui.pages.widgets import exec_dialog
+        from talentdesk.ui.common.widgets import exec_dialog
         from talentdesk.ui.talents.facts import YearFactsDialog, outcome_text
 
         g = self._selected_grant()
@@ -664,7 +664,7 @@ class TalentDetail(QWidget):
 
     def _grant_dialog_class(self):
         try:
-            module = importlib.import_module("talentdesk.ui.pages.grant_dialog")
+            module = importlib.import_module("talentdesk.ui.benefits.grant_dialog")
         except ModuleNotFoundError:
             return None
         except Exception:

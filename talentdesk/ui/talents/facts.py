@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox
 
 from talentdesk.services.benefits import grant_facts
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages.widgets import FormDialog, call, hint, notify_changed
+from talentdesk.ui.common.widgets import FormDialog, call, hint, notify_changed
 
 UNSET = -1
 

@@ -12,7 +12,7 @@ from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.services.register import talent_query
 from talentdesk.services.register.talent_query import TalentFilter
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages.widgets import FlowLayout
+from talentdesk.ui.common.widgets import FlowLayout
 from talentdesk.ui.talents.detail import TalentDetail
 from talentdesk.ui.talents.model import COLUMNS, TalentTableModel
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from talentdesk.services.register import credit
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.credit import CreditListDialog
-from talentdesk.ui.pages.grant_dialog import GrantDialog
+from talentdesk.ui.common import widgets
+from talentdesk.ui.register.credit import CreditListDialog
+from talentdesk.ui.benefits.grant_dialog import GrantDialog
 from tests.ui.pages.seeding import talent
 
 pytestmark = pytest.mark.gui
@@ -114,7 +114,7 @@ def test_system_menu_opens_the_credit_list(qtbot, env, monkeypatch):
 
 @pytest.mark.parametrize("width,height", [(1366, 768), (1024, 768)])
 def test_dialogs_fit_an_office_screen(qtbot, env, reviewer_ctx, width, height):
-    from talentdesk.ui.pages.credit import CreditEntryDialog
+    from talentdesk.ui.register.credit import CreditEntryDialog
     from tests.ui.layout_check import assert_fits
 
     env.ctx = reviewer_ctx

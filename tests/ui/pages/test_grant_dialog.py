@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from talentdesk.services.benefits import grants, payments
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.grant_dialog import GrantDialog
+from talentdesk.ui.common import widgets
+from talentdesk.ui.benefits.grant_dialog import GrantDialog
 from tests.factories import id_number
 from tests.ui.pages.seeding import talent
 
@@ -226,7 +226,7 @@ def test_a_doc_no_without_its_number_is_refused_before_asking(qtbot, env, clerk_
 
 def test_a_decision_number_without_its_number_is_refused(qtbot, env, clerk_ctx):
     from talentdesk.services.benefits import decisions
-    from talentdesk.ui.pages.grant_dialog import DecisionDialog
+    from talentdesk.ui.benefits.grant_dialog import DecisionDialog
 
     env.ctx = clerk_ctx
     t = talent(clerk_ctx, 姓名="周强")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from talentdesk.services.register import talents
-from talentdesk.ui.pages.grant_dialog import GrantDialog
+from talentdesk.ui.benefits.grant_dialog import GrantDialog
 from tests.ui.pages.seeding import talent
 
 pytestmark = pytest.mark.gui
@@ -28,7 +28,7 @@ from talentdesk.models.db import open_database
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 from talentdesk.ui.env import UiEnv
-from talentdesk.ui.pages.grant_dialog import GrantDialog
+from talentdesk.ui.benefits.grant_dialog import GrantDialog
 home = tempfile.mkdtemp()
 os.environ["TALENTDESK_HOME"] = home
 ctx = ServiceContext(open_database(os.path.join(home, "t.sqlite3")))

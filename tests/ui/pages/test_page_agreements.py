@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from talentdesk.services.benefits import agreements
-from talentdesk.ui.pages import agreements as page_mod
-from talentdesk.ui.pages import widgets
+from talentdesk.ui.benefits import agreements as page_mod
+from talentdesk.ui.common import widgets
 from tests.ui.pages.seeding import talent
 
 pytestmark = pytest.mark.gui

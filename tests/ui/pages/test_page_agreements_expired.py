@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from talentdesk.services.benefits import agreements
-from talentdesk.ui.pages import agreements as page_mod
-from talentdesk.ui.pages import dashboard as dash_mod
-from talentdesk.ui.pages import widgets
+from talentdesk.ui.benefits import agreements as page_mod
+from talentdesk.ui.overview import dashboard as dash_mod
+from talentdesk.ui.common import widgets
 from tests.ui.pages.conftest import wait_for_ops
 from tests.ui.pages.seeding import talent
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from talentdesk.services.benefits import agreements, grants
-from talentdesk.ui.pages import dashboard as page_mod
+from talentdesk.ui.overview import dashboard as page_mod
 from tests.ui.pages.conftest import wait_for_ops
 from tests.ui.pages.seeding import approved_settlement, talent
 
@@ -58,7 +58,7 @@ def test_counts_and_navigation(qtbot, env, seeded, clerk_ctx):
 
 def test_due_card_matches_payments_page(qtbot, env, seeded, clerk_ctx):
     """What the card counts is what the list behind it shows."""
-    from talentdesk.ui.pages import payments as payments_page
+    from talentdesk.ui.benefits import payments as payments_page
 
     env.ctx = clerk_ctx
     dash = page_mod.Page(env)

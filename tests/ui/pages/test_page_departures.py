@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from talentdesk.services.benefits import departures, payments
-from talentdesk.ui.pages import departures as page_mod
-from talentdesk.ui.pages import widgets
+from talentdesk.ui.benefits import departures as page_mod
+from talentdesk.ui.common import widgets
 
 pytestmark = pytest.mark.gui
 TODAY = dt.date.today()
@@ -105,7 +105,7 @@ def test_undetermined_refund_reads_daiding_not_zero(qtbot, env, clerk_ctx, revie
 def test_a_future_departure_is_asked_about_first(qtbot, env, paid_talent, monkeypatch, answer):
     """A talent who has given notice: 离职日期 after today asks “…晚于今天，确定登记？”
     (the date the Chinese way) and is recorded only when the clerk says yes."""
-    from talentdesk.ui.pages.widgets import to_qdate
+    from talentdesk.ui.common.widgets import to_qdate
 
     t, g, _ = paid_talent
     later = TODAY + dt.timedelta(days=40)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from talentdesk.services.register import employers, talents
-from talentdesk.ui.pages import employers as page_mod
-from talentdesk.ui.pages import widgets
+from talentdesk.ui.register import employers as page_mod
+from talentdesk.ui.common import widgets
 from tests.factories import credit_code, talent_row
 
 pytestmark = pytest.mark.gui

@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from talentdesk.services.benefits import payments, reviews
-from talentdesk.ui.pages import payments as payments_page
-from talentdesk.ui.pages import reviews as reviews_page
-from talentdesk.ui.pages import widgets
+from talentdesk.ui.benefits import payments as payments_page
+from talentdesk.ui.benefits import reviews as reviews_page
+from talentdesk.ui.common import widgets
 from tests.ui.pages.conftest import wait_for_ops
 from tests.ui.pages.seeding import approved_settlement
 

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from talentdesk.services.benefits.reviews import ReviewRow
-from talentdesk.ui.pages.reviews import ReviewGridModel, parse_result
-from talentdesk.ui.pages.widgets import Col, RowsModel
+from talentdesk.ui.benefits.reviews import ReviewGridModel, parse_result
+from talentdesk.ui.common.widgets import Col, RowsModel
 
 pytestmark = pytest.mark.gui
 
@@ -55,7 +55,7 @@ def test_none_refcount_stable_through_cpp_callers(qtbot):
 
     from PySide6.QtCore import QSortFilterProxyModel
 
-    from talentdesk.ui.pages.widgets import DataTable
+    from talentdesk.ui.common.widgets import DataTable
 
     model = RowsModel([Col("姓名", "name"), Col("金额（元）", "amount_fen", kind="money"), Col("日期", "due", kind="date")])
     model.set_rows([Row(f"人{i}", None if i % 2 else i, None) for i in range(200)])

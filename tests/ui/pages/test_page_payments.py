@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from talentdesk.services.benefits import grants, payments
-from talentdesk.ui.pages import payments as page_mod
-from talentdesk.ui.pages import widgets
+from talentdesk.ui.benefits import payments as page_mod
+from talentdesk.ui.common import widgets
 from tests.ui.pages.seeding import approved_settlement, talent
 
 pytestmark = pytest.mark.gui

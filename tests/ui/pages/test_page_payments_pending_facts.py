@@ -9,7 +9,7 @@ import pytest
 
 from talentdesk.services.benefits import grant_facts, grants
 from talentdesk.services.register import talents
-from talentdesk.ui.pages import payments as page_mod
+from talentdesk.ui.benefits import payments as page_mod
 from tests.factories import talent_row
 
 pytestmark = pytest.mark.gui

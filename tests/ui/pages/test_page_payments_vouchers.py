@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 
 from talentdesk.services.benefits import payments
-from talentdesk.ui.pages import payments as page_mod
-from talentdesk.ui.pages import widgets
+from talentdesk.ui.benefits import payments as page_mod
+from talentdesk.ui.common import widgets
 from tests.ui.pages.seeding import approved_settlement
 
 pytestmark = pytest.mark.gui

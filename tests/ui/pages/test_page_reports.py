@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from talentdesk.services.benefits import departures
-from talentdesk.ui.pages import reports as page_mod
-from talentdesk.ui.pages import widgets
+from talentdesk.ui.overview import reports as page_mod
+from talentdesk.ui.common import widgets
 from tests.ui.pages.conftest import wait_for_ops
 
 pytestmark = pytest.mark.gui

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from talentdesk.services.benefits import payments, reviews
-from talentdesk.ui.pages import reviews as page_mod
+from talentdesk.ui.benefits import reviews as page_mod
 from tests.ui.pages.seeding import approved_settlement, talent
 
 pytestmark = pytest.mark.gui

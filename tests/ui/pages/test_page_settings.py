@@ -7,7 +7,7 @@ import pytest
 from talentdesk.services.office.database import check_location
 
 from talentdesk.services.office import settings
-from talentdesk.ui.pages import settings as page_mod
+from talentdesk.ui.office import settings as page_mod
 from tests.ui.pages.conftest import wait_for_ops
 
 pytestmark = pytest.mark.gui

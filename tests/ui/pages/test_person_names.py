@@ -9,8 +9,8 @@ import pytest
 
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import users
-from talentdesk.ui.pages import payments as payments_page
-from talentdesk.ui.pages import widgets
+from talentdesk.ui.benefits import payments as payments_page
+from talentdesk.ui.common import widgets
 from tests.ui.pages.seeding import first_installment_paid
 
 pytestmark = pytest.mark.gui

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from talentdesk.services.benefits import departures
 from talentdesk.services.office import settings
-from talentdesk.ui.pages import print_setup, widgets
-from talentdesk.ui.pages import reports as reports_page
+from talentdesk.ui.office import print_setup
+from talentdesk.ui.common import widgets
+from talentdesk.ui.overview import reports as reports_page
 from tests.ui.pages.conftest import wait_for_ops
 
 pytestmark = pytest.mark.gui

@@ -315,7 +315,7 @@ def test_menu_entries_follow_the_role(qtbot, office, monkeypatch):
 
 
 def test_settings_page_finds_and_opens_the_dialogs(qtbot, ui_env, monkeypatch):
-    from talentdesk.ui.pages.settings import _security_entry
+    from talentdesk.ui.office.settings import _security_entry
     from talentdesk.ui.security.audit_viewer import AuditViewer
     from talentdesk.ui.security.dialogs import BackupDialog, FirstAdminDialog
 

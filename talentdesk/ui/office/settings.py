@@ -21,8 +21,8 @@ from talentdesk.domain.errors import TalentDeskError
 from talentdesk.services.office import settings
 from talentdesk.services.office.database import check_location
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import PageBase, add_shortcut, allowed, button, call, hint, line, notify_changed
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import PageBase, add_shortcut, allowed, button, call, hint, line, notify_changed
 
 TEXT_KEYS = ("office_name", "district", "signatory_clerk", "signatory_reviewer", "signatory_head", "doc_prefix",
              "backup_dir")

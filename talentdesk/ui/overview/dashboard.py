@@ -19,7 +19,7 @@ from talentdesk.services.overview import dashboard
 from talentdesk.services.benefits import grants
 from talentdesk.services.office import settings
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages.widgets import Col, DataTable, PageBase, RowsModel, StatCard, heading, hint
+from talentdesk.ui.common.widgets import Col, DataTable, PageBase, RowsModel, StatCard, heading, hint
 from talentdesk.ui.talents.detail import GRANT_BUTTON
 
 PALETTE = ("#1f6fb2", "#e07b39", "#3a9d5d", "#8e5cb5", "#c94a4a", "#5aa6b8", "#b8a136", "#7a7a7a")

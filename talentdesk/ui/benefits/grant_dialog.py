@@ -30,8 +30,8 @@ from talentdesk.services.benefits import decisions, grants
 from talentdesk.services.office import settings
 from talentdesk.services.register import talents
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (Col, DataTable, RowsModel, allowed, button, call, date_edit, from_qdate,
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import (Col, DataTable, RowsModel, allowed, button, call, date_edit, from_qdate,
                                          line, notify_changed)
 
 STATUS_TEXT = {"eligible": tr("符合"), "ineligible": tr("不符合"), "undetermined": tr("待定（缺少信息）"),
@@ -545,7 +545,7 @@ class GrantDialog(QDialog):
     def edit_employer(self) -> None:
         """Open the talent's employer (用人单位 page's dialog); evaluate again once saved."""
         from talentdesk.services.register import employers
-        from talentdesk.ui.pages.employers import EmployerDialog
+        from talentdesk.ui.register.employers import EmployerDialog
 
         ok, t = call(self.env, talents.get, self.env.ctx, self.id_number)
         if not ok:

@@ -11,8 +11,8 @@ from talentdesk.domain import uscc as uscc_mod
 from talentdesk.domain.errors import FieldError, ValidationError
 from talentdesk.services.register import employers
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (Col, DataTable, FormDialog, PageBase, RowsModel, add_shortcut, allowed,
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import (Col, DataTable, FormDialog, PageBase, RowsModel, add_shortcut, allowed,
                                          button, call, hint, line, notify_changed)
 
 KINDS = ("机关", "事业单位", "国有企业", "民营企业", "外资企业", "社会组织", "其他")

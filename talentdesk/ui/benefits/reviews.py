@@ -21,8 +21,8 @@ from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import REVIEW_RESULTS
 from talentdesk.services.benefits import reviews
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import PageBase, add_shortcut, allowed, button, call, hint, line, notify_changed
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import PageBase, add_shortcut, allowed, button, call, hint, line, notify_changed
 
 QUICK = {"1": "优秀", "2": "合格", "3": "基本合格", "4": "不合格", "优": "优秀", "合": "合格", "基": "基本合格",
          "不": "不合格"}

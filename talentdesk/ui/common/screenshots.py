@@ -6,7 +6,7 @@ every page has something to show. ``grab_page(env, key, path, size=(1280, 820),
 **filters)`` builds the page (the same ``Page`` class the main window loads), applies
 the filters, refreshes it and saves a PNG. ``main()`` does both into a folder::
 
-    QT_QPA_PLATFORM=offscreen python -m talentdesk.ui.pages.screenshots OUT_DIR
+    QT_QPA_PLATFORM=offscreen python -m talentdesk.ui.common.screenshots OUT_DIR
 """
 
 from __future__ import annotations
@@ -104,7 +104,9 @@ def grab_page(env, key: str, path: str | Path, size: tuple[int, int] = (1280, 82
     """Render one page offscreen to a PNG file."""
     from PySide6.QtWidgets import QApplication
 
-    module = importlib.import_module(f"talentdesk.ui.pages.{key}")
+    from talentdesk.ui.main_window import PAGES
+
+    module = importlib.import_module(next(spec.module for spec in PAGES if spec.key == key))
     page = module.Page(env)
     page.resize(*size)
     page.show()

@@ -29,8 +29,8 @@ from talentdesk.services.register import employers, talents
 from talentdesk.services.benefits import grants
 from talentdesk.services.exchange import reports
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (Col, DataTable, PageBase, RowsModel, allowed, button, from_qdate, hint, line,
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import (Col, DataTable, PageBase, RowsModel, allowed, button, from_qdate, hint, line,
                                          month_edit)
 
 PREVIEW_ROWS = 200
@@ -403,7 +403,7 @@ class Page(PageBase):
             self.env.show_error(TalentDeskError(problem))
             return False
         if self._spec(key)[1] == "form":  # a form prints the office's name, 文号 and signatories
-            from talentdesk.ui.pages.print_setup import ensure_office_details
+            from talentdesk.ui.office.print_setup import ensure_office_details
 
             return ensure_office_details(self.env, self)
         return True

@@ -24,8 +24,8 @@ from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import FUNDING_LEVELS, GRANT_STATUS, INSTALLMENT_STATUS
 from talentdesk.services.benefits import grants, payments
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (ID_SAMPLE, Col, DataTable, PageBase, RowsModel, TotalsLabel, add_shortcut,
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import (ID_SAMPLE, Col, DataTable, PageBase, RowsModel, TotalsLabel, add_shortcut,
                                          allowed,
                                          button, call, date_edit, from_qdate, hint, line, month_edit, month_end,
                                          notify_changed, to_qdate)
@@ -551,7 +551,7 @@ class GrantsTab(QWidget):
     def new_grant(self) -> None:
         """Open the 待遇审批 dialog for the talents matching the search box."""
         from talentdesk.services.register import talents
-        from talentdesk.ui.pages.grant_dialog import GrantDialog
+        from talentdesk.ui.benefits.grant_dialog import GrantDialog
 
         text = self.find.text().strip()
         if not text:

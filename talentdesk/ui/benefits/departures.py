@@ -15,8 +15,8 @@ from talentdesk.domain.errors import TalentDeskError
 from talentdesk.services.benefits import departures
 from talentdesk.services.register import talents
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (ID_SAMPLE, Col, DataTable, FormDialog, PageBase, RowsModel, TextView,
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import (ID_SAMPLE, Col, DataTable, FormDialog, PageBase, RowsModel, TextView,
                                          allowed, button, call, date_edit, from_qdate, hint, line, notify_changed)
 
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.services.register import credit, employers
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (Col, DataTable, FormDialog, RowsModel, button, call, combo, date_edit,
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import (Col, DataTable, FormDialog, RowsModel, button, call, combo, date_edit,
                                          fit_to_screen, from_qdate, hint)
 
 ARTICLE_NOTE = tr("依《内蒙古自治区人才发展促进条例》第六十六条，列入失信名单的人才和用人单位，"

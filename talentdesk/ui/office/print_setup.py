@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, 
 
 from talentdesk.services.office import settings
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import FormDialog, allowed, call, hint, notify_changed
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import FormDialog, allowed, call, hint, notify_changed
 
 # what the forms print, with the label 系统设置 gives it
 FIELDS = (("office_name", tr("单位名称(&O)："), tr("如 阿拉善左旗人才工作领导小组办公室")),

@@ -20,8 +20,8 @@ from talentdesk.domain.status import AGREEMENT_KINDS, AGREEMENT_STATUS
 from talentdesk.services.benefits import agreements
 from talentdesk.services.register import talents
 from talentdesk.ui.i18n import tr
-from talentdesk.ui.pages import widgets
-from talentdesk.ui.pages.widgets import (ID_SAMPLE, Col, DataTable, FormDialog, PageBase, RowsModel, allowed,
+from talentdesk.ui.common import widgets
+from talentdesk.ui.common.widgets import (ID_SAMPLE, Col, DataTable, FormDialog, PageBase, RowsModel, allowed,
                                          button, call, date_edit, from_qdate, hint, line, notify_changed)
 
 

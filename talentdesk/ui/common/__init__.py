@@ -1,0 +1,1 @@
+"""Shared widgets of the pages (tables, dialogs, the runner) and screenshot helpers."""

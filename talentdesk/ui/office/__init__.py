@@ -1,0 +1,1 @@
+"""系统设置 and the office's print details."""
