@@ -13,6 +13,8 @@ Grouped by what they serve (a duty's code is one hop away):
   backups, integrity, database locations;
 - ``exchange``: imports (roster, reviews, payments, facts), ledgers and printed forms,
   the demo database;
+- ``care``: service cases of the talent card, return visits, the housing register;
+- ``finance``: budget lines (人才开发资金) and the 资金测算 against commitments;
 - ``overview``: the 首页 figures.
 
 The groups depend one way: ``exchange`` and ``overview`` use ``benefits`` and ``register``,

@@ -1,0 +1,1 @@
+"""Pages of the office's services to talents: service cases, visits, flats."""
