@@ -163,3 +163,25 @@ def test_high_level_talents_rest_on_a_case_decision(demo_db):
                 continue
             d = s.get(CaseDecision, g.decision_id)
             assert d is not None and d.override == "amount" and g.total_fen == d.amount_fen
+
+
+def test_a_credit_entry_blocks_a_proposal(demo_db):
+    """Issue 18: the demo shows a 失信 talent whose benefit, payable to the engine before the
+    entry, is refused; the lifted earlier entry stays in the history."""
+    import datetime as dt
+
+    from talentdesk.models.entities import CreditEntry
+    from talentdesk.services.benefits import grants
+    from talentdesk.services.register import credit
+
+    db, summary, _ = demo_db
+    entries = credit.list_entries(ServiceContext(db), history=True)
+    assert {e.state for e in entries} >= {"in_force", "lifted"}, [e.state for e in entries]
+    with db.read() as s:
+        live = s.execute(select(CreditEntry).where(CreditEntry.lifted_on.is_(None))).scalars().one()
+        number, doc_no = s.get(Talent, live.talent_id).id_number, live.doc_no
+        assert s.execute(select(func.count(BenefitGrant.id)).where(BenefitGrant.talent_id == live.talent_id)).scalar() == 0
+    ev = grants.evaluate_talent(ServiceContext(db, user="demo-clerk"), number, approved_on=dt.date.today())
+    barred = [b for b in ev.benefits if any("失信名单" in r for r in b.reasons)]
+    assert barred and all(b.status == "ineligible" for b in barred)
+    assert any("失信名单拒绝了一项待遇申请" in n and doc_no in n for n in summary.notes), summary.notes

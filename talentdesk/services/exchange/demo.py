@@ -53,6 +53,7 @@ from talentdesk.models.entities import Employer, Talent
 from talentdesk.services.office import audit
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange.demo_mark import DEMO_SETTING, is_demo, is_demo_session  # noqa: F401 (is_demo: API)
+from talentdesk.services.exchange import demo_credit
 
 # Share of the latest hires whose grants are still waiting for the reviewer.
 RECENT_SHARE = 0.05
@@ -466,7 +467,9 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
     _office_settings(ctx, clerk, reviewer)
     if workflow:
         by_id = {employer_ids[e.name]: e for e in EMPLOYERS}
+        barred = demo_credit.add_examples(reviewer, clerk, records, today)
         _workflow(clerk, reviewer, rng, records, by_id, today, summary, progress)
+        demo_credit.confirm_blocked(clerk, barred, today, summary)
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary
 
