@@ -67,12 +67,18 @@ def build(path: Path, rows: int, seed: int = 7) -> None:
     edu = [("博士", "博士", "双一流"), ("硕士研究生", "硕士", "211"), ("本科", "学士", "其他"),
            ("大学本科", "学士学位", "普通高校"), ("研究生", "硕士", "985")]
     base = dt.date(1975, 1, 1)
+    used: set[str] = set()
     for i in range(rows):
         r = i + 3
         birth = base + dt.timedelta(days=rnd.randrange(0, 9000))
         male = rnd.random() < 0.5
         area = AREAS[(rnd.randrange(10, 99) * 89 + rnd.randrange(10, 99)) % len(AREAS)]  # same draws as before
-        number = idcard.make(area, birth, (i % 500) * 2 + (1 if male else 0))
+        seq = (i % 500) * 2 + (1 if male else 0)
+        number = idcard.make(area, birth, seq)
+        while number in used:  # same area, birth and sequence as an earlier row: the next free one, same sex
+            seq = (seq + 2) % 1000
+            number = idcard.make(area, birth, seq)
+        used.add(number)
         e, d, tier = edu[i % len(edu)]
         employer = EMPLOYERS[rnd.randrange(len(EMPLOYERS))]
         intro = dt.date(2015, 1, 1) + dt.timedelta(days=rnd.randrange(0, 3000))
