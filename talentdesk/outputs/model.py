@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Protocol
 
+from talentdesk.domain.values import cn_date
+
 # ------------------------------------------------------------------ progress / cancel
 
 ProgressFn = Callable[[int, "int | None"], None]
@@ -272,3 +274,30 @@ Form = ApprovalForm | BatchForm | ReviewForm | ReviewSummary | RecoveryNotice
 
 def iter_forms(forms: Iterable[Form]) -> Iterator[Form]:
     yield from forms
+
+
+@dataclass
+class FilingForm:
+    """A 备案 list sent to the league office (盟委人才办): one kind of record in a period.
+
+    ``rows`` are plain tuples typed as a ledger's (text, int fen, dates); ``columns`` say
+    how each is shown. ``basis`` names the article that asks for the filing."""
+
+    office: Office
+    kind: str  # hires / flexible / departures / recognitions …
+    name: str  # 新引进刚性人才备案表 …
+    date_from: dt.date
+    date_to: dt.date
+    basis: str
+    columns: list[LedgerColumn]
+    rows: list[tuple]
+    notes: list[str] = field(default_factory=list)
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    @property
+    def title(self) -> str:
+        return f"{self.office.name}{self.name}"
+
+    @property
+    def period(self) -> str:
+        return f"{cn_date(self.date_from)}至{cn_date(self.date_to)}"

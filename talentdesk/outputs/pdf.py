@@ -1,6 +1,6 @@
 """PDF forms on A4 drawn straight onto a reportlab canvas with the bundled CJK font
 (embedded as a subset): 人才待遇审批表, 补贴发放审批表, 年度考核登记表, 年度考核汇总报告,
-追回通知书. Many forms go into one file; each form numbers its own pages
+追回通知书, the 备案 lists. Many forms go into one file; each form numbers its own pages
 (“第 x 页 共 y 页”) and carries a generated-on line.
 """
 
@@ -15,8 +15,8 @@ from talentdesk.domain import idcard
 from talentdesk.domain.money import capitals, yuan
 from talentdesk.domain.values import cn_date
 from talentdesk.outputs.layout import LEADING, Block, Pen, paginate
-from talentdesk.outputs.model import (ApprovalForm, BatchForm, RecoveryNotice, ReviewForm, ReviewSummary,
-                                      is_cancelled)
+from talentdesk.outputs.model import (ApprovalForm, BatchForm, FilingForm, RecoveryNotice, ReviewForm,
+                                      ReviewSummary, is_cancelled)
 
 PORTRAIT = (595.2756, 841.8898)  # A4 in points
 LANDSCAPE = (PORTRAIT[1], PORTRAIT[0])
@@ -629,6 +629,72 @@ def recovery_blocks(pen: Pen, form: RecoveryNotice, mask: bool) -> list[Block]:
 
 # ------------------------------------------------------------------ entry point
 
+# ------------------------------------------------------------------ 备案 lists
+
+def _cell(value, kind: str, mask: bool) -> str:
+    if value is None:
+        return ""
+    if kind == "money":
+        return yuan(value)
+    if kind == "date":
+        return _d(value)
+    if kind == "id":
+        return idcard.mask(value) if mask else value
+    if kind == "phone":
+        return idcard.mask_phone(value) if mask else value
+    return str(value)
+
+
+def filing_blocks(pen: Pen, form: FilingForm, mask: bool) -> list[Block]:
+    """A 备案 list on landscape A4: title, period and basis, the table (header repeated on
+    every page), a 合计 line, the 填报人/审核人/负责人 boxes."""
+    W = LANDSCAPE[0] - 2 * MARGIN_X
+    weights = [c.width for c in form.columns]
+    widths = [W * w / sum(weights) for w in weights]
+    styles = ["num" if c.kind in ("money", "int") else "center" if c.kind in ("date", "id", "phone") else "value"
+              for c in form.columns]
+    header = grid_row(pen, [(w, c.label, "label") for w, c in zip(widths, form.columns)], size=SMALL, min_h=26)
+    blocks = [title_block(pen, form.title, W, f"备案期间：{form.period}        填报单位：{form.office.name}（盖章）",
+                          f"共 {len(form.rows)} 条"),
+              text_block(pen, f"依据：{form.basis}", W, SMALL), header]
+    money = [i for i, c in enumerate(form.columns) if c.kind == "money"]
+    totals = {i: 0 for i in money}
+    for row in form.rows:
+        for i in money:
+            totals[i] += row[i] or 0
+        b = grid_row(pen, [(w, _cell(v, c.kind, mask), st) for w, v, c, st in zip(widths, row, form.columns, styles)],
+                     size=SMALL, min_h=20)
+        b.header = header
+        blocks.append(b)
+    if not form.rows:
+        blocks.append(grid_row(pen, [(W, "（本期间无备案事项）", "center")], size=SMALL, min_h=24))
+    elif money:
+        first = min(money)
+        cells = [(sum(widths[:first]), f"合计（{len(form.rows)}条）", "center")]
+        cells += [(w, yuan(totals[i]) if i in totals else "", "num") for i, w in enumerate(widths) if i >= first]
+        tot = grid_row(pen, cells, size=SMALL, min_h=22)
+        tot.header = header
+        blocks.append(tot)
+    blocks[-1].keep_with_next = 1
+    blocks.append(spacer(10))
+    sig = form.office.signatories
+    third = W / 3
+    names = [("填报人", sig.get("经办人", "")), ("审核人", sig.get("审核人", "")), ("负责人", sig.get("负责人", ""))]
+
+    def draw_sigs(p: Pen, x: float, y: float) -> None:
+        h = 56
+        for i, (role, name) in enumerate(names):
+            xx = x + i * third
+            p.rect(xx, y - h, third, h)
+            p.text(xx + 8, y - 18, f"{role}（签字）：{name}", BODY)
+            p.text(xx + third - 10, y - h + 10, "年      月      日", BODY, "right")
+
+    blocks.append(Block(62, draw_sigs, keep_with_next=1 if form.notes else 0))
+    for note in form.notes:
+        blocks.append(text_block(pen, note, W, SMALL))
+    return blocks
+
+
 def form_blocks(pen: Pen, form, mask: bool = False) -> tuple[list[Block], tuple[float, float], str, str]:
     """(blocks, page size, document number, continuation title) for any form."""
     if isinstance(form, ApprovalForm):
@@ -641,6 +707,8 @@ def form_blocks(pen: Pen, form, mask: bool = False) -> tuple[list[Block], tuple[
         return summary_blocks(pen, form, mask), PORTRAIT, form.doc_no, f"{form.year}年度引进人才考核情况汇总报告"
     if isinstance(form, RecoveryNotice):
         return recovery_blocks(pen, form, mask), PORTRAIT, form.doc_no, "追回人才补贴通知书"
+    if isinstance(form, FilingForm):
+        return filing_blocks(pen, form, mask), LANDSCAPE, "", form.title
     raise TypeError(f"not a form: {type(form).__name__}")
 
 
@@ -668,6 +736,8 @@ def write_forms(forms: Iterable, path: str | Path, *, mask: bool = False, progre
     first = forms[0] if forms else None
     title = {ApprovalForm: "人才待遇审批表", BatchForm: "补贴发放审批表", ReviewForm: "年度考核登记表",
              ReviewSummary: "年度考核汇总报告", RecoveryNotice: "追回通知书"}.get(type(first), "TalentDesk")
+    if isinstance(first, FilingForm):
+        title = first.name
     c = (canvas_factory or make_canvas)(path, title)
     pen = Pen(c)
     if progress is not None:

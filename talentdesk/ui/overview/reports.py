@@ -27,7 +27,7 @@ from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.services.register import employers, talents
 from talentdesk.services.benefits import grants
-from talentdesk.services.exchange import reports
+from talentdesk.services.exchange import filings, reports
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.common import widgets
 from talentdesk.ui.common.widgets import (Col, DataTable, PageBase, RowsModel, allowed, button, from_qdate, hint, line,
@@ -45,7 +45,14 @@ OUTPUTS = (
     ("batch", "form", tr("补贴发放审批表"), tr("某月应发放的各期补贴汇总，供财务审批（PDF）")),
     ("review_form", "form", tr("年度考核登记表 / 汇总报告"), tr("某年度考核汇总报告和每人一张登记表（PDF）")),
     ("recovery_notice", "form", tr("追回通知书"), tr("离职人员应退回补贴的通知书（PDF）")),
+    ("filing_hires", "filing", tr("新引进刚性人才备案表"),
+     tr("备案期间内引进的刚性引进人才，报盟委人才办备案（第十三条；PDF 或 Excel）")),
+    ("filing_flexible", "filing", tr("柔性引进人才备案表"),
+     tr("备案期间内签订柔性引进协议的人才（兼职、挂职、委托、合作等，第十四条；PDF 或 Excel）")),
+    ("filing_departures", "filing", tr("离职及追回备案表"),
+     tr("备案期间内离职的引进人才及应退回、已追回补贴（第十九条；PDF 或 Excel）")),
 )
+FILING_KIND = {"filing_hires": "hires", "filing_flexible": "flexible", "filing_departures": "departures"}
 FORM_KIND = {"approval": "approval", "batch": "batch", "review_form": "review", "recovery_notice": "recovery"}
 LEDGER_FOR_FILTER = {"talents": "talents", "disbursement": "disbursement", "recovery": "recovery", "review": "review"}
 FORM_FOR_FILTER = {"approval": "approval", "batch": "batch", "review": "review_form", "recovery": "recovery_notice"}
@@ -128,6 +135,10 @@ class Page(PageBase):
                 self.list.addItem(head)
             if i == 4:
                 head = QListWidgetItem(tr("打印表单（PDF）"))
+                head.setFlags(Qt.ItemFlag.NoItemFlags)
+                self.list.addItem(head)
+            if i == 8:
+                head = QListWidgetItem(tr("备案表（报盟委人才办）"))
                 head.setFlags(Qt.ItemFlag.NoItemFlags)
                 self.list.addItem(head)
             item = QListWidgetItem("　" + title)
@@ -253,6 +264,13 @@ class Page(PageBase):
         o["recovery_notice"] = {"talent": TalentPicker(self.env, status="departed")}
         form.addRow(tr("离职人员(&T)："), o["recovery_notice"]["talent"])
         self._add("recovery_notice", page)
+        # 备案 lists: a period, by default this year so far
+        for key in FILING_KIND:
+            page, form = self._page()
+            o[key] = {"from": widgets.date_edit(dt.date(year, 1, 1)), "to": widgets.date_edit(dt.date.today())}
+            form.addRow(tr("备案期间 自(&F)："), o[key]["from"])
+            form.addRow(tr("至："), o[key]["to"])
+            self._add(key, page)
 
     def _page(self):
         page = QWidget()
@@ -309,10 +327,11 @@ class Page(PageBase):
         self.heading.setText(title)
         self.description.setText(desc)
         self.stack.setCurrentIndex(self.options[key]["_index"])
-        is_form = kind == "form"
+        is_form = kind in ("form", "filing")
         self.print_btn.setVisible(is_form)
         self.views.setCurrentWidget(self.viewer if is_form else self.ledger_table)
-        self.save_btn.setText(tr("另存为 PDF(&S)…") if is_form else tr("导出 Excel(&S)…"))
+        self.save_btn.setText({"form": tr("另存为 PDF(&S)…"), "filing": tr("另存为 PDF 或 Excel(&S)…")}.get(
+            kind, tr("导出 Excel(&S)…")))
         self.save_btn.setEnabled(allowed(self.env, "export"))
         self.preview_btn.setEnabled(allowed(self.env, "export"))
         self.print_btn.setEnabled(self._preview_path is not None)
@@ -367,6 +386,8 @@ class Page(PageBase):
             return {"year": o["year"].value(), "talent": o["talent"].id_number()}
         if key == "recovery_notice":
             return {"talent": o["talent"].id_number()}
+        if key in FILING_KIND:
+            return {"date_from": from_qdate(o["from"].date()), "date_to": from_qdate(o["to"].date())}
         raise KeyError(key)
 
     def suggested_name(self, key: str) -> str:
@@ -377,7 +398,10 @@ class Page(PageBase):
             bits.append(f"{p['year']}年")
         if p.get("month"):
             bits.append(p["month"])
-        bits.append(dt.date.today().strftime("%Y%m%d"))
+        if p.get("date_from") and p.get("date_to"):
+            bits.append(f"{p['date_from']:%Y%m%d}至{p['date_to']:%Y%m%d}")
+        else:
+            bits.append(dt.date.today().strftime("%Y%m%d"))
         return "-".join(b for b in bits if b) + (".xlsx" if kind == "ledger" else ".pdf")
 
     def env_office_prefix(self) -> str:
@@ -402,7 +426,7 @@ class Page(PageBase):
         if problem:
             self.env.show_error(TalentDeskError(problem))
             return False
-        if self._spec(key)[1] == "form":  # a form prints the office's name, 文号 and signatories
+        if self._spec(key)[1] in ("form", "filing"):  # a form prints the office's name, 文号 and signatories
             from talentdesk.ui.office.print_setup import ensure_office_details
 
             return ensure_office_details(self.env, self)
@@ -422,6 +446,9 @@ class Page(PageBase):
             def work(progress, cancelled):
                 return reports.export_ledger(ctx, key, path, mask=mask, progress=_progress(progress, title),
                                              cancel=cancelled, **params)
+        elif kind == "filing":
+            def work(progress, cancelled):
+                return filings.export(ctx, FILING_KIND[key], path, mask=mask, preview=preview, **params)
         else:
             def work(progress, cancelled):
                 return reports.print_forms(ctx, FORM_KIND[key], path, mask=mask,
@@ -436,14 +463,17 @@ class Page(PageBase):
         if not self._ready(key):
             return
         kind = self._spec(key)[1]
-        filters = tr("Excel 工作簿 (*.xlsx)") if kind == "ledger" else tr("PDF 文件 (*.pdf)")
+        filters = {"ledger": tr("Excel 工作簿 (*.xlsx)"), "form": tr("PDF 文件 (*.pdf)"),
+                   "filing": tr("PDF 文件 (*.pdf);;Excel 工作簿 (*.xlsx)")}[kind]
         path = widgets.ask_save_file(self.env, self, tr("保存到"), self.suggested_name(key), filters)
         if not path:
             return
         suffix = ".xlsx" if kind == "ledger" else ".pdf"
+        if kind == "filing" and path.lower().endswith(".xlsx"):
+            suffix = ".xlsx"
         if not path.lower().endswith(suffix):
             path += suffix
-        if kind != "ledger" and self._preview_path is not None and self._preview_signature == self._signature(key):
+        if kind == "form" and self._preview_path is not None and self._preview_signature == self._signature(key):
             # the preview on screen is the file: saved as it is, not built again
             ok, result = widgets.call(self.env, reports.save_preview, self.env.ctx, self.last_result, path)
             if ok:
@@ -454,7 +484,7 @@ class Page(PageBase):
 
     def _saved(self, result) -> None:
         self.last_result = result
-        what = tr("{n} 行").format(n=result.rows) if result.kind in LEDGER_FOR_FILTER and not result.pages else \
+        what = tr("{n} 行").format(n=result.rows) if not result.pages else \
             tr("{n} 页").format(n=result.pages)
         self.status.setText(tr("已保存 {p}（{w}）").format(p=result.path, w=what))
         if self.env.confirm(tr("已保存到 {p}（{w}）。现在打开吗？").format(p=result.path, w=what)):
@@ -479,7 +509,9 @@ class Page(PageBase):
         self.last_result = result
         self._preview_path = Path(result.path)
         self._preview_signature = signature
-        self.status.setText(tr("预览：{n} 份，共 {p} 页。确认无误后可打印或另存为 PDF。").format(n=result.rows, p=result.pages))
+        unit = tr("条") if result.kind in filings.KINDS else tr("份")
+        self.status.setText(tr("预览：{n} {u}，共 {p} 页。确认无误后可打印或另存。").format(n=result.rows, u=unit,
+                                                                                  p=result.pages))
         self.print_btn.setEnabled(True)
         self._show_pdf(self._preview_path)
 

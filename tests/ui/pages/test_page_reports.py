@@ -216,3 +216,38 @@ def test_review_report_summary_only_box(qtbot, env, paid_talent):
     assert not env.errors, env.errors
     assert page.page_count() == 1 and page.last_result.pages == 1
     assert "汇总报告" in page.suggested_name("review_form")
+
+
+def test_filing_previewed_then_saved_as_workbook(qtbot, env, paid_talent, tmp_path, monkeypatch):
+    """备案表: the period chosen, a PDF preview, then the same list saved as Excel."""
+    import openpyxl
+
+    t, g, approved_on = paid_talent
+    intro = t.record["introduction_date"]
+    page = _page(qtbot, env)
+    page.select("filing_hires")
+    assert page.print_btn.isVisible() or not page.isVisible()
+    o = page.options["filing_hires"]
+    o["from"].setDate(widgets.to_qdate(intro))
+    o["to"].setDate(widgets.to_qdate(intro))
+    page.preview_btn.click()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert page.page_count() >= 1 and "预览：1 条" in page.status.text()
+    asked = {}
+
+    def ask_save(env_, parent, title, suggested, filters):
+        asked.update(suggested=suggested, filters=filters)
+        return str(tmp_path / "备案.xlsx")
+
+    monkeypatch.setattr(widgets, "ask_save_file", ask_save)
+    env.confirm_answer = False
+    page.save_btn.click()
+    wait_for_ops(qtbot, env)
+    assert not env.errors, env.errors
+    assert "Excel" in asked["filters"] and asked["suggested"].endswith(".pdf")
+    assert f"{intro:%Y%m%d}至{intro:%Y%m%d}" in asked["suggested"]
+    ws = openpyxl.load_workbook(tmp_path / "备案.xlsx", read_only=True).active
+    text = "".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None)
+    assert "新引进刚性人才备案表" in text and t.name in text
+    assert "1 行" in page.status.text()
