@@ -273,6 +273,9 @@ def run_in_process(args, ctx, db, db_path, rows: int) -> None:
     win.show()
     win.show_page("talents")
     app.processEvents()
+    from talentdesk.ui.app import freeze_startup_objects
+
+    freeze_startup_objects()  # as the application does once its window is up
     page = win.pages["talents"]
 
     import sqlite3
