@@ -23,7 +23,14 @@ of ``--baseline``, by default the commit before issue 20's work), alternately:
   ``talent_query.ordered_ids`` with the cached whole-table order (``within``, as the table
   model passes it) and the first page of rows — median and worst over 5 rounds;
 - the 年度考核 grid's question before saving those results: ``reviews.consequences_many``
-  (baseline: ``reviews.consequences`` per row, as the grid asked before) — one call.
+  (baseline: ``reviews.consequences`` per row, as the grid asked before) — one call;
+- the 首页's figures (``dashboard``): every figure the page shows, computed (the first call
+  after a write) and again with nothing written since (the service's cache), against the code
+  before that work (``--dashboard-baseline``, which computed them on every visit), CPU time;
+- start-up with 首页 as the remembered page (``start``): process start → the main window
+  painted, then → the 首页's figures shown, and the GUI thread's longest wait meanwhile
+  (the figures are gathered in a worker thread); the peer: the same start with 人才库
+  remembered; median of 3, this tree only.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "59c8cde"  # main before issue 20's service work (agreements, reviews, search)
+DASHBOARD_BASELINE = "44699ea"  # main before the 首页's cache and the faster attention()
 YEAR = 2026  # the review year of the batch (the demo's history runs to the build date)
 KEYSTROKES = ("阿", "阿拉", "阿拉善", "中", "中学")
 
@@ -230,12 +238,132 @@ def measure(what: str, db_path: Path, rows_path: Path | None) -> dict:
             return {"median": statistics.median(times), "worst": max(times), "found": found,
                     "cpu": statistics.median(cpu[len(KEYSTROKES):]),
                     "per_key": {k: statistics.median(v[1:]) for k, v in per_key.items()}}
+        if what == "dashboard":
+            from talentdesk.services.overview import dashboard
+
+            today = dt.date(YEAR, 10, 1)
+
+            def figures():
+                if hasattr(dashboard, "overview"):
+                    return dashboard.overview(ctx, today)
+                # the code before: what the page's gather() asked, on every visit
+                from talentdesk.services.benefits import grants
+                from talentdesk.services.office import settings
+
+                y = today.year
+                return (settings.get_settings(ctx), dashboard.attention(ctx, today),
+                        grants.list_grants(ctx, status="proposed"), dashboard.budget(ctx, [y, y + 1]),
+                        dashboard.payments_by_month(ctx, y), dashboard.talents_by(ctx, "education", status="active"),
+                        dashboard.talents_by(ctx, "major", status="active", limit=8),
+                        dashboard.talents_by(ctx, "employer", status="active", limit=8))
+
+            figures()  # warms SQLAlchemy's statement cache and the file cache
+            out = {}
+            for label in ("cold", "warm"):
+                if label == "cold" and hasattr(dashboard, "overview"):
+                    db.writes += 1  # as a write does: the cached figures no longer hold
+                c0, t0 = time.process_time(), time.perf_counter()
+                got = figures()
+                out[label] = {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}
+            att = got.attention if hasattr(got, "attention") else got[1]
+            out["counts"] = [att.due_this_month.count, att.overdue.count, att.agreements_ending.count,
+                             att.reviews_missing.count, att.outstanding_recoveries.count,
+                             att.agreements_expired.count]
+            c0 = time.process_time()
+            dashboard.attention(ctx, today)
+            out["attention_cpu"] = time.process_time() - c0
+            return out
         raise SystemExit(f"unknown measurement {what}")
     finally:
         db.dispose()
 
 
+START_CHILD = r"""
+import json, os, sys, time
+t0, c0 = time.perf_counter(), time.process_time()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+page_key, db_path = sys.argv[1], sys.argv[2]
+from talentdesk.ui.app import make_application
+app = make_application(["bench"])
+from PySide6.QtCore import QTimer
+from talentdesk.models.db import open_database
+from talentdesk.services.context import ServiceContext
+from talentdesk.ui.env import UiEnv, open_qsettings
+from talentdesk.ui.main_window import MainWindow
+qs = open_qsettings()
+qs.setValue("window/page", page_key)
+qs.sync()
+env = UiEnv(ServiceContext(open_database(db_path)), qs, headless=True)
+win = MainWindow(env)
+win.resize(1366, 768)
+win.show()
+app.processEvents()
+win.repaint()
+shown, shown_cpu = time.perf_counter() - t0, time.process_time() - c0
+page = win.pages[page_key]
+ticks = [time.perf_counter()]
+timer = QTimer()
+timer.setInterval(10)
+timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+timer.start()
+done = (lambda: page.attention_data is not None and page.subtitle.text() != "正在统计……") \
+    if page_key == "dashboard" else (lambda: True)
+while not done():
+    app.processEvents()
+    time.sleep(0.002)
+    if time.perf_counter() - t0 > 600:
+        raise SystemExit("the 首页 did not fill in")
+app.processEvents()
+win.repaint()
+filled, filled_cpu = time.perf_counter() - t0, time.process_time() - c0
+ticks.append(time.perf_counter())
+gap = max(b - a for a, b in zip(ticks, ticks[1:]))
+win.close()
+print("RESULT " + json.dumps({"shown": shown, "shown_cpu": shown_cpu, "filled": filled, "filled_cpu": filled_cpu,
+                              "gap": gap}))
+"""
+
+
+def run_start(page_key: str, db_path: Path, home: Path) -> dict:
+    """One cold start of this tree's GUI with ``page_key`` remembered, in a fresh process."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TALENTDESK_HOME=str(home), QT_QPA_PLATFORM="offscreen",
+               PYTHONUNBUFFERED="1")
+    out = subprocess.run([sys.executable, "-c", START_CHILD, page_key, str(db_path)], env=env, capture_output=True,
+                         text=True, encoding="utf-8", cwd=str(ROOT), timeout=900)
+    if out.returncode != 0 or "RESULT " not in out.stdout:
+        raise SystemExit(f"start-up with {page_key} failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads([x for x in out.stdout.splitlines() if x.startswith("RESULT ")][-1][7:])
+
+
+BEFORE_REVISION = ("0015", "0009")  # this tree's schema head → the baselines' (0015 only adds an index)
+
+
+def as_before(db_path: Path) -> Path:
+    """A copy of the database as the baseline code knows it: without this tree's index
+    (migration 0015) and at the revision before it, so the old code opens it and runs as it
+    did (no index it never had)."""
+    copy = db_path.with_name(db_path.name + ".before")
+    _checkpoint(db_path)
+    shutil.copy(db_path, copy)
+    con = sqlite3.connect(str(copy))
+    con.execute("DROP INDEX IF EXISTS ix_installment_status_paid_date")
+    con.execute("UPDATE alembic_version SET version_num = ? WHERE version_num = ?", BEFORE_REVISION[::-1])
+    con.commit()
+    con.close()
+    return copy
+
+
 def run_measure(src: Path, what: str, db_path: Path, rows_path: Path | None, home: Path) -> dict:
+    if src != ROOT:
+        before = as_before(db_path)
+        try:
+            return _run_measure(src, what, before, rows_path, home)
+        finally:
+            before.unlink(missing_ok=True)
+    return _run_measure(src, what, db_path, rows_path, home)
+
+
+def _run_measure(src: Path, what: str, db_path: Path, rows_path: Path | None, home: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(src), TALENTDESK_HOME=str(home), PYTHONUNBUFFERED="1")
     cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", what, "--db", str(db_path)]
     if rows_path:
@@ -270,7 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", type=Path, help="keep (or reuse) the history database here (search: PATH.search)")
     ap.add_argument("--baseline", default=BASELINE, help=f"git revision of the baseline code (default {BASELINE})")
     ap.add_argument("--rounds", type=int, default=1, help="record_many runs per code (each on a fresh copy)")
-    ap.add_argument("--only", help="comma-separated subset of: ending, reviews, preview, search")
+    ap.add_argument("--dashboard-baseline", default=DASHBOARD_BASELINE,
+                    help=f"git revision of the 首页 figures' baseline code (default {DASHBOARD_BASELINE})")
+    ap.add_argument("--only", help="comma-separated subset of: ending, reviews, preview, search, dashboard, start")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     ap.add_argument("--rows-file", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -283,10 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["TALENTDESK_HOME"] = str(home)
     history = args.db or work / "history.sqlite3"
     search_db = Path(str(history) + ".search") if args.db else work / "search.sqlite3"
-    only = set((args.only or "ending,reviews,preview,search").split(","))
+    only = set((args.only or "ending,reviews,preview,search,dashboard,start").split(","))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} CPUs, load average {load:.1f}; baseline {args.baseline}")
-    if only & {"ending", "reviews", "preview"} and not history.exists():
+    if only & {"ending", "reviews", "preview", "dashboard", "start"} and not history.exists():
         build_history(history, args.talents, args.seed_size, args.seed_db)
     if "search" in only and not search_db.exists():
         build_search(search_db, args.search_talents)
@@ -346,11 +476,45 @@ def main(argv: list[str] | None = None) -> int:
                   f"ratio {new['cpu'] / old['cpu']:.2f}x   (median per keystroke)")
             print(f"  employer search worst   TalentDesk {ms(new['worst'])}   baseline {ms(old['worst'])}   "
                   f"ratio {new['worst'] / old['worst']:.2f}x")
+        if "dashboard" in only:
+            dash_src = baseline_tree(args.dashboard_baseline, work / "baseline-dashboard")
+            got = {name: run_measure(src, "dashboard", history, None, home)
+                   for name, src in (("TalentDesk", ROOT), ("baseline", dash_src))}
+            new, old = got["TalentDesk"], got["baseline"]
+            assert new["counts"] == old["counts"], got
+            print(f"the 首页's figures (attention cards, budget, charts), counts {new['counts']}; "
+                  f"baseline {args.dashboard_baseline}")
+            print(f"  dashboard refresh TalentDesk wall {new['cold']['wall']:6.2f} s  CPU {new['cold']['cpu']:6.2f} s"
+                  f"  (after a write)")
+            print(f"  dashboard refresh baseline   wall {old['cold']['wall']:6.2f} s  CPU {old['cold']['cpu']:6.2f} s")
+            print(f"  dashboard refresh ratio      wall {new['cold']['wall'] / old['cold']['wall']:6.2f}x  "
+                  f"CPU {new['cold']['cpu'] / old['cold']['cpu']:6.2f}x")
+            print(f"  dashboard revisit TalentDesk wall {new['warm']['wall']:6.2f} s  CPU {new['warm']['cpu']:6.2f} s"
+                  f"  (nothing written since: cached)")
+            print(f"  dashboard revisit baseline   wall {old['warm']['wall']:6.2f} s  CPU {old['warm']['cpu']:6.2f} s")
+            print(f"  attention() alone TalentDesk CPU {new['attention_cpu']:6.2f} s   baseline CPU "
+                  f"{old['attention_cpu']:6.2f} s\n")
+        if "start" in only:
+            starts = {k: [] for k in ("dashboard", "talents")}
+            run_start("talents", history, home)  # warms the file cache
+            for _ in range(3):
+                for k in starts:  # alternating
+                    starts[k].append(run_start(k, history, home))
+            med = {k: {f: statistics.median(r[f] for r in v) for f in v[0]} for k, v in starts.items()}
+            d, t = med["dashboard"], med["talents"]
+            print("start-up, process start → main window painted (median of 3, alternating with the peer)")
+            print(f"  start with 首页 TalentDesk wall {d['shown']:6.2f} s  CPU {d['shown_cpu']:6.2f} s   goal ≤ 2 s")
+            print(f"  start with 人才库 (peer)   wall {t['shown']:6.2f} s  CPU {t['shown_cpu']:6.2f} s")
+            print(f"  start with 首页 ratio      wall {d['shown'] / t['shown']:6.2f}x  CPU {d['shown_cpu'] / t['shown_cpu']:6.2f}x")
+            print(f"  首页 filled in TalentDesk  wall {d['filled']:6.2f} s  CPU {d['filled_cpu']:6.2f} s   "
+                  f"(figures computed in a worker thread)")
+            print(f"  GUI thread's longest wait while it fills: {d['gap'] * 1000:7.1f} ms\n")
     finally:
         if not args.db:
             shutil.rmtree(work, ignore_errors=True)
         else:
             shutil.rmtree(work / "baseline", ignore_errors=True)
+            shutil.rmtree(work / "baseline-dashboard", ignore_errors=True)
     return 0
 
 

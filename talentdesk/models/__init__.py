@@ -5,10 +5,23 @@ from talentdesk.models.db import Database, DatabaseError, open_database, resolve
 from talentdesk.models.entities import (AnnualReview, Attachment, AuditEvent, AuditEventTalent, BenefitGrant,
                                         CaseDecision, CreditEntry, Departure, Employer, ImportBatch, Installment, InstallmentFunding,
                                         Recovery, ServiceAgreement, Setting, Talent, User)
+from talentdesk.models.care import ServiceCase, Visit
+from talentdesk.models.housing import Flat, HousingConfirmation, Occupancy
+from talentdesk.models.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
+                                             RecoveryRepaymentLevel)
+from talentdesk.models.perf import ix_installment_status_paid_date
+from talentdesk.models.recognition import Recognition
+from talentdesk.models.budget import BudgetAmendment, BudgetLine
 
 __all__ = [
     "Base", "Database", "DatabaseError", "open_database", "resolve_url",
     "AnnualReview", "Attachment", "AuditEvent", "AuditEventTalent", "BenefitGrant", "CaseDecision", "CreditEntry",
     "Departure",    "Employer",    "ImportBatch", "Installment", "InstallmentFunding", "Recovery", "ServiceAgreement", "Setting",
     "Talent", "User",
+    "ServiceCase", "Visit",
+    "Flat", "HousingConfirmation", "Occupancy",
+    "RecoveryCase", "RecoveryCaseLevel", "RecoveryPlanItem", "RecoveryRepayment", "RecoveryRepaymentLevel",
+    "ix_installment_status_paid_date",
+    "Recognition",
+    "BudgetAmendment", "BudgetLine",
 ]

@@ -28,7 +28,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Opening a database already at this revision needs no Alembic
 # import (it costs ~0.4 s of start-up); tests/foundation/test_migrations.py keeps this
 # equal to the head of the migrations folder.
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0014"
 BUSY_TIMEOUT_S = 30
 
 
@@ -112,6 +112,7 @@ class Database:
             self.write_engine = self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+        self.writes = 0  # committed write transactions of this process (a cache key: dashboard)
 
     # -- location -------------------------------------------------------------
     @property
@@ -148,6 +149,7 @@ class Database:
                 return
             with session.begin():
                 yield session
+            self.writes += 1
 
     def rehearsal(self) -> "Database":
         """This database, sharing its engines, with every write rolled back (a dry run)."""

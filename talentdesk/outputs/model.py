@@ -259,6 +259,14 @@ class RecoveryNotice:
     # the articles the refund rests on (阿党人才字〔2023〕2号 第十九条): the letter's “根据…的规定”;
     # ``basis`` is the stored refund explanation, shown under 三、政策依据
     articles: list[str] = field(default_factory=list)
+    # an in-post case (在岗追回, services.benefits.recoveries): ``in_post`` is what happened
+    # (“经核实，你在申领…时弄虚作假”), replacing the departure sentence; ``refund_due_fen`` is
+    # the decided amount; ``decision_doc_no`` its 文号; ``plan`` the repayment plan
+    # [(due date, fen)]; ``levels`` [(level name, fen)] the amount returned to each budget
+    in_post: str = ""
+    decision_doc_no: str = ""
+    plan: list[tuple[dt.date, int]] = field(default_factory=list)
+    levels: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def received_fen(self) -> int:

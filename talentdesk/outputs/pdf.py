@@ -571,6 +571,10 @@ def recovery_blocks(pen: Pen, form: RecoveryNotice, mask: bool) -> list[Block]:
     body = (f"你（身份证号：{ident}）于{_d(form.departed_on)}从{employer}离职"
             + (f"（离职原因：{form.reason}）" if form.reason else "") + f"，未满{service}。根据{basis}的规定，"
             f"应退回已享受的人才补贴。现将有关事项通知如下：")
+    if form.in_post:  # 在岗追回: what happened, and the office's decision
+        body = (f"你（身份证号：{ident}，{employer}）{form.in_post}。根据{basis}的规定，"
+                + (f"经研究决定（{form.decision_doc_no}），" if form.decision_doc_no else "")
+                + "应退回相关人才补贴。现将有关事项通知如下：")
     blocks = [title_block(pen, "追回人才补贴通知书", W),
               text_block(pen, form.doc_no, W, BODY, "center", space_after=10),
               text_block(pen, f"{t.get('姓名', '')}同志：", W, size, space_after=4),
@@ -602,6 +606,15 @@ def recovery_blocks(pen: Pen, form: RecoveryNotice, mask: bool) -> list[Block]:
                        ("尚需退回金额", form.outstanding_fen)):
         blocks.append(grid_row(pen, [(aw[0], label, "label"), (aw[1], f"¥{yuan(fen)}元", "num"),
                                      (aw[2], f"大写：{capitals(fen)}", "value")], min_h=26))
+    if form.levels or len(form.plan) > 1:
+        blocks.append(spacer(4))
+    if form.levels:  # 在岗追回: returned to each budget level in proportion to what it paid
+        blocks.append(text_block(pen, "其中退回各级资金：" + "，".join(f"{name}{_money(fen)}" for name, fen in form.levels),
+                                 W, BODY, indent=True, space_after=2))
+    if len(form.plan) > 1:
+        blocks.append(text_block(pen, "分期退回计划：" + "；".join(
+            f"第{k}期{_d(d)}前退回{_money(fen)}" for k, (d, fen) in enumerate(form.plan, 1)),
+            W, BODY, indent=True, space_after=2))
     blocks.append(spacer(8))
     blocks.append(text_block(pen, "三、政策依据", W, size, bold=True))
     blocks.append(text_block(pen, "；".join(form.basis) or "（未记录）", W, BODY, indent=True, space_after=2))

@@ -182,7 +182,9 @@ def _write(wb, ledger: Ledger, mask: bool, progress, cancel) -> int:
                 last_data_row = row
                 for c in money_cols:
                     v = values[c]
-                    if v is not None:
+                    if type(v) is str:  # “待定”: an amount the office has not decided, never a silent 0
+                        write_string(row, c, v, None)
+                    elif v is not None:
                         write_number(row, c, v / 100, None)
                 for c in date_cols:
                     v = values[c]

@@ -136,11 +136,11 @@ common year (民法典 第二百零二条), see ``talentdesk.rules.dates``.
 
 from talentdesk.rules.credit import CreditBar
 from talentdesk.rules.engine import (BenefitResult, Decision, Evaluation, Installment, Step, evaluate,
-                                     parts_of, profile_from_json)
+                                     occupancy_terms, parts_of, profile_from_json)
 from talentdesk.rules.loader import (BENEFIT_NAMES, FUNDING_LEVELS, Pack, PackError, check_pack_file,
                                      get_pack, load_packs)
 from talentdesk.rules import payability  # noqa: E402  (after the engine it builds on)
 
 __all__ = ["BENEFIT_NAMES", "FUNDING_LEVELS", "BenefitResult", "CreditBar", "Decision", "Evaluation", "Installment", "Pack",
-           "PackError", "Step", "check_pack_file", "evaluate", "get_pack", "load_packs", "parts_of",
+           "PackError", "Step", "check_pack_file", "evaluate", "get_pack", "load_packs", "occupancy_terms", "parts_of",
            "payability", "profile_from_json"]

@@ -27,6 +27,9 @@ class Outcome:
     message: str
     missing: str | None = None  # which field or fact is missing when undetermined
     decision: str | None = None  # a decision number that overrode the check
+    # undetermined because a recognition (人才分类认定) is not confirmed or not in force: an
+    # amount tier waiting for it blocks the later tiers (which standard applies is unknown)
+    recognition: bool = False
 
 
 def _show(value: Any) -> str:
@@ -150,7 +153,7 @@ def check_any_of(ctx, p: dict) -> Outcome:
         return Outcome(True, o.value, o.message)
     if any(o.passed is None for o in subs):
         o = next(o for o in subs if o.passed is None)
-        return Outcome(None, o.value, "；".join(s.message for s in subs), missing=o.missing)
+        return Outcome(None, o.value, "；".join(s.message for s in subs), missing=o.missing, recognition=o.recognition)
     return Outcome(False, "；".join(o.value for o in subs), "均不符合：" + "；".join(o.message for o in subs))
 
 
@@ -162,7 +165,7 @@ def check_all_of(ctx, p: dict) -> Outcome:
         o = next(o for o in subs if o.passed is False)
         return Outcome(False, o.value, o.message)
     o = next(o for o in subs if o.passed is None)
-    return Outcome(None, o.value, o.message, missing=o.missing)
+    return Outcome(None, o.value, o.message, missing=o.missing, recognition=o.recognition)
 
 
 def check_fact(ctx, p: dict) -> Outcome:
@@ -171,7 +174,14 @@ def check_fact(ctx, p: dict) -> Outcome:
     in: [...]}`` for one of several values, ``{fact, label, value}`` for an exact value
     (default true). A missing fact is undetermined (never met, never failed)."""
     name, label = p["fact"], p.get("label", p["fact"])
-    value = ctx.fact(name)
+    value, source = recognised_value(ctx, name)  # a recognition in force decides the fact
+    if value is None:
+        gap = recognition_gap(ctx, name, label)  # one recorded but not in force: 待定
+        if gap is not None:
+            return gap
+        value = ctx.fact(name)
+    else:
+        label = f"{label}（{source}）"
     if value is None:
         return Outcome(None, "（空）", f"缺少事实“{label}”（facts.{name}），无法判断", missing=f"{label}（facts.{name}）")
     if "in" in p:
@@ -247,14 +257,82 @@ def check_not(ctx, p: dict) -> Outcome:
                    ("，符合" if not o.passed else "，不符合"))
 
 
+def _cite_art(ctx, key: str, which: str, default: str) -> str:
+    """The article a pack names for confirming or revoking the recognition feeding ``key``
+    (the pack's ``recognition.<key>.confirm`` / ``.revoke``)."""
+    rec = ((getattr(ctx.pack, "data", None) or {}).get("recognition") or {}).get(key) or {}
+    return (rec.get(which) or rec.get("confirm") or {}).get("art") or default
+
+
+def recognition_gap(ctx, key: str, label: str) -> Outcome | None:
+    """The recognition that feeds ``key`` (fact ``<key>_recognition``: {status, value, tier,
+    doc_no, recognised_on, confirmed_on, valid_until, revoked_on, reason}) when it is not in
+    force: 待定 naming it and the pack's article (an unconfirmed, expired or revoked
+    recognition gives no class). None: no recognition recorded, or one in force."""
+    rec = ctx.fact(f"{key}_recognition")
+    if rec is None:
+        return None
+    if not isinstance(rec, dict):
+        rec = {"status": str(rec)}
+    status = rec.get("status")
+    if status == "valid":
+        return None
+    cfg = ((getattr(ctx.pack, "data", None) or {}).get("recognition") or {}).get(key) or {}
+    label = cfg.get("label") or label
+    what = f"{label}认定" + (f"（{rec['tier']}" if rec.get("tier") else "（") + \
+        (f"，文号{rec['doc_no']}）" if rec.get("doc_no") else "）")
+    what = what.replace("（）", "")
+    confirm = _cite_art(ctx, key, "confirm", "认定确认条款")
+    if status == "pending":
+        msg = f"{what}尚未经审核确认，确认后才生效（{confirm}）"
+    elif status == "expired":
+        until = rec.get("valid_until")
+        msg = f"{what}已于{_show(until)}到期，须重新认定并经审核确认（{confirm}）"
+    elif status == "revoked":
+        msg = (f"{what}已于{_show(rec.get('revoked_on'))}撤销" + (f"：{rec['reason']}" if rec.get("reason") else "")
+               + f"（{_cite_art(ctx, key, 'revoke', confirm)}）")
+    else:
+        msg = f"{what}状态“{status}”不明，未经审核确认（{confirm}）"
+    return Outcome(None, _show(rec.get("tier") or rec.get("value")), msg, missing=f"经审核确认的{label}认定",
+                   recognition=True)
+
+
+def recognised_value(ctx, key: str) -> tuple[Any, str]:
+    """The value of an in-force recognition feeding ``key`` and the words saying so."""
+    rec = ctx.fact(f"{key}_recognition")
+    if isinstance(rec, dict) and rec.get("status") == "valid":
+        src = "经认定确认" + (f"，文号{rec['doc_no']}" if rec.get("doc_no") else "") + \
+            (f"，有效期至{_show(rec['valid_until'])}" if rec.get("valid_until") else "")
+        return rec.get("value"), src
+    return None, ""
+
+
 def _talent_class(ctx, p: dict) -> Outcome:
-    """A blank 人才类别 means not (yet) recognised: recognition takes effect only once
-    confirmed by the office, so blank is read as “无”."""
-    if ctx.get("talent_class") is None:
-        allowed = list(p["in"])
-        ok = "无" in allowed
-        return Outcome(ok, "（空）", "未填写人才类别，视为未经评价认定" + ("，符合" if ok else f"，不属于{_show(allowed)}类"))
-    return _in_list("talent_class", "人才类别")(ctx, p)
+    """人才类别 counts only as recognised and confirmed (阿党人才字〔2023〕2号 第二十条:
+    认定结果报盟委人才办审核确认后生效). Read in this order: a recognition in force
+    (fact ``talent_class_recognition``, status valid) or the fact ``talent_class`` (the
+    confirmed class the service gives) decide; a recorded recognition not in force
+    (pending, expired, revoked: 第三十六条) is 待定; the roster's free 人才类别 with no
+    confirmed recognition is 待定 too (“人才类别未经认定确认”). Only when neither a
+    recognition nor a class (blank or “无”) is recorded is the talent not recognised (“无”)."""
+    allowed = list(p["in"])
+    value, source = recognised_value(ctx, "talent_class")
+    if value is None:
+        gap = recognition_gap(ctx, "talent_class", "人才类别")
+        if gap is not None:
+            return gap
+        value, source = ctx.fact("talent_class"), "经认定确认"
+    if value is not None:
+        ok = value in allowed
+        return Outcome(ok, _show(value), f"人才类别为“{value}”（{source}），" + ("符合" if ok else "不符合") +
+                       f"（要求：{_show(allowed)}）")
+    claimed = ctx.get("talent_class")
+    if claimed is not None and claimed != "无":
+        art = _cite_art(ctx, "talent_class", "confirm", "第二十条")
+        return Outcome(None, _show(claimed), f"人才类别未经认定确认（{art}）：花名册填写为“{claimed}”，"
+                       "但没有经审核确认的人才分类认定记录", missing="经审核确认的人才类别认定", recognition=True)
+    ok = "无" in allowed
+    return Outcome(ok, "（空）", "没有人才分类认定记录，视为未经评价认定" + ("，符合" if ok else f"，不属于{_show(allowed)}类"))
 
 
 CHECKS: dict[str, Callable] = {

@@ -94,3 +94,15 @@ class WorkdayCalendar:
             if self.is_workday(day):
                 count += 1
         return day
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when ``end`` ≤
+        ``start``): the inverse of ``add_workdays`` (``add_workdays(s, n)`` is the first
+        day ``d`` with ``workdays_between(s, d) == n``)."""
+        count = 0
+        day = start
+        while day < end:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                count += 1
+        return count

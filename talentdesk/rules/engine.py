@@ -338,8 +338,13 @@ def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as
              departed_on: dt.date | None = None, reviews: Mapping[int, str] | None = None,
              decisions: Iterable[Decision] = (), paid: Any = None, extra_holidays: Iterable[dt.date] = (),
              extra_workdays: Iterable[dt.date] = (), facts: Mapping[str, Any] | None = None,
-             credit: Iterable[credit_list.CreditBar] = (), decided_on: dt.date | None = None) -> Evaluation:
-    """Evaluate every benefit of ``pack`` for one talent. See ``talentdesk.rules``."""
+             credit: Iterable[credit_list.CreditBar] = (), decided_on: dt.date | None = None,
+             benefits: Iterable[str] | None = None) -> Evaluation:
+    """Evaluate every benefit of ``pack`` for one talent. See ``talentdesk.rules``.
+
+    ``benefits``: only these codes are wanted (e.g. one grant's benefit when a review is
+    recorded): they are evaluated with every benefit an exclusion links them to, so each
+    wanted result is the one a full evaluation gives; the others are left out."""
     as_of = as_of or dt.date.today()
     reviews = {int(k): v for k, v in (reviews or {}).items()}
     decisions = list(decisions)
@@ -357,7 +362,9 @@ def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as
     if not pack.covers(approved_on):
         warnings.append(f"批准日期{approved_on}不在政策有效期（{pack.effective_from}至{pack.effective_to or '今'}）内")
 
-    results = [_benefit(pack, b, ctx, cal, reviews, departed_on) for b in pack.benefits]
+    needed = None if benefits is None else _linked(pack, benefits)
+    results = [_benefit(pack, b, ctx, cal, reviews, departed_on) for b in pack.benefits
+               if needed is None or b["code"] in needed]
     # 失信名单 (条例 第六十六条): judged at the decision date (approved_on, and the day the
     # office decides when given) only, so a grant approved before an entry's start keeps its
     # installments (the bar is about new support)
@@ -478,6 +485,10 @@ def _amount(pack: Pack, b: Mapping, ctx: _Ctx, res: BenefitResult, basis_date: d
             break
         if not any(o.passed is False for o in outs):
             tier_undetermined.extend(o for o in outs if o.passed is None)
+            if any(o.recognition for o in outs):
+                # an earlier tier waits for a recognition to be confirmed (阿拉善 第二十条):
+                # which standard applies is not known, so no later tier is taken meanwhile
+                break
     if chosen is None:
         labels = "、".join(t["label"] for t in tiers)
         if tier_undetermined:
@@ -633,7 +644,12 @@ def _schedule(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, res
         res.explanation.append(Step("schedule", True, start.isoformat(), msg, sbasis, squote))
         res.reasons.insert(0, msg + "（实物待遇，不发放资金）")
         taken_field = sched.get("taken_field")
-        res.taken = bool(ctx.get(taken_field)) if taken_field else True
+        if ctx.facts.get("apartment_register"):
+            # the housing register is kept: it says who lives in a flat; the roster column
+            # (taken_field) is only a hint the clerk confirms
+            _from_register(pack, sched, ctx, res, start, until, taken_field)
+        else:
+            res.taken = bool(ctx.get(taken_field)) if taken_field else True
         if departed_on and (until is None or departed_on <= until):
             res.in_kind["ended_on"] = departed_on.isoformat()
             res.reasons.append(f"{departed_on}离开，实物待遇随之终止")
@@ -894,6 +910,122 @@ def parts_of(d: Decision) -> int | None:
     return int(m.group(1)) if m.group(1).isdigit() else _CN_DIGITS[m.group(1)]
 
 
+def _opt_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _register_periods(ctx: _Ctx) -> list[tuple[dt.date, dt.date | None]]:
+    """The talent's occupancies in the housing register (``facts.apartment_occupancies``:
+    ``[{"from": date, "to": date | None}]``), oldest first."""
+    out = []
+    for o in ctx.facts.get("apartment_occupancies") or []:
+        start = _opt_date(o.get("from"))
+        if start is not None:
+            out.append((start, _opt_date(o.get("to"))))
+    return sorted(out, key=lambda p: p[0])
+
+
+def _limit_until(moved_in: dt.date, years: int) -> dt.date:
+    """The last day of a free stay of ``years`` from ``moved_in`` (“期限不超过三年”)."""
+    return dates.add_years(moved_in, int(years)) - dt.timedelta(days=1)
+
+
+def _from_register(pack: Pack, sched: Mapping, ctx: _Ctx, res: BenefitResult, start: dt.date,
+                   until: dt.date | None, hint_field: str | None) -> None:
+    """Whether the talent lives in a talent apartment during the benefit's period
+    [start, until] (open: until None), read from the housing register. An occupancy that
+    ended before the period (or starts after it) does not count. No occupancy at all while
+    the roster says 是 and the clerk has not confirmed otherwise → 待定 (never a silent
+    answer either way)."""
+    sbasis = _basis(pack, sched.get("cite"))
+    art = (sched.get("cite") or {}).get("art", "")
+    periods = _register_periods(ctx)
+    hits = [(a, b) for a, b in periods if (until is None or a <= until) and (b is None or b >= start)]
+    limit_years = sched.get("occupancy_limit_years")
+    if hits:
+        a, b = hits[0]
+        res.taken = True
+        info: dict[str, Any] = {"from": a.isoformat(), "to": b.isoformat() if b else None}
+        msg = f"住房登记：{a}入住" + (f"，{b}退房" if b else "，现仍居住")
+        if limit_years:
+            last = _limit_until(a, limit_years)
+            over = (b or ctx.as_of) > last
+            info.update(limit_years=int(limit_years), limit_until=last.isoformat(), over_limit=over)
+            msg += f"；免费入住期限{limit_years}年，至{last}止"
+            if over:
+                msg += f"，已超过期限（{(b or ctx.as_of)}）"
+        res.in_kind["occupancy"] = info
+        res.reasons.append(f"{msg}（{sbasis}）")
+        res.explanation.append(Step("housing_register", True, a.isoformat(), msg, sbasis, _quote(sched.get("cite"))))
+        return
+    res.taken = False
+    if periods:
+        shown = "、".join(f"{a}至{b or '今'}" for a, b in periods)
+        msg = f"住房登记：入住期间{shown}不在本待遇期间（{start}至{until or '今'}）内，按未入住计"
+        res.reasons.append(f"{msg}（{sbasis}）")
+        res.explanation.append(Step("housing_register", False, shown, msg, sbasis, _quote(sched.get("cite"))))
+        return
+    hinted = bool(ctx.get(hint_field)) if hint_field else False
+    if hinted and not ctx.facts.get("apartment_not_housed_confirmed"):
+        msg = f"花名册填报入住人才公寓，住房登记中无记录，请核实（{art}）"
+        res.status = "undetermined"
+        res.reasons.append(f"待定：{msg}")
+        res.missing.append("住房登记核实")
+        res.pending.append(f"待补充：{msg}")
+        res.explanation.append(Step("housing_register", None, "是", msg, sbasis, _quote(sched.get("cite")),
+                                    missing="住房登记核实"))
+        return
+    msg = ("花名册填报入住人才公寓，经核实未入住（住房登记）" if hinted else "住房登记中无入住记录，按未入住计")
+    res.reasons.append(f"{msg}（{sbasis}）")
+    res.explanation.append(Step("housing_register", False, "", msg, sbasis, _quote(sched.get("cite"))))
+
+
+def occupancy_terms(pack: Pack, profile: Mapping[str, Any], *, moved_in: dt.date,
+                    facts: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The terms of one stay in a talent apartment under ``pack`` for the talent of
+    ``profile`` who moves in on ``moved_in``: the free-occupancy limit (阿拉善 第四十一条
+    “期限不超过三年”: ``limit_years``, ``limit_until`` = the last free day) and the day the
+    flat may be given outright (阿拉山口 第十四条 “连续工作5年以上的，住房可直接赠予”:
+    ``gift_years``, ``gift_on`` counted from the schedule's start, 引进日期), with
+    ``basis`` (the articles) and ``notes`` (what is missing, Chinese). A pack without a
+    housing benefit gives only a note."""
+    out: dict[str, Any] = {"limit_years": None, "limit_until": None, "gift_years": None, "gift_on": None,
+                           "area_m2": None, "basis": [], "notes": []}
+    b = next((x for x in pack.benefits if x["schedule"].get("kind") == "in_kind"
+              and x["code"] == "talent_apartment"), None)
+    if b is None:
+        out["notes"].append(f"{pack.title}未规定人才公寓（住房）待遇")
+        return out
+    sched = b["schedule"]
+    ctx = _Ctx(pack, _record(profile), facts or {}, [], moved_in, moved_in)
+    ctx.code = b["code"]
+    if sched.get("occupancy_limit_years"):
+        years = int(sched["occupancy_limit_years"])
+        out["limit_years"], out["limit_until"] = years, _limit_until(moved_in, years)
+        out["basis"].append(_basis(pack, sched.get("cite")))
+    extra, state = _tier_extra(b, ctx)
+    if state is True:
+        out["area_m2"] = extra.get("area_m2")
+        if extra.get("gift_after_years"):
+            out["gift_years"] = int(extra["gift_after_years"])
+            if extra.get("basis") and extra["basis"] not in out["basis"]:
+                out["basis"].append(extra["basis"])
+            start_field = sched.get("start", b.get("date_basis", "approved_on"))
+            start = ctx.get(start_field)
+            if start is None:
+                label = roster.BY_KEY[start_field].label if start_field in roster.BY_KEY else start_field
+                out["notes"].append(f"缺少“{label}”，无法计算住房赠予日期")
+            else:
+                out["gift_on"] = dates.add_years(start, out["gift_years"])
+    elif extra.get("message"):
+        out["notes"].append(extra["message"])
+    if not out["basis"]:
+        out["basis"].append(_basis(pack, b.get("cite")))
+    return out
+
+
 def _tier_extra(b: Mapping, ctx: _Ctx) -> tuple[dict, bool | None]:
     """For in-kind benefits: the first matching ``variants`` entry (label, area, gift
     years) → (entry, True); none matches → ({message}, False), or None if undetermined."""
@@ -914,6 +1046,23 @@ def _tier_extra(b: Mapping, ctx: _Ctx) -> tuple[dict, bool | None]:
     first = variants[0]
     return {"message": "不属于任何住房标准（" + "、".join(v.get("label", "") for v in variants) + "）",
             "basis": _basis(ctx.pack, first.get("cite")), "quote": _quote(first.get("cite"))}, False
+
+
+def _linked(pack: Pack, wanted: Iterable[str]) -> set[str]:
+    """``wanted`` with every benefit an exclusion ties to them, transitively (what their
+    results can depend on: each benefit is evaluated on its own, then the exclusions)."""
+    groups = []
+    for ex in pack.data.get("exclusions", []) or []:
+        groups.append(set(ex["one_of"]) if "one_of" in ex else {ex["benefit"], ex["not_with"]})
+    out = set(wanted)
+    grown = True
+    while grown:
+        grown = False
+        for g in groups:
+            if out & g and not g <= out:
+                out |= g
+                grown = True
+    return out
 
 
 def _apply_exclusions(pack: Pack, by_code: dict[str, BenefitResult]) -> None:
@@ -939,6 +1088,9 @@ def _apply_exclusions(pack: Pack, by_code: dict[str, BenefitResult]) -> None:
         elif other.status == "undetermined":
             target.status = "undetermined"
             target.reasons.append(f"待定：是否享受{other.name}尚未确定，而享受{other.name}的不享受{target.name}（{basis}）")
+            for p in other.pending:  # what the other waits for decides this one too
+                if p not in target.pending:
+                    target.pending.append(p)
             target.explanation.append(Step("exclusion", None, other.name, f"与{other.name}互斥，后者待定", basis, quote))
 
 

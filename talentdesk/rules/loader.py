@@ -299,6 +299,8 @@ class _Checker:
                     self.need(sched, k, int, f"{where}的发放方式")
         elif kind == "working_days":
             self.need(sched, "days", int, f"{where}的发放方式")
+        elif kind == "in_kind" and "occupancy_limit_years" in sched:
+            self.need(sched, "occupancy_limit_years", int, f"{where}的发放方式")
         if "start" in sched and sched["start"] not in DATE_BASES:
             self.err(sched.line_of("start"), f"{where}的起算日“start”应为：{'、'.join(DATE_BASES)}")
         for i, v in enumerate(b.get("variants", []) or []):
@@ -395,6 +397,24 @@ def check_pack_data(data: Any) -> list[str]:
             for i, code in enumerate(refund.get("benefits", []) or []):
                 if codes and code not in codes:
                     c.err(refund["benefits"].line_of(i), f"退回规则中的待遇“{code}”不存在")
+    in_post = data.get("in_post_recovery")  # 在岗追回 (talentdesk.rules.recovery)
+    if in_post is not None and c.mapping(in_post, data.line_of("in_post_recovery"), "在岗追回“in_post_recovery”"):
+        for basis, rule in in_post.items():
+            w = f"在岗追回“{basis}”"
+            if basis not in ("review", "breach"):
+                c.err(in_post.line_of(basis), f"{w}未知，可用：review（考核不合格）、breach（违约）")
+            elif c.mapping(rule, in_post.line_of(basis), w):
+                mode = c.need(rule, "mode", str, w)
+                if mode and mode not in ("all_paid", "office_decides"):
+                    c.err(rule.line_of("mode"), f"{w}的方式“{mode}”未知，可用：all_paid、office_decides")
+                c.cite(rule, "cite", w)
+    recognition = data.get("recognition")  # 人才分类认定: which fact a recognition feeds, its articles
+    if recognition is not None and c.mapping(recognition, data.line_of("recognition"), "人才认定“recognition”"):
+        for key, entry in recognition.items():
+            w = f"人才认定“{key}”"
+            if c.mapping(entry, recognition.line_of(key), w):
+                c.cite(entry, "confirm", w)
+                c.cite(entry, "revoke", w, required=False)
     for i, ex in enumerate(data.get("exclusions", []) or []):
         w = f"第{i + 1}条排除规则"
         if not c.mapping(ex, data["exclusions"].line_of(i), w):

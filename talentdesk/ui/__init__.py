@@ -9,12 +9,14 @@ left and one page at a time. Page keys, titles and modules::
     dashboard   首页       talentdesk.ui.overview.dashboard
     talents     人才库     talentdesk.ui.talents          (built in, by the shell)
     employers   用人单位   talentdesk.ui.register.employers
+    recognitions 人才认定  talentdesk.ui.register.recognitions
     agreements  服务协议   talentdesk.ui.benefits.agreements
     payments    待遇发放   talentdesk.ui.benefits.payments
     reviews     年度考核   talentdesk.ui.benefits.reviews
     departures  离职追回   talentdesk.ui.benefits.departures
     reports     报表打印   talentdesk.ui.overview.reports
     settings    系统设置   talentdesk.ui.office.settings
+    care        人才服务   talentdesk.ui.care.page
 
 A page module exposes ``class Page(QWidget)``:
 

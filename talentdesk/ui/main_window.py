@@ -33,10 +33,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboard", "首页", "talentdesk.ui.overview.dashboard"),
     PageSpec("talents", "人才库", "talentdesk.ui.talents"),
     PageSpec("employers", "用人单位", "talentdesk.ui.register.employers"),
+    PageSpec("recognitions", "人才认定", "talentdesk.ui.register.recognitions"),
     PageSpec("agreements", "服务协议", "talentdesk.ui.benefits.agreements"),
     PageSpec("payments", "待遇发放", "talentdesk.ui.benefits.payments"),
     PageSpec("reviews", "年度考核", "talentdesk.ui.benefits.reviews"),
     PageSpec("departures", "离职追回", "talentdesk.ui.benefits.departures"),
+    PageSpec("care", "人才服务", "talentdesk.ui.care.page"),
+    PageSpec("housing", "人才公寓", "talentdesk.ui.care.housing"),
+    PageSpec("statistics", "人才统计", "talentdesk.ui.overview.statistics"),
     PageSpec("reports", "报表打印", "talentdesk.ui.overview.reports"),
     PageSpec("settings", "系统设置", "talentdesk.ui.office.settings"),
 )
@@ -246,7 +250,7 @@ class MainWindow(QMainWindow):
         m_go = bar.addMenu(tr("转到(&G)"))
         for i, spec in enumerate(PAGES, start=1):
             self._action(m_go, tr(spec.title), lambda checked=False, k=spec.key: self.show_page(k),
-                         QKeySequence(f"Ctrl+{i}"))
+                         QKeySequence(f"Ctrl+{i}") if i <= 9 else None)  # Ctrl+1 … Ctrl+9
         self.m_system = bar.addMenu(tr("系统(&S)"))
         try:  # the security engineer's menu entries (user admin, audit viewer), if present
             security = importlib.import_module("talentdesk.ui.security")

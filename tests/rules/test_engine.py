@@ -69,7 +69,7 @@ def test_to_json_shape_and_every_benefit_present():
 def test_odd_amount_fractions_sum_exactly():
     pack = get_pack("alxa-2023")
     prof = dict(PROFILE, 人才类别="B")
-    ev = evaluate(pack, prof, approved_on=D(2023, 6, 1), as_of=D(2023, 7, 1), facts=FACTS,
+    ev = evaluate(pack, prof, approved_on=D(2023, 6, 1), as_of=D(2023, 7, 1), facts=FACTS | {"talent_class": "B"},
                   decisions=[Decision("议1号", "amount", "settlement_allowance", 10_000_001)])
     amounts = [i.amount_fen for i in ev.benefit("settlement_allowance").installments]
     assert amounts == [4_000_000, 3_000_000, 3_000_001] and sum(amounts) == 10_000_001

@@ -213,3 +213,12 @@ def test_read_pack_is_cached_until_the_file_changes(tmp_path):
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
     again = loader.read_pack(path)
     assert again is not first and again.id == "alxa-2023-copy"
+
+
+def test_recognition_section_needs_its_confirming_article(tmp_path):
+    good = MINIMAL + "recognition:\n  talent_class:\n    scheme: 阿拉善盟人才分类\n    confirm: {art: 第三条, quote: 认定后生效}\n"
+    assert check_pack_file(write(tmp_path, good)) == []
+    bad = MINIMAL + "recognition:\n  talent_class:\n    scheme: 阿拉善盟人才分类\n    revoke: {art: 第四条}\n"
+    errors = check_pack_file(write(tmp_path, bad))
+    assert any("人才认定“talent_class”缺少出处“confirm”" in e for e in errors), errors
+    assert any("quote" in e for e in errors), errors

@@ -185,3 +185,15 @@ def test_a_credit_entry_blocks_a_proposal(demo_db):
     barred = [b for b in ev.benefits if any("失信名单" in r for r in b.reasons)]
     assert barred and all(b.status == "ineligible" for b in barred)
     assert any("失信名单拒绝了一项待遇申请" in n and doc_no in n for n in summary.notes), summary.notes
+def test_recognitions_mostly_confirmed_some_pending_one_expired_one_revoked(demo_db):
+    from collections import Counter
+
+    from talentdesk.services.register import recognitions
+
+    db, *_ = demo_db
+    rows = recognitions.list_recognitions(ServiceContext(db))
+    by = Counter(v.status for v in rows)
+    assert by["valid"] > by["pending"] >= 1 and by["expired"] >= 1 and by["revoked"] >= 1
+    with db.read() as s:  # every roster class rests on a confirmed recognition (第二十条)
+        classed = set(s.execute(select(Talent.id).where(Talent.talent_class == "D")).scalars())
+    assert classed and classed <= {v.talent_id for v in rows if v.scheme == "阿拉善盟人才分类" and v.status == "valid"}

@@ -109,6 +109,8 @@ def _one(action):
         else:
             app.out({"approve": "已批准：", "reject": "已退回：", "cancel": "已取消："}[action])
             show_grant(app, g)
+            for w in getattr(g, "budget_warnings", ()):
+                app.out(f"注意：{w}（阿拉善盟办法第四十八条，已批准，已记录）")
         return 0
     return handler
 

@@ -68,3 +68,31 @@ def register(sub) -> None:
     led.add_argument("--force", action="store_true", help="文件已存在时替换它（数据库文件永远不会被覆盖）")
     led.add_argument("out", metavar="OUT.xlsx")
     led.set_defaults(func=cmd_ledger)
+    register_platform(s)
+
+
+def cmd_platform(args, app) -> int:
+    from talentdesk.fileio import check_output
+    from talentdesk.services.exchange import platform
+
+    check_output(args.out, force=args.force)
+    result = platform.export_platform(app.context(), args.out, fmt=args.format, encoding=args.encoding,
+                                      status=args.status)
+    if app.json:
+        app.print_json(result.as_dict() | {"format": args.format, "encoding": args.encoding})
+    else:
+        app.out(f"已导出{platform.PLATFORM}实名录入数据：{result.path}，共 {result.rows} 人"
+                "（含完整身份证号、手机号，已记入审计）")
+    return 0
+
+
+def register_platform(s) -> None:
+    """``export platform --format csv|xlsx --encoding utf-8|gbk --out F`` (阿拉善 第四十六条)."""
+    pl = s.add_parser("platform", help="导出人才云平台（智汇驼乡）实名录入数据：人才信息及所享服务")
+    pl.add_argument("--format", choices=["csv", "xlsx"], default="xlsx", help="文件格式（默认 xlsx）")
+    pl.add_argument("--encoding", choices=["utf-8", "gbk"], default="utf-8",
+                    help="utf-8（CSV 带 BOM）或 gbk；GBK 无法表示的生僻字会列出并拒绝导出")
+    pl.add_argument("--status", choices=["active", "departed"], help="只导出在岗或已离职的人才")
+    pl.add_argument("--out", required=True, metavar="F", help="输出文件")
+    pl.add_argument("--force", action="store_true", help="文件已存在时替换它")
+    pl.set_defaults(func=cmd_platform)

@@ -48,6 +48,7 @@ from talentdesk.models.base import utcnow
 from talentdesk.models.entities import (BenefitGrant, CaseDecision, Installment, InstallmentFunding,
                                         ServiceAgreement, Talent)
 from talentdesk.services.benefits.packs import load_pack
+from talentdesk.services.finance import budget
 from talentdesk.services.office import audit, permissions
 from talentdesk.services.context import ServiceContext
 
@@ -114,6 +115,8 @@ class GrantView:
     explanation: dict | None  # the engine's benefit result (to_json) at proposal time
     installments: list[InstallmentView] = field(default_factory=list)
     reason: str | None = None  # why rejected/cancelled (from the audit trail's last change)
+    # set by approve: the appropriations this approval overspends (finance.budget.overcommitment)
+    budget_warnings: list[str] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -135,7 +138,8 @@ class GrantView:
                 "approved_by": self.approved_by,
                 "approved_at": self.approved_at.isoformat(timespec="seconds") if self.approved_at else None,
                 "decision_number": self.decision_number, "reason": self.reason,
-                "installments": [i.as_dict() for i in self.installments]}
+                "installments": [i.as_dict() for i in self.installments],
+                "budget_warnings": list(self.budget_warnings)}
 
 
 def review_years(grant: BenefitGrant) -> dict[int, int]:
@@ -238,11 +242,13 @@ def engine_inputs_many(session: Session, talent_list: Iterable[Talent], *, offic
     from talentdesk.domain import employer_attrs
     from talentdesk.models.entities import AnnualReview, CreditEntry, Departure, Employer, GrantYearFact
     from talentdesk.services.office import settings
-    from talentdesk.services.register import talents
+    from talentdesk.services.register import recognitions, talents
 
     office = office or settings.read_settings(session)
     people = {t.id: t for t in talent_list}
     ids = list(people)
+    # 人才分类认定 (第二十条): the class the engine reads comes from a confirmed recognition
+    standing = recognitions.standing(session, ids)
     reviews: dict[int, dict[int, str]] = {i: {} for i in ids}
     decisions: dict[int, list[CaseDecision]] = {i: [] for i in ids}
     agreed: dict[int, Any] = {}
@@ -287,15 +293,21 @@ def engine_inputs_many(session: Session, talent_list: Iterable[Talent], *, offic
                 per_year[tid].setdefault(int(year), {})[key] = json.loads(value)
             except ValueError:
                 continue
+    # the housing register (人才公寓): who lives in a flat, for which period (the roster's
+    # 入住人才公寓 is only a hint the engine weighs against it)
+    from talentdesk.services.care import housing
+    housed = housing.occupancy_on(session, ids)
     out: dict[int, EngineInputs] = {}
     for tid, talent in people.items():
         # the employer's recorded attributes (参公, 所属行业, 规上 …; none recorded → none given)
         facts: dict[str, Any] = dict(employer_facts.get(talent.employer_id, {}))
+        facts.update(housed[tid])
         if agreed.get(tid):
             facts["service_agreement_years"] = int(agreed[tid])
         elif talent.agreement_signed_date and talent.contract_years:
             # the roster says an agreement was signed (协议签订日期) with this term (合同期限)
             facts["service_agreement_years"] = int(talent.contract_years)
+        facts.update(recognitions.engine_facts(standing.get(tid, {})))
         merged = with_per_year(facts, per_year[tid])
         out[tid] = EngineInputs(tid, talent.policy_id or office.default_policy_id,
                                 roster.to_row(talents.record_of(talent)), reviews[tid],
@@ -328,20 +340,21 @@ def grant_case(inputs: EngineInputs, g: BenefitGrant) -> rules.payability.Case:
 
 def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | None = None,
                departed_on: dt.date | None = None, reviews: dict[int, str] | None = None, paid: Any = None,
-               facts: dict | None = None, new_support: bool = False) -> rules.Evaluation:
+               facts: dict | None = None, new_support: bool = False,
+               benefits: Iterable[str] | None = None) -> rules.Evaluation:
     """The engine on a stored talent's inputs. ``new_support``: the evaluation decides
     new support on ``approved_on`` (a proposal, its approval, the 待遇审批 dialog), so the
     失信名单 applies (条例 第六十六条) on ``approved_on`` and on today, the day the decision
     is taken. Evaluations of grants already approved (reviews, departures and their
     refunds, facts of service years) leave it out: the article bars new support, not the
-    consequences of support given."""
+    consequences of support given. ``benefits``: only these are wanted (``rules.evaluate``)."""
     pack = load_pack(inputs.policy_id)
     base = inputs.base_facts(facts)  # one grant's case: only its own service years
     return rules.evaluate(pack, inputs.profile, approved_on=approved_on, as_of=as_of, departed_on=departed_on,
                           reviews=inputs.reviews if reviews is None else reviews, decisions=inputs.decisions,
                           paid=paid, extra_holidays=inputs.extra_holidays, extra_workdays=inputs.extra_workdays,
                           facts=base | (facts or {}), credit=inputs.credit if new_support else (),
-                          decided_on=dt.date.today() if new_support else None)
+                          decided_on=dt.date.today() if new_support else None, benefits=benefits)
 
 
 def _facts_json(facts: dict | None) -> dict:
@@ -638,9 +651,15 @@ def approve(ctx: ServiceContext, grant_id: int, *, expected_version: int | None 
         g.approved_by = ctx.actor
         g.approved_at = utcnow()
         session.flush()
+        # not refused, but recorded: approving beyond a year's appropriation (第四十八条)
+        warnings = budget.overcommitment(session, g.id)
         b, a = audit.diff(before, _snapshot(g))
+        if warnings:
+            a["budget_warnings"] = warnings
         audit.record(session, ctx.actor, "approve", "benefit_grant", g.id, talent_id=t.id, before=b, after=a)
-        return grant_view(g, t, _decision_number(session, g))
+        view = grant_view(g, t, _decision_number(session, g))
+        view.budget_warnings = warnings
+        return view
 
 
 def reject(ctx: ServiceContext, grant_id: int, reason: str, *, expected_version: int | None = None) -> GrantView:

@@ -245,7 +245,7 @@ def _decide(inputs, grant_installments: Sequence[tuple[BenefitGrant, Sequence[An
         inputs.policy_id = g.policy_id
         ev = grants.run_engine(inputs, approved_on=g.approval_date, as_of=dt.date.today(), reviews=reviews,
                                facts=grants.grant_facts(g),
-                               departed_on=departed)
+                               departed_on=departed, benefits=(g.benefit_code,))
         try:
             res = ev.benefit(g.benefit_code)
         except KeyError:
@@ -465,15 +465,19 @@ def _batch_consequences(session: Session, planned: list[_Planned]) -> None:
     tids = sorted({p.talent_id for p in changing})
     installments: dict[int, list[_Open]] = {}
     grant_talent: dict[int, int] = {}
+    # the chunk's grants first, then their installments by grant (the grant_id index); the
+    # status test on ``status || ''`` keeps SQLite from walking every open installment of the
+    # database through the status index for each chunk instead (1.4 s of 29,008 results)
+    status = Installment.status.concat("")
     for chunk in _chunks(tids):
         for tid, *cols in session.execute(
                 select(BenefitGrant.talent_id, Installment.id, Installment.grant_id, Installment.seq,
                        Installment.due_date, Installment.amount_fen, Installment.status, Installment.status_reason)
                 .join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
-                .where(BenefitGrant.talent_id.in_(chunk), BenefitGrant.status.in_(("proposed", "approved")),
+                .where(Installment.grant_id.in_(select(BenefitGrant.id).where(
+                           BenefitGrant.talent_id.in_(chunk), BenefitGrant.status.in_(("proposed", "approved")))),
                        Installment.reverses_id.is_(None),
-                       Installment.status.in_(OPEN) | ((Installment.status == "cancelled")
-                                                       & Installment.status_reason.startswith(REVIEW_MARK)))
+                       status.in_(OPEN) | ((status == "cancelled") & Installment.status_reason.startswith(REVIEW_MARK)))
                 .order_by(Installment.grant_id, Installment.seq, Installment.id)):
             inst = _Open(*cols)
             installments.setdefault(inst.grant_id, []).append(inst)

@@ -50,10 +50,13 @@ from talentdesk.domain import idcard, pinyin, uscc, values
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import Employer, Talent
+from talentdesk.services.exchange import demo_care
 from talentdesk.services.office import audit
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange.demo_mark import DEMO_SETTING, is_demo, is_demo_session  # noqa: F401 (is_demo: API)
 from talentdesk.services.exchange import demo_credit
+from talentdesk.services.exchange import demo_recovery
+from talentdesk.services.exchange import demo_recognitions
 
 # Share of the latest hires whose grants are still waiting for the reviewer.
 RECENT_SHARE = 0.05
@@ -468,8 +471,13 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
     if workflow:
         by_id = {employer_ids[e.name]: e for e in EMPLOYERS}
         barred = demo_credit.add_examples(reviewer, clerk, records, today)
+        demo_recognitions.add_recognitions(clerk, reviewer, records, today)  # 人才认定, before the grants rest on them
         _workflow(clerk, reviewer, rng, records, by_id, today, summary, progress)
         demo_credit.confirm_blocked(clerk, barred, today, summary)
+        demo_care.generate_care(clerk, random.Random(seed + 17), records, today)
+        from talentdesk.services.exchange.demo_housing import seed_housing
+        seed_housing(clerk, random.Random(seed + 17), records, today)
+        demo_recovery.add_cases(clerk, reviewer, today)  # 在岗追回: one fraud case, one review failure
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary
 
@@ -777,7 +785,7 @@ def _eligible(rec: dict[str, Any], employers_by_id: dict[int, DemoEmployer], app
         "employer_name": emp.name, "employer_uscc": _employer_uscc(emp), "employer_kind": emp.kind,
         "district": emp.district}
     # the facts the services gather from the employer's recorded attributes, then the talent's
-    facts = employer_attrs.engine_facts(emp.attrs()) | (facts or {})
+    facts = demo_recognitions.with_class(rec, employer_attrs.engine_facts(emp.attrs()) | (facts or {}))
     ev = rules.evaluate(grants.load_pack(rec["policy_id"]), roster.to_row(record), approved_on=approved_on,
                         as_of=approved_on, reviews=reviews or {}, decisions=list(decisions), facts=facts)
     wanted = _BENEFITS[rec["policy_id"]]

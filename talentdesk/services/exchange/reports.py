@@ -33,6 +33,7 @@ from talentdesk.services.context import ServiceContext
 
 LEDGER_KINDS = {"talents": "人才信息台账", "disbursement": "待遇发放台账", "recovery": "追回台账",
                 "review": "年度考核台账"}
+LEDGER_KINDS["recovery_case"] = "追回案件台账"  # 在岗追回 (services.benefits.recoveries)
 FORM_KINDS = {"approval": "人才待遇审批表", "batch": "补贴发放审批表", "review": "年度考核登记表",
               "recovery": "追回通知书"}
 # Installments whose money went out (a refund due or refunded is still money paid). A
@@ -747,6 +748,102 @@ def recovery_notice(ctx: ServiceContext, talent: str) -> RecoveryNotice:
                               basis, quotes, talent_id=t.id, articles=articles)
 
 
+# ------------------------------------------------------------------ 在岗追回: 追回案件台账 and 追回通知书
+
+def recovery_case_ledger(ctx: ServiceContext, *, year: int | None = None) -> Ledger:
+    """Every recovery case (of ``year``'s 立案 date): basis, suggested (待定 stays 待定),
+    decided, repaid, outstanding, and per funding level decided / repaid."""
+    from talentdesk.services.benefits import recoveries
+
+    cases = [c for c in recoveries.list_cases(ctx) if not year or c.opened_on.year == year]
+    levels = [lv for lv in LEVEL_ORDER if any(c.level(lv) for c in cases)]
+    policy_ids = {c.policy_id for c in cases if c.policy_id}
+    columns = [LedgerColumn("序号", "int", 6), LedgerColumn("姓名", "text", 10), LedgerColumn("身份证号", "id", 21),
+               LedgerColumn("用人单位", "text", 22), LedgerColumn("追回事由", "text", 10),
+               LedgerColumn("立案日期", "date", 12), LedgerColumn("状态", "text", 8),
+               LedgerColumn("所涉已领取（元）", "money", 16), LedgerColumn("建议追回（元）", "money", 14),
+               LedgerColumn("核定追回（元）", "money", 14), LedgerColumn("已退回（元）", "money", 14),
+               LedgerColumn("尚需退回（元）", "money", 14)]
+    for lv in levels:
+        name = _level_label(lv, policy_ids)
+        columns += [LedgerColumn(f"{name}核定（元）", "money", 14), LedgerColumn(f"{name}已退回（元）", "money", 14)]
+    columns += [LedgerColumn("决定文号", "text", 20), LedgerColumn("依据", "text", 30)]
+
+    def rows() -> Iterator[tuple]:
+        tot = [0] * (5 + 2 * len(levels))
+        pending = 0
+        for n, c in enumerate(cases, 1):
+            lv_vals: list = []
+            for lv in levels:
+                v = c.level(lv)
+                lv_vals += [v.amount_fen if v else None, v.repaid_fen if v else None]
+            # 待定 is never a silent 0: the suggestion cell says 待定, 核定/尚需 stay blank until decided
+            money_vals = [c.received_fen, c.suggested_fen, c.decided_fen, c.repaid_fen, c.outstanding_fen]
+            pending += c.suggested_fen is None
+            for i, v in enumerate(money_vals + lv_vals):
+                tot[i] += v or 0
+            yield (n, c.name, c.id_number, c.employer, c.basis_label, c.opened_on, c.state_label,
+                   c.received_fen, c.suggested_fen if c.suggested_fen is not None else "待定", c.decided_fen,
+                   c.repaid_fen, c.outstanding_fen, *lv_vals, c.decision_doc_no, "；".join(c.articles) or c.explanation)
+        yield Total(("合计", f"{len(cases)}件" + (f"（{pending}件建议金额待定）" if pending else ""), None, None, None,
+                     None, None, *tot, None, None))
+
+    return Ledger("recovery_case", LEDGER_KINDS["recovery_case"], office(ctx), year, columns, rows(),
+                  row_count=len(cases),
+                  notes=["说明：金额单位为元；尚需退回 = 核定追回 − 已退回；各级核定金额按各级所付比例分摊（最大余数法），"
+                         "合计等于核定金额；建议金额“待定”的由办公室核定后填列。"])
+
+
+def case_notice(ctx: ServiceContext, case_id: int) -> RecoveryNotice:
+    """追回通知书 for a decided in-post case (the departure notice's layout)."""
+    from talentdesk.services.benefits import recoveries
+
+    off = office(ctx)
+    c = recoveries.get_case(ctx, case_id)
+    if c.status != "decided":
+        why = "尚未核定追回金额（建议金额" + c.suggested_text + "）" if c.status == "open" else "已撤销"
+        raise ValidationError([FieldError("case", "追回通知书", case_id,
+                                          f"{c.name}的追回案件{c.id}{why}，不能出具追回通知书")])
+    with ctx.read() as session:
+        t = session.get(Talent, c.talent_id)
+        e = session.get(Employer, t.employer_id) if t.employer_id else None
+        I, G = Installment, BenefitGrant
+        received = [ReceivedLine(_benefit_name(code, name), seq, paid_on, amount, voucher or "")
+                    for code, name, seq, paid_on, amount, voucher in session.execute(
+                        select(G.benefit_code, G.benefit_name, I.seq, I.paid_date, I.amount_fen, I.voucher_no)
+                        .join(G, I.grant_id == G.id)
+                        .where(I.id.in_(c.installment_ids) | I.reverses_id.in_(c.installment_ids))
+                        .order_by(I.paid_date, I.id))]
+        details = _talent_details(t, e)
+    what = {"fraud": "在申领人才补贴时弄虚作假，骗取人才政策扶持资金", "review": "考核不合格",
+            "breach": "未按约定履行服务义务", "departure": "离开服务单位", "office": "经办公室研究"}[c.basis]
+    in_post = f"{what}（事由：{c.facts}）" if c.basis != "office" else f"经办公室研究（事由：{c.facts}）"
+    return RecoveryNotice(off, off.doc_no(c.opened_on.year, c.id, "追"), details,
+                          c.decided_on or c.opened_on, "", "", received, c.decided_fen or 0, c.repaid_fen,
+                          [values.cn_dates_in(c.explanation)], c.quotes, talent_id=c.talent_id, articles=c.articles,
+                          in_post=in_post, decision_doc_no=c.decision_doc_no or "",
+                          plan=[(p.due_date, p.amount_fen) for p in c.plan],
+                          levels=[(lv.label, lv.amount_fen or 0) for lv in c.levels])
+
+
+def print_case_notice(ctx: ServiceContext, case_id: int, path: str | os.PathLike, *, mask: bool | None = None,
+                      preview: bool = False) -> OutputResult:
+    """Write the 追回通知书 of an in-post case to ``path`` (PDF), audited as print/preview."""
+    from talentdesk.outputs import pdf
+
+    permissions.require(ctx, "export")
+    mask = mask is not False
+    started = time.perf_counter()
+    path = Path(path)
+    form = case_notice(ctx, case_id)
+    with atomic_path(path, hint=_OPEN_ELSEWHERE) as tmp:
+        pages = pdf.write_forms([form], tmp, mask=mask)
+    _audit(ctx, "preview" if preview else "print", "form", "recovery_case",
+           {"form": "追回通知书", "case": case_id, "file": path.name, "forms": 1, "pages": pages, "masked": mask,
+            "full_numbers": not mask}, form.talent_id)
+    return OutputResult(path, "recovery_case", 1, pages, mask, time.perf_counter() - started)
+
+
 # ------------------------------------------------------------------ export / print entry points
 
 _OPEN_ELSEWHERE = "（文件是否正在其他程序中打开？）"
@@ -781,6 +878,8 @@ def export_ledger(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, ye
         ledger = recovery_ledger(ctx, year=year)
     elif kind == "review":
         ledger = review_ledger(ctx, year)
+    elif kind == "recovery_case":
+        ledger = recovery_case_ledger(ctx, year=year)
     else:
         raise TalentDeskError(f"未知的台账种类“{kind}”，可选：{'、'.join(LEDGER_KINDS)}")
     try:

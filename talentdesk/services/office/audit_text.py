@@ -17,6 +17,7 @@ ACTION_NAMES = {
     "recompute": "重新计算", "renew": "续签", "conclude": "期满考核", "terminate": "解除", "role": "修改角色",
     "seal": "登记金额记录", "recover": "登记追回", "audit_anchor": "确认审计锚点",
     "lift": "解除",
+    "close": "办结", "reopen": "重新办理",
 }
 ENTITY_NAMES = {
     "talent": "人才", "talent_batch": "人才（批量导入）", "employer": "用人单位", "attachment": "附件",
@@ -25,6 +26,7 @@ ENTITY_NAMES = {
     "case_decision": "一事一议决定", "grant_year_fact": "服务年度情况", "import_batch": "导入批次",
     "credit_entry": "失信名单", "setting": "系统设置", "user": "用户", "database": "数据库", "backup": "备份", "report": "报表",
     "ledger": "台账", "row_digest": "金额记录校验", "audit": "审计记录",
+    "service_case": "服务事项", "visit": "走访记录",
 }
 # field names of the stored records; talents' fields use the roster's own labels
 FIELD_NAMES = {

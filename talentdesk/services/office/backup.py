@@ -615,6 +615,8 @@ KINDS = (
     ("service_agreement", "份服务协议"),
     ("case_decision", "条办公室决定"),
     ("credit_entry", "条失信名单记录"),
+    ("service_case", "件服务事项"),
+    ("visit", "次走访记录"),
     ("attachment", "个附件"),
     ("app_user", "个用户账户"),
     ("import_batch", "次导入"),

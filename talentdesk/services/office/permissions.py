@@ -59,6 +59,16 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "backup.create": ("备份数据库", _ALL),
     "backup.restore": ("恢复数据库", _ADMIN),
     "audit.view": ("查看审计记录", _REVIEW),
+    "case.write": ("登记和办理人才服务事项", _ALL),
+    "visit.write": ("登记走访记录", _ALL),
+    "housing.write": ("登记人才公寓房源、入住和退房", _ALL),
+    "recovery_case.open": ("在岗追回立案", _ALL),
+    "recovery_case.decide": ("核定或撤销在岗追回", _REVIEW),
+    "platform.export": ("导出人才云平台实名录入数据（含完整身份证号）", _ALL),
+    "recognition.propose": ("登记人才分类认定", _ALL),
+    "recognition.confirm": ("确认人才分类认定", _REVIEW),
+    "recognition.revoke": ("撤销人才分类认定", _REVIEW),
+    "budget.write": ("编制或调整人才开发资金预算", _REVIEW),
 }
 
 

@@ -6,17 +6,31 @@ Public API::
         counts + first ``limit`` rows of: installments due this month, overdue
         installments, agreements ending within 90 days, agreements past their end
         still 履行中 (期满待处理), reviews not yet entered for last year (the one
-        definition: ``reviews.must_review``), departures with money still to recover
+        definition: ``reviews.must_review``), departures with money still to recover,
+        service cases past their due date, must-visit talents not visited this year
+        recognitions awaiting confirmation and confirmed ones expiring within 90 days
     budget(ctx, years) -> list[BudgetRow]        # year × benefit × funding level (人才开发资金)
     payments_by_month(ctx, year) -> list[MonthRow]  # 12 rows: due / paid amounts per month
     talents_by(ctx, field, *, status=None, limit=None) -> list[tuple[str, int]]
         field: education, degree, major, employer, district, talent_class, university_tier,
         introduction_mode, sex, title, introduction_year, status
+    proposed_grants(ctx) -> Section       # grants awaiting approval: count, total
+    overview(ctx, today) -> Overview      # all of the 首页's figures, cached until a write
+    last_overview(ctx) -> Overview | None  # the last one computed (maybe stale), no query
+    state_key(ctx) -> tuple               # what a write changes: the cache's key
+
+``overview`` keeps its result per database, keyed by ``state_key``: this process's count
+of committed write transactions (``Database.writes``) and the audit chain's head (id and
+hash; every service write appends to the chain in its transaction, so another process's
+write moves it too), plus the day and the user. A write invalidates it; a 首页 visit with
+nothing written since costs one indexed lookup instead of seconds of counting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -54,13 +68,25 @@ class Attention:
     review_year: int
     outstanding_recoveries: Section
     agreements_expired: Section = field(default_factory=lambda: Section(0))  # 期满待处理
+    care_overdue: Section = field(default_factory=lambda: Section(0))  # 服务事项超期未办结 (services.care.cases)
+    not_visited: Section = field(default_factory=lambda: Section(0))  # 本年度未走访 (services.care.visits)
+    # 人才公寓: stays past or within 90 days of the free limit (阿拉善 第四十一条) and flats
+    # whose gift date (阿拉山口 第十四条) has come or comes within 90 days (housing.due rows)
+    housing_due: Section = field(default_factory=lambda: Section(0))
+    # 人才分类认定 (第二十条): awaiting confirmation; confirmed ones ending within 90 days
+    recognitions_pending: Section = field(default_factory=lambda: Section(0))
+    recognitions_expiring: Section = field(default_factory=lambda: Section(0))
 
     def as_dict(self) -> dict[str, Any]:
         return {"today": self.today.isoformat(), "due_this_month": self.due_this_month.as_dict(),
                 "overdue": self.overdue.as_dict(), "agreements_ending": self.agreements_ending.as_dict(),
                 "review_year": self.review_year, "reviews_missing": self.reviews_missing.as_dict(),
                 "outstanding_recoveries": self.outstanding_recoveries.as_dict(),
-                "agreements_expired": self.agreements_expired.as_dict()}
+                "agreements_expired": self.agreements_expired.as_dict(),
+                "care_overdue": self.care_overdue.as_dict(), "not_visited": self.not_visited.as_dict(),
+                "housing_due": self.housing_due.as_dict(),
+                "recognitions_pending": self.recognitions_pending.as_dict(),
+                "recognitions_expiring": self.recognitions_expiring.as_dict()}
 
 
 @dataclass
@@ -129,7 +155,26 @@ def attention(ctx: ServiceContext, today: dt.date | None = None, *, limit: int =
     rec = Section(len(outs), sum(d.outstanding_fen for d in outs), outs[:limit])
     gone = agreements.expired(ctx, today=today)
     expired_section = Section(len(gone), 0, gone[:limit])
-    return Attention(today, due, overdue, agreements_section, reviews_section, year, rec, expired_section)
+    from talentdesk.services.care import cases, visits
+
+    late = cases.overdue(ctx, today)
+    n, unvisited = visits.not_visited(ctx, today.year, limit=limit)
+    from talentdesk.services.care import housing
+
+    flats = housing.due(ctx, within_days=90, on=today)
+    out = Attention(today, due, overdue, agreements_section, reviews_section, year, rec, expired_section,
+                    Section(len(late), 0, late[:limit]), Section(n, 0, unvisited), Section(len(flats), 0, flats[:limit]))
+    out.recognitions_pending, out.recognitions_expiring = _recognitions(ctx, today)
+    return out
+
+
+def _recognitions(ctx: ServiceContext, today: dt.date, days: int = 90) -> tuple[Section, Section]:
+    """人才认定 awaiting confirmation (待确认) and confirmed ones expiring within ``days``."""
+    from talentdesk.services.register import recognitions
+
+    with ctx.read() as session:
+        pending, expiring = recognitions.attention(session, today, days)
+    return Section(pending), Section(expiring)
 
 
 def budget(ctx: ServiceContext, years: Iterable[int] | int) -> list[BudgetRow]:
@@ -222,3 +267,74 @@ def talents_by(ctx: ServiceContext, field: str, *, status: str | None = None,
                 label = str(value)
             out.append((label, int(n)))
         return out
+
+
+
+# ---------------------------------------------------------------- the 首页, cached
+
+@dataclass
+class Overview:
+    """Everything the 首页 shows (gathered by one background job of the page)."""
+    today: dt.date
+    office: Any  # settings.OfficeSettings
+    attention: Attention
+    pending: Section  # grants awaiting approval (待审批): how many, their total
+    budget: list[BudgetRow]  # this year and next
+    by_month: list[MonthRow]
+    by_education: list[tuple[str, int]]
+    by_major: list[tuple[str, int]]
+    by_employer: list[tuple[str, int]]
+    key: tuple = ()  # the state_key it was computed at
+
+
+_cache: "weakref.WeakKeyDictionary[Any, Overview]" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def state_key(ctx: ServiceContext) -> tuple:
+    """What any write changes: this process's committed writes and the audit chain's head
+    (one lookup by the primary key's index)."""
+    from talentdesk.models.entities import AuditEvent
+
+    with ctx.read() as session:
+        head = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc())
+                               .limit(1)).first()
+    return (ctx.db.writes, tuple(head) if head else (0, ""))
+
+
+def proposed_grants(ctx: ServiceContext) -> Section:
+    """Grants awaiting approval (status 待审批, the list ``grants.list_grants(status="proposed")``
+    shows): how many and their total, counted in SQL."""
+    with ctx.read() as session:
+        n, total = session.execute(select(func.count(BenefitGrant.id), func.coalesce(func.sum(BenefitGrant.total_fen), 0))
+                                   .where(BenefitGrant.status == "proposed")).one()
+    return Section(int(n), int(total))
+
+
+def last_overview(ctx: ServiceContext) -> Overview | None:
+    """The 首页's figures as last computed for this database (possibly stale: for showing at
+    once while ``overview`` runs), or None. No database access."""
+    with _lock:
+        return _cache.get(ctx.db)
+
+
+def overview(ctx: ServiceContext, today: dt.date | None = None) -> Overview:
+    """The 首页's figures; the cached ones if nothing was written since (same day, same user)."""
+    from talentdesk.services.office import settings
+
+    today = today or dt.date.today()
+    key = (state_key(ctx), today, ctx.user, ctx.role)
+    with _lock:
+        hit = _cache.get(ctx.db)
+    if hit is not None and hit.key == key:
+        return hit
+    year = today.year
+    out = Overview(today, settings.get_settings(ctx), attention(ctx, today),
+                   proposed_grants(ctx), budget(ctx, [year, year + 1]),
+                   payments_by_month(ctx, year), talents_by(ctx, "education", status="active"),
+                   talents_by(ctx, "major", status="active", limit=8),
+                   talents_by(ctx, "employer", status="active", limit=8), key)
+    if state_key(ctx) == key[0]:  # nothing written while counting: the figures hold for the key
+        with _lock:
+            _cache[ctx.db] = out
+    return out

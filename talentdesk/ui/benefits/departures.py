@@ -166,7 +166,7 @@ class RecoveryDialog(FormDialog):
 
 class Page(PageBase):
     title = tr("离职追回")
-    watches = ("departure", "talent", "installment", "grant")
+    watches = ("departure", "talent", "installment", "grant", "recovery_case")
 
     def __init__(self, env, parent=None):
         super().__init__(env, parent)
@@ -243,6 +243,10 @@ class Page(PageBase):
         self._talent = None
         self._all = []
         self._selected()
+        from talentdesk.ui.benefits import recoveries as in_post  # 在岗追回 tab
+
+        self.cases = in_post.CasesPanel(env, self)
+        self.tabs = in_post.embed(self, self.cases)
 
     def apply_filters(self, **filters) -> None:
         self.outstanding.blockSignals(True)
@@ -257,6 +261,7 @@ class Page(PageBase):
                         talent=self._talent)
         self._all = rows if ok else []
         self._apply_search()
+        self.cases.reload()
         if current is not None:
             self.select(current.id)
         elif self.model.rows:

@@ -5,8 +5,6 @@ charts: payments by month, talents by education, by field (专业) and by employ
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QEvent, QMargins, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
@@ -16,8 +14,6 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QScroll
 from talentdesk.domain import money, values
 from talentdesk.domain.status import FUNDING_LEVELS
 from talentdesk.services.overview import dashboard
-from talentdesk.services.benefits import grants
-from talentdesk.services.office import settings
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.common.widgets import Col, DataTable, PageBase, RowsModel, StatCard, heading, hint
 from talentdesk.ui.talents.detail import GRANT_BUTTON
@@ -298,31 +294,6 @@ def count_axis(top: int) -> tuple[int, int]:
     return upper, upper // step + 1
 
 
-@dataclass
-class DashboardData:
-    """Everything the 首页 shows, gathered in one background job."""
-    today: dt.date
-    office: Any
-    attention: Any
-    pending: list
-    budget: list
-    by_month: list
-    by_education: list
-    by_major: list
-    by_employer: list
-
-
-def gather(ctx, today: dt.date) -> DashboardData:
-    """The 首页's figures from the services (runs off the GUI thread)."""
-    year = today.year
-    return DashboardData(
-        today, settings.get_settings(ctx), dashboard.attention(ctx, today),
-        grants.list_grants(ctx, status="proposed"), dashboard.budget(ctx, [year, year + 1]),
-        dashboard.payments_by_month(ctx, year), dashboard.talents_by(ctx, "education", status="active"),
-        dashboard.talents_by(ctx, "major", status="active", limit=8),
-        dashboard.talents_by(ctx, "employer", status="active", limit=8))
-
-
 class Page(PageBase):
     title = tr("首页")
 
@@ -354,6 +325,10 @@ class Page(PageBase):
             ("reviews", tr("上年度考核未录入"), "#8e5cb5"),
             ("recoveries", tr("离职待追回"), "#b8560c"),
             ("grants", tr("待审批的待遇申请"), "#3a9d5d"),
+            ("care_overdue", tr("超期未办结的服务事项"), "#c94a4a"),
+            ("not_visited", tr("本年度未走访"), "#1f6fb2"),
+            ("housing", tr("人才公寓期限与赠予"), "#2e8b8b"),
+            ("recognitions", tr("待确认的人才认定"), "#2f7f8a"),
         )
         for i, (key, caption, accent) in enumerate(specs):
             card = StatCard(caption, accent=accent)
@@ -402,16 +377,25 @@ class Page(PageBase):
     # -------------------------------------------------------------- data
 
     def reload(self) -> None:
-        """Gather every figure off the GUI thread (a league database takes seconds), then show
-        them; a reload asked for while one runs supersedes it (only the newest is shown)."""
+        """Gather every figure off the GUI thread (a league database takes seconds; the service
+        keeps the result until a write, so a visit with nothing written since is quick). At
+        once: the figures last computed (if any) or “正在统计……” on every card; then the new
+        ones. A reload asked for while one runs supersedes it (only the newest is shown)."""
         self._generation += 1
         generation = self._generation
         ctx = self.env.ctx
         today = dt.date.today()
+        if self.attention_data is None:
+            cached = dashboard.last_overview(ctx)
+            if cached is not None:
+                self.show_data(cached)
+            else:
+                for card in self.cards.values():
+                    card.set_value("…", tr("正在统计……"))
         self.subtitle.setText(tr("正在统计……"))
 
         def work(progress, cancelled):
-            return gather(ctx, today)
+            return dashboard.overview(ctx, today)
 
         def done(data):
             if generation == self._generation:
@@ -419,7 +403,7 @@ class Page(PageBase):
 
         self.env.run_op(tr("首页统计"), work, done, write=False, cancellable=False, dialog=False)
 
-    def show_data(self, data: "DashboardData") -> None:
+    def show_data(self, data: dashboard.Overview) -> None:
         today, office, a, pending, rows = data.today, data.office, data.attention, data.pending, data.budget
         self.subtitle.setText(f"{office.office_name}　{values.cn_date(today)}")
         self.attention_data = a
@@ -427,12 +411,18 @@ class Page(PageBase):
         self.cards["overdue"].set_value(a.overdue.count, tr("合计 {a} 元").format(a=money.yuan(a.overdue.amount_fen)))
         self.cards["agreements"].set_value(a.agreements_ending.count, tr("服务期满前请提醒续签或考核"))
         self.cards["expired"].set_value(a.agreements_expired.count, tr("已过到期日仍在履行：期满考核、续签或解除"))
+        h = a.housing_due.rows
+        self.cards["housing"].set_value(a.housing_due.count, tr("超期或90天内到期 {l} 项，住房可赠予 {g} 项").format(
+            l=sum(1 for d in h if d.kind == "limit"), g=sum(1 for d in h if d.kind == "gift")))
         self.cards["reviews"].caption_label.setText(tr("{y}年度考核未录入").format(y=a.review_year))
         self.cards["reviews"].set_value(a.reviews_missing.count, tr("负有服务义务的人才"))
         self.cards["recoveries"].set_value(a.outstanding_recoveries.count,
                                            tr("尚欠 {a} 元").format(a=money.yuan(a.outstanding_recoveries.amount_fen)))
-        self.cards["grants"].set_value(len(pending), tr("合计 {a} 元").format(
-            a=money.yuan(sum(g.total_fen or 0 for g in pending))))
+        self.cards["grants"].set_value(pending.count, tr("合计 {a} 元").format(a=money.yuan(pending.amount_fen)))
+        self.cards["care_overdue"].set_value(a.care_overdue.count, tr("已过办结期限的人才服务事项"))
+        self.cards["not_visited"].set_value(a.not_visited.count, tr("应定期回访的高层次人才"))
+        self.cards["recognitions"].set_value(a.recognitions_pending.count, tr("另有 {n} 条90天内到期（第二十条）").format(
+            n=a.recognitions_expiring.count))
 
         year = today.year
         lines = budget_lines(rows, year)
@@ -475,6 +465,10 @@ class Page(PageBase):
             "reviews": ("reviews", {"year": year, "missing": True}),
             "recoveries": ("departures", {"outstanding": True}),
             "grants": ("payments", {"tab": "grants", "status": "proposed"}),
+            "care_overdue": ("care", {"tab": "cases", "status": "overdue"}),
+            "not_visited": ("care", {"tab": "visits", "due": True}),
+            "housing": ("housing", {"tab": "due"}),
+            "recognitions": ("recognitions", {"status": "pending"}),
         }
         page, filters = targets[key]
         self.env.navigate(page, **filters)

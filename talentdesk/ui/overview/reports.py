@@ -181,6 +181,10 @@ class Page(PageBase):
         actions.addStretch(1)
         actions.addWidget(self.save_btn)
         rl.addLayout(actions)
+        self.platform_btn = button(tr("人才云平台实名数据(&Z)…"), self.export_platform,
+                                   tip=tr("智汇驼乡实名录入（阿拉善 第四十六条）：人才信息及所享服务，xlsx 或 CSV"))
+        self.platform_btn.setEnabled(allowed(self.env, "platform.export"))
+        actions.insertWidget(2, self.platform_btn)
         self.status = hint("")
         rl.addWidget(self.status)
         self.viewer = self._make_viewer()
@@ -489,6 +493,15 @@ class Page(PageBase):
         self.status.setText(tr("已保存 {p}（{w}）").format(p=result.path, w=what))
         if self.env.confirm(tr("已保存到 {p}（{w}）。现在打开吗？").format(p=result.path, w=what)):
             widgets.open_file(str(result.path))
+
+    def export_platform(self) -> None:
+        from talentdesk.ui.overview import platform_export
+
+        platform_export.export_platform(self.env, self, on_done=self._platform_saved)
+
+    def _platform_saved(self, result) -> None:
+        self.last_result = result
+        self.status.setText(tr("已导出人才云平台实名数据 {p}（{n} 人）").format(p=result.path, n=result.rows))
 
     def preview(self) -> None:
         key = self.current_key()

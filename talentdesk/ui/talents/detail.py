@@ -30,11 +30,13 @@ log = logging.getLogger("talentdesk.ui")
 ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "approve": "批准",
            "propose": "提交", "reject": "退回", "pay": "发放", "cancel": "取消", "export": "导出", "print": "打印",
            "suspend": "暂停", "resume": "恢复", "reverse": "冲销", "restore": "恢复", "recompute": "重新测算",
-           "conclude": "期满考核", "renew": "续签", "terminate": "解除", "lift": "解除"}
+           "conclude": "期满考核", "renew": "续签", "terminate": "解除", "lift": "解除",
+           "confirm": "确认", "revoke": "撤销"}
 ENTITIES = {"talent": "人才信息", "attachment": "附件", "benefit_grant": "待遇", "grant": "待遇",
             "installment": "发放", "annual_review": "年度考核", "review": "年度考核", "departure": "离职登记",
             "service_agreement": "服务协议", "agreement": "服务协议", "recovery": "追回款", "case_decision": "一事一议",
-            "grant_year_fact": "服务年度情况", "credit_entry": "失信名单"}
+            "grant_year_fact": "服务年度情况", "credit_entry": "失信名单",
+            "recognition": "人才认定"}
 OPERATIONS = {("pay", "installment"): "登记发放", ("approve", "installment"): "审核发放",
               ("propose", "installment"): "提交发放", ("cancel", "installment"): "取消发放",
               ("propose", "benefit_grant"): "申请待遇", ("approve", "benefit_grant"): "批准待遇",
@@ -52,7 +54,10 @@ FIELD_LABELS = {"status": "状态", "paid_date": "发放日期", "voucher_no": "
                 "file_name": "文件", "signed_date": "签订日期", "start_date": "起始日期", "term_years": "期限（年）",
                 "required_service_years": "服务期（年）", "policy_id": "适用政策", "review_date": "考核日期",
                 "remarks": "备注", "number": "决定文号", "months_served": "服务月数", "onsite_days": "在岗天数",
-                "returned_to_post": "是否返岗", "note": "说明"}
+                "returned_to_post": "是否返岗", "note": "说明",
+                "scheme": "认定类型", "tier": "类别或层次", "body": "认定机构", "doc_no": "文号",
+                "recognised_on": "认定日期", "valid_until": "有效期至", "confirmed_by": "确认人",
+                "confirmed_on": "确认日期", "revoked_on": "撤销日期", "revoked_by": "撤销人", "revoke_reason": "撤销原因"}
 HIDDEN = {"approved_by", "proposed_by", "installments", "talent_id", "explanation", "basis", "decision_id",
           "cancelled", "sha256", "size", "departure_id", "benefit_code", "recorded_by", "grant_id", "funding"}
 STATUS_NAMES = {"installment": INSTALLMENT_STATUS, "benefit_grant": GRANT_STATUS,

@@ -10,7 +10,7 @@ import pytest
 from factories import talent_row
 from talentdesk.domain.errors import ConflictError, ValidationError
 from talentdesk.services.benefits import agreements, decisions, grants
-from talentdesk.services.register import talents
+from talentdesk.services.register import recognitions, talents
 
 D = dt.date
 
@@ -93,6 +93,12 @@ def test_ending_within_both_sides_of_the_window(ctx):
 
 def test_decision_sets_the_amount(ctx):
     idn = _talent(ctx, **{"人才类别": "B", "学历": "大学本科", "学位": "学士", "急需紧缺": "否"})
+    # the roster's 人才类别 alone is not a confirmed recognition (第二十条)
+    with pytest.raises(ValidationError, match="人才类别未经认定确认"):
+        grants.propose(ctx, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕11号")
+    r = recognitions.propose(ctx, talent=idn, scheme="阿拉善盟人才分类", tier="B", doc_no="阿人才办字〔2023〕4号",
+                             recognised_on=D(2023, 5, 1))
+    recognitions.confirm(ctx, r.id, confirmed_on=D(2023, 5, 10))
     with pytest.raises(ValidationError, match="没有可发放的金额"):
         grants.propose(ctx, idn, "settlement_allowance", approved_on=D(2023, 6, 1), approval_doc_no="阿左人才字〔2023〕11号")
     with pytest.raises(ValidationError, match="核定金额"):

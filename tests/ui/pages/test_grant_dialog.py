@@ -117,9 +117,15 @@ def test_close_with_ticked_benefits_asks(qtbot, env, clerk_ctx):
     assert not dlg.isVisible()
 
 
-def test_missing_facts_can_be_filled_in(qtbot, env, clerk_ctx):
+def test_missing_facts_can_be_filled_in(qtbot, env, clerk_ctx, reviewer_ctx):
+    from talentdesk.services.register import recognitions
+
     env.ctx = clerk_ctx
     t = talent(clerk_ctx, 姓名="刘洋", 人才类别="C")
+    # C类 counts once the recognition is confirmed (第二十条), by someone other than the clerk
+    r = recognitions.propose(clerk_ctx, talent=t.id_number, scheme="阿拉善盟人才分类", tier="C",
+                             doc_no="阿人才办字〔2023〕5号", recognised_on=TODAY - dt.timedelta(days=10))
+    recognitions.confirm(reviewer_ctx, r.id)
     dlg = GrantDialog(env, t.id_number)
     qtbot.addWidget(dlg)
     rows = dlg.benefit_rows()

@@ -174,3 +174,31 @@ def test_figures_are_gathered_off_the_gui_thread(qtbot, env, seeded, clerk_ctx, 
     assert page.cards["grants"].value_label.text() == "1"
     today = dt.date.today()
     assert page.subtitle.text().endswith(f"{today.year}年{today.month}月{today.day}日")  # no leading zeros
+
+
+def test_placeholder_then_figures_and_the_last_figures_at_once(qtbot, env, seeded, clerk_ctx):
+    """Issue 20: the page never waits for the figures: “正在统计……” on every card at once,
+    the figures when the worker is done; a later visit shows the last figures at once and
+    replaces them when a write changed them."""
+    env.ctx = clerk_ctx
+    page = page_mod.Page(env)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.cards["due"].value_label.text() == "…"
+    assert {c.detail_label.text() for c in page.cards.values()} == {"正在统计……"}
+    qtbot.waitUntil(lambda: page.cards["due"].value_label.text() == "2", timeout=60000)
+    assert page.cards["grants"].value_label.text() == "1"
+    assert page.subtitle.text() != "正在统计……"
+    wait_for_ops(qtbot, env)
+
+    t = talent(clerk_ctx, 姓名="赵敏")
+    grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY,
+                   approval_doc_no="阿左人才字〔2023〕12号")
+    again = page_mod.Page(env)  # e.g. the pages built again after 切换用户
+    qtbot.addWidget(again)
+    again.refresh()
+    # before the worker ran: the figures last computed (one grant pending then), not a blank page
+    assert again.cards["grants"].value_label.text() == "1"
+    assert again.subtitle.text() == "正在统计……"
+    qtbot.waitUntil(lambda: again.cards["grants"].value_label.text() == "2", timeout=60000)
+    assert again.subtitle.text() != "正在统计……"

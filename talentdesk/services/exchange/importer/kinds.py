@@ -104,8 +104,12 @@ ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
     "remarks": ("备 注",),
 }
 
+# The service columns the 人才云平台 real-name export (talentdesk.services.exchange.platform) puts
+# after the roster's own: a file in that layout imports as a roster, these columns left out.
+PLATFORM_SERVICE_COLUMNS = ("人员状态", "引进类型", "适用政策", "服务协议", "已批准待遇", "核定待遇金额（元）",
+                            "已发放金额（元）")
 # Columns that are part of every hand-made roster but carry nothing to import.
-IGNORED_HEADERS = ("序号", "编号", "年龄", "No", "NO", "no")
+IGNORED_HEADERS = ("序号", "编号", "年龄", "No", "NO", "no") + PLATFORM_SERVICE_COLUMNS
 
 _NO_CACHE_KINDS = {"idcard", "phone"}
 

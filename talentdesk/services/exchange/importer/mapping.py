@@ -134,7 +134,7 @@ class HeaderIndex:
             for alias in f.aliases:
                 for k in normalise_keys(alias):
                     self.synonyms.setdefault(k, f.key)
-        self.ignored = {normalise(h) for h in IGNORED_HEADERS}
+        self.ignored = {k for h in IGNORED_HEADERS for k in normalise_keys(h)}
 
     def match(self, text: Any) -> tuple[str | None, str]:
         for k in normalise_keys(text):
