@@ -82,9 +82,11 @@ def _print_text(app, s) -> None:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import", help="导入花名册、年度考核结果或发放确认（Excel/WPS/CSV）")
-    p.add_argument("kind", choices=["roster", "reviews", "payments", "facts"],
-                   help="roster 花名册；reviews 年度考核结果；payments 待遇发放确认；facts 服务年度情况")
+    p = sub.add_parser("import", help="导入花名册、年度考核结果、发放确认、人才认定、服务事项、回访记录、公寓入住（Excel/WPS/CSV）")
+    p.add_argument("kind", choices=["roster", "reviews", "payments", "facts", "recognitions", "cases", "visits",
+                                    "housing"],
+                   help="roster 花名册；reviews 年度考核结果；payments 待遇发放确认；facts 服务年度情况；"
+                        "recognitions 人才认定；cases 人才服务事项；visits 回访记录；housing 人才公寓入住")
     p.add_argument("file", help="表格文件：.xlsx .xlsm .xls .ods .csv")
     p.add_argument("--sheet", help="工作表名称（默认：自动选择含表头的工作表）")
     p.add_argument("--header-row", type=int, help="表头所在行号（默认：自动识别）")

@@ -1,4 +1,5 @@
-"""``talentdesk template roster|reviews|payments|facts OUT.xlsx``: the blank templates."""
+"""``talentdesk template roster|reviews|payments|facts|recognitions|cases|visits|housing OUT.xlsx``:
+the blank templates."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def cmd_template(args, app) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("template", help="生成标准导入模板（花名册、年度考核结果、发放确认）")
-    p.add_argument("kind", choices=["roster", "reviews", "payments", "facts"])
+    p = sub.add_parser("template", help="生成标准导入模板（花名册、年度考核结果、发放确认、服务年度情况、人才认定、服务事项、回访记录、人才公寓入住）")
+    p.add_argument("kind", choices=["roster", "reviews", "payments", "facts", "recognitions", "cases", "visits", "housing"])
     p.add_argument("out", metavar="OUT.xlsx")
     p.set_defaults(func=cmd_template)

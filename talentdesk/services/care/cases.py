@@ -29,6 +29,7 @@ Public API::
     overdue(ctx, today=None) -> list[CaseView]
     yearly_stats(ctx, year, *, on=None) -> CaseStats
     open_in(session, ctx, talent, ...) -> ServiceCase   (for the visits service, same transaction)
+    close_in(session, ctx, case, outcome, closed_on, ...) -> CaseView   (the Excel import, same transaction)
 """
 
 from __future__ import annotations
@@ -336,18 +337,27 @@ def close(ctx: ServiceContext, case_id: int, outcome: str, closed_on: dt.date | 
         raise ValidationError(errors)
     with ctx.write() as session:
         c = _load(session, case_id, expected_version)
-        if c.closed_on is not None:
-            raise ConflictError(f"服务事项{case_id}已于{c.closed_on}办结（{c.outcome}），如需继续办理请先重新打开")
-        if closed_on < c.requested_on:
-            raise ValidationError([FieldError("closed_on", "办结日期", closed_on,
-                                              f"办结日期：{closed_on}早于申请日期{c.requested_on}")])
-        if closed_on > dt.date.today():
-            raise ValidationError([FieldError("closed_on", "办结日期", closed_on, f"办结日期：{closed_on}晚于今天")])
-        before = _snapshot(c)
-        c.outcome, c.closed_on, c.result = outcome, closed_on, _text(result)
-        if _text(handled_by):
-            c.handled_by = _text(handled_by)
-        return _finish(session, ctx, c, "close", before)
+        return close_in(session, ctx, c, outcome, closed_on, result=result, handled_by=handled_by)
+
+
+def close_in(session: Session, ctx: ServiceContext, c: ServiceCase, outcome: str, closed_on: dt.date, *,
+             result: str | None = None, handled_by: str | None = None) -> CaseView:
+    """``close`` in the caller's transaction (the Excel import: a case opened and closed in one row)."""
+    permissions.require(ctx, "case.write")
+    if outcome not in OUTCOMES:
+        raise ValidationError([FieldError("outcome", "办理结果", outcome, "办理结果：应为" + "、".join(OUTCOMES))])
+    if c.closed_on is not None:
+        raise ConflictError(f"服务事项{c.id}已于{c.closed_on}办结（{c.outcome}），如需继续办理请先重新打开")
+    if closed_on < c.requested_on:
+        raise ValidationError([FieldError("closed_on", "办结日期", closed_on,
+                                          f"办结日期：{closed_on}早于申请日期{c.requested_on}")])
+    if closed_on > dt.date.today():
+        raise ValidationError([FieldError("closed_on", "办结日期", closed_on, f"办结日期：{closed_on}晚于今天")])
+    before = _snapshot(c)
+    c.outcome, c.closed_on, c.result = outcome, closed_on, _text(result)
+    if _text(handled_by):
+        c.handled_by = _text(handled_by)
+    return _finish(session, ctx, c, "close", before)
 
 
 def reopen(ctx: ServiceContext, case_id: int, reason: str) -> CaseView:

@@ -17,6 +17,7 @@ Public API (every write audited, one transaction each; action ``housing.write``)
         (unit, area_m2, programme, status available/withdrawn, note)
     list_flats(ctx, *, on=None) -> list[FlatView]           (with the current occupancy)
     allocate(ctx, flat, id_number, *, start) -> OccupancyView   (flat: id or 房号)
+    add_flat_in / allocate_in / vacate_in(session, ctx, …)     (the same in the caller's transaction)
     vacate(ctx, occupancy_id, *, on, reason, gifted=False, expected_version=None) -> OccupancyView
     list_occupancies(ctx, *, current=False, id_number=None, on=None) -> list[OccupancyView]
     due(ctx, *, within_days=90, on=None) -> list[DueItem]    (limits reached or near, gifts due)
@@ -239,15 +240,25 @@ def add_flat(ctx: ServiceContext, *, unit: str, area_m2: Any = None, programme: 
     permissions.require(ctx, ACTION)
     if not _text(unit):
         raise ValidationError([FieldError("unit", "房号", unit, "房号（地址）：必须填写")])
-    area = _area(area_m2)
     with ctx.write() as session:
-        _unit_free(session, _text(unit))
-        f = Flat(unit=_text(unit), area_m2=area, programme=_text(programme) or None, status="available",
-                 note=_text(note) or None)
-        session.add(f)
-        session.flush()
-        audit.record(session, ctx.actor, "create", "flat", f.id, after=_flat_snapshot(f))
+        f = add_flat_in(session, ctx, unit=unit, area_m2=area_m2, programme=programme, note=note)
         return FlatView(f.id, f.version, f.unit, f.area_m2, f.programme, f.status, f.note, None)
+
+
+def add_flat_in(session: Session, ctx: ServiceContext, *, unit: str, area_m2: Any = None,
+                programme: str | None = None, note: str | None = None) -> Flat:
+    """``add_flat`` in the caller's transaction (the Excel import)."""
+    permissions.require(ctx, ACTION)
+    if not _text(unit):
+        raise ValidationError([FieldError("unit", "房号", unit, "房号（地址）：必须填写")])
+    area = _area(area_m2)
+    _unit_free(session, _text(unit))
+    f = Flat(unit=_text(unit), area_m2=area, programme=_text(programme) or None, status="available",
+             note=_text(note) or None)
+    session.add(f)
+    session.flush()
+    audit.record(session, ctx.actor, "create", "flat", f.id, after=_flat_snapshot(f))
+    return f
 
 
 def update_flat(ctx: ServiceContext, flat_id: int, *, expected_version: int | None = None, **changes: Any) -> FlatView:
@@ -332,37 +343,45 @@ def allocate(ctx: ServiceContext, flat: int | str, id_number: str, *, start: dt.
     if start is None:
         raise ValidationError([FieldError("start_date", "入住日期", None, "入住日期：必须填写")])
     with ctx.write() as session:
-        f = _load_flat(session, flat)
-        t = talents.load(session, id_number)
-        if f.status != "available":
-            raise ConflictError(f"房源“{f.unit}”{FLAT_STATUS.get(f.status, f.status)}，不能分配")
-        taken = session.execute(select(Occupancy, Talent.name).join(Talent, Occupancy.talent_id == Talent.id)
-                                .where(Occupancy.flat_id == f.id, _open_on(start))
-                                .order_by(Occupancy.start_date)).first()
-        if taken is not None:
-            o, who = taken
-            raise ConflictError(f"房源“{f.unit}”已由{who}自{o.start_date}起入住" +
-                                (f"（至{o.end_date}）" if o.end_date else "") + "，不能重复分配；请先办理退房")
-        housed = session.execute(select(Occupancy, Flat.unit).join(Flat, Occupancy.flat_id == Flat.id)
-                                 .where(Occupancy.talent_id == t.id, _open_on(start))).first()
-        if housed is not None:
-            o, unit = housed
-            raise ConflictError(f"{t.name}已自{o.start_date}起入住“{unit}”，同一人不能同时入住两套人才公寓；"
-                                f"如需换房，请先办理退房")
-        policy_id, terms = _terms(session, t, start)
-        o = Occupancy(flat_id=f.id, talent_id=t.id, start_date=start, policy_id=policy_id,
-                      limit_years=terms["limit_years"], limit_until=terms["limit_until"],
-                      gift_years=terms["gift_years"], gift_on=terms["gift_on"],
-                      basis="；".join(terms["basis"] + terms["notes"]) or None, recorded_by=ctx.actor)
-        session.add(o)
-        confirmed = session.execute(select(HousingConfirmation).where(HousingConfirmation.talent_id == t.id)
-                                    ).scalar_one_or_none()
-        if confirmed is not None:  # the talent is housed now: the earlier “not housed” no longer holds
-            session.delete(confirmed)
-        session.flush()
-        audit.record(session, ctx.actor, "allocate", "occupancy", o.id, talent_id=t.id, after=_occ_snapshot(o))
-        emp = session.get(Employer, t.employer_id).name if t.employer_id else None
-        return _occ_view(o, f, t, emp, dt.date.today())
+        return allocate_in(session, ctx, flat, id_number, start=start)
+
+
+def allocate_in(session: Session, ctx: ServiceContext, flat: int | str, id_number: str, *,
+                start: dt.date) -> OccupancyView:
+    """``allocate`` in the caller's transaction (the Excel import); every check is made
+    before anything is added."""
+    permissions.require(ctx, ACTION)
+    f = _load_flat(session, flat)
+    t = talents.load(session, id_number)
+    if f.status != "available":
+        raise ConflictError(f"房源“{f.unit}”{FLAT_STATUS.get(f.status, f.status)}，不能分配")
+    taken = session.execute(select(Occupancy, Talent.name).join(Talent, Occupancy.talent_id == Talent.id)
+                            .where(Occupancy.flat_id == f.id, _open_on(start))
+                            .order_by(Occupancy.start_date)).first()
+    if taken is not None:
+        o, who = taken
+        raise ConflictError(f"房源“{f.unit}”已由{who}自{o.start_date}起入住" +
+                            (f"（至{o.end_date}）" if o.end_date else "") + "，不能重复分配；请先办理退房")
+    housed = session.execute(select(Occupancy, Flat.unit).join(Flat, Occupancy.flat_id == Flat.id)
+                             .where(Occupancy.talent_id == t.id, _open_on(start))).first()
+    if housed is not None:
+        o, unit = housed
+        raise ConflictError(f"{t.name}已自{o.start_date}起入住“{unit}”，同一人不能同时入住两套人才公寓；"
+                            f"如需换房，请先办理退房")
+    policy_id, terms = _terms(session, t, start)
+    o = Occupancy(flat_id=f.id, talent_id=t.id, start_date=start, policy_id=policy_id,
+                  limit_years=terms["limit_years"], limit_until=terms["limit_until"],
+                  gift_years=terms["gift_years"], gift_on=terms["gift_on"],
+                  basis="；".join(terms["basis"] + terms["notes"]) or None, recorded_by=ctx.actor)
+    session.add(o)
+    confirmed = session.execute(select(HousingConfirmation).where(HousingConfirmation.talent_id == t.id)
+                                ).scalar_one_or_none()
+    if confirmed is not None:  # the talent is housed now: the earlier “not housed” no longer holds
+        session.delete(confirmed)
+    session.flush()
+    audit.record(session, ctx.actor, "allocate", "occupancy", o.id, talent_id=t.id, after=_occ_snapshot(o))
+    emp = session.get(Employer, t.employer_id).name if t.employer_id else None
+    return _occ_view(o, f, t, emp, dt.date.today())
 
 
 def vacate(ctx: ServiceContext, occupancy_id: int, *, on: dt.date | None, reason: str, gifted: bool = False,
@@ -384,31 +403,40 @@ def vacate(ctx: ServiceContext, occupancy_id: int, *, on: dt.date | None, reason
             raise NotFoundError(f"找不到编号为{occupancy_id}的入住记录")
         if expected_version is not None and o.version != expected_version:
             raise ConflictError(f"入住记录{occupancy_id}已被其他用户修改，请刷新后重试")
-        f, t = session.get(Flat, o.flat_id), session.get(Talent, o.talent_id)
-        if o.end_date is not None:
-            raise ConflictError(f"{t.name}已于{o.end_date}退出“{f.unit}”（{o.ended_reason or ''}）")
-        if on < o.start_date:
-            raise ValidationError([FieldError("end_date", "退房日期", on,
-                                              f"退房日期：{on}早于入住日期{o.start_date}")])
-        if gifted:
-            if o.gift_on is None:
-                raise ConflictError(f"{t.name}适用的政策未规定住房赠予（{o.basis or '无依据'}），不能按赠予办理")
-            if on < o.gift_on:
-                raise ConflictError(f"{t.name}须连续工作满{o.gift_years}年，{o.gift_on}起住房方可直接赠予（{o.basis}）")
-            left = session.execute(select(func.min(Departure.departed_on)).where(Departure.talent_id == t.id)).scalar()
-            if left is not None and left < o.gift_on:
-                raise ConflictError(f"{t.name}已于{left}离开，未连续工作满{o.gift_years}年，住房不予赠予（{o.basis}）")
-        before = _occ_snapshot(o)
-        o.end_date = on
-        o.ended_reason = GIFT_REASON if gifted else _text(reason)
-        if gifted:
-            f.status = "gifted"
-        session.flush()
-        b, a = audit.diff(before, _occ_snapshot(o))
-        audit.record(session, ctx.actor, "gift" if gifted else "vacate", "occupancy", o.id, talent_id=t.id,
-                     before=b, after=a)
-        emp = session.get(Employer, t.employer_id).name if t.employer_id else None
-        return _occ_view(o, f, t, emp, dt.date.today())
+        return vacate_in(session, ctx, o, on=on, reason=reason, gifted=gifted)
+
+
+def vacate_in(session: Session, ctx: ServiceContext, o: Occupancy, *, on: dt.date, reason: str,
+              gifted: bool = False) -> OccupancyView:
+    """``vacate`` in the caller's transaction (the Excel import: a stay with its end in one row)."""
+    permissions.require(ctx, ACTION)
+    if not _text(reason) and not gifted:
+        raise ValidationError([FieldError("ended_reason", "退房原因", reason, "退房原因：必须填写")])
+    f, t = session.get(Flat, o.flat_id), session.get(Talent, o.talent_id)
+    if o.end_date is not None:
+        raise ConflictError(f"{t.name}已于{o.end_date}退出“{f.unit}”（{o.ended_reason or ''}）")
+    if on < o.start_date:
+        raise ValidationError([FieldError("end_date", "退房日期", on,
+                                          f"退房日期：{on}早于入住日期{o.start_date}")])
+    if gifted:
+        if o.gift_on is None:
+            raise ConflictError(f"{t.name}适用的政策未规定住房赠予（{o.basis or '无依据'}），不能按赠予办理")
+        if on < o.gift_on:
+            raise ConflictError(f"{t.name}须连续工作满{o.gift_years}年，{o.gift_on}起住房方可直接赠予（{o.basis}）")
+        left = session.execute(select(func.min(Departure.departed_on)).where(Departure.talent_id == t.id)).scalar()
+        if left is not None and left < o.gift_on:
+            raise ConflictError(f"{t.name}已于{left}离开，未连续工作满{o.gift_years}年，住房不予赠予（{o.basis}）")
+    before = _occ_snapshot(o)
+    o.end_date = on
+    o.ended_reason = GIFT_REASON if gifted else _text(reason)
+    if gifted:
+        f.status = "gifted"
+    session.flush()
+    b, a = audit.diff(before, _occ_snapshot(o))
+    audit.record(session, ctx.actor, "gift" if gifted else "vacate", "occupancy", o.id, talent_id=t.id,
+                 before=b, after=a)
+    emp = session.get(Employer, t.employer_id).name if t.employer_id else None
+    return _occ_view(o, f, t, emp, dt.date.today())
 
 
 def list_occupancies(ctx: ServiceContext, *, current: bool = False, id_number: str | None = None,

@@ -140,18 +140,49 @@ def record(ctx: ServiceContext, talent: str, visited_on: dt.date | None, visitor
     if errors:
         raise ValidationError(errors)
     with ctx.write() as session:
-        t = talents.load(session, talent)
-        case_id = None
-        if _text(case_kind):
-            c = cases.open_in(session, ctx, t, case_kind.strip(), visited_on, _text(case_summary) or _text(issues),
-                              department=case_department, limit_days=case_limit_days)
-            case_id = c.id
-        v = Visit(talent_id=t.id, visited_on=visited_on, visitors=_text(visitors), form=form, issues=_text(issues),
-                  follow_up=_text(follow_up), case_id=case_id, recorded_by=ctx.actor)
-        session.add(v)
-        session.flush()
-        audit.record(session, ctx.actor, "create", ENTITY, v.id, talent_id=t.id, after=_snapshot(v))
-        return _view(session, v)
+        return _record_in(session, ctx, talent, visited_on, visitors, form, issues=issues, follow_up=follow_up,
+                          case_kind=case_kind, case_summary=case_summary, case_department=case_department,
+                          case_limit_days=case_limit_days)
+
+
+def record_in(session: Session, ctx: ServiceContext, talent: str, visited_on: dt.date | None,
+              visitors: str | None, form: str, **kw: Any) -> VisitView:
+    """``record`` in the caller's transaction (the Excel import); every check is made
+    before anything is added."""
+    permissions.require(ctx, "visit.write")
+    errors: list[FieldError] = []
+    if visited_on is None:
+        errors.append(FieldError("visited_on", "走访日期", None, "走访日期：必须填写"))
+    elif visited_on > dt.date.today():
+        errors.append(FieldError("visited_on", "走访日期", visited_on, f"走访日期：{visited_on}晚于今天"))
+    if not _text(visitors):
+        errors.append(FieldError("visitors", "走访人员", visitors, "走访人员：必须填写"))
+    if form not in FORMS:
+        errors.append(FieldError("form", "走访形式", form, "走访形式：应为" + "、".join(FORMS)))
+    if _text(kw.get("case_kind")) and kw["case_kind"].strip() not in cases.KINDS:
+        errors.append(FieldError("case_kind", "新建事项类别", kw["case_kind"],
+                                 "新建事项类别：应为" + "、".join(cases.KINDS)))
+    if errors:
+        raise ValidationError(errors)
+    return _record_in(session, ctx, talent, visited_on, visitors, form, **kw)
+
+
+def _record_in(session: Session, ctx: ServiceContext, talent: str, visited_on: dt.date, visitors: str | None,
+               form: str, *, issues: str | None = None, follow_up: str | None = None, case_kind: str | None = None,
+               case_summary: str | None = None, case_department: str | None = None,
+               case_limit_days: Any = cases.DEFAULT) -> VisitView:
+    t = talents.load(session, talent)
+    case_id = None
+    if _text(case_kind):
+        c = cases.open_in(session, ctx, t, case_kind.strip(), visited_on, _text(case_summary) or _text(issues),
+                          department=case_department, limit_days=case_limit_days)
+        case_id = c.id
+    v = Visit(talent_id=t.id, visited_on=visited_on, visitors=_text(visitors), form=form, issues=_text(issues),
+              follow_up=_text(follow_up), case_id=case_id, recorded_by=ctx.actor)
+    session.add(v)
+    session.flush()
+    audit.record(session, ctx.actor, "create", ENTITY, v.id, talent_id=t.id, after=_snapshot(v))
+    return _view(session, v)
 
 
 def open_case_from_visit(ctx: ServiceContext, visit_id: int, kind: str, *, summary: str | None = None,

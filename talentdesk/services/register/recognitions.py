@@ -11,6 +11,7 @@ service hands it the recognition's standing (``engine_facts``). Every change is 
 Public API::
 
     propose(ctx, *, talent, scheme, tier, doc_no, recognised_on, body=None, valid_until=None) -> RecognitionView
+    propose_in(session, ctx, *, …)   # the same in the caller's transaction (the Excel import)
     confirm(ctx, recognition_id, *, confirmed_on=None, expected_version=None) -> RecognitionView
     revoke(ctx, recognition_id, reason, *, revoked_on=None, expected_version=None) -> RecognitionView
     get(ctx, recognition_id) -> RecognitionView
@@ -123,6 +124,16 @@ def propose(ctx: ServiceContext, *, talent: str, scheme: str, tier: str, doc_no:
     """Record a recognition awaiting confirmation (待确认): the talent (身份证号), the scheme,
     its class or tier, the recognising body (default: the scheme's office), the 认定文号 and
     date, optionally the last day it is valid."""
+    with ctx.write() as session:
+        return propose_in(session, ctx, talent=talent, scheme=scheme, tier=tier, doc_no=doc_no,
+                          recognised_on=recognised_on, body=body, valid_until=valid_until)
+
+
+def propose_in(session: Session, ctx: ServiceContext, *, talent: str, scheme: str, tier: str, doc_no: str,
+               recognised_on: dt.date | None, body: str | None = None,
+               valid_until: dt.date | None = None) -> RecognitionView:
+    """``propose`` in the caller's transaction (the Excel import: many rows, one transaction);
+    every check is made before anything is added."""
     permissions.require(ctx, "recognition.propose")
     errors: list[FieldError] = []
     scheme = _text(scheme)
@@ -149,20 +160,19 @@ def propose(ctx: ServiceContext, *, talent: str, scheme: str, tier: str, doc_no:
         errors.append(FieldError("body", "认定机构", body, "认定机构：必须填写"))
     if errors:
         raise ValidationError(errors)
-    with ctx.write() as session:
-        t = talents.load(session, talent)
-        same = session.execute(select(Recognition).where(
-            Recognition.talent_id == t.id, Recognition.scheme == scheme, Recognition.doc_no == _text(doc_no),
-            Recognition.revoked_on.is_(None))).scalars().first()
-        if same is not None:
-            raise ConflictError(f"{t.name}已有文号为“{_text(doc_no)}”的{scheme}记录（未撤销），不能重复登记")
-        r = Recognition(talent_id=t.id, scheme=scheme, tier=schemes.normalize_tier(scheme, tier), body=body_text,
-                        doc_no=_text(doc_no), recognised_on=recognised_on, valid_until=valid_until,
-                        proposed_by=ctx.actor, proposed_at=utcnow())
-        session.add(r)
-        session.flush()
-        audit.record(session, ctx.actor, "create", ENTITY, r.id, talent_id=t.id, after=_snapshot(r))
-        return _view(r, t, dt.date.today())
+    t = talents.load(session, talent)
+    same = session.execute(select(Recognition).where(
+        Recognition.talent_id == t.id, Recognition.scheme == scheme, Recognition.doc_no == _text(doc_no),
+        Recognition.revoked_on.is_(None))).scalars().first()
+    if same is not None:
+        raise ConflictError(f"{t.name}已有文号为“{_text(doc_no)}”的{scheme}记录（未撤销），不能重复登记")
+    r = Recognition(talent_id=t.id, scheme=scheme, tier=schemes.normalize_tier(scheme, tier), body=body_text,
+                    doc_no=_text(doc_no), recognised_on=recognised_on, valid_until=valid_until,
+                    proposed_by=ctx.actor, proposed_at=utcnow())
+    session.add(r)
+    session.flush()
+    audit.record(session, ctx.actor, "create", ENTITY, r.id, talent_id=t.id, after=_snapshot(r))
+    return _view(r, t, dt.date.today())
 
 
 def _load(session: Session, recognition_id: int, expected_version: int | None = None) -> Recognition:

@@ -45,6 +45,9 @@ class ImportKind:
     check: Callable[[dict[str, list], int, dict[int, set[str]]], dict[int, list[FieldError]]]
     batch_kind: str  # ImportBatch.kind
     unique: tuple[str, ...] = ()  # fields that may appear once per file (duplicates are errors)
+    # (ctx, rows, *, all_or_nothing, row_numbers, finish) → result with .rows/.committed/.recorded:
+    # the service call that writes the rows (the kinds of kinds_care.py); None: the writer's own
+    record_many: Callable[..., Any] | None = None
 
     @property
     def by_key(self) -> dict[str, FieldSpec]:
@@ -306,7 +309,12 @@ FACTS = ImportKind("facts", "服务年度情况", (
 ), row_by_row(_facts_check), "facts", ("id_number", "benefit", "year"))
 
 
-KINDS: dict[str, ImportKind] = {k.name: k for k in (ROSTER, REVIEWS, PAYMENTS, FACTS)}
+# 人才认定, 服务事项, 回访记录, 人才公寓入住 (issue 17): defined in kinds_care.py
+from talentdesk.services.exchange.importer import kinds_care  # noqa: E402
+
+CARE_KINDS = kinds_care.build(FieldSpec, ImportKind, row_by_row, _id_field(), _name_field())
+
+KINDS: dict[str, ImportKind] = {k.name: k for k in (ROSTER, REVIEWS, PAYMENTS, FACTS, *CARE_KINDS)}
 
 
 def get_kind(name: str) -> ImportKind:

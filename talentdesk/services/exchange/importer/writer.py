@@ -661,7 +661,12 @@ def _commit_other(ctx: ServiceContext, v, *, all_or_nothing: bool, dry_run: bool
                             "rows": batch.rows, "inserted": written, "errors": batch.errors})
         batch_ids.append(batch.id)
 
-    if v.kind.name == "reviews":
+    if v.kind.record_many is not None:  # recognitions, cases, visits, housing (kinds_care.py)
+        result = v.kind.record_many(run_ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers,
+                                    finish=finish)
+        written = result.recorded
+        unchanged = 0
+    elif v.kind.name == "reviews":
         from talentdesk.services.benefits import reviews
 
         result = reviews.record_many(run_ctx, rows, all_or_nothing=all_or_nothing, row_numbers=numbers,
