@@ -69,10 +69,10 @@ Renderers (no database)
     on the machine (SimSun on Windows, AR PL UMing/WenQuanYi on Linux), also embedded.
 """
 
-from talentdesk.outputs.model import (ApprovalForm, BatchForm, BatchLine, Heading, Ledger, LedgerColumn, Office,
-                                      ReceivedLine, RecoveryNotice, ReviewForm, ReviewSummary, ScheduleLine,
-                                      Subtotal, SuspendedLine, Total, is_cancelled)
+from talentdesk.outputs.model import (ApprovalForm, BatchForm, BatchLine, FormRow, Heading, Ledger, LedgerColumn,
+                                      Office, ReceivedLine, RecoveryNotice, RegisterForm, ReviewForm, ReviewSummary,
+                                      ScheduleLine, Subtotal, SuspendedLine, Total, is_cancelled)
 
-__all__ = ["ApprovalForm", "BatchForm", "BatchLine", "Heading", "Ledger", "LedgerColumn", "Office", "ReceivedLine",
-           "RecoveryNotice", "ReviewForm", "ReviewSummary", "ScheduleLine", "Subtotal", "SuspendedLine", "Total",
-           "is_cancelled"]
+__all__ = ["ApprovalForm", "BatchForm", "BatchLine", "FormRow", "Heading", "Ledger", "LedgerColumn", "Office",
+           "ReceivedLine", "RecoveryNotice", "RegisterForm", "ReviewForm", "ReviewSummary", "ScheduleLine", "Subtotal",
+           "SuspendedLine", "Total", "is_cancelled"]

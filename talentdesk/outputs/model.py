@@ -309,3 +309,35 @@ class FilingForm:
     @property
     def period(self) -> str:
         return f"{cn_date(self.date_from)}至{cn_date(self.date_to)}"
+
+
+@dataclass
+class FormRow:
+    """One row of a ``RegisterForm``'s grid: (label, value) pairs side by side (one pair
+    spans the width, two share it, three take the talent grid's six columns)."""
+
+    cells: list[tuple[str, str]]
+    min_h: float = 24.0
+    small: bool = False  # the value in 小五 (long texts: the articles quoted)
+
+
+@dataclass
+class RegisterForm:
+    """A one-record form of the office's other registers (issue 17) on portrait A4:
+    人才认定备案表, 人才服务事项办理单, 回访记录表, 人才公寓入住/腾退确认单. Title, 填报单位 and
+    编号, the grid, the signature boxes (label, printed names), the notes (articles)."""
+
+    office: Office
+    kind: str  # recognition / case / visit / housing
+    name: str  # 人才认定备案表 …
+    doc_no: str
+    rows: list[FormRow]
+    # (label, printed text, a person's signature without seal: 被走访人, 入住人)
+    signatures: list[tuple[str, str, bool]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    talent_id: int | None = None
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    @property
+    def title(self) -> str:
+        return self.name

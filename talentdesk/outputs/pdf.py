@@ -15,7 +15,7 @@ from talentdesk.domain import idcard
 from talentdesk.domain.money import capitals, yuan
 from talentdesk.domain.values import cn_date
 from talentdesk.outputs.layout import LEADING, Block, Pen, paginate
-from talentdesk.outputs.model import (ApprovalForm, BatchForm, FilingForm, RecoveryNotice, ReviewForm,
+from talentdesk.outputs.model import (ApprovalForm, BatchForm, FilingForm, RecoveryNotice, RegisterForm, ReviewForm,
                                       ReviewSummary, is_cancelled)
 
 PORTRAIT = (595.2756, 841.8898)  # A4 in points
@@ -708,6 +708,45 @@ def filing_blocks(pen: Pen, form: FilingForm, mask: bool) -> list[Block]:
     return blocks
 
 
+# ------------------------------------------------------------------ the other registers' forms
+
+def register_blocks(pen: Pen, form: RegisterForm, mask: bool) -> list[Block]:
+    """人才认定备案表, 人才服务事项办理单, 回访记录表, 人才公寓入住/腾退确认单: the grid of the
+    record, the signature boxes sharing what is left of the page, the articles below."""
+    W = PORTRAIT[0] - 2 * MARGIN_X
+    label_w = _TalentGrid.WIDTHS[0]
+    six = [*_TalentGrid.WIDTHS, W - sum(_TalentGrid.WIDTHS)]
+    blocks = [title_block(pen, form.name, W, f"填报单位：{form.office.name}", f"编号：{form.doc_no}")]
+    for row in form.rows:
+        pairs = [(lab, idcard.mask(val) if mask and lab == "身份证号" else
+                  idcard.mask_phone(val) if mask and lab == "联系电话" else val) for lab, val in row.cells]
+        if len(pairs) == 1:
+            widths = [label_w, W - label_w]
+        elif len(pairs) == 2:
+            half = (W - 2 * label_w) / 2
+            widths = [label_w, half, label_w, half]
+        else:
+            widths = six
+        cells = []
+        style = "top" if row.min_h >= 48 else "value"  # a tall box for writing: its text from the top
+        for i, (lab, val) in enumerate(pairs):
+            cells += [(widths[2 * i], lab, "label"), (widths[2 * i + 1], val or "", style)]
+        blocks.append(grid_row(pen, cells, size=SMALL if row.small else BODY, min_h=row.min_h, label_size=BODY))
+    if form.signatures:
+        left = PORTRAIT[1] - MARGIN_TOP - MARGIN_BOTTOM - sum(b.height for b in blocks)
+        notes_h = sum(text_block(pen, n, W, SMALL).height for n in form.notes) + 8
+        each = max(60.0, min(96.0, (left - notes_h) / len(form.signatures) - 0.5))
+        for label, printed, person in form.signatures:  # person: a signature, no seal
+            blocks.append(signature_row(pen, label_w, W, label, printed, height=each,
+                                        signer="签字：" if person else "负责人签字：", stamp=not person))
+    if form.notes:
+        blocks[-1].keep_with_next = 1
+        blocks.append(spacer(6))
+        for note in form.notes:
+            blocks.append(text_block(pen, note, W, SMALL))
+    return blocks
+
+
 def form_blocks(pen: Pen, form, mask: bool = False) -> tuple[list[Block], tuple[float, float], str, str]:
     """(blocks, page size, document number, continuation title) for any form."""
     if isinstance(form, ApprovalForm):
@@ -722,6 +761,8 @@ def form_blocks(pen: Pen, form, mask: bool = False) -> tuple[list[Block], tuple[
         return recovery_blocks(pen, form, mask), PORTRAIT, form.doc_no, "追回人才补贴通知书"
     if isinstance(form, FilingForm):
         return filing_blocks(pen, form, mask), LANDSCAPE, "", form.title
+    if isinstance(form, RegisterForm):
+        return register_blocks(pen, form, mask), PORTRAIT, form.doc_no, form.name
     raise TypeError(f"not a form: {type(form).__name__}")
 
 
@@ -749,7 +790,7 @@ def write_forms(forms: Iterable, path: str | Path, *, mask: bool = False, progre
     first = forms[0] if forms else None
     title = {ApprovalForm: "人才待遇审批表", BatchForm: "补贴发放审批表", ReviewForm: "年度考核登记表",
              ReviewSummary: "年度考核汇总报告", RecoveryNotice: "追回通知书"}.get(type(first), "TalentDesk")
-    if isinstance(first, FilingForm):
+    if isinstance(first, (FilingForm, RegisterForm)):
         title = first.name
     c = (canvas_factory or make_canvas)(path, title)
     pen = Pen(c)

@@ -1,4 +1,4 @@
-"""``talentdesk case open|close|list|stats``: 服务事项 of the talent card / green channel
+"""``talentdesk case open|edit|close|reopen|list|stats``: 服务事项 of the talent card / green channel
 (阿拉善盟办法 第四十二至四十六条; talentdesk.services.care.cases)."""
 
 from __future__ import annotations
@@ -50,6 +50,39 @@ def cmd_close(args, app) -> int:
     return 0
 
 
+def cmd_edit(args, app) -> int:
+    """Change an open (or closed) case's summary, department, limit, handler or article."""
+    from talentdesk.domain.errors import TalentDeskError
+    from talentdesk.services.care import cases
+
+    changes = {k: getattr(args, a) for k, a in (("summary", "summary"), ("department", "department"),
+                                                 ("handled_by", "handler"), ("article", "article"))
+               if getattr(args, a) is not None}
+    if args.no_limit:
+        changes["limit_days"] = None
+    elif args.limit is not None:
+        changes["limit_days"] = args.limit
+    if not changes:
+        raise TalentDeskError("请指定要修改的内容：--summary、--department、--limit/--no-limit、--handler 或 --article")
+    v = cases.update(app.context(), args.case_id, **changes)
+    if app.json:
+        app.print_json(v.as_dict())
+    else:
+        app.out(f"已修改：{_line(v)}")
+    return 0
+
+
+def cmd_reopen(args, app) -> int:
+    from talentdesk.services.care import cases
+
+    v = cases.reopen(app.context(), args.case_id, args.reason)
+    if app.json:
+        app.print_json(v.as_dict())
+    else:
+        app.out(f"已重新办理：{_line(v)}")
+    return 0
+
+
 def cmd_list(args, app) -> int:
     from talentdesk.services.care import cases
 
@@ -94,6 +127,20 @@ def register(sub) -> None:
     op.add_argument("--article", metavar="依据", help="默认按人才适用的政策")
     op.add_argument("--handler", metavar="经办人")
     op.set_defaults(func=cmd_open)
+    ed = s.add_parser("edit", help="修改服务事项（事项内容、责任部门、办理时限、经办人、依据；到期日随时限重算）")
+    ed.add_argument("case_id", type=int, metavar="事项编号")
+    ed.add_argument("--summary", metavar="事项内容")
+    ed.add_argument("--department", metavar="责任部门")
+    elim = ed.add_mutually_exclusive_group()
+    elim.add_argument("--limit", type=int, metavar="工作日", help="办理时限（工作日）")
+    elim.add_argument("--no-limit", action="store_true", help="不限时")
+    ed.add_argument("--handler", metavar="经办人")
+    ed.add_argument("--article", metavar="依据")
+    ed.set_defaults(func=cmd_edit)
+    ro = s.add_parser("reopen", help="重新办理已办结的服务事项（须写明原因）")
+    ro.add_argument("case_id", type=int, metavar="事项编号")
+    ro.add_argument("--reason", required=True, metavar="原因")
+    ro.set_defaults(func=cmd_reopen)
     cl = s.add_parser("close", help="办结服务事项")
     cl.add_argument("case_id", type=int, metavar="事项编号")
     cl.add_argument("--outcome", required=True, choices=list(cases.OUTCOMES), metavar="办理结果",

@@ -1,4 +1,6 @@
-"""``talentdesk print approval|batch|review|recovery … [--full|--mask] OUT.pdf``: the printed forms.
+"""``talentdesk print approval|batch|review|recovery … [--full|--mask] OUT.pdf``: the printed forms;
+``talentdesk print recognition|case|visit|housing --id N OUT.pdf``: the forms of the office's other
+registers (人才认定备案表, 人才服务事项办理单, 回访记录表, 人才公寓入住/腾退确认单).
 
 ID numbers and phones are masked unless ``--full``; the approval forms print them in
 full when the office setting 审批表打印完整身份证号 is on (``--mask`` masks anyway)."""
@@ -58,6 +60,14 @@ def cmd_recovery(args, app) -> int:
     return _done(app, r, "追回通知书")
 
 
+def cmd_register_form(args, app) -> int:
+    from talentdesk.services.care import forms
+
+    _check(args)
+    r = forms.print_form(app.context(), args.print_command, args.id, args.out, mask=mask_option(args))
+    return _done(app, r, forms.FORM_KINDS[args.print_command])
+
+
 def register(sub) -> None:
     p = sub.add_parser("print", help="打印审批表、考核登记表和通知书（PDF）")
     s = p.add_subparsers(dest="print_command", metavar="表单", required=True)
@@ -81,7 +91,17 @@ def register(sub) -> None:
     c.add_argument("--talent", required=True, help="人才身份证号")
     c.set_defaults(func=cmd_recovery)
 
-    for sp in (a, b, r, c):
+    extra = []
+    for kind, name, what in (("recognition", "人才认定备案表", "人才认定记录编号（talentdesk recognition list）"),
+                             ("case", "人才服务事项办理单", "服务事项编号（talentdesk case list）"),
+                             ("visit", "回访记录表", "走访记录编号（talentdesk visit list）"),
+                             ("housing", "人才公寓入住/腾退确认单", "入住记录编号（talentdesk flat list --occupancies）")):
+        sp = s.add_parser(kind, help=name)
+        sp.add_argument("--id", type=int, required=True, help=what)
+        sp.set_defaults(func=cmd_register_form)
+        extra.append(sp)
+
+    for sp in (a, b, r, c, *extra):
         add_mask_options(sp)
         sp.add_argument("--force", action="store_true", help="文件已存在时替换它（数据库文件永远不会被覆盖）")
         sp.add_argument("out", metavar="OUT.pdf")

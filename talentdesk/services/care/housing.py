@@ -20,6 +20,7 @@ Public API (every write audited, one transaction each; action ``housing.write``)
     add_flat_in / allocate_in / vacate_in(session, ctx, …)     (the same in the caller's transaction)
     vacate(ctx, occupancy_id, *, on, reason, gifted=False, expected_version=None) -> OccupancyView
     list_occupancies(ctx, *, current=False, id_number=None, on=None) -> list[OccupancyView]
+    get_occupancy(ctx, occupancy_id, *, on=None) -> OccupancyView
     due(ctx, *, within_days=90, on=None) -> list[DueItem]    (limits reached or near, gifts due)
     confirm_not_housed(ctx, id_number, *, note="", on=None) -> None
     unconfirmed_hints(ctx) -> list[HintView]                 (roster 是, no record here)
@@ -437,6 +438,15 @@ def vacate_in(session: Session, ctx: ServiceContext, o: Occupancy, *, on: dt.dat
                  before=b, after=a)
     emp = session.get(Employer, t.employer_id).name if t.employer_id else None
     return _occ_view(o, f, t, emp, dt.date.today())
+
+
+def get_occupancy(ctx: ServiceContext, occupancy_id: int, *, on: dt.date | None = None) -> OccupancyView:
+    with ctx.read() as session:
+        rows = _occupancy_rows(session, Occupancy.id == occupancy_id)
+        if not rows:
+            raise NotFoundError(f"找不到编号为{occupancy_id}的入住记录")
+        o, f, t, emp = rows[0]
+        return _occ_view(o, f, t, emp, on or dt.date.today())
 
 
 def list_occupancies(ctx: ServiceContext, *, current: bool = False, id_number: str | None = None,

@@ -207,6 +207,14 @@ def open_case_from_visit(ctx: ServiceContext, visit_id: int, kind: str, *, summa
     return cases.get(ctx, case_id)
 
 
+def get(ctx: ServiceContext, visit_id: int) -> VisitView:
+    with ctx.read() as session:
+        v = session.get(Visit, visit_id)
+        if v is None:
+            raise NotFoundError(f"找不到编号为{visit_id}的走访记录")
+        return _view(session, v)
+
+
 def list_visits(ctx: ServiceContext, *, year: int | None = None, talent: str | None = None,
                 form: str | None = None) -> list[VisitView]:
     """Visits, newest first; filtered by year, talent (ID number) and form."""
