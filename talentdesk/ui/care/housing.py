@@ -183,8 +183,10 @@ class Page(PageBase):
         self.vacate_btn = button(tr("退房(&V)…"), self.vacate)
         self.confirm_btn = button(tr("确认未入住…"), self.confirm_not_housed,
                                   tip=tr("花名册填报入住人才公寓、住房登记中无记录：核实后确认该人才未入住"))
+        self.print_btn = button(tr("打印(&P)…"), self.print_form,
+                                tip=tr("所选入住记录的人才公寓入住/腾退确认单（PDF）"))
         self.search = line(tr("房号 / 姓名 / 身份证号"))
-        for w in (self.add_btn, self.edit_btn, self.allocate_btn, self.vacate_btn, self.confirm_btn):
+        for w in (self.add_btn, self.edit_btn, self.allocate_btn, self.vacate_btn, self.confirm_btn, self.print_btn):
             bar.addWidget(w)
         bar.addWidget(self.search, 1)
         self.outer.addLayout(bar)
@@ -301,6 +303,7 @@ class Page(PageBase):
         self.edit_btn.setEnabled(can and f is not None)
         self.allocate_btn.setEnabled(can and any(x.status == "available" and x.occupancy is None for x in self._flats))
         self.vacate_btn.setEnabled(can and o is not None and o.end_date is None)
+        self.print_btn.setEnabled(o is not None and allowed(self.env, "export"))
         self.confirm_btn.setEnabled(can and self.tabs.currentIndex() == 2 and self.hint_table.current_row() is not None)
 
     def add_flat(self) -> None:
@@ -336,6 +339,17 @@ class Page(PageBase):
         dlg = VacateDialog(self.env, o, self)
         if widgets.exec_dialog(dlg) and dlg.saved is not None:
             self.refresh()
+
+    def print_form(self) -> None:
+        """人才公寓入住/腾退确认单 of the selected stay (or of the selected flat's occupant)."""
+        from talentdesk.ui.care.printing import print_record
+
+        o = self.stay_table.current_row() if self.tabs.currentIndex() == 0 else None
+        if o is None:
+            f = self.flat_table.current_row()
+            o = f.occupancy if f is not None else None
+        if o is not None:
+            print_record(self.env, self, "housing", o.id, o.name)
 
     def confirm_not_housed(self) -> None:
         h = self.hint_table.current_row()

@@ -1,10 +1,13 @@
 """人才服务: service cases of the talent card / green channel (服务事项) and return visits
 (走访记录), one tab each.
 
-服务事项: filters (类别, 状态 办理中/已超期/已办结, 年度, search), 新建事项… and 办结…; under
+服务事项: filters (类别, 状态 办理中/已超期/已办结, 年度, search), 新建事项…, 编辑… (an open
+case: content, department, limit — the due date counted again — handler, article), 办结…,
+重新办理… (a closed case, with the reason) and 打印… (人才服务事项办理单); under
 the list the year's statistics by kind (件数, 已办结, 超期, 平均用时 in working days) and
 导出统计表… (Excel). 走访记录: filters (年度, 形式), 登记走访… (with 由此新建服务事项),
-新建服务事项… for a recorded visit, and the high-level talents not yet visited this year.
+新建服务事项… for a recorded visit, 打印… (回访记录表), and the high-level talents not yet
+visited this year.
 
 ``env.navigate("care", tab="cases", status="overdue")`` or ``tab="visits", due=True``.
 """
@@ -157,6 +160,71 @@ class CloseDialog(FormDialog):
         return ok
 
 
+class EditCaseDialog(FormDialog):
+    """编辑 an open case: its content, department, time limit (the due date is counted again
+    in working days), handler and article (``cases.update``)."""
+
+    def __init__(self, env, case, parent=None):
+        super().__init__(env, tr("编辑服务事项"), parent)
+        self.case = case
+        self.saved = None
+        form = QFormLayout()
+        form.addRow(tr("事项："), QLabel(f"#{case.id} {case.kind}　{case.talent_name}　{case.requested_on}申请"))
+        self.summary = QPlainTextEdit(case.summary, self)
+        self.summary.setFixedHeight(self.summary.fontMetrics().height() * 3 + 12)
+        self.department = line(tr("责任部门"), case.department or "")
+        self.limit = QSpinBox(self)
+        self.limit.setRange(0, 365)
+        self.limit.setSpecialValueText(tr("不限"))
+        self.limit.setSuffix(tr(" 个工作日"))
+        self.limit.setValue(case.limit_days or 0)
+        self.handler = line(tr("责任部门经办人（选填）"), case.handled_by or "")
+        self.article = line(tr("文件和条款"), case.article or "")
+        self.due = QLabel(self)
+        self.due.setObjectName("case_due")
+        form.addRow(tr("事项内容(&S)："), self.summary)
+        form.addRow(tr("责任部门(&D)："), self.department)
+        form.addRow(tr("办理时限(&L)："), self.limit)
+        form.addRow(tr("办结期限："), self.due)
+        form.addRow(tr("经办人："), self.handler)
+        form.addRow(tr("依据(&A)："), self.article)
+        self.body.addLayout(form)
+        self.body.addWidget(hint(tr("修改办理时限后，办结期限按工作日重新计算（申请当日不计入）。")))
+        self.finish_layout()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("保存"))
+        self.limit.valueChanged.connect(lambda *_: self._due_text())
+        self._due_text()
+        self.watch(self.summary, self.department, self.handler, self.article)
+        widgets.fit_to_screen(self, 560, 440)
+
+    def _due_text(self) -> None:
+        same = (self.limit.value() or None) == self.case.limit_days
+        if same:
+            self.due.setText(str(self.case.due_date) if self.case.due_date else tr("不限时"))
+        else:
+            self.due.setText(tr("保存后按新时限重新计算") if self.limit.value() else tr("不限时"))
+
+    def changes(self) -> dict:
+        c = self.case
+        new = {"summary": self.summary.toPlainText().strip(), "department": self.department.text().strip(),
+               "limit_days": self.limit.value() or None, "handled_by": self.handler.text().strip(),
+               "article": self.article.text().strip()}
+        old = {"summary": c.summary or "", "department": c.department or "", "limit_days": c.limit_days,
+               "handled_by": c.handled_by or "", "article": c.article or ""}
+        return {k: v for k, v in new.items() if v != old[k]}
+
+    def accept_form(self) -> bool:
+        changes = self.changes()
+        if not changes:
+            return True
+        ok, view = call(self.env, cases.update, self.env.ctx, self.case.id, expected_version=self.case.version,
+                        **changes)
+        if ok:
+            self.saved = view
+            notify_changed(self.env, "care")
+        return ok
+
+
 class VisitDialog(FormDialog):
     """登记走访; with 由此新建服务事项 a case of the chosen kind is opened from it (same save)."""
 
@@ -241,14 +309,16 @@ class CasesTab(QWidget):
         self.search = line(tr("姓名 / 身份证号 / 单位 / 内容"))
         self.new_btn = button(tr("新建事项(&N)…"), self.new_case)
         self.close_btn = button(tr("办结(&C)…"), self.close_case)
+        self.edit_btn = button(tr("编辑(&E)…"), self.edit_case, tip=tr("修改办理中事项的内容、部门、时限、经办人、依据"))
+        self.reopen_btn = button(tr("重新办理(&R)…"), self.reopen_case, tip=tr("已办结的事项重新办理（须写明原因）"))
+        self.print_btn = button(tr("打印(&P)…"), self.print_case, tip=tr("所选事项的人才服务事项办理单（PDF）"))
         self.export_btn = button(tr("导出统计表…"), self.export_stats, tip=tr("所选年度按类别的统计表（Excel）"))
         for w in (self.kind, self.status, self.year):
             bar.addWidget(w)
             w.currentIndexChanged.connect(lambda *_: self.reload())
         bar.addWidget(self.search, 1)
-        bar.addWidget(self.new_btn)
-        bar.addWidget(self.close_btn)
-        bar.addWidget(self.export_btn)
+        for b in (self.new_btn, self.edit_btn, self.close_btn, self.reopen_btn, self.print_btn, self.export_btn):
+            bar.addWidget(b)
         lay.addLayout(bar)
         self.model = RowsModel([
             Col(tr("编号"), "id", kind="int", width=3),
@@ -266,7 +336,7 @@ class CasesTab(QWidget):
         ], self, muted=lambda v: v.status == "closed")
         self.table = DataTable(self.model, self)
         self.table.selection_changed.connect(self._selected)
-        self.table.activated_row.connect(lambda v: self.close_case())
+        self.table.activated_row.connect(lambda v: self.edit_case() if v.closed_on is None else None)
         lay.addWidget(self.table, 1)
         self.stats = hint("")
         self.stats.setObjectName("care_stats")
@@ -302,7 +372,43 @@ class CasesTab(QWidget):
 
     def _selected(self) -> None:
         v = self.table.current_row()
-        self.close_btn.setEnabled(v is not None and v.closed_on is None and allowed(self.env, "case.write"))
+        can = allowed(self.env, "case.write")
+        self.close_btn.setEnabled(v is not None and v.closed_on is None and can)
+        self.edit_btn.setEnabled(v is not None and v.closed_on is None and can)
+        self.reopen_btn.setEnabled(v is not None and v.closed_on is not None and can)
+        self.print_btn.setEnabled(v is not None and allowed(self.env, "export"))
+
+    def edit_case(self) -> None:
+        v = self.table.current_row()
+        if v is None or v.closed_on is not None:
+            return
+        dlg = EditCaseDialog(self.env, v, self)
+        if widgets.exec_dialog(dlg) and dlg.saved is not None:
+            d = dlg.saved
+            self.env.notify(tr("已修改服务事项#{n}").format(n=d.id)
+                            + (tr("，办结期限 {d}").format(d=d.due_date) if d.due_date else tr("，不限时")))
+            self.reload()
+
+    def reopen_case(self) -> None:
+        v = self.table.current_row()
+        if v is None or v.closed_on is None:
+            return
+        reason = widgets.ask_text(self, tr("重新办理"), tr("#{n} {k}（{name}）已于{d}{o}。重新办理的原因：").format(
+            n=v.id, k=v.kind, name=v.talent_name, d=v.closed_on, o=v.outcome))
+        if reason is None:
+            return
+        ok, d = call(self.env, cases.reopen, self.env.ctx, v.id, reason)
+        if ok:
+            notify_changed(self.env, "care")
+            self.env.notify(tr("服务事项#{n}已重新办理（{s}）").format(n=d.id, s=d.status_label))
+            self.reload()
+
+    def print_case(self) -> None:
+        from talentdesk.ui.care.printing import print_record
+
+        v = self.table.current_row()
+        if v is not None:
+            print_record(self.env, self, "case", v.id, v.talent_name)
 
     def new_case(self, id_number: str | None = None) -> None:
         dlg = CaseDialog(self.env, id_number, self)
@@ -347,12 +453,14 @@ class VisitsTab(QWidget):
         self.search = line(tr("姓名 / 身份证号 / 单位 / 问题"))
         self.add_btn = button(tr("登记走访(&V)…"), self.add_visit)
         self.case_btn = button(tr("由此新建服务事项…"), self.case_from_visit)
+        self.print_btn = button(tr("打印(&P)…"), self.print_visit, tip=tr("所选走访的回访记录表（PDF）"))
         for w in (self.year, self.form):
             bar.addWidget(w)
             w.currentIndexChanged.connect(lambda *_: self.reload())
         bar.addWidget(self.search, 1)
         bar.addWidget(self.add_btn)
         bar.addWidget(self.case_btn)
+        bar.addWidget(self.print_btn)
         lay.addLayout(bar)
         self.model = RowsModel([
             Col(tr("走访日期"), "visited_on", kind="date", width=6),
@@ -408,6 +516,14 @@ class VisitsTab(QWidget):
     def _selected(self) -> None:
         v = self.table.current_row()
         self.case_btn.setEnabled(v is not None and v.case_id is None and allowed(self.env, "visit.write"))
+        self.print_btn.setEnabled(v is not None and allowed(self.env, "export"))
+
+    def print_visit(self) -> None:
+        from talentdesk.ui.care.printing import print_record
+
+        v = self.table.current_row()
+        if v is not None:
+            print_record(self.env, self, "visit", v.id, v.talent_name)
 
     def add_visit(self, id_number: str | None = None) -> None:
         dlg = VisitDialog(self.env, id_number, self)
@@ -462,4 +578,4 @@ class Page(PageBase):
         box.selectAll()
 
 
-__all__ = ["Page", "CaseDialog", "CloseDialog", "VisitDialog", "stats_text"]
+__all__ = ["Page", "CaseDialog", "CloseDialog", "EditCaseDialog", "VisitDialog", "stats_text"]

@@ -134,7 +134,8 @@ class Page(PageBase):
         for w in (self.status, self.scheme):
             bar.addWidget(w)
         bar.addWidget(self.search, 1)
-        for b in (self.add_btn, self.confirm_btn, self.revoke_btn):
+        self.print_btn = button(tr("打印(&P)…"), self.print_form, tip=tr("所选认定的人才认定备案表（PDF）"))
+        for b in (self.add_btn, self.confirm_btn, self.revoke_btn, self.print_btn):
             bar.addWidget(b)
         self.outer.addLayout(bar)
         self.model = RowsModel([
@@ -197,6 +198,15 @@ class Page(PageBase):
             self.confirm_btn.setEnabled(False)
             self.confirm_btn.setToolTip(tr("只有待确认的认定可以确认"))
         self.revoke_btn.setEnabled(v is not None and v.revoked_on is None and allowed(self.env, "recognition.revoke"))
+        self.print_btn.setEnabled(v is not None and allowed(self.env, "export"))
+
+    def print_form(self) -> None:
+        """人才认定备案表 of the selected recognition."""
+        from talentdesk.ui.care.printing import print_record
+
+        v = self.table.current_row()
+        if v is not None:
+            print_record(self.env, self, "recognition", v.id, v.name)
 
     def add_recognition(self) -> None:
         dlg = RecognitionDialog(self.env, self._talent, self)
