@@ -1,5 +1,6 @@
 """The detail pane of 人才库: the edit form, the talent's agreement, grants, schedule and
-payments, reviews and departures, attachments (scans: add, preview, open) and history."""
+payments, reviews and departures, the recognition, service cases, visits and talent
+apartment (认定与服务), attachments (scans: add, preview, open) and history."""
 
 from __future__ import annotations
 
@@ -31,12 +32,14 @@ ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import":
            "propose": "提交", "reject": "退回", "pay": "发放", "cancel": "取消", "export": "导出", "print": "打印",
            "suspend": "暂停", "resume": "恢复", "reverse": "冲销", "restore": "恢复", "recompute": "重新测算",
            "conclude": "期满考核", "renew": "续签", "terminate": "解除", "lift": "解除",
-           "confirm": "确认", "revoke": "撤销"}
+           "confirm": "确认", "revoke": "撤销", "close": "办结", "reopen": "重新办理", "allocate": "入住",
+           "vacate": "退房", "gift": "赠予"}
 ENTITIES = {"talent": "人才信息", "attachment": "附件", "benefit_grant": "待遇", "grant": "待遇",
             "installment": "发放", "annual_review": "年度考核", "review": "年度考核", "departure": "离职登记",
             "service_agreement": "服务协议", "agreement": "服务协议", "recovery": "追回款", "case_decision": "一事一议",
             "grant_year_fact": "服务年度情况", "credit_entry": "失信名单",
-            "recognition": "人才认定"}
+            "recognition": "人才认定", "service_case": "服务事项", "visit": "走访记录", "occupancy": "人才公寓入住",
+            "flat": "房源"}
 OPERATIONS = {("pay", "installment"): "登记发放", ("approve", "installment"): "审核发放",
               ("propose", "installment"): "提交发放", ("cancel", "installment"): "取消发放",
               ("propose", "benefit_grant"): "申请待遇", ("approve", "benefit_grant"): "批准待遇",
@@ -343,6 +346,7 @@ class TalentDetail(QWidget):
         self.tabs.addTab(scroll, tr("基本信息"))
         self.tabs.addTab(self._build_benefits(), tr("协议与待遇"))
         self.tabs.addTab(self._build_reviews(), tr("考核与离职"))
+        self.tabs.addTab(self._build_duties(), tr("认定与服务"))
         self.attachments = AttachmentsTab(self)
         self.tabs.addTab(self.attachments, tr("附件"))
         self.history_model = RowsModel([Col(tr("时间"), lambda e: local_time(e.at), width=8),
@@ -425,6 +429,66 @@ class TalentDetail(QWidget):
         lay.addWidget(DataTable(self.departures_model), 1)
         return w
 
+    def _build_duties(self) -> QWidget:
+        """认定与服务: the current recognition (第二十条: only a confirmed one counts), the
+        talent apartment, the service cases and the visits (services.care.talent_duties)."""
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.recognition_label = QLabel()
+        self.recognition_label.setObjectName("recognition_summary")
+        self.recognition_label.setWordWrap(True)
+        self.housing_label = QLabel()
+        self.housing_label.setObjectName("housing_summary")
+        self.housing_label.setWordWrap(True)
+        self.service_label = QLabel()
+        self.service_label.setObjectName("service_summary")
+        self.service_label.setWordWrap(True)
+        for label in (self.recognition_label, self.housing_label, self.service_label):
+            lay.addWidget(label)
+        lay.addWidget(QLabel(tr("认定记录")))
+        self.recognitions_model = RowsModel([
+            Col(tr("认定类型"), "scheme", width=8), Col(tr("类别或层次"), "tier_label", width=8),
+            Col(tr("状态"), "status_label", width=4), Col(tr("文号"), "doc_no", width=9),
+            Col(tr("认定日期"), "recognised_on", "date", 7),
+            Col(tr("有效期至"), lambda v: v.valid_until.isoformat() if v.valid_until else tr("长期"), width=6),
+            Col(tr("确认"), lambda v: f"{v.confirmed_on} {v.confirmed_by or ''}" if v.confirmed_on else tr("待确认"),
+                width=8)],
+            muted=lambda v: v.status in ("expired", "revoked"))
+        self.recognitions_table = DataTable(self.recognitions_model)
+        self.recognitions_table.setMaximumHeight(110)
+        lay.addWidget(self.recognitions_table)
+        lay.addWidget(QLabel(tr("服务事项")))
+        self.cases_model = RowsModel([
+            Col(tr("类别"), "kind", width=5), Col(tr("状态"), "status_text", width=6),
+            Col(tr("申请日期"), "requested_on", "date", 7), Col(tr("办结期限"), "due_date", "date", 7),
+            Col(tr("责任部门"), "department", width=8), Col(tr("事项内容"), "summary", width=14, tip="summary")],
+            muted=lambda c: c.status == "closed")
+        lay.addWidget(DataTable(self.cases_model), 1)
+        lay.addWidget(QLabel(tr("走访记录")))
+        self.visits_model = RowsModel([
+            Col(tr("走访日期"), "visited_on", "date", 7), Col(tr("形式"), "form", width=3),
+            Col(tr("走访人员"), "visitors", width=8), Col(tr("反映问题"), "issues", width=14, tip="issues"),
+            Col(tr("跟进措施"), "follow_up", width=10, tip="follow_up")])
+        lay.addWidget(DataTable(self.visits_model), 1)
+        return w
+
+    def _fill_duties(self, view) -> None:
+        from talentdesk.domain.errors import TalentDeskError
+        from talentdesk.services.care import talent_duties
+
+        d = None
+        if view is not None:
+            try:
+                d = talent_duties.of_talent(self.env.ctx, view.id_number)
+            except TalentDeskError as exc:
+                self.env.show_error(exc)
+        self.recognitions_model.set_rows(d.recognitions if d else [])
+        self.cases_model.set_rows(d.cases if d else [])
+        self.visits_model.set_rows(d.visits if d else [])
+        self.recognition_label.setText(d.recognition_text() if d else "")
+        self.housing_label.setText(d.housing_text() if d else "")
+        self.service_label.setText(d.service_text() if d else "")
+
     # -- loading --------------------------------------------------------------------------
     def _ensure_employers(self) -> None:
         if not self._employers_loaded:
@@ -494,6 +558,7 @@ class TalentDetail(QWidget):
             self.pending_label.setVisible(False)
             self._update_facts_button()
             self.attachments.load(None)
+            self._fill_duties(None)
             return
         ov = talent_query.overview(self.env.ctx, view.id)
         self.agreements_model.set_rows(ov.agreements)
@@ -507,6 +572,7 @@ class TalentDetail(QWidget):
         self._show_pending(view.id_number)
         self._update_facts_button()
         self.attachments.load(view.id_number)
+        self._fill_duties(view)
         self.history_model.set_rows(audit.list_events(self.env.ctx, talent_id=view.id, limit=500))
 
     def _show_pending(self, id_number: str) -> None:
