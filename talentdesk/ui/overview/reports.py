@@ -3,7 +3,8 @@ print preview of the forms (QPdfView), printing, and saving. Exports ask where t
 and offer to open the file. Long runs go through env.run_op (progress, cancel).
 
 Filters from ``env.navigate("reports", ...)``: ``ledger`` (talents / disbursement /
-recovery / review) or ``form`` (approval / batch / review / recovery), with ``talent``
+recovery / review) or ``form`` (approval / batch / review / recovery; recognition / case /
+visit / housing with ``record``, the record's id: the other registers' forms), with ``talent``
 (ID number), ``benefit``, ``year``, ``month`` ("YYYY-MM"); a form with its talent is
 previewed at once.
 """
@@ -51,11 +52,41 @@ OUTPUTS = (
      tr("备案期间内签订柔性引进协议的人才（兼职、挂职、委托、合作等，第十四条；PDF 或 Excel）")),
     ("filing_departures", "filing", tr("离职及追回备案表"),
      tr("备案期间内离职的引进人才及应退回、已追回补贴（第十九条；PDF 或 Excel）")),
+    ("register_recognition", "register", tr("人才认定备案表"),
+     tr("一条人才认定记录：认定类型、类别、文号、审核确认、有效期、撤销（第二十条、第三十六条；PDF）")),
+    ("register_case", "register", tr("人才服务事项办理单"),
+     tr("一件服务事项：类别、责任部门、办理时限（工作日）、经办人、办理结果（PDF）")),
+    ("register_visit", "register", tr("回访记录表"),
+     tr("一次走访：走访人员、反映问题、跟进措施、转办事项（第三十七条；PDF）")),
+    ("register_housing", "register", tr("人才公寓入住/腾退确认单"),
+     tr("一次入住：房号、面积、入住和腾退日期、免费期限（第四十一条）、住房赠予（阿拉山口第十四条；PDF）")),
 )
+# the forms of the office's other registers (services.care.forms): one record each
+REGISTER_KIND = {"register_recognition": "recognition", "register_case": "case", "register_visit": "visit",
+                 "register_housing": "housing"}
 FILING_KIND = {"filing_hires": "hires", "filing_flexible": "flexible", "filing_departures": "departures"}
 FORM_KIND = {"approval": "approval", "batch": "batch", "review_form": "review", "recovery_notice": "recovery"}
 LEDGER_FOR_FILTER = {"talents": "talents", "disbursement": "disbursement", "recovery": "recovery", "review": "review"}
 FORM_FOR_FILTER = {"approval": "approval", "batch": "batch", "review": "review_form", "recovery": "recovery_notice"}
+FORM_FOR_FILTER.update({v: k for k, v in REGISTER_KIND.items()})
+
+
+def register_records(ctx, kind: str, id_number: str) -> list[tuple[str, int]]:
+    """(text, record id) of one talent's records of a register, newest first, for the picker."""
+    from talentdesk.services.care import cases, housing, visits
+    from talentdesk.services.register import recognitions
+
+    if kind == "recognition":
+        return [(f"#{v.id} {v.scheme} {v.tier_label}　{v.doc_no}　{v.status_label}", v.id)
+                for v in recognitions.list_recognitions(ctx, talent=id_number)]
+    if kind == "case":
+        return [(f"#{c.id} {c.kind}　{c.requested_on}申请　{c.status_text}", c.id)
+                for c in cases.list_cases(ctx, talent=id_number)]
+    if kind == "visit":
+        return [(f"#{v.id} {v.visited_on} {v.form}　{v.visitors}", v.id)
+                for v in visits.list_visits(ctx, talent=id_number)]
+    return [(f"#{o.id} {o.unit}　{o.start_date}入住　{o.state_label}", o.id)
+            for o in housing.list_occupancies(ctx, id_number=id_number)]
 
 
 def _progress(progress, text: str):
@@ -139,6 +170,10 @@ class Page(PageBase):
                 self.list.addItem(head)
             if i == 8:
                 head = QListWidgetItem(tr("备案表（报盟委人才办）"))
+                head.setFlags(Qt.ItemFlag.NoItemFlags)
+                self.list.addItem(head)
+            if i == 11:
+                head = QListWidgetItem(tr("人才服务表单（PDF）"))
                 head.setFlags(Qt.ItemFlag.NoItemFlags)
                 self.list.addItem(head)
             item = QListWidgetItem("　" + title)
@@ -275,6 +310,24 @@ class Page(PageBase):
             form.addRow(tr("备案期间 自(&F)："), o[key]["from"])
             form.addRow(tr("至："), o[key]["to"])
             self._add(key, page)
+        # the other registers' forms: a talent, then one of its records
+        for key, kind in REGISTER_KIND.items():
+            page, form = self._page()
+            o[key] = {"talent": TalentPicker(self.env), "record": _wide_combo()}
+            o[key]["talent"].combo.currentIndexChanged.connect(lambda *_, k=key: self._fill_records(k))
+            form.addRow(tr("人才(&T)："), o[key]["talent"])
+            form.addRow(tr("记录(&R)："), o[key]["record"])
+            self._add(key, page)
+
+    def _fill_records(self, key: str) -> None:
+        box: QComboBox = self.options[key]["record"]
+        box.clear()
+        idn = self.options[key]["talent"].id_number()
+        if not idn:
+            return
+        ok, rows = widgets.call(self.env, register_records, self.env.ctx, REGISTER_KIND[key], idn)
+        for text, rid in rows if ok else []:
+            box.addItem(text, rid)
 
     def _page(self):
         page = QWidget()
@@ -331,10 +384,10 @@ class Page(PageBase):
         self.heading.setText(title)
         self.description.setText(desc)
         self.stack.setCurrentIndex(self.options[key]["_index"])
-        is_form = kind in ("form", "filing")
+        is_form = kind in ("form", "filing", "register")
         self.print_btn.setVisible(is_form)
         self.views.setCurrentWidget(self.viewer if is_form else self.ledger_table)
-        self.save_btn.setText({"form": tr("另存为 PDF(&S)…"), "filing": tr("另存为 PDF 或 Excel(&S)…")}.get(
+        self.save_btn.setText({"form": tr("另存为 PDF(&S)…"), "register": tr("另存为 PDF(&S)…"), "filing": tr("另存为 PDF 或 Excel(&S)…")}.get(
             kind, tr("导出 Excel(&S)…")))
         self.save_btn.setEnabled(allowed(self.env, "export"))
         self.preview_btn.setEnabled(allowed(self.env, "export"))
@@ -364,7 +417,10 @@ class Page(PageBase):
             o["talent"].set_id(filters["talent"])
         if filters.get("benefit") and key == "approval":
             o["benefit"].setCurrentIndex(max(0, o["benefit"].findData(filters["benefit"])))
-        if self._spec(key)[1] == "form" and filters.get("talent"):
+        if key in REGISTER_KIND and filters.get("record") is not None:
+            box = o["record"]
+            box.setCurrentIndex(max(0, box.findData(int(filters["record"]))))
+        if self._spec(key)[1] in ("form", "register") and filters.get("talent"):
             self.preview()
 
     # -------------------------------------------------------------- running
@@ -392,12 +448,15 @@ class Page(PageBase):
             return {"talent": o["talent"].id_number()}
         if key in FILING_KIND:
             return {"date_from": from_qdate(o["from"].date()), "date_to": from_qdate(o["to"].date())}
+        if key in REGISTER_KIND:
+            return {"record_id": o["record"].currentData()}
         raise KeyError(key)
 
     def suggested_name(self, key: str) -> str:
         _, kind, title, _ = self._spec(key)
         p = self.params(key)
-        bits = [self.env_office_prefix(), tr("年度考核汇总报告") if p.get("summary_only") else title.split(" / ")[0]]
+        bits = [self.env_office_prefix(), tr("年度考核汇总报告") if p.get("summary_only") else
+                title.split(" / ")[0].replace("/", "、")]
         if p.get("year"):
             bits.append(f"{p['year']}年")
         if p.get("month"):
@@ -423,6 +482,8 @@ class Page(PageBase):
             return tr("请选择人才，或选择一个待遇项目以打印该项目全部已批准人员的审批表")
         if key == "recovery_notice" and not p["talent"]:
             return tr("请先查找并选择离职人员")
+        if key in REGISTER_KIND and p["record_id"] is None:
+            return tr("请先查找并选择人才，再选择要打印的记录")
         return None
 
     def _ready(self, key: str) -> bool:
@@ -430,7 +491,7 @@ class Page(PageBase):
         if problem:
             self.env.show_error(TalentDeskError(problem))
             return False
-        if self._spec(key)[1] in ("form", "filing"):  # a form prints the office's name, 文号 and signatories
+        if self._spec(key)[1] in ("form", "filing", "register"):  # a form prints the office's name, 文号 and signatories
             from talentdesk.ui.office.print_setup import ensure_office_details
 
             return ensure_office_details(self.env, self)
@@ -453,6 +514,12 @@ class Page(PageBase):
         elif kind == "filing":
             def work(progress, cancelled):
                 return filings.export(ctx, FILING_KIND[key], path, mask=mask, preview=preview, **params)
+        elif kind == "register":
+            from talentdesk.services.care import forms
+
+            def work(progress, cancelled):
+                return forms.print_form(ctx, REGISTER_KIND[key], params["record_id"], path, mask=mask,
+                                        preview=preview)
         else:
             def work(progress, cancelled):
                 return reports.print_forms(ctx, FORM_KIND[key], path, mask=mask,
@@ -468,6 +535,7 @@ class Page(PageBase):
             return
         kind = self._spec(key)[1]
         filters = {"ledger": tr("Excel 工作簿 (*.xlsx)"), "form": tr("PDF 文件 (*.pdf)"),
+                   "register": tr("PDF 文件 (*.pdf)"),
                    "filing": tr("PDF 文件 (*.pdf);;Excel 工作簿 (*.xlsx)")}[kind]
         path = widgets.ask_save_file(self.env, self, tr("保存到"), self.suggested_name(key), filters)
         if not path:

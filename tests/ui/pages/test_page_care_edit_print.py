@@ -160,3 +160,32 @@ def test_print_recognition_and_housing_forms(qtbot, env, monkeypatch, tmp_path):
     text = _pdf_text(tmp_path / "flat.pdf")
     assert "人才公寓入住/腾退确认单" in text and "人才公寓2号楼301" in text and "100平方米" in text
     assert "第四十一条" in text and "免费入住3年" in text
+
+
+def test_reports_page_previews_and_saves_a_register_form(qtbot, env, monkeypatch, tmp_path):
+    from talentdesk.ui.overview import reports as reports_page
+    from tests.ui.pages.conftest import wait_for_ops
+
+    t = talent(env.ctx)
+    f = housing.add_flat(env.ctx, unit="人才公寓1号楼101", area_m2=90)
+    o = housing.allocate(env.ctx, f.id, t.id_number, start=TODAY - dt.timedelta(days=10))
+    page = reports_page.Page(env)
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.refresh()
+    page.select("register_housing")
+    assert page.heading.text() == "人才公寓入住/腾退确认单"
+    page.preview()  # nothing chosen yet: the clerk is told what to choose
+    assert env.errors and "请先查找并选择人才" in env.errors[-1]
+    page.apply_filters(form="housing", talent=t.id_number, record=o.id)  # as the 人才公寓 page would
+    assert page.current_key() == "register_housing"
+    assert page.options["register_housing"]["record"].currentData() == o.id
+    wait_for_ops(qtbot, env)
+    assert not env.errors[1:], env.errors
+    assert page.last_result.kind == "housing" and page.page_count() == 1
+    assert "人才公寓1号楼101" in page.options["register_housing"]["record"].currentText()
+    _save_to(monkeypatch, env, tmp_path / "确认单.pdf")
+    page.save()
+    wait_for_ops(qtbot, env)
+    assert (tmp_path / "确认单.pdf").exists() and page.last_result.path.name == "确认单.pdf"
+    assert page.suggested_name("register_housing").count("/") == 0
