@@ -69,7 +69,7 @@ def cmd_register_form(args, app) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("print", help="打印审批表、考核登记表和通知书（PDF）")
+    p = sub.add_parser("print", help="打印审批表、考核登记表、通知书和人才服务表单（PDF）")
     s = p.add_subparsers(dest="print_command", metavar="表单", required=True)
 
     a = s.add_parser("approval", help="人才待遇审批表")
