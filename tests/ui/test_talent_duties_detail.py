@@ -20,7 +20,7 @@ TODAY = dt.date.today()
 def test_duties_tab_follows_the_registers(qtbot, main_window, ctx):
     clerk = ServiceContext(ctx.db, user="王经办", role="clerk")
     reviewer = ServiceContext(ctx.db, user="李审核", role="reviewer")
-    row = talent_row(姓名="孙博士")
+    row = talent_row(姓名="孙博士", 人才类别="C")
     t = talents.add(clerk, row)
     idn = row["身份证号"]
     main_window.show_page("talents")
@@ -30,7 +30,8 @@ def test_duties_tab_follows_the_registers(qtbot, main_window, ctx):
     detail.load(t.id)
     tab = next(i for i in range(detail.tabs.count()) if detail.tabs.tabText(i) == "认定与服务")
     detail.tabs.setCurrentIndex(tab)
-    assert "无认定记录" in detail.recognition_label.text() and "第二十条" in detail.recognition_label.text()
+    text = detail.recognition_label.text()
+    assert "无认定记录" in text and "人才类别“C”未经审核确认" in text and "第二十条" in text
     assert "未入住" in detail.housing_label.text() and "从未走访" in detail.service_label.text()
 
     r = recognitions.propose(clerk, talent=idn, scheme="阿拉善盟人才分类", tier="C", doc_no="阿人才办字〔2026〕5号",

@@ -58,9 +58,10 @@ def cmd_import(args, app) -> int:
 
 
 def _print_text(app, s) -> None:
+    u = "人" if s.kind == "roster" else "条"  # the other kinds record rows (results, payments, cases …)
     app.out(f"{s.file_name}：共{s.rows}行，有效{s.valid}行，"
-            + (f"将新增{s.inserted}人、更新{s.updated}人" if s.dry_run else f"新增{s.inserted}人、更新{s.updated}人")
-            + f"，未变化{s.unchanged}人，跳过{s.skipped}行")
+            + (f"将新增{s.inserted}{u}、更新{s.updated}{u}" if s.dry_run else f"新增{s.inserted}{u}、更新{s.updated}{u}")
+            + f"，未变化{s.unchanged}{u}，跳过{s.skipped}行")
     if s.message:
         app.out(s.message)
     for w in s.warnings:

@@ -27,6 +27,7 @@ class TalentDuties:
     cases: list[cases.CaseView]
     visits: list[visits.VisitView]
     stays: list[housing.OccupancyView]
+    claimed_class: str | None = None  # the roster's free 人才类别 (a hint, not a recognition)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -36,7 +37,10 @@ class TalentDuties:
     def recognition_text(self) -> str:
         """人才认定：阿拉善盟人才分类 C类（精英人才），有效，2025-03-10确认，有效期至2028-02-28 …"""
         if not self.standing:
-            return "人才认定：无认定记录（人才类别未经审核确认，依赖人才类别的待遇为待定，第二十条）"
+            if self.claimed_class and self.claimed_class != "无":
+                return (f"人才认定：无认定记录。花名册填报人才类别“{self.claimed_class}”未经审核确认，"
+                        "依赖人才类别的待遇为待定（第二十条：认定结果审核确认后生效）")
+            return "人才认定：无认定记录"
         parts = []
         for v in self.standing:
             text = f"{v.scheme} {v.tier_label}，{v.status_label}"
@@ -76,10 +80,11 @@ def of_talent(ctx: ServiceContext, id_number: str, *, on: dt.date | None = None)
     with ctx.read() as session:
         t = talents.load(session, id_number)
         standing = list(recognitions.standing(session, [t.id], on).get(t.id, {}).values())
+        claimed = t.talent_class
     return TalentDuties(
         on, standing, recognitions.list_recognitions(ctx, talent=id_number, on=on),
         cases.list_cases(ctx, talent=id_number, on=on), visits.list_visits(ctx, talent=id_number),
-        housing.list_occupancies(ctx, id_number=id_number, on=on))
+        housing.list_occupancies(ctx, id_number=id_number, on=on), claimed)
 
 
 __all__ = ["TalentDuties", "of_talent"]

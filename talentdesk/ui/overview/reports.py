@@ -314,6 +314,7 @@ class Page(PageBase):
         for key, kind in REGISTER_KIND.items():
             page, form = self._page()
             o[key] = {"talent": TalentPicker(self.env), "record": _wide_combo()}
+            o[key]["record"].setMinimumContentsLength(44)
             o[key]["talent"].combo.currentIndexChanged.connect(lambda *_, k=key: self._fill_records(k))
             form.addRow(tr("人才(&T)："), o[key]["talent"])
             form.addRow(tr("记录(&R)："), o[key]["record"])
