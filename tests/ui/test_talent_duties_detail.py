@@ -59,3 +59,19 @@ def test_duties_tab_follows_the_registers(qtbot, main_window, ctx):
     recognitions.revoke(reviewer, r.id, "年度考核不合格（第三十六条）")
     detail.reload()
     assert "已撤销" in detail.recognition_label.text() and "年度考核不合格" in detail.recognition_label.text()
+
+
+def test_duties_tab_is_read_when_shown(qtbot, main_window, ctx):
+    a = talents.add(ctx, talent_row(姓名="甲", 人才类别="B"))
+    b = talents.add(ctx, talent_row(姓名="乙"))
+    main_window.show_page("talents")
+    detail = main_window.pages["talents"].detail
+    detail.load(a.id)
+    tab = next(i for i in range(detail.tabs.count()) if detail.tabs.tabText(i) == "认定与服务")
+    detail.tabs.setCurrentIndex(tab)
+    assert "人才类别“B”" in detail.recognition_label.text()
+    detail.tabs.setCurrentIndex(0)
+    detail.load(b.id)  # another talent while 基本信息 is shown: not read yet
+    assert "人才类别“B”" in detail.recognition_label.text()
+    detail.tabs.setCurrentIndex(tab)  # shown: read now
+    assert detail.recognition_label.text() == "人才认定：无认定记录"

@@ -346,7 +346,8 @@ class TalentDetail(QWidget):
         self.tabs.addTab(scroll, tr("基本信息"))
         self.tabs.addTab(self._build_benefits(), tr("协议与待遇"))
         self.tabs.addTab(self._build_reviews(), tr("考核与离职"))
-        self.tabs.addTab(self._build_duties(), tr("认定与服务"))
+        self.duties_tab = self._build_duties()
+        self.tabs.addTab(self.duties_tab, tr("认定与服务"))
         self.attachments = AttachmentsTab(self)
         self.tabs.addTab(self.attachments, tr("附件"))
         self.history_model = RowsModel([Col(tr("时间"), lambda e: local_time(e.at), width=8),
@@ -357,6 +358,8 @@ class TalentDetail(QWidget):
         self.history.setSortingEnabled(False)
         self.tabs.addTab(self.history, tr("历史记录"))
         lay.addWidget(self.tabs, 1)
+        self._duties_for, self._duties_stale = None, False
+        self.tabs.currentChanged.connect(self._tab_changed)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._employers_loaded = False
@@ -473,6 +476,12 @@ class TalentDetail(QWidget):
         return w
 
     def _fill_duties(self, view) -> None:
+        """Read when the tab is shown (browsing the list with the arrow keys stays fast)."""
+        self._duties_for = view
+        if view is not None and self.tabs.currentWidget() is not self.duties_tab:
+            self._duties_stale = True
+            return
+        self._duties_stale = False
         from talentdesk.domain.errors import TalentDeskError
         from talentdesk.services.care import talent_duties
 
@@ -488,6 +497,10 @@ class TalentDetail(QWidget):
         self.recognition_label.setText(d.recognition_text() if d else "")
         self.housing_label.setText(d.housing_text() if d else "")
         self.service_label.setText(d.service_text() if d else "")
+
+    def _tab_changed(self, _index: int) -> None:
+        if self._duties_stale and self.tabs.currentWidget() is self.duties_tab:
+            self._fill_duties(self._duties_for)
 
     # -- loading --------------------------------------------------------------------------
     def _ensure_employers(self) -> None:
