@@ -19,7 +19,6 @@ from typing import Any
 from talentdesk.domain import recognition as schemes
 from talentdesk.domain import roster, values
 from talentdesk.domain.errors import FieldError
-from talentdesk.services.care import cases, imports, visits
 
 _text = roster.BY_KEY["remarks"].parse
 
@@ -79,10 +78,12 @@ def _recognitions_check(record: dict[str, Any], failed: set[str]) -> list[FieldE
 
 # -- 服务事项 ------------------------------------------------------------------------------
 
-_CASE_KINDS = tuple(cases.KINDS)
+# the services' own lists (services.care.cases.KINDS / OUTCOMES, visits.FORMS; a test keeps them
+# equal): not imported here, so opening the importer does not load the services and the engine
+_CASE_KINDS = ("子女入学", "配偶安置", "落户", "体检", "就医", "疗养", "其他")
 _CASE_KIND_SYNONYMS = {"配偶就业": "配偶安置", "配偶就业安置": "配偶安置", "配偶随调": "配偶安置", "户口迁移": "落户",
                        "健康体检": "体检", "就医绿色通道": "就医", "医疗": "就医", "学术休假疗养": "疗养", "子女就学": "子女入学"}
-_OUTCOMES = cases.OUTCOMES
+_OUTCOMES = ("办结", "未办结", "不予受理", "申请人撤回")
 
 
 def _cases_check(record: dict[str, Any], failed: set[str]) -> list[FieldError]:
@@ -100,7 +101,7 @@ def _cases_check(record: dict[str, Any], failed: set[str]) -> list[FieldError]:
 
 # -- 回访记录 ------------------------------------------------------------------------------
 
-_FORMS = visits.FORMS
+_FORMS = ("走访", "电话", "座谈")
 
 
 # -- 人才公寓入住 ----------------------------------------------------------------------------
@@ -113,6 +114,16 @@ def _housing_check(record: dict[str, Any], failed: set[str]) -> list[FieldError]
     if end and not record.get("ended_reason") and "ended_reason" not in failed:
         errors.append(FieldError("ended_reason", "退房原因", None, "退房原因：填写了退房日期时必须填写"))
     return errors
+
+
+def _writer(name: str):
+    """The service call writing a kind's rows (talentdesk.services.care.imports), imported
+    when an import is committed."""
+    def record_many(*args, **kwargs):
+        from talentdesk.services.care import imports
+
+        return getattr(imports, name)(*args, **kwargs)
+    return record_many
 
 
 def build(FieldSpec: Any, ImportKind: Any, row_by_row: Any, id_field: Any, name_field: Any) -> tuple:
@@ -129,7 +140,7 @@ def build(FieldSpec: Any, ImportKind: Any, row_by_row: Any, id_field: Any, name_
         FieldSpec("recognised_on", "认定日期", _date, True, "date", aliases=("认定时间", "发文日期"), width=12),
         FieldSpec("valid_until", "有效期至", _date, False, "date", aliases=("有效期截止", "有效期", "截止日期"), width=12),
     ), row_by_row(_recognitions_check), "recognition", ("id_number", "scheme", "doc_no"),
-        record_many=imports.record_recognitions)
+        record_many=_writer("record_recognitions"))
 
     CASES = ImportKind("cases", "人才服务事项", (
         id_field, name_field,
@@ -147,7 +158,7 @@ def build(FieldSpec: Any, ImportKind: Any, row_by_row: Any, id_field: Any, name_
                   "choice", _OUTCOMES, aliases=("办结情况", "结果"), width=10),
         FieldSpec("closed_on", "办结日期", _date, False, "date", aliases=("办结时间", "完成日期"), width=12),
         FieldSpec("result", "结果说明", _text, False, "text", aliases=("办理情况", "办理结果说明"), cache=False, width=30),
-    ), row_by_row(_cases_check), "case", (), record_many=imports.record_cases)
+    ), row_by_row(_cases_check), "case", (), record_many=_writer("record_cases"))
 
     VISITS = ImportKind("visits", "回访记录", (
         id_field, name_field,
@@ -161,7 +172,7 @@ def build(FieldSpec: Any, ImportKind: Any, row_by_row: Any, id_field: Any, name_
         FieldSpec("follow_up", "跟进措施", _text, False, "text", aliases=("处理意见", "跟进情况"), cache=False, width=24),
         FieldSpec("case_kind", "新建事项类别", _choice(_CASE_KINDS, "新建事项类别", _CASE_KIND_SYNONYMS), False, "choice",
                   _CASE_KINDS, aliases=("转办事项类别", "需办理事项"), width=12),
-    ), row_by_row(_not_future("visited_on", "走访日期")), "visit", (), record_many=imports.record_visits)
+    ), row_by_row(_not_future("visited_on", "走访日期")), "visit", (), record_many=_writer("record_visits"))
 
     HOUSING = ImportKind("housing", "人才公寓入住", (
         FieldSpec("unit", "房号", _text, True, "text", aliases=("房间号", "房源", "公寓房号", "地址", "房屋地址"), width=22),
@@ -171,5 +182,5 @@ def build(FieldSpec: Any, ImportKind: Any, row_by_row: Any, id_field: Any, name_
         FieldSpec("start_date", "入住日期", _date, True, "date", aliases=("入住时间", "起始日期"), width=12),
         FieldSpec("end_date", "退房日期", _date, False, "date", aliases=("腾退日期", "退房时间", "截止日期"), width=12),
         FieldSpec("ended_reason", "退房原因", _text, False, "text", aliases=("腾退原因",), width=20),
-    ), row_by_row(_housing_check), "housing", (), record_many=imports.record_occupancies)
+    ), row_by_row(_housing_check), "housing", (), record_many=_writer("record_occupancies"))
     return (RECOGNITIONS, CASES, VISITS, HOUSING)

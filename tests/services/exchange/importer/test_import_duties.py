@@ -198,3 +198,12 @@ def test_all_or_nothing_writes_nothing(clerk, people, tmp_path):
     ])
     s = importer.run_import(clerk, path, "visits", all_or_nothing=True)
     assert not s.committed and s.inserted == 0 and visits.list_visits(clerk) == []
+
+
+def test_the_kinds_choices_are_the_services():
+    """The import kinds spell out the services' lists (so opening the importer loads no
+    service); they must stay the same."""
+    by_key = importer.get_kind("cases").by_key
+    assert by_key["kind"].choices == tuple(cases.KINDS) and by_key["outcome"].choices == cases.OUTCOMES
+    assert importer.get_kind("visits").by_key["form"].choices == visits.FORMS
+    assert importer.get_kind("visits").by_key["case_kind"].choices == tuple(cases.KINDS)
