@@ -191,7 +191,12 @@ def record_occupancies(ctx: ServiceContext, rows: Sequence[dict], *, all_or_noth
         limit = f"，免费期限至{o.limit_until}" if o.limit_until else ""
         return o.id, f"{o.name}自{o.start_date}入住“{o.unit}”已登记{limit}"
 
-    return _many(ctx, rows, row_numbers, all_or_nothing, finish, one, _talent_field)
+    def field_of(exc: TalentDeskError) -> str | None:  # the cell a refusal belongs to
+        if "同一人" in exc.message or isinstance(exc, NotFoundError) and "房源" not in exc.message:
+            return "id_number"
+        return "unit" if "房源" in exc.message else None
+
+    return _many(ctx, rows, row_numbers, all_or_nothing, finish, one, field_of)
 
 
 __all__ = ["RowResult", "RowsResult", "record_cases", "record_occupancies", "record_recognitions",

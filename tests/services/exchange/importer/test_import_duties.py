@@ -171,14 +171,19 @@ def test_housing_template_import_flats_and_stays(clerk, people, tmp_path):
          "退房日期": D(2024, 7, 1)},                                                            # no reason
         {"房号": "人才公寓1号楼104", "面积（平方米）": "大", "身份证号": c["身份证号"], "姓名": "赵强",
          "入住日期": D(2024, 6, 1)},                                                            # bad area
+        {"房号": "人才公寓1号楼105", "面积（平方米）": 60, "身份证号": a, "姓名": "张伟",
+         "入住日期": D(2024, 6, 1)},                   # a new flat, but 张伟 lives in 101: the flat is not kept
     ])
     assert labels[:3] == ["房号", "面积（平方米）", "产权单位"] and "身份证号" in labels
     dry = importer.run_import(clerk, path, "housing", dry_run=True, report=tmp_path / "r.xlsx")
     errs = {e.row: e for e in dry.errors}
-    assert set(errs) == {4, 5, 6}
+    assert set(errs) == {4, 5, 6, 7}
     assert "已由张伟自2024-03-01起入住" in errs[4].message
-    assert errs[5].column == "退房原因" and errs[6].column == "面积（平方米）"
-    assert {k[1] for k in _report_cells(tmp_path / "r.xlsx", "人才公寓入住")} == {"退房原因", "面积（平方米）"}
+    assert "同一人不能同时入住两套人才公寓" in errs[7].message
+    assert (errs[4].column, errs[5].column, errs[6].column, errs[7].column) == ("房号", "退房原因", "面积（平方米）",
+                                                                                 "身份证号")
+    assert {k[1] for k in _report_cells(tmp_path / "r.xlsx", "人才公寓入住")} == {"房号", "退房原因", "面积（平方米）",
+                                                                               "身份证号"}
     assert housing.list_flats(clerk) == []
     done = importer.run_import(clerk, path, "housing")
     assert done.committed and done.inserted == 2
