@@ -22,6 +22,7 @@ Public API::
     open_case(ctx, talent, kind, requested_on, summary, *, department=None, limit_days=DEFAULT,
               article=None, handled_by=None) -> CaseView
     update(ctx, case_id, *, expected_version=None, **changes) -> CaseView
+    due_date_for(ctx, requested_on, limit_days) -> date | None   (what a changed limit would give)
     close(ctx, case_id, outcome, closed_on, *, result=None, handled_by=None, expected_version=None)
     reopen(ctx, case_id, reason) -> CaseView
     get(ctx, case_id) -> CaseView
@@ -286,6 +287,15 @@ def _load(session: Session, case_id: int, expected_version: int | None = None) -
     if expected_version is not None and c.version != expected_version:
         raise ConflictError(f"服务事项{case_id}已被其他用户修改，请刷新后重试")
     return c
+
+
+def due_date_for(ctx: ServiceContext, requested_on: dt.date, limit_days: int | None) -> dt.date | None:
+    """The due date a limit of ``limit_days`` working days gives a case requested on
+    ``requested_on`` (the 编辑 dialog shows it before saving); None without a limit."""
+    if not limit_days:
+        return None
+    with ctx.read() as session:
+        return calendar(session).add_workdays(requested_on, limit_days)
 
 
 def _finish(session: Session, ctx: ServiceContext, c: ServiceCase, action: str, before: dict) -> CaseView:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QPlainTextEdit, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+                               QPlainTextEdit, QSizePolicy, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from talentdesk.domain import idcard
 from talentdesk.domain.errors import TalentDeskError
@@ -169,7 +169,10 @@ class EditCaseDialog(FormDialog):
         self.case = case
         self.saved = None
         form = QFormLayout()
-        form.addRow(tr("事项："), QLabel(f"#{case.id} {case.kind}　{case.talent_name}　{case.requested_on}申请"))
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        what = QLabel(f"#{case.id} {case.kind}　{case.talent_name}　{case.requested_on}申请", self)
+        what.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        form.addRow(tr("事项："), what)
         self.summary = QPlainTextEdit(case.summary, self)
         self.summary.setFixedHeight(self.summary.fontMetrics().height() * 3 + 12)
         self.department = line(tr("责任部门"), case.department or "")
@@ -182,6 +185,7 @@ class EditCaseDialog(FormDialog):
         self.article = line(tr("文件和条款"), case.article or "")
         self.due = QLabel(self)
         self.due.setObjectName("case_due")
+        self.due.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         form.addRow(tr("事项内容(&S)："), self.summary)
         form.addRow(tr("责任部门(&D)："), self.department)
         form.addRow(tr("办理时限(&L)："), self.limit)
@@ -195,14 +199,18 @@ class EditCaseDialog(FormDialog):
         self.limit.valueChanged.connect(lambda *_: self._due_text())
         self._due_text()
         self.watch(self.summary, self.department, self.handler, self.article)
-        widgets.fit_to_screen(self, 560, 440)
+        widgets.fit_to_screen(self, 560, 360)
 
     def _due_text(self) -> None:
-        same = (self.limit.value() or None) == self.case.limit_days
-        if same:
-            self.due.setText(str(self.case.due_date) if self.case.due_date else tr("不限时"))
+        limit = self.limit.value() or None
+        if limit == self.case.limit_days:
+            due = self.case.due_date
         else:
-            self.due.setText(tr("保存后按新时限重新计算") if self.limit.value() else tr("不限时"))
+            ok, due = call(self.env, cases.due_date_for, self.env.ctx, self.case.requested_on, limit)
+            if not ok:
+                due = None
+        self.due.setText(tr("{d}（申请日 {r} 起 {n} 个工作日）").format(d=due, r=self.case.requested_on, n=limit)
+                         if due else tr("不限时"))
 
     def changes(self) -> dict:
         c = self.case
