@@ -87,3 +87,30 @@ def test_cli_prints_the_four_forms(tmp_path, capsys):
             assert w.replace(" ", "") in text, (kind, w)
     code, _, err = run(capsys, *db, "print", "case", "--id", "999", str(tmp_path / "x.pdf"))
     assert code == 1 and "找不到编号为999的服务事项" in err
+
+
+def test_cli_template_and_import_of_the_registers(tmp_path, capsys):
+    import datetime as dt
+
+    import openpyxl
+
+    db = ["--db", str(tmp_path / "cli.sqlite3")]
+    row = talent_row()
+    idn = row["身份证号"]
+    assert run(capsys, *db, "talent", "add", *[f"{k}={v}" for k, v in row.items()])[0] == 0
+    code, out, err = run(capsys, *db, "template", "cases", str(tmp_path / "cases.xlsx"))
+    assert code == 0 and "已生成模板" in out, err
+    wb = openpyxl.load_workbook(tmp_path / "cases.xlsx")
+    ws = wb["人才服务事项"]
+    col = {c.value: i + 1 for i, c in enumerate(ws[1])}
+    for r, (kind, day) in enumerate((("体检", dt.date(2025, 4, 1)), ("旅游", dt.date(2025, 4, 2))), start=2):
+        for label, value in (("身份证号", idn), ("事项类别", kind), ("申请日期", day), ("事项内容", "年度健康体检")):
+            ws.cell(row=r, column=col[label], value=value)
+    wb.save(tmp_path / "filled.xlsx")
+    code, out, err = run(capsys, *db, "import", "cases", str(tmp_path / "filled.xlsx"), "--dry-run")
+    assert code != 0 and "将新增1条" in out and "第3行“事项类别”列" in out, (out, err)
+    code, out, err = run(capsys, *db, "import", "cases", str(tmp_path / "filled.xlsx"), "--json")
+    summary = json.loads(out)
+    assert summary["inserted"] == 1 and summary["committed"]
+    code, out, _ = run(capsys, *db, "case", "list", "--json")
+    assert [c["kind"] for c in json.loads(out)["cases"]] == ["体检"]
