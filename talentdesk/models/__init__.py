@@ -13,6 +13,7 @@ from talentdesk.models.perf import ix_installment_status_paid_date
 from talentdesk.models.recognition import Recognition
 from talentdesk.models.budget import BudgetAmendment, BudgetLine
 from talentdesk.models.office import Office
+from talentdesk.models.exchange import ExchangeLog, ExchangeRecord
 
 __all__ = [
     "Base", "Database", "DatabaseError", "open_database", "resolve_url",
@@ -26,4 +27,5 @@ __all__ = [
     "Recognition",
     "BudgetAmendment", "BudgetLine",
     "Office",
+    "ExchangeLog", "ExchangeRecord",
 ]
