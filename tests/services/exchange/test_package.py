@@ -256,3 +256,35 @@ def test_import_needs_a_reviewer_and_export_a_code(banner, league, tmp_path):
         package.export(league, tmp_path / "x.tdx.zip")
     with pytest.raises(package.PackageError, match="单位代码“15-29”无效"):
         package.export(league, tmp_path / "x.tdx.zip", office_code="15-29")
+
+
+def test_cli_export_show_import(banner, league, tmp_path, capsys, monkeypatch):
+    from talentdesk.cli import main
+
+    backend, bctx, first, _tmp = banner
+    if backend != "sqlite":
+        pytest.skip("the CLI test opens the SQLite files by path")
+    bpath, lpath = bctx.db.sa_url.database, league.db.sa_url.database
+    from talentdesk.services.register import talents
+
+    number = next(iter(package.dump(bctx)["talent"].values()))["id_number"]
+    talents.update(bctx, number, {"remarks": "经命令行导出"}, by="key")
+    out = tmp_path / f"cli{package.SUFFIX}"
+    assert main(["--db", bpath, "package", "export", str(out)]) == 0
+    text_out = capsys.readouterr().out
+    assert "之后的变动，共 1 条" in text_out and NAME in text_out
+    assert main(["--db", bpath, "--json", "package", "show", str(out)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["counts"] == {"talent": 1} and shown["office_code"] == CODE
+    assert main(["--db", lpath, "package", "import", "--yes", str(first.path)]) == 0
+    assert "新增" in capsys.readouterr().out
+    monkeypatch.setattr("builtins.input", lambda _prompt: "n")  # asked first, and refused: nothing imported
+    assert main(["--db", lpath, "package", "import", str(out)]) == 1
+    assert "更新1条" in capsys.readouterr().out
+    with league.read() as s:
+        assert s.execute(select(Talent.remarks).where(Talent.id_number == number)).scalar() != "经命令行导出"
+    monkeypatch.setattr("builtins.input", lambda _prompt: "y")
+    assert main(["--db", lpath, "--json", "package", "import", str(out)]) == 0
+    assert json.loads(capsys.readouterr().out.split("\n", 1)[1])["updated"] == {"talent": 1}
+    with league.read() as s:
+        assert s.execute(select(Talent.remarks).where(Talent.id_number == number)).scalar() == "经命令行导出"
