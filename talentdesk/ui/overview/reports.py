@@ -51,8 +51,11 @@ OUTPUTS = (
      tr("备案期间内签订柔性引进协议的人才（兼职、挂职、委托、合作等，第十四条；PDF 或 Excel）")),
     ("filing_departures", "filing", tr("离职及追回备案表"),
      tr("备案期间内离职的引进人才及应退回、已追回补贴（第十九条；PDF 或 Excel）")),
+    ("filing_recognitions", "filing", tr("待确认人才认定备案表"),
+     tr("备案期间内登记、尚未审核确认的人才分类认定，报盟委人才办确认（第二十条；PDF 或 Excel）")),
 )
-FILING_KIND = {"filing_hires": "hires", "filing_flexible": "flexible", "filing_departures": "departures"}
+FILING_KIND = {"filing_hires": "hires", "filing_flexible": "flexible", "filing_departures": "departures",
+               "filing_recognitions": "recognitions"}
 FORM_KIND = {"approval": "approval", "batch": "batch", "review_form": "review", "recovery_notice": "recovery"}
 LEDGER_FOR_FILTER = {"talents": "talents", "disbursement": "disbursement", "recovery": "recovery", "review": "review"}
 FORM_FOR_FILTER = {"approval": "approval", "batch": "batch", "review": "review_form", "recovery": "recovery_notice"}
