@@ -188,6 +188,9 @@ class Page(PageBase):
                                    tip=tr("智汇驼乡实名录入（阿拉善 第四十六条）：人才信息及所享服务，xlsx 或 CSV"))
         self.platform_btn.setEnabled(allowed(self.env, "platform.export"))
         actions.insertWidget(2, self.platform_btn)
+        self.exchange_btn = button(tr("交换包(&X)…"), self.open_exchange,
+                                   tip=tr("旗县区导出本单位记录及变动，盟级导入（无网络连接时交换数据）"))
+        actions.insertWidget(3, self.exchange_btn)
         self.status = hint("")
         rl.addWidget(self.status)
         self.viewer = self._make_viewer()
@@ -501,6 +504,11 @@ class Page(PageBase):
         from talentdesk.ui.overview import platform_export
 
         platform_export.export_platform(self.env, self, on_done=self._platform_saved)
+
+    def open_exchange(self) -> None:
+        from talentdesk.ui.overview import exchange_package
+
+        exchange_package.open_exchange(self.env, self)
 
     def _platform_saved(self, result) -> None:
         self.last_result = result
