@@ -213,11 +213,13 @@ def _own_rows(session) -> dict[str, dict[int, Any]]:
 
 def _sender_keys(session, code: str, rows: dict[str, dict[int, Any]], *, assign: bool
                  ) -> tuple[dict[str, dict[int, Any]], list[ExchangeRecord]]:
-    have: dict[tuple[str, int], str] = {}
-    for kind, local, key in session.execute(select(ExchangeRecord.kind, ExchangeRecord.local_id, ExchangeRecord.key)
-                                            .where(ExchangeRecord.side == "out",
-                                                   ExchangeRecord.office_code == code)):
-        have[(kind, local)] = key
+    # the uuid given to each row, with the row's created_at (``digest`` on this side): a row
+    # id SQLite reuses after a deletion is another record and gets a new uuid
+    have: dict[tuple[str, int], tuple[str, str | None]] = {}
+    for kind, local, key, born in session.execute(
+            select(ExchangeRecord.kind, ExchangeRecord.local_id, ExchangeRecord.key, ExchangeRecord.digest)
+            .where(ExchangeRecord.side == "out", ExchangeRecord.office_code == code).order_by(ExchangeRecord.id)):
+        have[(kind, local)] = (key, born)
     keys: dict[str, dict[int, Any]] = {k.name: {} for k in KINDS}
     new: list[ExchangeRecord] = []
     for e in rows["employer"].values():
@@ -227,17 +229,18 @@ def _sender_keys(session, code: str, rows: dict[str, dict[int, Any]], *, assign:
     for kind in KINDS[2:]:
         if not kind.uid:
             continue
-        for rid in rows[kind.name]:
+        for rid, row in rows[kind.name].items():
+            born = _enc(row.created_at)
             stored = have.get((kind.name, rid))
-            if stored is None:
+            if stored is None or (stored[1] is not None and stored[1] != born):
                 if assign:
                     key = {"uid": str(uuid.uuid4())}
                     new.append(ExchangeRecord(side="out", office_code=code, kind=kind.name, key=canon(key),
-                                              local_id=rid))
+                                              local_id=rid, digest=born))
                 else:
                     key = {"local": rid}
             else:
-                key = json.loads(stored)
+                key = json.loads(stored[0])
             keys[kind.name][rid] = key
     for f in rows["grant_fact"].values():
         keys["grant_fact"][f.id] = {"grant": keys["grant"][f.grant_id], "year": f.year, "key": f.key}
@@ -540,6 +543,13 @@ class _Received:
         rec = self.by_local.get((kind, local_id))
         return json.loads(rec.key) if rec is not None else {"local": local_id}
 
+    def rekey(self, kind: str, local_id: int, key: str) -> ExchangeRecord:
+        rec = self.by_local[(kind, local_id)]
+        self.by_key.pop((kind, rec.key), None)
+        rec.key = key
+        self.by_key[(kind, key)] = rec
+        return rec
+
     def add(self, kind: str, key: str, obj, data_digest: str, stamp: dt.datetime | None) -> ExchangeRecord:
         rec = ExchangeRecord(side="in", office_code=self.code, kind=kind, key=key, local_id=obj.id,
                              digest=data_digest, sender_updated_at=stamp)
@@ -704,6 +714,9 @@ def _import_records(session, pkg: Package, office: Office, result: ImportResult,
         rec = state.by_key.get((kind.name, key))
         if rec is None:
             existing = _natural(session, kind, data, parent_ids)
+            if existing is not None and (kind.name, existing.id) in state.by_local:
+                rec = state.rekey(kind.name, existing.id, key)  # e.g. an employer that got its 信用代码
+        if rec is None:
             if existing is not None:
                 owner = getattr(existing, "office_id", office.id)
                 if kind.name in ("employer", "talent") and owner != office.id:

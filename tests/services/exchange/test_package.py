@@ -288,3 +288,24 @@ def test_cli_export_show_import(banner, league, tmp_path, capsys, monkeypatch):
     assert json.loads(capsys.readouterr().out.split("\n", 1)[1])["updated"] == {"talent": 1}
     with league.read() as s:
         assert s.execute(select(Talent.remarks).where(Talent.id_number == number)).scalar() == "经命令行导出"
+
+
+def test_an_employer_whose_credit_code_changes_stays_one_employer(banner, league, tmp_path):
+    _backend, bctx, first, tmp = banner
+    package.import_package(league, first.path)
+    from talentdesk.domain import uscc
+    from talentdesk.services.register import employers
+
+    with bctx.read() as s:
+        emp = s.execute(select(Employer).order_by(Employer.id)).scalars().first()
+        emp_id, name, old = emp.id, emp.name, emp.uscc
+    new = uscc.make(old[:-1][:8] + "MA0000001")
+    employers.update(bctx, emp_id, uscc=new)
+    delta = package.export(bctx, tmp / f"uscc{package.SUFFIX}")
+    assert delta.counts == {"employer": 1}
+    res = package.import_package(league, delta.path)
+    assert res.updated == {"employer": 1} and not res.inserted and not res.conflicts
+    with league.read() as s:
+        rows = s.execute(select(Employer.uscc).where(Employer.name == name)).scalars().all()
+    assert rows == [new]
+    assert package.dump(league, CODE) == package.dump(bctx)
