@@ -789,6 +789,7 @@ def import_package(ctx: ServiceContext, path: str | os.PathLike, *, dry_run: boo
     target = ServiceContext(ctx.db.rehearsal(), ctx.user, ctx.role, dict(ctx.extra)) if dry_run else ctx
     try:
         with target.write() as session:
+            _check_not_own(session, pkg)
             _check_sequence(session, pkg)
             result.already_imported = session.execute(
                 select(ExchangeLog.id).where(ExchangeLog.package_id == pkg.package_id,
@@ -823,6 +824,14 @@ def import_package(ctx: ServiceContext, path: str | os.PathLike, *, dry_run: boo
 
 def _stamp(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
+
+
+def _check_not_own(session, pkg: Package) -> None:
+    own = session.execute(select(ExchangeLog.id).where(ExchangeLog.direction == "export",
+                                                       ExchangeLog.office_code == pkg.office_code)).first()
+    if own is not None:
+        raise PackageError(f"此交换包是本库（{pkg.office_name}，{pkg.office_code}）自己导出的，不能导入本库；"
+                           "请在盟级人才办的数据库中导入")
 
 
 def _check_sequence(session, pkg: Package) -> None:

@@ -235,6 +235,12 @@ def test_a_changes_only_package_needs_the_previous_one(banner, league, tmp_path)
     assert full_dump(league) == before
 
 
+def test_a_banner_cannot_import_its_own_package(banner):
+    _backend, bctx, first, _tmp = banner
+    with pytest.raises(package.PackageError, match="自己导出的"):
+        package.import_package(bctx, first.path)
+
+
 def test_an_office_name_that_differs_is_refused(banner, league):
     first = banner[2]
     with league.write() as s:
