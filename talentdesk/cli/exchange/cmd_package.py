@@ -48,18 +48,21 @@ def cmd_show(args, app) -> int:
 def cmd_import(args, app) -> int:
     from talentdesk.services.exchange import package
 
+    import sys
+
     ctx = app.context()
     if not args.dry_run and not args.yes:
+        say = (lambda text: print(text, file=sys.stderr)) if app.json else app.out  # JSON output stays JSON
         preview = package.import_package(ctx, args.file, dry_run=True)
-        app.out(f"“{preview.office_name}”（{preview.office_code}）的交换包：{preview.summary()}")
+        say(f"“{preview.office_name}”（{preview.office_code}）的交换包：{preview.summary()}")
         for line in preview.conflicts[:20]:
-            app.out(f"  冲突：{line}")
+            say(f"  冲突：{line}")
         try:
             answer = input("确认导入？输入 y 确认：")
         except EOFError:
             answer = ""
         if answer.strip().lower() not in ("y", "yes", "是"):
-            app.out("已取消，未导入任何记录")
+            say("已取消，未导入任何记录")
             return 1
     res = package.import_package(ctx, args.file, dry_run=args.dry_run)
     if app.json:

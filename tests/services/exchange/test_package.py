@@ -291,7 +291,7 @@ def test_cli_export_show_import(banner, league, tmp_path, capsys, monkeypatch):
         assert s.execute(select(Talent.remarks).where(Talent.id_number == number)).scalar() != "经命令行导出"
     monkeypatch.setattr("builtins.input", lambda _prompt: "y")
     assert main(["--db", lpath, "--json", "package", "import", str(out)]) == 0
-    assert json.loads(capsys.readouterr().out.split("\n", 1)[1])["updated"] == {"talent": 1}
+    assert json.loads(capsys.readouterr().out)["updated"] == {"talent": 1}  # the question went to stderr
     with league.read() as s:
         assert s.execute(select(Talent.remarks).where(Talent.id_number == number)).scalar() == "经命令行导出"
 
