@@ -507,8 +507,13 @@ def read(path: str | os.PathLike) -> Package:
                                f"不属于清单所写的“{office['name']}”（{code}），拒绝导入")
         records.append(env)
     counted: dict[str, int] = {}
+    seen: set[tuple[str, str]] = set()
     for env in records:
         counted[env["kind"]] = counted.get(env["kind"], 0) + 1
+        ident = (env["kind"], canon(env["key"]))
+        if ident in seen:
+            raise PackageError(f"交换包 {name} 中同一{kind_label(env['kind'])}出现两次（{_describe(env)}），拒绝导入")
+        seen.add(ident)
     if counted != (manifest.get("counts") or {}) or len(records) != manifest.get("records"):
         raise PackageError(f"交换包 {name} 的记录数与清单不符，拒绝导入")
     records.sort(key=lambda e: ORDER[e["kind"]])  # parents first (stable: the sender's order within a kind)

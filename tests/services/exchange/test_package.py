@@ -185,6 +185,11 @@ def _rewrite(src, dst, *, manifest=None, body=None, rehash=True):
     return dst
 
 
+def _last_line(path) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(package.RECORDS).rstrip(b"\n").rsplit(b"\n", 1)[-1]
+
+
 def _other_office(body: bytes) -> bytes:
     lines = body.decode("utf-8").splitlines()
     env = json.loads(lines[-1])
@@ -200,6 +205,7 @@ def _other_office(body: bytes) -> bytes:
     ("office", "不属于清单所写的"),
     ("count", "记录数与清单不符"),
     ("not_zip", "不是 zip 文件"),
+    ("twice", "出现两次"),
 ])
 def test_a_tampered_package_is_refused_and_nothing_written(banner, league, tmp_path, how, message):
     first = banner[2]
@@ -214,6 +220,13 @@ def test_a_tampered_package_is_refused_and_nothing_written(banner, league, tmp_p
         _rewrite(first.path, bad, body=_other_office)
     elif how == "count":
         _rewrite(first.path, bad, body=lambda b: b[:b.rindex(b"\n", 0, len(b) - 1) + 1])
+    elif how == "twice":
+        def twice(b):
+            last = b[b.rindex(b"\n", 0, len(b) - 1) + 1:]
+            return b + last
+        _rewrite(first.path, bad, body=twice, manifest=lambda m: (m["counts"].__setitem__(
+            json.loads(_last_line(first.path))["kind"], m["counts"][json.loads(_last_line(first.path))["kind"]] + 1),
+            m.update(records=m["records"] + 1)))
     else:
         bad.write_bytes(b"PK not really a zip")
     before = full_dump(league)
