@@ -53,7 +53,7 @@ def register(sub) -> None:
     from talentdesk.services.exchange.filings import KINDS
 
     kinds = "，".join(f"{k}={v[0]}" for k, v in KINDS.items())
-    p = sub.add_parser("filing", help="报盟委人才办的备案表（新引进刚性人才、柔性引进人才、离职及追回）")
+    p = sub.add_parser("filing", help="报盟委人才办的备案表（新引进刚性人才、柔性引进人才、离职及追回、待确认人才认定）")
     s = p.add_subparsers(dest="filing_command", metavar="操作", required=True)
     for name, func, text in (("show", cmd_show, "显示备案表"), ("export", cmd_export, "导出备案表（.xlsx 或 .pdf）")):
         q = s.add_parser(name, help=text)

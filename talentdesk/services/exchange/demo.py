@@ -14,7 +14,9 @@
   reviewer (a few rejected or left waiting), installments paid in monthly payment runs
   (the latest ones left due), annual reviews every March (mostly 合格/优秀, some 不合格,
   which stops the rest of a grant), departures with refunds due and some recovered;
-  high-level (D 类) talents get their settlement allowance by a 一事一议 decision.
+  high-level (D 类) talents get their settlement allowance by a 一事一议 decision;
+- a few experienced hires of each year introduced flexibly (柔性引进: 兼职、特聘、挂职 …,
+  ``demo_flexible``) with an appointment contract, so the 柔性引进人才备案表 has rows.
 
 Talents and employers are written in bulk with SQLAlchemy Core (as the roster import
 does) with their audit events (``audit.record_many``); everything after goes through
@@ -50,7 +52,7 @@ from talentdesk.domain import idcard, pinyin, uscc, values
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import Employer, Talent
-from talentdesk.services.exchange import demo_care
+from talentdesk.services.exchange import demo_care, demo_flexible
 from talentdesk.services.office import audit
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange.demo_mark import DEMO_SETTING, is_demo, is_demo_session  # noqa: F401 (is_demo: API)
@@ -465,6 +467,7 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
     summary.employers = len(employer_ids)
     records = _talent_records(rng, size, employer_ids)
     records.sort(key=lambda r: (r["introduction_date"], r["id_number"]))
+    demo_flexible.mark(records, seed)  # 柔性引进 talents (their own random stream)
     ids = _insert_talents(clerk, records, progress)
     summary.talents = len(ids)
     _office_settings(ctx, clerk, reviewer)
@@ -640,6 +643,8 @@ def _run_workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.R
         for p in work["intro"]:
             r = p.rec
             kind = "三方协议" if r["policy_id"] == "baotou-2022" else "服务期协议"
+            if demo_flexible.is_flexible(r):
+                kind = demo_flexible.AGREEMENT_KIND  # 柔性引进人才不设服务期
             try:
                 agreements.add(clerk, r["id_number"], kind=kind, start_date=r["introduction_date"],
                                term_years=r["contract_years"], signed_date=r["agreement_signed_date"])

@@ -5,7 +5,9 @@
 - 第十三条: the introduced (刚性) hires, "公示无异议的拟聘人员报盟委人才办备案";
 - 第十四条: flexible introductions, "签订引进协议，并向盟委人才办备案";
 - 第十九条: changes of the introduced talents' work, "用人单位应及时将引进人才工作变动
-  情况报盟委人才办备案" — departures and the money recovered.
+  情况报盟委人才办备案" — departures and the money recovered;
+- 第二十条: recognitions, "人才评价认定结果报盟委人才办审核确认后生效" — the recognitions
+  proposed in the period and not yet confirmed (nor revoked), for the league to confirm.
 
 Rigid and flexible are told apart by the 引进方式 as the engine does
 (``roster.FLEXIBLE_MODES``, 第十一条). Each list is a ``FilingForm``: the same rows go to
@@ -25,7 +27,9 @@ from sqlalchemy import func, select
 from talentdesk.domain import roster
 from talentdesk.domain.errors import FieldError, TalentDeskError, ValidationError
 from talentdesk.fileio import atomic_path
+from talentdesk.domain import recognition as schemes
 from talentdesk.models.entities import Departure, Employer, Recovery, ServiceAgreement, Talent
+from talentdesk.models.recognition import Recognition
 from talentdesk.outputs.model import FilingForm, Ledger, LedgerColumn, Total
 from talentdesk.services.benefits import departures
 from talentdesk.services.context import ServiceContext
@@ -41,6 +45,9 @@ KINDS: dict[str, tuple[str, str]] = {
                                 "并向盟委人才办备案（兼职、挂职、委托、合作等方式，第十一条）"),
     "departures": ("引进人才离职及追回备案表", f"{_DOC} 第十九条：用人单位应及时将引进人才工作变动情况报盟委人才办备案；"
                                        "坚持离开的，承担相应违约责任，并退回相关人才补贴"),
+    "recognitions": ("待确认人才认定备案表", f"{_DOC} 第二十条：按顶尖人才（A类）、杰出人才（B类）、精英人才（C类）、"
+                                     "高端人才（D类）、实用人才（E类）五个层次对人才进行分类评价认定，"
+                                     "人才评价认定结果报盟委人才办审核确认后生效"),
 }
 FORMATS = ("xlsx", "pdf")
 
@@ -127,6 +134,34 @@ def _departures(ctx: ServiceContext, date_from: dt.date, date_to: dt.date) -> tu
     return rows, pending
 
 
+def _recognition_columns() -> list[LedgerColumn]:
+    return [LedgerColumn("序号", "int", 4), LedgerColumn("姓名", "text", 8), LedgerColumn("性别", "text", 4),
+            LedgerColumn("身份证号", "id", 22), LedgerColumn("用人单位", "text", 18),
+            LedgerColumn("认定类型", "text", 12), LedgerColumn("类别或层次", "text", 12),
+            LedgerColumn("认定机构", "text", 15), LedgerColumn("认定文号", "text", 16),
+            LedgerColumn("认定日期", "date", 13), LedgerColumn("有效期至", "date", 13),
+            LedgerColumn("登记人", "text", 8), LedgerColumn("登记日期", "date", 13)]
+
+
+def _pending_recognitions(ctx: ServiceContext, date_from: dt.date, date_to: dt.date) -> list[tuple]:
+    """Recognitions proposed in the period (by the day they were registered) that are
+    neither confirmed nor revoked: they await the league office's confirmation (第二十条)."""
+    R, T, E = Recognition, Talent, Employer
+    start = dt.datetime.combine(date_from, dt.time.min)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)
+    stmt = (select(T.name, T.sex, T.id_number, E.name, R.scheme, R.tier, R.body, R.doc_no, R.recognised_on,
+                   R.valid_until, R.proposed_by, R.proposed_at)
+            .select_from(R).join(T, R.talent_id == T.id).outerjoin(E, T.employer_id == E.id)
+            .where(R.proposed_at >= start, R.proposed_at < end, R.confirmed_on.is_(None), R.confirmed_by.is_(None),
+                   R.revoked_on.is_(None))
+            .order_by(R.proposed_at, R.id))
+    with ctx.read() as session:
+        found = session.execute(stmt).all()
+    return [(n, name, sex, number, employer, scheme, schemes.tier_label(scheme, tier), body, doc, on, until, who,
+             at.date() if at else None)
+            for n, (name, sex, number, employer, scheme, tier, body, doc, on, until, who, at) in enumerate(found, 1)]
+
+
 def filing(ctx: ServiceContext, kind: str, date_from: dt.date | None, date_to: dt.date | None) -> FilingForm:
     """The 备案 list of ``kind`` (``KINDS``) for the period, both days included."""
     permissions.require(ctx, "export")
@@ -139,6 +174,11 @@ def filing(ctx: ServiceContext, kind: str, date_from: dt.date | None, date_to: d
         columns = _intro_columns()
         rows = _introductions(ctx, date_from, date_to, flexible=kind == "flexible")
         notes.append("说明：按引进日期列入备案期间；柔性引进指引进方式为" + "、".join(roster.FLEXIBLE_MODES) + "。")
+    elif kind == "recognitions":
+        columns = _recognition_columns()
+        rows = _pending_recognitions(ctx, date_from, date_to)
+        notes.append("说明：按登记日期列入备案期间；列出尚未经审核确认、也未撤销的认定，确认前不作为享受待遇的依据"
+                     "（第二十条：审核确认后生效）。")
     else:
         columns = [LedgerColumn("序号", "int", 4), LedgerColumn("姓名", "text", 9), LedgerColumn("身份证号", "id", 19),
                    LedgerColumn("用人单位", "text", 22), LedgerColumn("引进日期", "date", 14),

@@ -27,6 +27,7 @@ ENTITY_NAMES = {
     "credit_entry": "失信名单", "setting": "系统设置", "user": "用户", "database": "数据库", "backup": "备份", "report": "报表",
     "ledger": "台账", "row_digest": "金额记录校验", "audit": "审计记录",
     "service_case": "服务事项", "visit": "走访记录",
+    "exchange_package": "交换包",
 }
 # field names of the stored records; talents' fields use the roster's own labels
 FIELD_NAMES = {

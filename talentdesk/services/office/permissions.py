@@ -69,6 +69,8 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "recognition.confirm": ("确认人才分类认定", _REVIEW),
     "recognition.revoke": ("撤销人才分类认定", _REVIEW),
     "budget.write": ("编制或调整人才开发资金预算", _REVIEW),
+    "exchange.export": ("导出交换包", _ALL),
+    "exchange.import": ("导入旗县区交换包", _REVIEW),
 }
 
 

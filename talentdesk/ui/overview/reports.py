@@ -52,6 +52,8 @@ OUTPUTS = (
      tr("备案期间内签订柔性引进协议的人才（兼职、挂职、委托、合作等，第十四条；PDF 或 Excel）")),
     ("filing_departures", "filing", tr("离职及追回备案表"),
      tr("备案期间内离职的引进人才及应退回、已追回补贴（第十九条；PDF 或 Excel）")),
+    ("filing_recognitions", "filing", tr("待确认人才认定备案表"),
+     tr("备案期间内登记、尚未审核确认的人才分类认定，报盟委人才办确认（第二十条；PDF 或 Excel）")),
     ("register_recognition", "register", tr("人才认定备案表"),
      tr("一条人才认定记录：认定类型、类别、文号、审核确认、有效期、撤销（第二十条、第三十六条；PDF）")),
     ("register_case", "register", tr("人才服务事项办理单"),
@@ -64,7 +66,8 @@ OUTPUTS = (
 # the forms of the office's other registers (services.care.forms): one record each
 REGISTER_KIND = {"register_recognition": "recognition", "register_case": "case", "register_visit": "visit",
                  "register_housing": "housing"}
-FILING_KIND = {"filing_hires": "hires", "filing_flexible": "flexible", "filing_departures": "departures"}
+FILING_KIND = {"filing_hires": "hires", "filing_flexible": "flexible", "filing_departures": "departures",
+               "filing_recognitions": "recognitions"}
 FORM_KIND = {"approval": "approval", "batch": "batch", "review_form": "review", "recovery_notice": "recovery"}
 LEDGER_FOR_FILTER = {"talents": "talents", "disbursement": "disbursement", "recovery": "recovery", "review": "review"}
 FORM_FOR_FILTER = {"approval": "approval", "batch": "batch", "review": "review_form", "recovery": "recovery_notice"}
@@ -220,6 +223,9 @@ class Page(PageBase):
                                    tip=tr("智汇驼乡实名录入（阿拉善 第四十六条）：人才信息及所享服务，xlsx 或 CSV"))
         self.platform_btn.setEnabled(allowed(self.env, "platform.export"))
         actions.insertWidget(2, self.platform_btn)
+        self.exchange_btn = button(tr("交换包(&X)…"), self.open_exchange,
+                                   tip=tr("旗县区导出本单位记录及变动，盟级导入（无网络连接时交换数据）"))
+        actions.insertWidget(3, self.exchange_btn)
         self.status = hint("")
         rl.addWidget(self.status)
         self.viewer = self._make_viewer()
@@ -567,6 +573,11 @@ class Page(PageBase):
         from talentdesk.ui.overview import platform_export
 
         platform_export.export_platform(self.env, self, on_done=self._platform_saved)
+
+    def open_exchange(self) -> None:
+        from talentdesk.ui.overview import exchange_package
+
+        exchange_package.open_exchange(self.env, self)
 
     def _platform_saved(self, result) -> None:
         self.last_result = result
