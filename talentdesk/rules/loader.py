@@ -40,6 +40,9 @@ REFUND_MODES = ("all_paid", "pro_rata", "office_decides", "none")
 # who a benefit is paid to: a talent (the default), an employer (用人单位) or a platform
 # (平台/工作站/基地/工作室/团队, ``models.Platform``); ``rules.evaluate_organisation``
 BENEFICIARIES = ("talent", "employer", "platform")
+# how often one beneficiary may hold an active grant of a benefit: once (不重复享受, the
+# default), yearly (one per calendar year of the approval date: “每年”), each (每次: no limit)
+REPEATS = ("once", "yearly", "each")
 
 
 class PackError(TalentDeskError):
@@ -264,6 +267,8 @@ class _Checker:
         self.cite(b, "cite", where)
         if b.get("beneficiary", "talent") not in BENEFICIARIES:
             self.err(b.line_of("beneficiary"), f"{where}的受益对象“beneficiary”应为：{'、'.join(BENEFICIARIES)}")
+        if b.get("repeat", "once") not in REPEATS:
+            self.err(b.line_of("repeat"), f"{where}的“repeat”应为：{'、'.join(REPEATS)}")
         basis = b.get("date_basis", "approved_on")
         if basis not in DATE_BASES:
             self.err(b.line_of("date_basis"), f"{where}的“date_basis”应为：{'、'.join(DATE_BASES)}")
@@ -475,6 +480,10 @@ class Pack:
 
     def org_benefit_codes(self, beneficiary: str) -> list[str]:
         return [b["code"] for b in self.org_benefits(beneficiary)]
+
+    def benefit(self, code: str) -> dict | None:
+        """The benefit's entry (talent or organisation), None if the pack has none."""
+        return next((b for b in self.data["benefits"] if b["code"] == code), None)
 
     def beneficiary_of(self, code: str) -> str | None:
         """"talent" / "employer" / "platform" for a benefit of the pack, None if unknown."""

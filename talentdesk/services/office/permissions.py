@@ -69,6 +69,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "recognition.confirm": ("确认人才分类认定", _REVIEW),
     "recognition.revoke": ("撤销人才分类认定", _REVIEW),
     "budget.write": ("编制或调整人才开发资金预算", _REVIEW),
+    "platform.write": ("登记或撤销平台载体（工作站、基地、工作室、团队）", _ALL),
 }
 
 
