@@ -118,7 +118,8 @@ class OrgInputs:
 
 def _rigid_3y_talents(session: Session, employer_id: int, on: dt.date) -> int:
     """The employer's talents in post introduced rigidly (招聘/调动/…) on a contract of at
-    least three years whose 人才评价认定 is confirmed and in force on ``on`` (第十八条)."""
+    least three years whose 人才评价认定 as a 高层次人才 is confirmed and in force on ``on``
+    (第十八条 “刚性引进高层次人才…须依法签订三年以上聘用合同…经人才评价认定”)."""
     from talentdesk.services.register import recognitions
 
     ids = list(session.execute(select(Talent.id).where(
@@ -126,7 +127,8 @@ def _rigid_3y_talents(session: Session, employer_id: int, on: dt.date) -> int:
         Talent.introduction_mode.in_(roster.RIGID_MODES), Talent.contract_years >= 3)).scalars())
     if not ids:
         return 0
-    return len(recognitions.current(session, ids, on))
+    return sum(1 for by_scheme in recognitions.current(session, ids, on).values()
+               if any(org_facts.high_level(scheme, v.tier) for scheme, v in by_scheme.items()))
 
 
 def org_inputs(session: Session, kind: str, obj: Employer | Platform, *, policy_id: str | None = None,
