@@ -52,6 +52,19 @@ from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import audit, permissions
 
 KINDS = {"employer": "用人单位", "platform": "平台载体"}
+# facts the clerk supplies for an organisation's benefits (what the register does not hold):
+# (key, label, kind) with kind "bool", "choice:<a>/<b>/…" or "fen"; the packs cite them
+CLERK_FACTS = (
+    ("introduced_pension_3y", "所引进人才连续三年在我盟缴纳养老保险", "bool"),
+    ("introduced_outstanding", "所引进人才取得突出业绩", "bool"),
+    ("platform_assessment", "考核评估结果", "choice:优秀/良好/合格/不合格"),
+    ("platform_built", "人才工作室已成功建设", "bool"),
+    ("platform_effective", "作用发挥好、工作成效显著", "bool"),
+    ("graduate_training_point", "与高校合作建立研究生培养点", "bool"),
+    ("graduates_enrolled", "本年度招收培养的研究生人数", "int"),
+    ("activity_held", "已举办稀土领域创新创业活动", "bool"),
+    ("activity_expenditure_fen", "该次活动实际支出", "fen"),
+)
 
 
 # ---------------------------------------------------------------- loading
@@ -192,6 +205,29 @@ def grant_case(session: Session, g: BenefitGrant, *, office: Any = None) -> rule
 
 
 # ---------------------------------------------------------------- use cases
+
+def level_name(policy_id: str, level: str) -> str:
+    """The pack's name of a funding level (盟级, 旗（区）级, 市级 …)."""
+    return load_pack(policy_id).level_name(level)
+
+
+def facts_read(ctx: ServiceContext, *, employer: str | None = None, platform: Any = None) -> list[str]:
+    """The facts the organisation's pack reads for organisations (so a form asks only these)."""
+    pack = load_pack(policy_of(ctx, employer=employer, platform=platform))
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("fact"), str) and node["fact"] not in found:
+                found.append(node["fact"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(pack.org_benefits("employer") + pack.org_benefits("platform"))
+    return found
+
 
 def policy_of(ctx: ServiceContext, *, employer: str | None = None, platform: Any = None) -> str:
     from talentdesk.services.office import settings
