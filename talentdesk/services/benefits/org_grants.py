@@ -65,6 +65,21 @@ CLERK_FACTS = (
     ("activity_held", "已举办稀土领域创新创业活动", "bool"),
     ("activity_expenditure_fen", "该次活动实际支出", "fen"),
 )
+# how a form names the facts a grant rested on (the clerk's and those read from the register)
+FACT_LABELS = {**{k: label for k, label, _ in CLERK_FACTS},
+               "employer_rigid_3y_talents": "刚性引进、三年以上合同并经认定的高层次人才（人）",
+               "employer_banner_enterprise": "旗（区）企业", "employer_enterprise": "企业或人力资源服务机构",
+               "platform_new": "本办法施行后新认定", "platform_type": "平台类型", "platform_level": "认定级别"}
+
+
+def fact_text(key: str, value: Any) -> str:
+    """“所引进人才取得突出业绩：是”, money facts in yuan."""
+    label = FACT_LABELS.get(key, key)
+    if isinstance(value, bool):
+        return f"{label}：{'是' if value else '否'}"
+    if key.endswith("_fen") and isinstance(value, int):
+        return f"{label}：{money.yuan(value)}元"
+    return f"{label}：{value}"
 
 
 # ---------------------------------------------------------------- loading

@@ -553,11 +553,15 @@ def _org_details(session: Session, g: BenefitGrant) -> tuple[dict[str, str], str
            "认定日期": cn_date(p.recognised_on) if p and p.recognised_on else "",
            "认定机构": (p.body or "") if p else "", "认定文号": (p.doc_no or "") if p else "",
            "状态": STATUS.get(p.status, p.status) if p else "", "身份证号": "", "手机号码": ""}
+    from talentdesk.services.benefits.org_grants import fact_text
+
     try:
-        facts = (json.loads(g.explanation or "{}") or {}).get("facts") or {}
+        data = json.loads(g.explanation or "{}") or {}
     except ValueError:
-        facts = {}
-    checked = "；".join(f"{k}：{'是' if v is True else '否' if v is False else v}" for k, v in facts.items())
+        data = {}
+    facts = {k: v for k, v in (data.get("beneficiary_facts") or {}).items() if k == "employer_rigid_3y_talents"}
+    facts |= data.get("facts") or {}
+    checked = "；".join(fact_text(k, v) for k, v in facts.items())
     return out, checked or "（申请时未补充核实情况）"
 
 
@@ -947,11 +951,12 @@ def export_ledger(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, ye
 
 
 def build_forms(ctx: ServiceContext, kind: str, *, talent: str | None = None, benefit: str | None = None,
-                month: str | None = None, year: int | None = None, summary_only: bool = False) -> list:
+                month: str | None = None, year: int | None = None, summary_only: bool = False,
+                employer: str | None = None, platform: Any = None) -> list:
     if kind == "approval":
-        if not talent and not benefit:
-            raise TalentDeskError("请指定人才（--talent）或待遇项目（--benefit）")
-        return approval_forms(ctx, talent=talent, benefit=benefit)
+        if not talent and not benefit and not employer and not platform:
+            raise TalentDeskError("请指定人才（--talent）、单位（--employer）、平台（--platform）或待遇项目（--benefit）")
+        return approval_forms(ctx, talent=talent, benefit=benefit, employer=employer, platform=platform)
     if kind == "batch":
         if not month:
             raise TalentDeskError("请指定发放月份（--month YYYY-MM）")
@@ -978,7 +983,7 @@ def _form_mask(ctx: ServiceContext, kind: str, mask: bool | None) -> bool:
 def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, talent: str | None = None,
                 benefit: str | None = None, month: str | None = None, year: int | None = None,
                 mask: bool | None = None, progress=None, cancel=None, preview: bool = False,
-                summary_only: bool = False) -> OutputResult:
+                summary_only: bool = False, employer: str | None = None, platform: Any = None) -> OutputResult:
     """``mask``: True masks ID and phone numbers; False prints them in full; None (the
     default) masks, except the approval forms when the office's ``print_full_id`` is on.
     Full numbers are recorded in the audit event (``full_numbers``). ``preview``: a file
@@ -993,7 +998,7 @@ def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, tale
     started = time.perf_counter()
     path = Path(path)
     forms = build_forms(ctx, kind, talent=talent, benefit=benefit, month=month, year=year,
-                        summary_only=summary_only)
+                        summary_only=summary_only, employer=employer, platform=platform)
     try:
         with atomic_path(path, hint=_OPEN_ELSEWHERE) as tmp:
             pages = pdf.write_forms(forms, tmp, mask=mask, progress=progress, cancel=cancel)
@@ -1004,6 +1009,7 @@ def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, tale
            {"form": FORM_KINDS[kind], "file": path.name, "forms": len(forms), "pages": pages, "masked": mask,
             "full_numbers": not mask,
             "talent": talent_ids[:50], "benefit": benefit, "month": month, "year": year}
+           | ({"employer": employer} if employer else {}) | ({"platform": platform} if platform else {})
            | ({"summary_only": True} if summary_only else {}),
            talent_ids[0] if len(talent_ids) == 1 else None)
     return OutputResult(path, kind, len(forms), pages, mask, time.perf_counter() - started)

@@ -44,7 +44,7 @@ def _decide(clerk, amount_yuan=250_000, number="阿人才领字〔2024〕3号"):
                                       benefit_code="enterprise_introduction_award", amount_fen=amount_yuan * 100)
 
 
-def test_enterprise_award_needs_a_decision_then_splits_league_and_banner(office):
+def test_enterprise_award_needs_a_decision_then_splits_league_and_banner(office, tmp_path):
     clerk, reviewer = office["clerk"], office["reviewer"]
     ev = org_grants.evaluate(clerk, employer=FIRM, approved_on=D(2024, 3, 1), facts=FACTS)
     res = ev.benefit("enterprise_introduction_award")
@@ -93,6 +93,9 @@ def test_enterprise_award_needs_a_decision_then_splits_league_and_banner(office)
     forms = reports.approval_forms(clerk, employer=FIRM)
     assert len(forms) == 1 and forms[0].talent["受益对象"] == FIRM and forms[0].amount_fen == 25_000_000
     assert forms[0].beneficiary == "employer" and forms[0].talent["所属地区"] == "阿拉善高新区"
+    assert "所引进人才连续三年在我盟缴纳养老保险：是" in forms[0].agreement
+    out = reports.print_forms(clerk, "approval", tmp_path / "审批表.pdf", employer=FIRM)
+    assert out.rows == 1 and out.pages == 1 and (tmp_path / "审批表.pdf").read_bytes()[:4] == b"%PDF"
 
 
 def test_enterprise_without_recognised_rigid_talents_is_refused(office):
