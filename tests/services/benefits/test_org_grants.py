@@ -89,6 +89,11 @@ def test_enterprise_award_needs_a_decision_then_splits_league_and_banner(office,
     assert len(mine) == 1 and mine[0][7] == 25_000_000 and mine[0][-1] == "用人单位"
     fc = budget.forecast(clerk, 2024, 1, estimate=False)
     assert fc.cell(2024, "league").paid_fen == 12_500_000 and fc.cell(2024, "banner").paid_fen == 12_500_000
+    # 人才统计 (paid by district × level) counts the enterprise's money under its district, as the ledger
+    from talentdesk.services.overview import statistics
+
+    st = statistics.compute(clerk, "district", "level", measure="paid", year=2024)
+    assert st.value("阿拉善高新区", "盟级") == 12_500_000 and sum(st.cells.values()) == 25_000_000
     # the 审批表 prints for the organisation
     forms = reports.approval_forms(clerk, employer=FIRM)
     assert len(forms) == 1 and forms[0].talent["受益对象"] == FIRM and forms[0].amount_fen == 25_000_000
