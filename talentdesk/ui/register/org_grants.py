@@ -21,6 +21,51 @@ from talentdesk.ui.common.widgets import (Col, DataTable, FormDialog, RowsModel,
 UNKNOWN = "未核实"
 
 
+class PlatformDialog(FormDialog):
+    """登记平台载体 hosted by ``employer`` (name, 类别, 平台类型, 级别, 认定机构, 文号, 日期)."""
+
+    def __init__(self, env, employer, parent=None):
+        from talentdesk.models.platform import PLATFORM_KINDS
+
+        super().__init__(env, tr("登记平台载体 — {name}").format(name=employer.name), parent)
+        self.employer = employer
+        self.saved = None
+        form = QFormLayout()
+        self.name = line(tr("平台全称，如 某某公司院士专家工作站"))
+        self.kind = QComboBox()
+        for k in PLATFORM_KINDS:
+            self.kind.addItem(k, k)
+        self.category = QComboBox()
+        self.category.setEditable(True)
+        self.category.addItems(list(platforms.CATEGORIES))
+        self.level = QComboBox()
+        self.level.addItem(tr("未登记"), None)
+        for lv in platforms.LEVELS:
+            self.level.addItem(lv, lv)
+        self.body_ = line(tr("认定机构"))
+        self.doc = line(tr("认定文号"))
+        self.recognised_on = date_edit(today())
+        for label, w in ((tr("名称："), self.name), (tr("类别："), self.kind), (tr("平台类型："), self.category),
+                         (tr("认定级别："), self.level), (tr("认定机构："), self.body_), (tr("认定文号："), self.doc),
+                         (tr("认定日期："), self.recognised_on)):
+            form.addRow(label, w)
+        self.body.addLayout(form)
+        self.body.addWidget(hint(tr("平台类型和认定级别决定适用的条款（第二十四、二十七、二十九、三十、三十一、三十四条）；"
+                                    "认定日期在政策施行之后的为“新认定”。")))
+        self.finish_layout()
+        self.watch(self.name, self.doc, self.body_)
+
+    def accept_form(self) -> bool:
+        ok, p = call(self.env, platforms.add, self.env.ctx, self.name.text(), kind=self.kind.currentData(),
+                     category=self.category.currentText().strip() or None, employer=self.employer.name,
+                     level=self.level.currentData(), body=self.body_.text(), doc_no=self.doc.text(),
+                     recognised_on=from_qdate(self.recognised_on.date()))
+        if ok:
+            self.saved = p
+            notify_changed(self.env, "employer")
+        return ok
+
+
 class OrgGrantDialog(FormDialog):
     """The grants of one employer and of its platforms."""
 
@@ -37,9 +82,15 @@ class OrgGrantDialog(FormDialog):
                 self.who.addItem(tr("平台载体：{name}（{cat}）").format(name=p.name, cat=p.category or p.kind),
                                  ("platform", p.id))
         self.who.currentIndexChanged.connect(lambda *_: self.evaluate())
+        self.add_platform_btn = button(tr("登记平台载体(&L)…"), self.add_platform,
+                                       tip=tr("登记该单位依托的工作站、基地、工作室或团队"))
+        self.add_platform_btn.setEnabled(allowed(env, "platform.write"))
+        who_row = QHBoxLayout()
+        who_row.addWidget(self.who, 1)
+        who_row.addWidget(self.add_platform_btn)
         self.approved_on = date_edit(today())
         self.doc_no = line(tr("审批文号，须有序号，如 阿人才审〔2025〕12号"))
-        top.addRow(tr("受益对象："), self.who)
+        top.addRow(tr("受益对象："), who_row)
         top.addRow(tr("批准日期："), self.approved_on)
         top.addRow(tr("审批文号："), self.doc_no)
         self.body.addLayout(top)
@@ -158,6 +209,14 @@ class OrgGrantDialog(FormDialog):
 
     # -------------------------------------------------------------- actions
 
+    def add_platform(self) -> None:
+        dlg = PlatformDialog(self.env, self.employer, self)
+        if widgets.exec_dialog(dlg) and dlg.saved is not None:
+            p = dlg.saved
+            self.who.addItem(tr("平台载体：{name}（{cat}）").format(name=p.name, cat=p.category or p.kind),
+                             ("platform", p.id))
+            self.who.setCurrentIndex(self.who.count() - 1)
+
     def evaluate(self) -> None:
         ok, ev = call(self.env, org_grants.evaluate, self.env.ctx, **self.subject(),
                       approved_on=from_qdate(self.approved_on.date()), facts=self.given_facts())
@@ -242,4 +301,4 @@ class OrgGrantDialog(FormDialog):
             self.reload()
 
 
-__all__ = ["OrgGrantDialog"]
+__all__ = ["OrgGrantDialog", "PlatformDialog"]

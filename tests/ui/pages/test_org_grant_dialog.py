@@ -80,3 +80,25 @@ def test_propose_then_approve_an_enterprise_award(qtbot, env, firm, tmp_path, mo
     dlg.approve()
     assert grants.get_grant(reviewer, g.id).status == "approved"
     assert dlg.model.rows[0].status == "approved"
+
+
+def test_register_a_platform_from_the_dialog_and_evaluate_it(qtbot, env, firm, monkeypatch):
+    clerk, _ = firm
+    dlg = OrgGrantDialog(env, next(e for e in employers.list_all(clerk) if e.name == FIRM))
+    qtbot.addWidget(dlg)
+
+    def fill(p):
+        qtbot.addWidget(p)
+        p.name.setText("绿源化工院士专家工作站")
+        p.kind.setCurrentIndex(p.kind.findData("工作站"))
+        p.category.setCurrentText("院士专家工作站")
+        p.level.setCurrentIndex(p.level.findData("自治区级"))
+        p.recognised_on.setDate(p.recognised_on.date().addDays(-30))
+        p._ok()
+        return p.saved is not None
+
+    monkeypatch.setattr(widgets, "exec_dialog", fill)
+    dlg.add_platform()
+    assert dlg.who.currentData()[0] == "platform"
+    assert dlg.benefit.currentData() == "workstation_support"
+    assert "考核评估结果" in dlg.explain.toPlainText()  # 待补充 until the assessment is known
