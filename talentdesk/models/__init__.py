@@ -14,6 +14,7 @@ from talentdesk.models.recognition import Recognition
 from talentdesk.models.budget import BudgetAmendment, BudgetLine
 from talentdesk.models.office import Office
 from talentdesk.models.exchange import ExchangeLog, ExchangeRecord
+from talentdesk.models.platform import Platform
 
 __all__ = [
     "Base", "Database", "DatabaseError", "open_database", "resolve_url",
@@ -28,4 +29,5 @@ __all__ = [
     "BudgetAmendment", "BudgetLine",
     "Office",
     "ExchangeLog", "ExchangeRecord",
+    "Platform",
 ]

@@ -20,6 +20,11 @@ from talentdesk.models.base import Base, DateOrMonth, Fen, Timestamps, Versioned
 VOUCHER_UNIQUE_WHERE = "voucher_no IS NOT NULL AND reverses_id IS NULL AND voucher_duplicate IS NULL"
 
 
+# exactly one beneficiary: a talent, an employer or a platform (migration 0017)
+ONE_BENEFICIARY = ("(CASE WHEN talent_id IS NULL THEN 0 ELSE 1 END + CASE WHEN employer_id IS NULL THEN 0 ELSE 1 END"
+                   " + CASE WHEN platform_id IS NULL THEN 0 ELSE 1 END) = 1")
+
+
 class Employer(Timestamps, Versioned, Base):
     __tablename__ = "employer"
 
@@ -119,13 +124,18 @@ class CaseDecision(Timestamps, Base):
     __tablename__ = "case_decision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    talent_id: Mapped[int] = mapped_column(ForeignKey("talent.id"), index=True)
+    # whose case: a talent, or an organisation (employer / platform: migration 0017)
+    talent_id: Mapped[int | None] = mapped_column(ForeignKey("talent.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id"), index=True)
     number: Mapped[str] = mapped_column(String(60))
     decided_on: Mapped[dt.date] = mapped_column(Date)
     benefit_code: Mapped[str | None] = mapped_column(String(40))
     override: Mapped[str] = mapped_column(String(20))  # age_limit / amount / other
     amount_fen: Mapped[int | None] = mapped_column(Fen)
     description: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint(ONE_BENEFICIARY, name="one_subject"),)
 
 
 class CreditEntry(Timestamps, Versioned, Base):
@@ -158,7 +168,10 @@ class BenefitGrant(Timestamps, Versioned, Base):
     __tablename__ = "benefit_grant"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    talent_id: Mapped[int] = mapped_column(ForeignKey("talent.id"), index=True)
+    # the beneficiary: exactly one of a talent, an employer, a platform (migration 0017)
+    talent_id: Mapped[int | None] = mapped_column(ForeignKey("talent.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id"), index=True)
     policy_id: Mapped[str] = mapped_column(String(40))
     benefit_code: Mapped[str] = mapped_column(String(40), index=True)
     benefit_name: Mapped[str | None] = mapped_column(String(40))
@@ -174,10 +187,12 @@ class BenefitGrant(Timestamps, Versioned, Base):
     approved_by: Mapped[str | None] = mapped_column(String(40))
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
-    talent: Mapped[Talent] = relationship(back_populates="grants")
+    talent: Mapped[Talent | None] = relationship(back_populates="grants")
     installments: Mapped[list["Installment"]] = relationship(back_populates="grant", order_by="Installment.seq")
     year_facts: Mapped[list["GrantYearFact"]] = relationship(order_by="(GrantYearFact.year, GrantYearFact.key)",
                                                              cascade="all, delete-orphan", passive_deletes=True)
+
+    __table_args__ = (CheckConstraint(ONE_BENEFICIARY, name="one_beneficiary"),)
 
 
 

@@ -147,6 +147,9 @@ class ApprovalForm:
     grant_status: str
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     talent_id: int | None = None
+    # "talent", or an organisation's grant ("employer" / "platform"): ``talent`` then holds
+    # the organisation's details (单位名称, 统一社会信用代码, 单位性质, 所属地区, 平台类型 …)
+    beneficiary: str = "talent"
 
 
 @dataclass

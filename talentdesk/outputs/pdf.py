@@ -278,18 +278,32 @@ def approval_blocks(pen: Pen, form: ApprovalForm, mask: bool) -> list[Block]:
     def full(label, value, size=BODY, style=V, min_h=ROW_H):
         return grid_row(pen, [(c[0], label, L), (W - c[0], value, style)], size=size, min_h=min_h, label_size=BODY)
 
-    blocks = [
-        title_block(pen, "人才待遇审批表", W, f"填报单位：{form.office.name}", f"编号：{form.doc_no}"),
-        g.six("姓名", "性别", "出生年月", values=(None, None, t.get("出生日期", ""))),
-        g.wide("身份证号", "民族"),
-        g.six("政治面貌", "籍贯", "手机号码"),
-        g.six("学历", "学位", "学习形式"),
-        g.wide("毕业院校", "院校类别"),
-        g.six("专业", "毕业时间", "职称"),
-        g.wide("用人单位", "单位性质"),
-        g.six("所属地区", "引进方式", "引进日期"),
-        g.wide("服务协议", "人才类别", value=form.agreement),
-        grid_row(pen, [(c[0], "申请待遇", L), (c[1], form.benefit_name, V), (c[2], "适用政策", L),
+    if form.beneficiary != "talent":  # an organisation's grant (单位/平台奖补)
+        blocks = [
+            title_block(pen, "单位（平台）奖补审批表", W, f"填报单位：{form.office.name}", f"编号：{form.doc_no}"),
+            g.wide("受益对象", "对象类别"),
+            g.wide("统一社会信用代码", "单位性质"),
+            g.wide("依托单位", "所属地区"),
+            g.six("平台类型", "认定级别", "认定日期"),
+            g.wide("认定机构", "认定文号"),
+            g.wide("认定核实情况", "状态", value=form.agreement),
+        ]
+    else:
+        blocks = [
+            title_block(pen, "人才待遇审批表", W, f"填报单位：{form.office.name}", f"编号：{form.doc_no}"),
+            g.six("姓名", "性别", "出生年月", values=(None, None, t.get("出生日期", ""))),
+            g.wide("身份证号", "民族"),
+            g.six("政治面貌", "籍贯", "手机号码"),
+            g.six("学历", "学位", "学习形式"),
+            g.wide("毕业院校", "院校类别"),
+            g.six("专业", "毕业时间", "职称"),
+            g.wide("用人单位", "单位性质"),
+            g.six("所属地区", "引进方式", "引进日期"),
+            g.wide("服务协议", "人才类别", value=form.agreement),
+        ]
+    blocks += [
+        grid_row(pen, [(c[0], "申请待遇" if form.beneficiary == "talent" else "奖补项目", L),
+                       (c[1], form.benefit_name, V), (c[2], "适用政策", L),
                        (W - c[0] - c[1] - c[2], f"《{form.policy_title}》（{form.policy_document}）"
                         if form.policy_title else form.policy_document, V)]),
         full("核定金额", f"小写：¥{yuan(form.amount_fen)}元        大写：{capitals(form.amount_fen)}", min_h=28),
@@ -750,7 +764,8 @@ def register_blocks(pen: Pen, form: RegisterForm, mask: bool) -> list[Block]:
 def form_blocks(pen: Pen, form, mask: bool = False) -> tuple[list[Block], tuple[float, float], str, str]:
     """(blocks, page size, document number, continuation title) for any form."""
     if isinstance(form, ApprovalForm):
-        return approval_blocks(pen, form, mask), PORTRAIT, form.doc_no, "人才待遇审批表"
+        return (approval_blocks(pen, form, mask), PORTRAIT, form.doc_no,
+                "人才待遇审批表" if form.beneficiary == "talent" else "单位（平台）奖补审批表")
     if isinstance(form, BatchForm):
         return batch_blocks(pen, form, mask), LANDSCAPE, form.doc_no, f"{form.office.name}人才补贴发放审批表"
     if isinstance(form, ReviewForm):

@@ -87,6 +87,15 @@ decisions=(), paid=None, extra_holidays=(), extra_workdays=(), facts=None, credi
   recover where the text leaves it to the office), ``parts`` (``Decision.parts``: yearly
   parts of a benefit paid 分期), ``defer`` (the office decided a case the text hands over).
 
+Organisations
+-------------
+``evaluate_organisation(pack, beneficiary, *, approved_on, as_of=None, facts=None,
+decisions=(), extra_holidays=(), extra_workdays=(), credit=(), decided_on=None,
+benefits=None) -> Evaluation``: the benefits a pack pays to an employer
+(``beneficiary: employer``, e.g. 阿拉善 第十八条 引才奖补) or to a platform (``beneficiary:
+platform``: 工作站、基地、工作室 … 第二十四、二十七、二十九、三十、三十一、三十四条), from facts
+only (no roster profile, no service period). A talent's ``evaluate`` never lists them.
+
 Service period: every matching floor of the pack applies and the longest binds; a
 recorded agreement that is longer binds. Where the text fixes none but makes the talent
 sign a service agreement (阿拉善 第十九条: every rigid talent), the agreement's length is
@@ -136,11 +145,12 @@ common year (民法典 第二百零二条), see ``talentdesk.rules.dates``.
 
 from talentdesk.rules.credit import CreditBar
 from talentdesk.rules.engine import (BenefitResult, Decision, Evaluation, Installment, Step, evaluate,
-                                     occupancy_terms, parts_of, profile_from_json)
+                                     evaluate_organisation, occupancy_terms, parts_of, profile_from_json)
 from talentdesk.rules.loader import (BENEFIT_NAMES, FUNDING_LEVELS, Pack, PackError, check_pack_file,
                                      get_pack, load_packs)
 from talentdesk.rules import payability  # noqa: E402  (after the engine it builds on)
 
 __all__ = ["BENEFIT_NAMES", "FUNDING_LEVELS", "BenefitResult", "CreditBar", "Decision", "Evaluation", "Installment", "Pack",
+           "evaluate_organisation",
            "PackError", "Step", "check_pack_file", "evaluate", "get_pack", "load_packs", "occupancy_terms", "parts_of",
            "payability", "profile_from_json"]

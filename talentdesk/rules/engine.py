@@ -391,6 +391,48 @@ def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as
                       service_status=svc_status, review_passing=list(_passing(pack)))
 
 
+def evaluate_organisation(pack: Pack, beneficiary: str, *, approved_on: dt.date, as_of: dt.date | None = None,
+                          facts: Mapping[str, Any] | None = None, decisions: Iterable[Decision] = (),
+                          extra_holidays: Iterable[dt.date] = (), extra_workdays: Iterable[dt.date] = (),
+                          credit: Iterable[credit_list.CreditBar] = (), decided_on: dt.date | None = None,
+                          benefits: Iterable[str] | None = None) -> Evaluation:
+    """Evaluate the benefits of ``pack`` paid to an organisation (``beneficiary``
+    "employer" or "platform": the benefits whose ``beneficiary`` says so) from its
+    ``facts`` (the employer's recorded attributes, the platform's kind, level and
+    recognition, counts read from the register, facts the clerk supplies). The same
+    checks, amounts, 一事一议 decisions, schedules and funding splits as a talent's; no
+    profile, no service obligation, no reviews. ``credit``: the organisation's 失信名单
+    entries (条例 第六十六条, judged on ``approved_on`` and ``decided_on``)."""
+    as_of = as_of or dt.date.today()
+    decisions = list(decisions)
+    warnings: list[str] = []
+    ctx = _Ctx(pack, {}, facts or {}, decisions, as_of, approved_on)
+    cal = dates.WorkdayCalendar(extra_holidays, extra_workdays)
+    wanted = None if benefits is None else set(benefits)
+    known = set(pack.org_benefit_codes(beneficiary))
+    for d in decisions:
+        if d.benefit_code and d.benefit_code not in known:
+            warnings.append(f"决定{d.number}指向的待遇“{d.benefit_code}”不属于本政策对该类对象的支持，已忽略")
+    if not pack.covers(approved_on):
+        warnings.append(f"批准日期{approved_on}不在政策有效期（{pack.effective_from}至{pack.effective_to or '今'}）内")
+    results = [_benefit(pack, b, ctx, cal, {}, None) for b in pack.org_benefits(beneficiary)
+               if wanted is None or b["code"] in wanted]
+    credit = list(credit)
+    barring = credit_list.bars_on(credit, approved_on)
+    if decided_on is not None:
+        barring += [b for b in credit_list.bars_on(credit, decided_on) if b not in barring]
+    if barring:
+        for r in results:
+            _bar(r, barring)
+    _apply_exclusions(pack, {r.code: r for r in results})
+    for year in sorted(cal.uncovered_years):
+        warnings.append(f"工作日日历未包含{year}年的法定节假日和调休安排，已按周一至周五计算；"
+                        f"请在设置中补充{year}年的节假日和调休上班日")
+    return Evaluation(policy=pack.id, title=pack.title, as_of=as_of, approved_on=approved_on,
+                      service_years_required=None, service_end=None, benefits=results, warnings=warnings,
+                      service_status="none", review_passing=list(_passing(pack)))
+
+
 def _benefit(pack: Pack, b: Mapping, ctx: _Ctx, cal: dates.WorkdayCalendar, reviews: dict[int, str],
              departed_on: dt.date | None) -> BenefitResult:
     ctx.code = b["code"]

@@ -37,6 +37,12 @@ DATE_BASES = ("approved_on", "introduction_date", "agreement_signed_date", "post
 SCHEDULE_KINDS = ("fractions", "monthly", "annual", "after_first_year", "working_days", "once", "in_kind",
                   "claims", "split")
 REFUND_MODES = ("all_paid", "pro_rata", "office_decides", "none")
+# who a benefit is paid to: a talent (the default), an employer (用人单位) or a platform
+# (平台/工作站/基地/工作室/团队, ``models.Platform``); ``rules.evaluate_organisation``
+BENEFICIARIES = ("talent", "employer", "platform")
+# how often one beneficiary may hold an active grant of a benefit: once (不重复享受, the
+# default), yearly (one per calendar year of the approval date: “每年”), each (每次: no limit)
+REPEATS = ("once", "yearly", "each")
 
 
 class PackError(TalentDeskError):
@@ -259,6 +265,10 @@ class _Checker:
         where = f"待遇“{code or idx + 1}”"
         self.need(b, "name", str, where)
         self.cite(b, "cite", where)
+        if b.get("beneficiary", "talent") not in BENEFICIARIES:
+            self.err(b.line_of("beneficiary"), f"{where}的受益对象“beneficiary”应为：{'、'.join(BENEFICIARIES)}")
+        if b.get("repeat", "once") not in REPEATS:
+            self.err(b.line_of("repeat"), f"{where}的“repeat”应为：{'、'.join(REPEATS)}")
         basis = b.get("date_basis", "approved_on")
         if basis not in DATE_BASES:
             self.err(b.line_of("date_basis"), f"{where}的“date_basis”应为：{'、'.join(DATE_BASES)}")
@@ -457,11 +467,30 @@ class Pack:
 
     @property
     def benefits(self) -> list[dict]:
-        return list(self.data["benefits"])
+        """The talents' benefits (an organisation's are in ``org_benefits``)."""
+        return [b for b in self.data["benefits"] if b.get("beneficiary", "talent") == "talent"]
 
     @property
     def benefit_codes(self) -> list[str]:
-        return [b["code"] for b in self.data["benefits"]]
+        return [b["code"] for b in self.benefits]
+
+    def org_benefits(self, beneficiary: str) -> list[dict]:
+        """The benefits paid to an organisation: ``beneficiary`` "employer" or "platform"."""
+        return [b for b in self.data["benefits"] if b.get("beneficiary", "talent") == beneficiary]
+
+    def org_benefit_codes(self, beneficiary: str) -> list[str]:
+        return [b["code"] for b in self.org_benefits(beneficiary)]
+
+    def benefit(self, code: str) -> dict | None:
+        """The benefit's entry (talent or organisation), None if the pack has none."""
+        return next((b for b in self.data["benefits"] if b["code"] == code), None)
+
+    def beneficiary_of(self, code: str) -> str | None:
+        """"talent" / "employer" / "platform" for a benefit of the pack, None if unknown."""
+        for b in self.data["benefits"]:
+            if b["code"] == code:
+                return b.get("beneficiary", "talent")
+        return None
 
     def facts_read(self) -> list[str]:
         """The ``facts`` keys the pack's checks and schedules read (per-year ones too),
@@ -495,6 +524,9 @@ class Pack:
                 "effective_from": self.effective_from.isoformat(),
                 "effective_to": self.effective_to.isoformat() if self.effective_to else None,
                 "benefits": [{"code": b["code"], "name": b["name"]} for b in self.benefits],
+                "organisation_benefits": [{"code": b["code"], "name": b["name"], "beneficiary": b["beneficiary"]}
+                                          for b in self.data["benefits"]
+                                          if b.get("beneficiary", "talent") != "talent"],
                 "path": str(self.path) if self.path else None}
 
 

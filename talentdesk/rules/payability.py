@@ -34,7 +34,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from talentdesk.domain import money
 from talentdesk.rules.credit import CreditBar
-from talentdesk.rules.engine import BenefitResult, Decision, Evaluation, Installment, evaluate
+from talentdesk.rules.engine import BenefitResult, Decision, Evaluation, Installment, evaluate, evaluate_organisation
 from talentdesk.rules.loader import Pack
 
 PROPOSE, APPROVE, PAY = "propose", "approve", "pay"
@@ -68,8 +68,16 @@ class Case:
     # date they cover, so the installments of a grant approved before an entry's start
     # stay payable (条例 第六十六条 bars new support)
     credit: Sequence[CreditBar] = ()
+    # "talent", or an organisation ("employer" / "platform": ``evaluate_organisation`` on
+    # ``facts``; ``profile`` is empty)
+    beneficiary: str = "talent"
 
     def evaluate(self, as_of: dt.date, *, paid: Any = None) -> Evaluation:
+        if self.beneficiary != "talent":
+            return evaluate_organisation(self.pack, self.beneficiary, approved_on=self.approved_on, as_of=as_of,
+                                         facts=dict(self.facts), decisions=list(self.decisions),
+                                         extra_holidays=self.extra_holidays, extra_workdays=self.extra_workdays,
+                                         credit=tuple(self.credit), benefits=[self.benefit_code])
         return evaluate(self.pack, self.profile, approved_on=self.approved_on, as_of=as_of,
                         departed_on=self.departed_on, reviews=dict(self.reviews), decisions=list(self.decisions),
                         paid=paid, extra_holidays=self.extra_holidays, extra_workdays=self.extra_workdays,

@@ -4,6 +4,7 @@ Case file format::
 
     pack: alxa-2023
     defaults: {profile: {...}, approved_on: 2023-06-01, as_of: 2024-07-01}
+    beneficiary: employer  # optional (default talent): an organisation's benefits, facts only
     cases:
       - name: …           # what is being checked, in Chinese
         article: 第四十条   # the article the case exercises
@@ -44,7 +45,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from talentdesk.rules import Decision, evaluate, get_pack, profile_from_json
+from talentdesk.rules import Decision, evaluate, evaluate_organisation, get_pack, profile_from_json
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -60,7 +61,10 @@ def _load():
     for path in sorted(CASES_DIR.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for i, case in enumerate(doc["cases"]):
-            out.append(pytest.param(doc["pack"], doc.get("defaults", {}), case,
+            defaults = dict(doc.get("defaults", {}))
+            if doc.get("beneficiary"):
+                defaults["beneficiary"] = doc["beneficiary"]
+            out.append(pytest.param(doc["pack"], defaults, case,
                                     id=f"{path.stem}-{i + 1:02d}-{case['name']}"))
     return out
 
@@ -92,12 +96,19 @@ def test_case(pack_id, defaults, case):
                           amount_fen=d["amount_yuan"] * 100 if d.get("amount_yuan") is not None else None,
                           parts=d.get("parts"))
                  for d in case.get("decisions", []) or []]
-    ev = evaluate(pack, profile, approved_on=opts["approved_on"], as_of=opts["as_of"],
-                  departed_on=opts["departed_on"], reviews=opts["reviews"], decisions=decisions,
-                  paid=opts["paid"], extra_holidays=opts["extra_holidays"] or (),
-                  extra_workdays=opts["extra_workdays"] or (), facts=opts["facts"])
-    data = ev.to_json()
-    assert [b["code"] for b in data["benefits"]] == pack.benefit_codes  # every benefit appears
+    beneficiary = case.get("beneficiary", defaults.get("beneficiary", "talent"))
+    if beneficiary != "talent":  # an organisation's benefits: facts only, no roster profile
+        ev = evaluate_organisation(pack, beneficiary, approved_on=opts["approved_on"], as_of=opts["as_of"],
+                                   decisions=decisions, facts=opts["facts"])
+        data = ev.to_json()
+        assert [b["code"] for b in data["benefits"]] == pack.org_benefit_codes(beneficiary)
+    else:
+        ev = evaluate(pack, profile, approved_on=opts["approved_on"], as_of=opts["as_of"],
+                      departed_on=opts["departed_on"], reviews=opts["reviews"], decisions=decisions,
+                      paid=opts["paid"], extra_holidays=opts["extra_holidays"] or (),
+                      extra_workdays=opts["extra_workdays"] or (), facts=opts["facts"])
+        data = ev.to_json()
+        assert [b["code"] for b in data["benefits"]] == pack.benefit_codes  # every benefit appears
     expect = dict(case["expect"])
     if "service_years" in expect:
         assert data["service_years_required"] == expect.pop("service_years")

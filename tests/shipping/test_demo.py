@@ -197,3 +197,35 @@ def test_recognitions_mostly_confirmed_some_pending_one_expired_one_revoked(demo
     with db.read() as s:  # every roster class rests on a confirmed recognition (第二十条)
         classed = set(s.execute(select(Talent.id).where(Talent.talent_class == "D")).scalars())
     assert classed and classed <= {v.talent_id for v in rows if v.scheme == "阿拉善盟人才分类" and v.status == "valid"}
+
+
+def test_organisations_grants_paid_and_split_by_level(demo_db):
+    """单位/平台奖补 (issue 18): enterprises' 引才奖补 (第十八条) approved and paid 50%:50% by the
+    league and the banner, a platform's grant (第二十四条) paid by the league; the ledger shows them."""
+    from talentdesk.services.exchange import reports
+
+    db, summary, _ = demo_db
+    with db.read() as s:
+        rows = s.execute(select(BenefitGrant.benefit_code, BenefitGrant.status, BenefitGrant.employer_id,
+                                BenefitGrant.platform_id, BenefitGrant.proposed_by, BenefitGrant.approved_by,
+                                BenefitGrant.id)
+                         .where(BenefitGrant.talent_id.is_(None))).all()
+        award = [r for r in rows if r.benefit_code == "enterprise_introduction_award" and r.status == "approved"]
+        assert len(award) >= 1 and all(r.employer_id and r.proposed_by != r.approved_by for r in award)
+        for r in award:
+            split = dict(s.execute(select(InstallmentFunding.level, func.sum(InstallmentFunding.amount_fen))
+                                   .join(Installment, InstallmentFunding.installment_id == Installment.id)
+                                   .where(Installment.grant_id == r.id, Installment.status == "paid")
+                                   .group_by(InstallmentFunding.level)).all())
+            assert split["league"] == split["banner"] > 0
+        assert any(r.platform_id and r.status == "approved" for r in rows)
+        assert any(r.platform_id and r.status == "proposed" for r in rows)
+        names = {n for (n,) in s.execute(select(Employer.name).where(Employer.id.in_([r.employer_id for r in award])))}
+    ledger_rows = []
+    with db.read() as s:
+        years = {d.year for (d,) in s.execute(select(Installment.paid_date).join(BenefitGrant)
+                                              .where(BenefitGrant.talent_id.is_(None), Installment.paid_date.is_not(None)))}
+    for y in years:
+        ledger_rows += [r for r in reports.disbursement_ledger(ServiceContext(db), y).rows
+                        if isinstance(r[0], int) and r[-1] == "用人单位"]
+    assert names <= {r[1] for r in ledger_rows}

@@ -23,6 +23,21 @@ def cmd_add(args, app) -> int:
             amount = money.parse_yuan(args.amount)
         except ValueError as exc:
             raise TalentDeskError(f"金额：{exc}") from None
+    if args.employer or args.platform:  # an organisation's decision (单位/平台奖补)
+        from talentdesk.services.benefits import org_grants
+
+        if args.id_number:
+            raise TalentDeskError("身份证号与 --employer/--platform 只能选其一")
+        d = org_grants.record_decision(app.context(), employer=args.employer, platform=args.platform,
+                                       number=args.number, decided_on=_date(args.date), override=args.kind,
+                                       benefit_code=args.benefit, amount_fen=amount, description=args.note)
+        if app.json:
+            app.print_json(d.as_dict())
+        else:
+            app.out(f"已登记 {d.beneficiary_name} 的决定 {d.number}")
+        return 0
+    if not args.id_number:
+        raise TalentDeskError("请指定人才的身份证号，或用 --employer/--platform 指定单位或平台")
     d = decisions.record(app.context(), args.id_number, number=args.number, decided_on=_date(args.date),
                          override=args.kind, benefit_code=args.benefit, amount_fen=amount, description=args.note)
     if app.json:
@@ -51,7 +66,9 @@ def register(sub) -> None:
     p = sub.add_parser("decision", help="一事一议及政策交由办公室决定的事项")
     s = p.add_subparsers(dest="decision_command", metavar="操作", required=True)
     add = s.add_parser("add", help="登记一项决定")
-    add.add_argument("id_number", help="身份证号")
+    add.add_argument("id_number", nargs="?", help="身份证号（单位或平台的决定用 --employer/--platform）")
+    add.add_argument("--employer", help="用人单位名称：单位奖补的决定（如 第十八条 引才奖补的金额）")
+    add.add_argument("--platform", help="平台载体编号或名称：平台奖补的决定")
     add.add_argument("--number", required=True, help="决定文号，如 阿左人才领字〔2025〕3号")
     add.add_argument("--date", help="决定日期（默认今天）")
     add.add_argument("--kind", required=True, choices=list(OVERRIDES),

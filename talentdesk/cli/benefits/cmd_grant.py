@@ -56,7 +56,9 @@ def _facts(args) -> dict | None:
 
 
 def show_grant(app, g, *, full: bool = True) -> None:
-    app.out(f"[{g.id}] {g.talent_name}（{g.id_number if full else idcard.mask(g.id_number)}） {g.benefit_name}  "
+    who = (f"{g.talent_name}（{g.id_number if full else idcard.mask(g.id_number)}）" if g.beneficiary == "talent"
+           else f"{g.talent_name}（{g.beneficiary_label}）")
+    app.out(f"[{g.id}] {who} {g.benefit_name}  "
             f"{money.yuan(g.total_fen) if g.total_fen is not None else '—'}元  {g.status_label}"
             f"  批准日期 {g.approval_date or ''}  文号 {g.approval_doc_no or ''}")
     app.out(f"    提交：{g.proposed_by or ''}  审核：{g.approved_by or ''}  政策：{g.policy_id}"
@@ -70,9 +72,29 @@ def show_grant(app, g, *, full: bool = True) -> None:
         app.out(f"    依据：{'；'.join(g.basis)}")
 
 
+def _org(args) -> dict | None:
+    """--employer / --platform: the organisation a grant command is about, or None."""
+    employer, platform = getattr(args, "employer", None), getattr(args, "platform", None)
+    if not (employer or platform):
+        if not getattr(args, "id_number", None):
+            raise TalentDeskError("请指定人才的身份证号，或用 --employer/--platform 指定用人单位或平台载体")
+        return None
+    if getattr(args, "id_number", None):
+        raise TalentDeskError("身份证号与 --employer/--platform 只能选其一")
+    return {"employer": employer, "platform": platform}
+
+
 def cmd_evaluate(args, app) -> int:
     from talentdesk.services.benefits import grants
 
+    org = _org(args)
+    if org is not None:
+        from talentdesk.services.benefits import org_grants
+
+        ev = org_grants.evaluate(app.context(), **org, approved_on=parse_date(args.approved_on, "批准日期"),
+                                 policy_id=args.policy, as_of=parse_date(args.as_of, "计算日期"), facts=_facts(args))
+        app.print_json(ev.to_json()) if app.json else app.out(ev.summary_text())
+        return 0
     ev = grants.evaluate_talent(app.context(), args.id_number, approved_on=parse_date(args.approved_on, "批准日期"),
                                 policy_id=args.policy, as_of=parse_date(args.as_of, "计算日期"), facts=_facts(args))
     if app.json:
@@ -85,9 +107,18 @@ def cmd_evaluate(args, app) -> int:
 def cmd_propose(args, app) -> int:
     from talentdesk.services.benefits import grants
 
-    g = grants.propose(app.context(), args.id_number, args.benefit, approved_on=parse_date(args.approved_on, "批准日期"),
-                       approval_doc_no=args.doc_no, policy_id=args.policy, decision_number=args.decision,
-                       facts=_facts(args))
+    org = _org(args)
+    if org is not None:
+        from talentdesk.services.benefits import org_grants
+
+        g = org_grants.propose(app.context(), **org, benefit_code=args.benefit,
+                               approved_on=parse_date(args.approved_on, "批准日期"), approval_doc_no=args.doc_no,
+                               policy_id=args.policy, decision_number=args.decision, facts=_facts(args))
+    else:
+        g = grants.propose(app.context(), args.id_number, args.benefit,
+                           approved_on=parse_date(args.approved_on, "批准日期"),
+                           approval_doc_no=args.doc_no, policy_id=args.policy, decision_number=args.decision,
+                           facts=_facts(args))
     if app.json:
         app.print_json(g.as_dict())
     else:
@@ -119,12 +150,15 @@ def cmd_list(args, app) -> int:
     from talentdesk.services.benefits import grants
 
     rows = grants.list_grants(app.context(), args.id_number, status=args.status, benefit_code=args.benefit,
-                              policy_id=args.policy, limit=args.limit)
+                              policy_id=args.policy, limit=args.limit,
+                              beneficiary=None if args.beneficiary == "all" else args.beneficiary,
+                              employer=args.employer, platform=args.platform)
     if app.json:
         out = [g.as_dict() for g in rows]
         if not args.full:
             for d in out:
-                d["身份证号"] = idcard.mask(d["身份证号"])
+                if d["beneficiary"] == "talent":
+                    d["身份证号"] = idcard.mask(d["身份证号"])
         app.print_json({"total": len(out), "grants": out})
         return 0
     app.out(f"共 {len(rows)} 项待遇")
@@ -150,8 +184,10 @@ def register(sub) -> None:
     p = sub.add_parser("grant", help="待遇测算、申请和审批")
     s = p.add_subparsers(dest="grant_command", metavar="操作", required=True)
 
-    ev = s.add_parser("evaluate", help="按政策测算一名人才可享受的待遇（不保存）")
-    ev.add_argument("id_number", metavar="身份证号")
+    ev = s.add_parser("evaluate", help="按政策测算一名人才（或一家单位、一个平台）可享受的待遇（不保存）")
+    ev.add_argument("id_number", nargs="?", metavar="身份证号")
+    ev.add_argument("--employer", help="用人单位名称：测算单位奖补（如 阿拉善 第十八条 引才奖补）")
+    ev.add_argument("--platform", help="平台载体编号或名称：测算平台奖补（第二十四、二十九、三十条 …）")
     ev.add_argument("--approved-on", required=True, help="批准日期，如 2024-06-01（分期发放自此起算）")
     ev.add_argument("--policy", help="政策编号（默认：人才登记的政策或系统设置中的默认政策）")
     ev.add_argument("--as-of", help="计算日期（默认今天）")
@@ -159,7 +195,9 @@ def register(sub) -> None:
     ev.set_defaults(func=cmd_evaluate)
 
     pr = s.add_parser("propose", help="提交待遇申请（经办人），按政策生成分期发放计划")
-    pr.add_argument("id_number", metavar="身份证号")
+    pr.add_argument("id_number", nargs="?", metavar="身份证号")
+    pr.add_argument("--employer", help="用人单位名称：单位奖补（受益对象为单位）")
+    pr.add_argument("--platform", help="平台载体编号或名称：平台奖补")
     pr.add_argument("benefit", metavar="待遇代码", help="如 settlement_allowance（见 grant evaluate 的结果）")
     pr.add_argument("--approved-on", required=True, help="批准日期")
     pr.add_argument("--doc-no", help="审批文号，须有序号，如 阿左人才字〔2025〕12号（可不填）")
@@ -190,6 +228,10 @@ def register(sub) -> None:
     ls.add_argument("--status", choices=["proposed", "approved", "rejected", "cancelled"])
     ls.add_argument("--benefit", help="待遇代码")
     ls.add_argument("--policy")
+    ls.add_argument("--beneficiary", choices=["talent", "employer", "platform", "organisation", "all"],
+                    default="talent", help="受益对象：talent 人才（默认）、employer 单位、platform 平台、organisation 单位和平台、all 全部")
+    ls.add_argument("--employer", help="某一用人单位的单位奖补")
+    ls.add_argument("--platform", help="某一平台载体的奖补")
     ls.add_argument("--limit", type=int, default=500)
     ls.add_argument("--full", action="store_true", help="显示完整身份证号")
     ls.set_defaults(func=cmd_list)

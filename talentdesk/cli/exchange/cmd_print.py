@@ -29,8 +29,8 @@ def cmd_approval(args, app) -> int:
 
     _check(args)
     r = reports.print_forms(app.context(), "approval", args.out, talent=args.talent, benefit=args.benefit,
-                            mask=mask_option(args))
-    return _done(app, r, "人才待遇审批表")
+                            mask=mask_option(args), employer=args.employer, platform=args.platform)
+    return _done(app, r, "人才待遇审批表" if not (args.employer or args.platform) else "单位（平台）奖补审批表")
 
 
 def cmd_batch(args, app) -> int:
@@ -75,6 +75,8 @@ def register(sub) -> None:
     a = s.add_parser("approval", help="人才待遇审批表")
     a.add_argument("--talent", help="人才身份证号（不指定时打印该待遇的全部审批表）")
     a.add_argument("--benefit", help="待遇代码，如 settlement_allowance（不指定时打印该人才的全部待遇）")
+    a.add_argument("--employer", help="用人单位名称：打印该单位的单位奖补审批表")
+    a.add_argument("--platform", help="平台载体编号或名称：打印该平台的奖补审批表")
     a.set_defaults(func=cmd_approval)
 
     b = s.add_parser("batch", help="补贴发放审批表（某月应发的全部补贴）")

@@ -144,8 +144,8 @@ def list_decisions(ctx: ServiceContext, id_number: str | None = None, *,
 def get_decision(ctx: ServiceContext, decision_id: int) -> DecisionView:
     with ctx.read() as session:
         d = session.get(CaseDecision, decision_id)
-        if d is None:
-            raise NotFoundError(f"找不到编号为{decision_id}的一事一议决定")
+        if d is None or d.talent_id is None:  # an organisation's: org_grants.list_decisions
+            raise NotFoundError(f"找不到编号为{decision_id}的人才一事一议决定")
         return _view(d, session.get(Talent, d.talent_id))
 
 

@@ -53,6 +53,7 @@ from talentdesk.services.office import audit, permissions
 from talentdesk.services.context import ServiceContext
 
 ACTIVE_GRANT = ("proposed", "approved")
+BENEFICIARY_LABELS = {"talent": "人才", "employer": "用人单位", "platform": "平台载体"}
 # installment statuses that count as money out of the fund (net with reversals)
 PAID_STATUSES = ("paid", "reversed")
 OPEN_STATUSES = ("scheduled", "proposed", "approved", "suspended")
@@ -117,6 +118,16 @@ class GrantView:
     reason: str | None = None  # why rejected/cancelled (from the audit trail's last change)
     # set by approve: the appropriations this approval overspends (finance.budget.overcommitment)
     budget_warnings: list[str] = field(default_factory=list)
+    # who is paid: "talent" (talent_id, talent_name, id_number), or an organisation
+    # ("employer" / "platform": talent_id None, talent_name the organisation's name,
+    # id_number the employer's 统一社会信用代码 or "")
+    beneficiary: str = "talent"
+    employer_id: int | None = None
+    platform_id: int | None = None
+
+    @property
+    def beneficiary_label(self) -> str:
+        return BENEFICIARY_LABELS.get(self.beneficiary, self.beneficiary)
 
     @property
     def status_label(self) -> str:
@@ -139,7 +150,9 @@ class GrantView:
                 "approved_at": self.approved_at.isoformat(timespec="seconds") if self.approved_at else None,
                 "decision_number": self.decision_number, "reason": self.reason,
                 "installments": [i.as_dict() for i in self.installments],
-                "budget_warnings": list(self.budget_warnings)}
+                "budget_warnings": list(self.budget_warnings),
+                "beneficiary": self.beneficiary, "受益对象": self.beneficiary_label,
+                "employer_id": self.employer_id, "platform_id": self.platform_id}
 
 
 def review_years(grant: BenefitGrant) -> dict[int, int]:
@@ -159,7 +172,32 @@ def installment_view(inst: Installment, review_years: dict[int, int] | None = No
         None if inst.reverses_id else (review_years or {}).get(inst.seq), inst.version)
 
 
-def grant_view(g: BenefitGrant, talent: Talent, decision_number: str | None = None) -> GrantView:
+@dataclass(frozen=True)
+class Beneficiary:
+    """Whom a grant pays: a talent, an employer or a platform."""
+    kind: str  # talent / employer / platform
+    id: int
+    name: str
+    id_number: str  # the talent's 身份证号, the employer's 统一社会信用代码, or ""
+    talent_id: int | None = None  # the talent's id (audit events of its grants name it)
+
+
+def beneficiary_of(session: Session, g: BenefitGrant) -> Beneficiary:
+    """The grant's beneficiary, read from its talent, employer or platform."""
+    from talentdesk.models.entities import Employer
+    from talentdesk.models.platform import Platform
+
+    if g.talent_id is not None:
+        t = session.get(Talent, g.talent_id)
+        return Beneficiary("talent", t.id, t.name, t.id_number, t.id)
+    if g.employer_id is not None:
+        e = session.get(Employer, g.employer_id)
+        return Beneficiary("employer", e.id, e.name, e.uscc or "")
+    p = session.get(Platform, g.platform_id)
+    return Beneficiary("platform", p.id, p.name, "")
+
+
+def grant_view(g: BenefitGrant, talent: "Talent | Beneficiary", decision_number: str | None = None) -> GrantView:
     try:
         explanation = json.loads(g.explanation) if g.explanation else None
     except ValueError:
@@ -167,11 +205,12 @@ def grant_view(g: BenefitGrant, talent: Talent, decision_number: str | None = No
     reviews = review_years(g)
     basis = [b for b in (g.basis or "").split("；") if b]
     reason = (explanation or {}).get("status_reason") if explanation else None
-    return GrantView(g.id, g.version, talent.id, talent.name, talent.id_number, g.policy_id, g.benefit_code,
+    kind = talent.kind if isinstance(talent, Beneficiary) else "talent"
+    return GrantView(g.id, g.version, g.talent_id, talent.name, talent.id_number, g.policy_id, g.benefit_code,
                      g.benefit_name, g.total_fen, g.approval_date, g.approval_doc_no, basis, g.status,
                      g.proposed_by, g.approved_by, g.approved_at, decision_number, explanation,
                      [installment_view(i, reviews) for i in sorted(g.installments, key=lambda i: (i.seq, i.id))],
-                     reason)
+                     reason, beneficiary=kind, employer_id=g.employer_id, platform_id=g.platform_id)
 
 
 # ---------------------------------------------------------------- engine inputs
@@ -368,6 +407,8 @@ def _facts_json(facts: dict | None) -> dict:
     return {k: conv(v) for k, v in (facts or {}).items()}
 
 
+facts_json = _facts_json  # public name for org_grants (the same JSON on an organisation's grant)
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -476,10 +517,14 @@ def evaluate_talent(ctx: ServiceContext, id_number: str, *, approved_on: dt.date
 
 
 def _snapshot(g: BenefitGrant) -> dict[str, Any]:
-    return {"talent_id": g.talent_id, "policy_id": g.policy_id, "benefit_code": g.benefit_code,
+    return {"talent_id": g.talent_id, **({"employer_id": g.employer_id} if g.employer_id else {}),
+            **({"platform_id": g.platform_id} if g.platform_id else {}), "policy_id": g.policy_id, "benefit_code": g.benefit_code,
             "benefit_name": g.benefit_name, "total_fen": g.total_fen, "approval_date": g.approval_date,
             "approval_doc_no": g.approval_doc_no, "basis": g.basis, "status": g.status,
             "proposed_by": g.proposed_by, "approved_by": g.approved_by, "decision_id": g.decision_id}
+
+
+grant_snapshot = _snapshot  # public name for org_grants' audit events
 
 
 def check_approval_doc_no(value: str | None) -> str | None:
@@ -641,11 +686,16 @@ def approve(ctx: ServiceContext, grant_id: int, *, expected_version: int | None 
     permissions.require(ctx, "grant.approve")
     with ctx.write() as session:
         g = _load_grant(session, grant_id, expected_version)
-        t = session.get(Talent, g.talent_id)
+        t = beneficiary_of(session, g)
         if g.status != "proposed":
             raise ConflictError(f"{_what(g, t)}当前状态为“{GRANT_STATUS.get(g.status, g.status)}”，只能批准待审核的申请")
         permissions.check_four_eyes(ctx, g.proposed_by, _what(g, t))
-        _still_as_proposed(session, g, t)
+        if t.kind == "talent":
+            _still_as_proposed(session, g, session.get(Talent, g.talent_id))
+        else:
+            from talentdesk.services.benefits import org_grants
+
+            org_grants.still_as_proposed(session, g, t)
         before = _snapshot(g)
         g.status = "approved"
         g.approved_by = ctx.actor
@@ -656,7 +706,7 @@ def approve(ctx: ServiceContext, grant_id: int, *, expected_version: int | None 
         b, a = audit.diff(before, _snapshot(g))
         if warnings:
             a["budget_warnings"] = warnings
-        audit.record(session, ctx.actor, "approve", "benefit_grant", g.id, talent_id=t.id, before=b, after=a)
+        audit.record(session, ctx.actor, "approve", "benefit_grant", g.id, talent_id=t.talent_id, before=b, after=a)
         view = grant_view(g, t, _decision_number(session, g))
         view.budget_warnings = warnings
         return view
@@ -669,7 +719,7 @@ def reject(ctx: ServiceContext, grant_id: int, reason: str, *, expected_version:
         raise ValidationError([FieldError("reason", "退回原因", reason, "退回原因：必须填写")])
     with ctx.write() as session:
         g = _load_grant(session, grant_id, expected_version)
-        t = session.get(Talent, g.talent_id)
+        t = beneficiary_of(session, g)
         if g.status != "proposed":
             raise ConflictError(f"{_what(g, t)}当前状态为“{GRANT_STATUS.get(g.status, g.status)}”，只能退回待审核的申请")
         before = _snapshot(g)
@@ -680,7 +730,7 @@ def reject(ctx: ServiceContext, grant_id: int, reason: str, *, expected_version:
             inst.status_reason = f"申请被退回：{reason.strip()}"
         session.flush()
         b, a = audit.diff(before, _snapshot(g))
-        audit.record(session, ctx.actor, "reject", "benefit_grant", g.id, talent_id=t.id, before=b,
+        audit.record(session, ctx.actor, "reject", "benefit_grant", g.id, talent_id=t.talent_id, before=b,
                      after=a | {"reason": reason.strip()})
         return grant_view(g, t, _decision_number(session, g))
 
@@ -693,7 +743,7 @@ def cancel(ctx: ServiceContext, grant_id: int, reason: str, *, expected_version:
         raise ValidationError([FieldError("reason", "取消原因", reason, "取消原因：必须填写")])
     with ctx.write() as session:
         g = _load_grant(session, grant_id, expected_version)
-        t = session.get(Talent, g.talent_id)
+        t = beneficiary_of(session, g)
         if g.status not in ACTIVE_GRANT:
             raise ConflictError(f"{_what(g, t)}当前状态为“{GRANT_STATUS.get(g.status, g.status)}”，不能取消")
         before = _snapshot(g)
@@ -707,7 +757,7 @@ def cancel(ctx: ServiceContext, grant_id: int, reason: str, *, expected_version:
                 cancelled.append(inst.id)
         session.flush()
         b, a = audit.diff(before, _snapshot(g))
-        audit.record(session, ctx.actor, "cancel", "benefit_grant", g.id, talent_id=t.id, before=b,
+        audit.record(session, ctx.actor, "cancel", "benefit_grant", g.id, talent_id=t.talent_id, before=b,
                      after=a | {"reason": reason.strip(), "cancelled_installments": cancelled})
         return grant_view(g, t, _decision_number(session, g))
 
@@ -718,19 +768,41 @@ def get_grant(ctx: ServiceContext, grant_id: int) -> GrantView:
             selectinload(BenefitGrant.installments).selectinload(Installment.funding))).scalar_one_or_none()
         if g is None:
             raise NotFoundError(f"找不到编号为{grant_id}的待遇申请")
-        return grant_view(g, session.get(Talent, g.talent_id), _decision_number(session, g))
+        return grant_view(g, beneficiary_of(session, g), _decision_number(session, g))
 
 
 def list_grants(ctx: ServiceContext, talent: str | None = None, *, status: str | None = None,
                 benefit_code: str | None = None, policy_id: str | None = None, limit: int | None = None,
-                offset: int = 0) -> list[GrantView]:
-    """Grants with their installments, newest first. ``talent``: an ID number."""
-    stmt = (select(BenefitGrant, Talent).join(Talent, BenefitGrant.talent_id == Talent.id)
-            .options(selectinload(BenefitGrant.installments).selectinload(Installment.funding))
+                offset: int = 0, beneficiary: str | None = "talent", employer: str | None = None,
+                platform: Any = None) -> list[GrantView]:
+    """Grants with their installments, newest first. ``talent``: an ID number.
+    ``beneficiary``: "talent" (default: the talents' grants), "employer", "platform",
+    "organisation" (both) or None (all); ``employer`` (name or 统一社会信用代码) /
+    ``platform`` (id or name): that organisation's own grants."""
+    from talentdesk.models.entities import Employer
+    from talentdesk.models.platform import Platform
+
+    stmt = (select(BenefitGrant).options(selectinload(BenefitGrant.installments).selectinload(Installment.funding))
             .order_by(BenefitGrant.id.desc()).offset(offset))
     with ctx.read() as session:
         if talent:
             stmt = stmt.where(BenefitGrant.talent_id == load_talent(session, talent).id)
+        elif employer:
+            from talentdesk.services.benefits import org_grants
+
+            stmt = stmt.where(BenefitGrant.employer_id == org_grants.load_employer(session, employer).id)
+        elif platform is not None and str(platform).strip():
+            from talentdesk.services.register import platforms
+
+            stmt = stmt.where(BenefitGrant.platform_id == platforms.load(session, platform).id)
+        elif beneficiary == "talent":
+            stmt = stmt.where(BenefitGrant.talent_id.is_not(None))
+        elif beneficiary == "employer":
+            stmt = stmt.where(BenefitGrant.employer_id.is_not(None))
+        elif beneficiary == "platform":
+            stmt = stmt.where(BenefitGrant.platform_id.is_not(None))
+        elif beneficiary == "organisation":
+            stmt = stmt.where(BenefitGrant.talent_id.is_(None))
         if status:
             stmt = stmt.where(BenefitGrant.status == status)
         if benefit_code:
@@ -739,7 +811,23 @@ def list_grants(ctx: ServiceContext, talent: str | None = None, *, status: str |
             stmt = stmt.where(BenefitGrant.policy_id == policy_id)
         if limit is not None:
             stmt = stmt.limit(limit)
-        rows = session.execute(stmt).all()
+        rows = session.execute(stmt).scalars().all()
         numbers = dict(session.execute(select(CaseDecision.id, CaseDecision.number).where(
-            CaseDecision.id.in_({g.decision_id for g, _ in rows if g.decision_id}))).all()) if rows else {}
-        return [grant_view(g, t, numbers.get(g.decision_id)) for g, t in rows]
+            CaseDecision.id.in_({g.decision_id for g in rows if g.decision_id}))).all()) if rows else {}
+        people = {t.id: t for t in session.execute(select(Talent).where(
+            Talent.id.in_({g.talent_id for g in rows if g.talent_id}))).scalars()} if rows else {}
+        firms = {e.id: e for e in session.execute(select(Employer).where(
+            Employer.id.in_({g.employer_id for g in rows if g.employer_id}))).scalars()} if rows else {}
+        sites = {p.id: p for p in session.execute(select(Platform).where(
+            Platform.id.in_({g.platform_id for g in rows if g.platform_id}))).scalars()} if rows else {}
+
+        def who(g: BenefitGrant):
+            if g.talent_id is not None:
+                return people[g.talent_id]
+            if g.employer_id is not None:
+                e = firms[g.employer_id]
+                return Beneficiary("employer", e.id, e.name, e.uscc or "")
+            p = sites[g.platform_id]
+            return Beneficiary("platform", p.id, p.name, "")
+
+        return [grant_view(g, who(g), numbers.get(g.decision_id)) for g in rows]

@@ -45,14 +45,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from talentdesk.domain import money, values
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS
 from talentdesk.models.entities import (BenefitGrant, Employer, Installment, InstallmentFunding,
                                         Talent)
+from talentdesk.models.platform import Platform
 from talentdesk.rules import payability
 from talentdesk.services.office import audit, permissions
 from talentdesk.services.context import ServiceContext
@@ -182,13 +183,32 @@ class ConfirmResult:
 
 # ---------------------------------------------------------------- helpers
 
-_COLS = (Installment, BenefitGrant, Talent.name, Talent.id_number, Employer.name)
+# A grant's beneficiary is a talent, an employer or a platform (migration 0017): the
+# name column is the talent's or the organisation's, the ID number the talent's (the
+# employer's 统一社会信用代码, blank for a platform), the employer the talent's, the
+# employer itself, or the platform's host.
+_ORG = aliased(Employer, name="org_employer")
+_HOST = aliased(Employer, name="host_employer")
+BENEFICIARY_NAME = func.coalesce(Talent.name, _ORG.name, Platform.name)
+BENEFICIARY_ID = func.coalesce(Talent.id_number, _ORG.uscc, literal(""))
+BENEFICIARY_EMPLOYER = func.coalesce(Employer.name, _ORG.name, _HOST.name)
+
+
+def with_beneficiary(stmt):
+    """``stmt`` (selecting from BenefitGrant) outer-joined to the beneficiary's tables, so
+    that ``BENEFICIARY_NAME`` / ``BENEFICIARY_ID`` / ``BENEFICIARY_EMPLOYER`` can be selected."""
+    return (stmt.outerjoin(Talent, BenefitGrant.talent_id == Talent.id)
+            .outerjoin(Employer, Talent.employer_id == Employer.id)
+            .outerjoin(_ORG, BenefitGrant.employer_id == _ORG.id)
+            .outerjoin(Platform, BenefitGrant.platform_id == Platform.id)
+            .outerjoin(_HOST, Platform.employer_id == _HOST.id))
+
+
+_COLS = (Installment, BenefitGrant, BENEFICIARY_NAME, BENEFICIARY_ID, BENEFICIARY_EMPLOYER)
 
 
 def _base():
-    return (select(*_COLS).join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
-            .join(Talent, BenefitGrant.talent_id == Talent.id)
-            .outerjoin(Employer, Talent.employer_id == Employer.id)
+    return (with_beneficiary(select(*_COLS).join(BenefitGrant, Installment.grant_id == BenefitGrant.id))
             .options(selectinload(Installment.funding)))
 
 
@@ -243,8 +263,8 @@ def _filters(session: Session, stmt, *, month=None, date_from=None, date_to=None
     return stmt
 
 
-_LIST_COLS = (Installment.id, Installment.grant_id, Installment.seq, BenefitGrant.talent_id, Talent.name,
-              Talent.id_number, Employer.name, BenefitGrant.policy_id, BenefitGrant.benefit_code,
+_LIST_COLS = (Installment.id, Installment.grant_id, Installment.seq, BenefitGrant.talent_id, BENEFICIARY_NAME,
+              BENEFICIARY_ID, BENEFICIARY_EMPLOYER, BenefitGrant.policy_id, BenefitGrant.benefit_code,
               BenefitGrant.benefit_name, BenefitGrant.status, BenefitGrant.approval_doc_no, Installment.due_date,
               Installment.amount_fen, Installment.condition, Installment.status, Installment.status_reason,
               Installment.paid_date, Installment.voucher_no, Installment.proposed_by, Installment.approved_by,
@@ -275,9 +295,7 @@ def list_installments(ctx: ServiceContext, *, month: Any = None, date_from: dt.d
     ``status``: one code or several; ``funding_level``: league/banner/city/local.
     Reads plain columns (no ORM objects): ~30k rows a second.
     """
-    base = (select(*_LIST_COLS).join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
-            .join(Talent, BenefitGrant.talent_id == Talent.id)
-            .outerjoin(Employer, Talent.employer_id == Employer.id))
+    base = with_beneficiary(select(*_LIST_COLS).join(BenefitGrant, Installment.grant_id == BenefitGrant.id))
     with ctx.read() as session:
         filters = dict(month=month, date_from=date_from, date_to=date_to, funding_level=funding_level, status=status,
                        benefit_code=benefit_code, talent=talent, grant_id=grant_id)
@@ -291,7 +309,7 @@ def list_installments(ctx: ServiceContext, *, month: Any = None, date_from: dt.d
             stmt = base.where(Installment.id.in_(inner))
         else:
             stmt = _filters(session, base, **filters)
-        stmt = stmt.order_by(Installment.due_date, Talent.name, Installment.id).offset(offset)
+        stmt = stmt.order_by(Installment.due_date, BENEFICIARY_NAME, Installment.id).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
         rows = session.execute(stmt).all()
@@ -361,14 +379,19 @@ def decide(session: Session, items: Iterable[tuple[Installment, BenefitGrant]], 
             (labels or {}).get(i.id, "")) for i in insts]
     engine_grants = [g for g, _ in by_grant.values() if g.approval_date is not None and any(
         payability.stored_refusal(st, action) is None for st in stored_of[g.id])]
-    people = {g.talent_id for g in engine_grants}
+    people = {g.talent_id for g in engine_grants if g.talent_id is not None}
     inputs_of = grants.engine_inputs_many(session, session.execute(
         select(Talent).where(Talent.id.in_(people)).options(selectinload(Talent.employer))).scalars(),
         office=office) if people else {}
     out: dict[int, payability.Answer] = {}
     for g, _ in by_grant.values():
         stored = stored_of[g.id]
-        case = grants.grant_case(inputs_of[g.talent_id], g) if g.talent_id in inputs_of and g.approval_date else None
+        if g.talent_id is None and g.approval_date and g in engine_grants:
+            from talentdesk.services.benefits import org_grants  # an organisation's grant
+
+            case = org_grants.grant_case(session, g, office=office)
+        else:
+            case = grants.grant_case(inputs_of[g.talent_id], g) if g.talent_id in inputs_of and g.approval_date else None
         for st, a in zip(stored, payability.decide(case, stored, action, on, pay_before_due_days=days)):
             out[st.id] = a
     return out
@@ -458,7 +481,7 @@ def _batch(ctx: ServiceContext, installment_ids: Iterable[int], action: str, don
         session.flush()
         audit.record_many(session, ctx.actor, changes)
         if finish is not None and changes:
-            finish(session, {c.talent_id for c in changes})
+            finish(session, {c.talent_id for c in changes if c.talent_id is not None})
     return result
 
 
@@ -550,8 +573,9 @@ def _mark_paid(session: Session, ctx: ServiceContext, inst: Installment, g: Bene
 def _voucher_holder(session: Session, voucher: str, exclude: Iterable[int] = ()):
     """The payment (not a reversal entry) that already carries ``voucher``, other than the
     installments ``exclude``: a row (id, seq, benefit_code, benefit_name, name) or None."""
-    stmt = (select(Installment.id, Installment.seq, BenefitGrant.benefit_code, BenefitGrant.benefit_name, Talent.name)
-            .join(BenefitGrant, Installment.grant_id == BenefitGrant.id).join(Talent, BenefitGrant.talent_id == Talent.id)
+    stmt = (with_beneficiary(select(Installment.id, Installment.seq, BenefitGrant.benefit_code, BenefitGrant.benefit_name,
+                                    BENEFICIARY_NAME.label("name"))
+                             .join(BenefitGrant, Installment.grant_id == BenefitGrant.id))
             # the unique index's own predicate (VOUCHER_UNIQUE_WHERE), so that it answers: an
             # installment flagged voucher_duplicate shares its voucher with one this finds
             .where(Installment.voucher_no == voucher, Installment.reverses_id.is_(None),
@@ -617,7 +641,9 @@ def _refresh_refunds(session: Session, ctx: ServiceContext, talent_ids) -> None:
     """A departed talent's refund basis follows the payments recorded after the departure."""
     from talentdesk.services.benefits import departures
 
-    departures.refresh_after_payments(session, ctx.actor, talent_ids, reason="发放记录变更")
+    talent_ids = [t for t in talent_ids if t is not None]  # an organisation's grant: no departure
+    if talent_ids:
+        departures.refresh_after_payments(session, ctx.actor, talent_ids, reason="发放记录变更")
 
 
 def record_paid(ctx: ServiceContext, installment_id: int, paid_date: dt.date | str,
@@ -867,7 +893,7 @@ def _confirm(ctx, rows, numbers, results, all_or_nothing, finish) -> ConfirmResu
             raise _Abort()  # rolls the transaction back
         session.flush()
         audit.record_many(session, ctx.actor, changes)
-        _refresh_refunds(session, ctx, [c.talent_id for c in changes])
+        _refresh_refunds(session, ctx, [c.talent_id for c in changes if c.talent_id is not None])
         result = ConfirmResult(results, True)
         if finish is not None:
             finish(session, result.confirmed)

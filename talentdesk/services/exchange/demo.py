@@ -468,6 +468,9 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
     records = _talent_records(rng, size, employer_ids)
     records.sort(key=lambda r: (r["introduction_date"], r["id_number"]))
     demo_flexible.mark(records, seed)  # 柔性引进 talents (their own random stream)
+    if workflow:
+        from talentdesk.services.exchange import demo_orggrants
+        demo_orggrants.mark_enterprise_talents(records, EMPLOYERS, employer_ids)  # 第十八条: a 高端人才 each
     ids = _insert_talents(clerk, records, progress)
     summary.talents = len(ids)
     _office_settings(ctx, clerk, reviewer)
@@ -481,6 +484,9 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
         from talentdesk.services.exchange.demo_housing import seed_housing
         seed_housing(clerk, random.Random(seed + 17), records, today)
         demo_recovery.add_cases(clerk, reviewer, today)  # 在岗追回: one fraud case, one review failure
+        from talentdesk.services.exchange import demo_orggrants
+        demo_orggrants.add_org_grants(clerk, reviewer, today, summary)  # 单位/平台奖补 (第十八、二十四条 …)
+        _count(clerk, summary)
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary
 

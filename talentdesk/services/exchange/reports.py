@@ -8,6 +8,7 @@ write, except the one audit event each successful export/print appends.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -332,12 +333,18 @@ def disbursement_ledger(ctx: ServiceContext, year: int, *, include_cancelled: bo
                    *[func.sum(case((F.level == lv, F.amount_fen), else_=0)).label(f"l{n}")
                      for n, lv in enumerate(levels)])
             .join(I, F.installment_id == I.id).where(*where).group_by(F.installment_id).subquery())
-    stmt = (select(G.benefit_code, G.benefit_name, T.name, T.id_number, E.name, I.seq, I.due_date, I.amount_fen,
-                   I.status, I.paid_date, I.voucher_no, I.status_reason,
-                   *[fund.c[f"l{n}"] for n in range(len(levels))])
-            .select_from(I).join(G, I.grant_id == G.id).join(T, G.talent_id == T.id)
-            .outerjoin(E, T.employer_id == E.id).outerjoin(fund, fund.c.iid == I.id)
-            .where(*where).order_by(G.benefit_code, I.due_date, T.name, I.id))
+    # the beneficiary: a talent, an employer or a platform (受益对象, migration 0017)
+    from talentdesk.services.benefits.payments import (BENEFICIARY_EMPLOYER, BENEFICIARY_ID, BENEFICIARY_NAME,
+                                                       with_beneficiary)
+
+    kind = case((G.employer_id.is_not(None), "用人单位"), (G.platform_id.is_not(None), "平台载体"), else_="人才")
+    stmt = (with_beneficiary(
+        select(G.benefit_code, G.benefit_name, BENEFICIARY_NAME, BENEFICIARY_ID, BENEFICIARY_EMPLOYER, I.seq,
+               I.due_date, I.amount_fen, I.status, I.paid_date, I.voucher_no, I.status_reason,
+               *[fund.c[f"l{n}"] for n in range(len(levels))], kind)
+        .select_from(I).join(G, I.grant_id == G.id))
+            .outerjoin(fund, fund.c.iid == I.id)
+            .where(*where).order_by(G.benefit_code, I.due_date, BENEFICIARY_NAME, I.id))
     level_labels = [_level_label(lv, policy_ids) for lv in levels]
     columns = [LedgerColumn("序号", "int", 6), LedgerColumn("姓名", "text", 10), LedgerColumn("身份证号", "id", 21),
                LedgerColumn("用人单位", "text", 24), LedgerColumn("待遇项目", "text", 14),
@@ -346,13 +353,13 @@ def disbursement_ledger(ctx: ServiceContext, year: int, *, include_cancelled: bo
     columns += [LedgerColumn(f"{lab}（元）", "money", 14) for lab in level_labels]
     columns += [LedgerColumn("已发放（元）", "money", 14), LedgerColumn("状态", "text", 10),
                 LedgerColumn("发放日期", "date", 12), LedgerColumn("凭证号", "text", 14),
-                LedgerColumn("备注", "text", 20)]
+                LedgerColumn("备注", "text", 20), LedgerColumn("受益对象", "text", 10)]
     width = len(columns)
     nlev = len(levels)
     status_names = INSTALLMENT_STATUS
 
     def summary_row(cls, label: str, amount: int, lev: list[int], paid: int, seq_col: Any = None) -> tuple:
-        return cls((seq_col, label, None, None, None, None, None, amount, *lev, paid, None, None, None, None))
+        return cls((seq_col, label, None, None, None, None, None, amount, *lev, paid, None, None, None, None, None))
 
     def rows() -> Iterator[tuple]:
         seq = 0
@@ -382,8 +389,8 @@ def disbursement_ledger(ctx: ServiceContext, year: int, *, include_cancelled: bo
             for i, x in enumerate(lev):
                 g_lev[i] += x
                 t_lev[i] += x
-            yield (seq, r[2], r[3], r[4], g_name, r[5], r[6], amount, *[x or None for x in lev], paid or None,
-                   status_names.get(r[8], r[8]), r[9], r[10], r[11])
+            yield (seq, r[2], r[3] or None, r[4], g_name, r[5], r[6], amount, *[x or None for x in lev],
+                   paid or None, status_names.get(r[8], r[8]), r[9], r[10], r[11], r[12 + nlev])
         if group is not None:
             yield summary_row(Subtotal, f"{g_name}小计", g_amount, g_lev, g_paid)
             by_benefit.append((g_name, g_amount, g_paid))
@@ -400,7 +407,8 @@ def disbursement_ledger(ctx: ServiceContext, year: int, *, include_cancelled: bo
     ledger = Ledger("disbursement", LEDGER_KINDS["disbursement"], office(ctx), year, columns,
                     rows(), row_count=count)
     unassigned = "" if levels else "（本年度发放记录未登记资金层级）"
-    ledger.notes = [f"说明：金额单位为元；“已发放”为已实际拨付的金额（含已申请退回的）；"
+    ledger.notes = [f"说明：金额单位为元；“已发放”为已实际拨付的金额（含已申请退回的）；受益对象为用人单位或平台载体的，"
+                    f"“姓名”栏为单位或平台名称，“身份证号”栏为统一社会信用代码；"
                     f"{'不含已取消的发放计划' if not include_cancelled else '含已取消的发放计划'}。{unassigned}"]
     return ledger
 
@@ -530,8 +538,37 @@ def _approval_numbers(session: Session, grants: list[BenefitGrant]) -> dict[int,
     return out
 
 
-def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: str | None = None) -> list[ApprovalForm]:
-    """人才待遇审批表 for approved (or proposed, awaiting approval) grants."""
+def _org_details(session: Session, g: BenefitGrant) -> tuple[dict[str, str], str]:
+    """The 审批表's grid for an organisation's grant (单位/平台奖补) and its 认定核实 line."""
+    from talentdesk.models.platform import Platform
+    from talentdesk.services.register.platforms import STATUS
+
+    p = session.get(Platform, g.platform_id) if g.platform_id else None
+    e = session.get(Employer, g.employer_id if g.employer_id else (p.employer_id if p else None)) \
+        if (g.employer_id or (p and p.employer_id)) else None
+    out = {"受益对象": p.name if p else (e.name if e else ""), "对象类别": f"平台载体（{p.kind}）" if p else "用人单位",
+           "统一社会信用代码": (e.uscc or "") if e else "", "单位性质": (e.kind or "") if e else "",
+           "依托单位": e.name if (p and e) else "", "所属地区": (e.district or "") if e else "",
+           "平台类型": (p.category or "") if p else "", "认定级别": (p.level or "") if p else "",
+           "认定日期": cn_date(p.recognised_on) if p and p.recognised_on else "",
+           "认定机构": (p.body or "") if p else "", "认定文号": (p.doc_no or "") if p else "",
+           "状态": STATUS.get(p.status, p.status) if p else "", "身份证号": "", "手机号码": ""}
+    from talentdesk.services.benefits.org_grants import fact_text
+
+    try:
+        data = json.loads(g.explanation or "{}") or {}
+    except ValueError:
+        data = {}
+    facts = {k: v for k, v in (data.get("beneficiary_facts") or {}).items() if k == "employer_rigid_3y_talents"}
+    facts |= data.get("facts") or {}
+    checked = "；".join(fact_text(k, v) for k, v in facts.items())
+    return out, checked or "（申请时未补充核实情况）"
+
+
+def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: str | None = None,
+                   employer: str | None = None, platform: Any = None) -> list[ApprovalForm]:
+    """人才待遇审批表 for approved (or proposed, awaiting approval) grants; ``employer`` /
+    ``platform``: an organisation's grants (单位（平台）奖补审批表)."""
     off = office(ctx)
     with ctx.read() as session:
         stmt = select(BenefitGrant).where(BenefitGrant.status.in_(("approved", "proposed")))
@@ -539,19 +576,34 @@ def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: s
         if talent:
             t_one = _talent_by_id_number(session, talent)
             stmt = stmt.where(BenefitGrant.talent_id == t_one.id)
+        elif employer:
+            from talentdesk.services.benefits import org_grants
+
+            t_one = org_grants.load_employer(session, employer)
+            stmt = stmt.where(BenefitGrant.employer_id == t_one.id)
+        elif platform is not None and str(platform).strip():
+            from talentdesk.services.register import platforms
+
+            t_one = platforms.load(session, platform)
+            stmt = stmt.where(BenefitGrant.platform_id == t_one.id)
         if benefit:
             stmt = stmt.where(BenefitGrant.benefit_code == benefit)
         grants = session.execute(stmt.order_by(BenefitGrant.talent_id, BenefitGrant.id)).scalars().all()
         if not grants:
-            who = f"{t_one.name}的" if t_one else ""
+            who = f"{t_one.name}的" if t_one is not None else ""
             what = f"“{benefit}”" if benefit else ""
             raise NotFoundError(f"没有找到{who}已批准或待审批的{what}待遇，无法打印审批表")
         numbers = _approval_numbers(session, grants)
         forms = []
         for g in grants:
-            t = session.get(Talent, g.talent_id)
-            e = session.get(Employer, t.employer_id) if t.employer_id else None
-            agreement, _ = _agreement_text(session, t)
+            if g.talent_id is None:
+                details, agreement = _org_details(session, g)
+                t = None
+            else:
+                t = session.get(Talent, g.talent_id)
+                e = session.get(Employer, t.employer_id) if t.employer_id else None
+                details = _talent_details(t, e)
+                agreement, _ = _agreement_text(session, t)
             inst = session.execute(select(Installment).where(Installment.grant_id == g.id,
                                                              Installment.reverses_id.is_(None))
                                    .order_by(Installment.seq)).scalars().all()
@@ -563,12 +615,13 @@ def approval_forms(ctx: ServiceContext, *, talent: str | None = None, benefit: s
             number = numbers.get(g.id)
             doc_no = off.serial_no(*number, "审") if number else f"{off.doc_prefix}审（批准后编号）"
             forms.append(ApprovalForm(
-                office=off, doc_no=doc_no, talent=_talent_details(t, e), agreement=agreement,
+                office=off, doc_no=doc_no, talent=details, agreement=agreement,
                 benefit_name=_benefit_name(g.benefit_code, g.benefit_name), policy_title=title,
                 policy_document=doc, amount_fen=amount, schedule=schedule, basis=basis, quotes=quotes,
                 approval_date=g.approval_date, approval_doc_no=g.approval_doc_no,
                 grant_status={"approved": "已批准", "proposed": "待审批"}.get(g.status, g.status),
-                talent_id=t.id))
+                talent_id=t.id if t else None,
+                beneficiary="talent" if t else ("employer" if g.employer_id else "platform")))
     return forms
 
 
@@ -583,18 +636,21 @@ def _parse_month(month: str) -> tuple[int, int]:
 
 
 def batch_form(ctx: ServiceContext, month: str) -> BatchForm:
+    from talentdesk.services.benefits.payments import (BENEFICIARY_EMPLOYER, BENEFICIARY_ID, BENEFICIARY_NAME,
+                                                       with_beneficiary)
+
     y, m = _parse_month(month)
     lo = dt.date(y, m, 1)
     hi = (dt.date(y + (m == 12), m % 12 + 1, 1)) - dt.timedelta(days=1)
     I, G, T, E = Installment, BenefitGrant, Talent, Employer
     with ctx.read() as session:
         rows = session.execute(
-            select(I.id, T.name, T.id_number, E.name, G.benefit_code, G.benefit_name, I.seq, I.due_date,
-                   I.amount_fen, I.status, I.voucher_no, G.policy_id)
-            .select_from(I).join(G, I.grant_id == G.id).join(T, G.talent_id == T.id)
-            .outerjoin(E, T.employer_id == E.id)
+            with_beneficiary(select(I.id, BENEFICIARY_NAME, BENEFICIARY_ID, BENEFICIARY_EMPLOYER, G.benefit_code,
+                                    G.benefit_name, I.seq, I.due_date, I.amount_fen, I.status, I.voucher_no,
+                                    G.policy_id)
+                             .select_from(I).join(G, I.grant_id == G.id))
             .where(I.due_date.between(lo, hi), I.status.in_(BATCH_STATUSES), I.reverses_id.is_(None))
-            .order_by(G.benefit_code, I.due_date, T.name, I.id)).all()
+            .order_by(G.benefit_code, I.due_date, BENEFICIARY_NAME, I.id)).all()
         if not rows:
             raise NotFoundError(f"{y}年{m}月没有应发放的补贴")
         policy_ids = {r[11] for r in rows}
@@ -895,11 +951,12 @@ def export_ledger(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, ye
 
 
 def build_forms(ctx: ServiceContext, kind: str, *, talent: str | None = None, benefit: str | None = None,
-                month: str | None = None, year: int | None = None, summary_only: bool = False) -> list:
+                month: str | None = None, year: int | None = None, summary_only: bool = False,
+                employer: str | None = None, platform: Any = None) -> list:
     if kind == "approval":
-        if not talent and not benefit:
-            raise TalentDeskError("请指定人才（--talent）或待遇项目（--benefit）")
-        return approval_forms(ctx, talent=talent, benefit=benefit)
+        if not talent and not benefit and not employer and not platform:
+            raise TalentDeskError("请指定人才（--talent）、单位（--employer）、平台（--platform）或待遇项目（--benefit）")
+        return approval_forms(ctx, talent=talent, benefit=benefit, employer=employer, platform=platform)
     if kind == "batch":
         if not month:
             raise TalentDeskError("请指定发放月份（--month YYYY-MM）")
@@ -926,7 +983,7 @@ def _form_mask(ctx: ServiceContext, kind: str, mask: bool | None) -> bool:
 def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, talent: str | None = None,
                 benefit: str | None = None, month: str | None = None, year: int | None = None,
                 mask: bool | None = None, progress=None, cancel=None, preview: bool = False,
-                summary_only: bool = False) -> OutputResult:
+                summary_only: bool = False, employer: str | None = None, platform: Any = None) -> OutputResult:
     """``mask``: True masks ID and phone numbers; False prints them in full; None (the
     default) masks, except the approval forms when the office's ``print_full_id`` is on.
     Full numbers are recorded in the audit event (``full_numbers``). ``preview``: a file
@@ -941,7 +998,7 @@ def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, tale
     started = time.perf_counter()
     path = Path(path)
     forms = build_forms(ctx, kind, talent=talent, benefit=benefit, month=month, year=year,
-                        summary_only=summary_only)
+                        summary_only=summary_only, employer=employer, platform=platform)
     try:
         with atomic_path(path, hint=_OPEN_ELSEWHERE) as tmp:
             pages = pdf.write_forms(forms, tmp, mask=mask, progress=progress, cancel=cancel)
@@ -952,6 +1009,7 @@ def print_forms(ctx: ServiceContext, kind: str, path: str | os.PathLike, *, tale
            {"form": FORM_KINDS[kind], "file": path.name, "forms": len(forms), "pages": pages, "masked": mask,
             "full_numbers": not mask,
             "talent": talent_ids[:50], "benefit": benefit, "month": month, "year": year}
+           | ({"employer": employer} if employer else {}) | ({"platform": platform} if platform else {})
            | ({"summary_only": True} if summary_only else {}),
            talent_ids[0] if len(talent_ids) == 1 else None)
     return OutputResult(path, kind, len(forms), pages, mask, time.perf_counter() - started)

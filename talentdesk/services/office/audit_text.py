@@ -28,6 +28,7 @@ ENTITY_NAMES = {
     "ledger": "台账", "row_digest": "金额记录校验", "audit": "审计记录",
     "service_case": "服务事项", "visit": "走访记录",
     "exchange_package": "交换包",
+    "service_case": "服务事项", "visit": "走访记录", "platform": "平台载体",
 }
 # field names of the stored records; talents' fields use the roster's own labels
 FIELD_NAMES = {
@@ -46,6 +47,9 @@ FIELD_NAMES = {
     "signed_date": "签订日期", "origin": "来源", "replaced_by": "替代的协议编号",
     "doc_no": "文号", "recorded_by": "登记人", "lifted_on": "解除日期", "lifted_by": "解除人",
     "lift_reason": "解除原因", "talent_id": "人才", "employer_id": "用人单位",
+    "platform_id": "平台载体", "beneficiary": "受益对象", "beneficiary_name": "受益对象名称",
+    "beneficiary_id": "受益对象编号", "category": "平台类型", "level": "认定级别", "body": "认定机构",
+    "recognised_on": "认定日期",
 }
 _STATUS_WORDS = {
     "scheduled": "未到期", "proposed": "已提交", "approved": "已审核", "paid": "已发放", "cancelled": "已取消",

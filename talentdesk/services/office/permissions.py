@@ -71,6 +71,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "budget.write": ("编制或调整人才开发资金预算", _REVIEW),
     "exchange.export": ("导出交换包", _ALL),
     "exchange.import": ("导入旗县区交换包", _REVIEW),
+    "platform.write": ("登记或撤销平台载体（工作站、基地、工作室、团队）", _ALL),
 }
 
 

@@ -235,8 +235,14 @@ def compute(ctx: ServiceContext, rows: str, cols: str, *, measure: str = "count"
                    .select_from(parts).join(I, parts.c.iid == I.id))
         else:
             src = select(_expr(r_dim).label("r"), _expr(c_dim).label("c"), I.amount_fen.label("v")).select_from(I)
-        base = (src.join(G, I.grant_id == G.id).join(T, G.talent_id == T.id)
-                .outerjoin(E, T.employer_id == E.id).where(*where).subquery())
+        # an organisation's grant (单位/平台奖补, talent_id NULL) counts under its employer (a
+        # platform's host): its district and industry; the talent's own dimensions are blank
+        from talentdesk.models.platform import Platform as P
+
+        base = (src.join(G, I.grant_id == G.id).outerjoin(T, G.talent_id == T.id)
+                .outerjoin(P, G.platform_id == P.id)
+                .outerjoin(E, E.id == func.coalesce(T.employer_id, G.employer_id, P.employer_id))
+                .where(*where).subquery())
         stmt = select(base.c.r, base.c.c, func.sum(base.c.v)).group_by(base.c.r, base.c.c)
     with ctx.read() as session:
         raw = session.execute(stmt).all()

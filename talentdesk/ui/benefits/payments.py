@@ -187,7 +187,9 @@ class InstallmentsTab(QWidget):
         ], self, muted=lambda r: r.status in MUTED or r.grant_status != "approved", tint=_tint)
         self.table = DataTable(self.model, self, multi=True)
         self.table.selection_changed.connect(self._selection_changed)
-        self.table.activated_row.connect(lambda r: self.env.open_talent(r.id_number))
+        # an organisation's installment (单位/平台奖补) opens its employer on the 用人单位 page
+        self.table.activated_row.connect(lambda r: self.env.open_talent(r.id_number) if r.talent_id is not None
+                                         else self.env.navigate("employers", search=r.employer or r.talent_name))
         lay.addWidget(self.table, 1)
         self.totals = TotalsLabel()
         lay.addWidget(self.totals)

@@ -130,12 +130,15 @@ class Page(PageBase):
         self.add_btn = button(tr("新增单位(&A)…"), self.add_employer)
         self.edit_btn = button(tr("修改(&E)…"), self.edit_employer, tip=tr("修改选中的单位（F2）"))
         self.talents_btn = button(tr("查看人才(&T)"), self.open_talents, tip=tr("在人才库中查看该单位的人才（回车或双击）"))
+        self.grants_btn = button(tr("单位/平台奖补(&G)…"), self.open_org_grants,
+                                 tip=tr("该单位及其平台载体的奖补：测算、一事一议决定、提交和审核（第十八、二十四条等）"))
         bar.addWidget(QLabel(tr("所属地区：")))
         bar.addWidget(self.district)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.add_btn)
         bar.addWidget(self.edit_btn)
         bar.addWidget(self.talents_btn)
+        bar.addWidget(self.grants_btn)
         self.outer.addLayout(bar)
         self.model = RowsModel([
             Col(tr("单位名称"), "name", width=22, stretch=True),
@@ -204,6 +207,7 @@ class Page(PageBase):
         has = self.table.current_row() is not None
         self.edit_btn.setEnabled(has and allowed(self.env, "talent.write"))
         self.talents_btn.setEnabled(has)
+        self.grants_btn.setEnabled(has)
 
     # -------------------------------------------------------------- actions
 
@@ -226,6 +230,14 @@ class Page(PageBase):
         row = row or self.table.current_row()
         if row is not None:
             self.env.navigate("talents", employer=row.name)
+
+    def open_org_grants(self) -> None:
+        row = self.table.current_row()
+        if row is None:
+            return
+        from talentdesk.ui.register.org_grants import OrgGrantDialog
+
+        widgets.exec_dialog(OrgGrantDialog(self.env, row, self))
 
     def select(self, employer_id: int) -> None:
         for r, e in enumerate(self.model.rows):
