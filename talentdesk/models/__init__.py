@@ -12,6 +12,7 @@ from talentdesk.models.recovery_case import (RecoveryCase, RecoveryCaseLevel, Re
 from talentdesk.models.perf import ix_installment_status_paid_date
 from talentdesk.models.recognition import Recognition
 from talentdesk.models.budget import BudgetAmendment, BudgetLine
+from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
 
 __all__ = [
     "Base", "Database", "DatabaseError", "open_database", "resolve_url",
@@ -24,4 +25,5 @@ __all__ = [
     "ix_installment_status_paid_date",
     "Recognition",
     "BudgetAmendment", "BudgetLine",
+    "DepartureLevel", "RecoveryLevel",
 ]
