@@ -43,7 +43,6 @@ from talentdesk.domain import money, values
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.rules import payability
 from talentdesk.rules import recovery as recovery_rule
-from talentdesk.domain.status import FUNDING_LEVELS
 from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.models.entities import (BenefitGrant, Departure, Employer, Installment, Recovery, ServiceAgreement,
                                         Talent)
@@ -363,28 +362,13 @@ def _view(session: Session, dep: Departure, t: Talent | None = None) -> Departur
     for parts in by_rec.values():
         for lv, fen in parts.items():
             recovered_by[lv] = recovered_by.get(lv, 0) + fen
-    pack = _pack(t.policy_id)
-    levels = [LevelView(lv.level, level_label(lv.level, pack), lv.paid_fen, lv.amount_fen, recovered_by.get(lv.level, 0))
-              for lv in _levels(session, dep.id)]
-    return DepartureView(dep.id, dep.version, t.id, t.id_number, t.name, emp, dep.departed_on, dep.reason,
-                         dep.refund_due_fen, sum(r.amount_fen for r in recs), dep.basis, views, levels)
-
-
-def _pack(policy_id: str | None):
-    if not policy_id:
-        return None
-    from talentdesk.domain.errors import TalentDeskError
     from talentdesk.services.benefits import packs
 
-    try:
-        return packs.load_pack(policy_id)
-    except TalentDeskError:
-        return None
-
-
-def level_label(level: str, pack=None) -> str:
-    """盟级 / 市级 …, as the talent's pack names the level."""
-    return pack.level_name(level) if pack is not None else FUNDING_LEVELS.get(level, level)
+    pack = packs.pack_or_none(t.policy_id)
+    levels = [LevelView(lv.level, packs.level_label(lv.level, pack), lv.paid_fen, lv.amount_fen,
+                        recovered_by.get(lv.level, 0)) for lv in _levels(session, dep.id)]
+    return DepartureView(dep.id, dep.version, t.id, t.id_number, t.name, emp, dep.departed_on, dep.reason,
+                         dep.refund_due_fen, sum(r.amount_fen for r in recs), dep.basis, views, levels)
 
 
 def _levels(session: Session, departure_id: int) -> list[DepartureLevel]:

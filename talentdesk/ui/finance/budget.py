@@ -310,7 +310,17 @@ class Page(PageBase):
             self.warning.show()
         else:
             self.warning.hide()
-        self.pending.setText(tr("待定，未计入金额：") + "；".join(p.text for p in fc.pending) if fc.pending else "")
+        if fc.pending:
+            shown = fc.pending[:3]
+            more = len(fc.pending) - len(shown)
+            self.pending.setText(tr("待定，未计入金额：") + "；".join(f"{p.benefit_name}{p.kind_label}{p.count}人"
+                                                              for p in shown)
+                                 + (tr(" 等{n}项（详见导出表“待定”工作表，或将鼠标停在此处）").format(n=len(fc.pending))
+                                    if more else ""))
+            self.pending.setToolTip("\n".join(p.text for p in fc.pending))
+        else:
+            self.pending.setText("")
+            self.pending.setToolTip("")
         self.pending.setVisible(bool(fc.pending))
         extra = tr("，测算 {n} 名在岗人才").format(n=fc.talents_evaluated) if fc.estimated else tr("，未测算应享未申报")
         self.summary.setText(tr("{a}—{b}年，测算日期 {d}{e}").format(a=fc.years[0], b=fc.years[-1], d=fc.as_of, e=extra))

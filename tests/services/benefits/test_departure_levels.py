@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import select
 
 from factories import talent_row
 from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.rules import recovery as rule
-from talentdesk.services.benefits import decisions, departures, grants, payments
-from talentdesk.services.context import ServiceContext
+from talentdesk.services.benefits import decisions, departures, grants
 from talentdesk.services.exchange import reports
 from tests.services.benefits.test_recoveries import _pay, _people, baotou_paid
 
@@ -108,7 +106,7 @@ def test_alxa_refund_is_split_when_the_departure_is_recorded(ctx):
 
 def test_a_departure_without_level_rows_is_split_on_its_first_recovery(ctx):
     clerk, idn, dep = _baotou_departed(ctx)
-    from talentdesk.models.db import Database  # noqa: F401 - the ORM path, as a pre-0018 database would be
+
     with ctx.write() as s:
         for lv in s.execute(select(DepartureLevel)).scalars():
             s.delete(lv)

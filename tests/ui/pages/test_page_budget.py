@@ -146,8 +146,7 @@ def test_approving_over_budget_asks_first(qtbot, env, clerk_ctx, reviewer_ctx, a
     assert len(env.confirms) == 2
     question = env.confirms[1]
     assert "第四十八条" in question and all(w in question for w in expected)
-    status = grants.get_grant(reviewer_ctx, p.id).status if hasattr(grants, "get_grant") else \
-        {g.id: g.status for g in grants.list_grants(reviewer_ctx)}[p.id]
+    status = grants.get_grant(reviewer_ctx, p.id).status
     assert status == ("approved" if answer else "proposed")
 
 
@@ -164,3 +163,21 @@ def test_within_budget_asks_nothing_more(qtbot, env, clerk_ctx, reviewer_ctx):
     page.grants.approve_btn.click()
     assert len(env.confirms) == 1 and "超出" not in env.confirms[0]
     assert {g.id: g.status for g in grants.list_grants(reviewer_ctx)}[p.id] == "approved"
+
+
+@pytest.mark.parametrize("answer", [False, True])
+def test_the_grant_dialog_asks_too(qtbot, env, clerk_ctx, reviewer_ctx, answer):
+    from talentdesk.ui.benefits.grant_dialog import GrantDialog
+
+    t = talent(clerk_ctx, 姓名="张伟")
+    p = grants.propose(clerk_ctx, t.id_number, "settlement_allowance", approved_on=TODAY, approval_doc_no=DOC)
+    _over_budget_everywhere(reviewer_ctx)
+    env.ctx = reviewer_ctx
+    dlg = GrantDialog(env, t.id_number)
+    qtbot.addWidget(dlg)
+    dlg.grants_table.selectRow(0)
+    answers = iter([True, answer])
+    env.confirm = lambda text, *a, **k: (env.confirms.append(str(text)), next(answers))[1]
+    dlg.approve_btn.click()
+    assert len(env.confirms) == 2 and "超出" in env.confirms[1] and "第四十八条" in env.confirms[1]
+    assert grants.get_grant(reviewer_ctx, p.id).status == ("approved" if answer else "proposed")
