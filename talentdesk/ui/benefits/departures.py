@@ -282,7 +282,13 @@ class Page(PageBase):
             self.detail_title.setText(tr("{name}：应退回 {a} 元，已追回 {b} 元，尚欠 {c} 元").format(
                 name=full.name, a=money.yuan(full.refund_due_fen), b=money.yuan(full.recovered_fen),
                 c=money.yuan(full.outstanding_fen)))
-        self.basis.setText(tr("计算依据：") + (full.basis or ""))
+        text = tr("计算依据：") + (full.basis or "")
+        parts = [lv for lv in full.levels if lv.amount_fen or lv.recovered_fen]
+        if parts:  # 条例 第六十五条: back to each level in proportion to what it paid
+            text += "\n" + tr("退回各级资金：") + "；".join(
+                tr("{n} 应退回 {a} 元，已追回 {r} 元").format(n=lv.label, a=money.yuan(lv.amount_fen),
+                                                        r=money.yuan(lv.recovered_fen)) for lv in parts)
+        self.basis.setText(text)
         self.rec_model.set_rows(full.recoveries)
 
     def record_departure(self, id_number: str | None = None) -> None:
