@@ -19,24 +19,6 @@ from tests.services.benefits.test_recoveries import _pay, _people, baotou_paid
 D = dt.date
 
 
-def test_the_rule_splits_each_benefit_by_what_its_levels_paid():
-    P = rule.PaidItem
-    city = [P(1, "a", 100_000, {"city": 50_000, "local": 50_000})]
-    alxa = [P(2, "b", 30_001, {"league": 15_000, "banner": 15_001})]
-    sp = rule.departure_split([(33_333, city), (0, alxa)], city + alxa, 33_333)
-    assert sp.parts == {"league": 0, "banner": 0, "city": 16_667, "local": 16_666} and sp.unassigned_fen == 0
-    # the stored refund kept at what was already recovered: the rest by everything paid
-    sp = rule.departure_split([(33_333, city)], city + alxa, 40_000)
-    assert sum(sp.parts.values()) == 40_000 and sp.parts["league"] > 0
-    # a benefit without funding rows is never silently given to a level
-    sp = rule.departure_split([(500, [P(3, "c", 900, {})])], [P(3, "c", 900, {})], 500)
-    assert sp.unassigned_fen == 500 and sum(sp.parts.values()) == 0
-    parts, rest = rule.split_recovery(10_001, {"city": 16_667, "local": 16_666})
-    assert parts == {"city": 5_001, "local": 5_000} and rest == 0
-    parts, rest = rule.split_recovery(700, {"city": 300, "local": 0})
-    assert parts == {"city": 300, "local": 0} and rest == 400
-
-
 def _baotou_departed(ctx):
     clerk, reviewer, _ = _people(ctx)
     idn, inst = baotou_paid(ctx)
