@@ -87,3 +87,24 @@ def test_budget_sheet_paid_reconciles_with_the_disbursement_ledger_to_the_fen(de
         fc = budget.forecast(ctx, year, 1, estimate=False)
         assert {c.level_label: c.paid_fen for c in fc.cells if c.paid_fen} == {k: v for k, v in ledger.items() if v}
     assert checked >= n and grand > 0
+
+
+def test_departure_refunds_are_split_by_level_to_the_fen(demo_db):
+    """条例 第六十五条: every departure's refund is split back to the levels that paid, and
+    every recovery too; the demo decides one 包头 refund and splits it 1:1 (市级/旗县区级)."""
+    from talentdesk.services.benefits import departures
+
+    ctx = ServiceContext(demo_db)
+    multi = 0
+    for d in departures.list_departures(ctx):
+        full = departures.get_departure(ctx, d.id)
+        if full.refund_due_fen:
+            assert sum(lv.amount_fen for lv in full.levels) == full.refund_due_fen, full.name
+        for r in full.recoveries:
+            assert sum(r.levels.values()) == r.amount_fen
+        parts = [lv for lv in full.levels if lv.amount_fen]
+        if len(parts) >= 2 and full.recovered_fen:
+            multi += 1
+            assert {lv.level for lv in parts} == {"city", "local"}
+            assert abs(parts[0].amount_fen - parts[1].amount_fen) <= 1
+    assert multi >= 1

@@ -478,6 +478,7 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
         from talentdesk.services.exchange.demo_housing import seed_housing
         seed_housing(clerk, random.Random(seed + 17), records, today)
         demo_recovery.add_cases(clerk, reviewer, today)  # 在岗追回: one fraud case, one review failure
+        demo_recovery.split_departure(clerk, reviewer, today)  # a 包头 refund decided, split 1:1 (第六十五条)
         from talentdesk.services.exchange.demo_budget import add_budget
         add_budget(reviewer, today)  # 资金测算: budget lines 2019–2027 per level (第四十八条)
     summary.seconds = round(time.perf_counter() - t0, 2)

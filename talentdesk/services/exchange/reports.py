@@ -438,7 +438,8 @@ def recovery_ledger(ctx: ServiceContext, *, year: int | None = None) -> Ledger:
                                             .join(R, RecoveryLevel.recovery_id == R.id)
                                             .group_by(R.departure_id, RecoveryLevel.level)):
             got_by.setdefault(did, {})[lv] = int(fen)
-        levels = sorted({lv for d in (due_by, got_by) for v in d.values() for lv in v}, key=_level_key)
+        levels = sorted({lv for d in (due_by, got_by) for v in d.values() for lv, fen in v.items() if fen},
+                        key=_level_key)
         policy_ids = {p for (p,) in session.execute(select(T.policy_id).join(D, D.talent_id == T.id).distinct()) if p}
     columns = [LedgerColumn("序号", "int", 6), LedgerColumn("姓名", "text", 10), LedgerColumn("身份证号", "id", 21),
                LedgerColumn("用人单位", "text", 24), LedgerColumn("离职日期", "date", 12),
