@@ -153,6 +153,11 @@ class ForecastCell:
         return self.appropriation_fen is not None and self.committed_fen > self.appropriation_fen
 
     @property
+    def over_fen(self) -> int:
+        """How much paid + approved exceed the appropriation (0 when not over-committed)."""
+        return self.committed_fen - self.appropriation_fen if self.over_committed else 0
+
+    @property
     def short(self) -> bool:
         """Everything foreseen (with proposed and likely) exceeds the appropriation."""
         return self.appropriation_fen is not None and self.demand_fen > self.appropriation_fen
@@ -172,7 +177,7 @@ class ForecastCell:
                 "approved_fen": self.approved_fen, "proposed_fen": self.proposed_fen,
                 "likely_fen": self.likely_fen, "likely_count": self.likely_count,
                 "committed_fen": self.committed_fen, "balance_fen": self.balance_fen,
-                "over_committed": self.over_committed, "short": self.short,
+                "over_committed": self.over_committed, "over_fen": self.over_fen, "short": self.short,
                 "budgeted": self.appropriation_fen is not None}
 
 
@@ -228,7 +233,7 @@ class Forecast:
     @property
     def warnings(self) -> list[str]:
         return [f"{c.year}年{c.level_label}已批准和已发放{money.yuan(c.committed_fen)}元，"
-                f"超出预算{money.yuan(c.committed_fen - c.appropriation_fen)}元"
+                f"超出预算{money.yuan(c.over_fen)}元"
                 for c in self.cells if c.over_committed]
 
     def as_dict(self) -> dict[str, Any]:

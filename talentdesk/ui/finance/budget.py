@@ -45,7 +45,7 @@ def _cell_note(c: budget.ForecastCell) -> str:
         text = tr(budget.NO_BUDGET)
     elif c.over_committed:
         text = tr("已批准和已发放超出预算 {a} 元（{b}）").format(
-            a=money.yuan(c.committed_fen - c.appropriation_fen), b=budget.BASIS)
+            a=money.yuan(c.over_fen), b=budget.BASIS)
     elif c.short:
         text = tr("测算总需求超出预算")
     else:
