@@ -63,18 +63,13 @@ def test_baotou_refund_splits_1_to_1_and_recoveries_follow(ctx):
 
 
 def test_alxa_refund_is_split_when_the_departure_is_recorded(ctx):
-    clerk, reviewer, _ = _people(ctx)
-    from talentdesk.services.benefits import agreements
-    from talentdesk.services.register import talents
+    from talentdesk.services.benefits import payments
+    from tests.services.benefits.test_refund_recompute import _office
 
-    row = talent_row()
-    talents.add(clerk, row)
-    idn = row["身份证号"]
-    agreements.add(clerk, idn, kind="服务期协议", start_date=D(2023, 5, 1), term_years=5, signed_date=D(2023, 5, 1),
-                   required_service_years=5)
-    g = grants.approve(reviewer, grants.propose(clerk, idn, "settlement_allowance", approved_on=D(2023, 6, 1),
-                                                approval_doc_no="阿左人才字〔2023〕11号").id)
-    _pay(clerk, reviewer, g.installments[0].id, D(2023, 6, 2), "V1")
+    clerk, _, idn, first = _office(ctx)
+    payments.record_paid(clerk, first, D(2023, 6, 20), "V1")
+    [g] = grants.list_grants(clerk, talent=idn)
+    g = grants.get_grant(clerk, g.id)
     dep = departures.record(clerk, idn, D(2024, 3, 1), "调离")
     dep = departures.get_departure(clerk, dep.id)
     assert dep.refund_due_fen > 0
