@@ -9,12 +9,11 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from factories import talent_row
 from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.rules import recovery as rule
 from talentdesk.services.benefits import decisions, departures, grants
 from talentdesk.services.exchange import reports
-from tests.services.benefits.test_recoveries import _pay, _people, baotou_paid
+from tests.services.benefits.test_recoveries import _people, baotou_paid
 
 D = dt.date
 
