@@ -263,6 +263,17 @@ def main(argv: list[str] | None = None) -> int:
 
     step("backup", backup_dialog)
 
+    def budget_page():
+        win.show_page("budget")
+        p = win.pages["budget"]
+        end = time.monotonic() + 120
+        while p.forecast_result is None and time.monotonic() < end:  # the forecast runs off the GUI thread
+            wait(0.2)
+        p.lines.selectRow(0)
+        shot(win, "14-资金测算", env)
+
+    step("budget", budget_page)
+
     win.close()
     env.runner.wait()
     QApplication.processEvents()

@@ -15,6 +15,7 @@ from talentdesk.models.budget import BudgetAmendment, BudgetLine
 from talentdesk.models.office import Office
 from talentdesk.models.exchange import ExchangeLog, ExchangeRecord
 from talentdesk.models.platform import Platform
+from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
 
 __all__ = [
     "Base", "Database", "DatabaseError", "open_database", "resolve_url",
@@ -30,4 +31,5 @@ __all__ = [
     "Office",
     "ExchangeLog", "ExchangeRecord",
     "Platform",
+    "DepartureLevel", "RecoveryLevel",
 ]

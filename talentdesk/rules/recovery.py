@@ -22,6 +22,10 @@ installments concerned, in integer fen, by the largest-remainder rule: each leve
 levels) go one each to the levels with the largest remainders, ties to the level first in
 ``LEVEL_ORDER`` (盟级, 旗（区）级, 市级, 属地). The parts sum exactly to the amount.
 
+Departures (``departure_split``, ``split_recovery``): a departure's refund due is split the
+same way, benefit by benefit, over what each level paid of that benefit's installments;
+money recovered against it by each level's outstanding part.
+
 Repayments (``split_repayment``): a repayment is split the same way but in proportion to
 what each level still has outstanding; no level receives more than its outstanding part,
 and the repayment that settles the case settles every level exactly.
@@ -122,6 +126,65 @@ def split_repayment(amount_fen: int, outstanding: Mapping[str, int]) -> dict[str
     return split(amount_fen, {k: max(int(v), 0) for k, v in outstanding.items()})
 
 
+@dataclass
+class DepartureSplit:
+    """A departure's refund due per funding level (``departure_split``)."""
+    paid_by_level: dict[str, int]  # what each level paid of the talent's paid installments (net)
+    parts: dict[str, int]  # each level's part of the refund due; sums to the refund unless ``unassigned``
+    unassigned_fen: int = 0  # refund of benefits whose installments carry no funding rows
+    article: str = FRAUD_ARTICLE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"paid_by_level": dict(self.paid_by_level), "parts": dict(self.parts),
+                "unassigned_fen": self.unassigned_fen, "article": self.article}
+
+
+def departure_split(refunds: Iterable[tuple[int, Iterable[PaidItem]]], all_items: Iterable[PaidItem],
+                    refund_due_fen: int) -> DepartureSplit:
+    """The refund due on a departure, split back to the levels that paid, as an in-post
+    recovery is (``split``): each benefit's refund (``refunds``: (refund fen, that benefit's
+    paid installments)) in proportion to what each level paid of that benefit; the rest of
+    ``refund_due_fen`` beyond the benefits' refunds (the stored refund is never below what
+    was already recovered) in proportion to what each level paid of ``all_items``. A
+    benefit with a refund whose installments carry no funding rows cannot be split: its
+    refund is ``unassigned_fen`` (never silently given to a level)."""
+    everything = list(all_items)
+    paid = paid_by_level(everything)
+    parts: dict[str, int] = {k: 0 for k in paid}
+    unassigned = 0
+    split_total = 0
+    for refund, items in refunds:
+        refund = int(refund)
+        if refund <= 0:
+            continue
+        split_total += refund
+        weights = paid_by_level(items)
+        if sum(max(v, 0) for v in weights.values()) <= 0:
+            unassigned += refund
+            continue
+        for k, v in split(refund, weights).items():
+            parts[k] = parts.get(k, 0) + v
+    rest = int(refund_due_fen) - split_total
+    if rest > 0:
+        if sum(max(v, 0) for v in paid.values()) > 0:
+            for k, v in split(rest, paid).items():
+                parts[k] = parts.get(k, 0) + v
+        else:
+            unassigned += rest
+    keys = sorted(set(parts) | set(paid), key=_level_key)
+    return DepartureSplit({k: paid.get(k, 0) for k in keys}, {k: parts.get(k, 0) for k in keys}, unassigned)
+
+
+def split_recovery(amount_fen: int, outstanding: Mapping[str, int]) -> tuple[dict[str, int], int]:
+    """Money recovered against a departure, split by each level's outstanding part
+    (``split_repayment``); what exceeds the levels' outstanding total (a refund part that
+    could not be split) is returned as unassigned: (parts, unassigned fen)."""
+    total = sum(max(int(v), 0) for v in outstanding.values())
+    share = min(int(amount_fen), total)
+    parts = split_repayment(share, outstanding) if share > 0 else {k: 0 for k in outstanding}
+    return parts, int(amount_fen) - share
+
+
 def _pack_rule(pack: Any, basis: str) -> Mapping | None:
     data = getattr(pack, "data", None) or {}
     return ((data.get("in_post_recovery") or {}).get(basis)) or None
@@ -176,5 +239,5 @@ def suggest(basis: str, items: Iterable[PaidItem], *, pack: Any = None, departur
     return answer("undetermined", None, [art], [quote], f"{label}：依{art}，{note}，待定，由办公室决定；{got}")
 
 
-__all__ = ["BASES", "FRAUD_ARTICLE", "FRAUD_QUOTE", "LEVEL_ORDER", "MODES", "PaidItem", "Suggestion", "paid_by_level",
-           "split", "split_repayment", "suggest"]
+__all__ = ["BASES", "DepartureSplit", "FRAUD_ARTICLE", "FRAUD_QUOTE", "LEVEL_ORDER", "MODES", "PaidItem", "Suggestion",
+           "departure_split", "paid_by_level", "split", "split_recovery", "split_repayment", "suggest"]

@@ -14,6 +14,7 @@ left and one page at a time. Page keys, titles and modules::
     payments    待遇发放   talentdesk.ui.benefits.payments
     reviews     年度考核   talentdesk.ui.benefits.reviews
     departures  离职追回   talentdesk.ui.benefits.departures
+    budget      资金测算   talentdesk.ui.finance.budget
     reports     报表打印   talentdesk.ui.overview.reports
     settings    系统设置   talentdesk.ui.office.settings
     care        人才服务   talentdesk.ui.care.page

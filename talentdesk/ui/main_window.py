@@ -38,6 +38,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("payments", "待遇发放", "talentdesk.ui.benefits.payments"),
     PageSpec("reviews", "年度考核", "talentdesk.ui.benefits.reviews"),
     PageSpec("departures", "离职追回", "talentdesk.ui.benefits.departures"),
+    PageSpec("budget", "资金测算", "talentdesk.ui.finance.budget"),
     PageSpec("care", "人才服务", "talentdesk.ui.care.page"),
     PageSpec("housing", "人才公寓", "talentdesk.ui.care.housing"),
     PageSpec("statistics", "人才统计", "talentdesk.ui.overview.statistics"),

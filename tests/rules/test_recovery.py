@@ -84,3 +84,50 @@ def test_paid_by_level_in_level_order():
              r.PaidItem(3, "c", 100, {"city": 50, "local": 50})]
     assert list(r.paid_by_level(items).items()) == [("city", 50), ("local", 50)]
     assert list(itertools.islice(r.LEVEL_ORDER, 2)) == ["league", "banner"]
+
+
+# -- a departure's refund split back to the levels (条例 第六十五条) ------------------------
+
+def test_the_rule_splits_each_benefit_by_what_its_levels_paid():
+    P = r.PaidItem
+    city = [P(1, "a", 100_000, {"city": 50_000, "local": 50_000})]
+    alxa = [P(2, "b", 30_001, {"league": 15_000, "banner": 15_001})]
+    sp = r.departure_split([(33_333, city), (0, alxa)], city + alxa, 33_333)
+    assert sp.parts == {"league": 0, "banner": 0, "city": 16_667, "local": 16_666} and sp.unassigned_fen == 0
+    # the stored refund kept at what was already recovered: the rest by everything paid
+    sp = r.departure_split([(33_333, city)], city + alxa, 40_000)
+    assert sum(sp.parts.values()) == 40_000 and sp.parts["league"] > 0
+    # a benefit without funding rows is never silently given to a level
+    sp = r.departure_split([(500, [P(3, "c", 900, {})])], [P(3, "c", 900, {})], 500)
+    assert sp.unassigned_fen == 500 and sum(sp.parts.values()) == 0
+    parts, rest = r.split_recovery(10_001, {"city": 16_667, "local": 16_666})
+    assert parts == {"city": 5_001, "local": 5_000} and rest == 0
+    parts, rest = r.split_recovery(700, {"city": 300, "local": 0})
+    assert parts == {"city": 300, "local": 0} and rest == 400
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_departure_split_sums_to_the_refund_and_recoveries_settle_every_level(seed):
+    rng = random.Random(seed)
+    levels = ["league", "banner", "city", "local"]
+    benefits = []
+    for _ in range(rng.randint(1, 3)):
+        items = [r.PaidItem(i, "x", 0, {lv: rng.randint(0, 5_000_000) for lv in rng.sample(levels, 2)})
+                 for i in range(rng.randint(1, 3))]
+        benefits.append((rng.randint(0, 3_000_000), items))
+    everything = [i for _, items in benefits for i in items]
+    due = sum(x for x, _ in benefits) + rng.choice([0, 0, rng.randint(1, 999)])
+    sp = r.departure_split(benefits, everything, due)
+    assert sum(sp.parts.values()) + sp.unassigned_fen == due
+    assert all(v >= 0 for v in sp.parts.values())
+    outstanding = dict(sp.parts)
+    left = due - sp.unassigned_fen
+    while left > 0:
+        pay = min(left, rng.randint(1, max(left, 1)))
+        parts, rest = r.split_recovery(pay, outstanding)
+        assert rest == 0 and sum(parts.values()) == pay
+        for k, v in parts.items():
+            outstanding[k] -= v
+            assert outstanding[k] >= 0
+        left -= pay
+    assert all(v == 0 for v in outstanding.values())

@@ -18,6 +18,14 @@ Public API::
     record(ctx, id_number, departed_on, reason, *, confirm_future=False) -> DepartureView
     future_question(departed_on) -> str | None   # what to ask before recording a date after today
     record_recovery(ctx, departure_id, amount_fen, recovered_on, voucher_no, remarks=None) -> DepartureView
+        (each recovery split by level: ``RecoveryView.levels``)
+
+Split by level (《内蒙古自治区人才发展促进条例》第六十五条; 包头 pays 1:1 市级/旗县区级): the
+refund due is split back to the funding levels that paid, as in-post recoveries are
+(``rules.recovery.departure_split``, from the paid installments' InstallmentFunding; stored
+as ``DepartureLevel`` whenever the refund is set or recomputed), and every recovery by each
+level's outstanding part (``rules.recovery.split_recovery``, stored as ``RecoveryLevel``).
+``DepartureView.levels`` carries due / recovered / outstanding per level.
     get_departure(ctx, departure_id) -> DepartureView
     list_departures(ctx, outstanding_only=False) -> list[DepartureView]
 """
@@ -34,6 +42,8 @@ from sqlalchemy.orm import Session, selectinload
 from talentdesk.domain import money, values
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.rules import payability
+from talentdesk.rules import recovery as recovery_rule
+from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.models.entities import (BenefitGrant, Departure, Employer, Installment, Recovery, ServiceAgreement,
                                         Talent)
 from talentdesk.services.office import audit, permissions
@@ -171,10 +181,31 @@ class RecoveryView:
     recovered_on: dt.date
     voucher_no: str | None
     remarks: str | None
+    levels: dict[str, int] = field(default_factory=dict)  # each level's part (第六十五条)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "amount_fen": self.amount_fen, "amount": money.yuan(self.amount_fen),
-                "recovered_on": self.recovered_on.isoformat(), "voucher_no": self.voucher_no, "remarks": self.remarks}
+                "recovered_on": self.recovered_on.isoformat(), "voucher_no": self.voucher_no, "remarks": self.remarks,
+                "levels": dict(self.levels)}
+
+
+@dataclass
+class LevelView:
+    """One funding level of a departure's refund: what it paid, its part of the refund due,
+    what was recovered for it."""
+    level: str
+    label: str
+    paid_fen: int
+    amount_fen: int
+    recovered_fen: int
+
+    @property
+    def outstanding_fen(self) -> int:
+        return max(self.amount_fen - self.recovered_fen, 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "label": self.label, "paid_fen": self.paid_fen, "amount_fen": self.amount_fen,
+                "recovered_fen": self.recovered_fen, "outstanding_fen": self.outstanding_fen}
 
 
 @dataclass
@@ -191,6 +222,10 @@ class DepartureView:
     recovered_fen: int
     basis: str | None
     recoveries: list[RecoveryView] = field(default_factory=list)
+    levels: list[LevelView] = field(default_factory=list)  # the refund per funding level (get_departure)
+
+    def level(self, code: str) -> LevelView | None:
+        return next((lv for lv in self.levels if lv.level == code), None)
 
     @property
     def outstanding_fen(self) -> int:
@@ -215,7 +250,7 @@ class DepartureView:
                 "outstanding_fen": self.outstanding_fen, "refund_due": money.yuan(self.refund_due_fen),
                 "recovered": money.yuan(self.recovered_fen), "outstanding": money.yuan(self.outstanding_fen),
                 "basis": self.basis, "refund_undetermined": self.undetermined, "refund_text": self.refund_text,
-                "recoveries": [r.as_dict() for r in self.recoveries]}
+                "recoveries": [r.as_dict() for r in self.recoveries], "levels": [lv.as_dict() for lv in self.levels]}
 
 
 def is_undetermined(basis: str | None) -> bool:
@@ -316,9 +351,61 @@ def _view(session: Session, dep: Departure, t: Talent | None = None) -> Departur
     t = t or session.get(Talent, dep.talent_id)
     emp = session.get(Employer, t.employer_id).name if t.employer_id else None
     recs = session.execute(select(Recovery).where(Recovery.departure_id == dep.id).order_by(Recovery.id)).scalars().all()
-    views = [RecoveryView(r.id, r.amount_fen, r.recovered_on, r.voucher_no, r.remarks) for r in recs]
+    by_rec: dict[int, dict[str, int]] = {}
+    if recs:
+        for rid, lv, fen in session.execute(select(RecoveryLevel.recovery_id, RecoveryLevel.level, RecoveryLevel.amount_fen)
+                                            .where(RecoveryLevel.recovery_id.in_([r.id for r in recs]))):
+            by_rec.setdefault(rid, {})[lv] = fen
+    views = [RecoveryView(r.id, r.amount_fen, r.recovered_on, r.voucher_no, r.remarks, by_rec.get(r.id, {}))
+             for r in recs]
+    recovered_by: dict[str, int] = {}
+    for parts in by_rec.values():
+        for lv, fen in parts.items():
+            recovered_by[lv] = recovered_by.get(lv, 0) + fen
+    from talentdesk.services.benefits import packs
+
+    pack = packs.pack_or_none(t.policy_id)
+    levels = [LevelView(lv.level, packs.level_label(lv.level, pack), lv.paid_fen, lv.amount_fen,
+                        recovered_by.get(lv.level, 0)) for lv in _levels(session, dep.id)]
     return DepartureView(dep.id, dep.version, t.id, t.id_number, t.name, emp, dep.departed_on, dep.reason,
-                         dep.refund_due_fen, sum(r.amount_fen for r in recs), dep.basis, views)
+                         dep.refund_due_fen, sum(r.amount_fen for r in recs), dep.basis, views, levels)
+
+
+def _levels(session: Session, departure_id: int) -> list[DepartureLevel]:
+    rows = session.execute(select(DepartureLevel).where(DepartureLevel.departure_id == departure_id)).scalars().all()
+    order = recovery_rule.LEVEL_ORDER
+    return sorted(rows, key=lambda lv: (order.index(lv.level) if lv.level in order else len(order), lv.level))
+
+
+def _split_of(session: Session, t: Talent, p: DeparturePreview, refund_due_fen: int) -> recovery_rule.DepartureSplit:
+    """The rules engine's split of ``refund_due_fen`` back to the levels (第六十五条) from the
+    paid installments' funding, benefit by benefit."""
+    from talentdesk.services.benefits.paid import paid_funding
+
+    items = paid_funding(session, t.id)
+    refunds = [(b.refund_fen, items.get(b.grant_id, [])) for b in p.benefits]
+    return recovery_rule.departure_split(refunds, [i for v in items.values() for i in v], refund_due_fen)
+
+
+def _store_levels(session: Session, dep: Departure, sp: recovery_rule.DepartureSplit) -> dict[str, Any] | None:
+    """Replace the departure's level rows by ``sp``; returns the change for the audit (None
+    when nothing changed)."""
+    old = {lv.level: (lv.paid_fen, lv.amount_fen) for lv in _levels(session, dep.id)}
+    new = {k: (sp.paid_by_level.get(k, 0), sp.parts.get(k, 0)) for k in sp.paid_by_level
+           if sp.paid_by_level.get(k, 0) or sp.parts.get(k, 0)}
+    if old == new:
+        return None
+    for lv in _levels(session, dep.id):
+        if lv.level not in new:
+            session.delete(lv)
+        else:
+            lv.paid_fen, lv.amount_fen = new[lv.level]
+    for k, (paid, part) in new.items():
+        if k not in old:
+            session.add(DepartureLevel(departure_id=dep.id, level=k, paid_fen=paid, amount_fen=part))
+    session.flush()
+    return {"levels": {k: v[1] for k, v in new.items()}, "unassigned_fen": sp.unassigned_fen,
+            "article": sp.article}
 
 
 def future_question(departed_on: dt.date) -> str | None:
@@ -379,9 +466,11 @@ def record(ctx: ServiceContext, id_number: str, departed_on: dt.date, reason: st
                         refund_due_fen=p.refund_due_fen, basis=p.basis_text)
         session.add(dep)
         session.flush()
+        split = _store_levels(session, dep, _split_of(session, t, p, dep.refund_due_fen)) or {}
         changes.insert(0, audit.Change("create", "departure", dep.id, t.id, None,
                                        {"departed_on": d, "reason": dep.reason, "refund_due_fen": dep.refund_due_fen,
-                                        "basis": dep.basis, "cancelled": [c.installment_id for c in p.to_cancel]}))
+                                        "basis": dep.basis, "cancelled": [c.installment_id for c in p.to_cancel]}
+                                       | split))
         audit.record_many(session, ctx.actor, changes)
         return _view(session, dep, t)
 
@@ -411,13 +500,28 @@ def record_recovery(ctx: ServiceContext, departure_id: int, amount_fen: int, rec
                    if view.undetermined else
                    f"追回金额：{money.yuan(amount_fen)}元超过{view.name}尚未追回的{money.yuan(view.outstanding_fen)}元")
             raise ValidationError([FieldError("amount_fen", "追回金额", amount_fen, why)])
+        if not _levels(session, dep.id) and dep.refund_due_fen > 0:
+            # a departure recorded before the split existed: split its refund now (第六十五条)
+            t = session.get(Talent, dep.talent_id)
+            made = _store_levels(session, dep, _split_of(session, t, _compute(session, t, dep.departed_on),
+                                                         dep.refund_due_fen))
+            if made:
+                audit.record(session, ctx.actor, "split", "departure", dep.id, talent_id=dep.talent_id, after=made)
+            view = _view(session, dep)
+        parts, unassigned = recovery_rule.split_recovery(amount_fen, {lv.level: lv.outstanding_fen
+                                                                      for lv in view.levels})
         rec = Recovery(departure_id=dep.id, amount_fen=amount_fen, recovered_on=recovered_on,
                        voucher_no=values.clean_text(voucher_no), remarks=values.clean_text(remarks))
         session.add(rec)
         session.flush()
+        for k, fen in parts.items():
+            if fen:
+                session.add(RecoveryLevel(recovery_id=rec.id, level=k, amount_fen=fen))
+        session.flush()
         audit.record(session, ctx.actor, "create", "recovery", rec.id, talent_id=dep.talent_id,
                      after={"departure_id": dep.id, "amount_fen": amount_fen, "recovered_on": recovered_on,
-                            "voucher_no": rec.voucher_no})
+                            "voucher_no": rec.voucher_no, "levels": {k: v for k, v in parts.items() if v}}
+                     | ({"unassigned_fen": unassigned} if unassigned else {}))
         return _view(session, dep)
 
 
@@ -486,12 +590,13 @@ def refresh_refund(session: Session, t: Talent, *, reason: str) -> list[audit.Ch
         basis = p.basis_text
         if due != p.refund_due_fen:
             basis += f"；已追回{money.yuan(got)}元，多于重新测算的应退回{money.yuan(p.refund_due_fen)}元，按已追回计"
-        if due == dep.refund_due_fen and basis == dep.basis:
+        split = _store_levels(session, dep, _split_of(session, t, p, due))
+        if due == dep.refund_due_fen and basis == dep.basis and split is None:
             continue
         before = {"refund_due_fen": dep.refund_due_fen, "basis": dep.basis}
         dep.refund_due_fen, dep.basis = due, basis
         changes.append(audit.Change("recompute", "departure", dep.id, t.id, before,
-                                    {"refund_due_fen": due, "basis": basis, "reason": reason}))
+                                    {"refund_due_fen": due, "basis": basis, "reason": reason} | (split or {})))
     return changes
 
 

@@ -44,3 +44,24 @@ def held() -> Iterator[None]:
         yield
     finally:
         _HELD.reset(token)
+
+
+def pack_or_none(policy_id: str | None) -> rules.Pack | None:
+    """The pack by id, or None when the id is empty or no longer found (a lookup for labels
+    that must not fail)."""
+    from talentdesk.domain.errors import TalentDeskError
+
+    if not policy_id:
+        return None
+    try:
+        return load_pack(policy_id)
+    except TalentDeskError:
+        return None
+
+
+def level_label(level: str, pack: rules.Pack | None = None) -> str:
+    """A funding level's name: as ``pack`` names it (包头: 市级 / 旗县区级), else the generic
+    one (talentdesk.domain.status.FUNDING_LEVELS)."""
+    from talentdesk.domain.status import FUNDING_LEVELS
+
+    return pack.level_name(level) if pack is not None else FUNDING_LEVELS.get(level, level)

@@ -33,3 +33,34 @@ def paid_map(session: Session, talent_id: int) -> dict[str, list[dt.date]]:
         if status == "paid" and iid not in reversed_ids:
             out[code].append(due)
     return out
+
+
+def paid_funding(session: Session, talent_id: int) -> dict[int, list]:
+    """{grant id: [rules.recovery.PaidItem]}: the talent's paid installments (not the 冲销
+    entries), each net of its reversals, with what each funding level paid of it (the
+    reversal entries carry negative funding rows) — what a departure's refund is split back
+    by (条例 第六十五条). An installment without funding rows has an empty ``funding``."""
+    from sqlalchemy.orm import selectinload
+
+    from talentdesk.rules.recovery import PaidItem
+
+    rows = session.execute(select(Installment, BenefitGrant).join(BenefitGrant, Installment.grant_id == BenefitGrant.id)
+                           .where(BenefitGrant.talent_id == talent_id, Installment.status.in_(("paid", "reversed")))
+                           .options(selectinload(Installment.funding))
+                           .order_by(Installment.due_date, Installment.id)).all()
+    reversals: dict[int, list[Installment]] = {}
+    for i, _ in rows:
+        if i.reverses_id is not None:
+            reversals.setdefault(i.reverses_id, []).append(i)
+    out: dict[int, list] = {}
+    for inst, g in rows:
+        if inst.reverses_id is not None or inst.status != "paid":
+            continue
+        entries = [inst] + reversals.get(inst.id, [])
+        funding: dict[str, int] = {}
+        for e in entries:
+            for f in e.funding:
+                funding[f.level] = funding.get(f.level, 0) + f.amount_fen
+        out.setdefault(g.id, []).append(PaidItem(inst.id, f"{g.benefit_name or g.benefit_code}第{inst.seq}期",
+                                                 sum(e.amount_fen for e in entries), funding))
+    return out

@@ -44,8 +44,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from talentdesk.domain import docno, money, values
-from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, TalentDeskError, ValidationError
-from talentdesk.domain.status import FUNDING_LEVELS
+from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import BenefitGrant, Departure, Employer, Installment, Talent
 from talentdesk.models.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
@@ -198,18 +197,15 @@ class RecoveryCaseView:
 # ---------------------------------------------------------------- facts
 
 def _pack(policy_id: str | None):
-    if not policy_id:
-        return None
     from talentdesk.services.benefits import packs
 
-    try:
-        return packs.load_pack(policy_id)
-    except TalentDeskError:
-        return None
+    return packs.pack_or_none(policy_id)
 
 
 def level_label(level: str, pack=None) -> str:
-    return pack.level_name(level) if pack is not None else FUNDING_LEVELS.get(level, level)
+    from talentdesk.services.benefits import packs
+
+    return packs.level_label(level, pack)
 
 
 def _paid_items(session: Session, t: Talent, grant_ids: list[int] | None,

@@ -486,6 +486,9 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
         demo_recovery.add_cases(clerk, reviewer, today)  # 在岗追回: one fraud case, one review failure
         from talentdesk.services.exchange import demo_orggrants
         demo_orggrants.add_org_grants(clerk, reviewer, today, summary)  # 单位/平台奖补 (第十八、二十四条 …)
+        demo_recovery.split_departure(clerk, reviewer, today)  # a 包头 refund decided, split 1:1 (第六十五条)
+        from talentdesk.services.exchange.demo_budget import add_budget
+        add_budget(reviewer, today)  # 资金测算: budget lines 2019–2027 per level (第四十八条)
         _count(clerk, summary)
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary

@@ -45,3 +45,37 @@ def add_cases(clerk: ServiceContext, reviewer: ServiceContext, today: dt.date) -
         except TalentDeskError:
             pass
     return opened
+
+
+def split_departure(clerk: ServiceContext, reviewer: ServiceContext, today: dt.date) -> int:
+    """One Baotou departure whose refund the text leaves to the office (六（三）“根据具体
+    情况”, 待定): the office's decision is recorded for the engine's suggestion, the refund is
+    recomputed and split 1:1 back to 市级 and 旗县区级 (条例 第六十五条), and half is
+    recovered (split by level too). Returns 1 when done, 0 when the demo has no such case."""
+    from talentdesk.domain.errors import TalentDeskError
+    from talentdesk.services.benefits import decisions, departures
+
+    for d in departures.list_departures(clerk, outstanding_only=True):
+        if not d.undetermined:
+            continue
+        p = departures.preview(clerk, d.id_number, d.departed_on)
+        pending = [b for b in p.benefits if b.undetermined and b.suggested_fen]
+        if not pending:
+            continue
+        b = pending[0]
+        try:
+            decisions.record(clerk, d.id_number, number=f"包人才办〔{d.departed_on.year}〕27号",
+                             decided_on=min(d.departed_on + dt.timedelta(days=20), today), override="refund",
+                             benefit_code=b.benefit_code, amount_fen=b.suggested_fen,
+                             description="根据具体情况，按未服务时间比例追回引进补贴")
+            dep = departures.recompute(clerk, d.id)
+            full = departures.get_departure(clerk, d.id)
+            if full.undetermined or full.outstanding_fen <= 0 or len([lv for lv in full.levels if lv.amount_fen]) < 2:
+                continue
+            half = full.outstanding_fen // 2
+            departures.record_recovery(clerk, d.id, half, min(d.departed_on + dt.timedelta(days=45), today),
+                                       "追缴-2025-017", "第1次追回（各级按比例）")
+            return 1 if dep is not None else 0
+        except TalentDeskError:
+            continue
+    return 0

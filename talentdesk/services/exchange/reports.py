@@ -23,6 +23,7 @@ from talentdesk.domain import employer_attrs, roster, values
 from talentdesk.domain.errors import FieldError, NotFoundError, TalentDeskError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS, REVIEW_RESULTS, TALENT_STATUS
 from talentdesk.fileio import atomic_path
+from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Employer, Installment,
                                         InstallmentFunding, Recovery, ServiceAgreement, Talent)
 from talentdesk.outputs.model import (ApprovalForm, BatchForm, BatchLine, Heading, Ledger, LedgerColumn, Office,
@@ -435,16 +436,34 @@ def recovery_ledger(ctx: ServiceContext, *, year: int | None = None) -> Ledger:
         for did, v in session.execute(select(R.departure_id, R.voucher_no).where(R.voucher_no.is_not(None))
                                       .order_by(R.id)):
             vouchers[did] = f"{vouchers[did]}、{v}" if did in vouchers else v
+        # the refund and the recoveries per funding level (条例 第六十五条; departures.py splits them)
+        due_by: dict[int, dict[str, int]] = {}
+        for did, lv, fen in session.execute(select(DepartureLevel.departure_id, DepartureLevel.level,
+                                                   DepartureLevel.amount_fen)):
+            due_by.setdefault(did, {})[lv] = fen
+        got_by: dict[int, dict[str, int]] = {}
+        for did, lv, fen in session.execute(select(R.departure_id, RecoveryLevel.level, func.sum(RecoveryLevel.amount_fen))
+                                            .join(R, RecoveryLevel.recovery_id == R.id)
+                                            .group_by(R.departure_id, RecoveryLevel.level)):
+            got_by.setdefault(did, {})[lv] = int(fen)
+        levels = sorted({lv for d in (due_by, got_by) for v in d.values() for lv, fen in v.items() if fen},
+                        key=_level_key)
+        policy_ids = {p for (p,) in session.execute(select(T.policy_id).join(D, D.talent_id == T.id).distinct()) if p}
     columns = [LedgerColumn("序号", "int", 6), LedgerColumn("姓名", "text", 10), LedgerColumn("身份证号", "id", 21),
                LedgerColumn("用人单位", "text", 24), LedgerColumn("离职日期", "date", 12),
                LedgerColumn("离职原因", "text", 18), LedgerColumn("已领取补贴（元）", "money", 16),
                LedgerColumn("应退回（元）", "money", 14), LedgerColumn("已追回（元）", "money", 14),
-               LedgerColumn("未追回（元）", "money", 14), LedgerColumn("最近追回日期", "date", 12),
-               LedgerColumn("凭证号", "text", 16), LedgerColumn("依据", "text", 28)]
+               LedgerColumn("未追回（元）", "money", 14)]
+    for lv in levels:
+        name = _level_label(lv, policy_ids)
+        columns += [LedgerColumn(f"{name}应退回（元）", "money", 14), LedgerColumn(f"{name}已追回（元）", "money", 14)]
+    columns += [LedgerColumn("最近追回日期", "date", 12), LedgerColumn("凭证号", "text", 16),
+                LedgerColumn("依据", "text", 28)]
 
     def rows() -> Iterator[tuple]:
         seq = n_pending = 0
         t_paid = t_due = t_rec = 0
+        t_lev = [0] * (2 * len(levels))
         for r in _stream(ctx, stmt, lambda r: r):
             seq += 1
             p, due, got = r[5] or 0, r[6] or 0, r[7] or 0
@@ -455,13 +474,19 @@ def recovery_ledger(ctx: ServiceContext, *, year: int | None = None) -> Ledger:
             # fixed, and 依据 starts with 【应退回金额待定】
             pending = departures.is_undetermined(r[9]) and not due
             n_pending += pending
+            lev: list = []
+            for lv in levels:
+                lev += [due_by.get(r[10], {}).get(lv), got_by.get(r[10], {}).get(lv)]
+            for i, v in enumerate(lev):
+                t_lev[i] += v or 0
             yield (seq, r[0], r[1], r[2], r[3], r[4], p, None if pending else due, got,
-                   None if pending else due - got, r[8], vouchers.get(r[10]), r[9])
+                   None if pending else due - got, *lev, r[8], vouchers.get(r[10]), r[9])
         yield Total(("合计", f"{seq}人" + (f"（{n_pending}人待定，未计入）" if n_pending else ""), None, None, None,
-                     None, t_paid, t_due, t_rec, t_due - t_rec, None, None, None))
+                     None, t_paid, t_due, t_rec, t_due - t_rec, *t_lev, None, None, None))
 
     return Ledger("recovery", LEDGER_KINDS["recovery"], office(ctx), year, columns, rows(), row_count=count,
-                  notes=["说明：金额单位为元；未追回 = 应退回 − 已追回。"])
+                  notes=["说明：金额单位为元；未追回 = 应退回 − 已追回；各级应退回按各级所付比例分摊（最大余数法，"
+                         "《内蒙古自治区人才发展促进条例》第六十五条），各级已追回按各级尚未追回的比例分摊。"])
 
 
 # ------------------------------------------------------------------ 年度考核台账
@@ -799,9 +824,11 @@ def recovery_notice(ctx: ServiceContext, talent: str) -> RecoveryNotice:
         # the stored refund explanation carries the engine's ISO dates: the letter writes 2025年3月1日
         basis, quotes = [values.cn_dates_in(b) for b in basis], [values.cn_dates_in(q) for q in quotes]
         _, _, articles, _ = _cites(t.policy_id, ["refund"], None)  # the pack's refund articles
+        pack_levels = [(lv.label, lv.amount_fen) for lv in departures.get_departure(ctx, d.id).levels
+                       if lv.amount_fen]
         return RecoveryNotice(off, off.doc_no(d.departed_on.year, d.id, "追"), _talent_details(t, e),
                               d.departed_on, d.reason or "", service, received, d.refund_due_fen, int(recovered),
-                              basis, quotes, talent_id=t.id, articles=articles)
+                              basis, quotes, talent_id=t.id, articles=articles, levels=pack_levels)
 
 
 # ------------------------------------------------------------------ 在岗追回: 追回案件台账 and 追回通知书

@@ -29,6 +29,8 @@ Public API::
     line_history(ctx, line_id) -> list[AmendmentView]
     forecast(ctx, first_year, years=4, *, today=None, estimate=True) -> Forecast
     approval_warnings(ctx, grant_id) -> list[str]     # before approving (the GUI asks first)
+    approval_warnings_many(ctx, grant_ids) -> list[str]  # several approved together
+    approval_question(warnings) -> str                # what the GUI asks
     overcommitment(session, grant_id) -> list[str]    # the one check; grants.approve records it
     export_forecast(ctx, path, first_year, years=4, *, today=None) -> ExportResult
 """
@@ -151,6 +153,11 @@ class ForecastCell:
         return self.appropriation_fen is not None and self.committed_fen > self.appropriation_fen
 
     @property
+    def over_fen(self) -> int:
+        """How much paid + approved exceed the appropriation (0 when not over-committed)."""
+        return self.committed_fen - self.appropriation_fen if self.over_committed else 0
+
+    @property
     def short(self) -> bool:
         """Everything foreseen (with proposed and likely) exceeds the appropriation."""
         return self.appropriation_fen is not None and self.demand_fen > self.appropriation_fen
@@ -170,7 +177,7 @@ class ForecastCell:
                 "approved_fen": self.approved_fen, "proposed_fen": self.proposed_fen,
                 "likely_fen": self.likely_fen, "likely_count": self.likely_count,
                 "committed_fen": self.committed_fen, "balance_fen": self.balance_fen,
-                "over_committed": self.over_committed, "short": self.short,
+                "over_committed": self.over_committed, "over_fen": self.over_fen, "short": self.short,
                 "budgeted": self.appropriation_fen is not None}
 
 
@@ -226,7 +233,7 @@ class Forecast:
     @property
     def warnings(self) -> list[str]:
         return [f"{c.year}年{c.level_label}已批准和已发放{money.yuan(c.committed_fen)}元，"
-                f"超出预算{money.yuan(c.committed_fen - c.appropriation_fen)}元"
+                f"超出预算{money.yuan(c.over_fen)}元"
                 for c in self.cells if c.over_committed]
 
     def as_dict(self) -> dict[str, Any]:
@@ -368,12 +375,13 @@ def _appropriations(session: Session, years: list[int]) -> dict[tuple[int, str],
     return {(int(y), lv): int(s) for y, lv, s in rows}
 
 
-def _commitments(session: Session, years: list[int], *, except_grant: int | None = None
+def _commitments(session: Session, years: list[int], *, except_grants: Iterable[int] = ()
                  ) -> dict[tuple[int, str], tuple[int, int, int]]:
-    """(year, level) → (paid, approved open, proposed open), by due year; ``except_grant``
-    is left out of approved and proposed (the grant being approved is added by the caller)."""
+    """(year, level) → (paid, approved open, proposed open), by due year; ``except_grants``
+    are left out of approved and proposed (the grants being approved are added by the caller)."""
     I, G, F = Installment, BenefitGrant, InstallmentFunding
-    other = G.id != except_grant if except_grant is not None else True
+    skip = sorted({int(g) for g in except_grants})
+    other = G.id.not_in(skip) if skip else True
     y = _year(I.due_date)
     stmt = (select(y, F.level,
                    func.coalesce(func.sum(case((I.status.in_(MONEY_OUT), F.amount_fen), else_=0)), 0),
@@ -387,25 +395,22 @@ def _commitments(session: Session, years: list[int], *, except_grant: int | None
     return {(int(yr), lv): (int(p), int(a), int(q)) for yr, lv, p, a, q in session.execute(stmt)}
 
 
-def _grant_open(session: Session, grant_id: int) -> dict[tuple[int, str], int]:
+def _grants_open(session: Session, grant_ids: list[int]) -> dict[tuple[int, str], int]:
     I, F = Installment, InstallmentFunding
     y = _year(I.due_date)
     stmt = (select(y, F.level, func.sum(F.amount_fen)).select_from(F).join(I, F.installment_id == I.id)
-            .where(I.grant_id == grant_id, I.status.in_(OPEN)).group_by(y, F.level))
+            .where(I.grant_id.in_(grant_ids), I.status.in_(OPEN)).group_by(y, F.level))
     return {(int(yr), lv): int(s) for yr, lv, s in session.execute(stmt) if s}
 
 
-def overcommitment(session: Session, grant_id: int) -> list[str]:
-    """The one over-commitment check: approving ``grant_id`` would make paid + approved
-    exceed a year's appropriation for a level → "超出2026年盟级预算1,200.00元" per year
-    and level. No budget line for that year and level: no warning (the 资金测算 says
-    未编制预算). Whether the grant is still proposed or already approved, it is counted once."""
-    mine = _grant_open(session, grant_id)
+def _overcommitment(session: Session, grant_ids: Iterable[int]) -> list[str]:
+    ids = sorted({int(g) for g in grant_ids})
+    mine = _grants_open(session, ids) if ids else {}
     if not mine:
         return []
     years = sorted({y for y, _ in mine})
     appropriation = _appropriations(session, years)
-    committed = _commitments(session, years, except_grant=grant_id)
+    committed = _commitments(session, years, except_grants=ids)
     out = []
     for (year, level), amount in sorted(mine.items(), key=lambda kv: (kv[0][0], _level_key(kv[0][1]))):
         if (year, level) not in appropriation:
@@ -417,12 +422,35 @@ def overcommitment(session: Session, grant_id: int) -> list[str]:
     return out
 
 
+def overcommitment(session: Session, grant_id: int) -> list[str]:
+    """The one over-commitment check: approving ``grant_id`` would make paid + approved
+    exceed a year's appropriation for a level → "超出2026年盟级预算1,200.00元" per year
+    and level. No budget line for that year and level: no warning (the 资金测算 says
+    未编制预算). Whether the grant is still proposed or already approved, it is counted once."""
+    return _overcommitment(session, [grant_id])
+
+
 def approval_warnings(ctx: ServiceContext, grant_id: int) -> list[str]:
     """What approving the grant would overspend (read-only; the GUI shows it before confirming)."""
+    return approval_warnings_many(ctx, [grant_id])
+
+
+def approval_warnings_many(ctx: ServiceContext, grant_ids: Iterable[int]) -> list[str]:
+    """What approving all of ``grant_ids`` together would overspend, per year and level
+    (the 待遇审批 list approves several at once; read-only, before confirming)."""
+    ids = [int(g) for g in grant_ids]
     with ctx.read() as session:
-        if session.get(BenefitGrant, grant_id) is None:
-            raise NotFoundError(f"找不到编号为{grant_id}的待遇申请")
-        return overcommitment(session, grant_id)
+        found = set(session.execute(select(BenefitGrant.id).where(BenefitGrant.id.in_(ids))).scalars()) if ids else set()
+        missing = [g for g in ids if g not in found]
+        if missing:
+            raise NotFoundError(f"找不到编号为{missing[0]}的待遇申请")
+        return _overcommitment(session, ids)
+
+
+def approval_question(warnings: list[str]) -> str:
+    """The question the GUI asks before approving when ``warnings`` is not empty (第四十八条)."""
+    return (f"批准后将超出预算（{BASIS}）：\n" + "\n".join(warnings)
+            + "\n\n超出部分须追加或调整预算。仍然批准吗？（警告将记入审计记录）")
 
 
 # ---------------------------------------------------------------- forecast

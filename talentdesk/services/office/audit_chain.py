@@ -293,10 +293,12 @@ def touch(session: Session, table: str, ids) -> None:
     session.info.setdefault(_TOUCHED, {}).setdefault(table, set()).update(int(i) for i in ids)
 
 
-def _has_baseline(session: Session) -> bool:
-    return session.execute(select(AuditEvent.id).where(AuditEvent.entity == audit_seal.SEAL_ENTITY,
-                                                       AuditEvent.entity_id == audit_seal.BASELINE).limit(1)
-                           ).first() is not None
+def _missing_baselines(session: Session) -> list[str]:
+    """The baseline events (``audit_seal.BASELINES``) this database has not written yet."""
+    have = set(session.execute(select(AuditEvent.entity_id).where(
+        AuditEvent.entity == audit_seal.SEAL_ENTITY,
+        AuditEvent.entity_id.in_(list(audit_seal.BASELINES))).distinct()).scalars())
+    return [b for b in audit_seal.BASELINES if b not in have]
 
 
 def _before_commit(session: Session) -> None:
@@ -309,10 +311,11 @@ def _before_commit(session: Session) -> None:
     touched = info.pop(_TOUCHED, None) or {}
     user = info.get(_WROTE) or "系统"
     key = audit_anchor.database_key(session.get_bind().url)
-    if not _has_baseline(session):
-        record_many(session, user, [Change(audit_seal.SEAL_ACTION, audit_seal.SEAL_ENTITY, audit_seal.BASELINE,
-                                           None, None, audit_seal.baseline_of(session))])
-    elif touched:
+    missing = _missing_baselines(session)
+    for name in missing:  # the first write seals every row once (a later seal version: its tables)
+        record_many(session, user, [Change(audit_seal.SEAL_ACTION, audit_seal.SEAL_ENTITY, name, None, None,
+                                           audit_seal.baseline_of(session, audit_seal.BASELINES[name]))])
+    if touched and audit_seal.BASELINE not in missing:  # a new baseline already holds every row
         record_many(session, user, [Change(audit_seal.SEAL_ACTION, audit_seal.SEAL_ENTITY, None, None, None,
                                            audit_seal.seal_of(session, touched))])
     old = audit_anchor.load_local(key)

@@ -21,7 +21,11 @@ from typing import Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from talentdesk.models.budget import BudgetAmendment, BudgetLine
+from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.models.entities import BenefitGrant, Departure, Installment, InstallmentFunding, Recovery, User
+from talentdesk.models.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
+                                             RecoveryRepaymentLevel)
 
 SEAL_ENTITY = "row_digest"
 SEAL_ACTION = "seal"
@@ -38,10 +42,38 @@ SEALED: dict[type, tuple[str, ...]] = {
     Recovery: ("id", "departure_id", "amount_fen", "recovered_on", "voucher_no"),
     User: ("id", "username", "role", "active", "password_hash"),
 }
+# Seal version 2 (issue 18): the in-post recovery cases with their levels, plan and
+# repayments, the departures' and recoveries' split by level, and the budget lines with
+# their history. A database sealed before has these tables' rows sealed once, by the
+# "baseline:2" event, at its first write after the upgrade.
+SEALED_V2: dict[type, tuple[str, ...]] = {
+    RecoveryCase: ("id", "talent_id", "basis", "departure_id", "installment_ids", "received_fen",
+                   "suggestion_status", "suggested_fen", "status", "decided_fen", "decision_doc_no", "decided_on",
+                   "decided_by", "proposed_by"),
+    RecoveryCaseLevel: ("id", "case_id", "level", "paid_fen", "amount_fen"),
+    RecoveryPlanItem: ("id", "case_id", "seq", "due_date", "amount_fen"),
+    RecoveryRepayment: ("id", "case_id", "amount_fen", "repaid_on", "voucher_no", "recorded_by"),
+    RecoveryRepaymentLevel: ("id", "repayment_id", "level", "amount_fen"),
+    DepartureLevel: ("id", "departure_id", "level", "paid_fen", "amount_fen"),
+    RecoveryLevel: ("id", "recovery_id", "level", "amount_fen"),
+    BudgetLine: ("id", "year", "level", "source", "amount_fen", "doc_no"),
+    BudgetAmendment: ("id", "line_id", "before_fen", "after_fen", "doc_no", "recorded_by", "recorded_at"),
+}
+SEALED.update(SEALED_V2)
 TABLES: dict[str, type] = {m.__tablename__: m for m in SEALED}
+# the baseline events: entity_id → the tables it seals once, in full
+BASELINE_V2 = "baseline:2"
+BASELINES: dict[str, tuple[str, ...]] = {
+    BASELINE: tuple(sorted(m.__tablename__ for m in SEALED if m not in SEALED_V2)),
+    BASELINE_V2: tuple(sorted(m.__tablename__ for m in SEALED_V2)),
+}
 # Chinese names for the messages of ``audit verify``.
 NAMES = {"benefit_grant": "待遇核定", "installment": "分期（含发放信息）", "installment_funding": "分期资金来源",
-         "departure": "离开与应退金额", "recovery": "追回记录", "app_user": "用户账户"}
+         "departure": "离开与应退金额", "recovery": "追回记录", "app_user": "用户账户",
+         "recovery_case": "在岗追回案件", "recovery_case_level": "追回案件各级分摊",
+         "recovery_plan_item": "追回退回计划", "recovery_repayment": "追回退回款",
+         "recovery_repayment_level": "退回款各级分摊", "departure_level": "离职应退各级分摊",
+         "recovery_level": "离职追回各级分摊", "budget_line": "资金预算", "budget_amendment": "预算调整记录"}
 
 _CHUNK = 500
 
@@ -91,9 +123,10 @@ def seal_of(session: Session, touched: dict[str, set[int]]) -> dict[str, dict[st
     return out
 
 
-def baseline_of(session: Session) -> dict[str, dict[str, str | None]]:
-    """Every row of every sealed table."""
-    return {table: {str(i): d for i, d in row_digests(session, table)} for table in sorted(TABLES)}
+def baseline_of(session: Session, tables: Iterable[str] | None = None) -> dict[str, dict[str, str | None]]:
+    """Every row of every sealed table (or of ``tables``)."""
+    return {table: {str(i): d for i, d in row_digests(session, table)}
+            for table in sorted(TABLES if tables is None else tables)}
 
 
 def sealed_columns(model: type) -> tuple[str, ...] | None:

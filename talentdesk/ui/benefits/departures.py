@@ -16,6 +16,7 @@ from talentdesk.services.benefits import departures
 from talentdesk.services.register import talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.common import widgets
+from talentdesk.ui.benefits.money_back import MoneyBackDialog
 from talentdesk.ui.common.widgets import (ID_SAMPLE, Col, DataTable, FormDialog, PageBase, RowsModel, TextView,
                                          allowed, button, call, date_edit, from_qdate, hint, line, notify_changed)
 
@@ -128,40 +129,16 @@ class DepartureDialog(FormDialog):
         return ok
 
 
-class RecoveryDialog(FormDialog):
-    def __init__(self, env, dep, parent=None):
-        super().__init__(env, tr("登记追回款"), parent)
-        self.dep = dep
-        self.saved = None
-        form = QFormLayout()
-        form.addRow(tr("人才："), QLabel(f"{dep.name}　{idcard.mask(dep.id_number)}"))
-        form.addRow(tr("尚欠："), QLabel(tr("{a} 元").format(a=money.yuan(dep.outstanding_fen))))
-        self.amount = line(tr("元"), money.yuan(dep.outstanding_fen, thousands=False))
-        self.recovered_on = date_edit()
-        self.voucher = line(tr("收款凭证号"))
-        self.remarks = line()
-        form.addRow(tr("追回金额（元）(&A)："), self.amount)
-        form.addRow(tr("追回日期："), self.recovered_on)
-        form.addRow(tr("凭证号(&V)："), self.voucher)
-        form.addRow(tr("备注："), self.remarks)
-        self.body.addLayout(form)
-        self.finish_layout()
-        self.watch(self.amount, self.voucher, self.remarks)
-        self.dirty = False
+class RecoveryDialog(MoneyBackDialog):
+    """登记追回款 of a departure (split by funding level in the service, 条例 第六十五条)."""
 
-    def accept_form(self) -> bool:
-        try:
-            amount = money.parse_yuan(self.amount.text())
-        except ValueError as exc:
-            self.env.show_error(TalentDeskError(tr("追回金额：") + str(exc)))
-            return False
-        ok, result = call(self.env, departures.record_recovery, self.env.ctx, self.dep.id, amount,
-                          from_qdate(self.recovered_on.date()), self.voucher.text().strip() or None,
-                          self.remarks.text().strip() or None)
-        if ok:
-            self.saved = result
-            notify_changed(self.env, "departure")
-        return ok
+    def __init__(self, env, dep, parent=None):
+        super().__init__(env, tr("登记追回款"), verb=tr("追回"), who=f"{dep.name}　{idcard.mask(dep.id_number)}",
+                         owed_label=tr("尚欠："), owed_fen=dep.outstanding_fen, changed="departure", parent=parent,
+                         note=tr("追回款按各级资金尚未追回的比例分摊到各级。"),
+                         submit=lambda *a: departures.record_recovery(env.ctx, dep.id, *a))
+        self.dep = dep
+        self.recovered_on = self.on_date
 
 
 class Page(PageBase):
@@ -305,7 +282,13 @@ class Page(PageBase):
             self.detail_title.setText(tr("{name}：应退回 {a} 元，已追回 {b} 元，尚欠 {c} 元").format(
                 name=full.name, a=money.yuan(full.refund_due_fen), b=money.yuan(full.recovered_fen),
                 c=money.yuan(full.outstanding_fen)))
-        self.basis.setText(tr("计算依据：") + (full.basis or ""))
+        text = tr("计算依据：") + (full.basis or "")
+        parts = [lv for lv in full.levels if lv.amount_fen or lv.recovered_fen]
+        if parts:  # 条例 第六十五条: back to each level in proportion to what it paid
+            text += "\n" + tr("退回各级资金：") + "；".join(
+                tr("{n} 应退回 {a} 元，已追回 {r} 元").format(n=lv.label, a=money.yuan(lv.amount_fen),
+                                                        r=money.yuan(lv.recovered_fen)) for lv in parts)
+        self.basis.setText(text)
         self.rec_model.set_rows(full.recoveries)
 
     def record_departure(self, id_number: str | None = None) -> None:

@@ -766,6 +766,10 @@ class GrantDialog(QDialog):
         if not self.env.confirm(tr("批准 {name} 的{b}，合计 {a} 元？").format(
                 name=g.talent_name, b=g.benefit_name or g.benefit_code, a=money.yuan(g.total_fen or 0))):
             return
+        from talentdesk.ui.finance.warning import confirm_within_budget
+
+        if not confirm_within_budget(self.env, [g.id]):  # 第四十八条: over budget asks again
+            return
         ok, _ = call(self.env, grants.approve, self.env.ctx, g.id, expected_version=g.version)
         if ok:
             notify_changed(self.env, "grant")

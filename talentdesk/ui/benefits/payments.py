@@ -623,7 +623,11 @@ class GrantsTab(QWidget):
         if not rows:
             return
         total = sum(g.total_fen or 0 for g in rows)
-        if self.env.confirm(tr("批准 {n} 项待遇申请，合计 {a} 元？").format(n=len(rows), a=money.yuan(total))):
+        if not self.env.confirm(tr("批准 {n} 项待遇申请，合计 {a} 元？").format(n=len(rows), a=money.yuan(total))):
+            return
+        from talentdesk.ui.finance.warning import confirm_within_budget
+
+        if confirm_within_budget(self.env, [g.id for g in rows]):  # 第四十八条: over budget asks again
             self._act(grants.approve, [g.id for g in rows], tr("已批准"))
 
     def reject(self) -> None:

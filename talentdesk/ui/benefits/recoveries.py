@@ -25,6 +25,7 @@ from talentdesk.services.benefits import recoveries
 from talentdesk.services.register import talents
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.common import widgets
+from talentdesk.ui.benefits.money_back import MoneyBackDialog
 from talentdesk.ui.common.widgets import (ID_SAMPLE, Col, DataTable, FormDialog, RowsModel, allowed, button, call,
                                          combo, date_edit, from_qdate, hint, line, notify_changed)
 
@@ -158,41 +159,16 @@ class DecideDialog(FormDialog):
         return ok
 
 
-class RepayDialog(FormDialog):
-    def __init__(self, env, case, parent=None):
-        super().__init__(env, tr("登记退回款"), parent)
-        self.case = case
-        self.saved = None
-        form = QFormLayout()
-        form.addRow(tr("人才："), QLabel(f"{case.name}　{case.basis_label}"))
-        form.addRow(tr("尚需退回："), QLabel(tr("{a} 元").format(a=money.yuan(case.outstanding_fen or 0))))
-        self.amount = line(tr("元"), money.yuan(case.outstanding_fen or 0, thousands=False))
-        self.repaid_on = date_edit()
-        self.voucher = line(tr("收款凭证号"))
-        self.remarks = line()
-        form.addRow(tr("退回金额（元）(&A)："), self.amount)
-        form.addRow(tr("退回日期："), self.repaid_on)
-        form.addRow(tr("凭证号(&V)："), self.voucher)
-        form.addRow(tr("备注："), self.remarks)
-        self.body.addLayout(form)
-        self.body.addWidget(hint(tr("退回款按各级资金尚需退回的比例分摊到各级。")))
-        self.finish_layout()
-        self.watch(self.amount, self.voucher, self.remarks)
-        self.dirty = False
+class RepayDialog(MoneyBackDialog):
+    """登记退回款 of a decided case (split by funding level in the service)."""
 
-    def accept_form(self) -> bool:
-        try:
-            amount = money.parse_yuan(self.amount.text())
-        except ValueError as exc:
-            self.env.show_error(TalentDeskError(tr("退回金额：") + str(exc)))
-            return False
-        ok, v = call(self.env, recoveries.record_repayment, self.env.ctx, self.case.id, amount,
-                     from_qdate(self.repaid_on.date()), self.voucher.text().strip() or None,
-                     self.remarks.text().strip() or None)
-        if ok:
-            self.saved = v
-            notify_changed(self.env, "recovery_case")
-        return ok
+    def __init__(self, env, case, parent=None):
+        super().__init__(env, tr("登记退回款"), verb=tr("退回"), who=f"{case.name}　{case.basis_label}",
+                         owed_label=tr("尚需退回："), owed_fen=case.outstanding_fen or 0, changed="recovery_case",
+                         note=tr("退回款按各级资金尚需退回的比例分摊到各级。"), parent=parent,
+                         submit=lambda *a: recoveries.record_repayment(env.ctx, case.id, *a))
+        self.case = case
+        self.repaid_on = self.on_date
 
 
 class CasesPanel(QWidget):

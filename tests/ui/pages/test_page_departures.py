@@ -59,6 +59,12 @@ def test_record_departure_shows_refund_and_records_recovery(qtbot, env, paid_tal
     [d] = page.model.rows
     assert d.recovered_fen == 3_000_000 and d.outstanding_fen == 5_000_000
     assert page.rec_model.rows[0].voucher_no == "收-01"
+    # 条例 第六十五条: the refund and the recovery split back to the levels that paid (盟级 and 旗级 here)
+    page.table.selectRow(0)
+    assert "退回各级资金：" in page.basis.text() and "已追回" in page.basis.text()
+    full = departures.get_departure(env.ctx, d.id)
+    assert sum(lv.amount_fen for lv in full.levels) == 8_000_000
+    assert sum(full.recoveries[0].levels.values()) == 3_000_000
     # the notice is printed from the reports page
     page.table.selectRow(0)
     page.notice_btn.click()

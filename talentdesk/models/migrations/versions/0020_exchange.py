@@ -1,7 +1,7 @@
 """交换包: the exchange log and key map (issue 19 item 5; 阿党人才字〔2023〕2号 第十三、十五、二十条)
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06
 
 ``exchange_log``: every package exported or imported (package id, office, direction, the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
