@@ -60,6 +60,10 @@ SEALED_V2: dict[type, tuple[str, ...]] = {
     BudgetAmendment: ("id", "line_id", "before_fen", "after_fen", "doc_no", "recorded_by", "recorded_at"),
 }
 SEALED.update(SEALED_V2)
+# Columns a digest covers only when they hold a value, after the others, named: a grant to an
+# organisation (issue 18, migration 0017) seals its beneficiary, and the digest of every row
+# sealed before (a talent's grant, both NULL) stays what it was.
+OPTIONAL: dict[type, tuple[str, ...]] = {BenefitGrant: ("employer_id", "platform_id")}
 TABLES: dict[str, type] = {m.__tablename__: m for m in SEALED}
 # the baseline events: entity_id → the tables it seals once, in full
 BASELINE_V2 = "baseline:2"
@@ -96,7 +100,16 @@ def digest(values: Iterable) -> str:
 
 
 def _select(model: type):
-    return select(*(getattr(model, c) for c in SEALED[model]))
+    return select(*(getattr(model, c) for c in SEALED[model] + OPTIONAL.get(model, ())))
+
+
+def _row_digest(model: type, row) -> str:
+    optional = OPTIONAL.get(model)
+    if not optional:
+        return digest(row)
+    n = len(SEALED[model])
+    named = tuple(f"{c}={v}" for c, v in zip(optional, row[n:]) if v is not None)
+    return digest(tuple(row[:n]) + named)
 
 
 def row_digests(session: Session, table: str, ids: Iterable[int] | None = None) -> Iterator[tuple[int, str]]:
@@ -104,12 +117,12 @@ def row_digests(session: Session, table: str, ids: Iterable[int] | None = None) 
     model = TABLES[table]
     if ids is None:
         for row in session.execute(_select(model).order_by(model.id)):
-            yield row[0], digest(row)
+            yield row[0], _row_digest(model, row)
         return
     wanted = sorted(set(ids))
     for i in range(0, len(wanted), _CHUNK):
         for row in session.execute(_select(model).where(model.id.in_(wanted[i:i + _CHUNK]))):
-            yield row[0], digest(row)
+            yield row[0], _row_digest(model, row)
 
 
 def seal_of(session: Session, touched: dict[str, set[int]]) -> dict[str, dict[str, str | None]]:
@@ -130,4 +143,6 @@ def baseline_of(session: Session, tables: Iterable[str] | None = None) -> dict[s
 
 
 def sealed_columns(model: type) -> tuple[str, ...] | None:
-    return SEALED.get(model)
+    """Every column a change of which changes the row's digest (the optional ones too)."""
+    cols = SEALED.get(model)
+    return None if cols is None else cols + OPTIONAL.get(model, ())

@@ -158,3 +158,35 @@ def test_talent_benefit_code_is_not_an_organisation_one(office):
                            approved_on=D(2024, 3, 1), approval_doc_no="阿人才字〔2024〕9号")
     with pytest.raises(ValidationError, match="只能选其一"):
         org_grants.evaluate(office["clerk"], approved_on=D(2024, 3, 1))
+
+
+def test_a_direct_change_of_an_organisation_grants_beneficiary_is_named(office):
+    """The beneficiary of an organisation's grant is sealed (audit_seal.OPTIONAL): moving the
+    award to another employer with SQL is named by ``audit verify``; a talent's grant keeps the
+    digest it had before the column existed."""
+    from sqlalchemy import select, text
+
+    from talentdesk.services.office import audit_seal
+
+    clerk, reviewer = office["clerk"], office["reviewer"]
+    _decide(clerk)
+    g = org_grants.propose(clerk, employer=FIRM, benefit_code="enterprise_introduction_award",
+                           approved_on=D(2024, 3, 1), approval_doc_no="阿人才字〔2024〕9号",
+                           decision_number="阿人才领字〔2024〕3号", facts=FACTS)
+    grants.approve(reviewer, g.id)
+    employers.add(clerk, "另一家公司", credit_code(8), "民营企业", "阿拉善左旗")
+    admin = ServiceContext(clerk.db)
+    assert audit.verify(admin).ok
+    with clerk.db.write_engine.begin() as conn:
+        other = conn.execute(text("SELECT id FROM employer WHERE name = '另一家公司'")).scalar()
+        conn.execute(text("UPDATE benefit_grant SET employer_id = :e WHERE id = :g"), {"e": other, "g": g.id})
+    result = audit.verify(admin)
+    assert not result.ok and [(r.table, r.row_id, r.kind) for r in result.rows] == [("benefit_grant", g.id, "changed")]
+    # the named beneficiary is what the digest adds to the columns a talent's grant is sealed by
+    cols = audit_seal.SEALED[audit_seal.BenefitGrant]
+    with clerk.db.read() as session:
+        (_, sealed), = audit_seal.row_digests(session, "benefit_grant", [g.id])
+        model = audit_seal.BenefitGrant
+        plain = session.execute(select(*(getattr(model, c) for c in cols)).where(model.id == g.id)).one()
+    assert sealed != audit_seal.digest(plain)
+    assert sealed == audit_seal.digest(tuple(plain) + (f"employer_id={other}",))
