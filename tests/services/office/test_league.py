@@ -447,3 +447,20 @@ def test_offices_are_added_by_an_admin_and_audited(ctx):
         offices.add_office(admin, "1", "x", "province")
     assert [o.name for o in offices.list_offices(admin)] == ["阿拉善盟", "阿拉善左旗"]
     assert any(e.entity == "office" for e in audit.list_events(admin))
+
+
+def test_a_banner_administrator_cannot_act_for_the_whole_league(league):
+    from talentdesk.services.office import backup, permissions, settings, users
+
+    admin = ctx_for(league, BANNERS[0], "admin", "banner-admin")
+    with pytest.raises(PermissionDenied, match="盟级"):
+        users.add_user(admin, "sneaky", "league-test-pw", "clerk")
+    with pytest.raises(PermissionDenied, match="盟级"):
+        offices.assign_user(admin, "左旗经办", "阿拉善盟")
+    with pytest.raises(PermissionDenied, match="盟级"):
+        settings.save_settings(admin, office_name="阿拉善左旗")
+    assert not permissions.allowed(admin, "users.manage")
+    if league.is_sqlite:  # a copy of the shared file holds every banner's records
+        with pytest.raises(PermissionDenied, match="盟级"):
+            backup.backup_now(admin)
+    assert permissions.allowed(ctx_for(league, "阿拉善盟", "admin", "league-admin"), "users.manage")
