@@ -464,3 +464,30 @@ def test_a_banner_administrator_cannot_act_for_the_whole_league(league):
         with pytest.raises(PermissionDenied, match="盟级"):
             backup.backup_now(admin)
     assert permissions.allowed(ctx_for(league, "阿拉善盟", "admin", "league-admin"), "users.manage")
+
+
+def test_cli_demo_league(tmp_path, capsys, monkeypatch):
+    import json
+
+    from talentdesk.cli import main
+
+    db = ["--db", str(tmp_path / "league.sqlite3")]
+    code = main([*db, "demo", "--league", "--size", "12", "--no-workflow"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "阿拉善左旗" in out and demo_league.DEMO_PASSWORD in out
+    monkeypatch.setenv("TALENTDESK_PASSWORD", demo_league.DEMO_PASSWORD)
+    assert main([*db, "--user", "盟管理员", "office", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr()[0])
+    assert sum(o["talents"] for o in listed) == 12 and all(o["talents"] for o in listed if o["kind"] == "banner")
+    # the default demo is unchanged: no offices, no accounts
+    assert main(["--db", str(tmp_path / "plain.sqlite3"), "demo", "--size", "5", "--no-workflow"]) == 0
+    capsys.readouterr()
+    plain = open_database(tmp_path / "plain.sqlite3")
+    try:
+        assert not offices.has_offices(plain)
+        from talentdesk.services.office import users
+
+        assert not users.has_accounts(plain)
+    finally:
+        plain.dispose()
