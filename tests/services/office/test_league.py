@@ -491,3 +491,24 @@ def test_cli_demo_league(tmp_path, capsys, monkeypatch):
         assert not users.has_accounts(plain)
     finally:
         plain.dispose()
+
+
+def test_a_flat_lived_in_by_another_banners_talent_is_not_given_twice(league):
+    """The housing stock is one: a banner cannot allocate a flat another banner's talent lives
+    in, and is told only which office houses someone there."""
+    from talentdesk.models.housing import Flat, Occupancy
+    from talentdesk.services.care import housing
+
+    with league.read() as session:
+        row = session.execute(select(Flat.id, Talent.office_id, Talent.name)
+                              .join(Occupancy, Occupancy.flat_id == Flat.id).join(Talent, Occupancy.talent_id == Talent.id)
+                              .where(Occupancy.end_date.is_(None), Flat.status == "available")).first()
+        assert row is not None, "the demo houses somebody"
+        flat_id, owner, occupant = row
+        owner_name = offices.scope_name(session, owner)
+    clerk = ctx_for(league, next(b for b in BANNERS if b != owner_name), user="housing-clerk")
+    with league.read() as session:
+        idn = session.execute(select(Talent.id_number).where(Talent.office_id == clerk.office_id).limit(1)).scalar()
+    with pytest.raises(ConflictError) as err:
+        housing.allocate(clerk, flat_id, idn, start=TODAY)
+    assert owner_name in err.value.message and occupant not in err.value.message
