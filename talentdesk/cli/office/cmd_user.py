@@ -24,12 +24,17 @@ def cmd_add(args, app) -> int:
 def cmd_list(args, app) -> int:
     from talentdesk.services.office import users
 
-    rows = users.list_users(app.context())
+    from talentdesk.services.office import offices
+
+    ctx = app.context()
+    rows = users.list_users(ctx)
     if app.json:
         app.print_json([u.as_dict() for u in rows])
     else:
+        names = {o.id: o.name for o in offices.list_offices(ctx)}
         for u in rows:
-            app.out(f"{u.username:<16} {u.display_name or '':<10} {u.role_name:<6} {u.status_label}")
+            office = f" {names.get(u.office_id, '')}" if u.office_id else ""
+            app.out(f"{u.username:<16} {u.display_name or '':<10} {u.role_name:<6} {u.status_label}{office}")
     return 0
 
 

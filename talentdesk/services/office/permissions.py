@@ -80,7 +80,7 @@ def role_name(role: str | None) -> str:
 
 # On a league's shared database these concern every banner: a banner's user (even its
 # administrator) may not (阿党人才字〔2023〕2号 第七条; services.office.scope).
-LEAGUE_ONLY = ("users.manage", "settings.write", "backup.restore")
+LEAGUE_ONLY = ("users.manage", "settings.write", "backup.create", "backup.restore")
 
 
 def allowed(ctx: ServiceContext, action: str) -> bool:
@@ -99,9 +99,9 @@ def require(ctx: ServiceContext, action: str) -> None:
     if allowed(ctx, action):
         return
     if action in LEAGUE_ONLY and ctx.role in ACTIONS[action][1]:
+        who = "用户" if CLERK in ACTIONS[action][1] else ROLES[ADMIN]
         raise PermissionDenied(f"此数据库由盟和各旗县区共用，{ACTIONS[action][0]}涉及全部旗县，须由盟级单位的"
-                               f"{ROLES[ADMIN] if action != 'settings.write' else '管理员'}办理；"
-                               f"“{ctx.actor}”属于{ctx.office_name}，不能办理")
+                               f"{who}办理；“{ctx.actor}”属于{ctx.office_name}，不能办理")
     what, roles = ACTIONS[action]
     who = "、".join(ROLES[r] for r in (CLERK, REVIEWER, ADMIN) if r in roles)
     raise PermissionDenied(f"“{ctx.actor}”的角色是{role_name(ctx.role)}，无权{what}；此操作需要{who}权限")
