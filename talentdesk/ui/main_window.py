@@ -195,6 +195,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _title(self, text: str) -> str:
+        if getattr(self.env.ctx, "office_name", None):  # a league's shared server: which office this window acts for
+            text = f"{text} - {self.env.ctx.office_name}"
         return f"{text}（{tr('演示数据')}）" if self.demo else text
 
     def _select_nav(self, key: str) -> None:
@@ -376,7 +378,8 @@ class MainWindow(QMainWindow):
 
         role = ROLES.get(ctx.role or "", "")
         who = ctx.extra.get("display_name") or ctx.actor  # the person's name, not the log-in code
-        self.lbl_user.setText(tr("用户：") + who + (f"（{role}）" if role else ""))
+        office = f" · {ctx.office_name}" if getattr(ctx, "office_name", None) else ""
+        self.lbl_user.setText(tr("用户：") + who + (f"（{role}）" if role else "") + office)
         self.lbl_user.setToolTip(tr("登录名：") + ctx.actor)
         self.lbl_policy.setText(tr("政策：") + (self._policy_text() if policy else "…"))
 

@@ -32,8 +32,18 @@ def cmd_demo(args, app) -> int:
             sys.stderr.write(f"{stage}：{done}/{total}\n")
         sys.stderr.flush()
 
-    summary = demo.generate(app.context(), size=args.size, seed=args.seed, if_empty=args.if_empty,
-                            workflow=not args.no_workflow, progress=progress)
+    if args.league:
+        from talentdesk.services.exchange import demo_league
+
+        ctx = app.context()
+        if args.if_empty and not demo.is_empty(ctx):
+            app.out(f"数据库中已有数据，未写入演示数据：{ctx.db.describe()}")
+            return 0
+        summary = demo_league.generate_league(ctx, size=args.size, seed=args.seed,
+                                              workflow=not args.no_workflow, progress=progress)
+    else:
+        summary = demo.generate(app.context(), size=args.size, seed=args.seed, if_empty=args.if_empty,
+                                workflow=not args.no_workflow, progress=progress)
     if app.json:
         app.print_json(summary.as_dict())
         return 0
@@ -58,4 +68,6 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=2024, help="随机种子：同一种子生成相同的数据（默认 2024）")
     p.add_argument("--if-empty", action="store_true", help="数据库中已有人才时什么也不做（不报错）")
     p.add_argument("--no-workflow", action="store_true", help="只登记单位和人才，不生成审批、发放、考核和离职记录")
+    p.add_argument("--league", action="store_true",
+                   help="多旗县共用服务器：盟级单位和三个旗县（阿拉善左旗、阿拉善右旗、额济纳旗）及各自的账户")
     p.set_defaults(func=cmd_demo)

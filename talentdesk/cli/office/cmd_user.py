@@ -13,7 +13,7 @@ def cmd_add(args, app) -> int:
     from talentdesk.services.office import users
 
     user = users.add_user(app.context(), args.username, new_password(args.username, NEW_ENV), args.role,
-                          args.display_name)
+                          args.display_name, office=args.office)
     if app.json:
         app.print_json(user.as_dict())
     else:
@@ -24,12 +24,17 @@ def cmd_add(args, app) -> int:
 def cmd_list(args, app) -> int:
     from talentdesk.services.office import users
 
-    rows = users.list_users(app.context())
+    from talentdesk.services.office import offices
+
+    ctx = app.context()
+    rows = users.list_users(ctx)
     if app.json:
         app.print_json([u.as_dict() for u in rows])
     else:
+        names = {o.id: o.name for o in offices.list_offices(ctx)}
         for u in rows:
-            app.out(f"{u.username:<16} {u.display_name or '':<10} {u.role_name:<6} {u.status_label}")
+            office = f" {names.get(u.office_id, '')}" if u.office_id else ""
+            app.out(f"{u.username:<16} {u.display_name or '':<10} {u.role_name:<6} {u.status_label}{office}")
     return 0
 
 
@@ -88,6 +93,17 @@ def cmd_recovery_code(args, app) -> int:
     return 0
 
 
+def cmd_office(args, app) -> int:
+    from talentdesk.services.office import offices
+
+    offices.assign_user(app.context(), args.username, args.office)
+    if app.json:
+        app.print_json({"username": args.username, "office": args.office})
+    else:
+        app.out(f"“{args.username}”的所属单位已改为{args.office or '本办'}")
+    return 0
+
+
 def cmd_role(args, app) -> int:
     from talentdesk.services.office import users
 
@@ -107,7 +123,14 @@ def register(sub) -> None:
     a.add_argument("username")
     a.add_argument("--role", required=True, help="clerk 经办人 / reviewer 审核人 / admin 管理员")
     a.add_argument("--display-name", default=None, metavar="姓名")
+    a.add_argument("--office", default=None, metavar="单位",
+                   help="所属单位的代码或名称（多旗县共用服务器；见 talentdesk office list）")
     a.set_defaults(func=cmd_add)
+
+    of = s.add_parser("office", help="调整用户所属单位（不写单位：本办，可见全部记录）")
+    of.add_argument("username")
+    of.add_argument("office", nargs="?", default=None)
+    of.set_defaults(func=cmd_office)
 
     ls = s.add_parser("list", help="列出用户")
     ls.set_defaults(func=cmd_list)

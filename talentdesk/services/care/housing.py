@@ -43,7 +43,7 @@ from talentdesk.models.entities import Departure, Employer, Talent
 from talentdesk.models.housing import Flat, HousingConfirmation, Occupancy
 from talentdesk.services.benefits import packs
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions, settings
+from talentdesk.services.office import audit, permissions, scope, settings
 from talentdesk.services.register import talents
 
 FLAT_STATUS = {"available": "可分配", "withdrawn": "停用", "gifted": "已赠予"}
@@ -356,11 +356,16 @@ def allocate_in(session: Session, ctx: ServiceContext, flat: int | str, id_numbe
     t = talents.load(session, id_number)
     if f.status != "available":
         raise ConflictError(f"房源“{f.unit}”{FLAT_STATUS.get(f.status, f.status)}，不能分配")
-    taken = session.execute(select(Occupancy, Talent.name).join(Talent, Occupancy.talent_id == Talent.id)
+    # a flat is one whatever office houses someone in it: looked up across the league, and
+    # another banner's occupant is named only by the office (services.office.scope)
+    taken = session.execute(select(Occupancy, Talent.name, Talent.office_id)
+                            .join(Talent, Occupancy.talent_id == Talent.id)
                             .where(Occupancy.flat_id == f.id, _open_on(start))
-                            .order_by(Occupancy.start_date)).first()
+                            .order_by(Occupancy.start_date).execution_options(office_unscoped=True)).first()
     if taken is not None:
-        o, who = taken
+        o, who, office_id = taken
+        if scope.scope_of(session) is not None and office_id != scope.scope_of(session):
+            who = f"{scope.office_name(session, office_id)}的人才"
         raise ConflictError(f"房源“{f.unit}”已由{who}自{o.start_date}起入住" +
                             (f"（至{o.end_date}）" if o.end_date else "") + "，不能重复分配；请先办理退房")
     housed = session.execute(select(Occupancy, Flat.unit).join(Flat, Occupancy.flat_id == Flat.id)

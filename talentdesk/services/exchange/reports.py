@@ -89,6 +89,8 @@ def office(ctx: ServiceContext) -> Office:
     name = getattr(s, "office_name", "") or default.name
     from talentdesk.services.exchange import demo_mark
 
+    if ctx.office_name and ctx.office_name not in name:  # a league's shared server: whose printout it is
+        name = f"{name}（{ctx.office_name}）"
     if demo_mark.DEMO_MARK not in name and demo_mark.is_demo(ctx):  # every printout and ledger of a demo database says so
         name = f"{name}（{demo_mark.DEMO_MARK}）"
     return Office(name=name, doc_prefix=getattr(s, "doc_prefix", "") or default.doc_prefix, signatories=sig)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 
 from talentdesk.models.entities import AuditEvent, AuditEventTalent
-from talentdesk.services.office import audit_anchor, audit_seal
+from talentdesk.services.office import audit_anchor, audit_seal, scope
 from talentdesk.services.office.audit_anchor import Anchor
 # Appending lives in audit_chain; these names are re-exported for the services that record.
 from talentdesk.services.office.audit_chain import CREATED_TALENTS, GENESIS, event_hash, head, json_default, record
@@ -296,6 +296,14 @@ def list_events(ctx: ServiceContext, *, user: str | None = None, talent_id: int 
     if until:
         stmt = stmt.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
     with ctx.read() as session:
+        banner = scope.scope_of(session)
+        if banner is not None:  # a banner reads the events of its talents and of its own users
+            from talentdesk.models.entities import User
+            own = scope.talent_ids(banner)
+            stmt = stmt.where(or_(AuditEvent.talent_id.in_(own),
+                                  AuditEvent.id.in_(select(AuditEventTalent.event_id)
+                                                    .where(AuditEventTalent.talent_id.in_(own))),
+                                  AuditEvent.user.in_(select(User.username).where(User.office_id == banner))))
         return [x for e in session.execute(stmt).scalars() for x in _entries(e, talent_id)]
 
 

@@ -434,6 +434,7 @@ def backup_now(ctx: ServiceContext, target: Path | None = None, *, folder: Path 
     ``target`` may not be a database file; another existing file is replaced only with
     ``overwrite`` (the CLI's --force, the GUI's confirmation)."""
     permissions.require(ctx, "backup.create")
+    _refuse_banner(ctx, "备份")
     _require_sqlite(ctx.db)
     now = dt.datetime.now()
     if target is not None and Path(target).is_dir():
@@ -447,6 +448,14 @@ def backup_now(ctx: ServiceContext, target: Path | None = None, *, folder: Path 
             audit.record(session, ctx.actor, "backup", "database", None,
                          after={"file": str(info.path), "size": info.size})
     return info
+
+
+def _refuse_banner(ctx: ServiceContext, what: str) -> None:
+    """A copy (or a restore) of a league's shared database holds every banner's records: only
+    the league office or the database's own office makes one (阿党人才字〔2023〕2号 第七条)."""
+    if ctx.banner_id is not None:
+        raise PermissionDenied(f"此数据库由盟和各旗县区共用，{what}涉及全部旗县的数据，"
+                               f"须由盟级单位的用户办理；{ctx.office_name or '旗县区'}的用户不能{what}数据库")
 
 
 def before(ctx: ServiceContext, reason: str) -> BackupInfo | None:
@@ -844,6 +853,7 @@ def _working_copy(ctx: ServiceContext, source: Path) -> Iterator[tuple[Path, Res
 def restore_plan(ctx: ServiceContext, source: Path) -> RestorePlan:
     """What restoring ``source`` checks and loses, shown before restoring (admin)."""
     permissions.require(ctx, "backup.restore")
+    _refuse_banner(ctx, "恢复")
     with _working_copy(ctx, source) as (_work, plan):
         return plan
 
@@ -859,6 +869,7 @@ def restore(ctx: ServiceContext, source: Path, *, accept_loss: bool = False, oth
     ``accept_loss`` when restoring undoes changes made since the backup (``restore_plan``).
     """
     permissions.require(ctx, "backup.restore")
+    _refuse_banner(ctx, "恢复")
     current = _require_sqlite(ctx.db)
     source = Path(source)
     with _working_copy(ctx, source) as (work, plan):

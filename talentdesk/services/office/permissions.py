@@ -81,12 +81,19 @@ def role_name(role: str | None) -> str:
     return ROLES.get(role, role)
 
 
+# On a league's shared database these concern every banner: a banner's user (even its
+# administrator) may not (阿党人才字〔2023〕2号 第七条; services.office.scope).
+LEAGUE_ONLY = ("users.manage", "settings.write", "backup.create", "backup.restore")
+
+
 def allowed(ctx: ServiceContext, action: str) -> bool:
     """True when ``ctx.role`` may perform ``action`` (always in single-user mode)."""
     if action not in ACTIONS:
         raise KeyError(f"unknown action {action!r}")
     if ctx.role is None:
         return True
+    if action in LEAGUE_ONLY and getattr(ctx, "banner_id", None) is not None:
+        return False
     return ctx.role in ACTIONS[action][1]
 
 
@@ -94,6 +101,10 @@ def require(ctx: ServiceContext, action: str) -> None:
     """Raise PermissionDenied (Chinese message naming the action and the roles) if not allowed."""
     if allowed(ctx, action):
         return
+    if action in LEAGUE_ONLY and ctx.role in ACTIONS[action][1]:
+        who = "用户" if CLERK in ACTIONS[action][1] else ROLES[ADMIN]
+        raise PermissionDenied(f"此数据库由盟和各旗县区共用，{ACTIONS[action][0]}涉及全部旗县，须由盟级单位的"
+                               f"{who}办理；“{ctx.actor}”属于{ctx.office_name}，不能办理")
     what, roles = ACTIONS[action]
     who = "、".join(ROLES[r] for r in (CLERK, REVIEWER, ADMIN) if r in roles)
     raise PermissionDenied(f"“{ctx.actor}”的角色是{role_name(ctx.role)}，无权{what}；此操作需要{who}权限")

@@ -146,6 +146,7 @@ class UserInfo:
     created_at: dt.datetime | None
     # Only on the UserInfo that create_first_admin returns: shown once, never stored in clear.
     recovery_code: str | None = None
+    office_id: int | None = None  # the office the user works for (services.office.offices)
 
     @property
     def role_name(self) -> str:
@@ -168,12 +169,13 @@ class UserInfo:
                 "role_name": self.role_name, "active": self.active, "locked": self.locked,
                 "locked_until": self.locked_until.isoformat(timespec="seconds") if self.locked_until else None,
                 "failed_attempts": self.failed_attempts, "status": self.status_label,
-                "created_at": self.created_at.isoformat(timespec="seconds") if self.created_at else None}
+                "created_at": self.created_at.isoformat(timespec="seconds") if self.created_at else None,
+                **({"office_id": self.office_id} if self.office_id is not None else {})}
 
 
 def _info(u: User) -> UserInfo:
     return UserInfo(u.id, u.username, u.display_name, u.role, bool(u.active), u.failed_attempts or 0,
-                    u.locked_until, u.created_at)
+                    u.locked_until, u.created_at, office_id=u.office_id)
 
 
 def _snapshot(u: User) -> dict:
@@ -341,8 +343,9 @@ def create_first_admin(db: Database, username: str, password: str, display_name:
 
 
 def add_user(ctx: ServiceContext, username: str, password: str, role: str,
-             display_name: str | None = None) -> UserInfo:
-    """Add an account (admin only). In single-user mode only the first admin can be added."""
+             display_name: str | None = None, office: str | None = None) -> UserInfo:
+    """Add an account (admin only). In single-user mode only the first admin can be added.
+    ``office``: the code or name of the office the user works for (``offices``)."""
     role = normalize_role(role)
     if ctx.role is None:
         if has_accounts(ctx.db):
@@ -357,11 +360,14 @@ def add_user(ctx: ServiceContext, username: str, password: str, role: str,
     with ctx.write() as session:
         if session.execute(select(User.id).where(User.username == username)).first():
             raise ConflictError(f"用户“{username}”已存在")
+        from talentdesk.services.office import offices
+
         u = User(username=username, display_name=display_name or None, role=role, password_hash=hashed,
-                 failed_attempts=0, active=True)
+                 failed_attempts=0, active=True, office_id=offices.office_id_of(session, office))
         session.add(u)
         session.flush()
-        audit.record(session, ctx.actor, "create", "user", username, after=_snapshot(u))
+        after = _snapshot(u) | ({"office": offices.scope_name(session, u.office_id)} if u.office_id else {})
+        audit.record(session, ctx.actor, "create", "user", username, after=after)
         return _info(u)
 
 
@@ -453,8 +459,11 @@ def _authenticate(db: Database, username: str, password: str, recovery_code: str
                 u.password_hash = hash_password(password)
                 after["password_hash"] = "已升级为当前强度"
             audit.record(session, u.username, "login", "user", u.username, after=after)
+            from talentdesk.services.office import offices
+
             return ServiceContext(db, user=u.username, role=u.role,
-                                  extra={"display_name": u.display_name or u.username})
+                                  extra={"display_name": u.display_name or u.username},
+                                  **offices.context_fields(session, u.office_id))
     raise failure
 
 

@@ -315,7 +315,10 @@ def last_overview(ctx: ServiceContext) -> Overview | None:
     """The 首页's figures as last computed for this database (possibly stale: for showing at
     once while ``overview`` runs), or None. No database access."""
     with _lock:
-        return _cache.get(ctx.db)
+        hit = _cache.get(ctx.db)
+    if hit is not None and hit.key[2:] != (ctx.user, ctx.role, ctx.office_id, ctx.banner_id):
+        return None  # another user's (another banner's) figures are never shown
+    return hit
 
 
 def overview(ctx: ServiceContext, today: dt.date | None = None) -> Overview:
@@ -323,7 +326,7 @@ def overview(ctx: ServiceContext, today: dt.date | None = None) -> Overview:
     from talentdesk.services.office import settings
 
     today = today or dt.date.today()
-    key = (state_key(ctx), today, ctx.user, ctx.role)
+    key = (state_key(ctx), today, ctx.user, ctx.role, ctx.office_id, ctx.banner_id)  # a banner sees its own
     with _lock:
         hit = _cache.get(ctx.db)
     if hit is not None and hit.key == key:

@@ -4,7 +4,9 @@
 Rows and columns are each one dimension (``DIMENSIONS``; by key or by its Chinese name):
 地区 (the employer's district), 人才类别, 学历, 行业 (the employer's GB/T 4754 门类: a
 talent's 行业领域 is its employer's industry), 引进方式, 年度 (year of introduction),
-用人单位性质, and — for amounts only — 资金层级 (InstallmentFunding.level).
+用人单位性质, 旗县区 (the office the talent belongs to on a league's shared server: the
+league's table by banner; a banner's user sees only its own, ``services.office.scope``),
+and — for amounts only — 资金层级 (InstallmentFunding.level).
 
 Measures:
 
@@ -43,6 +45,7 @@ from talentdesk.domain.errors import FieldError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS
 from talentdesk.fileio import atomic_path
 from talentdesk.models.entities import BenefitGrant, Employer, Installment, InstallmentFunding, Talent
+from talentdesk.models.office import Office
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import audit, permissions
 
@@ -50,6 +53,7 @@ BASIS = "《内蒙古自治区人才发展促进条例》第六条"
 BLANK = "未填写"
 NO_INDUSTRY = "未登记行业"
 NO_LEVEL = "未登记资金层级"
+NO_OFFICE = "本办（未分旗县）"
 
 # key → Chinese name (the order the pickers show)
 DIMENSIONS: dict[str, str] = {
@@ -61,11 +65,13 @@ DIMENSIONS: dict[str, str] = {
     "year": "年度",
     "employer_kind": "用人单位性质",
     "level": "资金层级",
+    "office": "旗县区",  # the office a talent's records belong to (多旗县共用服务器)
 }
 MEASURES: dict[str, str] = {"count": "人数", "paid": "已发放金额"}
 AMOUNT_ONLY = ("level",)
 _KEY_OF_NAME = {v: k for k, v in DIMENSIONS.items()} | {"引进年度": "year", "单位性质": "employer_kind",
-                                                        "所属地区": "district", "行业领域": "industry"}
+                                                        "所属地区": "district", "行业领域": "industry",
+                                                        "旗县": "office", "所属旗县": "office", "单位": "office"}
 
 
 def dimension_key(name: str) -> str:
@@ -168,6 +174,8 @@ def _expr(dim: str, parts=None):
         return E.kind
     if dim == "level":
         return parts.c.level
+    if dim == "office":
+        return Office.name
     raise AssertionError(dim)
 
 
@@ -224,8 +232,10 @@ def compute(ctx: ServiceContext, rows: str, cols: str, *, measure: str = "count"
     T, E, I, G = Talent, Employer, Installment, BenefitGrant
     if measure == "count":
         re_, ce = _expr(r_dim), _expr(c_dim)
-        base = (select(re_.label("r"), ce.label("c"), T.id.label("v")).select_from(T)
-                .outerjoin(E, T.employer_id == E.id).where(*_date_range(T.introduction_date, y0, y1)).subquery())
+        src = select(re_.label("r"), ce.label("c"), T.id.label("v")).select_from(T).outerjoin(E, T.employer_id == E.id)
+        if "office" in (r_dim, c_dim):
+            src = src.outerjoin(Office, T.office_id == Office.id)
+        base = src.where(*_date_range(T.introduction_date, y0, y1)).subquery()
         stmt = select(base.c.r, base.c.c, func.count(base.c.v)).group_by(base.c.r, base.c.c)
     else:
         where = [I.status.in_(PAID_STATUSES), *_date_range(I.due_date, y0, y1)]
@@ -236,13 +246,15 @@ def compute(ctx: ServiceContext, rows: str, cols: str, *, measure: str = "count"
         else:
             src = select(_expr(r_dim).label("r"), _expr(c_dim).label("c"), I.amount_fen.label("v")).select_from(I)
         # an organisation's grant (单位/平台奖补, talent_id NULL) counts under its employer (a
-        # platform's host): its district and industry; the talent's own dimensions are blank
+        # platform's host): its district, industry and office; the talent's own dimensions are blank
         from talentdesk.models.platform import Platform as P
 
-        base = (src.join(G, I.grant_id == G.id).outerjoin(T, G.talent_id == T.id)
-                .outerjoin(P, G.platform_id == P.id)
-                .outerjoin(E, E.id == func.coalesce(T.employer_id, G.employer_id, P.employer_id))
-                .where(*where).subquery())
+        src = (src.join(G, I.grant_id == G.id).outerjoin(T, G.talent_id == T.id)
+               .outerjoin(P, G.platform_id == P.id)
+               .outerjoin(E, E.id == func.coalesce(T.employer_id, G.employer_id, P.employer_id)))
+        if "office" in (r_dim, c_dim):
+            src = src.outerjoin(Office, Office.id == func.coalesce(T.office_id, E.office_id))
+        base = src.where(*where).subquery()
         stmt = select(base.c.r, base.c.c, func.sum(base.c.v)).group_by(base.c.r, base.c.c)
     with ctx.read() as session:
         raw = session.execute(stmt).all()
@@ -271,6 +283,8 @@ def _label(dim: str, value: Any) -> str:
         return employer_attrs.INDUSTRIES.get(value, NO_INDUSTRY) if value else NO_INDUSTRY
     if dim == "level":
         return FUNDING_LEVELS.get(value, value) if value else NO_LEVEL
+    if dim == "office" and not value:
+        return NO_OFFICE
     if value is None or value == "":
         return BLANK
     if dim == "year":
@@ -295,7 +309,7 @@ def _order(dim: str, labels: set[str]) -> list[str]:
     fixed = _FIXED_ORDER.get(dim, ())
 
     def key(label: str) -> tuple:
-        blank = label in (BLANK, NO_INDUSTRY, NO_LEVEL)
+        blank = label in (BLANK, NO_INDUSTRY, NO_LEVEL, NO_OFFICE)
         by_name = label if dim == "year" else pinyin.sort_key(label)
         return (blank, fixed.index(label) if label in fixed else len(fixed), by_name, label)
 

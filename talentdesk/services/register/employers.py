@@ -12,7 +12,7 @@ from talentdesk.domain import employer_attrs, values
 from talentdesk.domain import uscc as uscc_mod
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import Employer, Talent
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import audit, permissions, scope
 from talentdesk.services.context import ServiceContext
 
 
@@ -116,6 +116,9 @@ def _insert_or_find(session: Session, name: str, uscc: str | None, kind: str | N
             session.flush()
     except IntegrityError:
         found = _find(session, name, uscc)
+        if found is None and (other := scope.foreign_employer_office(session, name, uscc)) is not None:
+            raise ConflictError(f"单位“{name}”（或其统一社会信用代码）已由{other}登记，单位名称和代码在全盟唯一；"
+                                f"请核对单位名称，或联系{other}或盟委人才办") from None
         if found is None:
             raise ConflictError(f"单位“{name}”或其统一社会信用代码与已登记的单位冲突，请核对") from None
         return found, False

@@ -35,9 +35,10 @@ from sqlalchemy.orm import Session
 
 from talentdesk.domain import docno
 from talentdesk.domain import recognition as schemes
-from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, PermissionDenied, ValidationError
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import Talent
+from talentdesk.models.office import Office
 from talentdesk.models.recognition import Recognition
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import audit, permissions
@@ -200,6 +201,10 @@ def confirm(ctx: ServiceContext, recognition_id: int, *, confirmed_on: dt.date |
             raise ConflictError(f"{t.name}的{r.scheme}认定（文号{r.doc_no}）已于{r.confirmed_on}由"
                                 f"{r.confirmed_by or '—'}确认")
         permissions.check_four_eyes(ctx, r.proposed_by, f"{t.name}的{r.scheme}认定")
+        if not ctx.is_league and session.execute(select(Office.id).limit(1)).first() is not None:
+            # offices share this database: a banner files, the league office confirms
+            raise PermissionDenied(f"{t.name}的{r.scheme}认定由旗县区登记、报盟委人才办审核确认"
+                                   f"（阿党人才字〔2023〕2号 第二十条）；“{ctx.actor}”不是盟级单位的用户，不能确认")
         on = confirmed_on or dt.date.today()
         if on < r.recognised_on:
             raise ValidationError([FieldError("confirmed_on", "确认日期", on,

@@ -28,6 +28,7 @@ from talentdesk.domain import idcard, pinyin
 from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.models.entities import AnnualReview, BenefitGrant, Departure, Employer, ServiceAgreement, Talent
 from talentdesk.services.context import ServiceContext
+from talentdesk.services.office import scope
 
 PAGE_SIZE = 200
 # An ID fragment shorter than this matches nearly everyone: it does not filter (the
@@ -44,6 +45,7 @@ class TalentFilter:
     policy_id: str | None = None
     status: str | None = None  # active / departed
     year: int | None = None  # year of introduction
+    office_id: int | None = None  # a league user's choice of one banner (services.office.offices)
 
     def with_(self, **changes) -> "TalentFilter":
         return replace(self, **changes)
@@ -188,6 +190,8 @@ def _where(session, flt: TalentFilter, sqlite: bool) -> tuple[list, bool]:
         conds.append(Talent.policy_id == flt.policy_id)
     if flt.status:
         conds.append(Talent.status == flt.status)
+    if flt.office_id:
+        conds.append(Talent.office_id == flt.office_id)
     if flt.year:
         conds.append(and_(Talent.introduction_date >= dt.date(flt.year, 1, 1),
                           Talent.introduction_date <= dt.date(flt.year, 12, 31)))
@@ -210,6 +214,7 @@ def ordered_ids(ctx: ServiceContext, flt: TalentFilter = TalentFilter(), *, sort
     with ctx.read() as session:
         sqlite = session.get_bind().dialect.name == "sqlite"
         conds, many = _where(session, flt, sqlite)
+        conds += scope.talent_condition(session)  # session.connection() skips the ORM's office criteria
         scan = bool(flt.search) and search_kind(flt.search) == "id"
         if within is not None and (many or sort == "name"):
             # (names sort in Python: the cached order is the cheap one for every search)
@@ -254,7 +259,10 @@ def rows_by_id(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, TalentRow]:
     if not ids:
         return {}
     with ctx.read() as session:
-        result = session.connection().execute(_ROWS_STMT, {"ids": list(ids)})
+        if scope.scope_of(session) is not None:
+            result = session.execute(_ROWS_STMT, {"ids": list(ids)})  # through the ORM: the office criteria
+        else:
+            result = session.connection().execute(_ROWS_STMT, {"ids": list(ids)})
         return {row[0]: TalentRow(*row) for row in result}
 
 

@@ -14,7 +14,7 @@ from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, V
 from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, CaseDecision, CreditEntry, Departure,
                                         Employer, Installment, Talent)
-from talentdesk.services.office import audit, permissions, settings
+from talentdesk.services.office import audit, permissions, scope, settings
 from talentdesk.services.register import employers, roster_agreement
 from talentdesk.services.context import ServiceContext
 
@@ -106,7 +106,11 @@ def add(ctx: ServiceContext, raw: dict[str, Any], *, by: str = "label", policy_i
     permissions.require(ctx, "talent.write")
     record = parse(raw, by=by)
     with ctx.write() as session:
-        if session.execute(select(Talent.id).where(Talent.id_number == record["id_number"])).first():
+        exists, other = scope.owner_of_id_number(session, record["id_number"])
+        if other is not None:
+            raise ConflictError(f"身份证号{record['id_number']}已由{other}登记，身份证号在全盟唯一，不能重复登记；"
+                                f"如人才已调入本地，请联系{other}或盟委人才办办理")
+        if exists:
             raise ConflictError(f"身份证号{record['id_number']}已登记，请使用修改功能")
         t = Talent(id_number=record["id_number"], name=record["name"], policy_id=policy_id, status="active")
         apply_record(session, ctx.actor, t, record)

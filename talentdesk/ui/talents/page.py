@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from talentdesk.domain import roster
 from talentdesk.domain.status import TALENT_STATUS
+from talentdesk.services.office import offices
 from talentdesk.services.register import talent_query
 from talentdesk.services.register.talent_query import TalentFilter
 from talentdesk.ui.i18n import tr
@@ -100,6 +101,11 @@ class Page(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, self.search.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
         bar.addWidget(self.search)
+        # a league user on a shared server chooses one banner (services.office.offices); hidden otherwise
+        self.f_office = _combo(tr("旗县区"), "filter_office", 7)
+        self._offices = offices.office_choices(self.env.ctx)
+        _set_items(self.f_office, tr("全部旗县"), [(name, oid) for oid, name in self._offices])
+        self.f_office.setVisible(bool(self._offices))
         self.f_district = _combo(tr("所属地区"), "filter_district", 7)
         self.f_employer = _combo(tr("用人单位"), "filter_employer", 12)
         self.f_employer.setEditable(True)
@@ -111,7 +117,8 @@ class Page(QWidget):
         self.f_year = _combo(tr("引进年度"), "filter_year", 5)
         _set_items(self.f_education, tr("全部学历"), [(e, e) for e in roster.EDUCATION])
         _set_items(self.f_status, tr("全部状态"), [(v, k) for k, v in TALENT_STATUS.items()])
-        for box in (self.f_district, self.f_employer, self.f_education, self.f_policy, self.f_status, self.f_year):
+        for box in (self.f_office, self.f_district, self.f_employer, self.f_education, self.f_policy, self.f_status,
+                    self.f_year):
             bar.addWidget(box)
             box.currentIndexChanged.connect(self._schedule_search)
         self.btn_clear = QPushButton(tr("清除筛选"))
@@ -270,7 +277,7 @@ class Page(QWidget):
     # -- filters ----------------------------------------------------------------------------
     def _filter_boxes(self) -> dict[str, QComboBox]:
         return {"district": self.f_district, "employer": self.f_employer, "education": self.f_education,
-                "policy_id": self.f_policy, "status": self.f_status, "year": self.f_year}
+                "policy_id": self.f_policy, "status": self.f_status, "year": self.f_year, "office_id": self.f_office}
 
     def _block_filters(self, block: bool) -> None:
         self.search.blockSignals(block)
@@ -305,7 +312,8 @@ class Page(QWidget):
 
         return TalentFilter(search=self.search.text().strip(), district=value(self.f_district),
                             employer=value(self.f_employer), education=value(self.f_education),
-                            policy_id=value(self.f_policy), status=value(self.f_status), year=value(self.f_year))
+                            policy_id=value(self.f_policy), status=value(self.f_status), year=value(self.f_year),
+                            office_id=value(self.f_office))
 
     def _schedule_search(self, *_args) -> None:
         self._search_timer.start()

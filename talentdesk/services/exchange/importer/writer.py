@@ -34,7 +34,7 @@ from talentdesk.domain import pinyin, roster
 from talentdesk.models.base import utcnow
 from talentdesk.models.bulk import BulkInserter, Memo
 from talentdesk.models.entities import Employer, ImportBatch, Talent
-from talentdesk.services.office import audit, permissions, settings
+from talentdesk.services.office import audit, permissions, scope, settings
 from talentdesk.services.register import employers, roster_agreement, talents
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange.importer.validate import CellIssue
@@ -164,6 +164,17 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
             bad_rows.add(row)
             plan.errors.append(CellIssue(row, col.get("employer_uscc"), header.get("employer_uscc", "统一社会信用代码"),
                                          "employer_uscc", code, msg))
+    # A 身份证号 is unique in the whole league: a talent another banner registered is refused
+    # at its row, naming that office only (never its data).
+    foreign = scope.foreign_id_numbers(session, [vals[idx] for row, vals in check.valid
+                                                 if row not in bad_rows and vals[idx] not in existing])
+    for row, vals in check.valid:
+        other = foreign.get(vals[idx])
+        if other is not None and row not in bad_rows:
+            bad_rows.add(row)
+            plan.errors.append(CellIssue(row, col.get("id_number"), header.get("id_number", "身份证号"), "id_number",
+                                         vals[idx], f"身份证号：{vals[idx]}已由{other}登记，身份证号在全盟唯一，"
+                                                    f"不能重复登记；如人才已调入本地，请联系{other}或盟委人才办办理"))
     label = {c.key: c.label for c in roster.COLUMNS}
     stored_rows: list[tuple[int, Talent, dict, dict | None]] = []  # (row, talent, merged record, change entry)
     for item in check.valid:
@@ -437,8 +448,10 @@ def _insert_talents(session, actor, keys, plan: RosterPlan, employer_of, initial
         return 0
     table = Talent.__table__
     cols = ("id",) + TALENT_KEYS + ("name_initials", "employer_id")
-    writer = BulkInserter(session, table, cols, constants={"policy_id": None, "status": "active", "version": 1,
-                                                           "created_at": now, "updated_at": now})
+    constants = {"policy_id": None, "status": "active", "version": 1, "created_at": now, "updated_at": now}
+    if scope.owner(session) is not None:  # new talents belong to the acting office (services.office.scope)
+        constants["office_id"] = scope.owner(session)
+    writer = BulkInserter(session, table, cols, constants=constants)
     if writer.sqlite and len(plan.inserts) > CHUNK:
         # a bigger page cache for this transaction: 100k random-key index inserts (ID number,
         # name, initials …) thrash SQLite's default 2 MB cache; restored when the import ends
