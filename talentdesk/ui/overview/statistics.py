@@ -34,6 +34,7 @@ class StatBars(QWidget):
         self.pairs: list[tuple[str, int]] = []
         self.money = False
         self.title = ""
+        self.empty_text = tr("选好行、列和指标后点“统计”，这里按行显示合计的条形图")
         self.setMinimumWidth(260)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -57,7 +58,10 @@ class StatBars(QWidget):
         fm = QFontMetrics(self.font())
         p.setPen(QColor("#333333"))
         p.drawText(QRect(8, 4, self.width() - 16, fm.height() + 4), Qt.AlignmentFlag.AlignLeft, self.title)
-        if not self.pairs:
+        if not self.pairs:  # nothing counted yet, or nothing to count: say what to do
+            p.setPen(QColor("#888888"))
+            p.drawText(self.rect().adjusted(16, 0, -16, 0), int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap),
+                       self.empty_text)
             p.end()
             return
         top = fm.height() + 14
@@ -93,7 +97,7 @@ class Page(PageBase):
         self.year_from = self._year()
         self.year_to = self._year()
         for label, w in ((tr("行(&R)："), self.rows_box), (tr("列(&C)："), self.cols_box),
-                         (tr("指标："), self.measure_box), (tr("年度从"), self.year_from), (tr("至"), self.year_to)):
+                         (tr("指标(&M)："), self.measure_box), (tr("年度从(&Y)"), self.year_from), (tr("至"), self.year_to)):
             lab = QLabel(label)
             lab.setBuddy(w)
             bar.addWidget(lab)
@@ -104,7 +108,8 @@ class Page(PageBase):
         bar.addWidget(self.run_btn)
         bar.addWidget(self.export_btn)
         self.outer.addLayout(bar)
-        self.summary = hint("")
+        self.summary = hint(tr("选好行（如地区）、列（如学历）和指标（人数或金额），点“统计”（Alt+T）生成统计表和条形图；"
+                               "年度留“不限”统计全部年度。"))
         self.outer.addWidget(self.summary)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.model = RowsModel([], self)
