@@ -170,6 +170,9 @@ class VacateDialog(FormDialog):
         return ok
 
 
+OCC_END_COL = 5  # 退房日期 in the stays table
+
+
 class Page(PageBase):
     title = tr("人才公寓")
     watches = ("housing", "talent", "import", "departure")
@@ -216,7 +219,7 @@ class Page(PageBase):
             Col(tr("房号"), "unit", width=10, tip="unit", sample="巴彦浩特人才公寓3号楼1201"),
             Col(tr("姓名"), "name", width=4),
             Col(tr("身份证号"), lambda o: idcard.mask(o.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
-            Col(tr("用人单位"), "employer", width=10, tip="employer"),
+            Col(tr("用人单位"), "employer", width=12, tip="employer"),
             Col(tr("入住日期"), "start_date", kind="date", width=6),
             Col(tr("退房日期"), "end_date", kind="date", width=6),
             Col(tr("免费至"), "limit_until", kind="date", width=6),
@@ -268,6 +271,8 @@ class Page(PageBase):
         self._flats = flats if ok else []
         ok, stays = call(self.env, housing.list_occupancies, self.env.ctx, current=not self.history.isChecked())
         self._stays = stays if ok else []
+        # 退房日期 is blank for every current stay: shown with the past ones only (room for 依据)
+        self.stay_table.setColumnHidden(OCC_END_COL, not self.history.isChecked())
         ok, due = call(self.env, housing.due, self.env.ctx, within_days=90)
         self.due.set_rows(due if ok else [])
         ok, hints = call(self.env, housing.unconfirmed_hints, self.env.ctx)

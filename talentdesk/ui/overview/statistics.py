@@ -189,10 +189,13 @@ class Page(PageBase):
     def _shown(self, t: statistics.StatTable) -> None:
         self.table_result = t
         kind = "money" if t.money else "int"
-        cols = [Col(tr(statistics.DIMENSIONS[t.rows_dim]), lambda r: r[0], width=14)]
+        # columns as wide as their heading or figures need (合计 must stay on screen at 1366×768)
+        widest = max([len(r) for r in t.row_labels] + [4])
+        cols = [Col(tr(statistics.DIMENSIONS[t.rows_dim]), lambda r: r[0], width=min(widest + 1, 14),
+                    tip=lambda r: r[0])]
         for i, lab in enumerate(t.col_labels):
-            cols.append(Col(lab, lambda r, i=i: r[1 + i], kind=kind, width=max(6, min(len(lab) * 2, 14))))
-        cols.append(Col(tr("合计"), lambda r: r[-1], kind=kind, width=10))
+            cols.append(Col(lab, lambda r, i=i: r[1 + i], kind=kind, width=min(len(lab), 10), tip=lambda r, lab=lab: lab))
+        cols.append(Col(tr("合计"), lambda r: r[-1], kind=kind, width=4))
         rows = [(r, *[t.value(r, c) for c in t.col_labels], t.row_total(r)) for r in t.row_labels]
         rows.append((tr("合计"), *[t.col_total(c) for c in t.col_labels], t.total))
         self.model = RowsModel(cols, self, tint=lambda r: QColor("#eef3f8") if r[0] == tr("合计") else None)

@@ -462,7 +462,8 @@ class TalentDetail(QWidget):
         self.service_label.setWordWrap(True)
         for label in (self.recognition_label, self.housing_label, self.service_label):
             lay.addWidget(label)
-        lay.addWidget(QLabel(tr("认定记录")))
+        self.recognitions_head = QLabel(tr("认定记录"))
+        lay.addWidget(self.recognitions_head)
         self.recognitions_model = RowsModel([
             Col(tr("状态"), "status_label", width=3),
             Col(tr("认定类型"), "scheme", width=8, tip="scheme"), Col(tr("类别或层次"), "tier_label", width=7),
@@ -475,7 +476,8 @@ class TalentDetail(QWidget):
         self.recognitions_table = DataTable(self.recognitions_model)
         self.recognitions_table.setMaximumHeight(110)
         lay.addWidget(self.recognitions_table)
-        lay.addWidget(QLabel(tr("服务事项")))
+        self.cases_head = QLabel(tr("服务事项"))
+        lay.addWidget(self.cases_head)
         self.cases_model = RowsModel([
             Col(tr("类别"), "kind", width=4), Col(tr("状态"), "status_text", width=5, sample="未办结（超期）"),
             Col(tr("申请日期"), "requested_on", "date", 6),
@@ -483,13 +485,17 @@ class TalentDetail(QWidget):
             Col(tr("事项内容"), "summary", width=10, tip="summary"),
             Col(tr("责任部门"), "department", width=8, tip="department")],
             muted=lambda c: c.status == "closed")
-        lay.addWidget(DataTable(self.cases_model), 1)
-        lay.addWidget(QLabel(tr("走访记录")))
+        self.cases_table = DataTable(self.cases_model)
+        lay.addWidget(self.cases_table, 1)
+        self.visits_head = QLabel(tr("走访记录"))
+        lay.addWidget(self.visits_head)
         self.visits_model = RowsModel([
             Col(tr("走访日期"), "visited_on", "date", 6), Col(tr("形式"), "form", width=3),
             Col(tr("反映问题"), "issues", width=12, tip="issues"), Col(tr("走访人员"), "visitors", width=8, tip="visitors"),
             Col(tr("跟进措施"), "follow_up", width=10, tip="follow_up")])
-        lay.addWidget(DataTable(self.visits_model), 1)
+        self.visits_table = DataTable(self.visits_model)
+        lay.addWidget(self.visits_table, 1)
+        lay.addStretch(0)  # the lists hidden (none to show): the summaries stay at the top
         return w
 
     def _fill_duties(self, view) -> None:
@@ -511,6 +517,13 @@ class TalentDetail(QWidget):
         self.recognitions_model.set_rows(d.recognitions if d else [])
         self.cases_model.set_rows(d.cases if d else [])
         self.visits_model.set_rows(d.visits if d else [])
+        # an empty list says so in its heading instead of showing a blank table
+        for head, table, title in ((self.recognitions_head, self.recognitions_table, tr("认定记录")),
+                                   (self.cases_head, self.cases_table, tr("服务事项")),
+                                   (self.visits_head, self.visits_table, tr("走访记录"))):
+            empty = table.rows_model.rowCount() == 0
+            head.setText(tr("{t}：无").format(t=title) if empty else title)
+            table.setVisible(not empty)
         self.recognition_label.setText(d.recognition_text() if d else "")
         self.housing_label.setText(d.housing_text() if d else "")
         self.service_label.setText(d.service_text() if d else "")
