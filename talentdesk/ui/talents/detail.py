@@ -116,6 +116,16 @@ def agreement_state(a) -> str:
     return agreements.STATE_LABELS.get(state, state)
 
 
+class _ShortTable(DataTable):
+    """A list of the 认定与服务 tab: it asks for a header and a few rows (three lists and
+    their summaries share the pane; each still grows into the room there is), so that on a
+    1366×768 screen the layout never squeezes the wrapped summaries above them."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        rows = self.verticalHeader().defaultSectionSize()
+        return QSize(super().sizeHint().width(), self.horizontalHeader().sizeHint().height() + 3 * rows + 4)
+
+
 @functools.lru_cache(maxsize=32)
 def _policy_title(policy_id: str) -> str:
     """The policy's title as the office knows it (its id when the pack cannot be read)."""
@@ -473,7 +483,7 @@ class TalentDetail(QWidget):
             Col(tr("确认"), lambda v: (f"{v.confirmed_on} {widgets.person(self.env, v.confirmed_by)}"
                                      if v.confirmed_on else tr("待确认")), width=8)],
             muted=lambda v: v.status in ("expired", "revoked"))
-        self.recognitions_table = DataTable(self.recognitions_model)
+        self.recognitions_table = _ShortTable(self.recognitions_model)
         self.recognitions_table.setMaximumHeight(110)
         lay.addWidget(self.recognitions_table)
         self.cases_head = QLabel(tr("服务事项"))
@@ -485,7 +495,7 @@ class TalentDetail(QWidget):
             Col(tr("事项内容"), "summary", width=10, tip="summary"),
             Col(tr("责任部门"), "department", width=8, tip="department")],
             muted=lambda c: c.status == "closed")
-        self.cases_table = DataTable(self.cases_model)
+        self.cases_table = _ShortTable(self.cases_model)
         lay.addWidget(self.cases_table, 1)
         self.visits_head = QLabel(tr("走访记录"))
         lay.addWidget(self.visits_head)
@@ -493,7 +503,7 @@ class TalentDetail(QWidget):
             Col(tr("走访日期"), "visited_on", "date", 6), Col(tr("形式"), "form", width=3),
             Col(tr("反映问题"), "issues", width=12, tip="issues"), Col(tr("走访人员"), "visitors", width=8, tip="visitors"),
             Col(tr("跟进措施"), "follow_up", width=10, tip="follow_up")])
-        self.visits_table = DataTable(self.visits_model)
+        self.visits_table = _ShortTable(self.visits_model)
         lay.addWidget(self.visits_table, 1)
         lay.addStretch(0)  # the lists hidden (none to show): the summaries stay at the top
         return w
