@@ -166,7 +166,7 @@ def test_detail_duties_tab_fits_and_names_the_policy(qtbot, main_window, office)
     assert detail.recognitions_table.isVisible() and detail.cases_table.isVisible()
     view = detail.view
     assert view.policy_id == "alxa-2023" and "alxa" not in detail.title.text()
-    assert "阿拉善盟" in detail.title.text()  # the policy's title, its id in the tooltip
+    assert "阿拉善盟政策" in detail.title.text() and "阿拉善盟人才引进" in detail.title.toolTip()
 
 
 def test_dashboard_fits(qtbot, main_window, office):

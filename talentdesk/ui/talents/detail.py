@@ -128,15 +128,22 @@ class _ShortTable(DataTable):
 
 @functools.lru_cache(maxsize=32)
 def _policy_title(policy_id: str) -> str:
-    """The policy's title as the office knows it (its id when the pack cannot be read)."""
+    """The policy's full title as the office knows it (its id when the pack cannot be read)."""
     try:
         from talentdesk import paths, rules
 
-        title = rules.get_pack(policy_id, extra_dirs=(paths.user_policy_dir(),)).title
+        return rules.get_pack(policy_id, extra_dirs=(paths.user_policy_dir(),)).title
     except Exception:  # noqa: BLE001 - a header: the id is better than nothing
         log.warning("could not load the policy %s", policy_id, exc_info=True)
         return policy_id
-    return title if len(title) <= 16 else title[:15] + "…"
+
+
+def _policy_short(title: str) -> str:
+    """“阿拉善盟政策” for 阿拉善盟人才引进…办法 (the header is narrow; the tooltip has the title)."""
+    for i, ch in enumerate(title[:6]):
+        if ch in "盟市旗区":
+            return title[:i + 1] + tr("政策")
+    return title if len(title) <= 8 else title[:7] + "…"
 
 
 class AttachmentsTab(QWidget):
@@ -592,8 +599,10 @@ class TalentDetail(QWidget):
         self.form.load(view.record)
         status = TALENT_STATUS.get(view.status, view.status)
         self.title.setText(f"{html.escape(view.name)}　<span style='font-weight:normal;font-size:small;color:#666'>{status}"
-                           f"{'　' + html.escape(_policy_title(view.policy_id)) if view.policy_id else ''}</span>")
-        self.title.setToolTip(tr("适用政策：{p}").format(p=view.policy_id) if view.policy_id else "")
+                           f"{'　' + html.escape(_policy_short(_policy_title(view.policy_id))) if view.policy_id else ''}"
+                           "</span>")
+        self.title.setToolTip(tr("适用政策：{t}（{p}）").format(t=_policy_title(view.policy_id), p=view.policy_id)
+                              if view.policy_id else "")
         self._fill_related(view)
         self._update_buttons()
         self.occupied.emit(True)
