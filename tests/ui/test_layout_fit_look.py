@@ -107,6 +107,12 @@ def test_care_dialogs_fit_with_keys_and_tab_leaving_text_boxes(qtbot, ui_env, of
         assert mnemonic_problems(dlg) == [], dlg.windowTitle()
         boxes = dlg.findChildren(QPlainTextEdit)
         assert boxes and all(b.tabChangesFocus() for b in boxes), dlg.windowTitle()
+        for box in boxes:  # the example text (placeholder) is shown whole
+            text = box.placeholderText()
+            assert box.fontMetrics().horizontalAdvance(text) < box.viewport().width(), (dlg.windowTitle(), text)
+        picker = getattr(dlg, "talent", None)
+        if picker is not None:  # the search and the list stay together, not spread over the spare height
+            assert picker.height() <= picker.sizeHint().height(), dlg.windowTitle()
         dlg.dirty = False
         dlg.close()
 

@@ -51,6 +51,8 @@ class TalentPicker(QWidget):
         lay.addWidget(self.search)
         lay.addWidget(self.box)
         self.setFocusProxy(self.search)  # Alt+T on the 人才 label starts the search
+        # two lines high, whatever height the dialog has (the spare height is not spread in the picker)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.search.textChanged.connect(self._find)
         if id_number:
             self.search.setText(id_number)
@@ -106,7 +108,7 @@ class CaseDialog(FormDialog):
         self.kind.currentIndexChanged.connect(lambda *_: self._kind_changed())
         self._kind_changed()
         self.watch(self.summary, self.department, self.article, self.handler)
-        widgets.fit_to_screen(self, 600, 560)
+        widgets.fit_to_screen(self, 600, self.sizeHint().height())
 
     def _kind_changed(self) -> None:
         k = cases.KINDS[self.kind.currentData()]
@@ -152,6 +154,7 @@ class CloseDialog(FormDialog):
         self.finish_layout()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("办结"))
         self.watch(self.result_box, self.handler)
+        widgets.fit_to_screen(self, 560, self.sizeHint().height())  # the example text shown whole
 
     def accept_form(self) -> bool:
         ok, view = call(self.env, cases.close, self.env.ctx, self.case.id, self.outcome.currentData(),
@@ -273,7 +276,7 @@ class VisitDialog(FormDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("登记走访"))
         self.make_case.toggled.connect(self.case_kind.setEnabled)
         self.watch(self.visitors, self.issues, self.follow_up)
-        widgets.fit_to_screen(self, 600, 520)
+        widgets.fit_to_screen(self, 600, self.sizeHint().height())
 
     def accept_form(self) -> bool:
         idn = self.talent.id_number()
