@@ -175,8 +175,13 @@ def test_detail_duties_tab_fits_and_names_the_policy(qtbot, main_window, office)
     assert "阿拉善盟政策" in detail.title.text() and "阿拉善盟人才引进" in detail.title.toolTip()
 
 
-def test_dashboard_fits(qtbot, main_window, office):
-    page = _show(qtbot, main_window, "dashboard")
+@pytest.mark.parametrize("width,height", [(1366, 768), (1024, 768)])
+def test_dashboard_fits(qtbot, main_window, office, width, height):
+    from PySide6.QtWidgets import QScrollArea
+
+    page = _show(qtbot, main_window, "dashboard", width, height)
     qtbot.waitUntil(lambda: page.cards["recognitions"].value_label.text() == "1", timeout=20000)
     assert_fits(qtbot, page)
+    scroll = page.findChild(QScrollArea)  # the cards wrap their notes: no sideways scrolling, even at 1024
+    qtbot.waitUntil(lambda: scroll.widget().width() <= scroll.viewport().width())
     assert "无到期" in page.cards["recognitions"].detail_label.text()

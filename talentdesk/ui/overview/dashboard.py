@@ -333,6 +333,7 @@ class Page(PageBase):
         for i, (key, caption, accent) in enumerate(specs):
             card = StatCard(caption, accent=accent)
             card.setObjectName("StatCard")
+            card.detail_label.setWordWrap(True)  # four cards a row still fit a 1024-wide screen
             card.clicked.connect(lambda key=key: self.open_list(key))
             self.cards[key] = card
             cards.addWidget(card, i // 4, i % 4)
