@@ -185,3 +185,14 @@ def test_dashboard_fits(qtbot, main_window, office, width, height):
     scroll = page.findChild(QScrollArea)  # the cards wrap their notes: no sideways scrolling, even at 1024
     qtbot.waitUntil(lambda: scroll.widget().width() <= scroll.viewport().width())
     assert "无到期" in page.cards["recognitions"].detail_label.text()
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1024, 768)])
+def test_care_toolbars_keep_the_search_box_readable(qtbot, main_window, office, width, height):
+    page = _show(qtbot, main_window, "care", width, height)
+    for tab, model in (("cases", page.cases.model), ("visits", page.visits.model)):
+        page.apply_filters(tab=tab)
+        qtbot.waitUntil(lambda model=model: len(model.rows) == 1)
+        assert_fits(qtbot, page)
+        box = getattr(page, tab).search
+        assert box.width() >= box.fontMetrics().horizontalAdvance(box.placeholderText()), (tab, box.width())

@@ -318,11 +318,12 @@ class CasesTab(QWidget):
         super().__init__(parent)
         self.env = env
         lay = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = widgets.FlowLayout()  # wraps onto a second line on a 1024-wide screen
         self.kind = combo([(tr("全部类别"), None)] + [(k, k) for k in cases.KINDS], self)
         self.status = combo([(tr("全部状态"), None)] + [(v, k) for k, v in cases.STATUS.items()], self)
         self.year = combo(_years(), self)
         self.search = line(tr("姓名 / 身份证号 / 单位 / 内容"))
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 24)
         self.new_btn = button(tr("新建事项(&N)…"), self.new_case)
         self.close_btn = button(tr("办结(&C)…"), self.close_case)
         self.edit_btn = button(tr("编辑(&E)…"), self.edit_case, tip=tr("修改办理中事项的内容、部门、时限、经办人、依据"))
@@ -332,7 +333,7 @@ class CasesTab(QWidget):
         for w in (self.kind, self.status, self.year):
             bar.addWidget(w)
             w.currentIndexChanged.connect(lambda *_: self.reload())
-        bar.addWidget(self.search, 1)
+        bar.addWidget(self.search)
         for b in (self.new_btn, self.edit_btn, self.close_btn, self.reopen_btn, self.print_btn, self.export_btn):
             bar.addWidget(b)
         lay.addLayout(bar)
@@ -465,17 +466,18 @@ class VisitsTab(QWidget):
         super().__init__(parent)
         self.env = env
         lay = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = widgets.FlowLayout()  # wraps onto a second line on a 1024-wide screen
         self.year = combo(_years(), self)
         self.form = combo([(tr("全部形式"), None)] + [(f, f) for f in visits.FORMS], self)
         self.search = line(tr("姓名 / 身份证号 / 单位 / 问题"))
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 24)
         self.add_btn = button(tr("登记走访(&V)…"), self.add_visit)
         self.case_btn = button(tr("由此新建服务事项…"), self.case_from_visit)
         self.print_btn = button(tr("打印(&P)…"), self.print_visit, tip=tr("所选走访的回访记录表（PDF）"))
         for w in (self.year, self.form):
             bar.addWidget(w)
             w.currentIndexChanged.connect(lambda *_: self.reload())
-        bar.addWidget(self.search, 1)
+        bar.addWidget(self.search)
         bar.addWidget(self.add_btn)
         bar.addWidget(self.case_btn)
         bar.addWidget(self.print_btn)
