@@ -33,8 +33,8 @@ NOTE = tr("在岗追回：骗取补贴的，依《内蒙古自治区人才发展
           "按政策规定，政策未规定金额的为“待定”，由审核人核定。核定金额按各级资金所付比例退回各级。")
 
 
-def _money_or(fen: int | None, blank: str) -> str:
-    return blank if fen is None else money.yuan(fen)
+def _money_or(fen: int | None, blank: str, unit: str = "") -> str:
+    return blank if fen is None else money.yuan(fen) + unit
 
 
 def detail_text(v) -> str:
@@ -50,11 +50,12 @@ def detail_text(v) -> str:
             b=money.yuan(v.repaid_fen), c=money.yuan(v.outstanding_fen or 0)))
     if v.levels:
         lines.append(tr("各级资金：") + "；".join(
-            tr("{n} 已付 {p}，核定 {a}，已退回 {r}").format(n=lv.label, p=money.yuan(lv.paid_fen),
-                                                   a=_money_or(lv.amount_fen, tr("待核定")), r=money.yuan(lv.repaid_fen))
+            tr("{n} 已付 {p} 元，核定 {a}，已退回 {r} 元").format(
+                n=lv.label, p=money.yuan(lv.paid_fen), r=money.yuan(lv.repaid_fen),
+                a=_money_or(lv.amount_fen, tr("待核定"), tr(" 元")))
             for lv in v.levels))
     if len(v.plan) > 1:
-        lines.append(tr("退回计划：") + "；".join(f"{p.due_date} {money.yuan(p.amount_fen)}" for p in v.plan))
+        lines.append(tr("退回计划：") + "；".join(f"{p.due_date} {money.yuan(p.amount_fen)} {tr('元')}" for p in v.plan))
     for r in v.repayments:
         lines.append(tr("退回 {d} {a} 元 凭证 {v}").format(d=r.repaid_on, a=money.yuan(r.amount_fen), v=r.voucher_no))
     if v.cancel_reason:
@@ -247,7 +248,8 @@ class CasesPanel(QWidget):
                                    and allowed(self.env, "recovery_case.decide"))
         self.notice_btn.setEnabled(v is not None and v.status == "decided")
         if v is None:
-            self.detail.setText(tr("选中一件追回案件查看明细"))
+            self.detail.setText(tr("选中一件追回案件查看明细") if self.model.rows else tr(
+                "尚无在岗追回案件。发现骗取补贴、违约或考核不合格需追回已发待遇的，点“立案…”登记。"))
             return
         ok, full = call(self.env, recoveries.get_case, self.env.ctx, v.id)
         if ok:

@@ -170,6 +170,9 @@ class VacateDialog(FormDialog):
         return ok
 
 
+OCC_END_COL = 5  # 退房日期 in the stays table
+
+
 class Page(PageBase):
     title = tr("人才公寓")
     watches = ("housing", "talent", "import", "departure")
@@ -192,9 +195,9 @@ class Page(PageBase):
         self.outer.addLayout(bar)
         split = QSplitter(Qt.Orientation.Vertical, self)
         self.flats = RowsModel([
-            Col(tr("房号/地址"), "unit", width=14, stretch=True),
+            Col(tr("房号/地址"), "unit", width=14, tip="unit", sample="包头稀土高新区人才公寓1号楼101"),
             Col(tr("面积（平方米）"), "area_m2", kind="int", width=5),
-            Col(tr("产权单位/项目"), "programme", width=10),
+            Col(tr("产权单位/项目"), "programme", width=12, stretch=True, tip="programme"),
             Col(tr("状态"), "status_label", width=4),
             Col(tr("在住人员"), lambda f: f.occupancy.name if f.occupancy else "", width=5),
             Col(tr("入住日期"), lambda f: f.occupancy.start_date if f.occupancy else None, kind="date", width=6),
@@ -213,17 +216,17 @@ class Page(PageBase):
         self.history.toggled.connect(lambda *_: self.reload())
         lay.addWidget(self.history)
         occ_cols = [
-            Col(tr("房号"), "unit", width=10),
+            Col(tr("房号"), "unit", width=10, tip="unit", sample="巴彦浩特人才公寓3号楼1201"),
             Col(tr("姓名"), "name", width=4),
             Col(tr("身份证号"), lambda o: idcard.mask(o.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
-            Col(tr("用人单位"), "employer", width=10, stretch=True),
+            Col(tr("用人单位"), "employer", width=12, tip="employer"),
             Col(tr("入住日期"), "start_date", kind="date", width=6),
             Col(tr("退房日期"), "end_date", kind="date", width=6),
             Col(tr("免费至"), "limit_until", kind="date", width=6),
             Col(tr("剩余天数"), "days_to_limit", kind="int", width=4),
             Col(tr("可赠予日期"), "gift_on", kind="date", width=6),
             Col(tr("状态"), "state_label", width=5),
-            Col(tr("依据"), "basis", width=10, tip="basis"),
+            Col(tr("依据"), "basis", width=10, tip="basis", stretch=True),
         ]
         self.stays = RowsModel(occ_cols, self, muted=lambda o: not o.current, tint=_tint)
         self.stay_table = DataTable(self.stays, self)
@@ -268,6 +271,8 @@ class Page(PageBase):
         self._flats = flats if ok else []
         ok, stays = call(self.env, housing.list_occupancies, self.env.ctx, current=not self.history.isChecked())
         self._stays = stays if ok else []
+        # 退房日期 is blank for every current stay: shown with the past ones only (room for 依据)
+        self.stay_table.setColumnHidden(OCC_END_COL, not self.history.isChecked())
         ok, due = call(self.env, housing.due, self.env.ctx, within_days=90)
         self.due.set_rows(due if ok else [])
         ok, hints = call(self.env, housing.unconfirmed_hints, self.env.ctx)

@@ -50,6 +50,9 @@ class TalentPicker(QWidget):
         self.box.setMinimumContentsLength(28)
         lay.addWidget(self.search)
         lay.addWidget(self.box)
+        self.setFocusProxy(self.search)  # Alt+T on the 人才 label starts the search
+        # two lines high, whatever height the dialog has (the spare height is not spread in the picker)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.search.textChanged.connect(self._find)
         if id_number:
             self.search.setText(id_number)
@@ -79,6 +82,7 @@ class CaseDialog(FormDialog):
         self.kind = combo([(k, k) for k in cases.KINDS], self)
         self.requested_on = date_edit(parent=self)
         self.summary = QPlainTextEdit(self)
+        self.summary.setTabChangesFocus(True)  # Tab goes to the next field
         self.summary.setPlaceholderText(tr("如：子女就读驻地公立小学二年级"))
         self.summary.setFixedHeight(self.summary.fontMetrics().height() * 3 + 12)
         self.department = line(tr("责任部门"))
@@ -92,10 +96,10 @@ class CaseDialog(FormDialog):
         form.addRow(tr("类别(&K)："), self.kind)
         form.addRow(tr("申请日期(&D)："), self.requested_on)
         form.addRow(tr("事项内容(&S)："), self.summary)
-        form.addRow(tr("责任部门："), self.department)
-        form.addRow(tr("办理时限："), self.limit)
-        form.addRow(tr("依据："), self.article)
-        form.addRow(tr("经办人："), self.handler)
+        form.addRow(tr("责任部门(&B)："), self.department)
+        form.addRow(tr("办理时限(&L)："), self.limit)
+        form.addRow(tr("依据(&A)："), self.article)
+        form.addRow(tr("经办人(&H)："), self.handler)
         self.form = form
         self.body.addLayout(form)
         self.body.addWidget(hint(CASE_NOTE))
@@ -104,7 +108,7 @@ class CaseDialog(FormDialog):
         self.kind.currentIndexChanged.connect(lambda *_: self._kind_changed())
         self._kind_changed()
         self.watch(self.summary, self.department, self.article, self.handler)
-        widgets.fit_to_screen(self, 600, 560)
+        widgets.fit_to_screen(self, 600, self.sizeHint().height())
 
     def _kind_changed(self) -> None:
         k = cases.KINDS[self.kind.currentData()]
@@ -138,17 +142,19 @@ class CloseDialog(FormDialog):
         self.outcome = combo([(o, o) for o in cases.OUTCOMES], self)
         self.closed_on = date_edit(parent=self)
         self.result_box = QPlainTextEdit(self)
+        self.result_box.setTabChangesFocus(True)  # Tab goes to the next field
         self.result_box.setPlaceholderText(tr("如：已办理入学手续，就读阿左旗第三实验小学"))
         self.result_box.setFixedHeight(self.result_box.fontMetrics().height() * 3 + 12)
         self.handler = line(tr("经办人（选填）"), case.handled_by or "")
         form.addRow(tr("办理结果(&O)："), self.outcome)
         form.addRow(tr("办结日期(&D)："), self.closed_on)
-        form.addRow(tr("办理情况："), self.result_box)
-        form.addRow(tr("经办人："), self.handler)
+        form.addRow(tr("办理情况(&R)："), self.result_box)
+        form.addRow(tr("经办人(&H)："), self.handler)
         self.body.addLayout(form)
         self.finish_layout()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("办结"))
         self.watch(self.result_box, self.handler)
+        widgets.fit_to_screen(self, 560, self.sizeHint().height())  # the example text shown whole
 
     def accept_form(self) -> bool:
         ok, view = call(self.env, cases.close, self.env.ctx, self.case.id, self.outcome.currentData(),
@@ -174,6 +180,7 @@ class EditCaseDialog(FormDialog):
         what.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         form.addRow(tr("事项："), what)
         self.summary = QPlainTextEdit(case.summary, self)
+        self.summary.setTabChangesFocus(True)  # Tab goes to the next field
         self.summary.setFixedHeight(self.summary.fontMetrics().height() * 3 + 12)
         self.department = line(tr("责任部门"), case.department or "")
         self.limit = QSpinBox(self)
@@ -190,7 +197,7 @@ class EditCaseDialog(FormDialog):
         form.addRow(tr("责任部门(&D)："), self.department)
         form.addRow(tr("办理时限(&L)："), self.limit)
         form.addRow(tr("办结期限："), self.due)
-        form.addRow(tr("经办人："), self.handler)
+        form.addRow(tr("经办人(&H)："), self.handler)
         form.addRow(tr("依据(&A)："), self.article)
         self.body.addLayout(form)
         self.body.addWidget(hint(tr("修改办理时限后，办结期限按工作日重新计算（申请当日不计入）。")))
@@ -245,10 +252,11 @@ class VisitDialog(FormDialog):
         self.form_box = combo([(f, f) for f in visits.FORMS], self)
         self.visitors = line(tr("如：旗委组织部 王部长、人才办 刘科长"))
         self.issues = QPlainTextEdit(self)
+        self.issues.setTabChangesFocus(True)  # Tab goes to the next field
         self.issues.setPlaceholderText(tr("人才反映的问题、意见建议和诉求"))
         self.issues.setFixedHeight(self.issues.fontMetrics().height() * 3 + 12)
         self.follow_up = line(tr("跟进措施（选填）"))
-        self.make_case = QCheckBox(tr("由此新建服务事项"), self)
+        self.make_case = QCheckBox(tr("由此新建服务事项(&C)"), self)
         self.case_kind = combo([(k, k) for k in cases.KINDS], self)
         self.case_kind.setEnabled(False)
         case_row = QHBoxLayout()
@@ -256,10 +264,10 @@ class VisitDialog(FormDialog):
         case_row.addWidget(self.case_kind, 1)
         form.addRow(tr("人才(&T)："), self.talent)
         form.addRow(tr("走访日期(&D)："), self.visited_on)
-        form.addRow(tr("形式："), self.form_box)
+        form.addRow(tr("形式(&F)："), self.form_box)
         form.addRow(tr("走访人员(&V)："), self.visitors)
-        form.addRow(tr("反映问题："), self.issues)
-        form.addRow(tr("跟进措施："), self.follow_up)
+        form.addRow(tr("反映问题(&I)："), self.issues)
+        form.addRow(tr("跟进措施(&U)："), self.follow_up)
         form.addRow(tr("服务事项："), case_row)
         self.body.addLayout(form)
         self.body.addWidget(hint(tr("依据阿拉善盟办法第三十七条、阿拉山口市办法第二十五条、条例第五十五条，"
@@ -268,7 +276,7 @@ class VisitDialog(FormDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("登记走访"))
         self.make_case.toggled.connect(self.case_kind.setEnabled)
         self.watch(self.visitors, self.issues, self.follow_up)
-        widgets.fit_to_screen(self, 600, 520)
+        widgets.fit_to_screen(self, 600, self.sizeHint().height())
 
     def accept_form(self) -> bool:
         idn = self.talent.id_number()
@@ -310,11 +318,12 @@ class CasesTab(QWidget):
         super().__init__(parent)
         self.env = env
         lay = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = widgets.FlowLayout()  # wraps onto a second line on a 1024-wide screen
         self.kind = combo([(tr("全部类别"), None)] + [(k, k) for k in cases.KINDS], self)
         self.status = combo([(tr("全部状态"), None)] + [(v, k) for k, v in cases.STATUS.items()], self)
         self.year = combo(_years(), self)
         self.search = line(tr("姓名 / 身份证号 / 单位 / 内容"))
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 24)
         self.new_btn = button(tr("新建事项(&N)…"), self.new_case)
         self.close_btn = button(tr("办结(&C)…"), self.close_case)
         self.edit_btn = button(tr("编辑(&E)…"), self.edit_case, tip=tr("修改办理中事项的内容、部门、时限、经办人、依据"))
@@ -324,22 +333,24 @@ class CasesTab(QWidget):
         for w in (self.kind, self.status, self.year):
             bar.addWidget(w)
             w.currentIndexChanged.connect(lambda *_: self.reload())
-        bar.addWidget(self.search, 1)
+        bar.addWidget(self.search)
         for b in (self.new_btn, self.edit_btn, self.close_btn, self.reopen_btn, self.print_btn, self.export_btn):
             bar.addWidget(b)
         lay.addLayout(bar)
         self.model = RowsModel([
             Col(tr("编号"), "id", kind="int", width=3),
-            Col(tr("状态"), "status_text", width=6),
-            Col(tr("类别"), "kind", width=5),
+            Col(tr("状态"), "status_text", width=5, sample="未办结（超期）"),
+            Col(tr("类别"), "kind", width=4, sample="配偶安置"),
             Col(tr("姓名"), "talent_name", width=4),
             Col(tr("身份证号"), lambda v: idcard.mask(v.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
             Col(tr("申请日期"), "requested_on", kind="date", width=6),
-            Col(tr("时限"), "limit_text", width=6),
-            Col(tr("办结期限"), "due_date", kind="date", width=6),
-            Col(tr("用时（工作日）"), "days_taken", kind="int", width=5),
-            Col(tr("责任部门"), "department", width=8),
-            Col(tr("事项内容"), "summary", width=14, stretch=True, tip="summary"),
+            # the time limit is in the tooltip; a case without one shows 不限时 here
+            Col(tr("办结期限"), "due_date", kind="date", width=6, tip=lambda v: tr("时限：") + v.limit_text,
+                display=lambda v: None if v.due_date else tr("不限时")),
+            Col(tr("用时（日）"), "days_taken", kind="int", width=4,
+                tip=lambda v: tr("从申请日起的工作日数（申请当日不计入）")),
+            Col(tr("责任部门"), "department", width=8, tip="department", sample="人力资源社会保障部门"),
+            Col(tr("事项内容"), "summary", width=10, stretch=True, tip="summary"),
             Col(tr("依据"), "article", width=10, tip="article"),
         ], self, muted=lambda v: v.status == "closed")
         self.table = DataTable(self.model, self)
@@ -455,17 +466,18 @@ class VisitsTab(QWidget):
         super().__init__(parent)
         self.env = env
         lay = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = widgets.FlowLayout()  # wraps onto a second line on a 1024-wide screen
         self.year = combo(_years(), self)
         self.form = combo([(tr("全部形式"), None)] + [(f, f) for f in visits.FORMS], self)
         self.search = line(tr("姓名 / 身份证号 / 单位 / 问题"))
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 24)
         self.add_btn = button(tr("登记走访(&V)…"), self.add_visit)
         self.case_btn = button(tr("由此新建服务事项…"), self.case_from_visit)
         self.print_btn = button(tr("打印(&P)…"), self.print_visit, tip=tr("所选走访的回访记录表（PDF）"))
         for w in (self.year, self.form):
             bar.addWidget(w)
             w.currentIndexChanged.connect(lambda *_: self.reload())
-        bar.addWidget(self.search, 1)
+        bar.addWidget(self.search)
         bar.addWidget(self.add_btn)
         bar.addWidget(self.case_btn)
         bar.addWidget(self.print_btn)
@@ -475,11 +487,12 @@ class VisitsTab(QWidget):
             Col(tr("形式"), "form", width=3),
             Col(tr("姓名"), "talent_name", width=4),
             Col(tr("身份证号"), lambda v: idcard.mask(v.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
-            Col(tr("用人单位"), "employer", width=9),
-            Col(tr("走访人员"), "visitors", width=9),
-            Col(tr("反映问题"), "issues", width=14, stretch=True, tip="issues"),
-            Col(tr("跟进措施"), "follow_up", width=10, tip="follow_up"),
-            Col(tr("服务事项"), lambda v: f"#{v.case_id} {v.case_kind}" if v.case_id else "", width=6),
+            Col(tr("用人单位"), "employer", width=13, tip="employer"),
+            Col(tr("走访人员"), "visitors", width=11, tip="visitors"),
+            Col(tr("反映问题"), "issues", width=10, stretch=True, tip="issues"),
+            Col(tr("跟进措施"), "follow_up", width=8, tip="follow_up"),
+            Col(tr("服务事项"), lambda v: f"#{v.case_id} {v.case_kind}" if v.case_id else "", width=6,
+                sample="#888 配偶安置"),
         ], self)
         self.table = DataTable(self.model, self)
         self.table.selection_changed.connect(self._selected)
@@ -491,8 +504,8 @@ class VisitsTab(QWidget):
         self.due_model = RowsModel([
             Col(tr("姓名"), "name", width=4),
             Col(tr("身份证号"), lambda r: idcard.mask(r.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
-            Col(tr("用人单位"), "employer", width=12),
-            Col(tr("应走访原因"), "reason", width=12),
+            Col(tr("用人单位"), "employer", width=14, tip="employer"),
+            Col(tr("应走访原因"), "reason", width=12, tip="reason"),
             Col(tr("上次走访"), lambda r: r.last_visit.isoformat() if r.last_visit else tr("从未走访"), width=6,
                 stretch=True),
         ], self)

@@ -333,6 +333,7 @@ class Page(PageBase):
         for i, (key, caption, accent) in enumerate(specs):
             card = StatCard(caption, accent=accent)
             card.setObjectName("StatCard")
+            card.detail_label.setWordWrap(True)  # four cards a row still fit a 1024-wide screen
             card.clicked.connect(lambda key=key: self.open_list(key))
             self.cards[key] = card
             cards.addWidget(card, i // 4, i % 4)
@@ -421,8 +422,10 @@ class Page(PageBase):
         self.cards["grants"].set_value(pending.count, tr("合计 {a} 元").format(a=money.yuan(pending.amount_fen)))
         self.cards["care_overdue"].set_value(a.care_overdue.count, tr("已过办结期限的人才服务事项"))
         self.cards["not_visited"].set_value(a.not_visited.count, tr("应定期回访的高层次人才"))
-        self.cards["recognitions"].set_value(a.recognitions_pending.count, tr("另有 {n} 条90天内到期（第二十条）").format(
-            n=a.recognitions_expiring.count))
+        expiring = a.recognitions_expiring.count
+        self.cards["recognitions"].set_value(a.recognitions_pending.count, (
+            tr("另有 {n} 条90天内到期（第二十条）").format(n=expiring) if expiring
+            else tr("确认后生效（第二十条）；90天内无到期")))
 
         year = today.year
         lines = budget_lines(rows, year)

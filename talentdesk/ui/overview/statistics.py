@@ -34,6 +34,7 @@ class StatBars(QWidget):
         self.pairs: list[tuple[str, int]] = []
         self.money = False
         self.title = ""
+        self.empty_text = tr("选好行、列和指标后点“统计”，这里按行显示合计的条形图")
         self.setMinimumWidth(260)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -57,7 +58,10 @@ class StatBars(QWidget):
         fm = QFontMetrics(self.font())
         p.setPen(QColor("#333333"))
         p.drawText(QRect(8, 4, self.width() - 16, fm.height() + 4), Qt.AlignmentFlag.AlignLeft, self.title)
-        if not self.pairs:
+        if not self.pairs:  # nothing counted yet, or nothing to count: say what to do
+            p.setPen(QColor("#888888"))
+            p.drawText(self.rect().adjusted(16, 0, -16, 0), int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap),
+                       self.empty_text)
             p.end()
             return
         top = fm.height() + 14
@@ -93,7 +97,7 @@ class Page(PageBase):
         self.year_from = self._year()
         self.year_to = self._year()
         for label, w in ((tr("行(&R)："), self.rows_box), (tr("列(&C)："), self.cols_box),
-                         (tr("指标："), self.measure_box), (tr("年度从"), self.year_from), (tr("至"), self.year_to)):
+                         (tr("指标(&M)："), self.measure_box), (tr("年度从(&Y)"), self.year_from), (tr("至"), self.year_to)):
             lab = QLabel(label)
             lab.setBuddy(w)
             bar.addWidget(lab)
@@ -104,7 +108,8 @@ class Page(PageBase):
         bar.addWidget(self.run_btn)
         bar.addWidget(self.export_btn)
         self.outer.addLayout(bar)
-        self.summary = hint("")
+        self.summary = hint(tr("选好行（如地区）、列（如学历）和指标（人数或金额），点“统计”（Alt+T）生成统计表和条形图；"
+                               "年度留“不限”统计全部年度。"))
         self.outer.addWidget(self.summary)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.model = RowsModel([], self)
@@ -184,10 +189,13 @@ class Page(PageBase):
     def _shown(self, t: statistics.StatTable) -> None:
         self.table_result = t
         kind = "money" if t.money else "int"
-        cols = [Col(tr(statistics.DIMENSIONS[t.rows_dim]), lambda r: r[0], width=14)]
+        # columns as wide as their heading or figures need (合计 must stay on screen at 1366×768)
+        widest = max([len(r) for r in t.row_labels] + [4])
+        cols = [Col(tr(statistics.DIMENSIONS[t.rows_dim]), lambda r: r[0], width=min(widest + 1, 14),
+                    tip=lambda r: r[0])]
         for i, lab in enumerate(t.col_labels):
-            cols.append(Col(lab, lambda r, i=i: r[1 + i], kind=kind, width=max(6, min(len(lab) * 2, 14))))
-        cols.append(Col(tr("合计"), lambda r: r[-1], kind=kind, width=10))
+            cols.append(Col(lab, lambda r, i=i: r[1 + i], kind=kind, width=min(len(lab), 10), tip=lambda r, lab=lab: lab))
+        cols.append(Col(tr("合计"), lambda r: r[-1], kind=kind, width=4))
         rows = [(r, *[t.value(r, c) for c in t.col_labels], t.row_total(r)) for r in t.row_labels]
         rows.append((tr("合计"), *[t.col_total(c) for c in t.col_labels], t.total))
         self.model = RowsModel(cols, self, tint=lambda r: QColor("#eef3f8") if r[0] == tr("合计") else None)

@@ -27,12 +27,14 @@ ARTICLE_NOTE = tr("依《阿拉善盟人才引进培养和服务保障管理办�
                   "未确认、已过期或已撤销的认定，依人才类别（层次）享受的待遇一律待定。")
 
 
-def _confirmed(v) -> str:
-    return f"{v.confirmed_on} {v.confirmed_by or '—'}" if v.confirmed_on else ""
+def _confirmed(env, v) -> str:
+    """“2025-10-28 李审核” (the person's name, not the log-in name)."""
+    return f"{v.confirmed_on} {widgets.person(env, v.confirmed_by) or '—'}" if v.confirmed_on else ""
 
 
-def _revoked(v) -> str:
-    return f"{v.revoked_on} {v.revoked_by or '—'}：{v.revoke_reason or ''}" if v.revoked_on else ""
+def _revoked(env, v) -> str:
+    return (f"{v.revoked_on} {widgets.person(env, v.revoked_by) or '—'}：{v.revoke_reason or ''}"
+            if v.revoked_on else "")
 
 
 class RecognitionDialog(FormDialog):
@@ -52,7 +54,7 @@ class RecognitionDialog(FormDialog):
         self.doc_no = QLineEdit(self)
         self.doc_no.setPlaceholderText(tr("认定文件的文号，如 阿人才办字〔2025〕5号"))
         self.recognised_on = date_edit(parent=self)
-        self.open_ended = QCheckBox(tr("长期有效"), self)
+        self.open_ended = QCheckBox(tr("长期有效(&Y)"), self)
         self.open_ended.setChecked(True)
         self.valid_until = date_edit(parent=self)
         self.valid_until.setEnabled(False)
@@ -60,18 +62,23 @@ class RecognitionDialog(FormDialog):
         until.addWidget(self.valid_until)
         until.addWidget(self.open_ended)
         form.addRow(tr("查找人才(&F)："), self.search)
-        form.addRow(tr("人才："), self.talent)
-        form.addRow(tr("认定类型："), self.scheme)
-        form.addRow(tr("类别或层次："), self.tier)
-        form.addRow(tr("认定机构："), self.body_edit)
-        form.addRow(tr("认定文号："), self.doc_no)
-        form.addRow(tr("认定日期："), self.recognised_on)
+        form.addRow(tr("人才(&T)："), self.talent)
+        form.addRow(tr("认定类型(&S)："), self.scheme)
+        form.addRow(tr("类别或层次(&L)："), self.tier)
+        form.addRow(tr("认定机构(&B)："), self.body_edit)
+        form.addRow(tr("认定文号(&N)："), self.doc_no)
+        form.addRow(tr("认定日期(&D)："), self.recognised_on)
         form.addRow(tr("有效期至："), until)
         self.form = form
         self.body.addLayout(form)
         self.body.addWidget(hint(ARTICLE_NOTE))
         self.finish_layout()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("登记（待确认）"))
+        # the keyboard goes down the form as it reads: the last valid day before 长期有效
+        order = [self.search, self.talent, self.scheme, self.tier, self.body_edit, self.doc_no,
+                 self.recognised_on, self.valid_until, self.open_ended]
+        for a, b in zip(order, order[1:]):
+            self.setTabOrder(a, b)
         self.search.textChanged.connect(self._find)
         self.scheme.currentIndexChanged.connect(lambda *_: self._scheme_changed())
         self.open_ended.toggled.connect(lambda on: self.valid_until.setEnabled(not on))
@@ -140,18 +147,21 @@ class Page(PageBase):
         self.outer.addLayout(bar)
         self.model = RowsModel([
             Col(tr("编号"), "id", kind="int", width=3),
-            Col(tr("状态"), "status_label", width=4),
+            Col(tr("状态"), "status_label", width=4, tip=lambda v: _revoked(env, v) or _confirmed(env, v)),
             Col(tr("姓名"), "name", width=4),
             Col(tr("身份证号"), lambda v: idcard.mask(v.id_number), width=10, tip="id_number", sample=ID_SAMPLE),
-            Col(tr("认定类型"), "scheme", width=8),
-            Col(tr("类别或层次"), "tier_label", width=9),
-            Col(tr("认定机构"), "body", width=8, stretch=True),
-            Col(tr("认定文号"), "doc_no", width=10),
+            Col(tr("认定类型"), "scheme", width=8, tip="body", sample="包头市高层次人才认定"),
+            Col(tr("类别或层次"), "tier_label", width=8, sample="第三批阿拉善英才"),
+            Col(tr("认定文号"), "doc_no", width=10, tip="doc_no", sample="阿人才办认〔2025〕12号"),
             Col(tr("认定日期"), "recognised_on", kind="date", width=6),
-            Col(tr("有效期至"), lambda v: v.valid_until.isoformat() if v.valid_until else tr("长期"), width=6),
-            Col(tr("登记人"), lambda v: v.proposed_by or "", width=4),
-            Col(tr("确认"), _confirmed, width=8),
-            Col(tr("撤销"), _revoked, width=10),
+            Col(tr("有效期至"), "valid_until", kind="date", width=6,
+                display=lambda v: None if v.valid_until else tr("长期")),
+            Col(tr("登记人"), lambda v: widgets.person(env, v.proposed_by), width=5, tip="proposed_by",
+                sample="演示经办员"),
+            Col(tr("确认"), lambda v: _confirmed(env, v) or tr("待确认"), width=8,
+                sample="2026-12-31 演示审核员"),
+            Col(tr("认定机构"), "body", width=8, tip="body", sample=schemes.DEFAULT_BODY.get("阿拉善盟人才分类")),
+            Col(tr("撤销"), lambda v: _revoked(env, v), width=10, tip=lambda v: _revoked(env, v)),
         ], self, muted=lambda v: v.status in ("expired", "revoked"))
         self.table = DataTable(self.model, self)
         self.table.selection_changed.connect(self._update_buttons)

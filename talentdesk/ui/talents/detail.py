@@ -5,6 +5,7 @@ apartment (认定与服务), attachments (scans: add, preview, open) and history
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import importlib
 import logging
@@ -113,6 +114,36 @@ def agreement_state(a) -> str:
     """履行中 / 期满待处理 / 已期满 / 已解除 (the one definition: ``agreements.state_of``)."""
     state = agreements.state_of(a.status, agreements.end_date(a.start_date, a.term_years))
     return agreements.STATE_LABELS.get(state, state)
+
+
+class _ShortTable(DataTable):
+    """A list of the 认定与服务 tab: it asks for a header and a few rows (three lists and
+    their summaries share the pane; each still grows into the room there is), so that on a
+    1366×768 screen the layout never squeezes the wrapped summaries above them."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        rows = self.verticalHeader().defaultSectionSize()
+        return QSize(super().sizeHint().width(), self.horizontalHeader().sizeHint().height() + 3 * rows + 4)
+
+
+@functools.lru_cache(maxsize=32)
+def _policy_title(policy_id: str) -> str:
+    """The policy's full title as the office knows it (its id when the pack cannot be read)."""
+    try:
+        from talentdesk import paths, rules
+
+        return rules.get_pack(policy_id, extra_dirs=(paths.user_policy_dir(),)).title
+    except Exception:  # noqa: BLE001 - a header: the id is better than nothing
+        log.warning("could not load the policy %s", policy_id, exc_info=True)
+        return policy_id
+
+
+def _policy_short(title: str) -> str:
+    """“阿拉善盟政策” for 阿拉善盟人才引进…办法 (the header is narrow; the tooltip has the title)."""
+    for i, ch in enumerate(title[:6]):
+        if ch in "盟市旗区":
+            return title[:i + 1] + tr("政策")
+    return title if len(title) <= 8 else title[:7] + "…"
 
 
 class AttachmentsTab(QWidget):
@@ -448,31 +479,40 @@ class TalentDetail(QWidget):
         self.service_label.setWordWrap(True)
         for label in (self.recognition_label, self.housing_label, self.service_label):
             lay.addWidget(label)
-        lay.addWidget(QLabel(tr("认定记录")))
+        self.recognitions_head = QLabel(tr("认定记录"))
+        lay.addWidget(self.recognitions_head)
         self.recognitions_model = RowsModel([
-            Col(tr("认定类型"), "scheme", width=8), Col(tr("类别或层次"), "tier_label", width=8),
-            Col(tr("状态"), "status_label", width=4), Col(tr("文号"), "doc_no", width=9),
-            Col(tr("认定日期"), "recognised_on", "date", 7),
-            Col(tr("有效期至"), lambda v: v.valid_until.isoformat() if v.valid_until else tr("长期"), width=6),
-            Col(tr("确认"), lambda v: f"{v.confirmed_on} {v.confirmed_by or ''}" if v.confirmed_on else tr("待确认"),
-                width=8)],
+            Col(tr("状态"), "status_label", width=3),
+            Col(tr("认定类型"), "scheme", width=8, tip="scheme"), Col(tr("类别或层次"), "tier_label", width=7),
+            Col(tr("认定日期"), "recognised_on", "date", 6),
+            Col(tr("有效期至"), "valid_until", "date", 6, display=lambda v: None if v.valid_until else tr("长期")),
+            Col(tr("文号"), "doc_no", width=9, tip="doc_no"),
+            Col(tr("确认"), lambda v: (f"{v.confirmed_on} {widgets.person(self.env, v.confirmed_by)}"
+                                     if v.confirmed_on else tr("待确认")), width=8)],
             muted=lambda v: v.status in ("expired", "revoked"))
-        self.recognitions_table = DataTable(self.recognitions_model)
+        self.recognitions_table = _ShortTable(self.recognitions_model)
         self.recognitions_table.setMaximumHeight(110)
         lay.addWidget(self.recognitions_table)
-        lay.addWidget(QLabel(tr("服务事项")))
+        self.cases_head = QLabel(tr("服务事项"))
+        lay.addWidget(self.cases_head)
         self.cases_model = RowsModel([
-            Col(tr("类别"), "kind", width=5), Col(tr("状态"), "status_text", width=6),
-            Col(tr("申请日期"), "requested_on", "date", 7), Col(tr("办结期限"), "due_date", "date", 7),
-            Col(tr("责任部门"), "department", width=8), Col(tr("事项内容"), "summary", width=14, tip="summary")],
+            Col(tr("类别"), "kind", width=4), Col(tr("状态"), "status_text", width=5, sample="未办结（超期）"),
+            Col(tr("申请日期"), "requested_on", "date", 6),
+            Col(tr("办结期限"), "due_date", "date", 6, display=lambda c: None if c.due_date else tr("不限时")),
+            Col(tr("事项内容"), "summary", width=10, tip="summary"),
+            Col(tr("责任部门"), "department", width=8, tip="department")],
             muted=lambda c: c.status == "closed")
-        lay.addWidget(DataTable(self.cases_model), 1)
-        lay.addWidget(QLabel(tr("走访记录")))
+        self.cases_table = _ShortTable(self.cases_model)
+        lay.addWidget(self.cases_table, 1)
+        self.visits_head = QLabel(tr("走访记录"))
+        lay.addWidget(self.visits_head)
         self.visits_model = RowsModel([
-            Col(tr("走访日期"), "visited_on", "date", 7), Col(tr("形式"), "form", width=3),
-            Col(tr("走访人员"), "visitors", width=8), Col(tr("反映问题"), "issues", width=14, tip="issues"),
+            Col(tr("走访日期"), "visited_on", "date", 6), Col(tr("形式"), "form", width=3),
+            Col(tr("反映问题"), "issues", width=12, tip="issues"), Col(tr("走访人员"), "visitors", width=8, tip="visitors"),
             Col(tr("跟进措施"), "follow_up", width=10, tip="follow_up")])
-        lay.addWidget(DataTable(self.visits_model), 1)
+        self.visits_table = _ShortTable(self.visits_model)
+        lay.addWidget(self.visits_table, 1)
+        lay.addStretch(0)  # the lists hidden (none to show): the summaries stay at the top
         return w
 
     def _fill_duties(self, view) -> None:
@@ -494,6 +534,13 @@ class TalentDetail(QWidget):
         self.recognitions_model.set_rows(d.recognitions if d else [])
         self.cases_model.set_rows(d.cases if d else [])
         self.visits_model.set_rows(d.visits if d else [])
+        # an empty list says so in its heading instead of showing a blank table
+        for head, table, title in ((self.recognitions_head, self.recognitions_table, tr("认定记录")),
+                                   (self.cases_head, self.cases_table, tr("服务事项")),
+                                   (self.visits_head, self.visits_table, tr("走访记录"))):
+            empty = table.rows_model.rowCount() == 0
+            head.setText(tr("{t}：无").format(t=title) if empty else title)
+            table.setVisible(not empty)
         self.recognition_label.setText(d.recognition_text() if d else "")
         self.housing_label.setText(d.housing_text() if d else "")
         self.service_label.setText(d.service_text() if d else "")
@@ -552,7 +599,10 @@ class TalentDetail(QWidget):
         self.form.load(view.record)
         status = TALENT_STATUS.get(view.status, view.status)
         self.title.setText(f"{html.escape(view.name)}　<span style='font-weight:normal;font-size:small;color:#666'>{status}"
-                           f"{'　' + html.escape(view.policy_id) if view.policy_id else ''}</span>")
+                           f"{'　' + html.escape(_policy_short(_policy_title(view.policy_id))) if view.policy_id else ''}"
+                           "</span>")
+        self.title.setToolTip(tr("适用政策：{t}（{p}）").format(t=_policy_title(view.policy_id), p=view.policy_id)
+                              if view.policy_id else "")
         self._fill_related(view)
         self._update_buttons()
         self.occupied.emit(True)
