@@ -22,9 +22,10 @@ from factories import talent_row
 from talentdesk import rules
 from talentdesk.domain.errors import ConflictError, TalentDeskError
 from talentdesk.models.db import open_database
-from talentdesk.models.entities import AnnualReview, BenefitGrant, Departure, Installment, Talent
+from talentdesk.models.entities import AnnualReview, BenefitGrant, Departure, Employer, Installment, Talent
+from talentdesk.models.platform import Platform
 from talentdesk.services.exchange import demo
-from talentdesk.services.benefits import departures, grants, payments, reviews
+from talentdesk.services.benefits import departures, grants, org_grants, payments, reviews
 from talentdesk.services.office import settings
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
@@ -44,17 +45,30 @@ def expected(session, inst: Installment, g: BenefitGrant, action: str, on: dt.da
         return "no"
     if g.approval_date is None:
         return "pending"
+    as_of = on + dt.timedelta(days=days) if action == "pay" else _month_end(on)
+    office = settings.read_settings(session)
+    if g.talent_id is None:  # an organisation's grant (单位/平台奖补): no profile, service period or review
+        kind = "employer" if g.employer_id is not None else "platform"
+        obj = session.get(Employer if kind == "employer" else Platform, g.employer_id or g.platform_id)
+        org = org_grants.org_inputs(session, kind, obj, policy_id=g.policy_id, on=g.approval_date, office=office)
+        ev = rules.evaluate_organisation(grants.load_pack(g.policy_id), kind, approved_on=g.approval_date,
+                                         as_of=as_of, facts=org.facts | grants.grant_facts(g),
+                                         decisions=org.decisions, extra_holidays=office.extra_holidays,
+                                         extra_workdays=office.extra_workdays, credit=org.credit)
+        return _verdict(ev, g, inst)
     t = session.get(Talent, g.talent_id)
     inputs = grants.engine_inputs(session, t)  # profile, decisions, agreement years
     recorded = dict(session.execute(select(AnnualReview.year, AnnualReview.result)
                                     .where(AnnualReview.talent_id == t.id)).all())
     departed = session.execute(select(func.min(Departure.departed_on)).where(Departure.talent_id == t.id)).scalar()
-    as_of = on + dt.timedelta(days=days) if action == "pay" else _month_end(on)
-    office = settings.read_settings(session)
     ev = rules.evaluate(grants.load_pack(g.policy_id), inputs.profile, approved_on=g.approval_date, as_of=as_of,
                         departed_on=departed, reviews=recorded, decisions=inputs.decisions,
                         facts=inputs.facts | grants.grant_facts(g), extra_holidays=office.extra_holidays,
                         extra_workdays=office.extra_workdays)
+    return _verdict(ev, g, inst)
+
+
+def _verdict(ev, g: BenefitGrant, inst: Installment) -> str:
     res = ev.benefit(g.benefit_code)
     if res.status == "undetermined":
         return "pending"
