@@ -44,8 +44,9 @@ AREAS = ("152921", "152922", "152923", "150121", "150122", "150221", "150222", "
 EMPLOYERS = [f"阿拉善盟第{i}中学" for i in range(1, 41)] + [f"阿拉善左旗{n}公司" for n in "甲乙丙丁戊己庚辛壬癸"]
 
 
-def build(path: Path, rows: int, seed: int = 7) -> None:
-    """The roster with xlsxwriter in constant-memory mode (fast, bounded)."""
+def build(path: Path, rows: int, seed: int = 7, phone_shift: int = 0) -> None:
+    """The roster with xlsxwriter in constant-memory mode (fast, bounded). ``phone_shift``
+    changes every row's 手机号码 and nothing else (the same draws otherwise)."""
     import xlsxwriter
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -97,7 +98,7 @@ def build(path: Path, rows: int, seed: int = 7) -> None:
             "引进日期": intro.strftime("%Y年%m月%d日") if i % 4 == 0 else intro, "合同起始日期": intro,
             "合同期限（年）": rnd.choice(("5年", 5, 3, "３")), "协议签订日期": intro,
             "急需紧缺": rnd.choice(("是", "否", "√", "×")), "本地自有住房": rnd.choice(("是", "否")),
-            "入住人才公寓": rnd.choice(("否", "N")), "手机号码": f"13{rnd.randrange(100000000, 999999999)}",
+            "入住人才公寓": rnd.choice(("否", "N")), "手机号码": f"13{(rnd.randrange(100000000, 999999999) - 100000000 + phone_shift) % 899999999 + 100000000}",
         }
         for c, h in enumerate(cols):
             v = values[h]
