@@ -23,8 +23,9 @@ from __future__ import annotations
 import json
 import operator
 import sqlite3
+from operator import ne
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Callable
 
 from sqlalchemy import bindparam, func, select, update
@@ -143,6 +144,7 @@ class _StoredTalent:
 
 _IND = _REC_INDEX["employer_industry"]
 _CROSS_FILLED = ("education", "birth_date", "sex")  # what roster.cross_check_columns may fill in
+_CROSS_READ = roster.PARTIAL_CHECK_READS
 
 
 def _stored_columns():
@@ -233,6 +235,8 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
     aligned = operator.itemgetter(*(_REC_INDEX.get(k, _BLANK) for k in check.keys))
     contract = [check.keys.index(k) for k in roster_agreement.CONTRACT_KEYS if k in check.keys]
     pending: list[tuple] = []  # changed rows: (row, stored, changes, before, speaks, merged record)
+    keys = check.keys
+    positions = range(len(keys))
     for item in check.valid:
         row, vals = item
         if row in bad_rows:
@@ -249,7 +253,9 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
             continue
         rec = check.record(vals)
         before = t.snapshot()
-        changes = {k: val for k, val in rec.items() if val is not None and before.get(k) != val}
+        # the fields the file gives (non-blank) that differ from the stored record
+        changes = {keys[i]: vals[i] for i in compress(positions, map(ne, vals, aligned(t.values)))
+                   if vals[i] is not None}
         if rec.get("employer_name") and rec["employer_name"] != before.get("employer_name"):
             # another employer: its code/kind/district come with it, not the old one's
             for k in EMPLOYER_KEYS:
@@ -277,7 +283,8 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
     found: dict[int, list] = {}
     for raw_keys, members in groups.items():
         merged_rows = [pending[j][5] for j in members]
-        columns = {k: [m[k] for m in merged_rows] for k in merged_rows[0]}
+        # the fields a partial cross-check reads (the others cannot give an error)
+        columns = {k: [m[k] for m in merged_rows] for k in merged_rows[0] if k in _CROSS_READ}
         errs = roster.cross_check_columns(columns, len(members), partial=True, raw_keys=set(raw_keys))
         for k in _CROSS_FILLED:
             filled = columns.get(k)
@@ -641,25 +648,28 @@ def _update_talents(session, plan: RosterPlan, employer_of, initials, now, chang
 
     table = Talent.__table__
     groups: dict[tuple, list[dict]] = {}
+    talent_keys = frozenset(TALENT_KEYS)
+    employer_keys = frozenset(EMPLOYER_KEYS)
     for row, tid, version, ch, before in plan.updates:
-        values = {k: ch[k] for k in TALENT_KEYS if k in ch}
-        after = dict(before)
-        after.update({k: ch[k] for k in TALENT_KEYS if k in ch})
+        values = {k: v for k, v in ch.items() if k in talent_keys}
+        # the audit's after: the snapshot with these values (and the employer's, if it
+        # changes); only those fields can differ from before (audit.diff of the two)
+        moved = dict(values)
         if "name" in ch:
             values["name_initials"] = initials[ch["name"]]
-        if ch.keys() & set(EMPLOYER_KEYS):
+        if not employer_keys.isdisjoint(ch):
             rec = {k: ch.get(k) for k in EMPLOYER_KEYS}
             if not rec["employer_name"]:
                 rec["employer_name"] = before.get("employer_name")
             e = employer_of(rec)
             if e is not None:
                 values["employer_id"] = e.id
-                after.update(zip(EMPLOYER_KEYS, employers.roster_values(e)))
+                moved.update(zip(EMPLOYER_KEYS, employers.roster_values(e)))
         values.update(_id=tid, _v=version, version=version + 1, updated_at=now)
         groups.setdefault(tuple(sorted(values)), []).append(values)
-        b, a = audit.diff(before, after)
-        if a:
-            changes.append(audit.Change("update", "talent", tid, tid, b, a))
+        b = {k: before.get(k) for k, v in moved.items() if before.get(k) != v}
+        if b:
+            changes.append(audit.Change("update", "talent", tid, tid, b, {k: moved[k] for k in b}))
     n = 0
     for keys, rows in groups.items():
         cols = [k for k in keys if not k.startswith("_")]
