@@ -310,8 +310,8 @@ def main() -> None:
     expect = {"import": ("inserted", args.rows), "same": ("unchanged", args.rows), "phones": ("updated", args.rows)}
     print(f"\nwhole processes, {args.rows:,} rows x 30 columns, {rounds} paired round(s); "
           f"the peer: a bare python-calamine read of the same file (python -c, to_python)")
-    print(f"{'what':<40}{'wall s':>8}{'peer s':>8}{'ratio':>7}{'range':>13}{'CPU ratio':>10}"
-          f"{'RSS MB':>8}{'peer MB':>8}")
+    print(f"{'what':<40}{'wall s':>8}{'peer s':>8}{'ratio':>7}{'range':>13}{'CPU s':>8}{'peer':>7}"
+          f"{'CPU ratio':>10}{'RSS MB':>8}{'peer MB':>8}")
     problems = []
     for name, got in pairs.items():
         med = {k: statistics.median(b[k] for _, b in got) for k in ("seconds", "cpu", "maxrss_mb")}
@@ -319,7 +319,8 @@ def main() -> None:
         m, lo, hi = ratios(got)
         cm = ratios(got, "cpu")[0]
         print(f"{labels[name]:<40}{med['seconds']:>8.2f}{peer['seconds']:>8.2f}{m:>6.2f}x"
-              f"{f'{lo:.2f}-{hi:.2f}x':>13}{cm:>9.2f}x{med['maxrss_mb']:>8.0f}{peer['maxrss_mb']:>8.0f}")
+              f"{f'{lo:.2f}-{hi:.2f}x':>13}{med['cpu']:>8.2f}{peer['cpu']:>7.2f}{cm:>9.2f}x"
+              f"{med['maxrss_mb']:>8.0f}{peer['maxrss_mb']:>8.0f}")
         field_, want = expect[name]
         last = got[-1][1]
         if last.get(field_) != want or last["errors"]:
