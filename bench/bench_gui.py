@@ -101,7 +101,9 @@ if mode == "app":
     from talentdesk.ui.env import UiEnv, open_qsettings
     from talentdesk.ui.main_window import MainWindow
     db = open_database(db_path)
-    env = UiEnv(ctx := ServiceContext(db), open_qsettings(), headless=True)
+    qs = open_qsettings()
+    qs.setValue("window/page", "talents")  # the 人才库 remembered (bench_services measures 首页)
+    env = UiEnv(ctx := ServiceContext(db), qs, headless=True)
     win = MainWindow(env)
     win.resize(1400, 860)
     win.show()
@@ -267,7 +269,9 @@ def run_in_process(args, ctx, db, db_path, rows: int) -> None:
     from talentdesk.ui.main_window import MainWindow
 
     app = make_application(["bench"])
-    env = UiEnv(ctx, open_qsettings(), headless=True)
+    qs = open_qsettings()
+    qs.setValue("window/page", "talents")  # search and scrolling in the 人才库, opened at start
+    env = UiEnv(ctx, qs, headless=True)
     win = MainWindow(env)
     win.resize(1400, 860)
     win.show()
