@@ -244,6 +244,7 @@ def bench_gui(quick: bool, timeout: int) -> tuple[list[Row], int]:
     like = _find(r"baseline: bare SQL LIKE .*?:\s+([\d.]+) ms", out)
     med = _find(r"all keystrokes: median\s+([\d.]+) ms", out)
     worst = _find(r"all keystrokes: .*worst\s+([\d.]+) ms", out)
+    cold = _find(r"cold pass \(each term typed the first time\): median [\d.]+ ms, worst ([\d.]+) ms", out)
     frame = _find(r"^\s+TalentDesk\s+worst frame\s+([\d.]+) ms", out)
     base_frame = _find(r"^\s+bare QTableView\s+worst frame\s+([\d.]+) ms", out)
     frame_cpu = _find(r"CPU time per frame: worst\s+([\d.]+) ms", out)
@@ -257,14 +258,16 @@ def bench_gui(quick: bool, timeout: int) -> tuple[list[Row], int]:
         Row("gui", "cold start to a shown main window", size, start, "s", "bare QTableView process", base_start,
             "< 2 s"),
         *cpu_rows,
-        Row("gui", "search as you type, median keystroke", size, med, "ms", "bare SQL LIKE '%x%' scan", like,
-            "< 50 ms"),
-        Row("gui", "search as you type, worst keystroke", size, worst, "ms", "bare SQL LIKE '%x%' scan", like,
-            "< 150 ms"),
+        Row("gui", "search through the window (name, initials, ID, employer), median keystroke", size, med, "ms",
+            "bare SQL LIKE '%x%' scan", like, "≤ 30 ms"),
+        Row("gui", "search through the window, worst keystroke", size, worst, "ms", "bare SQL LIKE '%x%' scan", like,
+            "≤ 150 ms"),
+        Row("gui", "search through the window, cold pass, worst keystroke", size, cold, "ms",
+            "bare SQL LIKE '%x%' scan", like, "≤ 150 ms"),
         Row("gui", "scroll top → bottom, worst frame", size, frame, "ms", "bare QTableView, trivial model",
-            base_frame, "< 50 ms"),
+            base_frame, "≤ 33 ms"),
         *([Row("gui", "scroll top → bottom, worst frame (CPU)", size, frame_cpu, "ms",
-               "bare QTableView, trivial model (CPU)", base_frame_cpu, "< 50 ms")] if frame_cpu is not None else []),
+               "bare QTableView, trivial model (CPU)", base_frame_cpu, "≤ 33 ms")] if frame_cpu is not None else []),
     ], code
 
 
@@ -313,7 +316,7 @@ def bench_services(quick: bool, timeout: int) -> tuple[list[Row], int]:
         Row("services", "employer fragment search, median keystroke (CPU)", f"{search:,} talents", search_cpu[0],
             "ms", base + " (CPU)", search_cpu[1]),
         Row("services", "employer fragment search, worst keystroke", f"{search:,} talents", worst[0], "ms", base,
-            worst[1]),
+            worst[1], "≤ 150 ms"),
         Row("services", "dashboard refresh, 首页 figures after a write (wall)", history, dash[0], "s",
             "the code before the 首页 cache", dash[1]),
         Row("services", "dashboard refresh, 首页 figures after a write (CPU)", history, dash_cpu[0], "s",
