@@ -244,7 +244,8 @@ def bench_gui(quick: bool, timeout: int) -> tuple[list[Row], int]:
     like = _find(r"baseline: bare SQL LIKE .*?:\s+([\d.]+) ms", out)
     med = _find(r"all keystrokes: median\s+([\d.]+) ms", out)
     worst = _find(r"all keystrokes: .*worst\s+([\d.]+) ms", out)
-    cold = _find(r"cold pass \(each term typed the first time\): median [\d.]+ ms, worst ([\d.]+) ms", out)
+    key_cpu = _find(r"CPU time per keystroke: median\s+([\d.]+) ms", out)
+    cold = _find(r"cold pass \(each term typed the first time\): median\s+[\d.]+ ms, worst\s+([\d.]+) ms", out)
     frame = _find(r"^\s+TalentDesk\s+worst frame\s+([\d.]+) ms", out)
     base_frame = _find(r"^\s+bare QTableView\s+worst frame\s+([\d.]+) ms", out)
     frame_cpu = _find(r"CPU time per frame: worst\s+([\d.]+) ms", out)
@@ -260,6 +261,8 @@ def bench_gui(quick: bool, timeout: int) -> tuple[list[Row], int]:
         *cpu_rows,
         Row("gui", "search through the window (name, initials, ID, employer), median keystroke", size, med, "ms",
             "bare SQL LIKE '%x%' scan", like, "≤ 30 ms"),
+        Row("gui", "search through the window, median keystroke (CPU of the process)", size, key_cpu, "ms",
+            "bare SQL LIKE '%x%' scan", like),
         Row("gui", "search through the window, worst keystroke", size, worst, "ms", "bare SQL LIKE '%x%' scan", like,
             "≤ 150 ms"),
         Row("gui", "search through the window, cold pass, worst keystroke", size, cold, "ms",
