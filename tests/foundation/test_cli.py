@@ -129,3 +129,20 @@ def test_command_table_names_the_modules_that_register_the_commands():
     assert cli._named_command(["--db", "x"]) is None
     line = ["--db", "x.sqlite", "import", "roster", "f.xlsx", "--dry-run", "--sheet", "花名册"]
     assert vars(cli.build_parser(line).parse_args(line)).keys() == vars(cli.build_parser().parse_args(line)).keys()
+
+
+def test_json_output_is_the_standard_indented_json():
+    """--json is written by cli.jsonout: the very text json.dumps(indent=2) gives."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from talentdesk.cli import jsonout
+    from talentdesk.services.office.audit import json_default
+
+    cases = [{}, [], "", 0, -1.5, None, True, "引号\"与\n换行\t\u2028", {"a": [], "b": {}, "c": [[], [{}]]},
+             {"rows": 3, "changes": [{"row": 4, "fields": {"手机号码": ["138", "139"]}}],
+              "at": dt.date(2024, 1, 2), "amount": Decimal("1.50"), "t": (1, 2)},
+             [1e300, 2 ** 70, False], {"nan": float("nan")}, {1: "int key"}]
+    for obj in cases:
+        assert jsonout.dumps(obj, json_default) == json.dumps(obj, ensure_ascii=False, indent=2,
+                                                             default=json_default), obj
