@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -312,12 +313,22 @@ def bench_pdf(n: int, tmp: Path) -> dict:
                 pages = n
             sec = time.perf_counter() - t0
             cpu = time.process_time() - c0
-            best = results.setdefault(variant, {"seconds": sec, "cpu": cpu, "pages": pages,
-                                                "size_mb": os.path.getsize(out) / 1e6})
-            best["seconds"] = min(best["seconds"], sec)
-            best["cpu"] = min(best["cpu"], cpu)
-    results["draw_calls_per_page"] = strings / max(1, n)
-    return results
+            results.setdefault(variant, []).append({"seconds": sec, "cpu": cpu, "pages": pages,
+                                                    "size_mb": os.path.getsize(out) / 1e6})
+    # each round's forms run paired with the bare canvas run right after it
+    pairs = list(zip(results["bare_canvas"], results["forms"]))
+    out = {v: {k: statistics.median(r[k] for r in runs) for k in ("seconds", "cpu", "pages", "size_mb")}
+           for v, runs in results.items()}
+    out["ratio"] = _paired(pairs)
+    out["cpu_ratio"] = _paired(pairs, "cpu")
+    out["draw_calls_per_page"] = strings / max(1, n)
+    return out
+
+
+def _paired(pairs: list[tuple[dict, dict]], key: str = "seconds") -> tuple[float, float, float]:
+    """(median, lowest, highest) of the ratios b / a of runs made side by side."""
+    r = [b[key] / a[key] for a, b in pairs]
+    return statistics.median(r), min(r), max(r)
 
 
 # ------------------------------------------------------------------ main
@@ -326,7 +337,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--forms", type=int, default=1000)
-    ap.add_argument("--rounds", type=int, default=2, help="runs of each ledger variant (best time counts)")
+    ap.add_argument("--rounds", type=int, default=2, help="paired rounds of each ledger variant (median counts)")
     ap.add_argument("--skip-xlsx", action="store_true")
     ap.add_argument("--skip-pdf", action="store_true")
     ap.add_argument("--skip-export", action="store_true", help="skip the database export variant")
@@ -346,18 +357,21 @@ def main() -> int:
           f"cpus={os.cpu_count()}  load={os.getloadavg()[0]:.1f}")
     if not args.skip_xlsx:
         half = args.rows // 2
-        res: dict[str, dict] = {}
-        for rnd in range(args.rounds):  # alternate the variants; keep each one's best time
-            for name in ("bare_xlsxwriter", "ledger", "openpyxl"):
+        runs: dict[str, list[dict]] = {}
+        for rnd in range(args.rounds):  # each round: the bare writer, then each variant right after it
+            for name in (("bare_xlsxwriter", "ledger", "openpyxl") if rnd % 2 == 0
+                         else ("bare_xlsxwriter", "openpyxl", "ledger")):
                 r = _spawn(name, args.rows, tmp)
                 print(f"{name:16s} {args.rows:>8,} rows  {r['seconds']:7.2f} s (cpu {r['cpu']:6.2f} s)  "
                       f"peak RSS {r['rss_mb']:6.1f} MB  file {r['size_mb']:.1f} MB  (round {rnd + 1})", flush=True)
-                if name not in res:
-                    res[name] = r
-                else:  # best wall time and best CPU time, each over the rounds
-                    res[name]["seconds"] = min(res[name]["seconds"], r["seconds"])
-                    res[name]["cpu"] = min(res[name]["cpu"], r["cpu"])
-                    res[name]["rss_mb"] = max(res[name]["rss_mb"], r["rss_mb"])
+                runs.setdefault(name, []).append(r)
+        res = {name: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "cpu", "rss_mb", "size_mb")}
+               for name, rs in runs.items()}
+        for name in ("ledger", "openpyxl"):
+            pairs = list(zip(runs["bare_xlsxwriter"], runs[name]))
+            m, lo, hi = _paired(pairs)
+            print(f"paired {name} / bare xlsxwriter: median {m:.2f}x (range {lo:.2f}-{hi:.2f}x) wall, "
+                  f"{_paired(pairs, 'cpu')[0]:.2f}x CPU over {len(pairs)} rounds")
         half = args.rows // 2
         half_res = _spawn("ledger", half, tmp)
         print(f"{'ledger':16s} {half:>8,} rows  {half_res['seconds']:7.2f} s (cpu {half_res['cpu']:6.2f} s)  "
@@ -365,7 +379,7 @@ def main() -> int:
         base = res["bare_xlsxwriter"]["seconds"]
         cbase = res["bare_xlsxwriter"]["cpu"]
         print(f"ratio ledger / bare xlsxwriter constant_memory: {res['ledger']['seconds'] / base:.2f}x wall, "
-              f"{res['ledger']['cpu'] / cbase:.2f}x CPU  (goal ≤ 1.25x; best of {args.rounds} rounds each)")
+              f"{res['ledger']['cpu'] / cbase:.2f}x CPU  (goal ≤ 1.25x; medians of {args.rounds} rounds each)")
         print(f"ratio openpyxl write_only / bare xlsxwriter:     {res['openpyxl']['seconds'] / base:.2f}x wall, "
               f"{res['openpyxl']['cpu'] / cbase:.2f}x CPU")
         print(f"memory: ledger peak RSS {half_res['rss_mb']:.1f} MB at {half:,} rows, "
@@ -381,6 +395,18 @@ def main() -> int:
                 ex = _spawn("export", n, tmp, str(dbfile))
                 print(f"{'export (db→xlsx)':16s} {n:>8,} rows  {ex['seconds']:7.2f} s  peak RSS {ex['rss_mb']:6.1f} MB"
                       f"  = {ex['seconds'] * args.rows / (n * base):.2f}x bare per row", flush=True)
+            # the 100,000-row export paired with bare writes of as many rows, run side by side
+            pairs = []
+            for rnd in range(args.rounds):
+                b = _spawn("bare_xlsxwriter", args.rows, tmp)
+                ex = _spawn("export", args.rows, tmp, str(tmp / f"bench-{args.rows}.sqlite3"))
+                pairs.append((b, ex))
+                print(f"export pair {rnd + 1}: bare {b['seconds']:.2f} s, export {ex['seconds']:.2f} s, "
+                      f"{ex['seconds'] / b['seconds']:.2f}x", flush=True)
+            m, lo, hi = _paired(pairs)
+            print(f"paired export {args.rows:,} rows / bare xlsxwriter: export {statistics.median(e['seconds'] for _, e in pairs):.2f} s, "
+                  f"bare {statistics.median(b['seconds'] for b, _ in pairs):.2f} s, median {m:.2f}x "
+                  f"(range {lo:.2f}-{hi:.2f}x) wall, {_paired(pairs, 'cpu')[0]:.2f}x CPU", flush=True)
     if not args.skip_pdf:
         r = bench_pdf(args.forms, tmp)
         f, b = r["forms"], r["bare_canvas"]
@@ -388,9 +414,12 @@ def main() -> int:
               f"pages/s  file {f['size_mb']:.2f} MB")
         print(f"bare canvas      {args.forms:>6,} pages (same strings and lines)  {b['seconds']:7.2f} s  "
               f"{b['pages'] / b['seconds']:6.1f} pages/s  file {b['size_mb']:.2f} MB")
+        m, lo, hi = r["ratio"]
         print(f"ratio forms / bare canvas: {f['seconds'] / b['seconds']:.2f}x wall, {f['cpu'] / b['cpu']:.2f}x CPU "
-              f"(goal ≤ 1.5x; best of 3 each); "
+              f"(goal ≤ 1.5x; medians of 3 each); "
               f"{r['draw_calls_per_page']:.0f} strings per page")
+        print(f"paired forms / bare canvas: median {m:.2f}x (range {lo:.2f}-{hi:.2f}x) wall, "
+              f"{r['cpu_ratio'][0]:.2f}x CPU over 3 rounds")
     return 0
 
 

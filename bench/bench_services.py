@@ -335,10 +335,17 @@ def run_start(page_key: str, db_path: Path, home: Path) -> dict:
     return json.loads([x for x in out.stdout.splitlines() if x.startswith("RESULT ")][-1][7:])
 
 
-BEFORE_REVISION = ("0015", "0009")  # this tree's schema head → the baselines' (0015 only adds an index)
+def schema_head(src: Path) -> str:
+    """The schema revision the code in ``src`` expects (its ``SCHEMA_HEAD``)."""
+    import re
+
+    text = (src / "talentdesk" / "models" / "db.py").read_text(encoding="utf-8")
+    return re.search(r'^SCHEMA_HEAD = "(\w+)"', text, re.M).group(1)
 
 
-def as_before(db_path: Path) -> Path:
+
+
+def as_before(db_path: Path, revision: str) -> Path:
     """A copy of the database as the baseline code knows it: without this tree's index
     (migration 0015) and at the revision before it, so the old code opens it and runs as it
     did (no index it never had)."""
@@ -347,7 +354,9 @@ def as_before(db_path: Path) -> Path:
     shutil.copy(db_path, copy)
     con = sqlite3.connect(str(copy))
     con.execute("DROP INDEX IF EXISTS ix_installment_status_paid_date")
-    con.execute("UPDATE alembic_version SET version_num = ? WHERE version_num = ?", BEFORE_REVISION[::-1])
+    # at the baseline's own revision: later migrations only add tables the old code never
+    # reads (and 0015 the index dropped above)
+    con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
     con.commit()
     con.close()
     return copy
@@ -355,7 +364,7 @@ def as_before(db_path: Path) -> Path:
 
 def run_measure(src: Path, what: str, db_path: Path, rows_path: Path | None, home: Path) -> dict:
     if src != ROOT:
-        before = as_before(db_path)
+        before = as_before(db_path, schema_head(src))
         try:
             return _run_measure(src, what, before, rows_path, home)
         finally:

@@ -312,6 +312,9 @@ _REQUIRED = tuple((c.key, c.label) for c in COLUMNS if c.required)
 _LATER_THAN_BIRTH = tuple((k, BY_KEY[k].label) for k in (
     "graduation_date", "introduction_date", "contract_start", "agreement_signed_date", "postdoc_entry_date"))
 _MAX_CONTRACT_YEARS = Decimal(50)
+# the fields cross_check_columns(partial=True) reads: no other field of a record can give an error
+PARTIAL_CHECK_READS = frozenset(("education", "degree", "id_number", "birth_date", "sex", "introduction_date",
+                                 "contract_years") + tuple(k for k, _ in _LATER_THAN_BIRTH))
 
 
 def to_row(record: dict[str, Any]) -> dict[str, Any]:

@@ -72,7 +72,9 @@ class Case:
     # ``facts``; ``profile`` is empty)
     beneficiary: str = "talent"
 
-    def evaluate(self, as_of: dt.date, *, paid: Any = None) -> Evaluation:
+    def evaluate(self, as_of: dt.date, *, paid: Any = None, benefits: Iterable[str] | None = None) -> Evaluation:
+        """The engine's evaluation; ``benefits``: only those codes wanted (``rules.evaluate``:
+        each wanted result is the one the full evaluation gives)."""
         if self.beneficiary != "talent":
             return evaluate_organisation(self.pack, self.beneficiary, approved_on=self.approved_on, as_of=as_of,
                                          facts=dict(self.facts), decisions=list(self.decisions),
@@ -81,7 +83,7 @@ class Case:
         return evaluate(self.pack, self.profile, approved_on=self.approved_on, as_of=as_of,
                         departed_on=self.departed_on, reviews=dict(self.reviews), decisions=list(self.decisions),
                         paid=paid, extra_holidays=self.extra_holidays, extra_workdays=self.extra_workdays,
-                        facts=dict(self.facts), credit=tuple(self.credit))
+                        facts=dict(self.facts), credit=tuple(self.credit), benefits=benefits)
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def decide(case: Case | None, installments: Iterable[StoredInstallment], action:
     if case is None:
         return [a or Answer(PENDING, ("未登记批准日期，无法按政策测算",), (), None, as_of, inst.label)
                 for a, inst in zip(first, items)]
-    ev = case.evaluate(as_of)
+    ev = case.evaluate(as_of, benefits=(case.benefit_code,))  # the answer reads this grant's benefit only
     return [a or answer(ev, case.benefit_code, inst, action, on, pay_before_due_days=pay_before_due_days)
             for a, inst in zip(first, items)]
 

@@ -1,5 +1,6 @@
 """The CLI end to end, in-process through ``talentdesk.cli.main`` and once as a real process."""
 
+import argparse
 import json
 import subprocess
 import sys
@@ -104,3 +105,44 @@ def test_no_subcommand_starts_the_gui_with_its_options(tmp_path):
                           capture_output=True, text=True, timeout=180, env=env)
     assert proc.returncode == 0, proc.stderr
     assert db.exists()
+
+
+def test_command_table_names_the_modules_that_register_the_commands():
+    """A line naming a command of COMMAND_MODULES loads only that module: the table must
+    say where each command really is, and the partial parser must parse as the whole."""
+    import importlib
+
+    from talentdesk import cli
+
+    whole = next(a for a in cli.build_parser()._actions if a.dest == "command").choices
+    for command, module in cli.COMMAND_MODULES.items():
+        assert command in whole, command
+        sub = argparse.ArgumentParser().add_subparsers(dest="command")
+        importlib.import_module(module).register(sub)
+        assert command in sub.choices, (command, module)
+        partial = cli.build_parser(["--db", "x.sqlite", command])
+        choices = next(a for a in partial._actions if a.dest == "command").choices
+        assert command in choices
+        assert len(choices) < len(whole)
+    assert cli._named_command(["--db", "x", "--user=a", "import", "roster", "f.xlsx"]) == "import"
+    assert cli._named_command(["--help", "import"]) is None
+    assert cli._named_command(["--db", "x"]) is None
+    line = ["--db", "x.sqlite", "import", "roster", "f.xlsx", "--dry-run", "--sheet", "花名册"]
+    assert vars(cli.build_parser(line).parse_args(line)).keys() == vars(cli.build_parser().parse_args(line)).keys()
+
+
+def test_json_output_is_the_standard_indented_json():
+    """--json is written by cli.jsonout: the very text json.dumps(indent=2) gives."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from talentdesk.cli import jsonout
+    from talentdesk.services.office.audit import json_default
+
+    cases = [{}, [], "", 0, -1.5, None, True, "引号\"与\n换行\t\u2028", {"a": [], "b": {}, "c": [[], [{}]]},
+             {"rows": 3, "changes": [{"row": 4, "fields": {"手机号码": ["138", "139"]}}],
+              "at": dt.date(2024, 1, 2), "amount": Decimal("1.50"), "t": (1, 2)},
+             [1e300, 2 ** 70, False], {"nan": float("nan")}, {1: "int key"}]
+    for obj in cases:
+        assert jsonout.dumps(obj, json_default) == json.dumps(obj, ensure_ascii=False, indent=2,
+                                                             default=json_default), obj

@@ -610,7 +610,10 @@ def _ensure_examples(plans: list[_Plan], today: dt.date) -> None:
 def _workflow(clerk: ServiceContext, reviewer: ServiceContext, rng: random.Random, records: list[dict[str, Any]],
               employers_by_id: dict[int, DemoEmployer], today: dt.date, summary: DemoSummary,
               progress: Progress | None) -> None:
-    with _cached_packs():
+    from talentdesk.services.benefits import packs
+
+    # one batch: each pack parsed once, and looked up once (not a folder listing per service call)
+    with _cached_packs(), packs.held():
         _run_workflow(clerk, reviewer, rng, records, employers_by_id, today, summary, progress)
     _count(clerk, summary)
 

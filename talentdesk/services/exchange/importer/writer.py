@@ -23,14 +23,15 @@ from __future__ import annotations
 import json
 import operator
 import sqlite3
+from operator import ne
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Callable
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from talentdesk.domain import pinyin, roster
+from talentdesk.domain import employer_attrs, pinyin, roster
 from talentdesk.models.base import utcnow
 from talentdesk.models.bulk import BulkInserter, Memo
 from talentdesk.models.entities import Employer, ImportBatch, Talent
@@ -108,6 +109,85 @@ def _emp_tuple(rec: dict) -> tuple:
     return tuple(rec.get(k) for k in EMPLOYER_KEYS)
 
 
+_REC_KEYS = TALENT_KEYS + EMPLOYER_KEYS  # talents.record_of() order
+_REC_INDEX = {k: i for i, k in enumerate(_REC_KEYS)}
+_BLANK = len(_REC_KEYS)  # the index of a None appended to every stored record
+
+
+class _StoredTalent:
+    """A stored talent as the planning compares it: its record (``talents.record_of()``
+    order, plus a trailing None) read as a plain row, no ORM object."""
+
+    __slots__ = ("id", "version", "status", "policy_id", "id_number", "name", "has_employer", "values")
+
+    def __init__(self, row):
+        self.id, self.version, self.status, self.policy_id, has_employer = row[:5]
+        self.has_employer = has_employer is not None
+        values = list(row[5:])
+        values[_IND] = employer_attrs.INDUSTRIES.get(values[_IND]) if self.has_employer else None
+        values.append(None)
+        self.values = tuple(values)
+        self.id_number = values[_REC_INDEX["id_number"]]
+        self.name = values[_REC_INDEX["name"]]
+
+    def record(self) -> dict:
+        """``talents.record_of()`` of the talent."""
+        return dict(zip(_REC_KEYS, self.values))
+
+    def snapshot(self) -> dict:
+        """``talents.snapshot()`` of the talent."""
+        data = dict(zip(_REC_KEYS, self.values))
+        data["status"] = self.status
+        data["policy_id"] = self.policy_id
+        return data
+
+
+_IND = _REC_INDEX["employer_industry"]
+_CROSS_FILLED = ("education", "birth_date", "sex")  # what roster.cross_check_columns may fill in
+_CROSS_READ = roster.PARTIAL_CHECK_READS
+
+
+def _stored_columns():
+    # the employer's columns as employers.roster_values() gives them (industry as its text)
+    return ([Talent.id, Talent.version, Talent.status, Talent.policy_id, Employer.id]
+            + [getattr(Talent, k) for k in TALENT_KEYS]
+            + [Employer.name, Employer.uscc, Employer.kind, Employer.district, Employer.industry,
+               Employer.civil_service_managed])
+
+
+def _stored_talents(session: Session, numbers: list[str], *, lock: bool) -> dict[str, _StoredTalent]:
+    """The stored talents among ``numbers`` (身份证号), as plain rows: a whole-table read when
+    they are most of the table, else by number; locked (PostgreSQL) when about to write."""
+    existing: dict[str, _StoredTalent] = {}
+    if not numbers:
+        return existing
+    total = session.execute(select(func.count(Talent.id))).scalar_one()
+    if not total:
+        return existing
+    wanted = set(numbers)
+    pg_lock = lock and session.get_bind().dialect.name == "postgresql"
+    base = select(*_stored_columns()).outerjoin(Employer, Employer.id == Talent.employer_id)
+    if pg_lock:
+        base = base.with_for_update(of=Talent.__table__)
+    n_at = 5 + TALENT_KEYS.index("id_number")
+    if total <= 4 * len(wanted) and not pg_lock:
+        for row in session.execute(base):
+            if row[n_at] in wanted:
+                t = _StoredTalent(row)
+                existing[t.id_number] = t
+        return existing
+    if total <= 4 * len(wanted):
+        known = {n for (n,) in session.execute(select(Talent.id_number))}
+        hits = [n for n in wanted if n in known]
+    else:
+        hits = list(wanted)
+    for i in range(0, len(hits), 500):
+        for row in session.execute(base.where(Talent.id_number.in_(hits[i:i + 500]))):
+            t = _StoredTalent(row)
+            existing[t.id_number] = t
+    return existing
+
+
 def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
     """Split the valid rows into inserts, updates (with their changed fields) and unchanged,
     and check employers' credit codes against the database and within the file."""
@@ -118,23 +198,7 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
     col = {k: c.index for k, c in layout_cols.items()}
     idx = check.keys.index("id_number")
     numbers = [vals[idx] for _, vals in check.valid]
-    existing: dict[str, Talent] = {}
-    if numbers:
-        total = session.execute(select(func.count(Talent.id))).scalar_one()
-        if total:
-            wanted = set(numbers)
-            if total <= 4 * len(wanted):
-                known = {n for (n,) in session.execute(select(Talent.id_number))}
-                hits = [n for n in wanted if n in known]
-            else:
-                hits = list(wanted)
-            for i in range(0, len(hits), 500):
-                stmt = (select(Talent).options(joinedload(Talent.employer))
-                        .where(Talent.id_number.in_(hits[i:i + 500])))
-                if lock and session.get_bind().dialect.name == "postgresql":
-                    stmt = stmt.with_for_update(of=Talent)
-                for t in session.execute(stmt).unique().scalars():
-                    existing[t.id_number] = t
+    existing = _stored_talents(session, numbers, lock=lock)
     # employers: credit-code conflicts with the database and inside the file
     by_name: dict[str, str | None] = {}
     by_code: dict[str, str] = {}
@@ -177,6 +241,13 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
                                                     f"不能重复登记；如人才已调入本地，请联系{other}或盟委人才办办理"))
     label = {c.key: c.label for c in roster.COLUMNS}
     stored_rows: list[tuple[int, Talent, dict, dict | None]] = []  # (row, talent, merged record, change entry)
+    # a stored talent's record in the order of the file's values (blank where the talent
+    # table keeps no such field): a row equal to it changes nothing, compared at C speed
+    aligned = operator.itemgetter(*(_REC_INDEX.get(k, _BLANK) for k in check.keys))
+    contract = [check.keys.index(k) for k in roster_agreement.CONTRACT_KEYS if k in check.keys]
+    pending: list[tuple] = []  # changed rows: (row, stored, changes, before, speaks, merged record)
+    keys = check.keys
+    positions = range(len(keys))
     for item in check.valid:
         row, vals = item
         if row in bad_rows:
@@ -185,9 +256,17 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
         if t is None:
             plan.inserts.append(item)
             continue
+        if vals == aligned(t.values):
+            if any(vals[i] is not None for i in contract):
+                stored_rows.append((row, t, t.record(), None))
+            else:
+                plan.unchanged.append(row)
+            continue
         rec = check.record(vals)
-        before = talents.snapshot(t)
-        changes = {k: val for k, val in rec.items() if val is not None and before.get(k) != val}
+        before = t.snapshot()
+        # the fields the file gives (non-blank) that differ from the stored record
+        changes = {keys[i]: vals[i] for i in compress(positions, map(ne, vals, aligned(t.values)))
+                   if vals[i] is not None}
         if rec.get("employer_name") and rec["employer_name"] != before.get("employer_name"):
             # another employer: its code/kind/district come with it, not the old one's
             for k in EMPLOYER_KEYS:
@@ -195,19 +274,39 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
                     changes[k] = rec[k]
         elif changes.keys() & set(EMPLOYER_KEYS):
             # same employer: ensure() only fills its blank fields, never overwrites them
-            stored = dict(zip(EMPLOYER_KEYS, employers.roster_values(t.employer)))
+            stored = dict(zip(EMPLOYER_KEYS, t.values[len(TALENT_KEYS):]))
             for k in EMPLOYER_KEYS[1:]:
-                if k in changes and t.employer is not None and stored[k] is not None and stored[k] != "":
+                if k in changes and t.has_employer and stored[k] is not None and stored[k] != "":
                     del changes[k]
         speaks = any(rec.get(k) is not None for k in roster_agreement.CONTRACT_KEYS)
         if not changes:
             if speaks:
-                stored_rows.append((row, t, talents.record_of(t), None))
+                stored_rows.append((row, t, t.record(), None))
             else:
                 plan.unchanged.append(row)
             continue
-        merged = talents.record_of(t) | changes
-        errs = roster.cross_check(merged, raw_keys=set(changes), partial=True)
+        pending.append((row, t, changes, before, speaks, t.record() | changes))
+    # the changed rows' cross-checks against their stored records: one column-wise pass per
+    # set of changed fields (``roster.cross_check`` of each merged record, in bulk)
+    groups: dict[frozenset, list[int]] = {}
+    for j, p in enumerate(pending):
+        groups.setdefault(frozenset(p[2]), []).append(j)
+    found: dict[int, list] = {}
+    for raw_keys, members in groups.items():
+        merged_rows = [pending[j][5] for j in members]
+        # the fields a partial cross-check reads (the others cannot give an error)
+        columns = {k: [m[k] for m in merged_rows] for k in merged_rows[0] if k in _CROSS_READ}
+        errs = roster.cross_check_columns(columns, len(members), partial=True, raw_keys=set(raw_keys))
+        for k in _CROSS_FILLED:
+            filled = columns.get(k)
+            if filled is not None:
+                for m, v in zip(merged_rows, filled):
+                    if v is not None or k in m:
+                        m[k] = v
+        for i, e in errs.items():
+            found[members[i]] = e
+    for j, (row, t, changes, before, speaks, merged) in enumerate(pending):
+        errs = found.get(j)
         if errs:
             bad_rows.add(row)
             for e in errs:
@@ -221,6 +320,7 @@ def plan_roster(session: Session, v, *, lock: bool = False) -> RosterPlan:
         plan.changes.append(entry)
         if speaks:
             stored_rows.append((row, t, merged, entry))
+    stored_rows.sort(key=operator.itemgetter(0))  # file order
     if stored_rows:
         _plan_agreements(session, plan, stored_rows, header, col)
     return plan
@@ -561,25 +661,28 @@ def _update_talents(session, plan: RosterPlan, employer_of, initials, now, chang
 
     table = Talent.__table__
     groups: dict[tuple, list[dict]] = {}
+    talent_keys = frozenset(TALENT_KEYS)
+    employer_keys = frozenset(EMPLOYER_KEYS)
     for row, tid, version, ch, before in plan.updates:
-        values = {k: ch[k] for k in TALENT_KEYS if k in ch}
-        after = dict(before)
-        after.update({k: ch[k] for k in TALENT_KEYS if k in ch})
+        values = {k: v for k, v in ch.items() if k in talent_keys}
+        # the audit's after: the snapshot with these values (and the employer's, if it
+        # changes); only those fields can differ from before (audit.diff of the two)
+        moved = dict(values)
         if "name" in ch:
             values["name_initials"] = initials[ch["name"]]
-        if ch.keys() & set(EMPLOYER_KEYS):
+        if not employer_keys.isdisjoint(ch):
             rec = {k: ch.get(k) for k in EMPLOYER_KEYS}
             if not rec["employer_name"]:
                 rec["employer_name"] = before.get("employer_name")
             e = employer_of(rec)
             if e is not None:
                 values["employer_id"] = e.id
-                after.update(zip(EMPLOYER_KEYS, employers.roster_values(e)))
+                moved.update(zip(EMPLOYER_KEYS, employers.roster_values(e)))
         values.update(_id=tid, _v=version, version=version + 1, updated_at=now)
         groups.setdefault(tuple(sorted(values)), []).append(values)
-        b, a = audit.diff(before, after)
-        if a:
-            changes.append(audit.Change("update", "talent", tid, tid, b, a))
+        b = {k: before.get(k) for k, v in moved.items() if before.get(k) != v}
+        if b:
+            changes.append(audit.Change("update", "talent", tid, tid, b, {k: moved[k] for k in b}))
     n = 0
     for keys, rows in groups.items():
         cols = [k for k in keys if not k.startswith("_")]
