@@ -58,7 +58,7 @@ class CliApp:
         """The service context for the acting user (login hooks in here)."""
         if self._ctx is None:
             from talentdesk.services.office import auth_hook
-            from talentdesk.services.exchange import demo_mark
+            from talentdesk.services.exchange.demodata import mark as demo_mark
 
             self._ctx = auth_hook.cli_context(self)
             if getattr(self.args, "command", None) != "demo" and demo_mark.is_demo(self._ctx):
@@ -67,7 +67,7 @@ class CliApp:
 
     def print_json(self, obj: Any) -> None:
         from talentdesk.cli import jsonout
-        from talentdesk.services.office.audit import json_default
+        from talentdesk.services.office.audit.log import json_default
 
         sys.stdout.write(jsonout.dumps(obj, json_default) + "\n")  # = json.dumps(…, indent=2), faster
 

@@ -9,7 +9,7 @@ from typing import Iterator
 from sqlalchemy.orm import Session
 
 from talentdesk.models.db import Database
-from talentdesk.services.office import audit_chain  # noqa: F401 - its session hooks seal money rows and move the audit anchor
+from talentdesk.services.office.audit import chain as audit_chain  # noqa: F401 - its session hooks seal money rows and move the audit anchor
 from talentdesk.services.office import scope
 
 

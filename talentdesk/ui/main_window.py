@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
         self.lbl_policy.setText(tr("政策：") + (self._policy_text() if policy else "…"))
 
     def _check_demo(self) -> None:
-        from talentdesk.services.exchange import demo_mark
+        from talentdesk.services.exchange.demodata import mark as demo_mark
 
         try:
             demo = demo_mark.is_demo(self.env.ctx)
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
     # -- audit check at start ------------------------------------------------------------
     def start_audit_check(self) -> None:
         """Verify the audit trail off the GUI thread; the result goes to the status bar."""
-        from talentdesk.services.office import audit
+        from talentdesk.services.office.audit import log as audit
 
         ctx = self.env.ctx
         self.btn_audit.setText(tr("审计链校验中…"))

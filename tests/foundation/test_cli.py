@@ -137,7 +137,7 @@ def test_json_output_is_the_standard_indented_json():
     from decimal import Decimal
 
     from talentdesk.cli import jsonout
-    from talentdesk.services.office.audit import json_default
+    from talentdesk.services.office.audit.log import json_default
 
     cases = [{}, [], "", 0, -1.5, None, True, "引号\"与\n换行\t\u2028", {"a": [], "b": {}, "c": [[], [{}]]},
              {"rows": 3, "changes": [{"row": 4, "fields": {"手机号码": ["138", "139"]}}],

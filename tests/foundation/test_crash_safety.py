@@ -8,7 +8,7 @@ import pytest
 from killing import kill_at_mid
 
 from talentdesk.models.db import open_database
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
@@ -21,7 +21,7 @@ WRITER = textwrap.dedent("""
     from talentdesk.services.register import talents
     from talentdesk.services.context import ServiceContext
     from talentdesk.models.entities import Talent
-    from talentdesk.services.office import audit
+    from talentdesk.services.office.audit import log as audit
     db = open_database({url!r})
     ctx = ServiceContext(db, user="writer")
     with ctx.write() as s:

@@ -7,7 +7,8 @@ from sqlalchemy import select, update
 
 from talentdesk.domain.errors import ConflictError, PermissionDenied, ValidationError
 from talentdesk.models.entities import User
-from talentdesk.services.office import audit, backup, settings, users
+from talentdesk.services.office import backup, settings, users
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 ADMIN_PW = "Admin-pass-1"

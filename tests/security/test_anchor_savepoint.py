@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from talentdesk.services.office import audit, audit_anchor, audit_chain
+from talentdesk.services.office.audit import log as audit, anchor as audit_anchor, chain as audit_chain
 from talentdesk.services.register import employers
 
 

@@ -20,7 +20,8 @@ from factories import talent_row
 from talentdesk.cli import main
 from talentdesk.models.db import open_database
 from talentdesk.services.benefits import agreements, departures, grants, payments
-from talentdesk.services.office import audit, audit_anchor, audit_chain, users
+from talentdesk.services.office import users
+from talentdesk.services.office.audit import log as audit, anchor as audit_anchor, chain as audit_chain
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 

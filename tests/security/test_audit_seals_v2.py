@@ -14,7 +14,7 @@ from sqlalchemy import text
 from talentdesk.services.benefits import departures, recoveries
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.finance import budget
-from talentdesk.services.office import audit, audit_seal
+from talentdesk.services.office.audit import log as audit, seal as audit_seal
 from tests.services.benefits.test_recoveries import _people, baotou_paid
 
 D = dt.date

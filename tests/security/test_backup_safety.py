@@ -21,7 +21,8 @@ from talentdesk import cli
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.db import open_database
 from talentdesk.models.entities import Installment
-from talentdesk.services.office import audit, backup, integrity, users
+from talentdesk.services.office import backup, integrity, users
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.exchange import reports
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext

@@ -10,7 +10,8 @@ import pytest
 
 from factories import talent_row
 from talentdesk.domain.errors import PermissionDenied, TalentDeskError
-from talentdesk.services.office import audit, backup, settings, users
+from talentdesk.services.office import backup, settings, users
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 

@@ -9,7 +9,7 @@ import pytest
 from factories import talent_row
 from talentdesk.domain.errors import ConflictError
 from talentdesk.models.db import Database
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 

@@ -10,7 +10,8 @@ import pytest
 from factories import talent_row
 from talentdesk.domain.errors import ConflictError, PermissionDenied, ValidationError
 from talentdesk.services.benefits import agreements, grants, payments
-from talentdesk.services.office import audit, users
+from talentdesk.services.office import users
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 
 D = dt.date

@@ -7,7 +7,8 @@ import pytest
 
 from factories import talent_row
 from talentdesk.models.db import open_database
-from talentdesk.services.office import audit, audit_export, backup, integrity
+from talentdesk.services.office import backup, integrity
+from talentdesk.services.office.audit import log as audit, export as audit_export
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 

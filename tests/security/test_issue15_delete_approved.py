@@ -13,7 +13,7 @@ from factories import talent_row
 from talentdesk.domain.errors import ConflictError
 from talentdesk.models.entities import AuditEvent, BenefitGrant, Installment
 from talentdesk.services.benefits import agreements, grants, payments, reviews
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 

@@ -19,7 +19,7 @@ from killing import kill_at_mid
 from talentdesk.models.db import open_database
 from talentdesk.models.entities import ImportBatch, Installment
 from talentdesk.services.benefits import agreements, grants, payments, reviews
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.exchange import importer
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
@@ -203,7 +203,7 @@ def test_two_clerks_one_voucher_two_installments_at_once(db):
 KILLED = textwrap.dedent("""
     import sys, time
     from talentdesk.models.db import open_database
-    from talentdesk.services.office import audit
+    from talentdesk.services.office.audit import log as audit
     from talentdesk.services.exchange import importer
     from talentdesk.services.context import ServiceContext
     original = audit.record

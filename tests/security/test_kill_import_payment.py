@@ -17,7 +17,7 @@ from factories import talent_row
 from talentdesk.domain import idcard
 from talentdesk.models.db import open_database
 from talentdesk.services.benefits import agreements, grants, payments
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
@@ -44,7 +44,7 @@ IMPORTER = textwrap.dedent("""
 PAYER = textwrap.dedent("""
     import json, sys, time
     from talentdesk.models.db import open_database
-    from talentdesk.services.office import audit
+    from talentdesk.services.office.audit import log as audit
     from talentdesk.services.benefits import payments
     from talentdesk.services.context import ServiceContext
     original = audit.record_many

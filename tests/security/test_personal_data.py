@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from factories import talent_row
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 

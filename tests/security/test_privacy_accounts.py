@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from talentdesk.models.entities import Setting, User
-from talentdesk.services.office import audit, users
+from talentdesk.services.office import users
+from talentdesk.services.office.audit import log as audit
 
 ADMIN_PW = "Admin-pass-1"
 

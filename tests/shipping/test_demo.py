@@ -13,7 +13,7 @@ from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.db import open_database
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Employer, Installment,
                                         InstallmentFunding, Recovery, ServiceAgreement, Talent)
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.exchange import demo
 from talentdesk.services.context import ServiceContext
 

@@ -13,7 +13,7 @@ from talentdesk.models.db import open_database
 from talentdesk.outputs.model import Heading, Subtotal, Total
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import demo, reports
-from talentdesk.services.exchange.demo_budget import FIRST_YEAR, LAST_YEAR
+from talentdesk.services.exchange.demodata.budget import FIRST_YEAR, LAST_YEAR
 from talentdesk.services.finance import budget
 
 SIZE = 120

@@ -12,7 +12,8 @@ from talentdesk.domain.roster import FLEXIBLE_MODES
 from talentdesk.models.db import open_database
 from talentdesk.models.entities import ServiceAgreement, Talent
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.exchange import demo, demo_flexible, filings
+from talentdesk.services.exchange import demo, filings
+from talentdesk.services.exchange.demodata import flexible as demo_flexible
 
 
 def test_mark_picks_experienced_hires_each_year_and_only_them():

@@ -13,7 +13,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from talentdesk.domain import idcard
 from talentdesk.domain.errors import ConflictError
 from talentdesk.services.register import attachments, talent_query, talents
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.register.talent_query import TalentFilter
 from talentdesk.ui.talents.model import COLUMN_KEYS, TalentTableModel

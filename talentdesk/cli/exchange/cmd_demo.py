@@ -33,7 +33,7 @@ def cmd_demo(args, app) -> int:
         sys.stderr.flush()
 
     if args.league:
-        from talentdesk.services.exchange import demo_league
+        from talentdesk.services.exchange.demodata import league as demo_league
 
         ctx = app.context()
         if args.if_empty and not demo.is_empty(ctx):

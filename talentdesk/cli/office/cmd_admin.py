@@ -140,7 +140,7 @@ def cmd_check(args, app) -> int:
 
 
 def cmd_audit_verify(args, app) -> int:
-    from talentdesk.services.office import audit, audit_anchor
+    from talentdesk.services.office.audit import log as audit, anchor as audit_anchor
 
     anchor = audit_anchor.parse(args.anchor) if args.anchor else None
     result = audit.verify(app.context(), anchor=anchor, local=not args.no_local)
@@ -155,7 +155,8 @@ def cmd_audit_verify(args, app) -> int:
 
 
 def cmd_audit_anchor(args, app) -> int:
-    from talentdesk.services.office import audit, permissions
+    from talentdesk.services.office import permissions
+    from talentdesk.services.office.audit import log as audit
 
     ctx = app.context()
     if args.accept:
@@ -197,7 +198,8 @@ def _talent_id(ctx, id_number: str | None) -> int | None:
 
 
 def cmd_audit_list(args, app) -> int:
-    from talentdesk.services.office import audit, permissions
+    from talentdesk.services.office import permissions
+    from talentdesk.services.office.audit import log as audit
 
     ctx = app.context()
     permissions.require(ctx, "audit.view")
@@ -206,7 +208,7 @@ def cmd_audit_list(args, app) -> int:
     if app.json:
         app.print_json([e.__dict__ for e in events])
         return 0
-    from talentdesk.services.office.audit_export import ACTION_NAMES
+    from talentdesk.services.office.audit.export import ACTION_NAMES
 
     for e in events:
         app.out(f"#{e.id}  {e.at:%Y-%m-%d %H:%M:%S}  {e.user or '-'}  {ACTION_NAMES.get(e.action, e.action)}  "
@@ -215,7 +217,7 @@ def cmd_audit_list(args, app) -> int:
 
 
 def cmd_audit_export(args, app) -> int:
-    from talentdesk.services.office import audit_export
+    from talentdesk.services.office.audit import export as audit_export
 
     from talentdesk.fileio import check_output
 

@@ -46,7 +46,8 @@ from sqlalchemy import func, select
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.domain.status import AGREEMENT_KINDS, AGREEMENT_STATUS
 from talentdesk.models.entities import Employer, ServiceAgreement, Talent
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import roster_agreement
 from talentdesk.services.context import ServiceContext
 

@@ -26,7 +26,8 @@ from talentdesk import rules
 from talentdesk.domain import docno, money
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import BenefitGrant, CaseDecision, Talent
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 OVERRIDES = {"age_limit": "放宽年龄限制", "amount": "核定金额", "defer": "依另行规定决定",

@@ -46,7 +46,8 @@ from talentdesk.rules import recovery as recovery_rule
 from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.models.entities import (BenefitGrant, Departure, Employer, Installment, Recovery, ServiceAgreement,
                                         Talent)
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 OPEN = ("scheduled", "proposed", "approved", "suspended")

@@ -42,7 +42,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, TalentDeskError, ValidationError
 from talentdesk.models.entities import BenefitGrant, GrantYearFact, Installment, Talent
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 # status_reason of an installment cancelled by a service-year fact starts with this marker

@@ -49,7 +49,8 @@ from talentdesk.models.entities import (BenefitGrant, CaseDecision, Installment,
                                         ServiceAgreement, Talent)
 from talentdesk.services.benefits.packs import load_pack
 from talentdesk.services.finance import budget
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 ACTIVE_GRANT = ("proposed", "approved")

@@ -49,7 +49,8 @@ from talentdesk.models.platform import Platform
 from talentdesk.services.benefits import grants
 from talentdesk.services.benefits.packs import load_pack
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 
 KINDS = {"employer": "用人单位", "platform": "平台载体"}
 # facts the clerk supplies for an organisation's benefits (what the register does not hold):

@@ -55,7 +55,8 @@ from talentdesk.models.entities import (BenefitGrant, Employer, Installment, Ins
                                         Talent)
 from talentdesk.models.platform import Platform
 from talentdesk.rules import payability
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.benefits.grants import PAID_STATUSES, review_years
 

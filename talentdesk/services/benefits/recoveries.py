@@ -51,7 +51,8 @@ from talentdesk.models.recovery_case import (RecoveryCase, RecoveryCaseLevel, Re
                                              RecoveryRepaymentLevel)
 from talentdesk.rules import recovery as rule
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 
 ENTITY = "recovery_case"
 BASES = rule.BASES

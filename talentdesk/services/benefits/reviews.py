@@ -41,7 +41,8 @@ from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, E
                                         ServiceAgreement, Talent)
 from talentdesk.models.base import utcnow
 from talentdesk.models.bulk import BulkInserter
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 # status_reason of an installment cancelled by a review starts with this marker

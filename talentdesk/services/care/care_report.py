@@ -16,7 +16,8 @@ from talentdesk.outputs.model import Ledger, LedgerColumn, Total
 from talentdesk.services.care import cases
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import reports
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 
 COLUMNS = [LedgerColumn("服务类别", "text", 12), LedgerColumn("受理件数", "int", 10), LedgerColumn("已办结", "int", 10),
            LedgerColumn("办理中", "int", 10), LedgerColumn("超期件数", "int", 10),

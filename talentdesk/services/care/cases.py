@@ -48,7 +48,8 @@ from talentdesk.models.care import ServiceCase, Visit
 from talentdesk.models.entities import Employer, Talent
 from talentdesk.rules.dates import WorkdayCalendar
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.office import settings as office_settings
 from talentdesk.services.register import talents
 

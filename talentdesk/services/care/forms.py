@@ -35,7 +35,8 @@ from talentdesk.models.housing import Flat
 from talentdesk.outputs.model import FormRow, RegisterForm
 from talentdesk.services.care import cases, housing, visits
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import recognitions
 
 FORM_KINDS = {"recognition": "人才认定备案表", "case": "人才服务事项办理单", "visit": "回访记录表",

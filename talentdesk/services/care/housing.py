@@ -43,7 +43,8 @@ from talentdesk.models.entities import Departure, Employer, Talent
 from talentdesk.models.housing import Flat, HousingConfirmation, Occupancy
 from talentdesk.services.benefits import packs
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions, scope, settings
+from talentdesk.services.office import permissions, scope, settings
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 
 FLAT_STATUS = {"available": "可分配", "withdrawn": "停用", "gifted": "已赠予"}

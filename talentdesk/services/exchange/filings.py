@@ -34,7 +34,8 @@ from talentdesk.outputs.model import FilingForm, Ledger, LedgerColumn, Total
 from talentdesk.services.benefits import departures
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import reports
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 
 _DOC = "阿党人才字〔2023〕2号"
 # kind → (list name, the article asking for it)

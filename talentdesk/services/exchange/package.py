@@ -62,7 +62,8 @@ from talentdesk.models.exchange import ExchangeLog, ExchangeRecord
 from talentdesk.models.office import Office
 from talentdesk.models.recognition import Recognition
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 
 FORMAT = "talentdesk-exchange"
 VERSION = 1

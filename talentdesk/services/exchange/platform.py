@@ -48,7 +48,8 @@ from talentdesk.models.entities import BenefitGrant, Employer, Installment, Serv
 from talentdesk.rules import BENEFIT_NAMES
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange.importer.kinds import PLATFORM_SERVICE_COLUMNS
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 
 BASIS = "《阿拉善盟人才引进培养使用办法》第四十六条"
 PLATFORM = "智汇驼乡人才云平台"

@@ -30,7 +30,8 @@ from talentdesk.outputs.model import (ApprovalForm, BatchForm, BatchLine, Headin
                                       ReceivedLine, RecoveryNotice, ReviewForm, ReviewSummary, ScheduleLine,
                                       Subtotal, SuspendedLine, Total, is_cancelled)
 from talentdesk.services.benefits import departures
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 LEDGER_KINDS = {"talents": "人才信息台账", "disbursement": "待遇发放台账", "recovery": "追回台账",
@@ -87,7 +88,7 @@ def office(ctx: ServiceContext) -> Office:
                                          ("审核人", getattr(s, "signatory_reviewer", "")),
                                          ("负责人", getattr(s, "signatory_head", ""))) if name}
     name = getattr(s, "office_name", "") or default.name
-    from talentdesk.services.exchange import demo_mark
+    from talentdesk.services.exchange.demodata import mark as demo_mark
 
     if ctx.office_name and ctx.office_name not in name:  # a league's shared server: whose printout it is
         name = f"{name}（{ctx.office_name}）"

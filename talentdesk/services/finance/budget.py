@@ -53,7 +53,8 @@ from talentdesk.models.base import utcnow
 from talentdesk.models.budget import BudgetAmendment, BudgetLine
 from talentdesk.models.entities import BenefitGrant, Installment, InstallmentFunding, Talent
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 
 ENTITY = "budget_line"
 DEFAULT_SOURCE = "人才开发资金"

@@ -66,7 +66,8 @@ from talentdesk.domain.errors import PermissionDenied, TalentDeskError
 from talentdesk.fileio import is_database_file
 from talentdesk.models.db import BUSY_TIMEOUT_S, Database
 from talentdesk.models.entities import Setting
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 PG_MESSAGE = ("当前使用 PostgreSQL 服务器数据库，自动备份由服务器负责，请由管理员使用 pg_dump 定期备份"

@@ -198,7 +198,7 @@ def restore_last_good(db_path: Path, backup_file: Path) -> Path:
         pass
     try:
         from talentdesk.models.db import open_database
-        from talentdesk.services.office import audit
+        from talentdesk.services.office.audit import log as audit
         from talentdesk.services.context import ServiceContext
 
         db = open_database(db_path, backup_dir=db_path.parent / "backups")

@@ -19,7 +19,8 @@ from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, V
 from talentdesk.models.entities import Talent, User
 from talentdesk.models.office import OFFICE_KINDS, Office
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 
 KIND_NAMES = {"league": "盟级", "banner": "旗县区"}
 KIND_BY_NAME = {v: k for k, v in KIND_NAMES.items()} | {"盟": "league", "旗县": "banner", "旗": "banner"}

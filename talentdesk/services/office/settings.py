@@ -38,7 +38,8 @@ from sqlalchemy import select
 from talentdesk.domain import values
 from talentdesk.domain.errors import FieldError, ValidationError
 from talentdesk.models.entities import Setting
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 DEFAULT_POLICY_ID = "alxa-2023"

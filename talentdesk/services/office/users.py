@@ -44,7 +44,8 @@ from talentdesk.domain.status import ROLES
 from talentdesk.models.base import utcnow
 from talentdesk.models.db import Database
 from talentdesk.models.entities import AuditEvent, Setting, User
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P, DKLEN = 2 ** 17, 8, 1, 32

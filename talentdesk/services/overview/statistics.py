@@ -47,7 +47,8 @@ from talentdesk.fileio import atomic_path
 from talentdesk.models.entities import BenefitGrant, Employer, Installment, InstallmentFunding, Talent
 from talentdesk.models.office import Office
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 
 BASIS = "《内蒙古自治区人才发展促进条例》第六条"
 BLANK = "未填写"

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from talentdesk.domain.errors import NotFoundError, TalentDeskError
 from talentdesk.models.entities import Attachment, Talent
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 KINDS = ("学历证书", "学位证书", "职称证书", "身份证", "服务协议", "劳动合同", "其他")

@@ -32,7 +32,8 @@ from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, V
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import CreditEntry, Employer, Talent
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 
 ENTITY = "credit_entry"

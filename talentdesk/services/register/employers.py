@@ -12,7 +12,8 @@ from talentdesk.domain import employer_attrs, values
 from talentdesk.domain import uscc as uscc_mod
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import Employer, Talent
-from talentdesk.services.office import audit, permissions, scope
+from talentdesk.services.office import permissions, scope
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 

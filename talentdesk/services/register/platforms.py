@@ -30,7 +30,8 @@ from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, V
 from talentdesk.models.entities import Employer
 from talentdesk.models.platform import PLATFORM_KINDS, Platform
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 
 ENTITY = "platform"
 LEVELS = ("国家级", "自治区级", "盟级", "市级", "旗县级")

@@ -41,7 +41,8 @@ from talentdesk.models.entities import Talent
 from talentdesk.models.office import Office
 from talentdesk.models.recognition import Recognition
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.office import audit, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 
 ENTITY = "recognition"

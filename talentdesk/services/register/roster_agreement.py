@@ -47,7 +47,7 @@ from talentdesk.domain.status import AGREEMENT_STATUS
 from talentdesk.models.base import utcnow
 from talentdesk.models.bulk import BulkInserter
 from talentdesk.models.entities import AuditEvent, AuditEventTalent, ServiceAgreement
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 
 ENTITY = "service_agreement"
 ORIGIN = "roster"  # the "origin" of an event written from a roster record

@@ -14,7 +14,8 @@ from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, V
 from talentdesk.domain.status import TALENT_STATUS
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, CaseDecision, CreditEntry, Departure,
                                         Employer, Installment, Talent)
-from talentdesk.services.office import audit, permissions, scope, settings
+from talentdesk.services.office import permissions, scope, settings
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import employers, roster_agreement
 from talentdesk.services.context import ServiceContext
 

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QDialog,
 from PySide6.QtCore import Qt
 
 from talentdesk.domain.errors import TalentDeskError
-from talentdesk.services.office import audit, audit_export, audit_text, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit, export as audit_export, text as audit_text
 from talentdesk.services.context import ServiceContext
 from talentdesk.ui.i18n import tr
 

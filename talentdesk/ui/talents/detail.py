@@ -21,7 +21,7 @@ from talentdesk.domain.errors import ConflictError, NotFoundError
 from talentdesk.domain.status import AGREEMENT_STATUS, GRANT_STATUS, INSTALLMENT_STATUS, TALENT_STATUS
 from talentdesk.services.benefits import agreements, grant_facts
 from talentdesk.services.register import attachments, talent_query, talents
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.ui.i18n import tr
 from talentdesk.ui.common import widgets
 from talentdesk.ui.common.widgets import Col, DataTable, RowsModel

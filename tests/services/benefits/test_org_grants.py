@@ -14,7 +14,7 @@ from talentdesk.services.benefits import grants, org_grants, payments
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import reports
 from talentdesk.services.finance import budget
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import credit, employers, platforms, recognitions, talents
 
 D = dt.date
@@ -166,7 +166,7 @@ def test_a_direct_change_of_an_organisation_grants_beneficiary_is_named(office):
     digest it had before the column existed."""
     from sqlalchemy import select, text
 
-    from talentdesk.services.office import audit_seal
+    from talentdesk.services.office.audit import seal as audit_seal
 
     clerk, reviewer = office["clerk"], office["reviewer"]
     _decide(clerk)

@@ -104,7 +104,7 @@ def test_a_batch_stores_what_the_rows_recorded_one_by_one_store(ctx):
 
     from factories import id_number
     from talentdesk.models.entities import BenefitGrant, Installment
-    from talentdesk.services.office import audit
+    from talentdesk.services.office.audit import log as audit
 
     other = ServiceContext(ctx.db, user="李审核", role="reviewer")
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from talentdesk.domain.errors import ConflictError, PermissionDenied, ValidationError
 from talentdesk.models.entities import AuditEvent, Installment, InstallmentFunding
 from talentdesk.services.benefits import agreements, departures, grants, payments, reviews
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 from factories import talent_row

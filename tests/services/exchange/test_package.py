@@ -24,7 +24,7 @@ from talentdesk.models.entities import Employer, Talent
 from talentdesk.models.office import Office
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import demo, package
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 
 from tests.conftest import BACKENDS, PG_URL, _pg_admin, _worker_db_url
 

@@ -15,7 +15,7 @@ from talentdesk.services.benefits import grants, payments
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import reports
 from talentdesk.services.finance import budget
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 
 D = dt.date

@@ -19,7 +19,7 @@ from talentdesk.domain.errors import ConflictError, NotFoundError, PermissionDen
 from talentdesk.models.db import open_database
 from talentdesk.models.entities import Employer, Talent
 from talentdesk.services.context import ServiceContext
-from talentdesk.services.exchange import demo_league
+from talentdesk.services.exchange.demodata import league as demo_league
 from talentdesk.services.office import offices
 from tests.conftest import BACKENDS, PG_URL, _pg_admin, _worker_db_url
 
@@ -206,7 +206,7 @@ PROBES = {
     "care.visits.list_visits": _call("talentdesk.services.care.visits", "list_visits"),
     "care.housing.list_occupancies": _call("talentdesk.services.care.housing", "list_occupancies"),
     "dashboard.overview": _dashboard,
-    "audit.list_events": _call("talentdesk.services.office.audit", "list_events", limit=100000),
+    "audit.list_events": _call("talentdesk.services.office.audit.log", "list_events", limit=100000),
     **{f"reports.export_ledger.{k}": _ledger(k, y) for k, y in
        (("talents", None), ("disbursement", 2024), ("recovery", None), ("review", 2024), ("recovery_case", None))},
     **{f"filings.export.{k}": _filing(k) for k in ("hires", "departures")},
@@ -433,7 +433,7 @@ def test_single_office_database_is_unchanged(ctx):
 
 
 def test_offices_are_added_by_an_admin_and_audited(ctx):
-    from talentdesk.services.office import audit
+    from talentdesk.services.office.audit import log as audit
 
     admin = ServiceContext(ctx.db, user="admin", role="admin")
     with pytest.raises(PermissionDenied):

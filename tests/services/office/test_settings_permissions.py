@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from talentdesk.domain.errors import PermissionDenied, TalentDeskError, ValidationError
-from talentdesk.services.office import audit, permissions, settings
+from talentdesk.services.office import permissions, settings
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 
 

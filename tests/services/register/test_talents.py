@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from factories import talent_row
 from talentdesk.domain.errors import ConflictError, NotFoundError, ValidationError
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import employers, talents
 from talentdesk.services.context import ServiceContext
 

@@ -111,7 +111,7 @@ def test_forms_say_what_to_choose_first(qtbot, env, paid_talent, monkeypatch):
 
 
 def test_preview_is_not_logged_as_print_and_save_reuses_the_preview(qtbot, env, paid_talent, tmp_path, monkeypatch):
-    from talentdesk.services.office import audit
+    from talentdesk.services.office.audit import log as audit
     from talentdesk.services.exchange import reports
 
     t, g, approved_on = paid_talent

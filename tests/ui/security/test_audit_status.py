@@ -25,7 +25,7 @@ def test_a_sound_audit_trail_shows_passed(qtbot, ctx, main_window):
 def test_deleted_events_show_a_red_warning_that_opens_the_details(qtbot, ctx, ui_env):
     for i in range(3):
         talents.add(ctx, talent_row(姓名=f"人{i}"))
-    from talentdesk.services.office import audit
+    from talentdesk.services.office.audit import log as audit
 
     assert audit.verify(ctx).ok  # this PC's anchor is taken
     with ctx.db.write_engine.begin() as conn:

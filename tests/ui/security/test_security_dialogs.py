@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from factories import talent_row
-from talentdesk.services.office import audit, backup, users
+from talentdesk.services.office import backup, users
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext
 
@@ -345,7 +346,7 @@ def test_server_database_notice_is_shown_once(qtbot, db, monkeypatch):
 
 
 def test_audit_viewer_speaks_chinese(qtbot, office):
-    from talentdesk.services.office import audit_text
+    from talentdesk.services.office.audit import text as audit_text
     from talentdesk.ui.security.audit_viewer import AuditViewer
 
     t = talents.add(office["clerk"], talent_row(姓名="张三"))

@@ -321,7 +321,7 @@ def validate(ctx: ServiceContext, f: ImportFile, layout: Layout, *, progress: Pr
         v.warnings.append(CellIssue(0, None, "", None, None,
                                     f"同一文件已于{p['at']:%Y-%m-%d %H:%M}由{p['user'] or ''}导入过"
                                     f"（新增{p['inserted']}条，更新{p['updated']}条）", "warning"))
-    from talentdesk.services.exchange import demo_mark
+    from talentdesk.services.exchange.demodata import mark as demo_mark
 
     if demo_mark.is_demo(ctx):  # real work into a demo database: say so (issue 15)
         v.warnings.append(CellIssue(0, None, "", None, None, demo_mark.DEMO_WARNING, "warning"))

@@ -35,7 +35,8 @@ from talentdesk.domain import employer_attrs, pinyin, roster
 from talentdesk.models.base import utcnow
 from talentdesk.models.bulk import BulkInserter, Memo
 from talentdesk.models.entities import Employer, ImportBatch, Talent
-from talentdesk.services.office import audit, permissions, scope, settings
+from talentdesk.services.office import permissions, scope, settings
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import employers, roster_agreement, talents
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange.importer.validate import CellIssue

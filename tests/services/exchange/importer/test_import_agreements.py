@@ -13,7 +13,7 @@ from factories import credit_code, talent_row
 from talentdesk.models.entities import AuditEvent, ServiceAgreement
 from talentdesk.services.benefits import agreements, grants
 from talentdesk.services.exchange import importer
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.register import talents
 
 HEADERS = ["姓名", "身份证号", "学历", "学位", "学习形式", "引进方式", "用人单位", "统一社会信用代码", "引进日期",

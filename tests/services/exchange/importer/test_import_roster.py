@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from builders import EMPLOYER, MESSY_HEADERS, good_rows, ids, write_messy_xlsx
 from talentdesk.domain import idcard
 from talentdesk.models.entities import AuditEvent, Employer, ImportBatch, Talent
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.exchange import importer
 from talentdesk.services.register import talents
 

@@ -19,7 +19,7 @@ from builders import EMPLOYER, good_rows, ids, write_messy_xlsx
 from factories import talent_row
 from talentdesk.domain import pinyin, roster
 from talentdesk.models.entities import AuditEvent, AuditEventTalent, Employer, ImportBatch, Talent
-from talentdesk.services.office import audit, audit_anchor
+from talentdesk.services.office.audit import log as audit, anchor as audit_anchor
 from talentdesk.services.exchange import importer
 from talentdesk.services.register import talents
 from talentdesk.services.context import ServiceContext

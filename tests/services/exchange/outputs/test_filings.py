@@ -10,7 +10,7 @@ import pytest
 
 from talentdesk.domain.errors import TalentDeskError, ValidationError
 from talentdesk.services.exchange import filings
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 
 from tests.services.exchange.outputs.seed import D, add_departure, add_talent
 

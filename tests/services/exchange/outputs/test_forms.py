@@ -14,7 +14,8 @@ from talentdesk.domain import idcard
 from talentdesk.domain.errors import TalentDeskError
 from talentdesk.models.entities import Talent
 from talentdesk.outputs import pdf
-from talentdesk.services.office import audit, settings
+from talentdesk.services.office import settings
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.exchange import reports
 
 from .seed import D, add_grant, add_review, add_talent, scenario

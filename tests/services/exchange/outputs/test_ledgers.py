@@ -12,7 +12,8 @@ from talentdesk.domain import idcard
 from talentdesk.models.entities import AuditEvent, Talent
 from talentdesk.outputs import xlsx
 from talentdesk.outputs.model import Heading, Ledger, LedgerColumn, Office, Subtotal, Total
-from talentdesk.services.office import audit, settings
+from talentdesk.services.office import settings
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.exchange import reports
 
 from .seed import scenario

@@ -16,7 +16,8 @@ from talentdesk.domain import idcard
 from talentdesk.domain.errors import ValidationError
 from talentdesk.models.db import open_database
 from talentdesk.models.entities import Talent
-from talentdesk.services.office import audit, settings
+from talentdesk.services.office import settings
+from talentdesk.services.office.audit import log as audit
 from talentdesk.services.exchange import reports
 from talentdesk.services.context import ServiceContext
 

@@ -42,7 +42,7 @@ from talentdesk.domain.values import YearMonth
 from talentdesk.models.base import utcnow
 from talentdesk.models.bulk import BulkInserter
 from talentdesk.models.entities import AuditEvent, AuditEventTalent
-from talentdesk.services.office import audit_anchor, audit_seal
+from talentdesk.services.office.audit import anchor as audit_anchor, seal as audit_seal
 
 log = logging.getLogger("talentdesk.audit")
 

@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 
 from talentdesk.models.entities import AuditEvent, AuditEventTalent
-from talentdesk.services.office import audit_anchor, audit_seal, scope
-from talentdesk.services.office.audit_anchor import Anchor
+from talentdesk.services.office import scope
+from talentdesk.services.office.audit import anchor as audit_anchor, seal as audit_seal
+from talentdesk.services.office.audit.anchor import Anchor
 # Appending lives in audit_chain; these names are re-exported for the services that record.
-from talentdesk.services.office.audit_chain import CREATED_TALENTS, GENESIS, event_hash, head, json_default, record
-from talentdesk.services.office.audit_chain import Change, JsonText, diff, dumps, os_user  # noqa: F401
-from talentdesk.services.office.audit_chain import encode_created_talents, record_created_talents  # noqa: F401
-from talentdesk.services.office.audit_chain import record_many, record_update  # noqa: F401
+from talentdesk.services.office.audit.chain import CREATED_TALENTS, GENESIS, event_hash, head, json_default, record
+from talentdesk.services.office.audit.chain import Change, JsonText, diff, dumps, os_user  # noqa: F401
+from talentdesk.services.office.audit.chain import encode_created_talents, record_created_talents  # noqa: F401
+from talentdesk.services.office.audit.chain import record_many, record_update  # noqa: F401
 from talentdesk.services.context import ServiceContext
 
 _default = json_default  # the JSON encoder's fallback, used by the CLI and the export

@@ -23,7 +23,7 @@ from talentdesk.models.entities import Employer, Talent
 from talentdesk.models.office import Office
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import demo
-from talentdesk.services.office import audit
+from talentdesk.services.office.audit import log as audit
 
 DEMO_PASSWORD = "alxa-demo-2024"
 LEAGUE = ("152900", "阿拉善盟")

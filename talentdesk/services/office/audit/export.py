@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from talentdesk.fileio import atomic_path
-from talentdesk.services.office import audit, audit_text, permissions
+from talentdesk.services.office import permissions
+from talentdesk.services.office.audit import log as audit, text as audit_text
 from talentdesk.services.context import ServiceContext
 
 HEADERS = ("序号", "时间（UTC）", "用户", "操作", "对象", "对象编号", "人才编号", "修改前", "修改后", "操作系统账户")
