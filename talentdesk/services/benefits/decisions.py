@@ -70,15 +70,10 @@ def _snap(d: CaseDecision) -> dict:
             "override": d.override, "amount_fen": d.amount_fen, "description": d.description}
 
 
-def record(ctx: ServiceContext, id_number: str, *, number: str, decided_on: dt.date, override: str,
-           benefit_code: str | None = None, amount_fen: int | None = None,
-           description: str | None = None) -> DecisionView:
-    """Record a decision for a talent. ``override="amount"`` needs ``amount_fen`` > 0;
-    ``benefit_code`` must belong to the talent's policy (None: applies to every benefit)."""
-    from talentdesk.services.benefits import grants
-
-    permissions.require(ctx, "decision.write")
-    errors = []
+def check_number_and_date(number: str | None, decided_on: Any) -> tuple[str, list[FieldError]]:
+    """A decision's 决定文号 (normalised, ``docno.check``) and 决定日期, with what is wrong with
+    them: one check for a talent's decisions and an organisation's (``org_grants``)."""
+    errors: list[FieldError] = []
     number = (number or "").strip()
     if not number:
         errors.append(FieldError("number", "决定文号", number, "决定文号：必须填写"))
@@ -89,6 +84,18 @@ def record(ctx: ServiceContext, id_number: str, *, number: str, decided_on: dt.d
             errors += exc.errors
     if not isinstance(decided_on, dt.date):
         errors.append(FieldError("decided_on", "决定日期", decided_on, "决定日期：必须填写有效日期"))
+    return number, errors
+
+
+def record(ctx: ServiceContext, id_number: str, *, number: str, decided_on: dt.date, override: str,
+           benefit_code: str | None = None, amount_fen: int | None = None,
+           description: str | None = None) -> DecisionView:
+    """Record a decision for a talent. ``override="amount"`` needs ``amount_fen`` > 0;
+    ``benefit_code`` must belong to the talent's policy (None: applies to every benefit)."""
+    from talentdesk.services.benefits import grants
+
+    permissions.require(ctx, "decision.write")
+    number, errors = check_number_and_date(number, decided_on)
     if override not in OVERRIDES:
         errors.append(FieldError("override", "事项", override,
                                  f"事项：“{override}”无法识别，可选：" + "、".join(f"{v}（{k}）" for k, v in OVERRIDES.items())))

@@ -40,13 +40,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from talentdesk import rules
-from talentdesk.domain import docno, employer_attrs, money, org_facts, roster
+from talentdesk.domain import employer_attrs, money, org_facts, roster
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, TalentDeskError, ValidationError
 from talentdesk.domain.status import GRANT_STATUS
 from talentdesk.models.entities import (BenefitGrant, CaseDecision, CreditEntry, Employer, Installment,
                                         InstallmentFunding, Talent)
 from talentdesk.models.platform import Platform
-from talentdesk.services.benefits import grants
+from talentdesk.services.benefits import decisions, grants
 from talentdesk.services.benefits.packs import load_pack
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions
@@ -413,17 +413,7 @@ def record_decision(ctx: ServiceContext, *, employer: str | None = None, platfor
     whose text says “最高…” or “一事一议” (``override="amount"``, ``amount_fen`` > 0), or a
     case the text hands over (``defer``). The engine caps an amount at the pack's maximum."""
     permissions.require(ctx, "decision.write")
-    errors: list[FieldError] = []
-    number = (number or "").strip()
-    if not number:
-        errors.append(FieldError("number", "决定文号", number, "决定文号：必须填写"))
-    else:
-        try:
-            number = docno.check(number, field="number", label="决定文号", example=docno.EXAMPLE_DECISION)
-        except ValidationError as exc:
-            errors += exc.errors
-    if not isinstance(decided_on, dt.date):
-        errors.append(FieldError("decided_on", "决定日期", decided_on, "决定日期：必须填写有效日期"))
+    number, errors = decisions.check_number_and_date(number, decided_on)
     if override not in ("amount", "defer", "other"):
         errors.append(FieldError("override", "事项", override, "事项：单位/平台的决定可选：核定金额（amount）、"
                                                               "依另行规定决定（defer）、其他事项（other）"))

@@ -50,6 +50,7 @@ from talentdesk.models.entities import BenefitGrant, Departure, Employer, Instal
 from talentdesk.models.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
                                              RecoveryRepaymentLevel)
 from talentdesk.rules import recovery as rule
+from talentdesk.services import rows
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit
@@ -297,15 +298,7 @@ def _view(session: Session, c: RecoveryCase, t: Talent | None = None, *, detail:
 
 
 def _load(session: Session, case_id: int, expected_version: int | None = None) -> RecoveryCase:
-    stmt = select(RecoveryCase).where(RecoveryCase.id == case_id)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    c = session.execute(stmt).scalar_one_or_none()
-    if c is None:
-        raise NotFoundError(f"找不到编号为{case_id}的追回案件")
-    if expected_version is not None and c.version != expected_version:
-        raise ConflictError(f"追回案件{case_id}已被其他用户修改，请刷新后重试")
-    return c
+    return rows.load_for_change(session, RecoveryCase, case_id, what="追回案件", expected_version=expected_version)
 
 
 # ---------------------------------------------------------------- open

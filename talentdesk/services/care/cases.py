@@ -42,11 +42,12 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from talentdesk.domain.errors import ConflictError, FieldError, ValidationError
 from talentdesk.models.base import utcnow
 from talentdesk.models.care import ServiceCase, Visit
 from talentdesk.models.entities import Employer, Talent
 from talentdesk.rules.dates import WorkdayCalendar
+from talentdesk.services import rows
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit
@@ -279,15 +280,7 @@ def open_case(ctx: ServiceContext, talent: str, kind: str, requested_on: dt.date
 
 
 def _load(session: Session, case_id: int, expected_version: int | None = None) -> ServiceCase:
-    stmt = select(ServiceCase).where(ServiceCase.id == case_id)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    c = session.execute(stmt).scalar_one_or_none()
-    if c is None:
-        raise NotFoundError(f"找不到编号为{case_id}的服务事项")
-    if expected_version is not None and c.version != expected_version:
-        raise ConflictError(f"服务事项{case_id}已被其他用户修改，请刷新后重试")
-    return c
+    return rows.load_for_change(session, ServiceCase, case_id, what="服务事项", expected_version=expected_version)
 
 
 def due_date_for(ctx: ServiceContext, requested_on: dt.date, limit_days: int | None) -> dt.date | None:

@@ -47,11 +47,12 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from talentdesk.domain import docno, money
-from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from talentdesk.domain.errors import FieldError, NotFoundError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS
 from talentdesk.models.base import utcnow
 from talentdesk.models.budget import BudgetAmendment, BudgetLine
 from talentdesk.models.entities import BenefitGrant, Installment, InstallmentFunding, Talent
+from talentdesk.services import rows
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit
@@ -324,15 +325,8 @@ def set_line(ctx: ServiceContext, *, year: int, level: str, amount_fen: int, sou
 
 
 def _load(session: Session, line_id: int, expected_version: int | None = None) -> BudgetLine:
-    stmt = select(BudgetLine).where(BudgetLine.id == line_id)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    line = session.execute(stmt).scalar_one_or_none()
-    if line is None:
-        raise NotFoundError(f"找不到编号为{line_id}的预算")
-    if expected_version is not None and line.version != expected_version:
-        raise ConflictError(f"{line.year}年{level_label(line.level)}预算（{line.source}）已被其他用户修改，请刷新后重试")
-    return line
+    return rows.load_for_change(session, BudgetLine, line_id, what="预算", expected_version=expected_version,
+                                changed=lambda line: f"{line.year}年{level_label(line.level)}预算（{line.source}）")
 
 
 def amend_line(ctx: ServiceContext, line_id: int, *, amount_fen: int, doc_no: str | None = None,

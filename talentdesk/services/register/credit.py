@@ -31,6 +31,7 @@ from talentdesk.domain import docno
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import CreditEntry, Employer, Talent
+from talentdesk.services import rows
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit
@@ -167,15 +168,7 @@ def add(ctx: ServiceContext, *, talent: str | None = None, employer: str | None 
 
 
 def _load(session: Session, entry_id: int, expected_version: int | None = None) -> CreditEntry:
-    stmt = select(CreditEntry).where(CreditEntry.id == entry_id)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    e = session.execute(stmt).scalar_one_or_none()
-    if e is None:
-        raise NotFoundError(f"找不到编号为{entry_id}的失信名单记录")
-    if expected_version is not None and e.version != expected_version:
-        raise ConflictError(f"失信名单记录{entry_id}已被其他用户修改，请刷新后重试")
-    return e
+    return rows.load_for_change(session, CreditEntry, entry_id, what="失信名单记录", expected_version=expected_version)
 
 
 def _subjects(session: Session, e: CreditEntry) -> tuple[Talent | None, Employer | None]:

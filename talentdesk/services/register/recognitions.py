@@ -35,11 +35,12 @@ from sqlalchemy.orm import Session
 
 from talentdesk.domain import docno
 from talentdesk.domain import recognition as schemes
-from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, PermissionDenied, ValidationError
+from talentdesk.domain.errors import ConflictError, FieldError, PermissionDenied, ValidationError
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import Talent
 from talentdesk.models.office import Office
 from talentdesk.models.recognition import Recognition
+from talentdesk.services import rows
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit
@@ -178,15 +179,7 @@ def propose_in(session: Session, ctx: ServiceContext, *, talent: str, scheme: st
 
 
 def _load(session: Session, recognition_id: int, expected_version: int | None = None) -> Recognition:
-    stmt = select(Recognition).where(Recognition.id == recognition_id)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    r = session.execute(stmt).scalar_one_or_none()
-    if r is None:
-        raise NotFoundError(f"找不到编号为{recognition_id}的人才认定记录")
-    if expected_version is not None and r.version != expected_version:
-        raise ConflictError(f"人才认定记录{recognition_id}已被其他用户修改，请刷新后重试")
-    return r
+    return rows.load_for_change(session, Recognition, recognition_id, what="人才认定记录", expected_version=expected_version)
 
 
 def confirm(ctx: ServiceContext, recognition_id: int, *, confirmed_on: dt.date | None = None,
