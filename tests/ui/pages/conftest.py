@@ -68,11 +68,14 @@ def env(qtbot, ctx, tmp_path, monkeypatch):
 
 
 def wait_for_ops(qtbot, env):
-    """Wait until every operation started through env.run_op has finished or failed."""
-    for op in list(env.ops):
-        if isinstance(op, str):
-            continue
-        qtbot.waitUntil(lambda op=op: not op.running, timeout=60000)
+    """Wait until every operation started through env.run_op has finished or failed,
+    including those a finished operation's handler starts (a save that recomputes)."""
+    while True:
+        running = [op for op in list(env.ops) if not isinstance(op, str) and op.running]
+        if not running:
+            return
+        for op in running:
+            qtbot.waitUntil(lambda op=op: not op.running, timeout=60000)
 
 
 @pytest.fixture
