@@ -5,17 +5,17 @@ from talentdesk.models.db import Database, DatabaseError, open_database, resolve
 from talentdesk.models.entities import (AnnualReview, Attachment, AuditEvent, AuditEventTalent, BenefitGrant,
                                         CaseDecision, CreditEntry, Departure, Employer, ImportBatch, Installment, InstallmentFunding,
                                         Recovery, ServiceAgreement, Setting, Talent, User)
-from talentdesk.models.care import ServiceCase, Visit
-from talentdesk.models.housing import Flat, HousingConfirmation, Occupancy
-from talentdesk.models.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
-                                             RecoveryRepaymentLevel)
+from talentdesk.models.duties.care import ServiceCase, Visit
+from talentdesk.models.duties.housing import Flat, HousingConfirmation, Occupancy
+from talentdesk.models.money.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
+                                                   RecoveryRepaymentLevel)
 from talentdesk.models.perf import ix_installment_status_paid_date
-from talentdesk.models.recognition import Recognition
-from talentdesk.models.budget import BudgetAmendment, BudgetLine
-from talentdesk.models.office import Office
-from talentdesk.models.exchange import ExchangeLog, ExchangeRecord
-from talentdesk.models.platform import Platform
-from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
+from talentdesk.models.duties.recognition import Recognition
+from talentdesk.models.money.budget import BudgetAmendment, BudgetLine
+from talentdesk.models.league.office import Office
+from talentdesk.models.league.exchange import ExchangeLog, ExchangeRecord
+from talentdesk.models.duties.platform import Platform
+from talentdesk.models.money.departure_level import DepartureLevel, RecoveryLevel
 
 __all__ = [
     "Base", "Database", "DatabaseError", "open_database", "resolve_url",

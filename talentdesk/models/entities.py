@@ -43,7 +43,7 @@ class Employer(Timestamps, Versioned, Base):
     rare_earth: Mapped[bool | None] = mapped_column(Boolean)
     # Column mapping remembered for this employer's rosters: JSON {file header: field key}.
     import_mapping: Mapped[str | None] = mapped_column(Text)
-    # the office the employer belongs to (models.office); None: the database's own office
+    # the office the employer belongs to (models.league.office); None: the database's own office
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), index=True)
 
     talents: Mapped[list["Talent"]] = relationship(back_populates="employer")
@@ -88,7 +88,7 @@ class Talent(Timestamps, Versioned, Base):
     # Not roster columns: the policy the talent was introduced under, and the status.
     policy_id: Mapped[str | None] = mapped_column(String(40), index=True)
     status: Mapped[str] = mapped_column(String(12), default="active", server_default="active", index=True)
-    # the office the talent's records belong to (models.office); None: the database's own office
+    # the office the talent's records belong to (models.league.office); None: the database's own office
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), index=True)
 
     employer: Mapped[Employer | None] = relationship(back_populates="talents")
@@ -331,7 +331,7 @@ class User(Timestamps, Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
-    # the office the user works for (models.office); None: the database's own office
+    # the office the user works for (models.league.office); None: the database's own office
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), index=True)
 
 

@@ -19,7 +19,7 @@ class ServiceContext:
     user: str | None = None  # None: single-user mode (no accounts yet)
     role: str | None = None  # clerk / reviewer / admin; None in single-user mode
     extra: dict = field(default_factory=dict)
-    # The office the user acts for (models.office; filled at log-in): None — the database's
+    # The office the user acts for (models.league.office; filled at log-in): None — the database's
     # own office (a single office's database); kind "league" sees every banner's records,
     # kind "banner" only its own (services.office.scope).
     office_id: int | None = None

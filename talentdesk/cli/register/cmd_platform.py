@@ -68,7 +68,7 @@ def cmd_revoke(args, app) -> int:
 
 
 def register(sub) -> None:
-    from talentdesk.models.platform import PLATFORM_KINDS
+    from talentdesk.models.duties.platform import PLATFORM_KINDS
     from talentdesk.services.register.platforms import CATEGORIES, LEVELS
 
     p = sub.add_parser("platform", help="平台载体（工作站、基地、工作室、团队）")

@@ -43,7 +43,7 @@ from talentdesk.domain import money, values
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.rules import payability
 from talentdesk.rules import recovery as recovery_rule
-from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
+from talentdesk.models.money.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.models.entities import (BenefitGrant, Departure, Employer, Installment, Recovery, ServiceAgreement,
                                         Talent)
 from talentdesk.services.office import permissions

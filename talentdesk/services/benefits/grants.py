@@ -186,7 +186,7 @@ class Beneficiary:
 def beneficiary_of(session: Session, g: BenefitGrant) -> Beneficiary:
     """The grant's beneficiary, read from its talent, employer or platform."""
     from talentdesk.models.entities import Employer
-    from talentdesk.models.platform import Platform
+    from talentdesk.models.duties.platform import Platform
 
     if g.talent_id is not None:
         t = session.get(Talent, g.talent_id)
@@ -781,7 +781,7 @@ def list_grants(ctx: ServiceContext, talent: str | None = None, *, status: str |
     "organisation" (both) or None (all); ``employer`` (name or 统一社会信用代码) /
     ``platform`` (id or name): that organisation's own grants."""
     from talentdesk.models.entities import Employer
-    from talentdesk.models.platform import Platform
+    from talentdesk.models.duties.platform import Platform
 
     stmt = (select(BenefitGrant).options(selectinload(BenefitGrant.installments).selectinload(Installment.funding))
             .order_by(BenefitGrant.id.desc()).offset(offset))

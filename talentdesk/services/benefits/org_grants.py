@@ -45,7 +45,7 @@ from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, T
 from talentdesk.domain.status import GRANT_STATUS
 from talentdesk.models.entities import (BenefitGrant, CaseDecision, CreditEntry, Employer, Installment,
                                         InstallmentFunding, Talent)
-from talentdesk.models.platform import Platform
+from talentdesk.models.duties.platform import Platform
 from talentdesk.services.benefits import decisions, grants
 from talentdesk.services.benefits.packs import load_pack
 from talentdesk.services.context import ServiceContext

@@ -53,7 +53,7 @@ from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, V
 from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS
 from talentdesk.models.entities import (BenefitGrant, Employer, Installment, InstallmentFunding,
                                         Talent)
-from talentdesk.models.platform import Platform
+from talentdesk.models.duties.platform import Platform
 from talentdesk.rules import payability
 from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit

@@ -47,8 +47,8 @@ from talentdesk.domain import docno, money, values
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import BenefitGrant, Departure, Employer, Installment, Talent
-from talentdesk.models.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
-                                             RecoveryRepaymentLevel)
+from talentdesk.models.money.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
+                                                   RecoveryRepaymentLevel)
 from talentdesk.rules import recovery as rule
 from talentdesk.services import rows
 from talentdesk.services.context import ServiceContext

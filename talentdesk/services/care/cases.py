@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from talentdesk.domain.errors import ConflictError, FieldError, ValidationError
 from talentdesk.models.base import utcnow
-from talentdesk.models.care import ServiceCase, Visit
+from talentdesk.models.duties.care import ServiceCase, Visit
 from talentdesk.models.entities import Employer, Talent
 from talentdesk.rules.dates import WorkdayCalendar
 from talentdesk.services import rows

@@ -31,7 +31,7 @@ from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.values import cn_date
 from talentdesk.fileio import atomic_path
 from talentdesk.models.entities import Employer, Talent
-from talentdesk.models.housing import Flat
+from talentdesk.models.duties.housing import Flat
 from talentdesk.outputs.model import FormRow, RegisterForm
 from talentdesk.services.care import cases, housing, visits
 from talentdesk.services.context import ServiceContext

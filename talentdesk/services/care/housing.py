@@ -40,7 +40,7 @@ from talentdesk import rules
 from talentdesk.domain import roster
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import Departure, Employer, Talent
-from talentdesk.models.housing import Flat, HousingConfirmation, Occupancy
+from talentdesk.models.duties.housing import Flat, HousingConfirmation, Occupancy
 from talentdesk.services.benefits import packs
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions, scope, settings

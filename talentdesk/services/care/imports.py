@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from talentdesk.domain.errors import FieldError, NotFoundError, PermissionDenied, TalentDeskError, ValidationError
-from talentdesk.models.housing import Flat, Occupancy
+from talentdesk.models.duties.housing import Flat, Occupancy
 from talentdesk.services.care import cases, housing, visits
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.register import recognitions, talents

@@ -30,7 +30,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from talentdesk.models.care import ServiceCase, Visit
+from talentdesk.models.duties.care import ServiceCase, Visit
 from talentdesk.models.entities import Employer, Talent
 from talentdesk.services.care import cases
 from talentdesk.services.context import ServiceContext

@@ -29,7 +29,7 @@ from talentdesk.domain.errors import FieldError, TalentDeskError, ValidationErro
 from talentdesk.fileio import atomic_path
 from talentdesk.domain import recognition as schemes
 from talentdesk.models.entities import Departure, Employer, Recovery, ServiceAgreement, Talent
-from talentdesk.models.recognition import Recognition
+from talentdesk.models.duties.recognition import Recognition
 from talentdesk.outputs.model import FilingForm, Ledger, LedgerColumn, Total
 from talentdesk.services.benefits import departures
 from talentdesk.services.context import ServiceContext

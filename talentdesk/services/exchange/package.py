@@ -54,13 +54,13 @@ from talentdesk.domain.errors import TalentDeskError
 from talentdesk.domain.values import YearMonth
 from talentdesk.fileio import atomic_path
 from talentdesk.models.base import DateOrMonth, utcnow
-from talentdesk.models.care import ServiceCase, Visit
+from talentdesk.models.duties.care import ServiceCase, Visit
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, CaseDecision, CreditEntry, Departure, Employer,
                                         GrantYearFact, Installment, InstallmentFunding, Recovery, ServiceAgreement,
                                         Talent)
-from talentdesk.models.exchange import ExchangeLog, ExchangeRecord
-from talentdesk.models.office import Office
-from talentdesk.models.recognition import Recognition
+from talentdesk.models.league.exchange import ExchangeLog, ExchangeRecord
+from talentdesk.models.league.office import Office
+from talentdesk.models.duties.recognition import Recognition
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit

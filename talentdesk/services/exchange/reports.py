@@ -23,7 +23,7 @@ from talentdesk.domain import employer_attrs, roster, values
 from talentdesk.domain.errors import FieldError, NotFoundError, TalentDeskError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS, INSTALLMENT_STATUS, REVIEW_RESULTS, TALENT_STATUS
 from talentdesk.fileio import atomic_path
-from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
+from talentdesk.models.money.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.models.entities import (AnnualReview, BenefitGrant, Departure, Employer, Installment,
                                         InstallmentFunding, Recovery, ServiceAgreement, Talent)
 from talentdesk.outputs.model import (ApprovalForm, BatchForm, BatchLine, Heading, Ledger, LedgerColumn, Office,
@@ -568,7 +568,7 @@ def _approval_numbers(session: Session, grants: list[BenefitGrant]) -> dict[int,
 
 def _org_details(session: Session, g: BenefitGrant) -> tuple[dict[str, str], str]:
     """The 审批表's grid for an organisation's grant (单位/平台奖补) and its 认定核实 line."""
-    from talentdesk.models.platform import Platform
+    from talentdesk.models.duties.platform import Platform
     from talentdesk.services.register.platforms import STATUS
 
     p = session.get(Platform, g.platform_id) if g.platform_id else None

@@ -50,7 +50,7 @@ from talentdesk.domain import docno, money
 from talentdesk.domain.errors import FieldError, NotFoundError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS
 from talentdesk.models.base import utcnow
-from talentdesk.models.budget import BudgetAmendment, BudgetLine
+from talentdesk.models.money.budget import BudgetAmendment, BudgetLine
 from talentdesk.models.entities import BenefitGrant, Installment, InstallmentFunding, Talent
 from talentdesk.services import rows
 from talentdesk.services.context import ServiceContext

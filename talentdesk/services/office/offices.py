@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import Talent, User
-from talentdesk.models.office import OFFICE_KINDS, Office
+from talentdesk.models.league.office import OFFICE_KINDS, Office
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit

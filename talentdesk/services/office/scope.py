@@ -27,16 +27,16 @@ from __future__ import annotations
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from talentdesk.models.care import ServiceCase, Visit
+from talentdesk.models.duties.care import ServiceCase, Visit
 from talentdesk.models.entities import (AnnualReview, Attachment, BenefitGrant, CaseDecision, CreditEntry,
                                         Departure, Employer, GrantYearFact, Installment, InstallmentFunding,
                                         Recovery, ServiceAgreement, Talent)
-from talentdesk.models.housing import HousingConfirmation, Occupancy
-from talentdesk.models.office import Office
-from talentdesk.models.platform import Platform
-from talentdesk.models.recognition import Recognition
-from talentdesk.models.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
-                                             RecoveryRepaymentLevel)
+from talentdesk.models.duties.housing import HousingConfirmation, Occupancy
+from talentdesk.models.league.office import Office
+from talentdesk.models.duties.platform import Platform
+from talentdesk.models.duties.recognition import Recognition
+from talentdesk.models.money.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
+                                                   RecoveryRepaymentLevel)
 
 SCOPE_KEY = "office_scope"  # session.info: the banner's office id the session is kept to
 OWNER_KEY = "office_owner"  # session.info: the office id new talents and employers get

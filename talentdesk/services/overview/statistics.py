@@ -45,7 +45,7 @@ from talentdesk.domain.errors import FieldError, ValidationError
 from talentdesk.domain.status import FUNDING_LEVELS
 from talentdesk.fileio import atomic_path
 from talentdesk.models.entities import BenefitGrant, Employer, Installment, InstallmentFunding, Talent
-from talentdesk.models.office import Office
+from talentdesk.models.league.office import Office
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit
@@ -248,7 +248,7 @@ def compute(ctx: ServiceContext, rows: str, cols: str, *, measure: str = "count"
             src = select(_expr(r_dim).label("r"), _expr(c_dim).label("c"), I.amount_fen.label("v")).select_from(I)
         # an organisation's grant (单位/平台奖补, talent_id NULL) counts under its employer (a
         # platform's host): its district, industry and office; the talent's own dimensions are blank
-        from talentdesk.models.platform import Platform as P
+        from talentdesk.models.duties.platform import Platform as P
 
         src = (src.join(G, I.grant_id == G.id).outerjoin(T, G.talent_id == T.id)
                .outerjoin(P, G.platform_id == P.id)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from talentdesk.domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from talentdesk.models.entities import Employer
-from talentdesk.models.platform import PLATFORM_KINDS, Platform
+from talentdesk.models.duties.platform import PLATFORM_KINDS, Platform
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit

@@ -38,8 +38,8 @@ from talentdesk.domain import recognition as schemes
 from talentdesk.domain.errors import ConflictError, FieldError, PermissionDenied, ValidationError
 from talentdesk.models.base import utcnow
 from talentdesk.models.entities import Talent
-from talentdesk.models.office import Office
-from talentdesk.models.recognition import Recognition
+from talentdesk.models.league.office import Office
+from talentdesk.models.duties.recognition import Recognition
 from talentdesk.services import rows
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.office import permissions

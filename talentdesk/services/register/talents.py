@@ -241,12 +241,12 @@ def delete(ctx: ServiceContext, id_number: str) -> None:
         if credit:
             # 失信名单 entries are kept, lifted ones too (条例 第六十六条): never deleted with the talent
             raise ConflictError(f"{t.name}有{credit}条失信名单记录（含已解除的），记录须保留，不能删除该人才")
-        from talentdesk.models.care import ServiceCase, Visit
+        from talentdesk.models.duties.care import ServiceCase, Visit
         served = sum(session.execute(select(func.count(m.id)).where(m.talent_id == t.id)).scalar_one()
                      for m in (ServiceCase, Visit))
         if served:  # the service and visit records are the office's work record (阿拉善盟办法 第三十七条)
             raise ConflictError(f"{t.name}有{served}条服务事项或走访记录，记录须保留，不能删除该人才")
-        from talentdesk.models.housing import HousingConfirmation, Occupancy
+        from talentdesk.models.duties.housing import HousingConfirmation, Occupancy
         stays = session.execute(select(func.count(Occupancy.id)).where(Occupancy.talent_id == t.id)).scalar_one()
         if stays:  # the housing register's history is kept (人才公寓 入住记录)
             raise ConflictError(f"{t.name}有{stays}条人才公寓入住记录，记录须保留，不能删除该人才")

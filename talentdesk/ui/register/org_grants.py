@@ -25,7 +25,7 @@ class PlatformDialog(FormDialog):
     """登记平台载体 hosted by ``employer`` (name, 类别, 平台类型, 级别, 认定机构, 文号, 日期)."""
 
     def __init__(self, env, employer, parent=None):
-        from talentdesk.models.platform import PLATFORM_KINDS
+        from talentdesk.models.duties.platform import PLATFORM_KINDS
 
         super().__init__(env, tr("登记平台载体 — {name}").format(name=employer.name), parent)
         self.employer = employer

@@ -9,7 +9,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
+from talentdesk.models.money.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.rules import recovery as rule
 from talentdesk.services.benefits import decisions, departures, grants
 from talentdesk.services.exchange import reports

@@ -23,7 +23,7 @@ from talentdesk import rules
 from talentdesk.domain.errors import ConflictError, TalentDeskError
 from talentdesk.models.db import open_database
 from talentdesk.models.entities import AnnualReview, BenefitGrant, Departure, Employer, Installment, Talent
-from talentdesk.models.platform import Platform
+from talentdesk.models.duties.platform import Platform
 from talentdesk.services.exchange import demo
 from talentdesk.services.benefits import departures, grants, org_grants, payments, reviews
 from talentdesk.services.office import settings

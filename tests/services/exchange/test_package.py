@@ -21,7 +21,7 @@ from sqlalchemy import select, text
 from talentdesk.models.base import Base
 from talentdesk.models.db import open_database
 from talentdesk.models.entities import Employer, Talent
-from talentdesk.models.office import Office
+from talentdesk.models.league.office import Office
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import demo, package
 from talentdesk.services.office.audit import log as audit

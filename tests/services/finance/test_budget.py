@@ -10,7 +10,7 @@ import pytest
 
 from factories import talent_row
 from talentdesk.domain.errors import PermissionDenied, ValidationError
-from talentdesk.models.budget import BudgetAmendment
+from talentdesk.models.money.budget import BudgetAmendment
 from talentdesk.services.benefits import grants, payments
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import reports

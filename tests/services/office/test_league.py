@@ -496,7 +496,7 @@ def test_cli_demo_league(tmp_path, capsys, monkeypatch):
 def test_a_flat_lived_in_by_another_banners_talent_is_not_given_twice(league):
     """The housing stock is one: a banner cannot allocate a flat another banner's talent lives
     in, and is told only which office houses someone there."""
-    from talentdesk.models.housing import Flat, Occupancy
+    from talentdesk.models.duties.housing import Flat, Occupancy
     from talentdesk.services.care import housing
 
     with league.read() as session:
@@ -522,7 +522,7 @@ def test_organisation_grants_stay_with_their_employers_banner(league):
 
     everyone = grants.list_grants(ctx_for(league, "阿拉善盟"), beneficiary="organisation")
     assert everyone, "the demo has organisation grants"
-    from talentdesk.models.platform import Platform
+    from talentdesk.models.duties.platform import Platform
 
     with league.read() as session:
         employer_office = dict(session.execute(select(Employer.id, Employer.office_id)).all())

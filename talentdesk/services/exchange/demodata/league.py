@@ -20,7 +20,7 @@ import datetime as dt
 from sqlalchemy import select, update
 
 from talentdesk.models.entities import Employer, Talent
-from talentdesk.models.office import Office
+from talentdesk.models.league.office import Office
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.exchange import demo
 from talentdesk.services.office.audit import log as audit

@@ -21,11 +21,11 @@ from typing import Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from talentdesk.models.budget import BudgetAmendment, BudgetLine
-from talentdesk.models.departure_level import DepartureLevel, RecoveryLevel
+from talentdesk.models.money.budget import BudgetAmendment, BudgetLine
+from talentdesk.models.money.departure_level import DepartureLevel, RecoveryLevel
 from talentdesk.models.entities import BenefitGrant, Departure, Installment, InstallmentFunding, Recovery, User
-from talentdesk.models.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
-                                             RecoveryRepaymentLevel)
+from talentdesk.models.money.recovery_case import (RecoveryCase, RecoveryCaseLevel, RecoveryPlanItem, RecoveryRepayment,
+                                                   RecoveryRepaymentLevel)
 
 SEAL_ENTITY = "row_digest"
 SEAL_ACTION = "seal"

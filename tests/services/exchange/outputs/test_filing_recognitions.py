@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import update
 
-from talentdesk.models.recognition import Recognition
+from talentdesk.models.duties.recognition import Recognition
 from talentdesk.services.exchange import filings
 from talentdesk.services.register import recognitions
 

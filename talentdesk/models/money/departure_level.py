@@ -1,6 +1,6 @@
 """A departure's refund split back to the funding levels that paid (《内蒙古自治区人才发展促进
 条例》第六十五条; 包头 pays 1:1 市级/旗县区级), as in-post recoveries are
-(``talentdesk.models.recovery_case``).
+(``talentdesk.models.money.recovery_case``).
 
 ``DepartureLevel``: one level of a departure — what it paid of the talent's paid
 installments (net of reversals) and its part of the refund due (the rules engine's
