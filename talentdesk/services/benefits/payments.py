@@ -604,17 +604,16 @@ def _voucher_refusal(session: Session, voucher: str | None, inst: Installment, g
     return f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号"
 
 
-def _vouchers_taken(ctx: ServiceContext, vouchers: list[str]) -> set[str]:
+def _vouchers_taken(session: Session, vouchers: list[str]) -> set[str]:
     """Which of ``vouchers`` a payment already carries (``_voucher_holder``'s predicate, any
     installment): the candidates ``_voucher_refusal`` must look at; the others are free."""
     out: set[str] = set()
     vouchers = sorted(set(vouchers))
-    with ctx.read() as session:
-        for k in range(0, len(vouchers), 900):
-            out.update(session.execute(
-                select(Installment.voucher_no).where(Installment.voucher_no.in_(vouchers[k:k + 900]),
-                                                     Installment.reverses_id.is_(None),
-                                                     Installment.voucher_duplicate.is_(None))).scalars())
+    for k in range(0, len(vouchers), 900):
+        out.update(session.execute(
+            select(Installment.voucher_no).where(Installment.voucher_no.in_(vouchers[k:k + 900]),
+                                                 Installment.reverses_id.is_(None),
+                                                 Installment.voucher_duplicate.is_(None))).scalars())
     return out
 
 
@@ -995,10 +994,13 @@ def record_paid_run(ctx: ServiceContext, vouchers: dict[int, str | None], paid_d
 
     # one query for the run's vouchers already carried by a payment: a voucher in none of
     # them and not given earlier in this run is free (no per-installment query)
-    taken = _vouchers_taken(ctx, [v for v in checked.values() if v])
+    taken: set[str] | None = None  # asked in the run's transaction, at its first installment
     given: set[str] = set()
 
     def step(session, inst, g, name):
+        nonlocal taken
+        if taken is None:
+            taken = _vouchers_taken(session, [v for v in checked.values() if v])
         voucher = checked[inst.id]
         if voucher and (voucher in taken or voucher in given):
             refusal = _voucher_refusal(session, voucher, inst, g, name)  # earlier ones of the run too
