@@ -338,7 +338,8 @@ def count_installments(ctx: ServiceContext, **filters: Any) -> tuple[int, int]:
 
 def _load_many(session: Session, ids: Iterable[int]) -> dict[int, tuple]:
     ids = list(dict.fromkeys(int(i) for i in ids))
-    stmt = _base().where(Installment.id.in_(ids))
+    # the grants' service-year facts in one query (``decide`` reads them for every grant)
+    stmt = _base().where(Installment.id.in_(ids)).options(selectinload(BenefitGrant.year_facts))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(of=Installment)
     return {r[0].id: r for r in session.execute(stmt).all()}
@@ -601,6 +602,19 @@ def _voucher_refusal(session: Session, voucher: str | None, inst: Installment, g
     if holder is None:
         return None
     return f"凭证号{_voucher_used(voucher, holder)}，{_label(inst, g, name)}未登记，请核对凭证号"
+
+
+def _vouchers_taken(session: Session, vouchers: list[str]) -> set[str]:
+    """Which of ``vouchers`` a payment already carries (``_voucher_holder``'s predicate, any
+    installment): the candidates ``_voucher_refusal`` must look at; the others are free."""
+    out: set[str] = set()
+    vouchers = sorted(set(vouchers))
+    for k in range(0, len(vouchers), 900):
+        out.update(session.execute(
+            select(Installment.voucher_no).where(Installment.voucher_no.in_(vouchers[k:k + 900]),
+                                                 Installment.reverses_id.is_(None),
+                                                 Installment.voucher_duplicate.is_(None))).scalars())
+    return out
 
 
 class _VoucherClash(Exception):
@@ -978,11 +992,22 @@ def record_paid_run(ctx: ServiceContext, vouchers: dict[int, str | None], paid_d
     if errors:
         raise ValidationError(errors)
 
+    # one query for the run's vouchers already carried by a payment: a voucher in none of
+    # them and not given earlier in this run is free (no per-installment query)
+    taken: set[str] | None = None  # asked in the run's transaction, at its first installment
+    given: set[str] = set()
+
     def step(session, inst, g, name):
+        nonlocal taken
+        if taken is None:
+            taken = _vouchers_taken(session, [v for v in checked.values() if v])
         voucher = checked[inst.id]
-        refusal = _voucher_refusal(session, voucher, inst, g, name)  # earlier ones of the run too
-        if refusal:
-            return refusal
+        if voucher and (voucher in taken or voucher in given):
+            refusal = _voucher_refusal(session, voucher, inst, g, name)  # earlier ones of the run too
+            if refusal:
+                return refusal
+        if voucher:
+            given.add(voucher)
         _set_paid(inst, d, voucher)
         _flush_paid(session, inst.id, voucher)  # before the next one's check autoflushes it
         return None
