@@ -368,13 +368,7 @@ def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as
     # 失信名单 (条例 第六十六条): judged at the decision date (approved_on, and the day the
     # office decides when given) only, so a grant approved before an entry's start keeps its
     # installments (the bar is about new support)
-    credit = list(credit)
-    barring = credit_list.bars_on(credit, approved_on)
-    if decided_on is not None:
-        barring += [b for b in credit_list.bars_on(credit, decided_on) if b not in barring]
-    if barring:
-        for r in results:
-            _bar(r, barring)
+    _bar_all(results, credit, approved_on, decided_on)
     by_code = {r.code: r for r in results}
     _apply_exclusions(pack, by_code)
     years, end, svc_basis, note, svc_status, source = _service(pack, ctx, departed_on, by_code, paid, decisions)
@@ -389,6 +383,19 @@ def evaluate(pack: Pack, profile: Mapping[str, Any], *, approved_on: dt.date, as
                       service_end=end, benefits=results, warnings=warnings,
                       service_basis=svc_basis, service_note=note, departed_on=departed_on,
                       service_status=svc_status, review_passing=list(_passing(pack)))
+
+
+def _bar_all(results: list, credit: Iterable[credit_list.CreditBar], approved_on: dt.date,
+             decided_on: dt.date | None) -> None:
+    """Bar every result by the 失信名单 entries in force on ``approved_on`` or on the day the
+    office decides (``decided_on``), a talent's or an organisation's alike."""
+    credit = list(credit)
+    barring = credit_list.bars_on(credit, approved_on)
+    if decided_on is not None:
+        barring += [b for b in credit_list.bars_on(credit, decided_on) if b not in barring]
+    if barring:
+        for r in results:
+            _bar(r, barring)
 
 
 def evaluate_organisation(pack: Pack, beneficiary: str, *, approved_on: dt.date, as_of: dt.date | None = None,
@@ -417,13 +424,7 @@ def evaluate_organisation(pack: Pack, beneficiary: str, *, approved_on: dt.date,
         warnings.append(f"批准日期{approved_on}不在政策有效期（{pack.effective_from}至{pack.effective_to or '今'}）内")
     results = [_benefit(pack, b, ctx, cal, {}, None) for b in pack.org_benefits(beneficiary)
                if wanted is None or b["code"] in wanted]
-    credit = list(credit)
-    barring = credit_list.bars_on(credit, approved_on)
-    if decided_on is not None:
-        barring += [b for b in credit_list.bars_on(credit, decided_on) if b not in barring]
-    if barring:
-        for r in results:
-            _bar(r, barring)
+    _bar_all(results, credit, approved_on, decided_on)
     _apply_exclusions(pack, {r.code: r for r in results})
     for year in sorted(cal.uncovered_years):
         warnings.append(f"工作日日历未包含{year}年的法定节假日和调休安排，已按周一至周五计算；"

@@ -122,13 +122,8 @@ def _view(session: Session, v: Visit) -> VisitView:
                      v.follow_up, v.case_id, kind, v.recorded_by)
 
 
-def record(ctx: ServiceContext, talent: str, visited_on: dt.date | None, visitors: str | None, form: str, *,
-           issues: str | None = None, follow_up: str | None = None, case_kind: str | None = None,
-           case_summary: str | None = None, case_department: str | None = None,
-           case_limit_days: Any = cases.DEFAULT) -> VisitView:
-    """Record a visit to the talent with ID number ``talent``; with ``case_kind`` also open
-    a service case from it (requested on the visit's date; summary default: the issues)."""
-    permissions.require(ctx, "visit.write")
+def _check(visited_on: dt.date | None, visitors: str | None, form: str) -> list[FieldError]:
+    """What is wrong with a visit's date, visitors and form (the window's and the import's)."""
     errors: list[FieldError] = []
     if visited_on is None:
         errors.append(FieldError("visited_on", "走访日期", None, "走访日期：必须填写"))
@@ -138,6 +133,17 @@ def record(ctx: ServiceContext, talent: str, visited_on: dt.date | None, visitor
         errors.append(FieldError("visitors", "走访人员", visitors, "走访人员：必须填写"))
     if form not in FORMS:
         errors.append(FieldError("form", "走访形式", form, "走访形式：应为" + "、".join(FORMS)))
+    return errors
+
+
+def record(ctx: ServiceContext, talent: str, visited_on: dt.date | None, visitors: str | None, form: str, *,
+           issues: str | None = None, follow_up: str | None = None, case_kind: str | None = None,
+           case_summary: str | None = None, case_department: str | None = None,
+           case_limit_days: Any = cases.DEFAULT) -> VisitView:
+    """Record a visit to the talent with ID number ``talent``; with ``case_kind`` also open
+    a service case from it (requested on the visit's date; summary default: the issues)."""
+    permissions.require(ctx, "visit.write")
+    errors = _check(visited_on, visitors, form)
     if errors:
         raise ValidationError(errors)
     with ctx.write() as session:
@@ -151,15 +157,7 @@ def record_in(session: Session, ctx: ServiceContext, talent: str, visited_on: dt
     """``record`` in the caller's transaction (the Excel import); every check is made
     before anything is added."""
     permissions.require(ctx, "visit.write")
-    errors: list[FieldError] = []
-    if visited_on is None:
-        errors.append(FieldError("visited_on", "走访日期", None, "走访日期：必须填写"))
-    elif visited_on > dt.date.today():
-        errors.append(FieldError("visited_on", "走访日期", visited_on, f"走访日期：{visited_on}晚于今天"))
-    if not _text(visitors):
-        errors.append(FieldError("visitors", "走访人员", visitors, "走访人员：必须填写"))
-    if form not in FORMS:
-        errors.append(FieldError("form", "走访形式", form, "走访形式：应为" + "、".join(FORMS)))
+    errors = _check(visited_on, visitors, form)
     if _text(kw.get("case_kind")) and kw["case_kind"].strip() not in cases.KINDS:
         errors.append(FieldError("case_kind", "新建事项类别", kw["case_kind"],
                                  "新建事项类别：应为" + "、".join(cases.KINDS)))
