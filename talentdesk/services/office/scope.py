@@ -24,6 +24,8 @@ fills ``office_id`` of new Talent and Employer rows; the roster importer's bulk 
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
@@ -81,8 +83,10 @@ def talent_condition(session: Session, column=Talent.office_id) -> list:
     return [] if office_id is None else [column == office_id]
 
 
-def criteria(office_id: int) -> list:
-    """The loader criteria for one banner (every entity named in the module docstring)."""
+@functools.lru_cache(maxsize=64)
+def criteria(office_id: int) -> tuple:
+    """The loader criteria for one banner (every entity named in the module docstring); built
+    once per banner, not for every statement its sessions run (they are immutable)."""
     own_talents = talent_ids(office_id)
     own_employers = select(Employer.id).where(Employer.office_id == office_id).scalar_subquery()
     own_platforms = select(Platform.id).where(Platform.employer_id.in_(own_employers)).scalar_subquery()
@@ -115,7 +119,7 @@ def criteria(office_id: int) -> list:
             select(RecoveryRepayment.id).where(RecoveryRepayment.case_id.in_(own_cases)).scalar_subquery()),
             include_aliases=True),
     ]
-    return opts
+    return tuple(opts)
 
 
 @event.listens_for(Session, "do_orm_execute")
