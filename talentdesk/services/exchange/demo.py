@@ -59,6 +59,9 @@ from talentdesk.services.exchange.demodata.mark import DEMO_SETTING, is_demo, is
 from talentdesk.services.exchange.demodata import credit as demo_credit
 from talentdesk.services.exchange.demodata import recovery as demo_recovery
 from talentdesk.services.exchange.demodata import recognitions as demo_recognitions
+from talentdesk.services.exchange.demodata import orggrants as demo_orggrants
+from talentdesk.services.exchange.demodata.budget import add_budget
+from talentdesk.services.exchange.demodata.housing import seed_housing
 
 # Share of the latest hires whose grants are still waiting for the reviewer.
 RECENT_SHARE = 0.05
@@ -469,7 +472,6 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
     records.sort(key=lambda r: (r["introduction_date"], r["id_number"]))
     demo_flexible.mark(records, seed)  # 柔性引进 talents (their own random stream)
     if workflow:
-        from talentdesk.services.exchange.demodata import orggrants as demo_orggrants
         demo_orggrants.mark_enterprise_talents(records, EMPLOYERS, employer_ids)  # 第十八条: a 高端人才 each
     ids = _insert_talents(clerk, records, progress)
     summary.talents = len(ids)
@@ -481,13 +483,10 @@ def generate(ctx: ServiceContext, *, size: int = 2000, seed: int = 2024, if_empt
         _workflow(clerk, reviewer, rng, records, by_id, today, summary, progress)
         demo_credit.confirm_blocked(clerk, barred, today, summary)
         demo_care.generate_care(clerk, random.Random(seed + 17), records, today)
-        from talentdesk.services.exchange.demodata.housing import seed_housing
         seed_housing(clerk, random.Random(seed + 17), records, today)
         demo_recovery.add_cases(clerk, reviewer, today)  # 在岗追回: one fraud case, one review failure
-        from talentdesk.services.exchange.demodata import orggrants as demo_orggrants
         demo_orggrants.add_org_grants(clerk, reviewer, today, summary)  # 单位/平台奖补 (第十八、二十四条 …)
         demo_recovery.split_departure(clerk, reviewer, today)  # a 包头 refund decided, split 1:1 (第六十五条)
-        from talentdesk.services.exchange.demodata.budget import add_budget
         add_budget(reviewer, today)  # 资金测算: budget lines 2019–2027 per level (第四十八条)
         _count(clerk, summary)
     summary.seconds = round(time.perf_counter() - t0, 2)
