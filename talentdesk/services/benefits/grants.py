@@ -397,7 +397,7 @@ def run_engine(inputs: EngineInputs, *, approved_on: dt.date, as_of: dt.date | N
                           decided_on=dt.date.today() if new_support else None, benefits=benefits)
 
 
-def _facts_json(facts: dict | None) -> dict:
+def facts_json(facts: dict | None) -> dict:
     """Facts given at proposal, JSON-ready (dates as ISO text)."""
     def conv(v):
         if isinstance(v, dt.date):
@@ -408,7 +408,6 @@ def _facts_json(facts: dict | None) -> dict:
     return {k: conv(v) for k, v in (facts or {}).items()}
 
 
-facts_json = _facts_json  # public name for org_grants (the same JSON on an organisation's grant)
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -517,7 +516,7 @@ def evaluate_talent(ctx: ServiceContext, id_number: str, *, approved_on: dt.date
                       new_support=True)
 
 
-def _snapshot(g: BenefitGrant) -> dict[str, Any]:
+def grant_snapshot(g: BenefitGrant) -> dict[str, Any]:
     return {"talent_id": g.talent_id, **({"employer_id": g.employer_id} if g.employer_id else {}),
             **({"platform_id": g.platform_id} if g.platform_id else {}), "policy_id": g.policy_id, "benefit_code": g.benefit_code,
             "benefit_name": g.benefit_name, "total_fen": g.total_fen, "approval_date": g.approval_date,
@@ -525,7 +524,6 @@ def _snapshot(g: BenefitGrant) -> dict[str, Any]:
             "proposed_by": g.proposed_by, "approved_by": g.approved_by, "decision_id": g.decision_id}
 
 
-grant_snapshot = _snapshot  # public name for org_grants' audit events
 
 
 def check_approval_doc_no(value: str | None) -> str | None:
@@ -593,7 +591,7 @@ def propose(ctx: ServiceContext, id_number: str, benefit_code: str, *, approved_
         explanation["review_years"] = {}
         explanation["warnings"] = list(ev.warnings)
         explanation["service_end"] = ev.service_end.isoformat() if ev.service_end else None
-        explanation["facts"] = _facts_json(facts)
+        explanation["facts"] = facts_json(facts)
         g = BenefitGrant(talent_id=t.id, policy_id=pack.id, benefit_code=benefit_code, benefit_name=res.name,
                          total_fen=total, approval_date=approved_on, approval_doc_no=approval_doc_no or None,
                          basis="；".join(res.basis), decision_id=decision.id if decision else None,
@@ -620,7 +618,7 @@ def propose(ctx: ServiceContext, id_number: str, benefit_code: str, *, approved_
             session.add(row)
         g.explanation = json.dumps(explanation, ensure_ascii=False, default=str)
         session.flush()
-        snap = _snapshot(g) | {"installments": [{"seq": i.seq, "due": i.due_date, "amount_fen": i.amount_fen}
+        snap = grant_snapshot(g) | {"installments": [{"seq": i.seq, "due": i.due_date, "amount_fen": i.amount_fen}
                                                 for i in g.installments]}
         audit.record(session, ctx.actor, "propose", "benefit_grant", g.id, talent_id=t.id, after=snap)
         session.refresh(g)
@@ -697,14 +695,14 @@ def approve(ctx: ServiceContext, grant_id: int, *, expected_version: int | None 
             from talentdesk.services.benefits import org_grants
 
             org_grants.still_as_proposed(session, g, t)
-        before = _snapshot(g)
+        before = grant_snapshot(g)
         g.status = "approved"
         g.approved_by = ctx.actor
         g.approved_at = utcnow()
         session.flush()
         # not refused, but recorded: approving beyond a year's appropriation (第四十八条)
         warnings = budget.overcommitment(session, g.id)
-        b, a = audit.diff(before, _snapshot(g))
+        b, a = audit.diff(before, grant_snapshot(g))
         if warnings:
             a["budget_warnings"] = warnings
         audit.record(session, ctx.actor, "approve", "benefit_grant", g.id, talent_id=t.talent_id, before=b, after=a)
@@ -723,14 +721,14 @@ def reject(ctx: ServiceContext, grant_id: int, reason: str, *, expected_version:
         t = beneficiary_of(session, g)
         if g.status != "proposed":
             raise ConflictError(f"{_what(g, t)}当前状态为“{GRANT_STATUS.get(g.status, g.status)}”，只能退回待审核的申请")
-        before = _snapshot(g)
+        before = grant_snapshot(g)
         g.status = "rejected"
         _set_reason(g, reason.strip())
         for inst in g.installments:
             inst.status = "cancelled"
             inst.status_reason = f"申请被退回：{reason.strip()}"
         session.flush()
-        b, a = audit.diff(before, _snapshot(g))
+        b, a = audit.diff(before, grant_snapshot(g))
         audit.record(session, ctx.actor, "reject", "benefit_grant", g.id, talent_id=t.talent_id, before=b,
                      after=a | {"reason": reason.strip()})
         return grant_view(g, t, _decision_number(session, g))
@@ -747,7 +745,7 @@ def cancel(ctx: ServiceContext, grant_id: int, reason: str, *, expected_version:
         t = beneficiary_of(session, g)
         if g.status not in ACTIVE_GRANT:
             raise ConflictError(f"{_what(g, t)}当前状态为“{GRANT_STATUS.get(g.status, g.status)}”，不能取消")
-        before = _snapshot(g)
+        before = grant_snapshot(g)
         g.status = "cancelled"
         _set_reason(g, reason.strip())
         cancelled = []
@@ -757,7 +755,7 @@ def cancel(ctx: ServiceContext, grant_id: int, reason: str, *, expected_version:
                 inst.status_reason = f"待遇取消：{reason.strip()}"
                 cancelled.append(inst.id)
         session.flush()
-        b, a = audit.diff(before, _snapshot(g))
+        b, a = audit.diff(before, grant_snapshot(g))
         audit.record(session, ctx.actor, "cancel", "benefit_grant", g.id, talent_id=t.talent_id, before=b,
                      after=a | {"reason": reason.strip(), "cancelled_installments": cancelled})
         return grant_view(g, t, _decision_number(session, g))

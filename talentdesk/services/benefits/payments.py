@@ -59,6 +59,7 @@ from talentdesk.services.office import permissions
 from talentdesk.services.office.audit import log as audit
 from talentdesk.services.context import ServiceContext
 from talentdesk.services.benefits.grants import PAID_STATUSES, review_years
+from talentdesk.services.benefits import org_grants
 
 
 @dataclass
@@ -389,8 +390,6 @@ def decide(session: Session, items: Iterable[tuple[Installment, BenefitGrant]], 
     for g, _ in by_grant.values():
         stored = stored_of[g.id]
         if g.talent_id is None and g.approval_date and g in engine_grants:
-            from talentdesk.services.benefits import org_grants  # an organisation's grant
-
             case = org_grants.grant_case(session, g, office=office)
         else:
             case = grants.grant_case(inputs_of[g.talent_id], g) if g.talent_id in inputs_of and g.approval_date else None
